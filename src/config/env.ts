@@ -1,0 +1,51 @@
+import { z } from 'zod';
+
+/**
+ * Everything the service reads from its environment. Parsed once at start-up; a bad or missing value stops the
+ * process with a message that names the variable, instead of failing later on the first message.
+ */
+const brokerList = z
+  .string()
+  .min(1)
+  .transform((raw) => raw.split(',').map((broker) => broker.trim()).filter((broker) => broker.length > 0))
+  .pipe(z.array(z.string().regex(/^[^:\s]+:\d+$/, 'expected host:port')).min(1));
+
+const port = z.coerce.number().int().min(0).max(65535);
+
+export const envSchema = z.object({
+  KAFKA_BROKERS: brokerList,
+  SCHEMA_REGISTRY_URL: z.url(),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'expected redis:// or rediss:// URL'),
+  TIDEWATCH_CLIENT_ID: z.string().min(1).default('tidewatch'),
+  TIDEWATCH_GROUP_ID: z.string().min(1).default('tidewatch'),
+  TIDEWATCH_TOPIC_TRANSACTIONS: z.string().min(1).default('tidewatch.transactions.v1'),
+  TIDEWATCH_TOPIC_DEAD_LETTER: z.string().min(1).default('tidewatch.dead-letter.v1'),
+  /** Create missing topics at start (handy locally; where topics are provisioned by ops, set false). */
+  TIDEWATCH_CREATE_TOPICS: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((value) => value === 'true'),
+  TIDEWATCH_TOPIC_PARTITIONS: z.coerce.number().int().min(1).default(6),
+  TIDEWATCH_REDIS_PREFIX: z.string().default('tw:'),
+  TIDEWATCH_HTTP_PORT: port.default(8080),
+  TIDEWATCH_HTTP_HOST: z.string().min(1).default('0.0.0.0'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type ServiceEnv = z.infer<typeof envSchema>;
+
+/** Variables with no default: a deployment (compose, k8s) must set each of them. */
+export const requiredEnvNames: readonly string[] = Object.entries(envSchema.shape)
+  .filter(([, field]) => !field.safeParse(undefined).success)
+  .map(([name]) => name);
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+export function parseEnv(env: NodeJS.ProcessEnv): ServiceEnv {
+  const result = envSchema.safeParse(env);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
+  throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`);
+}
