@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { checkTools, installKafka, installRegistry, registryRunnerJar } from './install.ts';
 import { stackPaths } from './paths.ts';
 import { choosePort } from './ports.ts';
+import { withLock } from './lock.ts';
 import { isAlive, startDetached, stopGroup } from './processes.ts';
 import { kafkaAnswers, redisAnswers, registryAnswers, waitUntil } from './readiness.ts';
 import { REGISTRY_CCOMPAT_PATH } from './versions.ts';
@@ -19,6 +20,10 @@ export interface StackState {
   /** pid is set only when the stack started its own redis-server (and so must stop it). */
   redis: { url: string; pid?: number };
   startedAt: string;
+  /** Test runs using the stack (pids); the last one to release it stops it, unless it is manual. */
+  holders: number[];
+  /** Started or adopted by `local-stack up`: stays up until `local-stack down`. */
+  manual: boolean;
 }
 
 export interface StackEndpoints {
@@ -177,17 +182,43 @@ async function isHealthy(state: StackState): Promise<boolean> {
 
 export interface UpResult {
   endpoints: StackEndpoints;
-  /** True when a stack that was already up was reused: whoever called up then does not own it. */
+  /** True when a stack that was already up was reused rather than started. */
   reused: boolean;
 }
 
-export async function up(report: Report): Promise<UpResult> {
-  const existing = readState();
-  if (existing !== undefined) {
-    if (await isHealthy(existing)) return { endpoints: endpointsOf(existing), reused: true };
-    report('a previous stack is not healthy: stopping what is left of it');
-    await down(report);
-  }
+export interface UpOptions {
+  /** A test run's pid: the stack is stopped when its last holder releases it. Without one, the stack is manual. */
+  holder?: number;
+}
+
+function writeState(state: StackState): void {
+  writeFileSync(stackPaths.stateFile, JSON.stringify(state, null, 2));
+}
+
+function adopt(state: StackState, options: UpOptions): void {
+  state.holders = state.holders.filter(isAlive);
+  if (options.holder === undefined) state.manual = true;
+  else if (!state.holders.includes(options.holder)) state.holders.push(options.holder);
+  writeState(state);
+}
+
+export function up(report: Report, options: UpOptions = {}): Promise<UpResult> {
+  mkdirSync(stackPaths.home, { recursive: true });
+  return withLock(stackPaths.lockFile, async () => {
+    const existing = readState();
+    if (existing !== undefined) {
+      if (await isHealthy(existing)) {
+        adopt(existing, options);
+        return { endpoints: endpointsOf(existing), reused: true };
+      }
+      report('a previous stack is not healthy: stopping what is left of it');
+      await stopStack(existing, report);
+    }
+    return { endpoints: await startStack(report, options), reused: false };
+  });
+}
+
+async function startStack(report: Report, options: UpOptions): Promise<StackEndpoints> {
   const started = performance.now();
   mkdirSync(stackPaths.logs, { recursive: true });
   await timed(report, 'tools (java, mvn)', checkTools);
@@ -196,12 +227,19 @@ export async function up(report: Report): Promise<UpResult> {
     timed(report, 'registry: install', installRegistry),
   ]);
 
-  const state: StackState = { kafka: await startKafka(report), registry: await startRegistry(), redis: { url: '' }, startedAt: new Date().toISOString() };
-  // Written before readiness so that `down` can clean up even when a service fails to come up.
-  writeFileSync(stackPaths.stateFile, JSON.stringify(state, null, 2));
+  const state: StackState = {
+    kafka: await startKafka(report),
+    registry: await startRegistry(),
+    redis: { url: '' },
+    startedAt: new Date().toISOString(),
+    holders: options.holder === undefined ? [] : [options.holder],
+    manual: options.holder === undefined,
+  };
+  // Written before readiness so that a failed start can still be cleaned up.
+  writeState(state);
   try {
     state.redis = await resolveRedis();
-    writeFileSync(stackPaths.stateFile, JSON.stringify(state, null, 2));
+    writeState(state);
     const endpoints = endpointsOf(state);
     await Promise.all([
       timed(report, 'kafka: ready (metadata + group coordinator)', () =>
@@ -221,30 +259,48 @@ export async function up(report: Report): Promise<UpResult> {
       ),
     ]);
     report(`stack up in ${((performance.now() - started) / 1000).toFixed(1)}s`);
-    return { endpoints, reused: false };
+    return endpoints;
   } catch (error) {
-    await down(() => {});
+    await stopStack(state, () => {});
     throw error;
   }
 }
 
-export async function down(report: Report): Promise<void> {
-  const state = readState();
-  if (state === undefined) {
-    report('no local stack is recorded as running');
-    return;
-  }
+/** A test run is done with the stack: stop it if nobody else (no other live run, no manual `up`) still uses it. */
+export function release(holder: number, report: Report): Promise<void> {
+  return withLock(stackPaths.lockFile, async () => {
+    const state = readState();
+    if (state === undefined) return;
+    state.holders = state.holders.filter((pid) => pid !== holder && isAlive(pid));
+    if (state.holders.length > 0 || state.manual) {
+      writeState(state);
+      report(state.manual ? 'leaving the stack up (started by local-stack up)' : 'leaving the stack up for another test run');
+      return;
+    }
+    await stopStack(state, report);
+  });
+}
+
+export function down(report: Report): Promise<void> {
+  mkdirSync(stackPaths.home, { recursive: true });
+  return withLock(stackPaths.lockFile, async () => {
+    const state = readState();
+    if (state === undefined) {
+      report('no local stack is recorded as running');
+      return;
+    }
+    await stopStack(state, report);
+  });
+}
+
+async function stopStack(state: StackState, report: Report): Promise<void> {
   const stops: Array<[string, number | undefined]> = [
     ['registry', state.registry.pid],
     ['kafka', state.kafka.pid],
     ['redis', state.redis.pid],
   ];
   await Promise.all(
-    stops.map(async ([name, pid]) => {
-      if (pid === undefined) return;
-      const outcome = await timed(report, `${name}: stop`, () => stopGroup(pid));
-      void outcome;
-    }),
+    stops.map(([name, pid]) => (pid === undefined ? undefined : timed(report, `${name}: stop`, () => stopGroup(pid)))),
   );
   rmSync(stackPaths.stateFile, { force: true });
   rmSync(stackPaths.kafkaRun, { recursive: true, force: true });

@@ -7,3 +7,21 @@ export interface ServiceEndpoints {
   /** How they were provided: environment variables, testcontainers, or scripts/local-stack. */
   source: 'environment' | 'testcontainers' | 'local-stack';
 }
+
+const SERVICE_VARIABLES = ['KAFKA_BROKERS', 'SCHEMA_REGISTRY_URL', 'REDIS_URL'] as const;
+
+/** Services named by the environment: all three variables, or none (a half-set environment is a mistake). */
+export function endpointsFromEnvironment(env: NodeJS.ProcessEnv): ServiceEndpoints | undefined {
+  const set = SERVICE_VARIABLES.filter((name) => (env[name] ?? '') !== '');
+  if (set.length === 0) return undefined;
+  if (set.length < SERVICE_VARIABLES.length) {
+    const missing = SERVICE_VARIABLES.filter((name) => !set.includes(name));
+    throw new Error(`${set.join(', ')} set but ${missing.join(', ')} not: set all three, or none`);
+  }
+  return {
+    kafkaBrokers: (env.KAFKA_BROKERS ?? '').split(',').map((broker) => broker.trim()).filter((broker) => broker !== ''),
+    schemaRegistryUrl: env.SCHEMA_REGISTRY_URL ?? '',
+    redisUrl: env.REDIS_URL ?? '',
+    source: 'environment',
+  };
+}
