@@ -1,24 +1,26 @@
-import { randomBytes } from 'node:crypto';
-import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { checkTools, installKafka, installRegistry, registryRunnerJar } from './install.ts';
-import { stackPaths } from './paths.ts';
-import { choosePort } from './ports.ts';
+import { checkTools, installKafka, installRegistry } from './install.ts';
+import { startKafka } from './kafka.ts';
+import type { KafkaProcess } from './kafka.ts';
 import { withLock } from './lock.ts';
-import { isAlive, startDetached, stopGroup } from './processes.ts';
+import { stackPaths } from './paths.ts';
+import { isAlive, stopGroup } from './processes.ts';
 import { kafkaAnswers, redisAnswers, registryAnswers, waitUntil } from './readiness.ts';
+import { resolveRedis } from './redis.ts';
+import type { RedisEndpoint } from './redis.ts';
+import { startRegistry } from './registry.ts';
+import type { RegistryProcess } from './registry.ts';
+import { timed } from './report.ts';
+import type { Report } from './report.ts';
 import { REGISTRY_CCOMPAT_PATH } from './versions.ts';
 
-const run = promisify(execFile);
-const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
+export type { Report };
 
 export interface StackState {
-  kafka: { pid: number; brokerPort: number; controllerPort: number };
-  registry: { pid: number; port: number };
-  /** pid is set only when the stack started its own redis-server (and so must stop it). */
-  redis: { url: string; pid?: number };
+  kafka: KafkaProcess;
+  registry: RegistryProcess;
+  redis: RedisEndpoint;
   startedAt: string;
   /** Test runs using the stack (pids); the last one to release it stops it, unless it is manual. */
   holders: number[];
@@ -32,8 +34,6 @@ export interface StackEndpoints {
   redisUrl: string;
 }
 
-export type Report = (line: string) => void;
-
 export function endpointsOf(state: StackState): StackEndpoints {
   return {
     kafkaBrokers: [`127.0.0.1:${state.kafka.brokerPort}`],
@@ -45,123 +45,6 @@ export function endpointsOf(state: StackState): StackEndpoints {
 export function readState(): StackState | undefined {
   if (!existsSync(stackPaths.stateFile)) return undefined;
   return JSON.parse(readFileSync(stackPaths.stateFile, 'utf8')) as StackState;
-}
-
-async function timed<T>(report: Report, label: string, work: () => Promise<T>): Promise<T> {
-  const started = performance.now();
-  const result = await work();
-  const detail = typeof result === 'string' ? ` (${result})` : '';
-  report(`${label}: ${((performance.now() - started) / 1000).toFixed(1)}s${detail}`);
-  return result;
-}
-
-/** Kafka's cluster id: 16 random bytes, base64url; Kafka avoids ids starting with '-' (they read as CLI flags). */
-function newClusterId(): string {
-  for (;;) {
-    const id = randomBytes(16).toString('base64url');
-    if (!id.startsWith('-')) return id;
-  }
-}
-
-function kafkaServerProperties(brokerPort: number, controllerPort: number, dataDir: string): string {
-  return [
-    'process.roles=broker,controller',
-    'node.id=1',
-    `controller.quorum.voters=1@127.0.0.1:${controllerPort}`,
-    `listeners=PLAINTEXT://127.0.0.1:${brokerPort},CONTROLLER://127.0.0.1:${controllerPort}`,
-    `advertised.listeners=PLAINTEXT://127.0.0.1:${brokerPort}`,
-    'controller.listener.names=CONTROLLER',
-    'inter.broker.listener.name=PLAINTEXT',
-    'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
-    `log.dirs=${dataDir}`,
-    'num.partitions=3',
-    // topics are created on purpose (the service and the tests say how many partitions they want)
-    'auto.create.topics.enable=false',
-    'offsets.topic.replication.factor=1',
-    'offsets.topic.num.partitions=4',
-    'transaction.state.log.replication.factor=1',
-    'transaction.state.log.min.isr=1',
-    'share.coordinator.state.topic.replication.factor=1',
-    'share.coordinator.state.topic.min.isr=1',
-    'group.initial.rebalance.delay.ms=0',
-    '',
-  ].join('\n');
-}
-
-async function startKafka(report: Report): Promise<StackState['kafka']> {
-  const brokerPort = await choosePort('TIDEWATCH_KAFKA_PORT', 'Kafka broker');
-  const controllerPort = await choosePort('TIDEWATCH_KAFKA_CONTROLLER_PORT', 'Kafka controller');
-  const dataDir = join(stackPaths.kafkaRun, 'data');
-  rmSync(stackPaths.kafkaRun, { recursive: true, force: true });
-  mkdirSync(dataDir, { recursive: true });
-  const properties = join(stackPaths.kafkaRun, 'server.properties');
-  writeFileSync(properties, kafkaServerProperties(brokerPort, controllerPort, dataDir));
-  const classpath = join(stackPaths.kafkaLibs, '*');
-  const logFile = join(stackPaths.logs, 'kafka.log');
-  const jvm = [
-    '-Xms256m', '-Xmx768m', '-XX:+UseG1GC', '-Djava.awt.headless=true',
-    `-Dlog4j2.configurationFile=${stackPaths.kafkaLog4jConfig}`, `-Dkafka.logs.file=${logFile}`,
-  ];
-  await timed(report, 'kafka: format storage (KRaft)', () =>
-    run('java', [...jvm, '-cp', classpath, 'kafka.tools.StorageTool', 'format', '-t', newClusterId(), '-c', properties]),
-  );
-  const pid = startDetached({
-    command: 'java',
-    args: [...jvm, '-cp', classpath, 'kafka.Kafka', properties],
-    cwd: stackPaths.kafkaRun,
-    logFile: join(stackPaths.logs, 'kafka.out'),
-  });
-  return { pid, brokerPort, controllerPort };
-}
-
-async function startRegistry(): Promise<StackState['registry']> {
-  const port = await choosePort('TIDEWATCH_REGISTRY_PORT', 'schema registry');
-  mkdirSync(stackPaths.registryRun, { recursive: true });
-  const pid = startDetached({
-    command: 'java',
-    args: [
-      '-Xms128m', '-Xmx512m', '-Djava.awt.headless=true',
-      `-Dquarkus.http.port=${port}`, '-Dquarkus.http.host=127.0.0.1',
-      // in-memory storage: each `up` starts with no schemas, like the broker starts with no topics
-      '-jar', registryRunnerJar(),
-    ],
-    cwd: stackPaths.registryRun,
-    logFile: join(stackPaths.logs, 'registry.log'),
-  });
-  return { pid, port };
-}
-
-async function commandExists(command: string): Promise<boolean> {
-  try {
-    await run('sh', ['-c', `command -v ${command}`]);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** The machine's Redis when one answers on the default port; else a redis-server of our own on a free port. */
-async function resolveRedis(): Promise<StackState['redis']> {
-  try {
-    await redisAnswers(DEFAULT_REDIS_URL);
-    return { url: DEFAULT_REDIS_URL };
-  } catch {
-    /* not running: start one below */
-  }
-  if (!(await commandExists('redis-server'))) {
-    throw new Error(
-      `no Redis answers on ${DEFAULT_REDIS_URL} and redis-server is not installed: ` +
-        'start one, or apt-get install -y redis-server (or set REDIS_URL for the tests)',
-    );
-  }
-  const port = await choosePort('TIDEWATCH_REDIS_PORT', 'Redis');
-  const pid = startDetached({
-    command: 'redis-server',
-    args: ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-    cwd: stackPaths.home,
-    logFile: join(stackPaths.logs, 'redis.log'),
-  });
-  return { url: `redis://127.0.0.1:${port}`, pid };
 }
 
 async function isHealthy(state: StackState): Promise<boolean> {

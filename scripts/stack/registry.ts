@@ -1,0 +1,29 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { registryRunnerJar } from './install.ts';
+import { stackPaths } from './paths.ts';
+import { choosePort } from './ports.ts';
+import { startDetached } from './processes.ts';
+
+export interface RegistryProcess {
+  pid: number;
+  port: number;
+}
+
+/** Apicurio Registry, Confluent-compatible API under /apis/ccompat/v7, on a loopback port. */
+export async function startRegistry(): Promise<RegistryProcess> {
+  const port = await choosePort('TIDEWATCH_REGISTRY_PORT', 'schema registry');
+  mkdirSync(stackPaths.registryRun, { recursive: true });
+  const pid = startDetached({
+    command: 'java',
+    args: [
+      '-Xms128m', '-Xmx512m', '-Djava.awt.headless=true',
+      `-Dquarkus.http.port=${port}`, '-Dquarkus.http.host=127.0.0.1',
+      // in-memory storage: each `up` starts with no schemas, like the broker starts with no topics
+      '-jar', registryRunnerJar(),
+    ],
+    cwd: stackPaths.registryRun,
+    logFile: join(stackPaths.logs, 'registry.log'),
+  });
+  return { pid, port };
+}
