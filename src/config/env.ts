@@ -46,6 +46,10 @@ export class ConfigError extends Error {
 export function parseEnv(env: NodeJS.ProcessEnv): ServiceEnv {
   const result = envSchema.safeParse(env);
   if (result.success) return result.data;
-  const problems = result.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
+  const problems = result.error.issues.map((issue) => {
+    const name = issue.path.join('.') || '(root)';
+    const unset = env[String(issue.path[0])] === undefined;
+    return `${name}: ${unset ? 'required, not set' : issue.message}`;
+  });
   throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`);
 }

@@ -8,7 +8,6 @@ import { createRedis, redisAnswers } from '../adapters/redis/client.ts';
 import { startHttpServer } from '../adapters/http/server.ts';
 import type { HttpServer } from '../adapters/http/server.ts';
 import { transactionSchema } from '../domain/transaction.ts';
-import type { Transaction } from '../domain/transaction.ts';
 import type { Logger } from '../observability/logger.ts';
 import { createMetrics } from '../observability/metrics.ts';
 import type { Metrics } from '../observability/metrics.ts';
@@ -31,41 +30,35 @@ interface BatchDependencies {
 /**
  * One fetched batch: decode and validate every record, dead-letter the bad ones with their reason, and only
  * then resolve and commit the offsets, so that a crash anywhere before the commit replays the batch instead of
- * losing a record.
+ * losing a record. Admitted transactions are counted; the feature and detector core consumes them next.
  */
-async function handleBatch(deps: BatchDependencies, payload: EachBatchPayload): Promise<Transaction[]> {
+async function handleBatch(deps: BatchDependencies, payload: EachBatchPayload): Promise<void> {
   const { batch } = payload;
   const endTimer = deps.metrics.batchDuration.startTimer();
-  const decoded = await Promise.all(batch.messages.map((message) => deps.decoder.decode(message.value)));
-  const admitted: Transaction[] = [];
-  const deadLetters: Message[] = [];
+  const admissions = await Promise.all(
+    batch.messages.map(async (message) => ({ message, admission: admit(await deps.decoder.decode(message.value), transactionSchema) })),
+  );
   const failedAt = new Date();
-  batch.messages.forEach((message, index) => {
-    const admission = admit(decoded[index] ?? { ok: false, reason: 'undecodable', detail: 'missing' }, transactionSchema);
+  const deadLetters: Message[] = [];
+  let admitted = 0;
+  for (const { message, admission } of admissions) {
     if (admission.admitted) {
-      admitted.push(admission.value);
-      return;
+      admitted += 1;
+      continue;
     }
     deps.metrics.deadLetters.inc({ reason: admission.reason });
-    deadLetters.push(
-      deadLetterMessage(
-        { topic: batch.topic, partition: batch.partition, offset: message.offset, key: message.key, value: message.value, headers: message.headers },
-        admission.reason,
-        admission.detail,
-        failedAt,
-      ),
-    );
-  });
+    const source = { topic: batch.topic, partition: batch.partition, offset: message.offset, key: message.key, value: message.value, headers: message.headers };
+    deadLetters.push(deadLetterMessage(source, admission.reason, admission.detail, failedAt));
+  }
   if (deadLetters.length > 0) {
     await deps.producer.send({ topic: deps.env.TIDEWATCH_TOPIC_DEAD_LETTER, messages: deadLetters, acks: -1 });
   }
-  deps.metrics.recordsConsumed.inc({ topic: batch.topic, outcome: 'processed' }, admitted.length);
+  deps.metrics.recordsConsumed.inc({ topic: batch.topic, outcome: 'processed' }, admitted);
   deps.metrics.recordsConsumed.inc({ topic: batch.topic, outcome: 'dead_lettered' }, deadLetters.length);
   payload.resolveOffset(batch.lastOffset());
   await payload.commitOffsetsIfNecessary();
   await payload.heartbeat();
   endTimer();
-  return admitted;
 }
 
 async function ensureTopics(env: ServiceEnv, kafka: ReturnType<typeof createKafka>, logger: Logger): Promise<void> {
@@ -130,9 +123,7 @@ export async function startService(env: ServiceEnv, logger: Logger): Promise<Run
   const deps: BatchDependencies = { env, decoder, producer, metrics };
   await consumer.run({
     eachBatchAutoResolve: false,
-    eachBatch: async (payload) => {
-      await handleBatch(deps, payload);
-    },
+    eachBatch: (payload) => handleBatch(deps, payload),
   });
   logger.info({ httpPort: http.port, topic: env.TIDEWATCH_TOPIC_TRANSACTIONS }, 'tidewatch running');
 
