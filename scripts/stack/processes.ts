@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 
 export interface DetachedCommand {
@@ -36,9 +36,22 @@ export function isAlive(pid: number): boolean {
 
 const sleep = (ms: number) => new Promise((resolveSleep) => setTimeout(resolveSleep, ms));
 
+/**
+ * Whether `pid` is still the process the stack started: its command line contains `marker`. A state file that
+ * outlived a reboot can name pids the system has since given to other programs, which must never be signalled.
+ */
+export function runsCommand(pid: number, marker: string): boolean {
+  if (!isAlive(pid)) return false;
+  try {
+    return execFileSync('ps', ['-o', 'command=', '-p', String(pid)], { encoding: 'utf8' }).includes(marker);
+  } catch {
+    return false;
+  }
+}
+
 /** SIGTERM to the whole group (the JVMs shut down cleanly on it), SIGKILL if it is still there after the grace period. */
-export async function stopGroup(pid: number, graceMs = 15_000): Promise<'stopped' | 'killed' | 'not running'> {
-  if (!isAlive(pid)) return 'not running';
+export async function stopGroup(pid: number, marker: string, graceMs = 15_000): Promise<'stopped' | 'killed' | 'not running'> {
+  if (!runsCommand(pid, marker)) return 'not running';
   signalGroup(pid, 'SIGTERM');
   const deadline = Date.now() + graceMs;
   while (Date.now() < deadline) {

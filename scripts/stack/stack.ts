@@ -5,7 +5,7 @@ import { startKafka } from './kafka.ts';
 import type { KafkaProcess } from './kafka.ts';
 import { withLock } from './lock.ts';
 import { stackPaths } from './paths.ts';
-import { isAlive, stopGroup } from './processes.ts';
+import { isAlive, runsCommand, stopGroup } from './processes.ts';
 import { kafkaAnswers, redisAnswers, registryAnswers, waitUntil } from './readiness.ts';
 import { resolveRedis } from './redis.ts';
 import type { RedisEndpoint } from './redis.ts';
@@ -16,6 +16,19 @@ import type { Report } from './report.ts';
 import { REGISTRY_CCOMPAT_PATH } from './versions.ts';
 
 export type { Report };
+
+/**
+ * The processes the stack started, with what each one's command line contains: how a recorded pid is known to
+ * still be ours. The machine's own Redis, when used, is not among them.
+ */
+function startedProcesses(state: StackState): Array<{ name: string; pid: number; marker: string }> {
+  const processes = [
+    { name: 'registry', pid: state.registry.pid, marker: 'apicurio-registry' },
+    { name: 'kafka', pid: state.kafka.pid, marker: 'kafka.Kafka' },
+  ];
+  if (state.redis.pid !== undefined) processes.push({ name: 'redis', pid: state.redis.pid, marker: 'redis-server' });
+  return processes;
+}
 
 export interface StackState {
   kafka: KafkaProcess;
@@ -48,8 +61,7 @@ export function readState(): StackState | undefined {
 }
 
 async function isHealthy(state: StackState): Promise<boolean> {
-  const pids = [state.kafka.pid, state.registry.pid, ...(state.redis.pid === undefined ? [] : [state.redis.pid])];
-  if (!pids.every(isAlive)) return false;
+  if (!startedProcesses(state).every(({ pid, marker }) => runsCommand(pid, marker))) return false;
   const endpoints = endpointsOf(state);
   try {
     await Promise.all([
@@ -177,13 +189,8 @@ export function down(report: Report): Promise<void> {
 }
 
 async function stopStack(state: StackState, report: Report): Promise<void> {
-  const stops: Array<[string, number | undefined]> = [
-    ['registry', state.registry.pid],
-    ['kafka', state.kafka.pid],
-    ['redis', state.redis.pid],
-  ];
   await Promise.all(
-    stops.map(([name, pid]) => (pid === undefined ? undefined : timed(report, `${name}: stop`, () => stopGroup(pid)))),
+    startedProcesses(state).map(({ name, pid, marker }) => timed(report, `${name}: stop`, () => stopGroup(pid, marker))),
   );
   rmSync(stackPaths.stateFile, { force: true });
   rmSync(stackPaths.kafkaRun, { recursive: true, force: true });

@@ -8,10 +8,15 @@ export function createRedis(url: string, logger: Logger): Redis {
   return redis;
 }
 
-export async function redisAnswers(redis: Redis): Promise<boolean> {
+/** A readiness probe must answer quickly: a PING that ioredis queues behind a reconnect counts as no answer. */
+export async function redisAnswers(redis: Redis, timeoutMs = 1_000): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolveTimeout) => {
+    timer = setTimeout(() => resolveTimeout(false), timeoutMs);
+  });
   try {
-    return (await redis.ping()) === 'PONG';
-  } catch {
-    return false;
+    return await Promise.race([redis.ping().then((pong) => pong === 'PONG', () => false), timeout]);
+  } finally {
+    clearTimeout(timer);
   }
 }
