@@ -4,7 +4,6 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { stackPaths } from './paths.ts';
-import { choosePort } from './ports.ts';
 import { startDetached } from './processes.ts';
 import { timed } from './report.ts';
 import type { Report } from './report.ts';
@@ -51,9 +50,7 @@ function kafkaServerProperties(brokerPort: number, controllerPort: number, dataD
 }
 
 /** One combined broker + controller (KRaft), storage formatted afresh, on loopback ports. */
-export async function startKafka(report: Report): Promise<KafkaProcess> {
-  const brokerPort = await choosePort('TIDEWATCH_KAFKA_PORT', 'Kafka broker');
-  const controllerPort = await choosePort('TIDEWATCH_KAFKA_CONTROLLER_PORT', 'Kafka controller');
+export async function startKafka(report: Report, brokerPort: number, controllerPort: number): Promise<KafkaProcess> {
   const dataDir = join(stackPaths.kafkaRun, 'data');
   rmSync(stackPaths.kafkaRun, { recursive: true, force: true });
   mkdirSync(dataDir, { recursive: true });

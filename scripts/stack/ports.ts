@@ -19,9 +19,14 @@ function listenOnce(port: number): Promise<number> {
  * A port picked this way can in principle be taken again before the service binds it; the service then fails
  * at start and its log says so.
  */
-export async function choosePort(envName: string, role: string): Promise<number> {
+export async function choosePort(envName: string, role: string, avoid: readonly number[] = []): Promise<number> {
   const pinned = process.env[envName];
-  if (pinned === undefined || pinned === '') return listenOnce(0);
+  if (pinned === undefined || pinned === '') {
+    for (;;) {
+      const port = await listenOnce(0);
+      if (!avoid.includes(port)) return port;
+    }
+  }
   const port = Number(pinned);
   if (!Number.isInteger(port) || port <= 0 || port > 65535) {
     throw new Error(`${envName}=${pinned} is not a port number`);

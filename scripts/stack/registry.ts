@@ -2,7 +2,6 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { registryRunnerJar } from './install.ts';
 import { stackPaths } from './paths.ts';
-import { choosePort } from './ports.ts';
 import { startDetached } from './processes.ts';
 
 export interface RegistryProcess {
@@ -11,8 +10,7 @@ export interface RegistryProcess {
 }
 
 /** Apicurio Registry, Confluent-compatible API under /apis/ccompat/v7, on a loopback port. */
-export async function startRegistry(): Promise<RegistryProcess> {
-  const port = await choosePort('TIDEWATCH_REGISTRY_PORT', 'schema registry');
+export function startRegistry(port: number): RegistryProcess {
   mkdirSync(stackPaths.registryRun, { recursive: true });
   const pid = startDetached({
     command: 'java',

@@ -5,6 +5,7 @@ import { startKafka } from './kafka.ts';
 import type { KafkaProcess } from './kafka.ts';
 import { withLock } from './lock.ts';
 import { stackPaths } from './paths.ts';
+import { choosePort } from './ports.ts';
 import { isAlive, runsCommand, stopGroup } from './processes.ts';
 import { kafkaAnswers, redisAnswers, registryAnswers, waitUntil } from './readiness.ts';
 import { resolveRedis } from './redis.ts';
@@ -122,9 +123,13 @@ async function startStack(report: Report, options: UpOptions): Promise<StackEndp
     timed(report, 'registry: install', installRegistry),
   ]);
 
+  // Every port is settled before anything starts, so a taken port cannot leave a half-started stack behind.
+  const brokerPort = await choosePort('TIDEWATCH_KAFKA_PORT', 'Kafka broker');
+  const controllerPort = await choosePort('TIDEWATCH_KAFKA_CONTROLLER_PORT', 'Kafka controller', [brokerPort]);
+  const registryPort = await choosePort('TIDEWATCH_REGISTRY_PORT', 'schema registry', [brokerPort, controllerPort]);
   const state: StackState = {
-    kafka: await startKafka(report),
-    registry: await startRegistry(),
+    kafka: await startKafka(report, brokerPort, controllerPort),
+    registry: startRegistry(registryPort),
     redis: { url: '' },
     startedAt: new Date().toISOString(),
     holders: options.holder === undefined ? [] : [options.holder],
