@@ -98,9 +98,14 @@ function adopt(state: StackState, options: UpOptions): void {
   writeState(state);
 }
 
-export function up(report: Report, options: UpOptions = {}): Promise<UpResult> {
+/** Every command that reads or changes the stack runs under the stack home's lock. */
+function locked<T>(work: () => Promise<T>): Promise<T> {
   mkdirSync(stackPaths.home, { recursive: true });
-  return withLock(stackPaths.lockFile, async () => {
+  return withLock(stackPaths.lockFile, work);
+}
+
+export function up(report: Report, options: UpOptions = {}): Promise<UpResult> {
+  return locked(async () => {
     const existing = readState();
     if (existing !== undefined) {
       if (await isHealthy(existing)) {
@@ -168,7 +173,7 @@ async function startStack(report: Report, options: UpOptions): Promise<StackEndp
 
 /** A test run is done with the stack: stop it if nobody else (no other live run, no manual `up`) still uses it. */
 export function release(holder: number, report: Report): Promise<void> {
-  return withLock(stackPaths.lockFile, async () => {
+  return locked(async () => {
     const state = readState();
     if (state === undefined) return;
     state.holders = state.holders.filter((pid) => pid !== holder && isAlive(pid));
@@ -182,8 +187,7 @@ export function release(holder: number, report: Report): Promise<void> {
 }
 
 export function down(report: Report): Promise<void> {
-  mkdirSync(stackPaths.home, { recursive: true });
-  return withLock(stackPaths.lockFile, async () => {
+  return locked(async () => {
     const state = readState();
     if (state === undefined) {
       report('no local stack is recorded as running');
