@@ -1,6 +1,5 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { registryRunnerJar } from './install.ts';
 import { stackPaths } from './paths.ts';
 import { startDetached } from './processes.ts';
 
@@ -10,7 +9,7 @@ export interface RegistryProcess {
 }
 
 /** Apicurio Registry, Confluent-compatible API under /apis/ccompat/v7, on a loopback port. */
-export function startRegistry(port: number): RegistryProcess {
+export function startRegistry(port: number, runnerJar: string): RegistryProcess {
   mkdirSync(stackPaths.registryRun, { recursive: true });
   const pid = startDetached({
     command: 'java',
@@ -18,7 +17,7 @@ export function startRegistry(port: number): RegistryProcess {
       '-Xms128m', '-Xmx512m', '-Djava.awt.headless=true',
       `-Dquarkus.http.port=${port}`, '-Dquarkus.http.host=127.0.0.1',
       // in-memory storage: each `up` starts with no schemas, like the broker starts with no topics
-      '-jar', registryRunnerJar(),
+      '-jar', runnerJar,
     ],
     cwd: stackPaths.registryRun,
     logFile: join(stackPaths.logs, 'registry.log'),

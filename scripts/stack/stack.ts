@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkTools, installKafka, installRegistry } from './install.ts';
+import { checkTools, installKafka, installRegistry, registryRunnerJar } from './install.ts';
 import { startKafka } from './kafka.ts';
 import type { KafkaProcess } from './kafka.ts';
 import { withLock } from './lock.ts';
@@ -128,13 +128,15 @@ async function startStack(report: Report, options: UpOptions): Promise<StackEndp
     timed(report, 'registry: install', installRegistry),
   ]);
 
-  // Every port is settled before anything starts, so a taken port cannot leave a half-started stack behind.
+  // Every port and file is settled before anything starts, so nothing can fail between starting Kafka and
+  // recording it (which would leave a broker that no `down` knows about).
+  const runnerJar = registryRunnerJar();
   const brokerPort = await choosePort('TIDEWATCH_KAFKA_PORT', 'Kafka broker');
   const controllerPort = await choosePort('TIDEWATCH_KAFKA_CONTROLLER_PORT', 'Kafka controller', [brokerPort]);
   const registryPort = await choosePort('TIDEWATCH_REGISTRY_PORT', 'schema registry', [brokerPort, controllerPort]);
   const state: StackState = {
     kafka: await startKafka(report, brokerPort, controllerPort),
-    registry: startRegistry(registryPort),
+    registry: startRegistry(registryPort, runnerJar),
     redis: { url: '' },
     startedAt: new Date().toISOString(),
     holders: options.holder === undefined ? [] : [options.holder],
