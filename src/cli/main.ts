@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { ConfigError, parseEnv } from '../config/env.ts';
 import { createLogger } from '../observability/logger.ts';
 import { startService } from '../service/service.ts';
+import { addSchemasCommand } from './schemas-command.ts';
 
 async function run(): Promise<void> {
   const env = parseEnv(process.env);
@@ -30,6 +31,8 @@ program
   .command('run')
   .description('consume transactions from Kafka and serve /healthz, /readyz and /metrics (configured by environment)')
   .action(run);
+
+addSchemasCommand(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (error instanceof ConfigError) {

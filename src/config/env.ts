@@ -20,6 +20,27 @@ export const envSchema = z.object({
   TIDEWATCH_GROUP_ID: z.string().min(1).default('tidewatch'),
   TIDEWATCH_TOPIC_TRANSACTIONS: z.string().min(1).default('tidewatch.transactions.v1'),
   TIDEWATCH_TOPIC_DEAD_LETTER: z.string().min(1).default('tidewatch.dead-letter.v1'),
+  /** Customer reference data in (compacted, keyed by customer id). */
+  TIDEWATCH_TOPIC_PROFILES: z.string().min(1).default('tidewatch.customer-profiles.v1'),
+  /** RM alerts out, keyed by RM id so that each RM's queue is ordered. */
+  TIDEWATCH_TOPIC_RM_ALERTS: z.string().min(1).default('tidewatch.rm-alerts.v1'),
+  /** Outflow and leakage feed for the risk team, keyed by customer id. */
+  TIDEWATCH_TOPIC_RISK: z.string().min(1).default('tidewatch.risk-outflows.v1'),
+  /** Opportunities for campaign systems (consented customers only), keyed by customer id. */
+  TIDEWATCH_TOPIC_CAMPAIGN: z.string().min(1).default('tidewatch.campaign-opportunities.v1'),
+  /** The RM queue (record key on the RM alerts topic) for customers with no known RM. */
+  TIDEWATCH_UNASSIGNED_QUEUE: z.string().min(1).default('UNASSIGNED'),
+  /** The rules file (YAML or JSON): thresholds, tiers, windows, cooldowns. */
+  TIDEWATCH_RULES_FILE: z.string().min(1).default('rules/default.yaml'),
+  /** Register the Avro schemas of every topic at start (set false where schemas are deployed by a pipeline). */
+  TIDEWATCH_REGISTER_SCHEMAS: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((value) => value === 'true'),
+  /** How often the owned partitions' timers (dormancy) are checked. */
+  TIDEWATCH_TIMER_INTERVAL_MS: z.coerce.number().int().min(50).default(5000),
+  /** A customer's state expires this long after its last change (longer than the longest dormancy stage). */
+  TIDEWATCH_STATE_TTL_DAYS: z.coerce.number().int().min(1).default(1095),
   /** Create missing topics at start (handy locally; where topics are provisioned by ops, set false). */
   TIDEWATCH_CREATE_TOPICS: z
     .enum(['true', 'false'])

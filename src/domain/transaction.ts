@@ -29,3 +29,6 @@ export const transactionSchema = z.object({
 });
 
 export type Transaction = z.infer<typeof transactionSchema>;
+export type Direction = (typeof directions)[number];
+export type CounterpartyKind = (typeof counterpartyKinds)[number];
+export type Category = (typeof categories)[number];

@@ -1,31 +1,120 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { transactionSchema } from '../../src/domain/transaction.ts';
+import { readAvsc, schemaCatalog, topicRoles } from '../../src/adapters/registry/schemas.ts';
+import { evidenceSchema } from '../../src/domain/alert.ts';
 
 interface AvroField {
   name: string;
   type: unknown;
   default?: unknown;
+  doc?: string;
 }
 
-const readRecord = (file: string) =>
-  JSON.parse(readFileSync(new URL(`../../avro/${file}`, import.meta.url), 'utf8')) as { fields: AvroField[] };
+interface AvroRecord {
+  type: 'record';
+  name: string;
+  namespace?: string;
+  doc?: string;
+  fields: AvroField[];
+}
 
-/** The enum symbols of an Avro field type, if it is an enum (possibly inside a union). */
-function enumSymbols(type: unknown): string[] | undefined {
-  if (Array.isArray(type)) return type.map(enumSymbols).find((symbols) => symbols !== undefined);
-  if (typeof type === 'object' && type !== null && (type as { type?: unknown }).type === 'enum') {
-    return (type as { symbols: string[] }).symbols;
+const readRecord = (file: string) => JSON.parse(readAvsc(file)) as AvroRecord;
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
+
+/**
+ * Where an Avro type and its zod mirror disagree, as readable lines (empty when they agree): nullability, enum
+ * symbols and their order, record fields (recursively, so nested records like Alert's Evidence are covered),
+ * array items, and the primitive each side expects.
+ */
+function mismatches(avro: unknown, mirror: z.ZodType, path: string): string[] {
+  if (Array.isArray(avro)) {
+    if (avro.length !== 2 || avro[0] !== 'null') return [`${path}: only ["null", T] unions are mirrored, got ${JSON.stringify(avro)}`];
+    if (!(mirror instanceof z.ZodNullable)) return [`${path}: nullable in Avro, not in zod`];
+    return mismatches(avro[1], mirror.unwrap() as z.ZodType, path);
   }
-  return undefined;
+  if (mirror instanceof z.ZodNullable) return [`${path}: nullable in zod, not in Avro`];
+
+  const typeName = typeof avro === 'string' ? avro : isObject(avro) ? avro.type : undefined;
+  switch (typeName) {
+    case 'record': {
+      if (!(mirror instanceof z.ZodObject)) return [`${path}: record in Avro, ${mirror.def.type} in zod`];
+      const fields = (avro as AvroRecord).fields;
+      const avroNames = fields.map((field) => field.name).sort();
+      const zodNames = Object.keys(mirror.shape).sort();
+      if (JSON.stringify(avroNames) !== JSON.stringify(zodNames)) {
+        return [`${path}: fields differ, Avro [${avroNames.join(', ')}] vs zod [${zodNames.join(', ')}]`];
+      }
+      return fields.flatMap((field) => mismatches(field.type, mirror.shape[field.name] as z.ZodType, `${path}.${field.name}`));
+    }
+    case 'array':
+      if (!(mirror instanceof z.ZodArray)) return [`${path}: array in Avro, ${mirror.def.type} in zod`];
+      return mismatches((avro as { items: unknown }).items, mirror.element as z.ZodType, `${path}[]`);
+    case 'enum': {
+      if (!(mirror instanceof z.ZodEnum)) return [`${path}: enum in Avro, ${mirror.def.type} in zod`];
+      const symbols = (avro as { symbols: string[] }).symbols;
+      return JSON.stringify(mirror.options) === JSON.stringify(symbols)
+        ? []
+        : [`${path}: enum symbols differ, Avro [${symbols.join(', ')}] vs zod [${mirror.options.join(', ')}]`];
+    }
+    case 'string':
+    case 'boolean':
+      return mirror.def.type === typeName ? [] : [`${path}: ${typeName} in Avro, ${mirror.def.type} in zod`];
+    case 'int':
+    case 'long':
+      // logical types (timestamp-millis, date) included: they are read and written as plain numbers
+      return mirror instanceof z.ZodNumber && mirror.isInt ? [] : [`${path}: ${typeName} in Avro, not an integer in zod`];
+    case 'bytes':
+      return mirror.safeParse(Buffer.from([1])).success && !mirror.safeParse('x').success ? [] : [`${path}: bytes in Avro, not a Buffer in zod`];
+    default:
+      return [`${path}: Avro type ${JSON.stringify(avro)} has no mirror rule`];
+  }
 }
 
-const isNullable = (type: unknown) => Array.isArray(type) && type.includes('null');
+/** Every (avsc, zod) pair the catalog uses, once each (the RM alerts and risk topics share Alert). */
+const pairs = [...new Map(topicRoles.map((role) => [schemaCatalog[role].avscFile, schemaCatalog[role]])).values()].map(
+  ({ avscFile, zod }) => ({ avro: avscFile, zod }),
+);
 
-describe.each([{ avro: 'Transaction.avsc', zod: transactionSchema }])('$avro and its zod mirror', ({ avro, zod }) => {
+describe('the schema catalog', () => {
+  it('covers every file in avro/', () => {
+    const files = readdirSync(new URL('../../avro/', import.meta.url)).filter((file) => file.endsWith('.avsc'));
+    expect(pairs.map((pair) => pair.avro).sort()).toEqual(files.sort());
+  });
+
+  it('catches a mirror that drifted (the comparison is not vacuous)', () => {
+    const drifted = {
+      type: 'record',
+      name: 'Drift',
+      fields: [
+        { name: 'kind', type: { type: 'enum', name: 'K', symbols: ['B', 'A'] } },
+        { name: 'note', type: 'string' },
+        { name: 'items', type: { type: 'array', items: { type: 'record', name: 'I', fields: [{ name: 'n', type: 'int' }] } } },
+      ],
+    };
+    const mirror = z.object({
+      kind: z.enum(['A', 'B']),
+      note: z.string().nullable(),
+      items: z.array(z.object({ n: z.string() })),
+    });
+    expect(mismatches(drifted, mirror, 'Drift')).toEqual([
+      'Drift.kind: enum symbols differ, Avro [B, A] vs zod [A, B]',
+      'Drift.note: nullable in zod, not in Avro',
+      'Drift.items[].n: int in Avro, not an integer in zod',
+    ]);
+  });
+});
+
+describe.each(pairs)('$avro and its zod mirror', ({ avro, zod }) => {
   const record = readRecord(avro);
-  const shape = zod.shape as Record<string, z.ZodType>;
+  const shape = (zod as z.ZodObject).shape as Record<string, z.ZodType>;
+
+  it('is a documented record in dev.tidewatch.v1', () => {
+    expect(record.type).toBe('record');
+    expect(record.namespace).toBe('dev.tidewatch.v1');
+    expect(record.doc ?? '').not.toBe('');
+  });
 
   it('have the same fields', () => {
     expect(Object.keys(shape).sort()).toEqual(record.fields.map((field) => field.name).sort());
@@ -34,10 +123,38 @@ describe.each([{ avro: 'Transaction.avsc', zod: transactionSchema }])('$avro and
   it.each(record.fields.map((field) => [field.name, field] as const))('agree on %s', (name, field) => {
     const mirror = shape[name];
     expect(mirror).toBeDefined();
-    const symbols = enumSymbols(field.type);
-    if (symbols !== undefined) {
-      expect((mirror as unknown as { options: string[] }).options).toEqual(symbols);
+    if (mirror === undefined) return;
+    expect(mismatches(field.type, mirror, `${record.name}.${name}`)).toEqual([]);
+  });
+
+  it('give every nullable field a null default, so readers of older records can fill it', () => {
+    const nullable = record.fields.filter((field) => Array.isArray(field.type));
+    for (const field of nullable) expect({ field: field.name, default: field.default }).toEqual({ field: field.name, default: null });
+  });
+
+  it('carry money as long minor units and times as UTC millis', () => {
+    for (const field of record.fields) {
+      if (field.name.endsWith('Minor')) expect({ field: field.name, type: field.type }).toEqual({ field: field.name, type: 'long' });
+      if (['eventTime', 'detectedAt', 'updatedAt', 'failedAt'].includes(field.name)) {
+        expect({ field: field.name, type: field.type }).toEqual({ field: field.name, type: { type: 'long', logicalType: 'timestamp-millis' } });
+      }
     }
-    expect(mirror?.safeParse(null).success).toBe(isNullable(field.type));
+  });
+});
+
+describe('Alert.avsc', () => {
+  const evidence = readRecord('Alert.avsc').fields.find((field) => field.name === 'evidence');
+
+  it('nests the Evidence record in an array, mirroring evidenceSchema', () => {
+    expect(evidence?.type).toMatchObject({ type: 'array', items: { type: 'record', name: 'Evidence' } });
+    const items = (evidence?.type as { items: unknown }).items;
+    expect(mismatches(items, evidenceSchema, 'Evidence')).toEqual([]);
+  });
+});
+
+describe('CustomerProfile.avsc', () => {
+  it('keeps relationshipStartDay a nullable Avro date (days since 1970-01-01)', () => {
+    const field = readRecord('CustomerProfile.avsc').fields.find((candidate) => candidate.name === 'relationshipStartDay');
+    expect(field?.type).toEqual(['null', { type: 'int', logicalType: 'date' }]);
   });
 });

@@ -1,0 +1,150 @@
+import { readFileSync } from 'node:fs';
+import { isDeepStrictEqual } from 'node:util';
+import { COMPATIBILITY, SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
+import { z } from 'zod';
+import type { ServiceEnv } from '../../config/env.ts';
+import { alertSchema } from '../../domain/alert.ts';
+import { deadLetterRecordSchema } from '../../domain/dead-letter.ts';
+import { campaignOpportunitySchema } from '../../domain/opportunity.ts';
+import { customerProfileSchema } from '../../domain/profile.ts';
+import { transactionSchema } from '../../domain/transaction.ts';
+
+/** Every topic tidewatch reads or writes, by what it is for. */
+export const topicRoles = ['transactions', 'profiles', 'rmAlerts', 'risk', 'campaign', 'deadLetter'] as const;
+export type TopicRole = (typeof topicRoles)[number];
+
+type TopicEnvName = Extract<keyof ServiceEnv, `TIDEWATCH_TOPIC_${string}`>;
+
+export interface SchemaCatalogEntry {
+  /** File name in the repo's avro/ folder. */
+  avscFile: string;
+  /** The environment variable that names the role's topic. */
+  topicEnv: TopicEnvName;
+  /** The zod mirror of the Avro schema: what a record must satisfy before it is written. */
+  zod: z.ZodType;
+}
+
+export const schemaCatalog = {
+  transactions: { avscFile: 'Transaction.avsc', topicEnv: 'TIDEWATCH_TOPIC_TRANSACTIONS', zod: transactionSchema },
+  profiles: { avscFile: 'CustomerProfile.avsc', topicEnv: 'TIDEWATCH_TOPIC_PROFILES', zod: customerProfileSchema },
+  rmAlerts: { avscFile: 'Alert.avsc', topicEnv: 'TIDEWATCH_TOPIC_RM_ALERTS', zod: alertSchema },
+  risk: { avscFile: 'Alert.avsc', topicEnv: 'TIDEWATCH_TOPIC_RISK', zod: alertSchema },
+  campaign: { avscFile: 'CampaignOpportunity.avsc', topicEnv: 'TIDEWATCH_TOPIC_CAMPAIGN', zod: campaignOpportunitySchema },
+  deadLetter: { avscFile: 'DeadLetter.avsc', topicEnv: 'TIDEWATCH_TOPIC_DEAD_LETTER', zod: deadLetterRecordSchema },
+} as const satisfies Record<TopicRole, SchemaCatalogEntry>;
+
+/** The record a role's topic carries, as its zod schema describes it. */
+export type RecordOf<R extends TopicRole> = z.output<(typeof schemaCatalog)[R]['zod']>;
+
+export type TopicsByRole<R extends TopicRole = TopicRole> = Readonly<Record<R, string>>;
+export type SchemaIdsByRole<R extends TopicRole = TopicRole> = Readonly<Record<R, number>>;
+
+export function topicsFromEnv(env: ServiceEnv): TopicsByRole {
+  return Object.fromEntries(topicRoles.map((role) => [role, env[schemaCatalog[role].topicEnv]])) as Record<TopicRole, string>;
+}
+
+/** Topic-name strategy, as Confluent serializers default to: one value subject per topic. */
+export const valueSubject = (topic: string): string => `${topic}-value`;
+
+// Same depth below the repo root from src/adapters/registry (tsx) and dist/adapters/registry (tsc output).
+const avroFolder = new URL('../../../avro/', import.meta.url);
+
+/** The schema text exactly as in the file; it is registered as is, so the registry shows its docs. */
+export function readAvsc(file: string): string {
+  return readFileSync(new URL(file, avroFolder), 'utf8');
+}
+
+const roleEntries = <R extends TopicRole>(topicsByRole: TopicsByRole<R>) =>
+  (Object.keys(topicsByRole) as R[]).map((role) => ({
+    role,
+    subject: valueSubject(topicsByRole[role]),
+    schema: { type: SchemaType.AVRO, schema: readAvsc(schemaCatalog[role].avscFile) } as const,
+  }));
+
+const baseOf = (registryUrl: string) => registryUrl.replace(/\/+$/, '');
+const subjectPath = (registryUrl: string, subject: string) => `${baseOf(registryUrl)}/subjects/${encodeURIComponent(subject)}`;
+
+/** A registry call the client has no method for; undefined on 404, the parsed body otherwise. */
+async function callRegistry(url: string, init: RequestInit = {}): Promise<unknown> {
+  const response = await fetch(url, {
+    ...init,
+    headers: { accept: 'application/vnd.schemaregistry.v1+json', 'content-type': 'application/vnd.schemaregistry.v1+json' },
+    signal: AbortSignal.timeout(10_000),
+  });
+  if (response.status === 404) return undefined;
+  if (!response.ok) throw new Error(`${init.method ?? 'GET'} ${url} answered ${response.status}: ${(await response.text()).slice(0, 500)}`);
+  return response.json();
+}
+
+/**
+ * Pins the subject to BACKWARD compatibility, so that a new version must be able to read every record already
+ * on the topic. The client only sets compatibility on a subject's first registration and has no call of its
+ * own for it, and the registry's global default may be NONE (Apicurio's is), hence the plain PUT every time.
+ */
+async function requireBackwardCompatibility(registryUrl: string, subject: string): Promise<void> {
+  const url = `${baseOf(registryUrl)}/config/${encodeURIComponent(subject)}`;
+  const answer = await callRegistry(url, { method: 'PUT', body: JSON.stringify({ compatibility: COMPATIBILITY.BACKWARD }) });
+  if (answer === undefined) throw new Error(`PUT ${url} answered 404: the registry would not pin the subject's compatibility`);
+}
+
+/**
+ * Registers each role's schema under its topic's value subject (BACKWARD compatibility) and answers the schema
+ * ids. Idempotent: an unchanged schema gets its existing id back; an incompatible one is refused by the registry.
+ */
+export async function registerSchemas<R extends TopicRole>(registryUrl: string, topicsByRole: TopicsByRole<R>): Promise<SchemaIdsByRole<R>> {
+  const registry = new SchemaRegistry({ host: registryUrl });
+  const ids: Partial<Record<R, number>> = {};
+  for (const { role, subject, schema } of roleEntries(topicsByRole)) {
+    await requireBackwardCompatibility(registryUrl, subject);
+    const { id } = await registry.register(schema, { subject, compatibility: COMPATIBILITY.BACKWARD });
+    ids[role] = id;
+  }
+  return ids as Record<R, number>;
+}
+
+const versionList = z.array(z.number().int());
+const subjectVersion = z.object({ id: z.number().int().positive(), schema: z.string() });
+
+/**
+ * Apicurio's lookup by schema only matches byte-identical text, so a schema a pipeline registered reformatted
+ * (minified, say) is not found by it. Same JSON, newest version first, is what counts here.
+ */
+async function findSameJsonVersion(registryUrl: string, subject: string, schemaText: string): Promise<number | undefined> {
+  const versionsUrl = `${subjectPath(registryUrl, subject)}/versions`;
+  const versions = await callRegistry(versionsUrl);
+  if (versions === undefined) return undefined;
+  const wanted: unknown = JSON.parse(schemaText);
+  for (const version of versionList.parse(versions).sort((a, b) => b - a)) {
+    const found = await callRegistry(`${versionsUrl}/${version}`);
+    if (found === undefined) continue; // deleted meanwhile
+    const { id, schema } = subjectVersion.parse(found);
+    if (isDeepStrictEqual(JSON.parse(schema), wanted)) return id;
+  }
+  return undefined;
+}
+
+const httpStatusOf = (error: unknown) =>
+  typeof error === 'object' && error !== null && 'status' in error ? (error as { status: unknown }).status : undefined;
+
+/**
+ * Finds the ids of schemas someone else registered (a deployment pipeline), for when tidewatch must not
+ * register. Only this schema (as JSON, whatever its formatting) matches: a subject without it is an error, not a
+ * silent fallback to another version.
+ */
+export async function lookUpSchemaIds<R extends TopicRole>(registryUrl: string, topicsByRole: TopicsByRole<R>): Promise<SchemaIdsByRole<R>> {
+  const registry = new SchemaRegistry({ host: registryUrl });
+  const ids: Partial<Record<R, number>> = {};
+  for (const { role, subject, schema } of roleEntries(topicsByRole)) {
+    let id: number | undefined;
+    try {
+      id = await registry.getRegistryIdBySchema(subject, schema);
+    } catch (error) {
+      // the client turns "not found" into an error without a status; any other answer is the registry's trouble
+      if (httpStatusOf(error) !== undefined) throw error;
+      id = await findSameJsonVersion(registryUrl, subject, schema.schema);
+    }
+    if (id === undefined) throw new Error(`schema ${schemaCatalog[role].avscFile} is not registered under subject ${subject}`);
+    ids[role] = id;
+  }
+  return ids as Record<R, number>;
+}
