@@ -1,0 +1,30 @@
+/**
+ * Where tidewatch keeps things in Redis, under one prefix (e.g. `tw:`):
+ *
+ * - `<prefix>{c:<customerId>}:state`   the customer's state: `<rev>|` then the encoded record (see state-store.ts)
+ * - `<prefix>{c:<customerId>}:profile` the customer's profile as JSON, readable by other systems
+ * - `<prefix>timers:{<scope>}`         sorted set of wake-ups: member customerId, score due time (UTC millis)
+ *
+ * The braces are Redis Cluster hash tags: only the part between them picks the slot, so a customer's keys share a
+ * slot (one customer never spans nodes) while different customers spread over the cluster. That is also why the
+ * prefix itself must not contain braces: a tag in the prefix would put every key in one slot.
+ */
+
+export function stateKey(prefix: string, customerId: string): string {
+  return `${prefix}{c:${customerId}}:state`;
+}
+
+export function profileKey(prefix: string, customerId: string): string {
+  return `${prefix}{c:${customerId}}:profile`;
+}
+
+export function timersKey(prefix: string, scope: string): string {
+  return `${prefix}timers:{${scope}}`;
+}
+
+/** Throws unless the prefix leaves the hash tags above in charge of slot placement. */
+export function assertKeyPrefix(prefix: string): void {
+  if (/[{}]/.test(prefix)) {
+    throw new Error(`Redis key prefix ${JSON.stringify(prefix)} must not contain braces: they would become the hash tag`);
+  }
+}

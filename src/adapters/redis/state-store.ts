@@ -1,0 +1,383 @@
+import { brotliCompressSync, brotliDecompressSync, constants as zlibConstants } from 'node:zlib';
+import { Cluster } from 'ioredis';
+import type { ClientContext, Redis, Result } from 'ioredis';
+import { Packr } from 'msgpackr';
+import type { CustomerState } from '../../core/state.ts';
+import { customerProfileSchema } from '../../domain/profile.ts';
+import type { CustomerProfile } from '../../domain/profile.ts';
+import type { DueTimer, LoadedCustomer, StateStore, StateWrite, TimerChange } from '../../state/store.ts';
+import { assertKeyPrefix, profileKey, stateKey, timersKey } from './keys.ts';
+
+/** Registered with defineCommand on the client: ioredis sends EVALSHA, and EVAL when the server lacks the script. */
+const COMMIT_STATE_COMMAND = 'tidewatchCommitState';
+
+declare module 'ioredis' {
+  interface RedisCommander<Context extends ClientContext = { type: 'default' }> {
+    /** Defined by RedisStateStore: the conditional state write of COMMIT_STATE_LUA; answers 1 written, 0 refused. */
+    tidewatchCommitState(key: string, expectedRev: string, value: Buffer, ttlSeconds: number): Result<number, Context>;
+  }
+}
+
+/**
+ * KEYS[1] state key; ARGV[1] expected revision ('0': the key must not exist); ARGV[2] new value; ARGV[3] TTL seconds.
+ * Reads only the `<rev>|` head of the stored value (GETRANGE), so the check costs the same whatever the state size;
+ * revisions are compared as the decimal strings the store writes, so no float conversion is involved.
+ */
+const COMMIT_STATE_LUA = `
+local head = redis.call('GETRANGE', KEYS[1], 0, 20)
+local stored = '0'
+if head ~= '' then
+  local bar = string.find(head, '|', 1, true)
+  if bar == nil then
+    return redis.error_reply('ERR tidewatch: ' .. KEYS[1] .. ' holds no revision prefix')
+  end
+  stored = string.sub(head, 1, bar - 1)
+end
+if stored ~= ARGV[1] then
+  return 0
+end
+redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3])
+return 1
+`;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Stored state encoding: `<rev>|` then a one-byte codec tag then the payload.
+//   'm': MessagePack of the record
+//   'b': Brotli-compressed MessagePack (used above COMPRESS_ABOVE_BYTES, when it is smaller)
+// The decimal revision up front lets the Lua script read it without decoding anything; the tag lets the encoding
+// change later while old values stay readable. Strings must be well-formed Unicode (MessagePack stores UTF-8).
+// ---------------------------------------------------------------------------------------------------------------
+
+const REV_SEPARATOR = 0x7c; // '|'
+const TAG_MSGPACK = 0x6d; // 'm'
+const TAG_BROTLI_MSGPACK = 0x62; // 'b'
+/**
+ * Below this a state fits the 1 KiB-per-customer budget uncompressed and Brotli's cost (tens of µs per state) is not
+ * worth paying; above it (long flow histories) compression is what keeps a customer within the budget: a 45-day
+ * history packs to ~1.1 KB, which Redis would round up to a 1280-byte allocation, and compresses to ~750 bytes.
+ */
+const COMPRESS_ABOVE_BYTES = 512;
+/** Quality 5 is where Brotli's size drops sharply for these records at a modest cost; a 1 KiB window suffices. */
+const BROTLI_QUALITY = 5;
+const BROTLI_WINDOW_BITS = 10;
+
+/** Plain MessagePack maps (no msgpackr records): self-describing, readable by any MessagePack decoder. */
+const packr = new Packr({ useRecords: false, variableMapSize: true });
+
+/** The stored bytes of a state; its revision (`state.rev`) goes up front. */
+export function encodeStoredState(state: CustomerState): Buffer {
+  const packed = packr.pack(state);
+  let tag = TAG_MSGPACK;
+  let payload: Uint8Array = packed;
+  if (packed.length > COMPRESS_ABOVE_BYTES) {
+    const compressed = brotliCompressSync(packed, {
+      params: {
+        [zlibConstants.BROTLI_PARAM_QUALITY]: BROTLI_QUALITY,
+        [zlibConstants.BROTLI_PARAM_LGWIN]: BROTLI_WINDOW_BITS,
+        [zlibConstants.BROTLI_PARAM_SIZE_HINT]: packed.length,
+      },
+    });
+    if (compressed.length < packed.length) {
+      tag = TAG_BROTLI_MSGPACK;
+      payload = compressed;
+    }
+  }
+  return Buffer.concat([Buffer.from(`${state.rev}|`, 'latin1'), Buffer.of(tag), payload]);
+}
+
+/** A stored value that cannot be what tidewatch wrote: surfaced, never skipped, so nothing is silently lost. */
+export class CorruptStoredValueError extends Error {
+  constructor(
+    readonly key: string,
+    reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`corrupt value at Redis key ${key}: ${reason}`, options);
+    this.name = 'CorruptStoredValueError';
+  }
+}
+
+export function decodeStoredState(key: string, value: Buffer): { rev: number; state: CustomerState } {
+  const bar = value.indexOf(REV_SEPARATOR);
+  const revText = bar > 0 ? value.toString('latin1', 0, bar) : '';
+  if (!/^[1-9][0-9]{0,15}$/.test(revText)) throw new CorruptStoredValueError(key, 'no `<rev>|` prefix');
+  const rev = Number(revText);
+  const tag = value[bar + 1];
+  const payload = value.subarray(bar + 2);
+  let decoded: unknown;
+  try {
+    if (tag === TAG_MSGPACK) decoded = packr.unpack(payload);
+    else if (tag === TAG_BROTLI_MSGPACK) decoded = packr.unpack(brotliDecompressSync(payload));
+    else throw new Error(`unknown codec tag ${tag === undefined ? '(none)' : `0x${tag.toString(16)}`}`);
+  } catch (error) {
+    throw new CorruptStoredValueError(key, `state does not decode (${errorMessage(error)})`, { cause: error });
+  }
+  if (!isRecord(decoded) || decoded['rev'] !== rev) {
+    throw new CorruptStoredValueError(key, `decoded state does not carry the stored revision ${rev}`);
+  }
+  // The record is opaque to the store (its layout belongs to core/state.ts); prefix and revision have been checked.
+  return { rev, state: decoded as unknown as CustomerState };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+export interface RedisStateStoreOptions {
+  /** Prepended to every key, e.g. `tw:`; no braces (see keys.ts). */
+  prefix: string;
+  /** How long a customer's state outlives its latest write: a customer silent that long starts afresh. */
+  stateTtlSeconds: number;
+}
+
+/** The commands a batch is made of, as both a pipeline and a cluster client offer them. */
+interface CommandSink {
+  getBuffer(key: string): unknown;
+  get(key: string): unknown;
+  set(key: string, value: string): unknown;
+  del(...keys: string[]): unknown;
+  zadd(key: string, score: number, member: string): unknown;
+  zrem(key: string, member: string): unknown;
+  zrange(
+    key: string,
+    min: string,
+    max: string,
+    byScore: 'BYSCORE',
+    limitToken: 'LIMIT',
+    offset: number,
+    count: number,
+    withScores: 'WITHSCORES',
+  ): unknown;
+  tidewatchCommitState(key: string, expectedRev: string, value: Buffer, ttlSeconds: number): unknown;
+}
+
+type Command = (sink: CommandSink) => unknown;
+type Reply = [error: Error | null, value: unknown];
+
+/**
+ * StateStore on Redis (standalone, Sentinel or Cluster). Every call is one round trip whatever the number of
+ * customers: a single pipeline of single-key commands on a standalone server; on a Cluster, the same commands sent
+ * together and auto-pipelined by ioredis into one pipeline per node, all in flight at once. No command spans two
+ * customers, so nothing ever crosses slots.
+ *
+ * Timer changes are applied whether or not the customer's state write was refused: they are wake-up hints, and a
+ * timer key (per scope) lives in another slot than the state, so they cannot be made atomic with it on a Cluster.
+ */
+export class RedisStateStore implements StateStore {
+  readonly #client: Redis | Cluster;
+  readonly #prefix: string;
+  readonly #stateTtlSeconds: number;
+  #roundTrips = 0;
+
+  constructor(client: Redis | Cluster, options: RedisStateStoreOptions) {
+    assertKeyPrefix(options.prefix);
+    if (!Number.isSafeInteger(options.stateTtlSeconds) || options.stateTtlSeconds <= 0) {
+      throw new RangeError(`stateTtlSeconds must be a positive integer, got ${options.stateTtlSeconds}`);
+    }
+    if (client instanceof Cluster && client.options.enableAutoPipelining !== true) {
+      // Without it every command of a batch would be its own request.
+      throw new Error('RedisStateStore on a Redis Cluster needs the client option enableAutoPipelining: true');
+    }
+    this.#client = client;
+    this.#prefix = options.prefix;
+    this.#stateTtlSeconds = options.stateTtlSeconds;
+    client.defineCommand(COMMIT_STATE_COMMAND, { numberOfKeys: 1, lua: COMMIT_STATE_LUA });
+  }
+
+  /** Batches sent so far: one per call that had something to send. */
+  get roundTrips(): number {
+    return this.#roundTrips;
+  }
+
+  async load(customerIds: readonly string[]): Promise<Map<string, LoadedCustomer>> {
+    const ids = [...new Set(customerIds)];
+    const loaded = new Map<string, LoadedCustomer>();
+    if (ids.length === 0) return loaded;
+    const commands = ids.flatMap((id): Command[] => [
+      (sink) => sink.getBuffer(stateKey(this.#prefix, id)),
+      (sink) => sink.get(profileKey(this.#prefix, id)),
+    ]);
+    const replies = await this.#send('load', commands);
+    ids.forEach((id, index) => {
+      const stored = bufferOrNull(stateKey(this.#prefix, id), replies[2 * index]);
+      const profileJson = stringOrNull(profileKey(this.#prefix, id), replies[2 * index + 1]);
+      const { rev, state } =
+        stored === null ? { rev: 0, state: undefined } : decodeStoredState(stateKey(this.#prefix, id), stored);
+      const profile = profileJson === null ? undefined : parseProfile(profileKey(this.#prefix, id), profileJson);
+      loaded.set(id, { rev, state, profile });
+    });
+    return loaded;
+  }
+
+  async commit(writes: readonly StateWrite[], timers: readonly TimerChange[]): Promise<{ conflicts: string[] }> {
+    if (writes.length === 0 && timers.length === 0) return { conflicts: [] };
+    writes.forEach(assertValidWrite);
+    timers.forEach(assertValidTimer);
+    const ttl = this.#stateTtlSeconds;
+    const writeCommands = writes.map((write): Command => {
+      const key = stateKey(this.#prefix, write.customerId);
+      const value = encodeStoredState(write.state);
+      return (sink) => sink.tidewatchCommitState(key, String(write.expectedRev), value, ttl);
+    });
+    const timerCommands = timers.map((timer): Command => {
+      const key = timersKey(this.#prefix, timer.scope);
+      const { customerId, due } = timer;
+      return due === null ? (sink) => sink.zrem(key, customerId) : (sink) => sink.zadd(key, due, customerId);
+    });
+    const replies = await this.#send('commit', [...writeCommands, ...timerCommands]);
+    const conflicts = writes
+      .filter((write, index) => integer(stateKey(this.#prefix, write.customerId), replies[index]) === 0)
+      .map((write) => write.customerId);
+    return { conflicts };
+  }
+
+  async putProfiles(profiles: ReadonlyArray<{ customerId: string; profile: CustomerProfile | null }>): Promise<void> {
+    if (profiles.length === 0) return;
+    const commands = profiles.map(({ customerId, profile }): Command => {
+      const key = profileKey(this.#prefix, customerId);
+      if (profile === null) {
+        // An erasure removes everything tidewatch holds on the customer; both keys share the customer's slot.
+        const state = stateKey(this.#prefix, customerId);
+        return (sink) => sink.del(key, state);
+      }
+      const json = JSON.stringify(customerProfileSchema.parse(profile));
+      return (sink) => sink.set(key, json);
+    });
+    await this.#send('putProfiles', commands);
+  }
+
+  async dueTimers(scope: string, upTo: number, limit: number): Promise<DueTimer[]> {
+    assertValidLimit(limit);
+    if (Number.isNaN(upTo)) throw new RangeError('upTo must be a number');
+    if (limit === 0) return [];
+    const key = timersKey(this.#prefix, scope);
+    const max = upTo === Infinity ? '+inf' : upTo === -Infinity ? '-inf' : String(upTo);
+    const [reply] = await this.#send('dueTimers', [
+      (sink) => sink.zrange(key, '-inf', max, 'BYSCORE', 'LIMIT', 0, limit, 'WITHSCORES'),
+    ]);
+    const flat = stringArray(key, reply);
+    const due: DueTimer[] = [];
+    for (let index = 0; index + 1 < flat.length; index += 2) {
+      const score = Number(flat[index + 1]);
+      if (!Number.isFinite(score)) throw new CorruptStoredValueError(key, `timer score ${flat[index + 1]}`);
+      due.push({ customerId: flat[index] ?? '', due: score });
+    }
+    return due;
+  }
+
+  async close(): Promise<void> {
+    await this.#client.quit();
+  }
+
+  /** One round trip: every command of the batch goes out before any reply is awaited. */
+  async #send(operation: string, commands: readonly Command[]): Promise<Reply[]> {
+    this.#roundTrips += 1;
+    const client = this.#client;
+    let replies: Reply[];
+    if (client instanceof Cluster) {
+      // Issued in one tick: ioredis auto-pipelining groups them into one pipeline per node.
+      replies = await Promise.all(
+        commands.map((command) =>
+          Promise.resolve(command(client)).then(
+            (value): Reply => [null, value],
+            (error: unknown): Reply => [toError(error), null],
+          ),
+        ),
+      );
+    } else {
+      const pipeline = client.pipeline();
+      for (const command of commands) command(pipeline);
+      const results = await pipeline.exec();
+      if (results === null) throw new Error(`Redis ${operation}: the pipeline was discarded`);
+      replies = results;
+    }
+    const failed = replies.filter(([error]) => error !== null);
+    const first = failed[0]?.[0];
+    if (first != null) {
+      throw new Error(`Redis ${operation}: ${failed.length} of ${replies.length} commands failed: ${first.message}`, {
+        cause: first,
+      });
+    }
+    return replies;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Argument checks shared in spirit with MemoryStateStore: both refuse the same mistakes before anything is written.
+
+function assertValidWrite(write: StateWrite): void {
+  const { customerId, expectedRev, state } = write;
+  if (!Number.isSafeInteger(expectedRev) || expectedRev < 0) {
+    throw new RangeError(`write for ${customerId}: expectedRev must be a non-negative integer, got ${expectedRev}`);
+  }
+  // A revision that does not move forward would let two writers holding the same read both succeed.
+  if (!Number.isSafeInteger(state.rev) || state.rev <= expectedRev) {
+    throw new RangeError(`write for ${customerId}: state.rev ${state.rev} must be an integer above expectedRev ${expectedRev}`);
+  }
+  if (state.customerId !== customerId) {
+    throw new Error(`write for ${customerId} carries the state of ${state.customerId}`);
+  }
+}
+
+function assertValidTimer(timer: TimerChange): void {
+  if (timer.due !== null && !Number.isFinite(timer.due)) {
+    throw new RangeError(`timer for ${timer.customerId}: due must be finite UTC millis or null, got ${timer.due}`);
+  }
+}
+
+function assertValidLimit(limit: number): void {
+  if (!Number.isSafeInteger(limit) || limit < 0) throw new RangeError(`limit must be a non-negative integer, got ${limit}`);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Replies are checked where they enter: a reply of an unexpected shape is a bug or a foreign value, never guessed at.
+
+function parseProfile(key: string, json: string): CustomerProfile {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(json);
+  } catch (error) {
+    throw new CorruptStoredValueError(key, `profile is not JSON (${errorMessage(error)})`, { cause: error });
+  }
+  const result = customerProfileSchema.safeParse(parsed);
+  if (!result.success) {
+    throw new CorruptStoredValueError(key, `profile does not match the schema (${result.error.message})`, {
+      cause: result.error,
+    });
+  }
+  return result.data;
+}
+
+function bufferOrNull(key: string, reply: Reply | undefined): Buffer | null {
+  const value = reply?.[1];
+  if (value === null || Buffer.isBuffer(value)) return value;
+  throw new Error(`Redis GET ${key}: unexpected reply ${typeof value}`);
+}
+
+function stringOrNull(key: string, reply: Reply | undefined): string | null {
+  const value = reply?.[1];
+  if (value === null || typeof value === 'string') return value;
+  throw new Error(`Redis GET ${key}: unexpected reply ${typeof value}`);
+}
+
+function integer(key: string, reply: Reply | undefined): number {
+  const value = reply?.[1];
+  if (typeof value === 'number' && Number.isInteger(value)) return value;
+  throw new Error(`Redis commit of ${key}: unexpected reply ${typeof value}`);
+}
+
+function stringArray(key: string, reply: Reply | undefined): string[] {
+  const value = reply?.[1];
+  if (Array.isArray(value) && value.every((item): item is string => typeof item === 'string')) return value;
+  throw new Error(`Redis ZRANGE ${key}: unexpected reply`);
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function toError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

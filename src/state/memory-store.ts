@@ -1,0 +1,217 @@
+import type { CustomerState } from '../core/state.ts';
+import { customerProfileSchema } from '../domain/profile.ts';
+import type { CustomerProfile } from '../domain/profile.ts';
+import type { DueTimer, LoadedCustomer, StateStore, StateWrite, TimerChange } from './store.ts';
+
+/**
+ * StateStore in process memory, with the semantics of RedisStateStore (conditional writes by revision, timers
+ * ordered by due then customerId, profiles, erasure) minus the TTL: for replays and tests. Stored states are
+ * copies (structuredClone in, structuredClone out), so callers cannot reach into the store. Each call that has
+ * something to do counts as one round trip, as it would against Redis.
+ *
+ * Costs: load and commit are O(customers); a timer change is O(log timers); dueTimers is O(limit · log timers),
+ * plus the discarded entries of moved or cancelled timers it meets (each paid for once).
+ */
+export class MemoryStateStore implements StateStore {
+  readonly #states = new Map<string, CustomerState>();
+  readonly #profiles = new Map<string, CustomerProfile>();
+  readonly #timers = new Map<string, TimerQueue>();
+  #roundTrips = 0;
+
+  get roundTrips(): number {
+    return this.#roundTrips;
+  }
+
+  async load(customerIds: readonly string[]): Promise<Map<string, LoadedCustomer>> {
+    const loaded = new Map<string, LoadedCustomer>();
+    if (customerIds.length === 0) return loaded;
+    this.#roundTrips += 1;
+    for (const id of customerIds) {
+      if (loaded.has(id)) continue;
+      const state = this.#states.get(id);
+      const profile = this.#profiles.get(id);
+      loaded.set(id, {
+        rev: state?.rev ?? 0,
+        state: state === undefined ? undefined : structuredClone(state),
+        profile: profile === undefined ? undefined : structuredClone(profile),
+      });
+    }
+    return loaded;
+  }
+
+  async commit(writes: readonly StateWrite[], timers: readonly TimerChange[]): Promise<{ conflicts: string[] }> {
+    if (writes.length === 0 && timers.length === 0) return { conflicts: [] };
+    writes.forEach(assertValidWrite);
+    timers.forEach(assertValidTimer);
+    this.#roundTrips += 1;
+    const conflicts: string[] = [];
+    for (const { customerId, expectedRev, state } of writes) {
+      if ((this.#states.get(customerId)?.rev ?? 0) !== expectedRev) conflicts.push(customerId);
+      else this.#states.set(customerId, structuredClone(state));
+    }
+    // Applied whatever the writes' outcome, as in RedisStateStore: timers are wake-up hints.
+    for (const { scope, customerId, due } of timers) {
+      let queue = this.#timers.get(scope);
+      if (queue === undefined) {
+        if (due === null) continue;
+        queue = new TimerQueue();
+        this.#timers.set(scope, queue);
+      }
+      if (due === null) queue.delete(customerId);
+      else queue.set(customerId, due);
+    }
+    return { conflicts };
+  }
+
+  async putProfiles(profiles: ReadonlyArray<{ customerId: string; profile: CustomerProfile | null }>): Promise<void> {
+    if (profiles.length === 0) return;
+    // Validated up front (parse also copies): a bad profile is refused before any is stored, as in Redis.
+    const parsed = profiles.map(({ customerId, profile }) => ({
+      customerId,
+      profile: profile === null ? null : customerProfileSchema.parse(profile),
+    }));
+    this.#roundTrips += 1;
+    for (const { customerId, profile } of parsed) {
+      if (profile !== null) {
+        this.#profiles.set(customerId, profile);
+      } else {
+        // An erasure removes everything held on the customer.
+        this.#profiles.delete(customerId);
+        this.#states.delete(customerId);
+      }
+    }
+  }
+
+  async dueTimers(scope: string, upTo: number, limit: number): Promise<DueTimer[]> {
+    if (!Number.isSafeInteger(limit) || limit < 0) throw new RangeError(`limit must be a non-negative integer, got ${limit}`);
+    if (Number.isNaN(upTo)) throw new RangeError('upTo must be a number');
+    if (limit === 0) return [];
+    this.#roundTrips += 1;
+    return this.#timers.get(scope)?.due(upTo, limit) ?? [];
+  }
+
+  async close(): Promise<void> {}
+}
+
+// Same checks as RedisStateStore: both refuse the same mistakes before anything is written.
+
+function assertValidWrite(write: StateWrite): void {
+  const { customerId, expectedRev, state } = write;
+  if (!Number.isSafeInteger(expectedRev) || expectedRev < 0) {
+    throw new RangeError(`write for ${customerId}: expectedRev must be a non-negative integer, got ${expectedRev}`);
+  }
+  if (!Number.isSafeInteger(state.rev) || state.rev <= expectedRev) {
+    throw new RangeError(`write for ${customerId}: state.rev ${state.rev} must be an integer above expectedRev ${expectedRev}`);
+  }
+  if (state.customerId !== customerId) {
+    throw new Error(`write for ${customerId} carries the state of ${state.customerId}`);
+  }
+}
+
+function assertValidTimer(timer: TimerChange): void {
+  if (timer.due !== null && !Number.isFinite(timer.due)) {
+    throw new RangeError(`timer for ${timer.customerId}: due must be finite UTC millis or null, got ${timer.due}`);
+  }
+}
+
+interface TimerEntry {
+  readonly customerId: string;
+  readonly due: number;
+}
+
+/**
+ * One scope's timers: a map customerId → live entry, and a binary min-heap ordered by (due, customerId) holding
+ * the live entries plus superseded ones. Moving or cancelling a timer only replaces the map entry; the superseded
+ * heap entry is dropped when it reaches the top, or by a rebuild once such entries outnumber the live ones.
+ * customerIds compare by UTF-16 code units, which agrees with Redis's byte order for every id outside the
+ * astral planes (ids are ASCII in practice).
+ */
+class TimerQueue {
+  readonly #live = new Map<string, TimerEntry>();
+  #heap: TimerEntry[] = [];
+
+  set(customerId: string, due: number): void {
+    if (this.#live.get(customerId)?.due === due) return;
+    const entry: TimerEntry = { customerId, due };
+    this.#live.set(customerId, entry);
+    this.#push(entry);
+    this.#compactIfMostlySuperseded();
+  }
+
+  delete(customerId: string): void {
+    if (this.#live.delete(customerId)) this.#compactIfMostlySuperseded();
+  }
+
+  /** The first `limit` timers due at or before `upTo`, in order; they stay set. */
+  due(upTo: number, limit: number): DueTimer[] {
+    const taken: TimerEntry[] = [];
+    while (taken.length < limit) {
+      const top = this.#heap[0];
+      if (top === undefined) break;
+      if (this.#live.get(top.customerId) !== top) {
+        this.#pop(); // superseded
+        continue;
+      }
+      if (top.due > upTo) break;
+      taken.push(this.#pop());
+    }
+    for (const entry of taken) this.#push(entry);
+    return taken.map(({ customerId, due }) => ({ customerId, due }));
+  }
+
+  #compactIfMostlySuperseded(): void {
+    if (this.#heap.length < 1024 || this.#heap.length < 2 * this.#live.size) return;
+    this.#heap = [...this.#live.values()];
+    for (let index = (this.#heap.length >> 1) - 1; index >= 0; index -= 1) this.#siftDown(index);
+  }
+
+  #push(entry: TimerEntry): void {
+    const heap = this.#heap;
+    heap.push(entry);
+    let index = heap.length - 1;
+    while (index > 0) {
+      const parent = (index - 1) >> 1;
+      const parentEntry = heap[parent] as TimerEntry;
+      if (compareTimers(parentEntry, entry) <= 0) break;
+      heap[index] = parentEntry;
+      index = parent;
+    }
+    heap[index] = entry;
+  }
+
+  #pop(): TimerEntry {
+    const heap = this.#heap;
+    const top = heap[0] as TimerEntry;
+    const last = heap.pop() as TimerEntry;
+    if (heap.length > 0) {
+      heap[0] = last;
+      this.#siftDown(0);
+    }
+    return top;
+  }
+
+  #siftDown(start: number): void {
+    const heap = this.#heap;
+    const entry = heap[start] as TimerEntry;
+    let index = start;
+    for (;;) {
+      const left = 2 * index + 1;
+      if (left >= heap.length) break;
+      const right = left + 1;
+      const leftEntry = heap[left] as TimerEntry;
+      const rightEntry = heap[right];
+      const [child, childEntry] =
+        rightEntry !== undefined && compareTimers(rightEntry, leftEntry) < 0 ? [right, rightEntry] : [left, leftEntry];
+      if (compareTimers(entry, childEntry) <= 0) break;
+      heap[index] = childEntry;
+      index = child;
+    }
+    heap[index] = entry;
+  }
+}
+
+function compareTimers(a: TimerEntry, b: TimerEntry): number {
+  if (a.due !== b.due) return a.due < b.due ? -1 : 1;
+  if (a.customerId === b.customerId) return 0;
+  return a.customerId < b.customerId ? -1 : 1;
+}

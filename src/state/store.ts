@@ -1,0 +1,47 @@
+import type { CustomerState } from '../core/state.ts';
+import type { CustomerProfile } from '../domain/profile.ts';
+
+/** What a batch needs of one customer: its state (if any), the revision it was read at, and its profile (if any). */
+export interface LoadedCustomer {
+  /** 0 when the customer has no state yet. */
+  rev: number;
+  state: CustomerState | undefined;
+  profile: CustomerProfile | undefined;
+}
+
+export interface StateWrite {
+  customerId: string;
+  /** The revision read; the write is refused if the stored one differs (another writer got there first). */
+  expectedRev: number;
+  /** Carries its new revision in `state.rev`. */
+  state: CustomerState;
+}
+
+/** A timer is a wake-up hint: the customer is looked at again at `due` (UTC millis); null cancels it. */
+export interface TimerChange {
+  /** Which timer set: one per input partition, so timers move with partition ownership. */
+  scope: string;
+  customerId: string;
+  due: number | null;
+}
+
+export interface DueTimer {
+  customerId: string;
+  due: number;
+}
+
+/**
+ * Per-customer state, profiles and timers. Each method is one round trip to the backing store, whatever the
+ * number of customers, so a batch costs a constant number of round trips.
+ */
+export interface StateStore {
+  load(customerIds: readonly string[]): Promise<Map<string, LoadedCustomer>>;
+  /** Conditional writes plus timer changes; answers the customers whose write was refused. */
+  commit(writes: readonly StateWrite[], timers: readonly TimerChange[]): Promise<{ conflicts: string[] }>;
+  /** Upserts profiles; null deletes one (a tombstone on the compacted topic, e.g. an erasure request). */
+  putProfiles(profiles: ReadonlyArray<{ customerId: string; profile: CustomerProfile | null }>): Promise<void>;
+  dueTimers(scope: string, upTo: number, limit: number): Promise<DueTimer[]>;
+  /** Round trips made so far (for the benchmark and the metrics). */
+  readonly roundTrips: number;
+  close(): Promise<void>;
+}

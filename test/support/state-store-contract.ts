@@ -1,0 +1,385 @@
+import fc from 'fast-check';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { CustomerState } from '../../src/core/state.ts';
+import type { Alert } from '../../src/domain/alert.ts';
+import type { CustomerProfile } from '../../src/domain/profile.ts';
+import type { StateStore } from '../../src/state/store.ts';
+
+const DAY_MS = 86_400_000;
+const NOW = Date.UTC(2025, 6, 31, 12, 0);
+
+/** A small valid state; override what the test is about. */
+export function customerState(customerId: string, overrides: Partial<CustomerState> = {}): CustomerState {
+  return {
+    v: 1,
+    customerId,
+    rev: 1,
+    partition: 3,
+    appliedOffset: 41,
+    recentTransactions: [17, 4_000_000_001],
+    firstSeenAt: NOW - 400 * DAY_MS,
+    streamTime: NOW,
+    lastActivityAt: NOW - DAY_MS,
+    accounts: { 'acc-1': [1_250_000, NOW - DAY_MS] },
+    days: [[20_300, 1, 125_000, 4, 89_000]],
+    dormancy: { since: 0, stage: 0 },
+    cooldowns: {},
+    outbox: [],
+    ...overrides,
+  };
+}
+
+/**
+ * What a long-standing customer looks like after 45 active days: two accounts, a flow bucket per day with amounts
+ * of the order of 125000 minor units, a few cooldowns, a handful of recent transaction fingerprints, empty outbox.
+ * Amounts come from a fixed pseudo-random sequence, so the value (and its size) is the same on every run.
+ */
+export function realisticCustomerState(customerId: string): CustomerState {
+  let seed = 20_250_731;
+  const next = (range: number): number => {
+    seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+    return Math.floor((seed / 2_147_483_648) * range);
+  };
+  const days: number[][] = [];
+  let day = 20_250;
+  for (let index = 0; index < 45; index += 1) {
+    day += 1 + next(2);
+    days.push([day, 1 + next(3), 25_000 + next(200_000), 4 + next(3), 25_000 + next(200_000)]);
+  }
+  return customerState(customerId, {
+    rev: 4_821,
+    partition: 7,
+    appliedOffset: 18_345_221,
+    recentTransactions: Array.from({ length: 8 }, () => next(2 ** 32)),
+    firstSeenAt: NOW - 900 * DAY_MS,
+    streamTime: NOW,
+    lastActivityAt: NOW - 2 * DAY_MS,
+    accounts: { 'ACC-0001': [1_250_000, NOW - 2 * DAY_MS], 'ACC-0002': [3_250_000, NOW - 40 * DAY_MS] },
+    days,
+    dormancy: { since: NOW - 2 * DAY_MS, stage: 0 },
+    cooldowns: { LARGE_OUTFLOW: [NOW + 7 * DAY_MS, 1], CUMULATIVE_OUTFLOW: [NOW + 14 * DAY_MS, 2], DORMANCY: [NOW, 0] },
+    outbox: [],
+  });
+}
+
+export function customerProfile(customerId: string, overrides: Partial<CustomerProfile> = {}): CustomerProfile {
+  return {
+    customerId,
+    rmId: 'rm-7',
+    branchId: 'br-1',
+    householdId: null,
+    servedTier: 'GOLD',
+    riskAppetite: 'MEDIUM',
+    marketingConsent: true,
+    relationshipStartDay: 12_000,
+    status: 'ACTIVE',
+    updatedAt: NOW,
+    ...overrides,
+  };
+}
+
+function alert(customerId: string): Alert {
+  return {
+    alertId: 'al-1',
+    kind: 'LARGE_OUTFLOW',
+    priority: 'HIGH',
+    customerId,
+    rmId: null,
+    queue: 'unassigned',
+    branchId: 'br-1',
+    tier: null,
+    reason: 'Sent 1 500 000 CZK to another bank — žluťoučký kůň',
+    suggestedAction: 'Call the customer',
+    evidence: [{ metric: 'outflow', unit: 'MINOR_UNITS', value: 150_000_000, threshold: 100_000_000, baseline: null }],
+    currency: 'CZK',
+    amountAtStakeMinor: 150_000_000,
+    counterpartyKind: 'OTHER_BANK',
+    toCompetitor: true,
+    causeTransactionId: 't-9',
+    rulesVersion: 'r-1',
+    eventTime: NOW,
+    detectedAt: NOW + 1_234,
+  };
+}
+
+/** Plain JSON-like values, as a CustomerState holds: integers of any size, strings of any script, nulls, nesting. */
+const plainValue = fc.letrec((tie) => ({
+  value: fc.oneof(
+    { depthSize: 'small' },
+    fc.maxSafeInteger(),
+    fc.integer(),
+    fc.double({ noNaN: true, noDefaultInfinity: true }).filter((number) => !Object.is(number, -0)),
+    fc.string({ unit: 'grapheme' }),
+    fc.boolean(),
+    fc.constant(null),
+    fc.array(tie('value'), { maxLength: 6 }),
+    fc.dictionary(fc.string({ unit: 'grapheme', maxLength: 12 }), tie('value'), { maxKeys: 6 }),
+  ),
+})).value;
+
+/**
+ * The behaviour every StateStore must show, whatever keeps the data. `open` gives a fresh, empty store per test
+ * (closed afterwards).
+ */
+export function stateStoreContract(open: () => StateStore | Promise<StateStore>): void {
+  let store: StateStore;
+  beforeEach(async () => {
+    store = await open();
+  });
+  afterEach(async () => {
+    await store.close();
+  });
+
+  describe('load', () => {
+    it('answers every customer asked for, unknown ones with revision 0 and nothing else', async () => {
+      const loaded = await store.load(['c-1', 'c-2', 'c-1']);
+      expect([...loaded.entries()]).toEqual([
+        ['c-1', { rev: 0, state: undefined, profile: undefined }],
+        ['c-2', { rev: 0, state: undefined, profile: undefined }],
+      ]);
+    });
+  });
+
+  describe('conditional writes', () => {
+    it('store a new customer and give it back equal, at its revision', async () => {
+      const state = customerState('c-1', { outbox: [{ cause: { kind: 'offset', offset: 41 }, emissions: [{ alert: alert('c-1'), feeds: ['rm', 'risk'] }] }] });
+      expect(await store.commit([{ customerId: 'c-1', expectedRev: 0, state }], [])).toEqual({ conflicts: [] });
+      const loaded = (await store.load(['c-1'])).get('c-1');
+      expect(loaded).toEqual({ rev: 1, state, profile: undefined });
+    });
+
+    it('round-trip a realistic state, and any plain values in it, exactly', async () => {
+      const realistic = realisticCustomerState('c-1');
+      await store.commit([{ customerId: 'c-1', expectedRev: 0, state: realistic }], []);
+      expect((await store.load(['c-1'])).get('c-1')?.state).toEqual(realistic);
+
+      let rev = realistic.rev;
+      await fc.assert(
+        fc.asyncProperty(fc.array(fc.array(fc.maxSafeInteger(), { maxLength: 9 }), { maxLength: 60 }), plainValue, async (days, extra) => {
+          const state = { ...customerState('c-1', { rev: rev + 1, days }), extra } as CustomerState;
+          expect(await store.commit([{ customerId: 'c-1', expectedRev: rev, state }], [])).toEqual({ conflicts: [] });
+          rev += 1;
+          expect((await store.load(['c-1'])).get('c-1')).toEqual({ rev, state, profile: undefined });
+        }),
+        { numRuns: 40 },
+      );
+    });
+
+    it('advance revision by revision', async () => {
+      await store.commit([{ customerId: 'c-1', expectedRev: 0, state: customerState('c-1', { rev: 1 }) }], []);
+      const second = customerState('c-1', { rev: 2, appliedOffset: 42 });
+      expect(await store.commit([{ customerId: 'c-1', expectedRev: 1, state: second }], [])).toEqual({ conflicts: [] });
+      expect((await store.load(['c-1'])).get('c-1')).toMatchObject({ rev: 2, state: second });
+    });
+
+    it('refuse a write read at a revision that is no longer current, and keep the newer state', async () => {
+      const current = customerState('c-1', { rev: 2, appliedOffset: 50 });
+      await store.commit([{ customerId: 'c-1', expectedRev: 0, state: current }], []);
+      const stale = customerState('c-1', { rev: 2, appliedOffset: 45 });
+      expect(await store.commit([{ customerId: 'c-1', expectedRev: 1, state: stale }], [])).toEqual({ conflicts: ['c-1'] });
+      expect((await store.load(['c-1'])).get('c-1')).toMatchObject({ rev: 2, state: current });
+    });
+
+    it('refuse to create a customer that another writer created first', async () => {
+      const first = customerState('c-1', { rev: 1, appliedOffset: 7 });
+      await store.commit([{ customerId: 'c-1', expectedRev: 0, state: first }], []);
+      const second = customerState('c-1', { rev: 1, appliedOffset: 8 });
+      expect(await store.commit([{ customerId: 'c-1', expectedRev: 0, state: second }], [])).toEqual({ conflicts: ['c-1'] });
+      expect((await store.load(['c-1'])).get('c-1')).toMatchObject({ rev: 1, state: first });
+    });
+
+    it('refuse an update of a customer that is not stored (expired or erased meanwhile)', async () => {
+      const update = customerState('c-1', { rev: 4 });
+      expect(await store.commit([{ customerId: 'c-1', expectedRev: 3, state: update }], [])).toEqual({ conflicts: ['c-1'] });
+      expect((await store.load(['c-1'])).get('c-1')).toEqual({ rev: 0, state: undefined, profile: undefined });
+    });
+
+    it('decide each write of a batch on its own', async () => {
+      await store.commit([{ customerId: 'c-2', expectedRev: 0, state: customerState('c-2', { rev: 5 }) }], []);
+      const result = await store.commit(
+        [
+          { customerId: 'c-1', expectedRev: 0, state: customerState('c-1', { rev: 1 }) },
+          { customerId: 'c-2', expectedRev: 4, state: customerState('c-2', { rev: 6 }) },
+          { customerId: 'c-3', expectedRev: 0, state: customerState('c-3', { rev: 1 }) },
+        ],
+        [],
+      );
+      expect(result).toEqual({ conflicts: ['c-2'] });
+      const loaded = await store.load(['c-1', 'c-2', 'c-3']);
+      expect([...loaded.values()].map((customer) => customer.rev)).toEqual([1, 5, 1]);
+    });
+
+    it('keep their own copies: changing a written or a loaded state afterwards changes nothing stored', async () => {
+      const state = customerState('c-1');
+      await store.commit([{ customerId: 'c-1', expectedRev: 0, state }], []);
+      state.days.push([20_301, 1, 1]);
+      const loaded = (await store.load(['c-1'])).get('c-1')?.state;
+      expect(loaded?.days).toEqual([[20_300, 1, 125_000, 4, 89_000]]);
+      loaded?.days.push([20_302, 1, 1]);
+      expect((await store.load(['c-1'])).get('c-1')?.state?.days).toHaveLength(1);
+    });
+
+    it('are refused outright, before anything is sent, when the revision would not move forward', async () => {
+      const before = store.roundTrips;
+      await expect(store.commit([{ customerId: 'c-1', expectedRev: 1, state: customerState('c-1', { rev: 1 }) }], [])).rejects.toThrow(
+        /state\.rev 1 must be an integer above expectedRev 1/,
+      );
+      await expect(store.commit([{ customerId: 'c-1', expectedRev: 0, state: customerState('c-2') }], [])).rejects.toThrow(
+        /carries the state of c-2/,
+      );
+      expect(store.roundTrips).toBe(before);
+    });
+  });
+
+  describe('timers', () => {
+    const scope = 'orders-0';
+
+    it('are listed due first, ties by customerId, up to and including upTo, at most limit of them', async () => {
+      await store.commit(
+        [],
+        [
+          { scope, customerId: 'c-3', due: 300 },
+          { scope, customerId: 'c-2', due: 100 },
+          { scope, customerId: 'c-1', due: 100 },
+          { scope, customerId: 'c-4', due: 400 },
+          { scope: 'orders-1', customerId: 'c-9', due: 1 },
+        ],
+      );
+      expect(await store.dueTimers(scope, 300, 10)).toEqual([
+        { customerId: 'c-1', due: 100 },
+        { customerId: 'c-2', due: 100 },
+        { customerId: 'c-3', due: 300 },
+      ]);
+      expect(await store.dueTimers(scope, 300, 2)).toEqual([
+        { customerId: 'c-1', due: 100 },
+        { customerId: 'c-2', due: 100 },
+      ]);
+      expect(await store.dueTimers(scope, 99, 10)).toEqual([]);
+      expect(await store.dueTimers('orders-2', 1_000, 10)).toEqual([]);
+      // Listing does not consume them.
+      expect(await store.dueTimers(scope, Infinity, 10)).toHaveLength(4);
+    });
+
+    it('move when set again and go when cancelled', async () => {
+      await store.commit([], [
+        { scope, customerId: 'c-1', due: NOW },
+        { scope, customerId: 'c-2', due: NOW + 1 },
+      ]);
+      await store.commit([], [
+        { scope, customerId: 'c-1', due: NOW + 5 },
+        { scope, customerId: 'c-2', due: null },
+        { scope, customerId: 'c-never-set', due: null },
+      ]);
+      expect(await store.dueTimers(scope, NOW + 10, 10)).toEqual([{ customerId: 'c-1', due: NOW + 5 }]);
+      await store.commit([], [{ scope, customerId: 'c-1', due: NOW }]);
+      expect(await store.dueTimers(scope, NOW + 10, 10)).toEqual([{ customerId: 'c-1', due: NOW }]);
+    });
+
+    it('agree with a plain model over any sequence of changes', async () => {
+      const change = fc.record({ customerId: fc.constantFrom('a', 'b', 'c', 'd', 'e'), due: fc.option(fc.integer({ min: 0, max: 20 })) });
+      const query = fc.record({ upTo: fc.integer({ min: -1, max: 21 }), limit: fc.integer({ min: 0, max: 6 }) });
+      let round = 0;
+      await fc.assert(
+        fc.asyncProperty(fc.array(fc.array(change, { maxLength: 6 }), { maxLength: 8 }), query, async (batches, { upTo, limit }) => {
+          const roundScope = `model-${(round += 1)}`;
+          const model = new Map<string, number>();
+          for (const batch of batches) {
+            await store.commit([], batch.map((timer) => ({ scope: roundScope, ...timer })));
+            for (const { customerId, due } of batch) {
+              if (due === null) model.delete(customerId);
+              else model.set(customerId, due);
+            }
+          }
+          const expected = [...model.entries()]
+            .map(([customerId, due]) => ({ customerId, due }))
+            .filter((timer) => timer.due <= upTo)
+            .sort((a, b) => a.due - b.due || (a.customerId < b.customerId ? -1 : 1))
+            .slice(0, limit);
+          expect(await store.dueTimers(roundScope, upTo, limit)).toEqual(expected);
+        }),
+        { numRuns: 40 },
+      );
+    });
+
+    it('change along with the writes of the same commit', async () => {
+      const result = await store.commit(
+        [{ customerId: 'c-1', expectedRev: 0, state: customerState('c-1') }],
+        [{ scope, customerId: 'c-1', due: NOW }],
+      );
+      expect(result).toEqual({ conflicts: [] });
+      expect(await store.dueTimers(scope, NOW, 10)).toEqual([{ customerId: 'c-1', due: NOW }]);
+    });
+  });
+
+  describe('profiles', () => {
+    it('are stored, replaced and given back with the state', async () => {
+      await store.putProfiles([{ customerId: 'c-1', profile: customerProfile('c-1') }]);
+      const moved = customerProfile('c-1', { rmId: 'rm-8', updatedAt: NOW + 1 });
+      await store.putProfiles([{ customerId: 'c-1', profile: moved }]);
+      await store.commit([{ customerId: 'c-1', expectedRev: 0, state: customerState('c-1') }], []);
+      expect((await store.load(['c-1'])).get('c-1')).toEqual({ rev: 1, state: customerState('c-1'), profile: moved });
+    });
+
+    it('are refused when they do not match the schema, before any of the batch is stored', async () => {
+      const invalid = { ...customerProfile('c-2'), riskAppetite: 'RECKLESS' } as unknown as CustomerProfile;
+      await expect(
+        store.putProfiles([
+          { customerId: 'c-1', profile: customerProfile('c-1') },
+          { customerId: 'c-2', profile: invalid },
+        ]),
+      ).rejects.toThrow();
+      expect((await store.load(['c-1'])).get('c-1')?.profile).toBeUndefined();
+    });
+
+    it('deleted (an erasure) take the customer state with them, and only that customer', async () => {
+      await store.putProfiles([
+        { customerId: 'c-1', profile: customerProfile('c-1') },
+        { customerId: 'c-2', profile: customerProfile('c-2') },
+      ]);
+      await store.commit(
+        [
+          { customerId: 'c-1', expectedRev: 0, state: customerState('c-1') },
+          { customerId: 'c-2', expectedRev: 0, state: customerState('c-2') },
+        ],
+        [],
+      );
+      await store.putProfiles([
+        { customerId: 'c-1', profile: null },
+        { customerId: 'c-never-seen', profile: null },
+      ]);
+      const loaded = await store.load(['c-1', 'c-2']);
+      expect(loaded.get('c-1')).toEqual({ rev: 0, state: undefined, profile: undefined });
+      expect(loaded.get('c-2')).toMatchObject({ rev: 1, profile: customerProfile('c-2') });
+      // A writer that read the erased customer before the erasure is refused.
+      expect(await store.commit([{ customerId: 'c-1', expectedRev: 1, state: customerState('c-1', { rev: 2 }) }], [])).toEqual({
+        conflicts: ['c-1'],
+      });
+    });
+  });
+
+  describe('round trips', () => {
+    it('cost nothing for empty input', async () => {
+      await store.load([]);
+      await store.commit([], []);
+      await store.putProfiles([]);
+      expect(await store.dueTimers('orders-0', NOW, 0)).toEqual([]);
+      expect(store.roundTrips).toBe(0);
+    });
+
+    it('count one per call, however many customers it carries', async () => {
+      const ids = Array.from({ length: 250 }, (_, index) => `c-${index}`);
+      await store.putProfiles(ids.map((id) => ({ customerId: id, profile: customerProfile(id) })));
+      expect(store.roundTrips).toBe(1);
+      const loaded = await store.load(ids);
+      expect(loaded.size).toBe(250);
+      expect(store.roundTrips).toBe(2);
+      await store.commit(
+        ids.map((id) => ({ customerId: id, expectedRev: 0, state: customerState(id) })),
+        ids.map((id, index) => ({ scope: 'orders-0', customerId: id, due: NOW + index })),
+      );
+      expect(store.roundTrips).toBe(3);
+      expect(await store.dueTimers('orders-0', Infinity, 500)).toHaveLength(250);
+      expect(store.roundTrips).toBe(4);
+    });
+  });
+}
