@@ -1,34 +1,44 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
 /** Every metric the service exports, on one registry. Labels stay low-cardinality: no customer or RM ids. */
 export function createMetrics() {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'tidewatch_process_' });
+  const counter = <L extends string>(name: string, help: string, labelNames: readonly L[] = []) =>
+    new Counter<L>({ name, help, labelNames, registers: [registry] });
+  const histogram = <L extends string>(name: string, help: string, labelNames: readonly L[] = []) =>
+    new Histogram<L>({ name, help, labelNames, buckets: LATENCY_BUCKETS, registers: [registry] });
   return {
     registry,
-    recordsConsumed: new Counter({
-      name: 'tidewatch_records_consumed_total',
-      help: 'Records read from input topics, by topic and outcome (processed or dead_lettered).',
-      labelNames: ['topic', 'outcome'] as const,
-      registers: [registry],
-    }),
-    deadLetters: new Counter({
-      name: 'tidewatch_dead_letters_total',
-      help: 'Records sent to the dead-letter topic, by reason.',
-      labelNames: ['reason'] as const,
-      registers: [registry],
-    }),
-    batchDuration: new Histogram({
-      name: 'tidewatch_batch_duration_seconds',
-      help: 'Time to process one fetched batch, from handing it over to resolving its offsets.',
-      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
-      registers: [registry],
-    }),
-    consumerCrashes: new Counter({
-      name: 'tidewatch_consumer_crashes_total',
-      help: 'Times the Kafka consumer crashed (kafkajs restarts it when the error is retriable).',
-      registers: [registry],
-    }),
+    recordsConsumed: counter('tidewatch_records_consumed_total', 'Records read from input topics, by topic and outcome.', ['topic', 'outcome']),
+    transactionOutcomes: counter(
+      'tidewatch_transactions_total',
+      'Admitted transactions by what the features made of them: applied, already_applied (replayed offset), duplicate (transaction id seen), too_late, unsupported_currency.',
+      ['outcome'],
+    ),
+    deadLetters: counter('tidewatch_dead_letters_total', 'Records sent to the dead-letter topic, by reason.', ['reason']),
+    batches: counter('tidewatch_batches_total', 'Fetched batches processed, by topic.', ['topic']),
+    batchDuration: histogram('tidewatch_batch_duration_seconds', 'Time to process one fetched batch, from hand-over to resolved offsets.', ['topic']),
+    recordLatency: histogram(
+      'tidewatch_record_latency_seconds',
+      'From the Kafka record timestamp to the end of its batch (alerts published): how far behind the service runs.',
+    ),
+    alerts: counter('tidewatch_alerts_total', 'Alert records published, by feed, kind, priority and tier.', ['feed', 'kind', 'priority', 'tier']),
+    redeliveredAlerts: counter('tidewatch_alerts_redelivered_total', 'Stored alerts published again after a crash or replay (same id and content).'),
+    riskOutflow: counter(
+      'tidewatch_risk_outflow_minor_total',
+      'Money in minor units reported to the risk feed as leaving, by tier and counterparty kind.',
+      ['tier', 'counterparty_kind'],
+    ),
+    timersFired: counter('tidewatch_timers_fired_total', 'Due timers handled, by outcome (alerted, rescheduled, cancelled).', ['outcome']),
+    stateConflicts: counter('tidewatch_state_write_conflicts_total', 'Customer state writes refused because another writer changed the state first.'),
+    redisErrors: counter('tidewatch_redis_errors_total', 'Failed Redis operations (the batch is retried).'),
+    producerErrors: counter('tidewatch_producer_errors_total', 'Failed sends to Kafka (the batch is retried).'),
+    consumerCrashes: counter('tidewatch_consumer_crashes_total', 'Times the Kafka consumer crashed (kafkajs restarts it when the error is retriable).'),
+    redisRoundTrips: counter('tidewatch_redis_round_trips_total', 'Round trips to Redis (pipelines count once).'),
+    ownedPartitions: new Gauge({ name: 'tidewatch_owned_partitions', help: 'Input partitions this instance owns.', registers: [registry] }),
   };
 }
 

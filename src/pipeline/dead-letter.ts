@@ -1,6 +1,5 @@
-import type { IHeaders, Message } from 'kafkajs';
-
-export type DeadLetterReason = 'undecodable' | 'unknown_schema' | 'invalid';
+import type { IHeaders } from 'kafkajs';
+import type { DeadLetterReason, DeadLetterRecord } from '../domain/dead-letter.ts';
 
 export interface SourceRecord {
   topic: string;
@@ -11,6 +10,7 @@ export interface SourceRecord {
   headers?: IHeaders;
 }
 
+/** Headers repeat the reason and origin, so tools can filter the dead-letter topic without decoding it. */
 export const DLQ_HEADER = {
   reason: 'tidewatch.dlq.reason',
   detail: 'tidewatch.dlq.detail',
@@ -20,22 +20,38 @@ export const DLQ_HEADER = {
   failedAt: 'tidewatch.dlq.failed-at',
 } as const;
 
+export interface DeadLetter {
+  key: Buffer | null;
+  record: DeadLetterRecord;
+  headers: IHeaders;
+}
+
 /**
- * The dead-letter message keeps the original key and value bytes untouched (so the record can be inspected
- * and re-driven as it was) and says where it came from and why it failed in headers.
+ * The dead-letter record keeps the original key and value bytes untouched (so the record can be inspected and
+ * re-driven as it was), says where it came from and why it failed, and is keyed like the original.
  */
-export function deadLetterMessage(source: SourceRecord, reason: DeadLetterReason, detail: string, failedAt: Date): Message {
+export function deadLetterOf(source: SourceRecord, reason: DeadLetterReason, detail: string, failedAt: number): DeadLetter {
+  const boundedDetail = detail.slice(0, 1000);
   return {
     key: source.key,
-    value: source.value,
+    record: {
+      reason,
+      detail: boundedDetail,
+      sourceTopic: source.topic,
+      sourcePartition: source.partition,
+      sourceOffset: Number(source.offset),
+      key: source.key,
+      value: source.value,
+      failedAt,
+    },
     headers: {
       ...source.headers,
       [DLQ_HEADER.reason]: reason,
-      [DLQ_HEADER.detail]: detail,
+      [DLQ_HEADER.detail]: boundedDetail,
       [DLQ_HEADER.topic]: source.topic,
       [DLQ_HEADER.partition]: String(source.partition),
       [DLQ_HEADER.offset]: source.offset,
-      [DLQ_HEADER.failedAt]: failedAt.toISOString(),
+      [DLQ_HEADER.failedAt]: new Date(failedAt).toISOString(),
     },
   };
 }

@@ -1,99 +1,76 @@
 import kafkajs from 'kafkajs';
-import type { Consumer, EachBatchPayload, Producer, Message } from 'kafkajs';
+import type { Admin, Consumer, EachBatchPayload, Producer } from 'kafkajs';
 import type { Redis } from 'ioredis';
 import type { ServiceEnv } from '../config/env.ts';
 import { createKafka } from '../adapters/kafka/client.ts';
+import type { OutputRole } from '../adapters/kafka/publisher.ts';
+import { createMissingTopics, topicConfigs } from '../adapters/kafka/topics.ts';
 import { AvroDecoder } from '../adapters/registry/avro-decoder.ts';
+import { AvroEncoder } from '../adapters/registry/avro-encoder.ts';
+import { registerSchemas, topicsFromEnv } from '../adapters/registry/schemas.ts';
+import type { TopicsByRole } from '../adapters/registry/schemas.ts';
 import { createRedis, redisAnswers } from '../adapters/redis/client.ts';
+import { RedisStateStore } from '../adapters/redis/state-store.ts';
 import { startHttpServer } from '../adapters/http/server.ts';
 import type { HttpServer } from '../adapters/http/server.ts';
-import { transactionSchema } from '../domain/transaction.ts';
+import { businessCalendar } from '../core/calendar.ts';
+import { loadRules } from '../core/rules.ts';
+import type { CoreContext } from '../core/processor.ts';
 import type { Logger } from '../observability/logger.ts';
 import { createMetrics } from '../observability/metrics.ts';
-import type { Metrics } from '../observability/metrics.ts';
-import { deadLetterMessage } from '../pipeline/dead-letter.ts';
-import { admit } from '../pipeline/ingest.ts';
+import { featuresRoute } from './features-route.ts';
+import { PartitionClocks } from './partition-clocks.ts';
+import { PartitionLocks } from './partition-locks.ts';
+import { handleProfileBatch, handleTransactionBatch, sweepTimers } from './pipeline.ts';
+import type { PipelineDeps } from './pipeline.ts';
+import { startTimerLoop } from './timer-loop.ts';
 
 export interface RunningService {
   httpPort: number;
-  /** Graceful: the batch in hand finishes, dead letters are flushed, offsets committed, then everything disconnects. */
+  /** Graceful: timers stop, the batch in hand finishes and is published, offsets are committed, then everything disconnects. */
   stop(): Promise<void>;
 }
 
-interface BatchDependencies {
-  env: ServiceEnv;
-  decoder: AvroDecoder;
-  producer: Producer;
-  metrics: Metrics;
+export interface ServiceOptions {
+  /** Wall clock for timers and detection stamps (UTC millis); tests inject one to move time. */
+  clock?: () => number;
 }
 
-/**
- * One fetched batch: decode and validate every record, dead-letter the bad ones with their reason, and only
- * then resolve and commit the offsets, so that a crash anywhere before the commit replays the batch instead of
- * losing a record. Admitted transactions are counted; the feature and detector core consumes them next.
- */
-async function handleBatch(deps: BatchDependencies, payload: EachBatchPayload): Promise<void> {
-  const { batch } = payload;
-  const endTimer = deps.metrics.batchDuration.startTimer();
-  const admissions = await Promise.all(
-    batch.messages.map(async (message) => ({ message, admission: admit(await deps.decoder.decode(message.value), transactionSchema) })),
-  );
-  const failedAt = new Date();
-  const deadLetters: Message[] = [];
-  let admitted = 0;
-  for (const { message, admission } of admissions) {
-    if (admission.admitted) {
-      admitted += 1;
-      continue;
-    }
-    deps.metrics.deadLetters.inc({ reason: admission.reason });
-    const source = { topic: batch.topic, partition: batch.partition, offset: message.offset, key: message.key, value: message.value, headers: message.headers };
-    deadLetters.push(deadLetterMessage(source, admission.reason, admission.detail, failedAt));
-  }
-  if (deadLetters.length > 0) {
-    await deps.producer.send({ topic: deps.env.TIDEWATCH_TOPIC_DEAD_LETTER, messages: deadLetters, acks: -1 });
-  }
-  deps.metrics.recordsConsumed.inc({ topic: batch.topic, outcome: 'processed' }, admitted);
-  deps.metrics.recordsConsumed.inc({ topic: batch.topic, outcome: 'dead_lettered' }, deadLetters.length);
-  payload.resolveOffset(batch.lastOffset());
-  await payload.commitOffsetsIfNecessary();
-  await payload.heartbeat();
-  endTimer();
-}
+const DAY_SECONDS = 86_400;
 
-async function ensureTopics(env: ServiceEnv, kafka: ReturnType<typeof createKafka>, logger: Logger): Promise<void> {
-  if (!env.TIDEWATCH_CREATE_TOPICS) return;
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    const wanted = [env.TIDEWATCH_TOPIC_TRANSACTIONS, env.TIDEWATCH_TOPIC_DEAD_LETTER];
-    const existing = new Set(await admin.listTopics());
-    const missing = wanted.filter((topic) => !existing.has(topic));
-    if (missing.length === 0) return;
-    await admin.createTopics({
-      topics: missing.map((topic) => ({ topic, numPartitions: env.TIDEWATCH_TOPIC_PARTITIONS })),
-      waitForLeaders: true,
-    });
-    logger.info({ topics: missing }, 'created missing topics');
-  } finally {
-    await admin.disconnect();
-  }
-}
-
-export async function startService(env: ServiceEnv, logger: Logger): Promise<RunningService> {
+/** The one place where the adapters are wired to the core for the long-running service. */
+export async function startService(env: ServiceEnv, logger: Logger, options: ServiceOptions = {}): Promise<RunningService> {
+  const clock = options.clock ?? Date.now;
+  const rules = loadRules(env.TIDEWATCH_RULES_FILE);
+  const core: CoreContext = { rules, calendar: businessCalendar(rules.timeZone), unassignedQueue: env.TIDEWATCH_UNASSIGNED_QUEUE };
   const metrics = createMetrics();
+  const topics = topicsFromEnv(env);
   const kafka = createKafka(env.KAFKA_BROKERS, env.TIDEWATCH_CLIENT_ID, logger);
   const redis: Redis = createRedis(env.REDIS_URL, logger);
-  const decoder = AvroDecoder.forUrl(env.SCHEMA_REGISTRY_URL);
-  // murmur2 on the key, as Java clients do: every producer of the topic puts a customer on the same partition
-  const producer = kafka.producer({ allowAutoTopicCreation: false, createPartitioner: kafkajs.Partitioners.DefaultPartitioner });
-  const consumer: Consumer = kafka.consumer({ groupId: env.TIDEWATCH_GROUP_ID, allowAutoTopicCreation: false });
+  const store = new RedisStateStore(redis, { prefix: env.TIDEWATCH_REDIS_PREFIX, stateTtlSeconds: env.TIDEWATCH_STATE_TTL_DAYS * DAY_SECONDS });
+  // idempotent: a producer retry never writes an alert twice; murmur2 keys as Java clients do
+  const producer: Producer = kafka.producer({
+    allowAutoTopicCreation: false,
+    idempotent: true,
+    maxInFlightRequests: 1,
+    createPartitioner: kafkajs.Partitioners.DefaultPartitioner,
+  });
+  const consumer: Consumer = kafka.consumer({ groupId: env.TIDEWATCH_GROUP_ID, allowAutoTopicCreation: false, maxWaitTimeInMs: 500 });
+  const admin: Admin = kafka.admin();
 
   let joinedGroup = false;
   let fatal = false;
   let stopping = false;
-  consumer.on(consumer.events.GROUP_JOIN, () => {
+  const owned = new Set<number>();
+  const clocks = new PartitionClocks();
+  const locks = new PartitionLocks();
+  consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
     joinedGroup = true;
+    owned.clear();
+    for (const partition of payload.memberAssignment[topics.transactions] ?? []) owned.add(partition);
+    clocks.retainOnly(owned);
+    metrics.ownedPartitions.set(owned.size);
+    logger.info({ partitions: [...owned].sort((a, b) => a - b) }, 'partitions assigned');
   });
   consumer.on(consumer.events.CRASH, ({ payload }) => {
     metrics.consumerCrashes.inc();
@@ -113,29 +90,88 @@ export async function startService(env: ServiceEnv, logger: Logger): Promise<Run
       },
     },
     metrics.registry,
+    [featuresRoute(store, core, clock)],
   );
 
   await redis.connect();
-  await ensureTopics(env, kafka, logger);
+  await admin.connect();
+  if (env.TIDEWATCH_CREATE_TOPICS) {
+    const created = await createMissingTopics(admin, topicConfigs(topics, env.TIDEWATCH_TOPIC_PARTITIONS));
+    if (created.length > 0) logger.info({ topics: created }, 'created missing topics');
+  }
+  const outputs: TopicsByRole<OutputRole> = { rmAlerts: topics.rmAlerts, risk: topics.risk, campaign: topics.campaign, deadLetter: topics.deadLetter };
+  if (env.TIDEWATCH_REGISTER_SCHEMAS) await registerSchemas(env.SCHEMA_REGISTRY_URL, { transactions: topics.transactions, profiles: topics.profiles });
+  const encoder = await AvroEncoder.connect(env.SCHEMA_REGISTRY_URL, outputs, { register: env.TIDEWATCH_REGISTER_SCHEMAS });
+  const deps: PipelineDeps = { core, store, decoder: AvroDecoder.forUrl(env.SCHEMA_REGISTRY_URL), encoder, producer, topics, metrics, clocks, clock };
+
   await producer.connect();
   await consumer.connect();
-  await consumer.subscribe({ topic: env.TIDEWATCH_TOPIC_TRANSACTIONS, fromBeginning: true });
-  const deps: BatchDependencies = { env, decoder, producer, metrics };
+  await consumer.subscribe({ topics: [topics.transactions, topics.profiles], fromBeginning: true });
   await consumer.run({
     eachBatchAutoResolve: false,
-    eachBatch: (payload) => handleBatch(deps, payload),
+    eachBatch: (payload) => onBatch(deps, locks, payload),
   });
-  logger.info({ httpPort: http.port, topic: env.TIDEWATCH_TOPIC_TRANSACTIONS }, 'tidewatch running');
+
+  const timers = startTimerLoop({
+    intervalMs: env.TIDEWATCH_TIMER_INTERVAL_MS,
+    logger,
+    sweep: async () => {
+      await learnIdlePartitions(admin, env.TIDEWATCH_GROUP_ID, topics.transactions, owned, clocks);
+      for (const partition of owned) {
+        const now = clocks.timerNow(partition, clock());
+        if (now === undefined) continue;
+        await locks.run(partition, () => sweepTimers(deps, partition, now));
+      }
+    },
+  });
+  logger.info({ httpPort: http.port, topics, rulesVersion: rules.version }, 'tidewatch running');
 
   return {
     httpPort: http.port,
     async stop() {
       stopping = true;
+      await timers.stop();
       await consumer.disconnect();
       await producer.disconnect();
-      await redis.quit().catch(() => redis.disconnect());
+      await admin.disconnect();
+      await store.close();
       await http.close();
       logger.info('tidewatch stopped');
     },
   };
+}
+
+async function onBatch(deps: PipelineDeps, locks: PartitionLocks, payload: EachBatchPayload): Promise<void> {
+  const { batch } = payload;
+  if (!payload.isRunning() || payload.isStale()) return;
+  const endTimer = deps.metrics.batchDuration.startTimer({ topic: batch.topic });
+  if (batch.topic === deps.topics.transactions) {
+    await locks.run(batch.partition, () => handleTransactionBatch(deps, batch));
+  } else {
+    await handleProfileBatch(deps, batch);
+  }
+  payload.resolveOffset(batch.lastOffset());
+  await payload.commitOffsetsIfNecessary();
+  await payload.heartbeat();
+  deps.metrics.batches.inc({ topic: batch.topic });
+  endTimer();
+}
+
+/**
+ * kafkajs hands over no empty batches, so a quiet partition says nothing about being caught up: ask the broker
+ * once whether the group's committed offset is at the partition's end.
+ */
+async function learnIdlePartitions(admin: Admin, groupId: string, topic: string, owned: ReadonlySet<number>, clocks: PartitionClocks): Promise<void> {
+  const unknown = [...owned].filter((partition) => !clocks.isKnown(partition));
+  if (unknown.length === 0) return;
+  const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+  const ends = await admin.fetchTopicOffsets(topic);
+  for (const partition of unknown) {
+    const end = ends.find((entry) => entry.partition === partition)?.high;
+    const at = committed?.partitions.find((entry) => entry.partition === partition)?.offset;
+    if (end === undefined || at === undefined) continue;
+    // '-1' means nothing committed: caught up only if the partition is empty
+    const position = at === '-1' ? 0n : BigInt(at);
+    clocks.observeIdle(partition, position >= BigInt(end));
+  }
 }

@@ -5,14 +5,14 @@ import { DLQ_HEADER } from '../../src/pipeline/dead-letter.ts';
 import { registerValueSchema } from '../support/avro.ts';
 import { transaction } from '../support/fixtures.ts';
 import { describeIntegration } from '../support/integration.ts';
+import { createServiceTopics, serviceEnv, serviceTopics } from '../support/service-env.ts';
 import { counterValue, startServiceProcess, waitForStatus } from '../support/service-process.ts';
 import type { ServiceProcess } from '../support/service-process.ts';
 
 const { Kafka, logLevel, Partitioners } = kafkajs;
 
 describeIntegration('tidewatch run, end to end', (context) => {
-  const transactionsTopic = context.topic('transactions');
-  const deadLetterTopic = context.topic('dead-letter');
+  const { transactions: transactionsTopic, deadLetter: deadLetterTopic } = serviceTopics(context);
   const groupId = context.groupId('service');
   const kafka = new Kafka({ brokers: context.endpoints.kafkaBrokers, clientId: context.namespace, logLevel: logLevel.WARN });
   let producer: Producer;
@@ -21,10 +21,7 @@ describeIntegration('tidewatch run, end to end', (context) => {
 
   beforeAll(async () => {
     // one partition, so offsets below are the order of sending
-    await context.createTopics([
-      { topic: transactionsTopic, numPartitions: 1 },
-      { topic: deadLetterTopic, numPartitions: 1 },
-    ]);
+    await createServiceTopics(context, 1);
     producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
     dlqReader = kafka.consumer({ groupId: context.groupId('dlq-reader') });
     await Promise.all([producer.connect(), dlqReader.connect()]);
@@ -50,15 +47,7 @@ describeIntegration('tidewatch run, end to end', (context) => {
       ],
     });
 
-    service = await startServiceProcess({
-      KAFKA_BROKERS: context.endpoints.kafkaBrokers.join(','),
-      SCHEMA_REGISTRY_URL: context.endpoints.schemaRegistryUrl,
-      REDIS_URL: context.endpoints.redisUrl,
-      TIDEWATCH_GROUP_ID: groupId,
-      TIDEWATCH_TOPIC_TRANSACTIONS: transactionsTopic,
-      TIDEWATCH_TOPIC_DEAD_LETTER: deadLetterTopic,
-      TIDEWATCH_CREATE_TOPICS: 'false',
-    });
+    service = await startServiceProcess(serviceEnv(context));
     const readiness = await waitForStatus(`${service.baseUrl}/readyz`, 200);
     expect(await readiness.json()).toEqual({ ready: true, checks: { kafkaConsumerJoined: true, redis: true, running: true } });
 
@@ -83,7 +72,9 @@ describeIntegration('tidewatch run, end to end', (context) => {
       ['3', 'invalid', 'c-4'],
     ]);
     expect(header(deadLetters[2]!, DLQ_HEADER.detail)).toContain('currency');
-    expect(deadLetters[1]!.value).toEqual(unknownSchemaId);
+    const quarantined = await registry.decode(deadLetters[1]!.value!);
+    expect(quarantined).toMatchObject({ reason: 'unknown_schema', sourceTopic: transactionsTopic, sourcePartition: 0, sourceOffset: 2 });
+    expect(quarantined.value).toEqual(unknownSchemaId);
     expect(header(deadLetters[0]!, DLQ_HEADER.topic)).toBe(transactionsTopic);
 
     const metrics = await (await fetch(`${service.baseUrl}/metrics`)).text();

@@ -57,11 +57,11 @@ export async function waitForStatus(url: string, status: number, timeoutMs = 60_
   }
 }
 
-/** Reads a counter's value for one label set from Prometheus text exposition. */
+/** Reads a counter's or gauge's value for one label set (none: `{}`) from Prometheus text exposition. */
 export function counterValue(metricsText: string, name: string, labels: Record<string, string>): number {
   const wanted = Object.entries(labels).map(([key, value]) => `${key}="${value}"`);
   const line = metricsText
     .split('\n')
-    .find((candidate) => candidate.startsWith(`${name}{`) && wanted.every((label) => candidate.includes(label)));
+    .find((candidate) => (candidate.startsWith(`${name}{`) || candidate.startsWith(`${name} `)) && wanted.every((label) => candidate.includes(label)));
   return line === undefined ? 0 : Number(line.slice(line.lastIndexOf(' ') + 1));
 }

@@ -9,6 +9,12 @@ export interface HealthChecks {
   ready(): Promise<{ ready: boolean; checks: Record<string, boolean> }>;
 }
 
+/** A GET route with a path parameter, e.g. /customers/:id/features; answers a status and a JSON body. */
+export interface JsonRoute {
+  pattern: RegExp;
+  handle(params: string[]): Promise<{ status: number; body: unknown }>;
+}
+
 export interface HttpServer {
   port: number;
   close(): Promise<void>;
@@ -19,7 +25,13 @@ function json(body: unknown): string {
 }
 
 /** Operations endpoints: /healthz (liveness), /readyz (readiness, per check), /metrics (Prometheus). */
-export async function startHttpServer(host: string, port: number, health: HealthChecks, metrics: Registry): Promise<HttpServer> {
+export async function startHttpServer(
+  host: string,
+  port: number,
+  health: HealthChecks,
+  metrics: Registry,
+  jsonRoutes: readonly JsonRoute[] = [],
+): Promise<HttpServer> {
   const server: Server = createServer((request, response) => {
     const path = (request.url ?? '/').split('?')[0];
     const send = (status: number, contentType: string, body: string) => {
@@ -36,7 +48,19 @@ export async function startHttpServer(host: string, port: number, health: Health
       },
       '/metrics': async () => send(200, metrics.contentType, await metrics.metrics()),
     };
-    const route = request.method === 'GET' && path !== undefined ? routes[path] : undefined;
+    let route = request.method === 'GET' && path !== undefined ? routes[path] : undefined;
+    if (route === undefined && request.method === 'GET' && path !== undefined) {
+      for (const candidate of jsonRoutes) {
+        const match = candidate.pattern.exec(path);
+        if (match === null) continue;
+        const params = match.slice(1).map((param) => decodeURIComponent(param));
+        route = async () => {
+          const { status, body } = await candidate.handle(params);
+          send(status, 'application/json', json(body));
+        };
+        break;
+      }
+    }
     if (route === undefined) {
       send(404, 'application/json', json({ error: 'not found' }));
       return;

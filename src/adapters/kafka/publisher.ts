@@ -1,0 +1,50 @@
+import type { Message, Producer, TopicMessages } from 'kafkajs';
+import type { Alert } from '../../domain/alert.ts';
+import { opportunityOf } from '../../core/policy.ts';
+import type { Emission } from '../../core/state.ts';
+import type { DeadLetter } from '../../pipeline/dead-letter.ts';
+import type { AvroEncoder } from '../registry/avro-encoder.ts';
+import type { TopicsByRole } from '../registry/schemas.ts';
+
+export type OutputRole = 'rmAlerts' | 'risk' | 'campaign' | 'deadLetter';
+
+export const ALERT_ID_HEADER = 'tidewatch.alert-id';
+
+export interface Published {
+  /** Per feed record: the alert, for metrics. */
+  alerts: Array<{ feed: 'rm' | 'risk' | 'campaign'; alert: Alert }>;
+  deadLetters: number;
+}
+
+/**
+ * Everything one batch publishes, in one request per broker with acks from all in-sync replicas: RM alerts keyed by
+ * the RM queue (one RM's alerts stay ordered), risk and campaign records keyed by customer, dead letters keyed like
+ * the original record. Resolves only once Kafka has them; the caller commits offsets after that.
+ */
+export async function publish(
+  producer: Producer,
+  encoder: AvroEncoder<OutputRole>,
+  topics: TopicsByRole<OutputRole>,
+  emissions: readonly Emission[],
+  deadLetters: readonly DeadLetter[],
+): Promise<Published> {
+  const byRole: Record<OutputRole, Message[]> = { rmAlerts: [], risk: [], campaign: [], deadLetter: [] };
+  const published: Published = { alerts: [], deadLetters: deadLetters.length };
+  for (const { alert, feeds } of emissions) {
+    const headers = { [ALERT_ID_HEADER]: alert.alertId };
+    for (const feed of feeds) {
+      published.alerts.push({ feed, alert });
+      if (feed === 'rm') byRole.rmAlerts.push({ key: alert.queue, value: await encoder.encode('rmAlerts', alert), headers });
+      else if (feed === 'risk') byRole.risk.push({ key: alert.customerId, value: await encoder.encode('risk', alert), headers });
+      else byRole.campaign.push({ key: alert.customerId, value: await encoder.encode('campaign', opportunityOf(alert)), headers });
+    }
+  }
+  for (const deadLetter of deadLetters) {
+    byRole.deadLetter.push({ key: deadLetter.key, value: await encoder.encode('deadLetter', deadLetter.record), headers: deadLetter.headers });
+  }
+  const topicMessages: TopicMessages[] = (Object.keys(byRole) as OutputRole[])
+    .filter((role) => byRole[role].length > 0)
+    .map((role) => ({ topic: topics[role], messages: byRole[role] }));
+  if (topicMessages.length > 0) await producer.sendBatch({ topicMessages, acks: -1 });
+  return published;
+}

@@ -1,0 +1,64 @@
+/**
+ * Business days. Windows, daily balances and month-to-date are cut at midnight in the bank's time zone (from the
+ * rules file), not at UTC midnight: a card payment at 00:30 in Prague belongs to that Prague day. A day is an
+ * integer: days since 1970-01-01 in that time zone.
+ */
+export const DAY_MS = 86_400_000;
+const OFFSET_BUCKET_MS = 15 * 60_000; // every real time-zone offset changes on a quarter-hour boundary
+const MAX_CACHED_BUCKETS = 200_000;
+
+export interface BusinessCalendar {
+  readonly timeZone: string;
+  /** The business day an instant (UTC millis) falls on. */
+  dayOf(instant: number): number;
+  /** The first day of the month that `day` is in. */
+  monthStartOf(day: number): number;
+}
+
+export function businessCalendar(timeZone: string): BusinessCalendar {
+  if (timeZone === 'UTC') {
+    return { timeZone, dayOf: (instant) => Math.floor(instant / DAY_MS), monthStartOf };
+  }
+  const format = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: 'numeric',
+    second: 'numeric',
+  });
+  // Intl is slow (microseconds a call); the offset is constant within a quarter hour, so it is asked once per bucket
+  const offsets = new Map<number, number>();
+  const offsetAt = (instant: number): number => {
+    const bucket = Math.floor(instant / OFFSET_BUCKET_MS);
+    let offset = offsets.get(bucket);
+    if (offset === undefined) {
+      offset = utcOffsetOf(format, bucket * OFFSET_BUCKET_MS);
+      if (offsets.size >= MAX_CACHED_BUCKETS) offsets.clear();
+      offsets.set(bucket, offset);
+    }
+    return offset;
+  };
+  return { timeZone, dayOf: (instant) => Math.floor((instant + offsetAt(instant)) / DAY_MS), monthStartOf };
+}
+
+function utcOffsetOf(format: Intl.DateTimeFormat, instant: number): number {
+  const parts: Record<string, number> = {};
+  for (const part of format.formatToParts(instant)) {
+    if (part.type !== 'literal') parts[part.type] = Number(part.value);
+  }
+  const wallClockAsUtc = Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour!, parts.minute!, parts.second!);
+  return wallClockAsUtc - (instant - (instant % 1000));
+}
+
+function monthStartOf(day: number): number {
+  const date = new Date(day * DAY_MS);
+  return day - (date.getUTCDate() - 1);
+}
+
+/** The ISO date (YYYY-MM-DD) of a business day, for messages. */
+export function isoDateOf(day: number): string {
+  return new Date(day * DAY_MS).toISOString().slice(0, 10);
+}

@@ -1,0 +1,95 @@
+import type { Priority } from '../../domain/alert.ts';
+import type { Transaction } from '../../domain/transaction.ts';
+import { basisPoints, minorUnits, raise } from '../findings.ts';
+import type { Finding } from '../findings.ts';
+import { basisPointsOf, formatMoney, formatPercent } from '../money.ts';
+import { thresholdFor } from '../rules.ts';
+import type { DetectionContext } from './context.ts';
+import { isCompetitor, isTopTier, kindsPhrase, originOf } from './context.ts';
+import type { Measures } from './measures.ts';
+
+/**
+ * Money arriving: one large credit (absolute per tier, or large against the customer's own 30-day average balance),
+ * or the window sum from other banks crossing its threshold (money moved in tranches). Salary, pension and interest
+ * are regular income, not a jump. Inflow from a competitor is the strongest opportunity and says so.
+ */
+export function detectInflow(transaction: Transaction, before: Measures, after: Measures, context: DetectionContext): Finding[] {
+  if (transaction.direction !== 'CREDIT') return [];
+  if (context.rules.largeInflow.excludedCategories.includes(transaction.category)) return [];
+  const single = singleInflow(transaction, before, after, context);
+  if (single !== undefined) return [single];
+  const cumulative = cumulativeInflow(transaction, before, after, context);
+  return cumulative === undefined ? [] : [cumulative];
+}
+
+function priorityOf(amount: number, fromCompetitor: boolean, context: DetectionContext): Priority {
+  if (amount >= context.rules.priority.urgentAmountMinor) return 'HIGH';
+  const priority: Priority = fromCompetitor ? 'HIGH' : 'MEDIUM';
+  return isTopTier(context) && priority === 'MEDIUM' ? raise(priority) : priority;
+}
+
+function singleInflow(transaction: Transaction, before: Measures, after: Measures, context: DetectionContext): Finding | undefined {
+  const { rules, tier } = context;
+  const rule = rules.largeInflow.single;
+  if (!rules.largeInflow.countedKinds.includes(transaction.counterpartyKind)) return undefined;
+  const amount = transaction.amountMinor;
+  const baseline = before.averageDailyBalance30;
+  const share = basisPointsOf(amount, baseline);
+  const minAmount = thresholdFor(rule.minAmountMinor, tier);
+  const large = amount >= minAmount || (amount >= rule.shareFloorMinor && (baseline <= 0 || share >= rule.shareOfAverageBalanceBp));
+  if (!large) return undefined;
+
+  const fromCompetitor = isCompetitor(context, transaction.counterpartyKind);
+  const origin = originOf(transaction.counterpartyKind);
+  const against = baseline > 0 ? `, ${formatPercent(share)} of the 30-day average balance` : ', on a near-empty relationship';
+  return {
+    kind: 'LARGE_INFLOW',
+    priority: priorityOf(amount, fromCompetitor, context),
+    causeKey: transaction.transactionId,
+    reason: `Received ${formatMoney(amount, rules.currency)}${origin === '' ? '' : ` ${origin}`}${against}`,
+    suggestedAction: fromCompetitor
+      ? 'Money is coming over from a competitor: offer a product that keeps it here (deposit, wealth, FX).'
+      : 'Talk to the customer about putting the new funds to work.',
+    evidence: [
+      minorUnits('amount', amount, minAmount),
+      basisPoints('share_of_average_balance_30d', share, rule.shareOfAverageBalanceBp),
+      minorUnits('average_daily_balance_30d', baseline),
+      minorUnits('relationship_balance_after', after.totalBalance, null, baseline),
+    ],
+    amountAtStakeMinor: amount,
+    counterpartyKind: transaction.counterpartyKind,
+    toCompetitor: false,
+    causeTransactionId: transaction.transactionId,
+    eventTime: transaction.eventTime,
+    feeds: ['rm', 'campaign'],
+  };
+}
+
+function cumulativeInflow(transaction: Transaction, before: Measures, after: Measures, context: DetectionContext): Finding | undefined {
+  const { rules, tier } = context;
+  const rule = rules.largeInflow.cumulative;
+  if (!rule.kinds.includes(transaction.counterpartyKind)) return undefined;
+  const minAmount = thresholdFor(rule.minAmountMinor, tier);
+  if (after.cumulativeInflow < minAmount || before.cumulativeInflow >= minAmount) return undefined;
+
+  const sum = after.cumulativeInflow;
+  const fromCompetitor = rule.kinds.some((kind) => isCompetitor(context, kind));
+  return {
+    kind: 'CUMULATIVE_INFLOW',
+    priority: priorityOf(sum, fromCompetitor, context),
+    causeKey: transaction.transactionId,
+    reason: `Received ${formatMoney(sum, rules.currency)} from ${kindsPhrase(rule.kinds)} in ${rule.windowDays} days, in more than one transfer`,
+    suggestedAction: 'The customer is bringing money over in steps: follow up while the move is under way.',
+    evidence: [
+      minorUnits(`inflow_${rule.windowDays}d`, sum, minAmount),
+      minorUnits('average_daily_balance_30d', before.averageDailyBalance30),
+      minorUnits('relationship_balance_after', after.totalBalance, null, before.averageDailyBalance30),
+    ],
+    amountAtStakeMinor: sum,
+    counterpartyKind: transaction.counterpartyKind,
+    toCompetitor: false,
+    causeTransactionId: transaction.transactionId,
+    eventTime: transaction.eventTime,
+    feeds: ['rm', 'campaign'],
+  };
+}

@@ -1,0 +1,26 @@
+import type { CustomerFeatures } from '../features.ts';
+import type { Rules } from '../rules.ts';
+
+/** The numbers the transaction detectors compare, taken just before and just after a transaction is applied. */
+export interface Measures {
+  totalBalance: number;
+  averageDailyBalance30: number;
+  cumulativeOutflow: number;
+  cumulativeInflow: number;
+  /** Outflow to competitors over 90 days: the customer's own usual level of leakage. */
+  competitorOutflow90: number;
+  customerTransactions30: number;
+}
+
+export function measure(features: CustomerFeatures, rules: Rules): Measures {
+  const { cumulative: outflow } = rules.largeOutflow;
+  const { cumulative: inflow } = rules.largeInflow;
+  return {
+    totalBalance: features.totalBalance,
+    averageDailyBalance30: features.averageDailyBalance(30),
+    cumulativeOutflow: features.flow('DEBIT', outflow.kinds, outflow.windowDays),
+    cumulativeInflow: features.flow('CREDIT', inflow.kinds, inflow.windowDays),
+    competitorOutflow90: features.flow('DEBIT', rules.competitorKinds, 90),
+    customerTransactions30: features.customerTransactions(30),
+  };
+}

@@ -1,0 +1,130 @@
+import type { Transaction } from '../../domain/transaction.ts';
+import type { Priority } from '../../domain/alert.ts';
+import { basisPoints, minorUnits, raise } from '../findings.ts';
+import type { Finding } from '../findings.ts';
+import { basisPointsOf, formatMoney, formatPercent } from '../money.ts';
+import { thresholdFor } from '../rules.ts';
+import type { DetectionContext } from './context.ts';
+import { destinationOf, isCompetitor, isTopTier, kindsPhrase } from './context.ts';
+import type { Measures } from './measures.ts';
+
+/**
+ * Money leaving: one large debit (absolute per tier, or a large share of the relationship balance), the window sum
+ * to competitors crossing its threshold (gradual leakage), and, for the risk feed only, every outflow to a
+ * competitor above the leakage floor. Moves between the customer's own accounts are not outflow.
+ */
+export function detectOutflow(transaction: Transaction, before: Measures, after: Measures, context: DetectionContext): Finding[] {
+  if (transaction.direction !== 'DEBIT') return [];
+  const { rules } = context;
+  const findings: Finding[] = [];
+  const single = singleOutflow(transaction, before, after, context);
+  if (single !== undefined) findings.push(single);
+  const cumulative = single === undefined ? cumulativeOutflow(transaction, before, after, context) : undefined;
+  if (cumulative !== undefined) findings.push(cumulative);
+  if (findings.length === 0 && isCompetitor(context, transaction.counterpartyKind) && transaction.amountMinor >= rules.leakage.minAmountMinor) {
+    findings.push(leakage(transaction, before, after, context));
+  }
+  return findings;
+}
+
+function singleOutflow(transaction: Transaction, before: Measures, after: Measures, context: DetectionContext): Finding | undefined {
+  const { rules, tier } = context;
+  const rule = rules.largeOutflow.single;
+  if (!rules.largeOutflow.countedKinds.includes(transaction.counterpartyKind)) return undefined;
+  const amount = transaction.amountMinor;
+  const balanceBefore = Math.max(before.totalBalance, after.totalBalance + amount);
+  const share = basisPointsOf(amount, balanceBefore);
+  const minAmount = thresholdFor(rule.minAmountMinor, tier);
+  const large = amount >= minAmount || (amount >= rule.shareFloorMinor && share >= rule.shareOfBalanceBp);
+  if (!large) return undefined;
+
+  const toCompetitor = isCompetitor(context, transaction.counterpartyKind);
+  const nearTotal = toCompetitor && share >= rule.nearTotalShareBp;
+  let priority: Priority = toCompetitor ? 'HIGH' : 'MEDIUM';
+  if (nearTotal || amount >= rules.priority.urgentAmountMinor) priority = 'URGENT';
+  else if (isTopTier(context)) priority = raise(priority);
+  const usualMonthlyLeakage = Math.round(before.competitorOutflow90 / 3);
+  const what = nearTotal ? 'Near-total withdrawal' : 'Large outflow';
+  return {
+    kind: 'LARGE_OUTFLOW',
+    priority,
+    causeKey: transaction.transactionId,
+    reason: `${what}: ${formatMoney(amount, rules.currency)} ${destinationOf(transaction.counterpartyKind)}, ${formatPercent(share)} of the relationship balance`,
+    suggestedAction: toCompetitor
+      ? 'Call the customer today: ask what the other institution offers and what would keep the money here.'
+      : 'Check with the customer whether the money is coming back or a need is not being met.',
+    evidence: [
+      minorUnits('amount', amount, minAmount, usualMonthlyLeakage),
+      basisPoints('share_of_relationship_balance', share, rule.shareOfBalanceBp),
+      minorUnits('relationship_balance_before', balanceBefore),
+      minorUnits('relationship_balance_after', after.totalBalance, null, before.averageDailyBalance30),
+    ],
+    amountAtStakeMinor: balanceBefore,
+    counterpartyKind: transaction.counterpartyKind,
+    toCompetitor,
+    causeTransactionId: transaction.transactionId,
+    eventTime: transaction.eventTime,
+    feeds: ['rm', 'risk'],
+  };
+}
+
+function cumulativeOutflow(transaction: Transaction, before: Measures, after: Measures, context: DetectionContext): Finding | undefined {
+  const { rules, tier } = context;
+  const rule = rules.largeOutflow.cumulative;
+  if (!rule.kinds.includes(transaction.counterpartyKind)) return undefined;
+  const minAmount = thresholdFor(rule.minAmountMinor, tier);
+  const baseline = before.averageDailyBalance30;
+  const meets = (sum: number) => sum >= minAmount || (sum >= rule.shareFloorMinor && basisPointsOf(sum, baseline) >= rule.shareOfAverageBalanceBp);
+  // only the transaction that crosses the line raises it: later ones in the same window are the same story
+  if (!meets(after.cumulativeOutflow) || meets(before.cumulativeOutflow)) return undefined;
+
+  const sum = after.cumulativeOutflow;
+  const share = basisPointsOf(sum, baseline);
+  const usual = Math.round((before.competitorOutflow90 * rule.windowDays) / 90);
+  const toCompetitor = rule.kinds.every((kind) => isCompetitor(context, kind));
+  let priority: Priority = toCompetitor ? 'HIGH' : 'MEDIUM';
+  if (share >= rules.largeOutflow.single.nearTotalShareBp || sum >= rules.priority.urgentAmountMinor) priority = 'URGENT';
+  else if (isTopTier(context)) priority = raise(priority);
+  return {
+    kind: 'CUMULATIVE_OUTFLOW',
+    priority,
+    causeKey: transaction.transactionId,
+    reason:
+      `${formatMoney(sum, rules.currency)} moved to ${kindsPhrase(rule.kinds)} in ${rule.windowDays} days, ` +
+      `${formatPercent(share)} of the 30-day average balance; usual for ${rule.windowDays} days: ${formatMoney(usual, rules.currency)}`,
+    suggestedAction: 'Money is leaking gradually: review the relationship with the customer before the rest follows.',
+    evidence: [
+      minorUnits(`outflow_${rule.windowDays}d`, sum, minAmount, usual),
+      basisPoints('share_of_average_balance_30d', share, rule.shareOfAverageBalanceBp),
+      minorUnits('average_daily_balance_30d', baseline),
+      minorUnits('relationship_balance_after', after.totalBalance),
+    ],
+    amountAtStakeMinor: sum,
+    counterpartyKind: transaction.counterpartyKind,
+    toCompetitor,
+    causeTransactionId: transaction.transactionId,
+    eventTime: transaction.eventTime,
+    feeds: ['rm', 'risk'],
+  };
+}
+
+function leakage(transaction: Transaction, before: Measures, after: Measures, context: DetectionContext): Finding {
+  const { rules } = context;
+  return {
+    kind: 'LEAKAGE',
+    priority: 'LOW',
+    causeKey: transaction.transactionId,
+    reason: `${formatMoney(transaction.amountMinor, rules.currency)} ${destinationOf(transaction.counterpartyKind)}`,
+    suggestedAction: 'None for the RM; counted in the risk team’s leakage figures.',
+    evidence: [
+      minorUnits('amount', transaction.amountMinor, rules.leakage.minAmountMinor),
+      minorUnits('competitor_outflow_90d', after.competitorOutflow90, null, before.competitorOutflow90),
+    ],
+    amountAtStakeMinor: transaction.amountMinor,
+    counterpartyKind: transaction.counterpartyKind,
+    toCompetitor: true,
+    causeTransactionId: transaction.transactionId,
+    eventTime: transaction.eventTime,
+    feeds: ['risk'],
+  };
+}

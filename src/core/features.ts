@@ -1,0 +1,198 @@
+import type { CounterpartyKind, Direction, Transaction } from '../domain/transaction.ts';
+import { counterpartyKinds } from '../domain/transaction.ts';
+import type { BusinessCalendar } from './calendar.ts';
+import { CUSTOMER_INITIATED_COUNT, addToDay, dropDaysBefore, flowCode, flowCodes, netFlowOf, sumOver } from './flows.ts';
+import type { Rules } from './rules.ts';
+import type { CustomerState } from './state.ts';
+
+/** The longest window any feature looks back over (days, today included). */
+export const RETAINED_DAYS = 90;
+export const WINDOWS = [1, 7, 30, 90] as const;
+export type WindowDays = (typeof WINDOWS)[number];
+const RECENT_TRANSACTIONS_KEPT = 8;
+
+/** Where a record sits in its input: applying a record at or below the state's applied offset changes nothing. */
+export interface Position {
+  partition: number;
+  offset: number;
+}
+
+export type ApplyOutcome = 'applied' | 'already_applied' | 'duplicate' | 'too_late';
+
+export function newCustomerState(customerId: string, partition: number, firstSeenAt: number): CustomerState {
+  return {
+    v: 1,
+    customerId,
+    rev: 0,
+    partition,
+    appliedOffset: -1,
+    recentTransactions: [],
+    firstSeenAt,
+    streamTime: firstSeenAt,
+    lastActivityAt: null,
+    accounts: {},
+    days: [],
+    dormancy: { since: firstSeenAt, stage: 0 },
+    cooldowns: {},
+    outbox: [],
+  };
+}
+
+/**
+ * Folds one transaction into the customer's features, by event time. Mutates `state` (the caller's private copy).
+ * - Idempotent: a record at or below the applied offset of its partition, or a transaction id seen among the
+ *   latest ones (a duplicate delivered at another offset), leaves the features as they are.
+ * - Late events within the allowed lateness land on their own business day; later ones are refused ('too_late')
+ *   so that the caller can dead-letter them instead of counting them in the wrong window.
+ * - Balances follow the posting with the latest event time: a late posting's balance is older news.
+ */
+export function applyTransaction(state: CustomerState, transaction: Transaction, position: Position, rules: Rules, calendar: BusinessCalendar): ApplyOutcome {
+  if (position.partition === state.partition && position.offset <= state.appliedOffset) return 'already_applied';
+  state.partition = position.partition;
+  state.appliedOffset = position.offset;
+  const fingerprint = fingerprintOf(transaction.transactionId);
+  if (state.recentTransactions.includes(fingerprint)) return 'duplicate';
+
+  const day = calendar.dayOf(transaction.eventTime);
+  if (state.days.length > 0 || Object.keys(state.accounts).length > 0) {
+    if (day < calendar.dayOf(state.streamTime) - rules.allowedLatenessDays) return 'too_late';
+  }
+  state.recentTransactions.push(fingerprint);
+  if (state.recentTransactions.length > RECENT_TRANSACTIONS_KEPT) state.recentTransactions.shift();
+
+  const account = state.accounts[transaction.accountId];
+  if (account === undefined || transaction.eventTime >= account[1]) {
+    state.accounts[transaction.accountId] = [transaction.balanceAfterMinor, transaction.eventTime];
+  }
+  if (transaction.amountMinor > 0) addToDay(state.days, day, flowCode(transaction.direction, transaction.counterpartyKind), transaction.amountMinor);
+  if (transaction.initiatedBy === 'CUSTOMER') {
+    addToDay(state.days, day, CUSTOMER_INITIATED_COUNT, 1);
+    state.lastActivityAt = Math.max(state.lastActivityAt ?? transaction.eventTime, transaction.eventTime);
+  }
+  state.firstSeenAt = Math.min(state.firstSeenAt, transaction.eventTime);
+  state.streamTime = Math.max(state.streamTime, transaction.eventTime);
+  dropDaysBefore(state.days, calendar.dayOf(state.streamTime) - (RETAINED_DAYS - 1));
+  return 'applied';
+}
+
+/** A 52-bit fingerprint of a transaction id (two 32-bit FNV-1a hashes): collisions among 8 ids are negligible. */
+export function fingerprintOf(id: string): number {
+  let low = 0x811c9dc5;
+  let high = 0x01000193 ^ id.length;
+  for (let index = 0; index < id.length; index += 1) {
+    const char = id.charCodeAt(index);
+    low = Math.imul(low ^ char, 0x01000193) >>> 0;
+    high = Math.imul(high ^ char, 0x0100019d) >>> 0;
+  }
+  return (high & 0xfffff) * 0x100000000 + low;
+}
+
+/**
+ * Read-only features of one customer as of a business day. Daily closing balances are derived, not stored: the
+ * total relationship balance now minus the net flow of every later day, so that a late posting corrects the past
+ * days it belongs to. Days before the first posting carry the opening balance back.
+ */
+export class CustomerFeatures {
+  readonly totalBalance: number;
+
+  constructor(
+    readonly state: CustomerState,
+    readonly asOfDay: number,
+    private readonly calendar: BusinessCalendar,
+  ) {
+    this.totalBalance = Object.values(state.accounts).reduce((sum, [balance]) => sum + balance, 0);
+  }
+
+  /** Walks daily closes from asOfDay back to fromDay (inclusive), newest first. */
+  private walkCloses(fromDay: number, visit: (day: number, close: number) => void): void {
+    const days = this.state.days;
+    let index = days.length - 1;
+    let close = this.totalBalance;
+    while (index >= 0 && days[index]![0]! > this.asOfDay) {
+      close -= netFlowOf(days[index]!);
+      index -= 1;
+    }
+    for (let day = this.asOfDay; day >= fromDay; day -= 1) {
+      visit(day, close);
+      if (index >= 0 && days[index]![0] === day) {
+        close -= netFlowOf(days[index]!);
+        index -= 1;
+      }
+    }
+  }
+
+  /** Average of the daily closing balances of the last `windowDays` days (today's close is the balance so far). */
+  averageDailyBalance(windowDays: number): number {
+    return this.averageFrom(this.asOfDay - windowDays + 1);
+  }
+
+  averageMonthToDate(): number {
+    return this.averageFrom(this.calendar.monthStartOf(this.asOfDay));
+  }
+
+  private averageFrom(fromDay: number): number {
+    let sum = 0;
+    this.walkCloses(fromDay, (_, close) => {
+      sum += close;
+    });
+    return Math.round(sum / (this.asOfDay - fromDay + 1));
+  }
+
+  /** Highest daily close over the last `windowDays` days. */
+  peakBalance(windowDays = RETAINED_DAYS): number {
+    let peak = Number.NEGATIVE_INFINITY;
+    this.walkCloses(this.asOfDay - windowDays + 1, (_, close) => {
+      peak = Math.max(peak, close);
+    });
+    return peak;
+  }
+
+  flow(direction: Direction, kinds: readonly CounterpartyKind[], windowDays: number): number {
+    return sumOver(this.state.days, this.asOfDay - windowDays + 1, this.asOfDay, flowCodes(direction, kinds));
+  }
+
+  customerTransactions(windowDays: number): number {
+    return sumOver(this.state.days, this.asOfDay - windowDays + 1, this.asOfDay, [CUSTOMER_INITIATED_COUNT]);
+  }
+}
+
+export function featuresAsOf(state: CustomerState, instant: number, calendar: BusinessCalendar): CustomerFeatures {
+  return new CustomerFeatures(state, calendar.dayOf(instant), calendar);
+}
+
+const REPORTED_KINDS = ['OTHER_BANK', 'INVESTMENT_PLATFORM', 'OWN_ACCOUNT', 'CASH'] as const satisfies readonly CounterpartyKind[];
+
+function flowTable(features: CustomerFeatures, direction: Direction) {
+  return Object.fromEntries(
+    WINDOWS.map((window) => [
+      `${window}d`,
+      {
+        total: features.flow(direction, counterpartyKinds, window),
+        ...Object.fromEntries(REPORTED_KINDS.map((kind) => [kind, features.flow(direction, [kind], window)])),
+      },
+    ]),
+  );
+}
+
+/** The features as other systems read them (GET /customers/:id/features), as of an instant. */
+export function featureView(state: CustomerState, instant: number, calendar: BusinessCalendar, relationshipStartDay: number | null) {
+  const features = featuresAsOf(state, instant, calendar);
+  const peak = features.peakBalance();
+  const tenureFrom = relationshipStartDay ?? calendar.dayOf(state.firstSeenAt);
+  return {
+    customerId: state.customerId,
+    asOf: new Date(instant).toISOString(),
+    businessDay: features.asOfDay,
+    balances: Object.fromEntries(Object.entries(state.accounts).map(([account, [balance]]) => [account, balance])),
+    totalBalanceMinor: features.totalBalance,
+    averageDailyBalanceMinor: { last30Days: features.averageDailyBalance(30), monthToDate: features.averageMonthToDate() },
+    peakBalance90DaysMinor: peak,
+    inflowMinor: flowTable(features, 'CREDIT'),
+    outflowMinor: flowTable(features, 'DEBIT'),
+    customerInitiatedTransactions: Object.fromEntries(WINDOWS.map((window) => [`${window}d`, features.customerTransactions(window)])),
+    lastCustomerActivityAt: state.lastActivityAt === null ? null : new Date(state.lastActivityAt).toISOString(),
+    tenureDays: features.asOfDay - tenureFrom,
+    dormancyStage: state.dormancy.since === (state.lastActivityAt ?? state.firstSeenAt) ? state.dormancy.stage : 0,
+    lastEventTime: new Date(state.streamTime).toISOString(),
+  };
+}

@@ -1,0 +1,77 @@
+import { counterpartyKinds } from '../domain/transaction.ts';
+import type { CounterpartyKind, Direction } from '../domain/transaction.ts';
+
+/**
+ * Daily flow buckets: one array per business day with postings, oldest first:
+ *   [day, code, amount, code, amount, ...]
+ * A code says what the amount is: money in or out by counterparty kind, or the count of customer-initiated
+ * transactions. Small integers keep the state compact (msgpack stores each in one byte); only days with postings
+ * are kept, and only as far back as the longest window.
+ */
+const OUTFLOW_BASE = 8;
+export const CUSTOMER_INITIATED_COUNT = 16;
+
+export function flowCode(direction: Direction, kind: CounterpartyKind): number {
+  return (direction === 'CREDIT' ? 0 : OUTFLOW_BASE) + counterpartyKinds.indexOf(kind);
+}
+
+export function flowCodes(direction: Direction, kinds: readonly CounterpartyKind[]): number[] {
+  return kinds.map((kind) => flowCode(direction, kind));
+}
+
+export const allInflowCodes = flowCodes('CREDIT', counterpartyKinds);
+export const allOutflowCodes = flowCodes('DEBIT', counterpartyKinds);
+
+const isInflow = (code: number) => code < OUTFLOW_BASE;
+const isOutflow = (code: number) => code >= OUTFLOW_BASE && code < CUSTOMER_INITIATED_COUNT;
+
+/** Adds `amount` under `code` on `day`, keeping days in order. Mutates `days` (the caller owns a private copy). */
+export function addToDay(days: number[][], day: number, code: number, amount: number): void {
+  let index = days.length - 1;
+  while (index >= 0 && days[index]![0]! > day) index -= 1; // late events are rare: search from the newest day
+  let bucket = days[index];
+  if (bucket === undefined || bucket[0] !== day) {
+    bucket = [day];
+    days.splice(index + 1, 0, bucket);
+  }
+  for (let slot = 1; slot < bucket.length; slot += 2) {
+    if (bucket[slot] === code) {
+      bucket[slot + 1] = bucket[slot + 1]! + amount;
+      return;
+    }
+  }
+  bucket.push(code, amount);
+}
+
+/** Drops days before `oldestDay`. */
+export function dropDaysBefore(days: number[][], oldestDay: number): void {
+  let keepFrom = 0;
+  while (keepFrom < days.length && days[keepFrom]![0]! < oldestDay) keepFrom += 1;
+  if (keepFrom > 0) days.splice(0, keepFrom);
+}
+
+/** Sum of the given codes over days fromDay..toDay inclusive. */
+export function sumOver(days: readonly number[][], fromDay: number, toDay: number, codes: readonly number[]): number {
+  let total = 0;
+  for (let index = days.length - 1; index >= 0; index -= 1) {
+    const bucket = days[index]!;
+    const day = bucket[0]!;
+    if (day < fromDay) break;
+    if (day > toDay) continue;
+    for (let slot = 1; slot < bucket.length; slot += 2) {
+      if (codes.includes(bucket[slot]!)) total += bucket[slot + 1]!;
+    }
+  }
+  return total;
+}
+
+/** Money in minus money out on one bucket (own-account transfers cancel out across the customer's accounts). */
+export function netFlowOf(bucket: readonly number[]): number {
+  let net = 0;
+  for (let slot = 1; slot < bucket.length; slot += 2) {
+    const code = bucket[slot]!;
+    if (isInflow(code)) net += bucket[slot + 1]!;
+    else if (isOutflow(code)) net -= bucket[slot + 1]!;
+  }
+  return net;
+}

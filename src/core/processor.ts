@@ -1,0 +1,210 @@
+import type { Transaction } from '../domain/transaction.ts';
+import type { DueTimer, LoadedCustomer, StateWrite, TimerChange } from '../state/store.ts';
+import type { BusinessCalendar } from './calendar.ts';
+import type { DetectionContext } from './detectors/context.ts';
+import { detectDormancy, nextDormancyDue, silenceStartOf } from './detectors/dormancy.ts';
+import { detectInflow } from './detectors/inflow.ts';
+import { measure } from './detectors/measures.ts';
+import { detectOutflow } from './detectors/outflow.ts';
+import { CustomerFeatures, applyTransaction, newCustomerState } from './features.ts';
+import type { ApplyOutcome, Position } from './features.ts';
+import { dropEndedCooldowns, emissionsFor } from './policy.ts';
+import type { Rules } from './rules.ts';
+import type { CustomerState, Emission, OutboxEntry } from './state.ts';
+
+/**
+ * The pure core of a batch: (stored state, records, rules, time) → state writes, timer changes, records to
+ * publish and records refused. No I/O: the service, the replay and the benchmark wire it to their own stores
+ * and outputs. The caller publishes the emissions only after the writes are stored, and commits its input
+ * position only after publishing; see docs in README ("Delivery guarantees").
+ */
+export interface CoreContext {
+  rules: Rules;
+  calendar: BusinessCalendar;
+  unassignedQueue: string;
+}
+
+export interface TransactionRecord {
+  transaction: Transaction;
+  position: Position;
+}
+
+export type RejectionReason = 'too_late' | 'unsupported_currency';
+
+export interface Rejection {
+  record: TransactionRecord;
+  reason: RejectionReason;
+  detail: string;
+}
+
+export interface BatchInput {
+  /** The input partition of every record in the batch, and the offset the batch starts at. */
+  partition: number;
+  firstOffset: number;
+  /** The timer set of the partition (timers follow partition ownership). */
+  timerScope: string;
+  /** Processing time, stamped on new alerts. */
+  detectedAt: number;
+}
+
+export type OutcomeCounts = Record<ApplyOutcome | 'unsupported_currency', number>;
+
+export interface TransactionBatchResult {
+  writes: StateWrite[];
+  timers: TimerChange[];
+  /** In input order; re-deliveries of stored alerts included. */
+  emissions: Emission[];
+  rejected: Rejection[];
+  outcomes: OutcomeCounts;
+}
+
+export function processTransactions(
+  loaded: ReadonlyMap<string, LoadedCustomer>,
+  records: readonly TransactionRecord[],
+  batch: BatchInput,
+  context: CoreContext,
+): TransactionBatchResult {
+  const byCustomer = new Map<string, TransactionRecord[]>();
+  for (const record of records) {
+    const list = byCustomer.get(record.transaction.customerId);
+    if (list === undefined) byCustomer.set(record.transaction.customerId, [record]);
+    else list.push(record);
+  }
+  const result: TransactionBatchResult = {
+    writes: [],
+    timers: [],
+    emissions: [],
+    rejected: [],
+    outcomes: { applied: 0, already_applied: 0, duplicate: 0, too_late: 0, unsupported_currency: 0 },
+  };
+  const ordered: Array<{ offset: number; emissions: Emission[] }> = [];
+  for (const [customerId, customerRecords] of byCustomer) {
+    const stored = loaded.get(customerId);
+    const state = processCustomer(customerId, stored, customerRecords, batch, context, result, ordered);
+    if (state === undefined) continue;
+    state.rev = (stored?.rev ?? 0) + 1;
+    result.writes.push({ customerId, expectedRev: stored?.rev ?? 0, state });
+    result.timers.push({ scope: batch.timerScope, customerId, due: nextDormancyDue(state, stored?.profile, context.rules) });
+  }
+  ordered.sort((left, right) => left.offset - right.offset);
+  result.emissions = ordered.flatMap((entry) => entry.emissions);
+  return result;
+}
+
+/** Applies one customer's records; answers the new state, or undefined when nothing changed. */
+function processCustomer(
+  customerId: string,
+  stored: LoadedCustomer | undefined,
+  records: readonly TransactionRecord[],
+  batch: BatchInput,
+  context: CoreContext,
+  result: TransactionBatchResult,
+  ordered: Array<{ offset: number; emissions: Emission[] }>,
+): CustomerState | undefined {
+  const { rules, calendar } = context;
+  const detection: DetectionContext = { rules, tier: stored?.profile?.servedTier ?? null };
+  let state = stored?.state === undefined ? undefined : structuredClone(stored.state);
+  let changed = false;
+  if (state !== undefined && state.partition === batch.partition) {
+    // every batch before this one was published before its offsets were committed: its alerts are delivered
+    state.outbox = state.outbox.filter((entry) => entry.cause.kind === 'timer' || entry.cause.offset >= batch.firstOffset);
+  }
+  for (const record of records) {
+    const { transaction, position } = record;
+    state ??= newCustomerState(customerId, position.partition, transaction.eventTime);
+    if (position.partition === state.partition && position.offset <= state.appliedOffset) {
+      result.outcomes.already_applied += 1;
+      const stillOwed = state.outbox.filter((entry) => entry.cause.kind === 'offset' && entry.cause.offset === position.offset);
+      for (const entry of stillOwed) ordered.push({ offset: position.offset, emissions: entry.emissions });
+      continue;
+    }
+    changed = true;
+    if (transaction.currency !== rules.currency) {
+      state.partition = position.partition;
+      state.appliedOffset = position.offset;
+      result.outcomes.unsupported_currency += 1;
+      const detail = `currency ${transaction.currency} is not the rules' currency ${rules.currency}; tidewatch does not convert`;
+      result.rejected.push({ record, reason: 'unsupported_currency', detail });
+      continue;
+    }
+    const asOfDay = Math.max(calendar.dayOf(state.streamTime), calendar.dayOf(transaction.eventTime));
+    const before = measure(new CustomerFeatures(state, asOfDay, calendar), rules);
+    const outcome = applyTransaction(state, transaction, position, rules, calendar);
+    result.outcomes[outcome] += 1;
+    if (outcome === 'too_late') {
+      const detail = `event time ${new Date(transaction.eventTime).toISOString()} is more than ${rules.allowedLatenessDays} days behind the customer's latest (${new Date(state.streamTime).toISOString()})`;
+      result.rejected.push({ record, reason: 'too_late', detail });
+      continue;
+    }
+    if (outcome !== 'applied') continue;
+    const after = measure(new CustomerFeatures(state, asOfDay, calendar), rules);
+    const findings = [...detectOutflow(transaction, before, after, detection), ...detectInflow(transaction, before, after, detection)];
+    dropEndedCooldowns(state, state.streamTime);
+    if (findings.length === 0) continue;
+    const emissions = emissionsFor(state, findings, { rules, profile: stored?.profile, unassignedQueue: context.unassignedQueue, detectedAt: batch.detectedAt });
+    if (emissions.length === 0) continue;
+    state.outbox.push({ cause: { kind: 'offset', offset: position.offset }, emissions });
+    ordered.push({ offset: position.offset, emissions });
+  }
+  return changed ? state : undefined;
+}
+
+export interface TimerInput {
+  timerScope: string;
+  /** The time the timers are judged against (wall clock when the partition is caught up, else its stream time). */
+  now: number;
+  detectedAt: number;
+}
+
+export interface TimerBatchResult {
+  /** Stored first: the new dormancy stage with its alerts in the outbox. */
+  writes: StateWrite[];
+  emissions: Emission[];
+  /** Stored after publishing: the outbox emptied and each timer moved to its next due time (or cancelled). */
+  settle: { writes: StateWrite[]; timers: TimerChange[] };
+}
+
+/**
+ * Due timers of one partition. A timer is a wake-up hint; the state decides. Alerts computed for a due timer are
+ * kept in the outbox until the timer has moved on, so that a crash before that re-sends the very same alerts.
+ */
+export function processTimers(
+  loaded: ReadonlyMap<string, LoadedCustomer>,
+  dueTimers: readonly DueTimer[],
+  input: TimerInput,
+  context: CoreContext,
+): TimerBatchResult {
+  const { rules, calendar } = context;
+  const result: TimerBatchResult = { writes: [], emissions: [], settle: { writes: [], timers: [] } };
+  for (const timer of dueTimers) {
+    const stored = loaded.get(timer.customerId);
+    if (stored?.state === undefined) {
+      result.settle.timers.push({ scope: input.timerScope, customerId: timer.customerId, due: null });
+      continue;
+    }
+    const state = structuredClone(stored.state);
+    let rev = stored.rev;
+    const isTimerEntry = (entry: OutboxEntry) => entry.cause.kind === 'timer';
+    const owed = state.outbox.filter((entry) => entry.cause.kind === 'timer' && entry.cause.due === timer.due);
+    if (owed.length > 0) {
+      result.emissions.push(...owed.flatMap((entry) => entry.emissions));
+    } else {
+      const detection: DetectionContext = { rules, tier: stored.profile?.servedTier ?? null };
+      const found = detectDormancy(state, stored.profile, input.now, detection, calendar);
+      if (found !== undefined) {
+        state.dormancy = { since: silenceStartOf(state), stage: found.stage };
+        const emissions = emissionsFor(state, [found.finding], { rules, profile: stored.profile, unassignedQueue: context.unassignedQueue, detectedAt: input.detectedAt });
+        state.outbox = [...state.outbox.filter((entry) => !isTimerEntry(entry)), { cause: { kind: 'timer', due: timer.due }, emissions }];
+        rev += 1;
+        result.writes.push({ customerId: timer.customerId, expectedRev: stored.rev, state: { ...state, rev } });
+        result.emissions.push(...emissions);
+      }
+    }
+    if (state.outbox.some(isTimerEntry)) {
+      const settled: CustomerState = { ...state, outbox: state.outbox.filter((entry) => !isTimerEntry(entry)), rev: rev + 1 };
+      result.settle.writes.push({ customerId: timer.customerId, expectedRev: rev, state: settled });
+    }
+    result.settle.timers.push({ scope: input.timerScope, customerId: timer.customerId, due: nextDormancyDue(state, stored.profile, rules) });
+  }
+  return result;
+}

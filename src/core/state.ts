@@ -1,0 +1,53 @@
+import type { Alert, AlertKind } from '../domain/alert.ts';
+
+/**
+ * Everything tidewatch remembers about one customer, as one record: read once per batch, written back once,
+ * conditionally on its revision. Plain numbers, strings, arrays and objects only, so any store can keep it.
+ */
+export interface CustomerState {
+  /** Layout version of this record. */
+  v: 1;
+  customerId: string;
+  /** Bumped by every change; a store refuses a write whose expected revision is no longer current. */
+  rev: number;
+  /** Input partition the customer's transactions arrive on: its timer lives there, with the partition's owner. */
+  partition: number;
+  /** Offset of the last record applied from that partition: records at or below it are already counted. */
+  appliedOffset: number;
+  /** Fingerprints of the most recent transaction ids: a duplicate delivered at another offset is not counted twice. */
+  recentTransactions: number[];
+  /** Event time of the first transaction seen (the tenure fallback when the profile has no relationship start). */
+  firstSeenAt: number;
+  /** Latest event time seen for this customer: its own clock for windows. */
+  streamTime: number;
+  /** Event time of the latest customer-initiated transaction (system postings such as interest and fees do not count). */
+  lastActivityAt: number | null;
+  /** accountId → [balance after the latest posting (minor units), that posting's event time]. */
+  accounts: Record<string, [number, number]>;
+  /** Daily flow buckets, oldest first, only days with postings: [day, code, amount, code, amount, ...] (see core/flows.ts). */
+  days: number[][];
+  /** Dormancy stage already alerted for the silence that began at `since` (0: none yet). */
+  dormancy: { since: number; stage: number };
+  /** Alert kind → [cooldown ends (event time), priority rank alerted]: the same thing is not told twice. */
+  cooldowns: Partial<Record<AlertKind, [number, number]>>;
+  /**
+   * Alerts emitted by the latest changes, kept until they are known to be delivered, so that a re-delivery after a
+   * crash sends the very same records instead of computing new ones.
+   */
+  outbox: OutboxEntry[];
+}
+
+export type Cause = { kind: 'offset'; offset: number } | { kind: 'timer'; due: number };
+
+export interface OutboxEntry {
+  cause: Cause;
+  emissions: Emission[];
+}
+
+export type Feed = 'rm' | 'risk' | 'campaign';
+
+/** An alert and the feeds it goes to (the campaign feed gets its lean opportunity record, see policy.ts). */
+export interface Emission {
+  alert: Alert;
+  feeds: Feed[];
+}

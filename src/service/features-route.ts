@@ -1,0 +1,28 @@
+import type { JsonRoute } from '../adapters/http/server.ts';
+import { featureView } from '../core/features.ts';
+import type { CoreContext } from '../core/processor.ts';
+import type { StateStore } from '../state/store.ts';
+
+/**
+ * GET /customers/:id/features: the customer's rolling features as of now, with the routing part of the profile.
+ * Ids only, no names or contact data: the service holds none.
+ */
+export function featuresRoute(store: StateStore, core: CoreContext, clock: () => number): JsonRoute {
+  return {
+    pattern: /^\/customers\/([^/]+)\/features$/,
+    async handle([customerId]) {
+      const loaded = (await store.load([customerId!])).get(customerId!);
+      if (loaded?.state === undefined) return { status: 404, body: { error: 'no features for this customer' } };
+      const instant = Math.max(clock(), loaded.state.streamTime);
+      const profile = loaded.profile;
+      return {
+        status: 200,
+        body: {
+          ...featureView(loaded.state, instant, core.calendar, profile?.relationshipStartDay ?? null),
+          profile: profile === undefined ? null : { rmId: profile.rmId, branchId: profile.branchId, servedTier: profile.servedTier, status: profile.status },
+          rulesVersion: core.rules.version,
+        },
+      };
+    },
+  };
+}

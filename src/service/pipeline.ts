@@ -1,0 +1,197 @@
+import type { Batch, KafkaMessage, Producer } from 'kafkajs';
+import type { OutputRole } from '../adapters/kafka/publisher.ts';
+import { publish } from '../adapters/kafka/publisher.ts';
+import type { AvroDecoder } from '../adapters/registry/avro-decoder.ts';
+import type { AvroEncoder } from '../adapters/registry/avro-encoder.ts';
+import type { TopicsByRole } from '../adapters/registry/schemas.ts';
+import { processTimers, processTransactions } from '../core/processor.ts';
+import type { CoreContext, TransactionRecord } from '../core/processor.ts';
+import type { Emission } from '../core/state.ts';
+import { customerProfileSchema } from '../domain/profile.ts';
+import type { CustomerProfile } from '../domain/profile.ts';
+import { transactionSchema } from '../domain/transaction.ts';
+import type { Metrics } from '../observability/metrics.ts';
+import { deadLetterOf } from '../pipeline/dead-letter.ts';
+import type { DeadLetter, SourceRecord } from '../pipeline/dead-letter.ts';
+import { admit, eventTimeProblem } from '../pipeline/ingest.ts';
+import type { StateStore } from '../state/store.ts';
+import type { PartitionClocks } from './partition-clocks.ts';
+
+/** The adapters around the core, as one batch sees them. */
+export interface PipelineDeps {
+  core: CoreContext;
+  store: StateStore;
+  decoder: AvroDecoder;
+  encoder: AvroEncoder<OutputRole>;
+  producer: Producer;
+  topics: TopicsByRole;
+  metrics: Metrics;
+  clocks: PartitionClocks;
+  /** Wall clock (UTC millis); injectable so that tests can move time. */
+  clock: () => number;
+}
+
+/** Timers live with the partition of the transactions topic the customer's records arrive on. */
+export const timerScopeOf = (topic: string, partition: number) => `${topic}:${partition}`;
+
+export class StateConflictError extends Error {
+  override readonly name = 'StateConflictError';
+}
+
+const sourceOf = (batch: Batch, message: KafkaMessage): SourceRecord => ({
+  topic: batch.topic,
+  partition: batch.partition,
+  offset: message.offset,
+  key: message.key,
+  value: message.value,
+  headers: message.headers,
+});
+
+async function counted<T>(work: () => Promise<T>, errors: Metrics['redisErrors']): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    errors.inc();
+    throw error;
+  }
+}
+
+async function storeCall<T>(deps: PipelineDeps, work: () => Promise<T>): Promise<T> {
+  const before = deps.store.roundTrips;
+  try {
+    return await counted(work, deps.metrics.redisErrors);
+  } finally {
+    deps.metrics.redisRoundTrips.inc(deps.store.roundTrips - before);
+  }
+}
+
+async function publishAll(deps: PipelineDeps, emissions: readonly Emission[], deadLetters: readonly DeadLetter[]): Promise<void> {
+  const published = await counted(
+    () => publish(deps.producer, deps.encoder, deps.topics, emissions, deadLetters),
+    deps.metrics.producerErrors,
+  );
+  for (const { feed, alert } of published.alerts) {
+    deps.metrics.alerts.inc({ feed, kind: alert.kind, priority: alert.priority, tier: alert.tier ?? 'unknown' });
+    if (feed === 'risk') deps.metrics.riskOutflow.inc({ tier: alert.tier ?? 'unknown', counterparty_kind: alert.counterpartyKind ?? 'NONE' }, alert.amountAtStakeMinor);
+  }
+  for (const deadLetter of deadLetters) deps.metrics.deadLetters.inc({ reason: deadLetter.record.reason });
+}
+
+/**
+ * One batch of transactions, in the order that makes a crash anywhere harmless: decode and validate, read the
+ * customers' state (one round trip), run the core, store the new state with its outbox (one round trip, refused
+ * for any customer someone else changed meanwhile), publish alerts and dead letters, and only then let the caller
+ * commit the offsets. A crash before the store replays the batch from scratch; after it, the replayed records are
+ * recognised as applied and the outbox re-sends the very same alerts.
+ */
+export async function handleTransactionBatch(deps: PipelineDeps, batch: Batch): Promise<void> {
+  const now = deps.clock();
+  const deadLetters: DeadLetter[] = [];
+  const records: TransactionRecord[] = [];
+  const sources = new Map<number, SourceRecord>();
+  const decoded = await Promise.all(batch.messages.map(async (message) => ({ message, result: await deps.decoder.decode(message.value) })));
+  for (const { message, result } of decoded) {
+    const source = sourceOf(batch, message);
+    const admission = admit(result, transactionSchema);
+    if (!admission.admitted) {
+      deadLetters.push(deadLetterOf(source, admission.reason, admission.detail, now));
+      continue;
+    }
+    const skew = eventTimeProblem(admission.value.eventTime, now);
+    if (skew !== undefined) {
+      deadLetters.push(deadLetterOf(source, 'invalid', skew, now));
+      continue;
+    }
+    const offset = Number(message.offset);
+    sources.set(offset, source);
+    records.push({ transaction: admission.value, position: { partition: batch.partition, offset } });
+  }
+
+  const customerIds = [...new Set(records.map((record) => record.transaction.customerId))];
+  const loaded = await storeCall(deps, () => deps.store.load(customerIds));
+  const timerScope = timerScopeOf(batch.topic, batch.partition);
+  const result = processTransactions(loaded, records, { partition: batch.partition, firstOffset: Number(batch.firstOffset()), timerScope, detectedAt: now }, deps.core);
+  for (const rejection of result.rejected) {
+    deadLetters.push(deadLetterOf(sources.get(rejection.record.position.offset)!, rejection.reason, rejection.detail, now));
+  }
+  const { conflicts } = await storeCall(deps, () => deps.store.commit(result.writes, result.timers));
+  if (conflicts.length > 0) {
+    deps.metrics.stateConflicts.inc(conflicts.length);
+    // another instance owns these customers now (or did while we worked): retry the batch from stored state
+    throw new StateConflictError(`state of ${conflicts.length} customer(s) changed under partition ${batch.partition}; retrying the batch`);
+  }
+  await publishAll(deps, result.emissions, deadLetters);
+
+  for (const [outcome, count] of Object.entries(result.outcomes)) if (count > 0) deps.metrics.transactionOutcomes.inc({ outcome }, count);
+  deps.metrics.redeliveredAlerts.inc(result.outcomes.already_applied > 0 ? result.emissions.length : 0);
+  deps.metrics.recordsConsumed.inc({ topic: batch.topic, outcome: 'processed' }, records.length);
+  deps.metrics.recordsConsumed.inc({ topic: batch.topic, outcome: 'dead_lettered' }, deadLetters.length);
+  const latestEventTime = records.reduce((latest, record) => Math.max(latest, record.transaction.eventTime), Number.NEGATIVE_INFINITY);
+  const caughtUp = BigInt(batch.lastOffset()) + 1n >= BigInt(batch.highWatermark);
+  deps.clocks.observeBatch(batch.partition, latestEventTime, caughtUp);
+  const finished = deps.clock();
+  for (const message of batch.messages) deps.metrics.recordLatency.observe(Math.max(0, finished - Number(message.timestamp)) / 1000);
+}
+
+/**
+ * One batch of the compacted profile topic: the latest profile per customer goes to the store (a tombstone
+ * erases the customer), invalid records to the dead-letter topic.
+ */
+export async function handleProfileBatch(deps: PipelineDeps, batch: Batch): Promise<void> {
+  const now = deps.clock();
+  const deadLetters: DeadLetter[] = [];
+  const latest = new Map<string, CustomerProfile | null>();
+  for (const message of batch.messages) {
+    const source = sourceOf(batch, message);
+    if (message.value === null) {
+      const customerId = message.key?.toString('utf8');
+      if (customerId === undefined || customerId.length === 0) deadLetters.push(deadLetterOf(source, 'invalid', 'tombstone without a customer id key', now));
+      else latest.set(customerId, null);
+      continue;
+    }
+    const admission = admit(await deps.decoder.decode(message.value), customerProfileSchema);
+    if (admission.admitted) latest.set(admission.value.customerId, admission.value);
+    else deadLetters.push(deadLetterOf(source, admission.reason, admission.detail, now));
+  }
+  const profiles = [...latest].map(([customerId, profile]) => ({ customerId, profile }));
+  await storeCall(deps, () => deps.store.putProfiles(profiles));
+  await publishAll(deps, [], deadLetters);
+  deps.metrics.recordsConsumed.inc({ topic: batch.topic, outcome: 'processed' }, batch.messages.length - deadLetters.length);
+  deps.metrics.recordsConsumed.inc({ topic: batch.topic, outcome: 'dead_lettered' }, deadLetters.length);
+}
+
+const TIMERS_PER_ROUND = 500;
+const MAX_ROUNDS_PER_SWEEP = 20;
+
+/**
+ * Fires the due timers of one owned partition: store the new dormancy stage with its alerts, publish them, then
+ * settle (empty the outbox, move each timer to its next due time). A crash before settling leaves the timer due,
+ * and the next sweep re-sends the stored alerts instead of computing new ones.
+ */
+export async function sweepTimers(deps: PipelineDeps, partition: number, now: number): Promise<number> {
+  const timerScope = timerScopeOf(deps.topics.transactions, partition);
+  let fired = 0;
+  for (let round = 0; round < MAX_ROUNDS_PER_SWEEP; round += 1) {
+    const due = await storeCall(deps, () => deps.store.dueTimers(timerScope, now, TIMERS_PER_ROUND));
+    if (due.length === 0) return fired;
+    const loaded = await storeCall(deps, () => deps.store.load(due.map((timer) => timer.customerId)));
+    const result = processTimers(loaded, due, { timerScope, now, detectedAt: deps.clock() }, deps.core);
+    const { conflicts } = await storeCall(deps, () => deps.store.commit(result.writes, []));
+    const lost = new Set(conflicts);
+    deps.metrics.stateConflicts.inc(conflicts.length);
+    await publishAll(deps, result.emissions.filter((emission) => !lost.has(emission.alert.customerId)), []);
+    const settleWrites = result.settle.writes.filter((write) => !lost.has(write.customerId));
+    const settleTimers = result.settle.timers.filter((timer) => !lost.has(timer.customerId));
+    const settled = await storeCall(deps, () => deps.store.commit(settleWrites, settleTimers));
+    deps.metrics.stateConflicts.inc(settled.conflicts.length);
+    const alerted = new Set(result.emissions.map((emission) => emission.alert.customerId));
+    for (const timer of due) {
+      const outcome = lost.has(timer.customerId) ? 'conflict' : alerted.has(timer.customerId) ? 'alerted' : 'rescheduled';
+      deps.metrics.timersFired.inc({ outcome });
+    }
+    fired += due.length;
+    // a timer that did not move (conflict) would come back at once: leave it to the next sweep
+    if (due.length < TIMERS_PER_ROUND || lost.size > 0) return fired;
+  }
+  return fired;
+}
