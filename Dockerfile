@@ -33,13 +33,17 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 
-# Files stay owned by root and are only readable by the service user: the process has no reason to rewrite them.
+# Files stay owned by root and are only readable by the service user: the process has no reason to rewrite them
+# (it runs with a read-only root filesystem in Kubernetes). Paths are relative to WORKDIR: the Avro schemas are found
+# next to dist/, and TIDEWATCH_RULES_FILE defaults to rules/default.yaml under the working directory.
 COPY --from=build /app/dist ./dist
 COPY bin ./bin
 COPY avro ./avro
+COPY rules ./rules
 
-# The official node images ship an unprivileged `node` user (uid 1000).
-USER node
+# The official node images ship an unprivileged `node` user, uid/gid 1000. Numeric, so that Kubernetes'
+# runAsNonRoot can verify it without looking the name up (k8s/deployment.yaml runs as 1000 too).
+USER 1000:1000
 
 ENV TIDEWATCH_HTTP_PORT=8080
 EXPOSE 8080

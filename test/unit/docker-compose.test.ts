@@ -19,6 +19,13 @@ interface ComposeService {
   environment?: Record<string, string | number | boolean | null> | string[];
   profiles?: string[];
   volumes?: Array<string | { type?: string; source?: string; target?: string; read_only?: boolean }>;
+  depends_on?: string[] | Record<string, { condition?: string }>;
+  healthcheck?: { test?: string | string[]; disable?: boolean };
+  stop_grace_period?: string;
+  env_file?: unknown;
+  secrets?: unknown;
+  read_only?: boolean;
+  cap_drop?: string[];
 }
 
 const compose = parse(readFileSync(composePath, 'utf8')) as { services?: Record<string, ComposeService> };
@@ -53,6 +60,23 @@ function imageVersion(image: string): { tag?: string; digest?: string } {
   const colon = lastSegment.indexOf(':');
   const tag = colon === -1 ? undefined : lastSegment.slice(colon + 1);
   return { ...(tag !== undefined && { tag }), ...(digest !== undefined && { digest }) };
+}
+
+/** A compose duration (`1m30s`, `60s`, `500ms`) in seconds. */
+function seconds(duration: string): number {
+  const parts = [...duration.matchAll(/(\d+(?:\.\d+)?)(ms|us|s|m|h)/g)];
+  if (parts.map((part) => part[0]).join('') !== duration) throw new Error(`not a compose duration: ${duration}`);
+  const unit = { us: 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600 } as const;
+  return parts.reduce((total, part) => total + Number(part[1]) * unit[part[2] as keyof typeof unit], 0);
+}
+
+/** Bind mounts of a service as { source, target, readOnly }. */
+function mountsOf(svc: ComposeService): Array<{ source: string; target: string; readOnly: boolean }> {
+  return (svc.volumes ?? []).map((volume) => {
+    if (typeof volume !== 'string') return { source: volume.source ?? '', target: volume.target ?? '', readOnly: volume.read_only === true };
+    const [source = '', target = '', mode = ''] = volume.split(':');
+    return { source, target, readOnly: mode.split(',').includes('ro') };
+  });
 }
 
 /** Host part of `host:port` or of a URL. */
@@ -135,6 +159,60 @@ describe('docker-compose.yml', () => {
     expect(targets).not.toHaveLength(0);
     for (const target of targets) expect(serviceNames).toContain(hostOf(target));
   });
+
+  it('prometheus loads the alerting rules it names, from mounted files that exist', () => {
+    const prometheus = service('prometheus');
+    const mounts = mountsOf(prometheus);
+    const config = mounts.find((mount) => mount.source.endsWith('prometheus.yml'));
+    const configDir = dirname(config?.target ?? '/etc/prometheus/prometheus.yml');
+    const { rule_files: ruleFiles = [] } = parse(readFileSync(resolve(repoRoot, config?.source ?? ''), 'utf8')) as { rule_files?: string[] };
+    expect(ruleFiles).not.toHaveLength(0);
+    for (const ruleFile of ruleFiles) {
+      const target = ruleFile.startsWith('/') ? ruleFile : `${configDir}/${ruleFile}`;
+      const mount = mounts.find((candidate) => candidate.target === target);
+      expect(mount, `${target} is not mounted into prometheus`).toBeDefined();
+      expect(mount?.readOnly).toBe(true);
+      expect(existsSync(resolve(repoRoot, mount?.source ?? '')), mount?.source).toBe(true);
+    }
+  });
+
+  it('tidewatch sets only variables the service reads', () => {
+    expect(Object.keys(tidewatchEnv).filter((name) => !(name in envSchema.shape))).toEqual([]);
+  });
+
+  it('tidewatch creates its topics and registers its schemas on the bare local broker and registry', () => {
+    const parsed = envSchema.parse(tidewatchEnv);
+    expect(parsed.TIDEWATCH_CREATE_TOPICS).toBe(true);
+    expect(parsed.TIDEWATCH_REGISTER_SCHEMAS).toBe(true);
+  });
+
+  it('tidewatch starts only once kafka, the registry and redis are healthy', () => {
+    const dependsOn = service('tidewatch').depends_on;
+    expect(Array.isArray(dependsOn), 'depends_on must name conditions').toBe(false);
+    for (const dependency of ['kafka', 'schema-registry', 'redis']) {
+      expect((dependsOn as Record<string, { condition?: string }>)[dependency]?.condition, dependency).toBe('service_healthy');
+      const healthcheck = service(dependency).healthcheck;
+      expect(healthcheck?.test, `${dependency} has no healthcheck`).toBeDefined();
+      expect(healthcheck?.disable ?? false).toBe(false);
+    }
+  });
+
+  it('tidewatch gets time to stop gracefully (finish the batch, publish, commit)', () => {
+    expect(seconds(service('tidewatch').stop_grace_period ?? '10s')).toBeGreaterThanOrEqual(30);
+  });
+
+  it('tidewatch mounts nothing and reads no env or secret files', () => {
+    const tidewatch = service('tidewatch');
+    expect(tidewatch.volumes ?? []).toEqual([]);
+    expect(tidewatch.env_file).toBeUndefined();
+    expect(tidewatch.secrets).toBeUndefined();
+  });
+
+  it('tidewatch runs confined as in Kubernetes: read-only root filesystem, no capabilities', () => {
+    const tidewatch = service('tidewatch');
+    expect(tidewatch.read_only).toBe(true);
+    expect(tidewatch.cap_drop).toContain('ALL');
+  });
 });
 
 describe('Dockerfile', () => {
@@ -144,13 +222,81 @@ describe('Dockerfile', () => {
     .split(/\r?\n/)
     .map((line) => line.trim())
     .filter((line) => line !== '' && !line.startsWith('#'));
+  const lastFrom = instructions.findLastIndex((line) => /^FROM\s/i.test(line));
+  const runtime = instructions.slice(lastFrom + 1);
+
+  /** `COPY [--from=x] src... dest` of the runtime stage as { from, sources, dest }. */
+  const copies = runtime
+    .filter((line) => /^COPY\s/i.test(line))
+    .map((line) => {
+      const words = line.replace(/^COPY\s+/i, '').split(/\s+/);
+      const from = words.find((word) => word.startsWith('--from='))?.slice('--from='.length);
+      const paths = words.filter((word) => !word.startsWith('--'));
+      return { from, sources: paths.slice(0, -1), dest: paths.at(-1) ?? '' };
+    });
+  const workdir = runtime.filter((line) => /^WORKDIR\s/i.test(line)).at(-1)?.replace(/^WORKDIR\s+/i, '');
 
   it('runs the final stage as a non-root user', () => {
-    const lastFrom = instructions.findLastIndex((line) => /^FROM\s/i.test(line));
     expect(lastFrom).toBeGreaterThanOrEqual(0);
-    const users = instructions.slice(lastFrom + 1).filter((line) => /^USER\s/i.test(line));
+    const users = runtime.filter((line) => /^USER\s/i.test(line));
     const finalUser = users.at(-1)?.replace(/^USER\s+/i, '').split(':')[0]?.trim();
     expect(finalUser, 'final stage has no USER instruction').toBeDefined();
     expect(['root', '0', '']).not.toContain(finalUser);
+  });
+
+  it.each([
+    ['dist', 'compiled service, from the build stage'],
+    ['bin', 'the tidewatch command'],
+    ['avro', 'schemas registered at start'],
+    ['rules', 'TIDEWATCH_RULES_FILE default rules/default.yaml'],
+  ])('the runtime image holds %s/ under its working directory (%s)', (folder) => {
+    expect(workdir).toBe('/app');
+    const copy = copies.find((candidate) => candidate.sources.some((source) => source.replace(/^\/app\//, '').replace(/\/$/, '') === folder));
+    expect(copy, `no COPY of ${folder} in the runtime stage`).toBeDefined();
+    expect(copy?.dest.replace(/\/$/, '')).toMatch(new RegExp(`^(\\./)?${folder}$|^/app/${folder}$`));
+    if (folder === 'dist') expect(copy?.from).toBeDefined();
+    else expect(existsSync(resolve(repoRoot, folder)), folder).toBe(true);
+  });
+
+  it('installs production dependencies only, from the lock file', () => {
+    const installs = runtime.filter((line) => /^RUN\s.*\bnpm\s+(ci|install)\b/i.test(line));
+    expect(installs).toHaveLength(1);
+    expect(installs[0]).toMatch(/\bnpm ci\b/);
+    expect(installs[0]).toMatch(/--omit=dev\b/);
+    expect(copies.some((copy) => copy.sources.includes('package-lock.json'))).toBe(true);
+  });
+
+  it('starts node bin/tidewatch.js run', () => {
+    expect(runtime.some((line) => /^ENTRYPOINT\s/i.test(line))).toBe(false);
+    const cmd = runtime.filter((line) => /^CMD\s/i.test(line)).at(-1)?.replace(/^CMD\s+/i, '');
+    expect(JSON.parse(cmd ?? 'null')).toEqual(['node', 'bin/tidewatch.js', 'run']);
+  });
+});
+
+describe('.dockerignore', () => {
+  const patterns = readFileSync(resolve(repoRoot, '.dockerignore'), 'utf8')
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('#'))
+    .map((line) => line.replace(/^\//, '').replace(/\/$/, ''));
+
+  /** Whether a context path is excluded: a pattern equal to it or to one of its parent folders (no globs needed here). */
+  const excluded = (path: string): boolean => {
+    const segments = path.replace(/^\.\//, '').replace(/\/$/, '').split('/');
+    return segments.some((_segment, index) => patterns.includes(segments.slice(0, index + 1).join('/')));
+  };
+
+  it.each(['test', 'bench', '.local-stack', 'node_modules', 'dist', '.git', '.env'])('keeps %s out of the build context', (path) => {
+    expect(excluded(path)).toBe(true);
+  });
+
+  it('keeps everything the Dockerfile copies from the context', () => {
+    const sources = readFileSync(resolve(repoRoot, 'Dockerfile'), 'utf8')
+      .split(/\r?\n/)
+      .map((line) => line.trim())
+      .filter((line) => /^COPY\s/i.test(line) && !/--from=/.test(line))
+      .flatMap((line) => line.replace(/^COPY\s+/i, '').split(/\s+/).filter((word) => !word.startsWith('--')).slice(0, -1));
+    expect(sources).toEqual(expect.arrayContaining(['src', 'bin', 'avro', 'rules', 'package.json']));
+    expect(sources.filter(excluded)).toEqual([]);
   });
 });
