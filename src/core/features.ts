@@ -1,7 +1,7 @@
 import type { CounterpartyKind, Direction, Transaction } from '../domain/transaction.ts';
 import { counterpartyKinds } from '../domain/transaction.ts';
 import type { BusinessCalendar } from './calendar.ts';
-import { CUSTOMER_INITIATED_COUNT, addToDay, dropDaysBefore, flowCode, flowCodes, netFlowOf, sumOver } from './flows.ts';
+import { CUSTOMER_INITIATED_COUNT, addToDay, dropDaysBefore, flowCode, flowCodes, irregularInflowCodes, netFlowOf, sumOver } from './flows.ts';
 import type { Rules } from './rules.ts';
 import type { CustomerState } from './state.ts';
 
@@ -64,7 +64,7 @@ export function applyTransaction(state: CustomerState, transaction: Transaction,
   if (account === undefined || transaction.eventTime >= account[1]) {
     state.accounts[transaction.accountId] = [transaction.balanceAfterMinor, transaction.eventTime];
   }
-  if (transaction.amountMinor > 0) addToDay(state.days, day, flowCode(transaction.direction, transaction.counterpartyKind), transaction.amountMinor);
+  if (transaction.amountMinor > 0) addToDay(state.days, day, flowCode(transaction.direction, transaction.counterpartyKind, transaction.category), transaction.amountMinor);
   if (transaction.initiatedBy === 'CUSTOMER') {
     addToDay(state.days, day, CUSTOMER_INITIATED_COUNT, 1);
     state.lastActivityAt = Math.max(state.lastActivityAt ?? transaction.eventTime, transaction.eventTime);
@@ -149,6 +149,11 @@ export class CustomerFeatures {
 
   flow(direction: Direction, kinds: readonly CounterpartyKind[], windowDays: number): number {
     return sumOver(this.state.days, this.asOfDay - windowDays + 1, this.asOfDay, flowCodes(direction, kinds));
+  }
+
+  /** Money in from these counterparties other than salary and pension. */
+  irregularInflow(kinds: readonly CounterpartyKind[], windowDays: number): number {
+    return sumOver(this.state.days, this.asOfDay - windowDays + 1, this.asOfDay, irregularInflowCodes(kinds));
   }
 
   customerTransactions(windowDays: number): number {

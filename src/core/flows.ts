@@ -1,28 +1,45 @@
 import { counterpartyKinds } from '../domain/transaction.ts';
-import type { CounterpartyKind, Direction } from '../domain/transaction.ts';
+import type { Category, CounterpartyKind, Direction } from '../domain/transaction.ts';
 
 /**
  * Daily flow buckets: one array per business day with postings, oldest first:
  *   [day, code, amount, code, amount, ...]
- * A code says what the amount is: money in or out by counterparty kind, or the count of customer-initiated
- * transactions. Small integers keep the state compact (msgpack stores each in one byte); only days with postings
+ * A code says what the amount is: money in or out by counterparty kind, regular income (salary, pension) in by
+ * counterparty kind, or the count of customer-initiated transactions. Regular income is kept apart so that a
+ * salary is never part of a balance jump, and so that its rhythm can be followed. Small integers keep the state compact (msgpack stores each in one byte); only days with postings
  * are kept, and only as far back as the longest window.
  */
 const OUTFLOW_BASE = 8;
 export const CUSTOMER_INITIATED_COUNT = 16;
+const REGULAR_INCOME_BASE = 24;
+const REGULAR_INCOME: readonly Category[] = ['SALARY', 'PENSION'];
 
-export function flowCode(direction: Direction, kind: CounterpartyKind): number {
-  return (direction === 'CREDIT' ? 0 : OUTFLOW_BASE) + counterpartyKinds.indexOf(kind);
+/** The bucket code of a posting: regular income is told apart from other money in. */
+export function flowCode(direction: Direction, kind: CounterpartyKind, category: Category = 'OTHER'): number {
+  const kindIndex = counterpartyKinds.indexOf(kind);
+  if (direction === 'DEBIT') return OUTFLOW_BASE + kindIndex;
+  return (REGULAR_INCOME.includes(category) ? REGULAR_INCOME_BASE : 0) + kindIndex;
 }
 
+/** Codes of all money moving in `direction` with these counterparties (inflow: regular income included). */
 export function flowCodes(direction: Direction, kinds: readonly CounterpartyKind[]): number[] {
-  return kinds.map((kind) => flowCode(direction, kind));
+  if (direction === 'DEBIT') return kinds.map((kind) => flowCode('DEBIT', kind));
+  return kinds.flatMap((kind) => [flowCode('CREDIT', kind), flowCode('CREDIT', kind, 'SALARY')]);
+}
+
+/** Codes of money in other than regular income (salary, pension): what can be a jump or money moved over. */
+export function irregularInflowCodes(kinds: readonly CounterpartyKind[]): number[] {
+  return kinds.map((kind) => flowCode('CREDIT', kind));
+}
+
+export function regularIncomeCodes(kinds: readonly CounterpartyKind[] = counterpartyKinds): number[] {
+  return kinds.map((kind) => flowCode('CREDIT', kind, 'SALARY'));
 }
 
 export const allInflowCodes = flowCodes('CREDIT', counterpartyKinds);
 export const allOutflowCodes = flowCodes('DEBIT', counterpartyKinds);
 
-const isInflow = (code: number) => code < OUTFLOW_BASE;
+const isInflow = (code: number) => code < OUTFLOW_BASE || (code >= REGULAR_INCOME_BASE && code < REGULAR_INCOME_BASE + OUTFLOW_BASE);
 const isOutflow = (code: number) => code >= OUTFLOW_BASE && code < CUSTOMER_INITIATED_COUNT;
 
 /** Adds `amount` under `code` on `day`, keeping days in order. Mutates `days` (the caller owns a private copy). */

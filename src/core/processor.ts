@@ -1,3 +1,4 @@
+import type { CustomerProfile } from '../domain/profile.ts';
 import type { Transaction } from '../domain/transaction.ts';
 import type { DueTimer, LoadedCustomer, StateWrite, TimerChange } from '../state/store.ts';
 import type { BusinessCalendar } from './calendar.ts';
@@ -84,11 +85,21 @@ export function processTransactions(
     if (state === undefined) continue;
     state.rev = (stored?.rev ?? 0) + 1;
     result.writes.push({ customerId, expectedRev: stored?.rev ?? 0, state });
-    result.timers.push({ scope: batch.timerScope, customerId, due: nextDormancyDue(state, stored?.profile, context.rules) });
+    result.timers.push({ scope: batch.timerScope, customerId, due: timerDue(state, stored?.profile, context.rules) });
   }
   ordered.sort((left, right) => left.offset - right.offset);
   result.emissions = ordered.flatMap((entry) => entry.emissions);
   return result;
+}
+
+/**
+ * The customer's timer after a transaction batch: while a fired timer's alerts are still in the outbox (a crash
+ * before its settle), the timer stays where it was, so that the next sweep re-sends them and settles; moving it on
+ * here would leave those alerts undelivered for good.
+ */
+function timerDue(state: CustomerState, profile: CustomerProfile | undefined, rules: Rules): number | null {
+  const owed = state.outbox.find((entry) => entry.cause.kind === 'timer');
+  return owed?.cause.kind === 'timer' ? owed.cause.due : nextDormancyDue(state, profile, rules);
 }
 
 /** Applies one customer's records; answers the new state, or undefined when nothing changed. */
@@ -128,7 +139,7 @@ function processCustomer(
       continue;
     }
     const asOfDay = Math.max(calendar.dayOf(state.streamTime), calendar.dayOf(transaction.eventTime));
-    const before = measure(new CustomerFeatures(state, asOfDay, calendar), rules);
+    const before = measure(new CustomerFeatures(withOpeningBalance(state, transaction), asOfDay, calendar), rules);
     const outcome = applyTransaction(state, transaction, position, rules, calendar);
     result.outcomes[outcome] += 1;
     if (outcome === 'too_late') {
@@ -147,6 +158,18 @@ function processCustomer(
     ordered.push({ offset: position.offset, emissions });
   }
   return changed ? state : undefined;
+}
+
+/**
+ * The state as it stood just before the transaction, for the detectors' "before" measures. An account seen for the
+ * first time already held the balance its posting started from: without it, the first credit seen for a customer
+ * who has long banked here would look like a jump from nothing.
+ */
+function withOpeningBalance(state: CustomerState, transaction: Transaction): CustomerState {
+  if (state.accounts[transaction.accountId] !== undefined) return state;
+  const signed = transaction.direction === 'CREDIT' ? transaction.amountMinor : -transaction.amountMinor;
+  const opening: [number, number] = [transaction.balanceAfterMinor - signed, transaction.eventTime];
+  return { ...state, accounts: { ...state.accounts, [transaction.accountId]: opening } };
 }
 
 export interface TimerInput {

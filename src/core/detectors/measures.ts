@@ -19,7 +19,8 @@ export function measure(features: CustomerFeatures, rules: Rules): Measures {
     totalBalance: features.totalBalance,
     averageDailyBalance30: features.averageDailyBalance(30),
     cumulativeOutflow: features.flow('DEBIT', outflow.kinds, outflow.windowDays),
-    cumulativeInflow: features.flow('CREDIT', inflow.kinds, inflow.windowDays),
+    // salary and pension are regular income, never money moved over
+    cumulativeInflow: features.irregularInflow(inflow.kinds, inflow.windowDays),
     competitorOutflow90: features.flow('DEBIT', rules.competitorKinds, 90),
     customerTransactions30: features.customerTransactions(30),
   };

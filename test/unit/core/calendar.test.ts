@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { businessCalendar, isoDateOf } from '../../../src/core/calendar.ts';
+import { dayNo } from '../../support/core-fixtures.ts';
+
+const prague = businessCalendar('Europe/Prague');
+const kathmandu = businessCalendar('Asia/Kathmandu'); // UTC+05:45 all year, no DST
+const utc = businessCalendar('UTC');
+
+describe('business days in the rules time zone', () => {
+  // expected days derived from the zone's offset at that instant: CET = UTC+1, CEST = UTC+2
+  it.each([
+    // an ordinary winter day: local midnight is 23:00 UTC the day before
+    ['winter: 23:59:59.999 local', '2024-01-14T22:59:59.999Z', '2024-01-14'],
+    ['winter: local midnight', '2024-01-14T23:00:00.000Z', '2024-01-15'],
+    ['winter: card payment at 00:30 local is that local day, not the UTC one', '2024-01-14T23:30:00.000Z', '2024-01-15'],
+    // spring forward on 2024-03-31 (02:00 CET → 03:00 CEST at 01:00 UTC): a 23-hour day
+    ['DST spring: last instant of 30 March', '2024-03-30T22:59:59.999Z', '2024-03-30'],
+    ['DST spring: midnight opening 31 March (still CET)', '2024-03-30T23:00:00.000Z', '2024-03-31'],
+    ['DST spring: 01:59:59 CET, the instant before the jump', '2024-03-31T00:59:59.999Z', '2024-03-31'],
+    ['DST spring: 03:00 CEST, the instant of the jump', '2024-03-31T01:00:00.000Z', '2024-03-31'],
+    ['DST spring: 23:59:59 CEST on 31 March', '2024-03-31T21:59:59.999Z', '2024-03-31'],
+    ['DST spring: midnight opening 1 April (CEST)', '2024-03-31T22:00:00.000Z', '2024-04-01'],
+    // fall back on 2024-10-27 (03:00 CEST → 02:00 CET at 01:00 UTC): a 25-hour day
+    ['DST autumn: midnight opening 27 October (CEST)', '2024-10-26T22:00:00.000Z', '2024-10-27'],
+    ['DST autumn: the second 02:30 (CET)', '2024-10-27T01:30:00.000Z', '2024-10-27'],
+    ['DST autumn: 23:59:59 CET on 27 October', '2024-10-27T22:59:59.999Z', '2024-10-27'],
+    ['DST autumn: midnight opening 28 October (CET)', '2024-10-27T23:00:00.000Z', '2024-10-28'],
+  ])('Europe/Prague, %s', (_, instant, expected) => {
+    expect(prague.dayOf(Date.parse(instant))).toBe(dayNo(expected));
+    expect(isoDateOf(prague.dayOf(Date.parse(instant)))).toBe(expected);
+  });
+
+  it.each([
+    ['18:14:59.999 UTC is 23:59:59 local', '2024-01-14T18:14:59.999Z', '2024-01-14'],
+    ['18:15 UTC is local midnight', '2024-01-14T18:15:00.000Z', '2024-01-15'],
+    ['18:00 UTC is still the old local day (the quarter hour matters)', '2024-01-14T18:00:00.000Z', '2024-01-14'],
+    ['06:00 UTC is 11:45 local the same day', '2024-01-15T06:00:00.000Z', '2024-01-15'],
+  ])('Asia/Kathmandu (+05:45), %s', (_, instant, expected) => {
+    expect(kathmandu.dayOf(Date.parse(instant))).toBe(dayNo(expected));
+  });
+
+  it('a DST-change day in Prague spans 23 and 25 hours of instants', () => {
+    const hoursOnDay = (day: number, from: number) => {
+      let hours = 0;
+      for (let instant = from; instant < from + 48 * 3_600_000; instant += 15 * 60_000) if (prague.dayOf(instant) === day) hours += 0.25;
+      return hours;
+    };
+    expect(hoursOnDay(dayNo('2024-03-31'), Date.parse('2024-03-30T12:00:00Z'))).toBe(23);
+    expect(hoursOnDay(dayNo('2024-10-27'), Date.parse('2024-10-26T12:00:00Z'))).toBe(25);
+    expect(hoursOnDay(dayNo('2024-01-15'), Date.parse('2024-01-14T12:00:00Z'))).toBe(24);
+  });
+
+  it('the same instant falls on different days in different zones', () => {
+    const instant = Date.parse('2024-06-30T22:30:00Z'); // 00:30 CEST on 1 July, 04:15 in Kathmandu on 1 July, 30 June in UTC
+    expect(prague.dayOf(instant)).toBe(dayNo('2024-07-01'));
+    expect(kathmandu.dayOf(instant)).toBe(dayNo('2024-07-01'));
+    expect(utc.dayOf(instant)).toBe(dayNo('2024-06-30'));
+  });
+
+  it.each([
+    ['2024-03-15', '2024-03-01'],
+    ['2024-03-01', '2024-03-01'],
+    ['2024-02-29', '2024-02-01'], // leap day
+    ['2023-12-31', '2023-12-01'],
+    ['2024-01-01', '2024-01-01'],
+    ['1970-01-31', '1970-01-01'],
+  ])('monthStartOf(%s) is %s, in every zone', (day, expected) => {
+    for (const calendar of [prague, kathmandu, utc]) expect(calendar.monthStartOf(dayNo(day))).toBe(dayNo(expected));
+  });
+});

@@ -1,0 +1,196 @@
+import { describe, expect, it } from 'vitest';
+import type { Measures } from '../../../src/core/detectors/measures.ts';
+import { detectOutflow } from '../../../src/core/detectors/outflow.ts';
+import type { CounterpartyKind } from '../../../src/domain/transaction.ts';
+import { Ledger, MemoryStore, core, czk, pragueWinter, profile, rules, seededState, summary } from '../../support/core-fixtures.ts';
+
+const quiet: Measures = { totalBalance: 0, averageDailyBalance30: 0, cumulativeOutflow: 0, cumulativeInflow: 0, competitorOutflow90: 0, customerTransactions30: 0 };
+
+/** Measures around one debit from a steady balance (the 30-day average is that balance). */
+function aroundDebit(kind: CounterpartyKind, amount: number, balance: number, extra: Partial<Measures> = {}) {
+  const cumulative = rules.largeOutflow.cumulative.kinds.includes(kind) ? amount : 0;
+  const competitor = rules.competitorKinds.includes(kind) ? amount : 0;
+  const before: Measures = { ...quiet, totalBalance: balance, averageDailyBalance30: balance, ...extra };
+  const after: Measures = {
+    ...before,
+    totalBalance: balance - amount,
+    cumulativeOutflow: before.cumulativeOutflow + cumulative,
+    competitorOutflow90: before.competitorOutflow90 + competitor,
+  };
+  return { before, after };
+}
+
+describe('outflow detector, one debit against hand-made measures', () => {
+  it.each([
+    // name, tier, counterparty, amount, balance before → [kind, priority] or nothing
+    ['under both thresholds (25,000 of 60,000 in cash)', 'SILVER', 'CASH', czk(25_000), czk(60_000), []],
+    ['a large share but under the share floor (15,000 of 20,000)', 'SILVER', 'CASH', czk(15_000), czk(20_000), []],
+    ['exactly half the balance, above the floor (30,000 of 60,000)', 'SILVER', 'CASH', czk(30_000), czk(60_000), [['LARGE_OUTFLOW', 'MEDIUM']]],
+    ['exactly the absolute threshold (100,000 of 10,000,000)', 'SILVER', 'SAME_BANK_CUSTOMER', czk(100_000), czk(10_000_000), [['LARGE_OUTFLOW', 'MEDIUM']]],
+    ['a haléř under it', 'SILVER', 'SAME_BANK_CUSTOMER', czk(100_000) - 1, czk(10_000_000), []],
+    ['150,000 is large for SILVER...', 'SILVER', 'CASH', czk(150_000), czk(1_000_000), [['LARGE_OUTFLOW', 'MEDIUM']]],
+    ['...but not for GOLD (threshold 200,000)', 'GOLD', 'CASH', czk(150_000), czk(1_000_000), []],
+    ['no tier known: the default threshold', null, 'CASH', czk(150_000), czk(1_000_000), [['LARGE_OUTFLOW', 'MEDIUM']]],
+    ['own-account moves are not outflow, however large', 'SILVER', 'OWN_ACCOUNT', czk(900_000), czk(1_000_000), []],
+    ['a large outflow to another bank is HIGH', 'SILVER', 'OTHER_BANK', czk(200_000), czk(1_000_000), [['LARGE_OUTFLOW', 'HIGH']]],
+    ['80% to another bank is a near-total exit: URGENT', 'SILVER', 'OTHER_BANK', czk(50_000), czk(62_500), [['LARGE_OUTFLOW', 'URGENT']]],
+    ['79.98% to another bank is not', 'SILVER', 'OTHER_BANK', czk(49_990), czk(62_500), [['LARGE_OUTFLOW', 'HIGH']]],
+    ['95% in cash is large but not an exit to a competitor', 'SILVER', 'CASH', czk(95_000), czk(100_000), [['LARGE_OUTFLOW', 'MEDIUM']]],
+    ['1,000,000 at stake is urgent whoever the customer is', 'SILVER', 'CASH', czk(1_000_000), czk(10_000_000), [['LARGE_OUTFLOW', 'URGENT']]],
+    ['a top tier raises a competitor outflow from HIGH to URGENT', 'PLATINUM', 'OTHER_BANK', czk(600_000), czk(2_000_000), [['LARGE_OUTFLOW', 'URGENT']]],
+    ['a top tier raises a cash outflow from MEDIUM to HIGH', 'PLATINUM', 'CASH', czk(600_000), czk(2_000_000), [['LARGE_OUTFLOW', 'HIGH']]],
+    ['a small transfer to another bank under the leakage floor', 'SILVER', 'OTHER_BANK', czk(5_000) - 1, czk(1_000_000), []],
+    ['one at the leakage floor is leakage, for the risk feed', 'SILVER', 'OTHER_BANK', czk(5_000), czk(1_000_000), [['LEAKAGE', 'LOW']]],
+    ['money to a fund platform is leakage too', 'GOLD', 'INVESTMENT_PLATFORM', czk(10_000), czk(1_000_000), [['LEAKAGE', 'LOW']]],
+    ['cash is never leakage', 'SILVER', 'CASH', czk(10_000), czk(1_000_000), []],
+  ] as const)('%s', (_, tier, kind, amount, balance, expected) => {
+    const { before, after } = aroundDebit(kind, amount, balance);
+    const debit = new Ledger().debit(amount, pragueWinter('2024-01-10'), { counterpartyKind: kind });
+    const findings = detectOutflow(debit, before, after, { rules, tier });
+    expect(findings.map((finding) => [finding.kind, finding.priority])).toEqual(expected);
+    for (const finding of findings) {
+      expect(finding.feeds).toEqual(finding.kind === 'LEAKAGE' ? ['risk'] : ['rm', 'risk']);
+      expect(finding.causeTransactionId).toBe(debit.transactionId);
+      expect(finding.toCompetitor).toBe(rules.competitorKinds.includes(kind));
+    }
+  });
+
+  it('credits are not outflow', () => {
+    const credit = new Ledger().credit(czk(900_000), pragueWinter('2024-01-10'), { counterpartyKind: 'OTHER_BANK' });
+    expect(detectOutflow(credit, { ...quiet, totalBalance: czk(1_000_000) }, quiet, { rules, tier: null })).toEqual([]);
+  });
+
+  it('the share is taken of the balance before the debit, even when tidewatch never saw that balance', () => {
+    // first posting seen: nothing known before, 40,000.00 left after a 60,000.00 cash withdrawal → 60% of 100,000.00
+    const debit = new Ledger().debit(czk(60_000), pragueWinter('2024-01-10'), { counterpartyKind: 'CASH' });
+    const [finding] = detectOutflow(debit, quiet, { ...quiet, totalBalance: czk(40_000) }, { rules, tier: 'SILVER' });
+    expect(finding?.kind).toBe('LARGE_OUTFLOW');
+    expect(finding?.evidence).toContainEqual({ metric: 'share_of_relationship_balance', unit: 'BASIS_POINTS', value: 6000, threshold: 5000, baseline: null });
+    expect(finding?.evidence).toContainEqual({ metric: 'relationship_balance_before', unit: 'MINOR_UNITS', value: czk(100_000), threshold: null, baseline: null });
+    expect(finding?.amountAtStakeMinor).toBe(czk(100_000));
+  });
+
+  it('a single large outflow that also crosses the window sum is told once, as the large outflow', () => {
+    const { before, after } = aroundDebit('OTHER_BANK', czk(200_000), czk(1_000_000));
+    const debit = new Ledger().debit(czk(200_000), pragueWinter('2024-01-10'), { counterpartyKind: 'OTHER_BANK' });
+    expect(detectOutflow(debit, before, after, { rules, tier: 'SILVER' }).map((finding) => finding.kind)).toEqual(['LARGE_OUTFLOW']);
+  });
+});
+
+describe('outflow, the domain brief’s cases through the processor', () => {
+  it('a top-tier customer moves (nearly) everything to another bank: URGENT, to the RM and the risk team, with the evidence', () => {
+    // PLATINUM, 1,000,000.00 since September, usually sends 30,000.00 a month to another bank
+    const store = new MemoryStore([profile({ servedTier: 'PLATINUM', rmId: 'rm-7' })]).seed(
+      seededState({ balances: { 'a-1': czk(1_000_000) }, since: pragueWinter('2023-09-01'), lastActivityAt: pragueWinter('2023-09-01') }),
+    );
+    const ledger = new Ledger('c-1', { 'a-1': czk(1_000_000) });
+    const usual = ['2023-11-15', '2023-12-10', '2023-12-28'].map((day) => ledger.debit(czk(30_000), pragueWinter(day), { counterpartyKind: 'OTHER_BANK', counterpartyBankCode: '0800' }));
+    const exit = ledger.debit(czk(870_000), pragueWinter('2024-01-10'), { counterpartyKind: 'OTHER_BANK', counterpartyBankCode: '0800' });
+    const emitted = store.feed([...usual, exit]);
+
+    expect(emitted.slice(0, 3).map(summary)).toEqual([0, 1, 2].map(() => [{ kind: 'LEAKAGE', priority: 'LOW', feeds: ['risk'] }]));
+    expect(emitted[3]!).toHaveLength(1);
+    const { alert, feeds } = emitted[3]![0]!;
+    expect(feeds).toEqual(['risk', 'rm']);
+    expect(alert).toMatchObject({
+      kind: 'LARGE_OUTFLOW',
+      priority: 'URGENT',
+      customerId: 'c-1',
+      rmId: 'rm-7',
+      queue: 'rm-7',
+      tier: 'PLATINUM',
+      currency: 'CZK',
+      counterpartyKind: 'OTHER_BANK',
+      toCompetitor: true,
+      causeTransactionId: exit.transactionId,
+      eventTime: exit.eventTime,
+      amountAtStakeMinor: czk(910_000), // the balance before: 1,000,000 − 3 × 30,000
+      rulesVersion: rules.version,
+    });
+    expect(alert.reason).toBe('Near-total withdrawal: 870,000.00 CZK to another bank, 96% of the relationship balance');
+    expect(alert.evidence).toEqual([
+      // the usual level: 90,000.00 to other banks in the last 90 days, i.e. 30,000.00 a month
+      { metric: 'amount', unit: 'MINOR_UNITS', value: czk(870_000), threshold: czk(500_000), baseline: czk(30_000) },
+      // 870,000 / 910,000 = 95.60%
+      { metric: 'share_of_relationship_balance', unit: 'BASIS_POINTS', value: 9560, threshold: 5000, baseline: null },
+      { metric: 'relationship_balance_before', unit: 'MINOR_UNITS', value: czk(910_000), threshold: null, baseline: null },
+      // 30-day average, 12 Dec .. 10 Jan: (16 × 940,000 + 14 × 910,000) / 30 = 926,000
+      { metric: 'relationship_balance_after', unit: 'MINOR_UNITS', value: czk(40_000), threshold: null, baseline: czk(926_000) },
+    ]);
+  });
+
+  it('a withdrawal under the absolute threshold but over half the balance is a large outflow', () => {
+    const store = new MemoryStore([profile({ servedTier: 'SILVER' })]).seed(seededState({ balances: { 'a-1': czk(60_000) }, since: pragueWinter('2023-11-01') }));
+    const cash = new Ledger('c-1', { 'a-1': czk(60_000) }).debit(czk(40_000), pragueWinter('2024-01-10'), { category: 'CASH', channel: 'ATM', counterpartyKind: 'CASH' });
+    const [emissions] = store.feed([cash]);
+    expect(summary(emissions!)).toEqual([{ kind: 'LARGE_OUTFLOW', priority: 'MEDIUM', feeds: ['risk', 'rm'] }]);
+    const { alert } = emissions![0]!;
+    expect(alert.toCompetitor).toBe(false);
+    expect(alert.evidence.slice(0, 2)).toEqual([
+      { metric: 'amount', unit: 'MINOR_UNITS', value: czk(40_000), threshold: czk(100_000), baseline: 0 },
+      { metric: 'share_of_relationship_balance', unit: 'BASIS_POINTS', value: 6667, threshold: 5000, baseline: null }, // 40/60
+    ]);
+  });
+
+  it('gradual leakage: the transfer that crosses the 30-day sum alerts once, the next ones in the window do not', () => {
+    // GOLD (cumulative threshold 300,000.00), 2,000,000.00 steady since November; 100,000.00 to another bank four times
+    const store = new MemoryStore([profile({ servedTier: 'GOLD' })]).seed(seededState({ balances: { 'a-1': czk(2_000_000) }, since: pragueWinter('2023-11-01') }));
+    const ledger = new Ledger('c-1', { 'a-1': czk(2_000_000) });
+    const transfers = ['2024-01-03', '2024-01-08', '2024-01-15', '2024-01-20'].map((day) => ledger.debit(czk(100_000), pragueWinter(day), { counterpartyKind: 'OTHER_BANK' }));
+    const small = ledger.debit(czk(4_000), pragueWinter('2024-01-21'), { counterpartyKind: 'OTHER_BANK' });
+    const emitted = store.feed([...transfers, small]);
+
+    const leakage = [{ kind: 'LEAKAGE', priority: 'LOW', feeds: ['risk'] }];
+    expect(emitted.map(summary)).toEqual([leakage, leakage, [{ kind: 'CUMULATIVE_OUTFLOW', priority: 'HIGH', feeds: ['risk', 'rm'] }], leakage, []]);
+    const { alert } = emitted[2]![0]!;
+    expect(alert).toMatchObject({ amountAtStakeMinor: czk(300_000), toCompetitor: true, causeTransactionId: transfers[2]!.transactionId });
+    expect(alert.evidence).toEqual([
+      // usual for 30 days: 200,000.00 over 90 days × 30/90
+      { metric: 'outflow_30d', unit: 'MINOR_UNITS', value: czk(300_000), threshold: czk(300_000), baseline: 6_666_667 },
+      // 30-day average on 15 Jan, 17 Dec .. 15 Jan: (17 × 2,000,000 + 5 × 1,900,000 + 8 × 1,800,000) / 30 = 1,930,000
+      { metric: 'share_of_average_balance_30d', unit: 'BASIS_POINTS', value: 1554, threshold: 4000, baseline: null },
+      { metric: 'average_daily_balance_30d', unit: 'MINOR_UNITS', value: czk(1_930_000), threshold: null, baseline: null },
+      { metric: 'relationship_balance_after', unit: 'MINOR_UNITS', value: czk(1_700_000), threshold: null, baseline: null },
+    ]);
+    // the risk feed hears about every transfer (its figures add up), with the 90-day level before and after
+    expect(emitted[3]![0]!.alert.evidence).toEqual([
+      { metric: 'amount', unit: 'MINOR_UNITS', value: czk(100_000), threshold: czk(5_000), baseline: null },
+      { metric: 'competitor_outflow_90d', unit: 'MINOR_UNITS', value: czk(400_000), threshold: null, baseline: czk(300_000) },
+    ]);
+  });
+
+  it('gradual leakage crossing the share of the average balance (under the absolute threshold)', () => {
+    // SILVER, 100,000.00: 40% of the average is 40,000, far below the 150,000.00 default
+    const store = new MemoryStore([profile()]).seed(seededState({ balances: { 'a-1': czk(100_000) }, since: pragueWinter('2023-11-01') }));
+    const ledger = new Ledger('c-1', { 'a-1': czk(100_000) });
+    const [first, second] = store.feed([
+      ledger.debit(czk(25_000), pragueWinter('2024-01-03'), { counterpartyKind: 'INVESTMENT_PLATFORM' }),
+      ledger.debit(czk(25_000), pragueWinter('2024-01-10'), { counterpartyKind: 'INVESTMENT_PLATFORM' }),
+    ]);
+    expect(summary(first!)).toEqual([{ kind: 'LEAKAGE', priority: 'LOW', feeds: ['risk'] }]); // 25,000 is under the 30,000 floor
+    expect(summary(second!)).toEqual([{ kind: 'CUMULATIVE_OUTFLOW', priority: 'HIGH', feeds: ['risk', 'rm'] }]);
+    // average on 10 Jan: (22 × 100,000 + 8 × 75,000) / 30 = 93,333.33; 50,000 / 93,333.33 = 53.57%
+    expect(second![0]!.alert.evidence[1]).toEqual({ metric: 'share_of_average_balance_30d', unit: 'BASIS_POINTS', value: 5357, threshold: 4000, baseline: null });
+    expect(second![0]!.alert.evidence[2]!.value).toBe(9_333_333);
+  });
+
+  it('the window moves on: leakage spread over more than 30 days never adds up to an alert', () => {
+    const store = new MemoryStore([profile({ servedTier: 'GOLD' })]).seed(seededState({ balances: { 'a-1': czk(2_000_000) }, since: pragueWinter('2023-11-01') }));
+    const ledger = new Ledger('c-1', { 'a-1': czk(2_000_000) });
+    const emitted = store.feed(['2024-01-01', '2024-01-31', '2024-03-01', '2024-03-31'].map((day) => ledger.debit(czk(150_000), pragueWinter(day), { counterpartyKind: 'OTHER_BANK' })));
+    // each 30-day window (today and the 29 days before) holds one transfer only: 150,000 < 300,000
+    expect(emitted.flat().map((emission) => emission.alert.kind)).toEqual(['LEAKAGE', 'LEAKAGE', 'LEAKAGE', 'LEAKAGE']);
+  });
+
+  it('a late transfer (within the lateness) that completes the 30-day sum raises it, judged on the customer’s current day', () => {
+    const store = new MemoryStore([profile({ servedTier: 'GOLD' })]).seed(seededState({ balances: { 'a-1': czk(2_000_000) }, since: pragueWinter('2023-11-01') }));
+    const ledger = new Ledger('c-1', { 'a-1': czk(2_000_000) });
+    const early = ledger.debit(czk(100_000), pragueWinter('2024-01-03'), { counterpartyKind: 'OTHER_BANK' });
+    const late = ledger.debit(czk(100_000), pragueWinter('2024-01-15'), { counterpartyKind: 'OTHER_BANK' });
+    const latest = ledger.debit(czk(100_000), pragueWinter('2024-01-20'), { counterpartyKind: 'OTHER_BANK' });
+    // 15 Jan arrives after 20 Jan: 20 Jan's window (22 Dec .. 20 Jan) then holds all three, 300,000
+    const emitted = store.feed([early, latest, late]);
+    expect(emitted.map((emissions) => emissions.map((emission) => emission.alert.kind))).toEqual([['LEAKAGE'], ['LEAKAGE'], ['CUMULATIVE_OUTFLOW']]);
+    expect(emitted[2]![0]!.alert).toMatchObject({ causeTransactionId: late.transactionId, eventTime: late.eventTime, amountAtStakeMinor: czk(300_000) });
+  });
+});
