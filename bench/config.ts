@@ -1,0 +1,25 @@
+import { z } from 'zod';
+
+const positiveInteger = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+/** Sizes and rates of a run; the defaults are the documented bench, BENCH_* variables shrink it for a quick try. */
+const configSchema = z.object({
+  BENCH_SEED: positiveInteger(20_261_123),
+  BENCH_CUSTOMERS: positiveInteger(20_000),
+  BENCH_TRANSACTIONS: positiveInteger(300_000),
+  BENCH_DAYS: positiveInteger(120),
+  BENCH_RATE: positiveInteger(5_000),
+  BENCH_LIVE_SECONDS: positiveInteger(20),
+  BENCH_ALERT_SHARE: z.coerce.number().positive().max(1).default(0.02),
+  BENCH_MEMORY_SAMPLE: positiveInteger(1_000),
+  /** Saturation stops being timed after this long (the figure is then the rate so far), to keep the run short. */
+  BENCH_SATURATION_DEADLINE_SECONDS: positiveInteger(150),
+  /** A folder: write a CPU profile per measured phase there (the profiler slows the run; not for reference figures). */
+  BENCH_CPU_PROFILE: z.string().min(1).optional(),
+});
+
+export type BenchConfig = z.infer<typeof configSchema>;
+
+export function benchConfig(env: NodeJS.ProcessEnv): BenchConfig {
+  return configSchema.parse(env);
+}

@@ -1,0 +1,131 @@
+/**
+ * `npm run bench`: tidewatch against the real stack (Kafka, schema registry, Redis), in-process, on a synthetic
+ * bank. Prints a table and a JSON line; never fails on a figure, only when something does not work.
+ * Phases: generate + produce, raw consume baseline, end-to-end at saturation, latency at a paced rate, the
+ * anatomy of one batch, Redis memory per customer. Everything the run created is removed at the end.
+ */
+import { AlertReader } from './alert-reader.ts';
+import { measureRawConsume } from './baseline.ts';
+import { measureBatchAnatomy } from './batch-anatomy.ts';
+import { CleanupStack } from './cleanup-stack.ts';
+import { benchConfig } from './config.ts';
+import { PhaseProfiler, phaseRunner } from './cpu-profile.ts';
+import { startInProcess } from './in-process-service.ts';
+import { totalOf } from './kafka.ts';
+import { measureLatency } from './latency.ts';
+import { LiveTraffic } from './live-traffic.ts';
+import { serviceEnvironment } from './names.ts';
+import { say } from './progress.ts';
+import { seededRandom } from './random.ts';
+import { measureRedisMemory } from './redis-memory.ts';
+import { formatJson, formatTable } from './report.ts';
+import type { BenchResults } from './report.ts';
+import { startRssSampler } from './rss.ts';
+import { loadDataSet, prepareRun } from './run-context.ts';
+import { measureSaturation } from './saturation.ts';
+
+const LIVE_TICK_MS = 4;
+const MiB = 1024 * 1024;
+const thousands = (value: number) => Math.round(value).toLocaleString('en-US');
+
+async function runBench(cleanup: CleanupStack): Promise<Omit<BenchResults, 'totalMilliseconds'>> {
+  const config = benchConfig(process.env);
+  const run = await prepareRun(config, cleanup);
+  const { names, admin } = run;
+  const loaded = await loadDataSet(run);
+  const profiler = config.BENCH_CPU_PROFILE === undefined ? undefined : await PhaseProfiler.start(config.BENCH_CPU_PROFILE);
+  if (profiler !== undefined) cleanup.push('close the profiler', async () => profiler.close());
+  const phase = phaseRunner(profiler, (file) => say(`cpu profile: ${file}`));
+
+  say('baseline: raw kafkajs consume of the transactions topic');
+  const baseline = await phase('baseline', () => measureRawConsume(run.kafka, names.topics.transactions, names.groups.baseline, totalOf(loaded.ends.transactions)));
+  say(`baseline: ${thousands(baseline.perSecond)} events/s`);
+
+  say('saturation: starting the service in-process on the pre-filled topics');
+  const saturationRss = startRssSampler();
+  const env = serviceEnvironment(run.services.endpoints, names);
+  const { service, saturation } = await phase('saturation', async () => {
+    const startedAt = performance.now();
+    const started = await startInProcess(env);
+    cleanup.push('stop the service', () => started.running.stop());
+    const topics = { transactions: names.topics.transactions, profiles: names.topics.profiles };
+    const deadlineMs = config.BENCH_SATURATION_DEADLINE_SECONDS * 1000;
+    return { service: started, saturation: await measureSaturation(admin, { service: started, startedAt, group: names.groups.service, topics, ends: loaded.ends, deadlineMs }) };
+  });
+  const saturationPeakRss = saturationRss.stop();
+  say(`saturation: ${thousands(saturation.perSecond)} events/s over ${(saturation.milliseconds / 1000).toFixed(1)}s`);
+
+  say(`latency: ${thousands(config.BENCH_RATE)} events/s for ${config.BENCH_LIVE_SECONDS}s, ${config.BENCH_ALERT_SHARE * 100}% designed to alert`);
+  const reader = await AlertReader.start(run.kafka, run.services.endpoints.schemaRegistryUrl, names.topics.rmAlerts, names.groups.alertReader);
+  cleanup.push('stop the alert reader', () => reader.stop());
+  const traffic = new LiveTraffic(loaded.dataSet, config.BENCH_ALERT_SHARE);
+  const setup = { admin, service, serviceGroup: names.groups.service, reader, alertsTopic: names.topics.rmAlerts, producer: run.producer, target: run.transactionsTarget, traffic };
+  const pacing = { perSecond: config.BENCH_RATE, durationMs: config.BENCH_LIVE_SECONDS * 1000, tickMs: LIVE_TICK_MS };
+  const latencyRss = startRssSampler();
+  const latency = await phase('latency', () => measureLatency(setup, pacing));
+  const latencyPeakRss = latencyRss.stop();
+  say(`latency: p50 ${latency.p50Ms.toFixed(1)} ms, p99 ${latency.p99Ms.toFixed(1)} ms over ${latency.samples} alerts`);
+
+  say("batch anatomy: the service's batch handler on live-like batches, adapters timed");
+  const anatomyPrefix = `${names.redisPrefix}anatomy:`;
+  const anatomy = await phase('anatomy', () => measureBatchAnatomy({ env, redis: run.redis, producer: run.producer, target: run.transactionsTarget, traffic, prefix: anatomyPrefix }));
+
+  const customerIds = loaded.dataSet.customers.map((plan) => plan.customerId);
+  const redisMemory = await measureRedisMemory(run.redis, names.redisPrefix, customerIds, seededRandom(config.BENCH_SEED + 1), config.BENCH_MEMORY_SAMPLE);
+
+  const perEvent = (roundTrips: number, records: number) => (records === 0 ? Number.NaN : roundTrips / records);
+  const perBatch = (records: number, batches: number) => (batches === 0 ? Number.NaN : records / batches);
+  return {
+    runId: names.runId,
+    services: run.services.source,
+    config,
+    dataSet: {
+      customers: loaded.dataSet.customers.length,
+      profiles: loaded.profiles,
+      transactions: loaded.transactions,
+      days: config.BENCH_DAYS,
+      rmAlertsFromHistory: saturation.counters.rmAlerts,
+    },
+    produce: { milliseconds: loaded.produceMs, perSecond: (loaded.profiles + loaded.transactions) / (loaded.produceMs / 1000) },
+    baseline,
+    saturation: {
+      ...saturation,
+      ratioToBaseline: saturation.perSecond / baseline.perSecond,
+      roundTripsPerEvent: perEvent(saturation.counters.redisRoundTrips, saturation.counters.recordsConsumed),
+      recordsPerBatch: perBatch(saturation.counters.recordsConsumed, saturation.counters.batches),
+    },
+    latency: {
+      ...latency,
+      roundTripsPerEvent: perEvent(latency.counters.redisRoundTrips, latency.counters.recordsConsumed),
+      recordsPerBatch: perBatch(latency.counters.recordsConsumed, latency.counters.batches),
+    },
+    anatomy,
+    redisMemory,
+    process: { maxRssMiB: (process.resourceUsage().maxRSS * 1024) / MiB, saturationPeakRssMiB: saturationPeakRss / MiB, latencyPeakRssMiB: latencyPeakRss / MiB, serviceInProcess: true },
+  };
+}
+
+async function main(): Promise<number> {
+  const startedAt = performance.now();
+  const cleanup = new CleanupStack();
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      say(`${signal}: cleaning up`);
+      void cleanup.runAll().finally(() => process.exit(130));
+    });
+  }
+  try {
+    const measured = await runBench(cleanup);
+    await cleanup.runAll();
+    const results: BenchResults = { ...measured, totalMilliseconds: performance.now() - startedAt };
+    process.stdout.write(`${formatTable(results)}\n${formatJson(results)}\n`);
+    return 0;
+  } catch (error) {
+    say(`failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    await cleanup.runAll();
+    return 1;
+  }
+}
+
+// kafkajs and ioredis may keep sockets open a moment after disconnecting: the exit code is final here
+void main().then((code) => process.exit(code));

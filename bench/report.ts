@@ -1,0 +1,99 @@
+import type { RawConsumeResult } from './baseline.ts';
+import type { AnatomyRow } from './batch-anatomy.ts';
+import type { BenchConfig } from './config.ts';
+import type { LatencyResult } from './latency.ts';
+import type { RedisMemoryResult } from './redis-memory.ts';
+import type { SaturationResult } from './saturation.ts';
+import { round } from './stats.ts';
+
+export const TARGETS = { ratioToBaseline: 0.6, p99Ms: 25, roundTripsPerEvent: 0.05, bytesPerCustomer: 1024 } as const;
+
+export interface BenchResults {
+  runId: string;
+  services: string;
+  config: BenchConfig;
+  dataSet: { customers: number; profiles: number; transactions: number; days: number; rmAlertsFromHistory: number };
+  produce: { milliseconds: number; perSecond: number };
+  baseline: RawConsumeResult;
+  saturation: SaturationResult & { ratioToBaseline: number; roundTripsPerEvent: number; recordsPerBatch: number };
+  latency: LatencyResult & { roundTripsPerEvent: number; recordsPerBatch: number };
+  anatomy: AnatomyRow[];
+  redisMemory: RedisMemoryResult;
+  /** maxRSS over the whole run, and the peak sampled (every 250 ms) during each service phase. */
+  process: { maxRssMiB: number; saturationPeakRssMiB: number; latencyPeakRssMiB: number; serviceInProcess: true };
+  totalMilliseconds: number;
+}
+
+const integer = (value: number) => Math.round(value).toLocaleString('en-US');
+const ms = (value: number) => `${value.toFixed(1)} ms`;
+const verdict = (met: boolean) => (met ? 'met' : 'MISSED');
+
+/** The plain-text table: one row per figure, its target and whether it was met (a miss never fails the run). */
+export function formatTable(results: BenchResults): string {
+  const { saturation: sat, latency: lat, redisMemory: mem, baseline } = results;
+  const rows: Array<[string, string, string, string]> = [
+    ['data set', `${integer(results.dataSet.customers)} customers, ${integer(results.dataSet.transactions)} transactions over ${results.dataSet.days} days`, '', ''],
+    ['produced (Avro, 6 partitions)', `${integer(results.dataSet.profiles + results.dataSet.transactions)} records in ${(results.produce.milliseconds / 1000).toFixed(1)} s (${integer(results.produce.perSecond)}/s)`, '', ''],
+    ['baseline: raw kafkajs consume', `${integer(baseline.perSecond)} events/s (${integer(baseline.records)} in ${ms(baseline.milliseconds)})`, '', ''],
+    [
+      'end-to-end at saturation',
+      `${integer(sat.perSecond)} events/s (${integer(sat.committed)} tx + ${integer(sat.profiles)} profiles in ${(sat.milliseconds / 1000).toFixed(1)} s${sat.finished ? '' : ', DEADLINE HIT'})`,
+      '',
+      '',
+    ],
+    ['  steady state (after the first commit)', `${integer(sat.steadyPerSecond)} events/s (first commit ${ms(sat.firstCommitMilliseconds)} after the group join)`, '', ''],
+    ['  ratio to baseline', `${sat.ratioToBaseline.toFixed(2)}× (steady state ${(sat.steadyPerSecond / baseline.perSecond).toFixed(2)}×)`, `≥ ${TARGETS.ratioToBaseline}×`, verdict(sat.ratioToBaseline >= TARGETS.ratioToBaseline)],
+    ['  redis round trips / event', sat.roundTripsPerEvent.toFixed(4), `≤ ${TARGETS.roundTripsPerEvent}`, verdict(sat.roundTripsPerEvent <= TARGETS.roundTripsPerEvent)],
+    ['  records / batch (mean)', sat.recordsPerBatch.toFixed(1), '', ''],
+    ['  group join after start', ms(sat.startupMilliseconds), '', ''],
+    ['paced live traffic', `${integer(lat.achievedPerSecond)} events/s achieved (target ${integer(lat.targetPerSecond)}, ${integer(lat.produced)} in ${(lat.windowMs / 1000).toFixed(1)} s)`, '', ''],
+    ['  RM alert latency p50', ms(lat.p50Ms), '', ''],
+    ['  RM alert latency p99', ms(lat.p99Ms), `≤ ${TARGETS.p99Ms} ms`, verdict(lat.p99Ms <= TARGETS.p99Ms)],
+    ['  RM alert latency max', ms(lat.maxMs), '', ''],
+    ['  samples', `${integer(lat.samples)} of ${integer(lat.designedAlerts)} designed alerts${lat.missing > 0 ? ` (${lat.missing} missing)` : ''}`, '', ''],
+    ['  redis round trips / event', lat.roundTripsPerEvent.toFixed(4), `≤ ${TARGETS.roundTripsPerEvent}`, verdict(lat.roundTripsPerEvent <= TARGETS.roundTripsPerEvent)],
+    ['  records / batch (mean)', lat.recordsPerBatch.toFixed(1), '', ''],
+    ['  caught up after last send', ms(lat.catchUpMs), '', ''],
+    ['  event-loop delay p99 / max', `${ms(lat.eventLoopDelayP99Ms)} / ${ms(lat.eventLoopDelayMaxMs)}`, '', ''],
+    [`redis memory / customer (${mem.withState} of ${mem.sampled} sampled)`, '', '', ''],
+    ['  state: mean / p95', `${integer(mem.stateMeanBytes)} B / ${integer(mem.stateP95Bytes)} B (value ${integer(mem.stateValueMeanBytes)} B)`, `p95 ≤ ${TARGETS.bytesPerCustomer} B`, verdict(mem.stateP95Bytes <= TARGETS.bytesPerCustomer)],
+    ['  state + profile: mean / p95', `${integer(mem.stateAndProfileMeanBytes)} B / ${integer(mem.stateAndProfileP95Bytes)} B`, `p95 ≤ ${TARGETS.bytesPerCustomer} B`, verdict(mem.stateAndProfileP95Bytes <= TARGETS.bytesPerCustomer)],
+    ['peak RSS (bench process, service in-process)', `${results.process.maxRssMiB.toFixed(0)} MiB (sampled peaks: saturation ${results.process.saturationPeakRssMiB.toFixed(0)} MiB, latency ${results.process.latencyPeakRssMiB.toFixed(0)} MiB)`, '', ''],
+    ['total bench time', `${(results.totalMilliseconds / 1000).toFixed(1)} s`, '', ''],
+  ];
+  const widths = [0, 1, 2].map((column) => Math.max(...rows.map((row) => row[column]?.length ?? 0), ['figure', 'value', 'target'][column]?.length ?? 0));
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((cell, column) => (column < 3 ? cell.padEnd(widths[column] ?? 0) : cell))
+      .join('  ')
+      .trimEnd();
+  const header = `tidewatch bench ${results.runId}: ${results.services}; seed ${results.config.BENCH_SEED}`;
+  return [header, line(['figure', 'value', 'target', '']), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line), '', formatAnatomy(results.anatomy)].join('\n');
+}
+
+/** One batch of the service's handler by phase: where a record's time goes at each batch size. */
+function formatAnatomy(rows: readonly AnatomyRow[]): string {
+  const header = ['records/batch', 'customers', 'decode', 'load', 'commit', 'alert enc', 'send', 'other', 'total', 'µs/record', 'core µs/rec', 'state dec µs', 'state enc µs', 'clone µs'];
+  const body = rows.map((row) => [
+    row.label,
+    row.customersPerBatch.toFixed(0),
+    ...(['decode', 'load', 'commit', 'alertEncode', 'send', 'other', 'total'] as const).map((phase) => row.phasesMs[phase].toFixed(2)),
+    row.microsecondsPerRecord.toFixed(0),
+    row.coreUsPerRecord.toFixed(1),
+    row.stateDecodeUsPerCustomer.toFixed(1),
+    row.stateEncodeUsPerCustomer.toFixed(1),
+    row.stateCloneUsPerCustomer.toFixed(1),
+  ]);
+  const widths = header.map((title, column) => Math.max(title.length, ...body.map((cells) => cells[column]?.length ?? 0)));
+  const line = (cells: readonly string[]) => cells.map((cell, column) => (column === 0 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0))).join('  ');
+  return [
+    'one batch of live-like traffic through the service\'s handler (mean ms per batch; "other" = validation, core, metrics):',
+    line(header),
+    ...body.map(line),
+  ].join('\n');
+}
+
+/** The same figures as one JSON line, rounded, for machines (compare runs, plot history). */
+export function formatJson(results: BenchResults): string {
+  return JSON.stringify({ bench: 'tidewatch', ...results }, (_, value: unknown) => (typeof value === 'number' && !Number.isInteger(value) ? round(value, 4) : value));
+}
