@@ -16,7 +16,7 @@ import { loadRules } from '../src/core/rules.ts';
 import type { Transaction } from '../src/domain/transaction.ts';
 import { createMetrics } from '../src/observability/metrics.ts';
 import { PartitionClocks } from '../src/service/partition-clocks.ts';
-import { handleTransactionBatch, timerScopeOf } from '../src/service/pipeline.ts';
+import { handleTransactionBatches, timerScopeOf } from '../src/service/pipeline.ts';
 import type { PipelineDeps } from '../src/service/pipeline.ts';
 import { PARTITIONS } from './kafka.ts';
 import type { LiveTraffic } from './live-traffic.ts';
@@ -121,7 +121,7 @@ async function measureRow(label: string, prepared: readonly PreparedBatch[], dep
   for (const { batch, records: batchRecords } of prepared) {
     clock.take();
     const startedAt = performance.now();
-    await handleTransactionBatch(deps, batch);
+    await handleTransactionBatches(deps, [batch]);
     const total = performance.now() - startedAt;
     const timed = clock.take();
     const accounted = Object.values(timed).reduce((sum, milliseconds) => sum + milliseconds, 0);

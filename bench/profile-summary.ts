@@ -48,7 +48,7 @@ const WATCHED = [
   'publish',
   'sendBatch',
   'observe',
-  'handleTransactionBatch',
+  'handleTransactionBatches',
   'handleProfileBatch',
 ];
 

@@ -6,6 +6,7 @@ import type { DetectionContext } from './detectors/context.ts';
 import { detectDormancy, nextDormancyDue, silenceStartOf } from './detectors/dormancy.ts';
 import { detectInflow } from './detectors/inflow.ts';
 import { measure } from './detectors/measures.ts';
+import { mayRaiseFinding } from './detectors/screen.ts';
 import { detectOutflow } from './detectors/outflow.ts';
 import { CustomerFeatures, applyTransaction, newCustomerState } from './features.ts';
 import type { ApplyOutcome, Position } from './features.ts';
@@ -16,7 +17,8 @@ import type { CustomerState, Emission, OutboxEntry } from './state.ts';
 /**
  * The pure core of a batch: (stored state, records, rules, time) → state writes, timer changes, records to
  * publish and records refused. No I/O: the service, the replay and the benchmark wire it to their own stores
- * and outputs. The caller publishes the emissions only after the writes are stored, and commits its input
+ * and outputs. The loaded states are the caller's own copies (every store hands out fresh ones): the core
+ * updates them in place and returns them as writes, rather than paying a deep copy per customer per batch. The caller publishes the emissions only after the writes are stored, and commits its input
  * position only after publishing; see docs in README ("Delivery guarantees").
  */
 export interface CoreContext {
@@ -51,7 +53,13 @@ export interface BatchInput {
 export type OutcomeCounts = Record<ApplyOutcome | 'unsupported_currency', number>;
 
 export interface TransactionBatchResult {
+  /** Stored first: the new features, with the batch's alerts in the outbox. */
   writes: StateWrite[];
+  /**
+   * Stored once the emissions are published: the same states with their outbox emptied, so that alerts do not
+   * weigh on Redis after delivery. If this write is lost, the outbox entries are dropped by the next batch.
+   */
+  settle: StateWrite[];
   timers: TimerChange[];
   /** In input order; re-deliveries of stored alerts included. */
   emissions: Emission[];
@@ -73,6 +81,7 @@ export function processTransactions(
   }
   const result: TransactionBatchResult = {
     writes: [],
+    settle: [],
     timers: [],
     emissions: [],
     rejected: [],
@@ -85,6 +94,10 @@ export function processTransactions(
     if (state === undefined) continue;
     state.rev = (stored?.rev ?? 0) + 1;
     result.writes.push({ customerId, expectedRev: stored?.rev ?? 0, state });
+    if (state.outbox.some((entry) => entry.cause.kind === 'offset')) {
+      const settled: CustomerState = { ...state, outbox: state.outbox.filter((entry) => entry.cause.kind === 'timer'), rev: state.rev + 1 };
+      result.settle.push({ customerId, expectedRev: state.rev, state: settled });
+    }
     result.timers.push({ scope: batch.timerScope, customerId, due: timerDue(state, stored?.profile, context.rules) });
   }
   ordered.sort((left, right) => left.offset - right.offset);
@@ -114,7 +127,7 @@ function processCustomer(
 ): CustomerState | undefined {
   const { rules, calendar } = context;
   const detection: DetectionContext = { rules, tier: stored?.profile?.servedTier ?? null };
-  let state = stored?.state === undefined ? undefined : structuredClone(stored.state);
+  let state = stored?.state;
   let changed = false;
   if (state !== undefined && state.partition === batch.partition) {
     // every batch before this one was published before its offsets were committed: its alerts are delivered
@@ -139,7 +152,8 @@ function processCustomer(
       continue;
     }
     const asOfDay = Math.max(calendar.dayOf(state.streamTime), calendar.dayOf(transaction.eventTime));
-    const before = measure(new CustomerFeatures(withOpeningBalance(state, transaction), asOfDay, calendar), rules);
+    const detecting = mayRaiseFinding(transaction, detection);
+    const before = detecting ? measure(new CustomerFeatures(withOpeningBalance(state, transaction), asOfDay, calendar), rules) : undefined;
     const outcome = applyTransaction(state, transaction, position, rules, calendar);
     result.outcomes[outcome] += 1;
     if (outcome === 'too_late') {
@@ -148,9 +162,10 @@ function processCustomer(
       continue;
     }
     if (outcome !== 'applied') continue;
+    dropEndedCooldowns(state, state.streamTime);
+    if (before === undefined) continue;
     const after = measure(new CustomerFeatures(state, asOfDay, calendar), rules);
     const findings = [...detectOutflow(transaction, before, after, detection), ...detectInflow(transaction, before, after, detection)];
-    dropEndedCooldowns(state, state.streamTime);
     if (findings.length === 0) continue;
     const emissions = emissionsFor(state, findings, { rules, profile: stored?.profile, unassignedQueue: context.unassignedQueue, detectedAt: batch.detectedAt });
     if (emissions.length === 0) continue;
@@ -205,7 +220,7 @@ export function processTimers(
       result.settle.timers.push({ scope: input.timerScope, customerId: timer.customerId, due: null });
       continue;
     }
-    const state = structuredClone(stored.state);
+    const state = stored.state;
     let rev = stored.rev;
     const isTimerEntry = (entry: OutboxEntry) => entry.cause.kind === 'timer';
     const owed = state.outbox.filter((entry) => entry.cause.kind === 'timer' && entry.cause.due === timer.due);

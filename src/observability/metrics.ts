@@ -20,7 +20,7 @@ export function createMetrics() {
     ),
     deadLetters: counter('tidewatch_dead_letters_total', 'Records sent to the dead-letter topic, by reason.', ['reason']),
     batches: counter('tidewatch_batches_total', 'Fetched batches processed, by topic.', ['topic']),
-    batchDuration: histogram('tidewatch_batch_duration_seconds', 'Time to process one fetched batch, from hand-over to resolved offsets.', ['topic']),
+    batchDuration: histogram('tidewatch_batch_duration_seconds', 'Time to process the batches of one fetch (one unit of work over its partitions), observed per batch, by topic.', ['topic']),
     recordLatency: histogram(
       'tidewatch_record_latency_seconds',
       'From the Kafka record timestamp to the end of its batch (alerts published): how far behind the service runs.',

@@ -15,4 +15,11 @@ export class PartitionLocks {
     });
     return next;
   }
+
+  /** Holds the locks of all these partitions, taken in ascending order so that two holders never wait on each other. */
+  runAll<T>(partitions: readonly number[], work: () => Promise<T>): Promise<T> {
+    const [first, ...rest] = [...new Set(partitions)].sort((left, right) => left - right);
+    if (first === undefined) return work();
+    return this.run(first, () => this.runAll(rest, work));
+  }
 }

@@ -14,7 +14,7 @@ import type { Metrics } from '../observability/metrics.ts';
 import { deadLetterOf } from '../pipeline/dead-letter.ts';
 import type { DeadLetter, SourceRecord } from '../pipeline/dead-letter.ts';
 import { admit, eventTimeProblem } from '../pipeline/ingest.ts';
-import type { StateStore } from '../state/store.ts';
+import type { StateStore, StateWrite, TimerChange } from '../state/store.ts';
 import type { PartitionClocks } from './partition-clocks.ts';
 
 /** The adapters around the core, as one batch sees them. */
@@ -77,16 +77,14 @@ async function publishAll(deps: PipelineDeps, emissions: readonly Emission[], de
   for (const deadLetter of deadLetters) deps.metrics.deadLetters.inc({ reason: deadLetter.record.reason });
 }
 
-/**
- * One batch of transactions, in the order that makes a crash anywhere harmless: decode and validate, read the
- * customers' state (one round trip), run the core, store the new state with its outbox (one round trip, refused
- * for any customer someone else changed meanwhile), publish alerts and dead letters, and only then let the caller
- * commit the offsets. A crash before the store replays the batch from scratch; after it, the replayed records are
- * recognised as applied and the outbox re-sends the very same alerts.
- */
-export async function handleTransactionBatch(deps: PipelineDeps, batch: Batch): Promise<void> {
-  const now = deps.clock();
-  const deadLetters: DeadLetter[] = [];
+interface AdmittedBatch {
+  batch: Batch;
+  records: TransactionRecord[];
+  sources: Map<number, SourceRecord>;
+}
+
+/** Decodes and validates a batch; what cannot be used becomes a dead letter with its reason. */
+async function admitBatch(deps: PipelineDeps, batch: Batch, now: number, deadLetters: DeadLetter[]): Promise<AdmittedBatch> {
   const records: TransactionRecord[] = [];
   const sources = new Map<number, SourceRecord>();
   const decoded = await Promise.all(batch.messages.map(async (message) => ({ message, result: await deps.decoder.decode(message.value) })));
@@ -106,31 +104,69 @@ export async function handleTransactionBatch(deps: PipelineDeps, batch: Batch): 
     sources.set(offset, source);
     records.push({ transaction: admission.value, position: { partition: batch.partition, offset } });
   }
+  return { batch, records, sources };
+}
 
-  const customerIds = [...new Set(records.map((record) => record.transaction.customerId))];
+/**
+ * The transaction batches of one fetch (one per partition), in the order that makes a crash anywhere harmless:
+ * decode and validate, read the customers' state (one round trip for all partitions), run the core per
+ * partition, store the new states with their outbox (one round trip, refused for any customer someone else
+ * changed meanwhile), publish alerts and dead letters (one produce), and only then let the caller commit the
+ * offsets. A crash before the store replays the batches from scratch; after it, the replayed records are
+ * recognised as applied and the outbox re-sends the very same alerts.
+ */
+export async function handleTransactionBatches(deps: PipelineDeps, batches: readonly Batch[]): Promise<void> {
+  const now = deps.clock();
+  const deadLetters: DeadLetter[] = [];
+  const admitted = await Promise.all(batches.map((batch) => admitBatch(deps, batch, now, deadLetters)));
+  const customerIds = [...new Set(admitted.flatMap(({ records }) => records.map((record) => record.transaction.customerId)))];
   const loaded = await storeCall(deps, () => deps.store.load(customerIds));
-  const timerScope = timerScopeOf(batch.topic, batch.partition);
-  const result = processTransactions(loaded, records, { partition: batch.partition, firstOffset: Number(batch.firstOffset()), timerScope, detectedAt: now }, deps.core);
-  for (const rejection of result.rejected) {
-    deadLetters.push(deadLetterOf(sources.get(rejection.record.position.offset)!, rejection.reason, rejection.detail, now));
+
+  const writes: StateWrite[] = [];
+  const settle: StateWrite[] = [];
+  const timers: TimerChange[] = [];
+  const emissions: Emission[] = [];
+  let redelivered = 0;
+  for (const { batch, records, sources } of admitted) {
+    const timerScope = timerScopeOf(batch.topic, batch.partition);
+    const input = { partition: batch.partition, firstOffset: Number(batch.firstOffset()), timerScope, detectedAt: now };
+    const result = processTransactions(loaded, records, input, deps.core);
+    for (const write of result.writes) {
+      // a customer whose records came on two partitions (input not keyed by customer) is written twice, in order
+      loaded.set(write.customerId, { rev: write.state.rev, state: write.state, profile: loaded.get(write.customerId)?.profile });
+    }
+    writes.push(...result.writes);
+    settle.push(...result.settle);
+    timers.push(...result.timers);
+    emissions.push(...result.emissions);
+    for (const rejection of result.rejected) {
+      deadLetters.push(deadLetterOf(sources.get(rejection.record.position.offset)!, rejection.reason, rejection.detail, now));
+    }
+    for (const [outcome, count] of Object.entries(result.outcomes)) if (count > 0) deps.metrics.transactionOutcomes.inc({ outcome }, count);
+    if (result.outcomes.already_applied > 0) redelivered += result.emissions.length;
   }
-  const { conflicts } = await storeCall(deps, () => deps.store.commit(result.writes, result.timers));
+
+  const { conflicts } = await storeCall(deps, () => deps.store.commit(writes, timers));
   if (conflicts.length > 0) {
     deps.metrics.stateConflicts.inc(conflicts.length);
-    // another instance owns these customers now (or did while we worked): retry the batch from stored state
-    throw new StateConflictError(`state of ${conflicts.length} customer(s) changed under partition ${batch.partition}; retrying the batch`);
+    // another instance owns these customers now (or did while we worked): retry the batches from stored state
+    throw new StateConflictError(`state of ${conflicts.length} customer(s) changed under this instance; retrying the batches`);
   }
-  await publishAll(deps, result.emissions, deadLetters);
+  await publishAll(deps, emissions, deadLetters);
+  // delivered: empty the outboxes (a lost race here only leaves entries the next batch drops)
+  const settled = await storeCall(deps, () => deps.store.commit(settle, []));
+  deps.metrics.stateConflicts.inc(settled.conflicts.length);
 
-  for (const [outcome, count] of Object.entries(result.outcomes)) if (count > 0) deps.metrics.transactionOutcomes.inc({ outcome }, count);
-  deps.metrics.redeliveredAlerts.inc(result.outcomes.already_applied > 0 ? result.emissions.length : 0);
-  deps.metrics.recordsConsumed.inc({ topic: batch.topic, outcome: 'processed' }, records.length);
-  deps.metrics.recordsConsumed.inc({ topic: batch.topic, outcome: 'dead_lettered' }, deadLetters.length);
-  const latestEventTime = records.reduce((latest, record) => Math.max(latest, record.transaction.eventTime), Number.NEGATIVE_INFINITY);
-  const caughtUp = BigInt(batch.lastOffset()) + 1n >= BigInt(batch.highWatermark);
-  deps.clocks.observeBatch(batch.partition, latestEventTime, caughtUp);
+  deps.metrics.redeliveredAlerts.inc(redelivered);
   const finished = deps.clock();
-  for (const message of batch.messages) deps.metrics.recordLatency.observe(Math.max(0, finished - Number(message.timestamp)) / 1000);
+  for (const { batch, records } of admitted) {
+    deps.metrics.recordsConsumed.inc({ topic: batch.topic, outcome: 'processed' }, records.length);
+    deps.metrics.recordsConsumed.inc({ topic: batch.topic, outcome: 'dead_lettered' }, batch.messages.length - records.length);
+    const latestEventTime = records.reduce((latest, record) => Math.max(latest, record.transaction.eventTime), Number.NEGATIVE_INFINITY);
+    const caughtUp = BigInt(batch.lastOffset()) + 1n >= BigInt(batch.highWatermark);
+    deps.clocks.observeBatch(batch.partition, latestEventTime, caughtUp);
+    for (const message of batch.messages) deps.metrics.recordLatency.observe(Math.max(0, finished - Number(message.timestamp)) / 1000);
+  }
 }
 
 /**

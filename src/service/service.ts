@@ -18,10 +18,11 @@ import { loadRules } from '../core/rules.ts';
 import type { CoreContext } from '../core/processor.ts';
 import type { Logger } from '../observability/logger.ts';
 import { createMetrics } from '../observability/metrics.ts';
+import { BatchCoalescer } from './batch-coalescer.ts';
 import { featuresRoute } from './features-route.ts';
 import { PartitionClocks } from './partition-clocks.ts';
 import { PartitionLocks } from './partition-locks.ts';
-import { handleProfileBatch, handleTransactionBatch, sweepTimers } from './pipeline.ts';
+import { handleProfileBatch, handleTransactionBatches, sweepTimers } from './pipeline.ts';
 import type { PipelineDeps } from './pipeline.ts';
 import { startTimerLoop } from './timer-loop.ts';
 
@@ -37,6 +38,8 @@ export interface ServiceOptions {
 }
 
 const DAY_SECONDS = 86_400;
+/** kafkajs workers: at least the partitions one instance may own, so that a fetch is processed as one unit. */
+const PARTITIONS_AT_ONCE = 64;
 
 /** The one place where the adapters are wired to the core for the long-running service. */
 export async function startService(env: ServiceEnv, logger: Logger, options: ServiceOptions = {}): Promise<RunningService> {
@@ -55,7 +58,13 @@ export async function startService(env: ServiceEnv, logger: Logger, options: Ser
     maxInFlightRequests: 1,
     createPartitioner: kafkajs.Partitioners.DefaultPartitioner,
   });
-  const consumer: Consumer = kafka.consumer({ groupId: env.TIDEWATCH_GROUP_ID, allowAutoTopicCreation: false, maxWaitTimeInMs: 500 });
+  // 256 KiB per partition (~2,000 records) bounds a fetch's memory; the broker answers as soon as data is there
+  const consumer: Consumer = kafka.consumer({
+    groupId: env.TIDEWATCH_GROUP_ID,
+    allowAutoTopicCreation: false,
+    maxWaitTimeInMs: 500,
+    maxBytesPerPartition: 256 * 1024,
+  });
   const admin: Admin = kafka.admin();
 
   let joinedGroup = false;
@@ -107,9 +116,12 @@ export async function startService(env: ServiceEnv, logger: Logger, options: Ser
   await producer.connect();
   await consumer.connect();
   await consumer.subscribe({ topics: [topics.transactions, topics.profiles], fromBeginning: true });
+  const coalescer = new BatchCoalescer<EachBatchPayload>((unit) => processUnit(deps, locks, unit));
   await consumer.run({
     eachBatchAutoResolve: false,
-    eachBatch: (payload) => onBatch(deps, locks, payload),
+    // every partition of a fetch at once, so that the coalescer makes one unit of them
+    partitionsConsumedConcurrently: PARTITIONS_AT_ONCE,
+    eachBatch: (payload) => coalescer.submit(payload),
   });
 
   const timers = startTimerLoop({
@@ -141,20 +153,33 @@ export async function startService(env: ServiceEnv, logger: Logger, options: Ser
   };
 }
 
-async function onBatch(deps: PipelineDeps, locks: PartitionLocks, payload: EachBatchPayload): Promise<void> {
-  const { batch } = payload;
-  if (!payload.isRunning() || payload.isStale()) return;
-  const endTimer = deps.metrics.batchDuration.startTimer({ topic: batch.topic });
-  if (batch.topic === deps.topics.transactions) {
-    await locks.run(batch.partition, () => handleTransactionBatch(deps, batch));
-  } else {
-    await handleProfileBatch(deps, batch);
+/**
+ * One fetch's batches: profiles first (the routing of this fetch's alerts may depend on them), then all the
+ * transaction batches as one unit while holding their partitions' timer locks; then every offset is resolved
+ * and committed in one request.
+ */
+async function processUnit(deps: PipelineDeps, locks: PartitionLocks, unit: EachBatchPayload[]): Promise<void> {
+  const live = unit.filter((payload) => payload.isRunning() && !payload.isStale());
+  const first = live[0];
+  if (first === undefined) return;
+  const started = process.hrtime.bigint();
+  const isTransactions = (payload: EachBatchPayload) => payload.batch.topic === deps.topics.transactions;
+  for (const payload of live.filter((candidate) => !isTransactions(candidate))) await handleProfileBatch(deps, payload.batch);
+  const transactionBatches = live.filter(isTransactions).map((payload) => payload.batch);
+  if (transactionBatches.length > 0) {
+    await locks.runAll(
+      transactionBatches.map((batch) => batch.partition),
+      () => handleTransactionBatches(deps, transactionBatches),
+    );
   }
-  payload.resolveOffset(batch.lastOffset());
-  await payload.commitOffsetsIfNecessary();
-  await payload.heartbeat();
-  deps.metrics.batches.inc({ topic: batch.topic });
-  endTimer();
+  for (const payload of live) payload.resolveOffset(payload.batch.lastOffset());
+  await first.commitOffsetsIfNecessary();
+  await first.heartbeat();
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  for (const payload of live) {
+    deps.metrics.batches.inc({ topic: payload.batch.topic });
+    deps.metrics.batchDuration.observe({ topic: payload.batch.topic }, seconds);
+  }
 }
 
 /**

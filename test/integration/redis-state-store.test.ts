@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { profileKey, stateKey, timersKey } from '../../src/adapters/redis/keys.ts';
+import { decodeProfile } from '../../src/adapters/redis/profile-codec.ts';
 import { CorruptStoredValueError, encodeStoredState, RedisStateStore } from '../../src/adapters/redis/state-store.ts';
 import { describeIntegration } from '../support/integration.ts';
 import { customerProfile, customerState, realisticCustomerState, stateStoreContract } from '../support/state-store-contract.ts';
@@ -34,12 +35,12 @@ describeIntegration('redis state store', (context) => {
       redis.disconnect();
     });
 
-    it('keeps a customer in its own slot: keys as documented, profile as plain JSON, no TTL but on the state', async () => {
+    it('keeps a customer in its own slot: keys as documented, profile as its compact record, no TTL but on the state', async () => {
       await store.putProfiles([{ customerId: 'k-1', profile: customerProfile('k-1') }]);
       await store.commit([{ customerId: 'k-1', expectedRev: 0, state: customerState('k-1') }], [{ scope: 'p-3', customerId: 'k-1', due: 5 }]);
       expect(stateKey(prefix, 'k-1')).toBe(`${prefix}{c:k-1}:state`);
       expect(timersKey(prefix, 'p-3')).toBe(`${prefix}timers:{p-3}`);
-      expect(JSON.parse((await redis.get(profileKey(prefix, 'k-1'))) ?? 'null')).toEqual(customerProfile('k-1'));
+      expect(decodeProfile((await redis.getBuffer(profileKey(prefix, 'k-1')))!)).toEqual(customerProfile('k-1'));
       expect(await redis.zrange(timersKey(prefix, 'p-3'), 0, -1, 'WITHSCORES')).toEqual(['k-1', '5']);
       const stateTtl = await redis.ttl(stateKey(prefix, 'k-1'));
       expect(stateTtl).toBeGreaterThan(STATE_TTL_SECONDS - 60);
@@ -74,12 +75,12 @@ describeIntegration('redis state store', (context) => {
       await redis.set(stateKey(prefix, 'k-6'), 'not a state');
       await expect(store.load(['k-6'])).rejects.toThrow(CorruptStoredValueError);
       await expect(store.load(['k-6'])).rejects.toThrow(stateKey(prefix, 'k-6'));
-      await redis.set(stateKey(prefix, 'k-7'), Buffer.concat([Buffer.from('3|m'), Buffer.from([0x92, 0x01])]));
+      await redis.set(stateKey(prefix, 'k-7'), Buffer.concat([Buffer.from('3|s'), Buffer.from([0x92, 0x01])]));
       await expect(store.load(['k-7'])).rejects.toThrow(/does not decode|does not carry the stored revision/);
-      await redis.set(profileKey(prefix, 'k-8'), '{"customerId":"k-8"}');
-      await expect(store.load(['k-8'])).rejects.toThrow(/k-8\}:profile: profile does not match the schema/);
+      await redis.set(profileKey(prefix, 'k-8'), Buffer.from([0x92, 0x01, 0xa4, 0x6b, 0x2d, 0x38]));
+      await expect(store.load(['k-8'])).rejects.toThrow(/k-8\}:profile: not a stored profile/);
       await redis.set(profileKey(prefix, 'k-9'), '{oops');
-      await expect(store.load(['k-9'])).rejects.toThrow(/profile is not JSON/);
+      await expect(store.load(['k-9'])).rejects.toThrow(/k-9\}:profile: not a stored profile/);
     });
 
     it('refuses, rather than overwrites, a state key holding something without a revision', async () => {
@@ -97,7 +98,7 @@ describeIntegration('redis state store', (context) => {
       const usage = await redis.memory('USAGE', key);
       const json = Buffer.byteLength(JSON.stringify(state));
       const stored = encodeStoredState(state).length;
-      console.log(`realistic state: JSON ${json} B, stored value ${stored} B (MessagePack + Brotli), MEMORY USAGE ${usage} B`);
+      console.log(`realistic state: JSON ${json} B, stored value ${stored} B (compact MessagePack record), MEMORY USAGE ${usage} B`);
       expect(await redis.strlen(key)).toBe(stored);
       expect(usage).not.toBeNull();
       expect(usage).toBeLessThanOrEqual(1024);

@@ -1,18 +1,23 @@
-import { brotliCompressSync, brotliDecompressSync, constants as zlibConstants } from 'node:zlib';
 import { Cluster } from 'ioredis';
 import type { ClientContext, Redis, Result } from 'ioredis';
-import { Packr } from 'msgpackr';
 import type { CustomerState } from '../../core/state.ts';
 import { customerProfileSchema } from '../../domain/profile.ts';
 import type { CustomerProfile } from '../../domain/profile.ts';
 import type { DueTimer, LoadedCustomer, StateStore, StateWrite, TimerChange } from '../../state/store.ts';
+import { decodeProfile, encodeProfile } from './profile-codec.ts';
+import { decodeState, encodeState } from './state-codec.ts';
 import { assertKeyPrefix, profileKey, stateKey, timersKey } from './keys.ts';
 
 /** Registered with defineCommand on the client: ioredis sends EVALSHA, and EVAL when the server lacks the script. */
 const COMMIT_STATE_COMMAND = 'tidewatchCommitState';
 
+/** The same check for many customers in one command (a standalone server: no slots to respect). */
+const COMMIT_STATES_COMMAND = 'tidewatchCommitStates';
+
 declare module 'ioredis' {
   interface RedisCommander<Context extends ClientContext = { type: 'default' }> {
+    /** Defined by RedisStateStore: COMMIT_STATES_LUA over numberOfKeys state keys; answers 1 or 0 per key. */
+    tidewatchCommitStates(numberOfKeys: number, ...keysAndArgs: (string | Buffer | number)[]): Result<number[], Context>;
     /** Defined by RedisStateStore: the conditional state write of COMMIT_STATE_LUA; answers 1 written, 0 refused. */
     tidewatchCommitState(key: string, expectedRev: string, value: Buffer, ttlSeconds: number): Result<number, Context>;
   }
@@ -40,49 +45,51 @@ redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3])
 return 1
 `;
 
+/**
+ * KEYS: state keys; ARGV[1] TTL seconds, then per key its expected revision and its new value. Every key is checked
+ * before any is written, so a key holding a foreign value fails the whole call and changes nothing.
+ */
+const COMMIT_STATES_LUA = `
+local stored = {}
+for i = 1, #KEYS do
+  local head = redis.call('GETRANGE', KEYS[i], 0, 20)
+  stored[i] = '0'
+  if head ~= '' then
+    local bar = string.find(head, '|', 1, true)
+    if bar == nil then
+      return redis.error_reply('ERR tidewatch: ' .. KEYS[i] .. ' holds no revision prefix')
+    end
+    stored[i] = string.sub(head, 1, bar - 1)
+  end
+end
+local results = {}
+for i = 1, #KEYS do
+  if stored[i] == ARGV[2 * i] then
+    redis.call('SET', KEYS[i], ARGV[2 * i + 1], 'EX', ARGV[1])
+    results[i] = 1
+  else
+    results[i] = 0
+  end
+end
+return results
+`;
+
 // ---------------------------------------------------------------------------------------------------------------
 // Stored state encoding: `<rev>|` then a one-byte codec tag then the payload.
-//   'm': MessagePack of the record
-//   'b': Brotli-compressed MessagePack (used above COMPRESS_ABOVE_BYTES, when it is smaller)
+//   's': the state-codec.ts record (a MessagePack array, flow buckets packed as varints)
 // The decimal revision up front lets the Lua script read it without decoding anything; the tag lets the encoding
-// change later while old values stay readable. Strings must be well-formed Unicode (MessagePack stores UTF-8).
+// change while old values stay readable. Strings must be well-formed Unicode (MessagePack stores UTF-8).
 // ---------------------------------------------------------------------------------------------------------------
 
 const REV_SEPARATOR = 0x7c; // '|'
-const TAG_MSGPACK = 0x6d; // 'm'
-const TAG_BROTLI_MSGPACK = 0x62; // 'b'
+const TAG_STATE_CODEC = 0x73; // 's'
+
 /**
- * Below this a state fits the 1 KiB-per-customer budget uncompressed and Brotli's cost (tens of µs per state) is not
- * worth paying; above it (long flow histories) compression is what keeps a customer within the budget: a 45-day
- * history packs to ~1.1 KB, which Redis would round up to a 1280-byte allocation, and compresses to ~750 bytes.
+ * The stored bytes of a state; its revision (`state.rev`) goes up front. The compact record keeps a long history
+ * within the 1 KiB budget without compressing it (Brotli cost ~40 µs a state, a third of a batch's CPU).
  */
-const COMPRESS_ABOVE_BYTES = 512;
-/** Quality 5 is where Brotli's size drops sharply for these records at a modest cost; a 1 KiB window suffices. */
-const BROTLI_QUALITY = 5;
-const BROTLI_WINDOW_BITS = 10;
-
-/** Plain MessagePack maps (no msgpackr records): self-describing, readable by any MessagePack decoder. */
-const packr = new Packr({ useRecords: false, variableMapSize: true });
-
-/** The stored bytes of a state; its revision (`state.rev`) goes up front. */
 export function encodeStoredState(state: CustomerState): Buffer {
-  const packed = packr.pack(state);
-  let tag = TAG_MSGPACK;
-  let payload: Uint8Array = packed;
-  if (packed.length > COMPRESS_ABOVE_BYTES) {
-    const compressed = brotliCompressSync(packed, {
-      params: {
-        [zlibConstants.BROTLI_PARAM_QUALITY]: BROTLI_QUALITY,
-        [zlibConstants.BROTLI_PARAM_LGWIN]: BROTLI_WINDOW_BITS,
-        [zlibConstants.BROTLI_PARAM_SIZE_HINT]: packed.length,
-      },
-    });
-    if (compressed.length < packed.length) {
-      tag = TAG_BROTLI_MSGPACK;
-      payload = compressed;
-    }
-  }
-  return Buffer.concat([Buffer.from(`${state.rev}|`, 'latin1'), Buffer.of(tag), payload]);
+  return Buffer.concat([Buffer.from(`${state.rev}|`, 'latin1'), Buffer.of(TAG_STATE_CODEC), encodeState(state)]);
 }
 
 /** A stored value that cannot be what tidewatch wrote: surfaced, never skipped, so nothing is silently lost. */
@@ -106,8 +113,7 @@ export function decodeStoredState(key: string, value: Buffer): { rev: number; st
   const payload = value.subarray(bar + 2);
   let decoded: unknown;
   try {
-    if (tag === TAG_MSGPACK) decoded = packr.unpack(payload);
-    else if (tag === TAG_BROTLI_MSGPACK) decoded = packr.unpack(brotliDecompressSync(payload));
+    if (tag === TAG_STATE_CODEC) decoded = decodeState(payload);
     else throw new Error(`unknown codec tag ${tag === undefined ? '(none)' : `0x${tag.toString(16)}`}`);
   } catch (error) {
     throw new CorruptStoredValueError(key, `state does not decode (${errorMessage(error)})`, { cause: error });
@@ -131,11 +137,12 @@ export interface RedisStateStoreOptions {
 /** The commands a batch is made of, as both a pipeline and a cluster client offer them. */
 interface CommandSink {
   getBuffer(key: string): unknown;
-  get(key: string): unknown;
-  set(key: string, value: string): unknown;
+  mgetBuffer(...keys: string[]): unknown;
+  zadd(key: string, ...scoresAndMembers: (string | number)[]): unknown;
+  zrem(key: string, ...members: string[]): unknown;
+  tidewatchCommitStates(numberOfKeys: number, ...keysAndArgs: (string | Buffer | number)[]): unknown;
+  set(key: string, value: Buffer): unknown;
   del(...keys: string[]): unknown;
-  zadd(key: string, score: number, member: string): unknown;
-  zrem(key: string, member: string): unknown;
   zrange(
     key: string,
     min: string,
@@ -154,9 +161,11 @@ type Reply = [error: Error | null, value: unknown];
 
 /**
  * StateStore on Redis (standalone, Sentinel or Cluster). Every call is one round trip whatever the number of
- * customers: a single pipeline of single-key commands on a standalone server; on a Cluster, the same commands sent
- * together and auto-pipelined by ioredis into one pipeline per node, all in flight at once. No command spans two
- * customers, so nothing ever crosses slots.
+ * customers. On a standalone server (or Sentinel) a call is a few multi-key commands in one pipeline: one MGET for
+ * a batch's states and profiles, one script call for all its conditional writes, one ZADD per timer set; per-key
+ * commands cost the client ~10 µs each, which for a batch of a thousand customers was most of its time. On a
+ * Cluster, keys of different customers live in different slots, so the same work is sent as single-key commands,
+ * together, auto-pipelined by ioredis into one pipeline per node.
  *
  * Timer changes are applied whether or not the customer's state write was refused: they are wake-up hints, and a
  * timer key (per scope) lives in another slot than the state, so they cannot be made atomic with it on a Cluster.
@@ -180,6 +189,7 @@ export class RedisStateStore implements StateStore {
     this.#prefix = options.prefix;
     this.#stateTtlSeconds = options.stateTtlSeconds;
     client.defineCommand(COMMIT_STATE_COMMAND, { numberOfKeys: 1, lua: COMMIT_STATE_LUA });
+    client.defineCommand(COMMIT_STATES_COMMAND, { lua: COMMIT_STATES_LUA });
   }
 
   /** Batches sent so far: one per call that had something to send. */
@@ -191,17 +201,22 @@ export class RedisStateStore implements StateStore {
     const ids = [...new Set(customerIds)];
     const loaded = new Map<string, LoadedCustomer>();
     if (ids.length === 0) return loaded;
-    const commands = ids.flatMap((id): Command[] => [
-      (sink) => sink.getBuffer(stateKey(this.#prefix, id)),
-      (sink) => sink.get(profileKey(this.#prefix, id)),
-    ]);
-    const replies = await this.#send('load', commands);
+    const stateKeys = ids.map((id) => stateKey(this.#prefix, id));
+    const profileKeys = ids.map((id) => profileKey(this.#prefix, id));
+    let values: unknown[];
+    if (this.#client instanceof Cluster) {
+      const commands = [...stateKeys, ...profileKeys].map((key): Command => (sink) => sink.getBuffer(key));
+      values = (await this.#send('load', commands)).map(([, value]) => value);
+    } else {
+      const [reply] = await this.#send('load', [(sink) => sink.mgetBuffer(...stateKeys, ...profileKeys)]);
+      values = Array.isArray(reply?.[1]) ? reply[1] : [];
+      if (values.length !== 2 * ids.length) throw new Error(`Redis load: MGET answered ${values.length} values for ${2 * ids.length} keys`);
+    }
     ids.forEach((id, index) => {
-      const stored = bufferOrNull(stateKey(this.#prefix, id), replies[2 * index]);
-      const profileJson = stringOrNull(profileKey(this.#prefix, id), replies[2 * index + 1]);
-      const { rev, state } =
-        stored === null ? { rev: 0, state: undefined } : decodeStoredState(stateKey(this.#prefix, id), stored);
-      const profile = profileJson === null ? undefined : parseProfile(profileKey(this.#prefix, id), profileJson);
+      const stored = bufferOrNull(stateKeys[index]!, values[index]);
+      const storedProfile = bufferOrNull(profileKeys[index]!, values[ids.length + index]);
+      const { rev, state } = stored === null ? { rev: 0, state: undefined } : decodeStoredState(stateKeys[index]!, stored);
+      const profile = storedProfile === null ? undefined : parseProfile(profileKeys[index]!, storedProfile);
       loaded.set(id, { rev, state, profile });
     });
     return loaded;
@@ -212,21 +227,26 @@ export class RedisStateStore implements StateStore {
     writes.forEach(assertValidWrite);
     timers.forEach(assertValidTimer);
     const ttl = this.#stateTtlSeconds;
-    const writeCommands = writes.map((write): Command => {
-      const key = stateKey(this.#prefix, write.customerId);
-      const value = encodeStoredState(write.state);
-      return (sink) => sink.tidewatchCommitState(key, String(write.expectedRev), value, ttl);
-    });
-    const timerCommands = timers.map((timer): Command => {
-      const key = timersKey(this.#prefix, timer.scope);
-      const { customerId, due } = timer;
-      return due === null ? (sink) => sink.zrem(key, customerId) : (sink) => sink.zadd(key, due, customerId);
-    });
-    const replies = await this.#send('commit', [...writeCommands, ...timerCommands]);
-    const conflicts = writes
-      .filter((write, index) => integer(stateKey(this.#prefix, write.customerId), replies[index]) === 0)
-      .map((write) => write.customerId);
-    return { conflicts };
+    const keys = writes.map((write) => stateKey(this.#prefix, write.customerId));
+    const values = writes.map((write) => encodeStoredState(write.state));
+    const timerCommands = timerCommandsOf(this.#prefix, timers);
+    let written: number[];
+    if (this.#client instanceof Cluster) {
+      const writeCommands = writes.map(
+        (write, index): Command =>
+          (sink) => sink.tidewatchCommitState(keys[index]!, String(write.expectedRev), values[index]!, ttl),
+      );
+      const replies = await this.#send('commit', [...writeCommands, ...timerCommands]);
+      written = writes.map((_, index) => integer(keys[index]!, replies[index]?.[1]));
+    } else {
+      const args = writes.flatMap((write, index) => [String(write.expectedRev), values[index]!]);
+      const writeCommands: Command[] = writes.length === 0 ? [] : [(sink) => sink.tidewatchCommitStates(keys.length, ...keys, ttl, ...args)];
+      const replies = await this.#send('commit', [...writeCommands, ...timerCommands]);
+      const flags = writes.length === 0 ? [] : replies[0]?.[1];
+      if (!Array.isArray(flags) || flags.length !== writes.length) throw new Error(`Redis commit: the script answered ${String(flags)}`);
+      written = flags.map((flag, index) => integer(keys[index]!, flag));
+    }
+    return { conflicts: writes.filter((_, index) => written[index] === 0).map((write) => write.customerId) };
   }
 
   async putProfiles(profiles: ReadonlyArray<{ customerId: string; profile: CustomerProfile | null }>): Promise<void> {
@@ -238,8 +258,8 @@ export class RedisStateStore implements StateStore {
         const state = stateKey(this.#prefix, customerId);
         return (sink) => sink.del(key, state);
       }
-      const json = JSON.stringify(customerProfileSchema.parse(profile));
-      return (sink) => sink.set(key, json);
+      const value = encodeProfile(profile);
+      return (sink) => sink.set(key, value);
     });
     await this.#send('putProfiles', commands);
   }
@@ -330,36 +350,41 @@ function assertValidLimit(limit: number): void {
 // ---------------------------------------------------------------------------------------------------------------
 // Replies are checked where they enter: a reply of an unexpected shape is a bug or a foreign value, never guessed at.
 
-function parseProfile(key: string, json: string): CustomerProfile {
-  let parsed: unknown;
+function parseProfile(key: string, stored: Buffer): CustomerProfile {
   try {
-    parsed = JSON.parse(json);
+    return decodeProfile(stored);
   } catch (error) {
-    throw new CorruptStoredValueError(key, `profile is not JSON (${errorMessage(error)})`, { cause: error });
+    throw new CorruptStoredValueError(key, `not a stored profile (${errorMessage(error)})`, { cause: error });
   }
-  const result = customerProfileSchema.safeParse(parsed);
-  if (!result.success) {
-    throw new CorruptStoredValueError(key, `profile does not match the schema (${result.error.message})`, {
-      cause: result.error,
-    });
-  }
-  return result.data;
 }
 
-function bufferOrNull(key: string, reply: Reply | undefined): Buffer | null {
-  const value = reply?.[1];
+/** One ZADD and one ZREM per timer set, whatever the number of customers; a customer's last change wins. */
+function timerCommandsOf(prefix: string, timers: readonly TimerChange[]): Command[] {
+  const latest = new Map<string, Map<string, number | null>>();
+  for (const { scope, customerId, due } of timers) {
+    const key = timersKey(prefix, scope);
+    const changes = latest.get(key) ?? new Map<string, number | null>();
+    changes.delete(customerId); // keep the last change, in the order the changes came
+    changes.set(customerId, due);
+    latest.set(key, changes);
+  }
+  const commands: Command[] = [];
+  for (const [key, changes] of latest) {
+    const scoresAndMembers = [...changes].flatMap(([customerId, due]) => (due === null ? [] : [due, customerId]));
+    const removed = [...changes].filter(([, due]) => due === null).map(([customerId]) => customerId);
+    if (scoresAndMembers.length > 0) commands.push((sink) => sink.zadd(key, ...scoresAndMembers));
+    if (removed.length > 0) commands.push((sink) => sink.zrem(key, ...removed));
+  }
+  return commands;
+}
+
+function bufferOrNull(key: string, value: unknown): Buffer | null {
   if (value === null || Buffer.isBuffer(value)) return value;
   throw new Error(`Redis GET ${key}: unexpected reply ${typeof value}`);
 }
 
-function stringOrNull(key: string, reply: Reply | undefined): string | null {
-  const value = reply?.[1];
-  if (value === null || typeof value === 'string') return value;
-  throw new Error(`Redis GET ${key}: unexpected reply ${typeof value}`);
-}
 
-function integer(key: string, reply: Reply | undefined): number {
-  const value = reply?.[1];
+function integer(key: string, value: unknown): number {
   if (typeof value === 'number' && Number.isInteger(value)) return value;
   throw new Error(`Redis commit of ${key}: unexpected reply ${typeof value}`);
 }

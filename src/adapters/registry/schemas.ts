@@ -96,7 +96,7 @@ export async function registerSchemas<R extends TopicRole>(registryUrl: string, 
   const ids: Partial<Record<R, number>> = {};
   for (const { role, subject, schema } of roleEntries(topicsByRole)) {
     await requireBackwardCompatibility(registryUrl, subject);
-    const { id } = await registry.register(schema, { subject, compatibility: COMPATIBILITY.BACKWARD });
+    const { id } = await withRetries(() => registry.register(schema, { subject, compatibility: COMPATIBILITY.BACKWARD }));
     ids[role] = id;
   }
   return ids as Record<R, number>;
@@ -125,6 +125,24 @@ async function findSameJsonVersion(registryUrl: string, subject: string, schemaT
 
 const httpStatusOf = (error: unknown) =>
   typeof error === 'object' && error !== null && 'status' in error ? (error as { status: unknown }).status : undefined;
+
+const REGISTER_ATTEMPTS = 4;
+
+/**
+ * Replicas starting together register the same subject at once; the registry lets one create it and refuses the
+ * others ("already exists"), which then find it registered on the next attempt. A refusal that persists (an
+ * incompatible schema) is thrown after the last attempt.
+ */
+async function withRetries<T>(attempt: () => Promise<T>): Promise<T> {
+  for (let tried = 1; ; tried += 1) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (tried >= REGISTER_ATTEMPTS) throw error;
+      await new Promise((resolveLater) => setTimeout(resolveLater, 100 * 2 ** tried));
+    }
+  }
+}
 
 /**
  * Finds the ids of schemas someone else registered (a deployment pipeline), for when tidewatch must not
