@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { ConfigError, parseEnv } from '../config/env.ts';
 import { createLogger } from '../observability/logger.ts';
 import { startService } from '../service/service.ts';
+import { addGenerateCommand } from './generate-command.ts';
 import { addSchemasCommand } from './schemas-command.ts';
 
 async function run(): Promise<void> {
@@ -33,6 +34,7 @@ program
   .action(run);
 
 addSchemasCommand(program);
+addGenerateCommand(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (error instanceof ConfigError) {

@@ -1,0 +1,124 @@
+import type { CustomerProfile } from '../domain/profile.ts';
+import type { Transaction } from '../domain/transaction.ts';
+import { activityOn } from './activity.ts';
+import { planBankPostings } from './bank-postings.ts';
+import { planBusiness } from './business.ts';
+import { DAY_MS } from './calendar.ts';
+import type { DayContext } from './day-context.ts';
+import { dayContext } from './day-context.ts';
+import type { Draft } from './drafts.ts';
+import { planIncome, planSpending, planStandingOrders, planSweeps } from './everyday.ts';
+import type { Label } from './labels.ts';
+import { outcomeOf } from './labels.ts';
+import { postDay } from './ledger.ts';
+import type { Customer } from './model.ts';
+import type { BankOptions, Period } from './options.ts';
+import { periodOf } from './options.ts';
+import { planPatternPostings } from './pattern-postings.ts';
+import { paydayIn } from './paydays.ts';
+import type { Population } from './population.ts';
+import { createPopulation } from './population.ts';
+import { planSaver } from './saver.ts';
+import type { DeliverTo } from './side-flows.ts';
+import { planHouseholdContribution, planLifeEvents, planMultiBanking } from './side-flows.ts';
+
+/** One day of postings, every customer's, sorted by event time. */
+export interface PostingsOfDay {
+  day: number;
+  transactions: Transaction[];
+}
+
+/**
+ * The synthetic bank: its customers are created (and their patterns decided) up front; postings are produced one
+ * day at a time, so memory holds the customers and a single day, however long the period.
+ */
+export class SyntheticBank {
+  readonly period: Period;
+  private readonly population: Population;
+  private consumed = false;
+
+  constructor(readonly options: BankOptions) {
+    this.period = periodOf(options);
+    this.population = createPopulation(options, this.period);
+  }
+
+  get customers(): readonly Customer[] {
+    return this.population.customers;
+  }
+
+  get households(): number {
+    return this.population.households;
+  }
+
+  get branches(): number {
+    return this.population.branches;
+  }
+
+  /** Every customer's reference data as of the first day, in customer order. */
+  profiles(): CustomerProfile[] {
+    return this.population.customers.map((customer) => customer.profile);
+  }
+
+  /** One label per labelled customer, in customer order. */
+  labels(): Label[] {
+    return this.population.customers.flatMap((customer) =>
+      customer.plan === null
+        ? []
+        : [{ customerId: customer.id, outcome: outcomeOf(customer.plan.pattern), pattern: customer.plan.pattern, date: customer.plan.day * DAY_MS }],
+    );
+  }
+
+  /** The postings, day by day. Balances live in the customers, so the days can be walked only once. */
+  *days(): Generator<PostingsOfDay> {
+    if (this.consumed) throw new Error('the bank has already been generated: create a new one for another pass');
+    this.consumed = true;
+    const customers = this.population.customers;
+    const pending: Draft[][] = customers.map(() => []);
+    const deliver: DeliverTo = (payee, draft) => pending[payee]?.push(draft);
+    for (let day = this.period.startDay; day < this.period.endDay; day += 1) {
+      const context = dayContext(day, this.options.seed);
+      if (context.isFirstOfMonth || day === this.period.startDay) this.schedulePaydays(context);
+      const payeeActive = (payee: number) => activityOn(customers[payee]?.plan ?? null, day).personaFlows;
+      for (const customer of customers) {
+        planCustomerDay(customer, context, pending[customer.index] ?? [], payeeActive, deliver);
+      }
+      const transactions: Transaction[] = [];
+      const postingDay = { day, dateTag: context.dateTag, currency: this.options.currency };
+      for (const customer of customers) {
+        const drafts = pending[customer.index] ?? [];
+        postDay(customer, drafts, postingDay, transactions);
+        drafts.length = 0;
+      }
+      // stable: postings at the same instant keep customer order, and within a customer their posting order
+      transactions.sort((left, right) => left.eventTime - right.eventTime);
+      yield { day, transactions };
+    }
+  }
+
+  private schedulePaydays(context: DayContext): void {
+    for (const customer of this.population.customers) {
+      customer.paydayThisMonth = paydayIn(customer, this.options.seed, context.year, context.month) ?? -1;
+    }
+  }
+}
+
+function planCustomerDay(
+  customer: Customer,
+  context: DayContext,
+  drafts: Draft[],
+  payeeActive: (payee: number) => boolean,
+  deliver: DeliverTo,
+): void {
+  const activity = activityOn(customer.plan, context.day);
+  planBankPostings(customer, context, drafts);
+  planIncome(customer, context, activity, drafts);
+  planStandingOrders(customer, context, activity, drafts);
+  planSpending(customer, context, activity, drafts);
+  planBusiness(customer, context, activity, drafts);
+  planSaver(customer, context, activity, drafts);
+  planMultiBanking(customer, context, activity, drafts);
+  planHouseholdContribution(customer, context, activity, payeeActive, drafts, deliver);
+  planLifeEvents(customer, activity, drafts);
+  planSweeps(customer, context, activity, drafts);
+  planPatternPostings(customer, context, drafts);
+}

@@ -1,0 +1,97 @@
+import kafkajs from 'kafkajs';
+import type { ITopicConfig, Kafka, LogEntry, Producer } from 'kafkajs';
+import { createMissingTopics } from '../adapters/kafka/topics.ts';
+import { AvroEncoder } from '../adapters/registry/avro-encoder.ts';
+import type { CustomerProfile } from '../domain/profile.ts';
+import type { Transaction } from '../domain/transaction.ts';
+import type { GeneratorKafkaEnv } from './kafka-env.ts';
+import { Pacer } from './pacer.ts';
+
+const { Kafka: KafkaClient, logLevel, Partitioners } = kafkajs;
+const PROFILE_BATCH = 500;
+
+/** kafkajs's warnings and errors on stderr, one line each: stdout carries the summary. */
+function stderrLogCreator(write: (line: string) => void) {
+  return () =>
+    ({ level, log }: LogEntry) => {
+      if (level > logLevel.WARN) return;
+      write(`kafkajs ${level <= logLevel.ERROR ? 'error' : 'warn'}: ${log.message}\n`);
+    };
+}
+
+/** The input topics as `tidewatch run` creates them: profiles compacted (the latest record per customer counts). */
+function inputTopicConfigs(env: GeneratorKafkaEnv): ITopicConfig[] {
+  return [
+    { topic: env.TIDEWATCH_TOPIC_TRANSACTIONS, numPartitions: env.TIDEWATCH_TOPIC_PARTITIONS },
+    { topic: env.TIDEWATCH_TOPIC_PROFILES, numPartitions: env.TIDEWATCH_TOPIC_PARTITIONS, configEntries: [{ name: 'cleanup.policy', value: 'compact' }] },
+  ];
+}
+
+/**
+ * Produces the generated bank as the bank's systems would: Avro through the schema registry (each record checked
+ * against its zod mirror first), keyed by customer id, acknowledged by all replicas; transactions at a set rate.
+ */
+export class KafkaSink {
+  private constructor(
+    private readonly producer: Producer,
+    private readonly encoder: AvroEncoder<'transactions' | 'profiles'>,
+    private readonly topics: { transactions: string; profiles: string },
+    private readonly pacer: Pacer,
+  ) {}
+
+  static async open(env: GeneratorKafkaEnv, ratePerSecond: number | null, writeStderr: (line: string) => void): Promise<KafkaSink> {
+    const kafka: Kafka = new KafkaClient({
+      brokers: env.KAFKA_BROKERS,
+      clientId: `${env.TIDEWATCH_CLIENT_ID}-generate`,
+      logLevel: logLevel.WARN,
+      logCreator: stderrLogCreator(writeStderr),
+    });
+    if (env.TIDEWATCH_CREATE_TOPICS) {
+      const admin = kafka.admin();
+      await admin.connect();
+      try {
+        await createMissingTopics(admin, inputTopicConfigs(env));
+      } finally {
+        await admin.disconnect();
+      }
+    }
+    const topics = { transactions: env.TIDEWATCH_TOPIC_TRANSACTIONS, profiles: env.TIDEWATCH_TOPIC_PROFILES };
+    const encoder = await AvroEncoder.connect(env.SCHEMA_REGISTRY_URL, topics, { register: env.TIDEWATCH_REGISTER_SCHEMAS });
+    const producer = kafka.producer({
+      allowAutoTopicCreation: false,
+      idempotent: true,
+      maxInFlightRequests: 1,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
+    await producer.connect();
+    return new KafkaSink(producer, encoder, topics, new Pacer(ratePerSecond));
+  }
+
+  /** Reference data goes first and unpaced: the service should know every customer before their first posting. */
+  async sendProfiles(profiles: readonly CustomerProfile[]): Promise<void> {
+    for (let start = 0; start < profiles.length; start += PROFILE_BATCH) {
+      const batch = profiles.slice(start, start + PROFILE_BATCH);
+      const messages = await Promise.all(batch.map(async (profile) => ({ key: profile.customerId, value: await this.encoder.encode('profiles', profile) })));
+      await this.producer.send({ topic: this.topics.profiles, messages, acks: -1 });
+    }
+  }
+
+  /** One day's postings, in order, in small paced batches. */
+  async sendTransactions(transactions: readonly Transaction[]): Promise<void> {
+    const size = this.pacer.batchSize;
+    for (let start = 0; start < transactions.length; start += size) {
+      const batch = transactions.slice(start, start + size);
+      const messages = await Promise.all(batch.map(async (transaction) => ({ key: transaction.customerId, value: await this.encoder.encode('transactions', transaction) })));
+      await this.pacer.beforeSending(messages.length);
+      await this.producer.send({ topic: this.topics.transactions, messages, acks: -1 });
+    }
+  }
+
+  get topicNames(): { transactions: string; profiles: string } {
+    return this.topics;
+  }
+
+  async close(): Promise<void> {
+    await this.producer.disconnect();
+  }
+}

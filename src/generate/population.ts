@@ -1,0 +1,155 @@
+import type { CustomerProfile } from '../domain/profile.ts';
+import { DAY_MS } from './calendar.ts';
+import type { Customer, Persona } from './model.ts';
+import { competitorBankCodes, major } from './model.ts';
+import type { BankOptions, Period, TierFloors } from './options.ts';
+import { assignPatterns } from './patterns.ts';
+import type { Behaviour } from './personas.ts';
+import { drawBehaviour, personaMix } from './personas.ts';
+import { Random } from './random.ts';
+
+/** Separate streams for decisions about the whole bank, so that a change in one does not shift the others. */
+const HOUSEHOLD_STREAM = 0;
+const LABEL_STREAM = 0xffff_ffff;
+const customerStream = (index: number) => index + 1;
+
+const RMS_PER_BRANCH = 4;
+/** Chance that a household starts with more than one member: about 30% of customers end up sharing one. */
+const SHARED_HOUSEHOLD_CHANCE = 0.16;
+const UNASSIGNED_SILVER_SHARE = 0.1;
+const MARKETING_CONSENT_SHARE = 0.7;
+
+const riskAppetiteMix: Record<Persona, ReadonlyArray<readonly [CustomerProfile['riskAppetite'], number]>> = {
+  salaried: [['LOW', 0.3], ['MEDIUM', 0.4], ['HIGH', 0.15], ['UNKNOWN', 0.15]],
+  pensioner: [['LOW', 0.65], ['MEDIUM', 0.2], ['HIGH', 0.02], ['UNKNOWN', 0.13]],
+  saver: [['LOW', 0.35], ['MEDIUM', 0.45], ['HIGH', 0.15], ['UNKNOWN', 0.05]],
+  business_owner: [['LOW', 0.1], ['MEDIUM', 0.4], ['HIGH', 0.4], ['UNKNOWN', 0.1]],
+  multi_banker: [['LOW', 0.2], ['MEDIUM', 0.45], ['HIGH', 0.25], ['UNKNOWN', 0.1]],
+};
+
+const monthlyFees = [29, 39, 49, 59, 79, 99, 149].map(major);
+
+export function tierOf(balance: number, floors: TierFloors): string {
+  if (balance >= floors.BLACK_GOLD) return 'BLACK_GOLD';
+  if (balance >= floors.PLATINUM) return 'PLATINUM';
+  if (balance >= floors.GOLD) return 'GOLD';
+  return 'SILVER';
+}
+
+const padded = (prefix: string, number: number, width: number) => `${prefix}${String(number).padStart(width, '0')}`;
+
+/** Opening balances: the current account at its usual level, the rest in savings (70/30 over two). */
+function openingBalances(behaviour: Behaviour): number[] {
+  const current = Math.min(behaviour.typicalBalance, behaviour.currentTarget);
+  const rest = behaviour.typicalBalance - current;
+  if (behaviour.accountCount === 1) return [behaviour.typicalBalance];
+  if (behaviour.accountCount === 2) return [current, rest];
+  const first = Math.round(rest * 0.7);
+  return [current, first, rest - first];
+}
+
+function createCustomer(index: number, options: BankOptions, period: Period, idWidth: number): Customer {
+  const random = Random.stream(options.seed, customerStream(index));
+  const persona = random.weighted(personaMix);
+  const behaviour = drawBehaviour(persona, random);
+  const id = padded('C', index + 1, idWidth);
+  const balances = openingBalances(behaviour);
+  // most relationships are young, a few go back decades
+  const tenureYears = persona === 'pensioner' ? random.between(3, 40) : 0.2 + 20 * random.next() ** 2;
+  const profile: CustomerProfile = {
+    customerId: id,
+    rmId: null,
+    branchId: 'BR001',
+    householdId: null,
+    servedTier: tierOf(behaviour.typicalBalance, options.tierFloorsMinor),
+    riskAppetite: random.weighted(riskAppetiteMix[persona]),
+    marketingConsent: random.chance(MARKETING_CONSENT_SHARE),
+    relationshipStartDay: period.startDay - Math.round(tenureYears * 365),
+    status: 'ACTIVE',
+    updatedAt: period.startDay * DAY_MS,
+  };
+  return {
+    index,
+    id,
+    persona,
+    random,
+    accountIds: balances.map((_, account) => `${id}-${account + 1}`),
+    balances,
+    typicalBalance: behaviour.typicalBalance,
+    currentTarget: behaviour.currentTarget,
+    income: behaviour.income,
+    hasEmployer: behaviour.hasEmployer,
+    housing: behaviour.housing,
+    utilities: behaviour.utilities,
+    spending: behaviour.spending,
+    monthlyFee: random.pick(monthlyFees),
+    otherBankCode: random.pick(competitorBankCodes),
+    business: behaviour.business,
+    saver:
+      behaviour.saver === null
+        ? null
+        : {
+            ...behaviour.saver,
+            // placed before the period: matures somewhere within its first term
+            nextMaturityDay: period.startDay + random.int(1, behaviour.saver.termMonths * 30),
+            pendingPlacement: null,
+            platformHolding: 0,
+            platformRedemptionDay: -1,
+          },
+    multiBanking: behaviour.multiBanking,
+    contribution: null,
+    paydayThisMonth: -1,
+    profile,
+    plan: null,
+  };
+}
+
+/**
+ * Households of two or three neighbouring customers (about 30% of customers live in one), each served by one RM;
+ * RMs sit four to a branch. Some silver households have no RM. In a household, the first member with an income
+ * sends the second a monthly contribution.
+ */
+function formHouseholds(customers: Customer[], options: BankOptions, idWidth: number): number {
+  const random = Random.stream(options.seed, HOUSEHOLD_STREAM);
+  let households = 0;
+  for (let first = 0; first < customers.length; ) {
+    const size = random.chance(SHARED_HOUSEHOLD_CHANCE) ? random.weighted([[2, 0.8], [3, 0.2]] as const) : 1;
+    const members = customers.slice(first, first + size);
+    const rm = random.int(0, options.rms - 1);
+    const unassigned = members.every((member) => member.profile.servedTier === 'SILVER') && random.chance(UNASSIGNED_SILVER_SHARE);
+    const householdId = padded('H', first + 1, idWidth);
+    for (const member of members) {
+      member.profile = {
+        ...member.profile,
+        rmId: unassigned ? null : padded('RM', rm + 1, 4),
+        branchId: padded('BR', Math.floor(rm / RMS_PER_BRANCH) + 1, 3),
+        householdId,
+      };
+    }
+    const [payer, payee] = members;
+    if (payer !== undefined && payee !== undefined && payer.income !== null) {
+      payer.contribution = {
+        payee: payee.index,
+        amount: Math.round((payer.income.amount * random.between(0.08, 0.2)) / major(100)) * major(100),
+        daysAfterPayday: random.int(1, 3),
+      };
+    }
+    households += 1;
+    first += members.length;
+  }
+  return households;
+}
+
+export interface Population {
+  customers: Customer[];
+  households: number;
+  branches: number;
+}
+
+export function createPopulation(options: BankOptions, period: Period): Population {
+  const idWidth = Math.max(7, String(options.customers).length);
+  const customers = Array.from({ length: options.customers }, (_, index) => createCustomer(index, options, period, idWidth));
+  const households = formHouseholds(customers, options, idWidth);
+  assignPatterns(customers, { churn: options.churnShare, grow: options.growShare }, options.seed, period, Random.stream(options.seed, LABEL_STREAM));
+  return { customers, households, branches: Math.ceil(options.rms / RMS_PER_BRANCH) };
+}

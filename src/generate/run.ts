@@ -1,0 +1,164 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { isoDateOf } from '../core/calendar.ts';
+import { SyntheticBank } from './bank.ts';
+import { DAY_MS } from './calendar.ts';
+import { parseGeneratorKafkaEnv } from './kafka-env.ts';
+import { labelPatterns, labelSchema } from './labels.ts';
+import type { LabelPattern } from './labels.ts';
+import { JsonLinesFile } from './jsonl-file.ts';
+import { manifestSchema } from './manifest.ts';
+import type { Manifest } from './manifest.ts';
+import { personas } from './model.ts';
+import type { BankOptions } from './options.ts';
+import { Progress, formatCount } from './progress.ts';
+import { JsonLinesSink, KafkaRecordSink, fileNames } from './sinks.ts';
+import type { RecordSink } from './sinks.ts';
+import { validated } from './validate.ts';
+
+export const outputTargets = ['jsonl', 'kafka'] as const;
+export type OutputTarget = (typeof outputTargets)[number];
+
+export interface GenerateRequest {
+  bank: BankOptions;
+  /** Folder for the files (and, with Kafka, for labels and the manifest). */
+  out: string;
+  to: OutputTarget;
+  /** Transactions per second to Kafka; null: as fast as the broker takes them. */
+  rate: number | null;
+  quiet: boolean;
+}
+
+/** The process around the generator, passed in so tests can run it in-process. */
+export interface GenerateEnvironment {
+  env: NodeJS.ProcessEnv;
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  stderrIsTTY: boolean;
+}
+
+export interface GenerateSummary {
+  customers: number;
+  transactions: number;
+  labelsByPattern: Record<LabelPattern, number>;
+  firstDay: string;
+  lastDay: string;
+  elapsedMs: number;
+  eventsPerSecond: number;
+  /** The process's peak resident set size so far. */
+  peakRssBytes: number;
+}
+
+const countBy = <K extends string>(keys: readonly K[], values: readonly string[]): Record<K, number> => {
+  const counts = Object.fromEntries(keys.map((key) => [key, 0])) as Record<K, number>;
+  for (const value of values) if (value in counts) counts[value as K] += 1;
+  return counts;
+};
+
+async function writeLabels(bank: SyntheticBank, folder: string): Promise<void> {
+  const file = new JsonLinesFile(join(folder, fileNames.labels));
+  await file.addAll(bank.labels().map((label) => JSON.stringify(validated(labelSchema, label, 'label'))));
+  await file.close();
+}
+
+function manifestOf(bank: SyntheticBank, transactions: number, output: Manifest['output']): Manifest {
+  const { options, period, customers } = bank;
+  const labels = bank.labels();
+  return validated(
+    manifestSchema,
+    {
+      generator: 'tidewatch generate',
+      formatVersion: 1,
+      seed: options.seed,
+      parameters: {
+        customers: options.customers,
+        months: options.months,
+        start: options.start,
+        currency: options.currency,
+        churnShare: options.churnShare,
+        growShare: options.growShare,
+        rms: options.rms,
+        tierFloorsMinor: options.tierFloorsMinor,
+      },
+      period: { firstDay: isoDateOf(period.startDay), lastDay: isoDateOf(period.endDay - 1), fromTime: period.startDay * DAY_MS, toTime: period.endDay * DAY_MS },
+      counts: {
+        customers: customers.length,
+        accounts: customers.reduce((sum, customer) => sum + customer.accountIds.length, 0),
+        households: bank.households,
+        rms: options.rms,
+        branches: bank.branches,
+        transactions,
+        labels: labels.length,
+        personas: countBy(personas, customers.map((customer) => customer.persona)),
+        servedTiers: countBy(['SILVER', 'GOLD', 'PLATINUM', 'BLACK_GOLD'], customers.map((customer) => customer.profile.servedTier)),
+        labelsByPattern: countBy(labelPatterns, labels.map((label) => label.pattern)),
+      },
+      output,
+    },
+    'manifest',
+  );
+}
+
+/** Checks the environment first (a missing variable stops the run before anything is made), then opens the sink. */
+async function openSink(request: GenerateRequest, environment: GenerateEnvironment): Promise<RecordSink> {
+  if (request.to === 'jsonl') {
+    await mkdir(request.out, { recursive: true });
+    return new JsonLinesSink(request.out);
+  }
+  const kafkaEnv = parseGeneratorKafkaEnv(environment.env);
+  await mkdir(request.out, { recursive: true });
+  return KafkaRecordSink.open(kafkaEnv, request.rate, environment.stderr);
+}
+
+function summaryLine(summary: GenerateSummary, request: GenerateRequest): string {
+  const byPattern = labelPatterns.map((pattern) => `${pattern} ${summary.labelsByPattern[pattern]}`).join(', ');
+  const labels = Object.values(summary.labelsByPattern).reduce((sum, value) => sum + value, 0);
+  const where = request.to === 'kafka' ? `Kafka (labels in ${request.out})` : request.out;
+  return (
+    `generated ${formatCount(summary.customers)} customers, ${formatCount(summary.transactions)} transactions, ${labels} labels (${byPattern}), ` +
+    `${summary.firstDay} .. ${summary.lastDay}, in ${(summary.elapsedMs / 1000).toFixed(1)} s (${formatCount(summary.eventsPerSecond)} events/s) to ${where}\n`
+  );
+}
+
+/**
+ * Generates the bank and writes it: profiles first, then the transactions day by day (each day's records sorted by
+ * event time and written before the next day is made), then labels and the manifest.
+ */
+export async function generate(request: GenerateRequest, environment: GenerateEnvironment): Promise<GenerateSummary> {
+  const startedAt = performance.now();
+  const sink = await openSink(request, environment);
+  const bank = new SyntheticBank(request.bank);
+  const progress = new Progress(environment.stderr, environment.stderrIsTTY && !request.quiet);
+  let transactions = 0;
+  try {
+    await sink.profiles(bank.profiles());
+    for (const { day, transactions: ofDay } of bank.days()) {
+      await sink.transactions(ofDay);
+      transactions += ofDay.length;
+      progress.update(day, transactions);
+    }
+    await sink.finish();
+  } catch (error) {
+    await sink.abort().catch(() => {});
+    throw error;
+  } finally {
+    progress.finish();
+  }
+  await writeLabels(bank, request.out);
+  const manifest = manifestOf(bank, transactions, sink.output);
+  await writeFile(join(request.out, fileNames.manifest), `${JSON.stringify(manifest, null, 2)}\n`);
+
+  const elapsedMs = performance.now() - startedAt;
+  const summary: GenerateSummary = {
+    customers: bank.customers.length,
+    transactions,
+    labelsByPattern: manifest.counts.labelsByPattern,
+    firstDay: manifest.period.firstDay,
+    lastDay: manifest.period.lastDay,
+    elapsedMs,
+    eventsPerSecond: (transactions / elapsedMs) * 1000,
+    peakRssBytes: process.resourceUsage().maxRSS * 1024,
+  };
+  if (!request.quiet) environment.stdout(summaryLine(summary, request));
+  return summary;
+}

@@ -1,0 +1,35 @@
+import { createHash } from 'node:crypto';
+import { afterAll, describe, expect, it } from 'vitest';
+import { generateFiles } from './files-fixture.ts';
+import type { GeneratedFiles } from './files-fixture.ts';
+import { smallBank } from './bank-fixture.ts';
+
+const names = ['profiles.jsonl', 'transactions.jsonl', 'labels.jsonl', 'manifest.json'];
+
+async function digests(files: GeneratedFiles): Promise<Record<string, string>> {
+  const entries = await Promise.all(names.map(async (name) => [name, createHash('sha256').update(await files.read(name)).digest('hex')] as const));
+  return Object.fromEntries(entries);
+}
+
+describe('generate is deterministic', () => {
+  const runs: GeneratedFiles[] = [];
+  afterAll(async () => {
+    await Promise.all(runs.map((run) => run.remove()));
+  });
+
+  it('writes byte-identical files for the same options, and different ones for another seed', async () => {
+    const options = smallBank({ customers: 150, months: 6 });
+    const first = await generateFiles(options);
+    const second = await generateFiles(options);
+    const otherSeed = await generateFiles({ ...options, seed: options.seed + 1 });
+    runs.push(first, second, otherSeed);
+
+    const firstDigests = await digests(first);
+    expect(await digests(second)).toEqual(firstDigests);
+    const otherDigests = await digests(otherSeed);
+    for (const name of ['profiles.jsonl', 'transactions.jsonl', 'labels.jsonl', 'manifest.json']) {
+      expect(otherDigests[name], name).not.toBe(firstDigests[name]);
+    }
+    expect(first.summary.transactions).toBeGreaterThan(10_000);
+  });
+});
