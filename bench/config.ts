@@ -16,6 +16,11 @@ const configSchema = z.object({
   BENCH_SATURATION_DEADLINE_SECONDS: positiveInteger(150),
   /** A folder: write a CPU profile per measured phase there (the profiler slows the run; not for reference figures). */
   BENCH_CPU_PROFILE: z.string().min(1).optional(),
+  /** `1`: the service runs inside the bench's process (startService), the old way; `0` (default): as its own OS process. */
+  BENCH_IN_PROCESS: z
+    .enum(['0', '1'])
+    .default('0')
+    .transform((value) => value === '1'),
 });
 
 export type BenchConfig = z.infer<typeof configSchema>;

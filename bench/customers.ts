@@ -77,6 +77,7 @@ export function planCustomers(random: Random, count: number, profileUpdatedAt: n
         relationshipStartDay: random() < 0.95 ? integerBetween(random, ...RELATIONSHIP_START_DAYS) : null,
         status: random() < 0.98 ? 'ACTIVE' : 'DORMANT',
         updatedAt: profileUpdatedAt,
+        rmStatus: 'ACTIVE',
       },
       currentAccount: `${customerId}-cur`,
       savingsAccount: hasSavings ? `${customerId}-sav` : null,

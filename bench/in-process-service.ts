@@ -1,16 +1,8 @@
 import { pino } from 'pino';
 import type { ServiceEnv } from '../src/config/env.ts';
 import { startService } from '../src/service/service.ts';
-import type { RunningService } from '../src/service/service.ts';
-import { scrapeMetrics, serviceCounters } from './prometheus.ts';
-import type { ServiceCounters } from './prometheus.ts';
-
-export interface InProcessService {
-  running: RunningService;
-  /** When the consumer joined its group (performance.now()): the start of consumption. */
-  joined: Promise<number>;
-  counters(): Promise<ServiceCounters>;
-}
+import { scrapeMetrics, serviceSnapshot } from './prometheus.ts';
+import type { ServiceHandle } from './service-handle.ts';
 
 const PINO_WARN = 40;
 
@@ -18,10 +10,10 @@ const isLogLine = (value: unknown): value is { level: number; msg?: string } =>
   typeof value === 'object' && value !== null && 'level' in value && typeof value.level === 'number';
 
 /**
- * Starts `tidewatch run` in this process. Its log is read rather than printed: the join of the consumer group
- * marks the start of consumption, and warnings and errors are passed on to stderr.
+ * Starts `tidewatch run` in this process (`BENCH_IN_PROCESS=1`). Its log is read rather than printed: the join of
+ * the consumer group marks the start of consumption, and warnings and errors are passed on to stderr.
  */
-export async function startInProcess(env: ServiceEnv): Promise<InProcessService> {
+export async function startInProcess(env: ServiceEnv): Promise<ServiceHandle> {
   let markJoined: (at: number) => void = () => {};
   const joined = new Promise<number>((resolveJoined) => {
     markJoined = resolveJoined;
@@ -37,9 +29,12 @@ export async function startInProcess(env: ServiceEnv): Promise<InProcessService>
   const logger = pino({ level: 'info', base: null }, destination);
   const running = await startService(env, logger);
   const metricsUrl = `http://127.0.0.1:${running.httpPort}/metrics`;
+  let stopped: Promise<void> | undefined;
   return {
-    running,
     joined,
-    counters: async () => serviceCounters(await scrapeMetrics(metricsUrl), env.TIDEWATCH_TOPIC_TRANSACTIONS),
+    snapshot: async () => serviceSnapshot(await scrapeMetrics(metricsUrl), env.TIDEWATCH_TOPIC_TRANSACTIONS),
+    assertRunning: () => {},
+    stop: () => (stopped ??= running.stop()),
+    process: undefined,
   };
 }

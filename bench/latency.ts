@@ -1,7 +1,6 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Admin, Producer } from 'kafkajs';
 import type { AlertReader } from './alert-reader.ts';
-import type { InProcessService } from './in-process-service.ts';
 import { committedUpTo, topicEnds } from './kafka.ts';
 import type { LiveTraffic } from './live-traffic.ts';
 import { producePaced } from './paced-producer.ts';
@@ -10,6 +9,7 @@ import type { AvroTarget } from './produce.ts';
 import { countersBetween } from './prometheus.ts';
 import type { ServiceCounters } from './prometheus.ts';
 import { sleep, withTimeout } from './progress.ts';
+import type { ServiceHandle } from './service-handle.ts';
 import { percentile } from './stats.ts';
 
 const READER_CATCH_UP_MS = 30_000;
@@ -29,15 +29,18 @@ export interface LatencyResult {
   maxMs: number;
   /** Last send to every offset committed by the service. */
   catchUpMs: number;
-  /** Event-loop delay of this process during the phase (the service, producer and reader share it). */
+  /** Event-loop delay of the bench's process during the phase (its producer and reader; in-process, the service too). */
   eventLoopDelayP99Ms: number;
   eventLoopDelayMaxMs: number;
+  /** The service's own event-loop delay over the phase, from its /metrics (prom-client, 10 ms resolution). */
+  serviceEventLoopDelayP99Ms: number;
+  serviceEventLoopDelayMaxMs: number;
   counters: ServiceCounters;
 }
 
 export interface LatencySetup {
   admin: Admin;
-  service: InProcessService;
+  service: ServiceHandle;
   serviceGroup: string;
   reader: AlertReader;
   alertsTopic: string;
@@ -50,7 +53,8 @@ export interface LatencySetup {
 export async function measureLatency(setup: LatencySetup, pacing: PacingOptions): Promise<LatencyResult> {
   const { admin, service, reader } = setup;
   await reader.waitUntilAt(await topicEnds(admin, setup.alertsTopic), READER_CATCH_UP_MS);
-  const before = await service.counters();
+  // this scrape also resets the service's event-loop delay histogram: the one after covers the phase
+  const before = await service.snapshot();
   const loopDelay = monitorEventLoopDelay({ resolution: 5 });
   loopDelay.enable();
   const run = await producePaced(setup.producer, setup.target, setup.traffic, pacing, (transactionId, sentAt) => reader.expect(transactionId, sentAt));
@@ -58,7 +62,10 @@ export async function measureLatency(setup: LatencySetup, pacing: PacingOptions)
   const ends = await topicEnds(admin, setup.target.topic);
   await withTimeout(
     (async () => {
-      while (!(await committedUpTo(admin, setup.serviceGroup, setup.target.topic, ends))) await sleep(20);
+      while (!(await committedUpTo(admin, setup.serviceGroup, setup.target.topic, ends))) {
+        service.assertRunning();
+        await sleep(20);
+      }
     })(),
     SERVICE_CATCH_UP_MS,
     'the service catching up with the live traffic',
@@ -66,7 +73,7 @@ export async function measureLatency(setup: LatencySetup, pacing: PacingOptions)
   const catchUpMs = performance.now() - lastSentAt;
   await reader.waitForExpected(LAST_ALERTS_GRACE_MS);
   loopDelay.disable();
-  const after = await service.counters();
+  const after = await service.snapshot();
   const latencies = reader.latenciesMs;
   return {
     targetPerSecond: pacing.perSecond,
@@ -82,6 +89,8 @@ export async function measureLatency(setup: LatencySetup, pacing: PacingOptions)
     catchUpMs,
     eventLoopDelayP99Ms: loopDelay.percentile(99) / 1e6,
     eventLoopDelayMaxMs: loopDelay.max / 1e6,
-    counters: countersBetween(before, after),
+    serviceEventLoopDelayP99Ms: after.eventLoopDelayP99Ms,
+    serviceEventLoopDelayMaxMs: after.eventLoopDelayMaxMs,
+    counters: countersBetween(before.counters, after.counters),
   };
 }

@@ -1,9 +1,11 @@
 /**
- * `npm run bench`: tidewatch against the real stack (Kafka, schema registry, Redis), in-process, on a synthetic
- * bank. Prints a table and a JSON line; never fails on a figure, only when something does not work.
+ * `npm run bench`: tidewatch against the real stack (Kafka, schema registry, Redis) on a synthetic bank, the
+ * service as its own OS process (`tidewatch run`; `BENCH_IN_PROCESS=1`: inside this one). Prints a table and a JSON
+ * line; never fails on a figure, only when something does not work.
  * Phases: generate + produce, raw consume baseline, end-to-end at saturation, latency at a paced rate, the
- * anatomy of one batch, Redis memory per customer. Everything the run created is removed at the end.
+ * anatomy of one batch (in this process), Redis memory per customer. Everything the run created is removed at the end.
  */
+import { resolve } from 'node:path';
 import { AlertReader } from './alert-reader.ts';
 import { measureRawConsume } from './baseline.ts';
 import { measureBatchAnatomy } from './batch-anatomy.ts';
@@ -14,7 +16,7 @@ import { startInProcess } from './in-process-service.ts';
 import { totalOf } from './kafka.ts';
 import { measureLatency } from './latency.ts';
 import { LiveTraffic } from './live-traffic.ts';
-import { serviceEnvironment } from './names.ts';
+import { serviceEnvironment, serviceVariables } from './names.ts';
 import { say } from './progress.ts';
 import { seededRandom } from './random.ts';
 import { measureRedisMemory } from './redis-memory.ts';
@@ -23,10 +25,18 @@ import type { BenchResults } from './report.ts';
 import { startRssSampler } from './rss.ts';
 import { loadDataSet, prepareRun } from './run-context.ts';
 import { measureSaturation } from './saturation.ts';
+import type { ServiceHandle } from './service-handle.ts';
+import { startServiceProcess } from './service-process.ts';
 
 const LIVE_TICK_MS = 4;
 const MiB = 1024 * 1024;
 const thousands = (value: number) => Math.round(value).toLocaleString('en-US');
+
+/** Samples the service process's resident set while a phase runs; nothing to sample when it runs in this process. */
+const serviceRssSampler = (service: ServiceHandle) => {
+  const info = service.process;
+  return info === undefined ? undefined : startRssSampler(() => info.residentBytes());
+};
 
 async function runBench(cleanup: CleanupStack): Promise<Omit<BenchResults, 'totalMilliseconds'>> {
   const config = benchConfig(process.env);
@@ -41,18 +51,23 @@ async function runBench(cleanup: CleanupStack): Promise<Omit<BenchResults, 'tota
   const baseline = await phase('baseline', () => measureRawConsume(run.kafka, names.topics.transactions, names.groups.baseline, totalOf(loaded.ends.transactions)));
   say(`baseline: ${thousands(baseline.perSecond)} events/s`);
 
-  say('saturation: starting the service in-process on the pre-filled topics');
+  const inProcess = config.BENCH_IN_PROCESS;
+  say(`saturation: starting the service ${inProcess ? 'in-process' : 'as its own process (tidewatch run)'} on the pre-filled topics`);
   const saturationRss = startRssSampler();
-  const env = serviceEnvironment(run.services.endpoints, names);
-  const { service, saturation } = await phase('saturation', async () => {
+  const variables = serviceVariables(run.services.endpoints, names);
+  const env = serviceEnvironment(variables);
+  const cpuProfileDirectory = config.BENCH_CPU_PROFILE === undefined ? undefined : resolve(config.BENCH_CPU_PROFILE);
+  const { service, saturation, serviceSaturationPeakRss } = await phase('saturation', async () => {
     const startedAt = performance.now();
-    const started = await startInProcess(env);
-    cleanup.push('stop the service', () => started.running.stop());
+    const started = inProcess ? await startInProcess(env) : await startServiceProcess(variables, cpuProfileDirectory === undefined ? {} : { cpuProfileDirectory });
+    cleanup.push('stop the service', () => started.stop());
+    const serviceRss = serviceRssSampler(started);
     const topics = { transactions: names.topics.transactions, profiles: names.topics.profiles };
     const deadlineMs = config.BENCH_SATURATION_DEADLINE_SECONDS * 1000;
-    return { service: started, saturation: await measureSaturation(admin, { service: started, startedAt, group: names.groups.service, topics, ends: loaded.ends, deadlineMs }) };
+    const measured = await measureSaturation(admin, { service: started, startedAt, group: names.groups.service, topics, ends: loaded.ends, deadlineMs });
+    return { service: started, saturation: measured, serviceSaturationPeakRss: await serviceRss?.stop() };
   });
-  const saturationPeakRss = saturationRss.stop();
+  const saturationPeakRss = await saturationRss.stop();
   say(`saturation: ${thousands(saturation.perSecond)} events/s over ${(saturation.milliseconds / 1000).toFixed(1)}s`);
 
   say(`latency: ${thousands(config.BENCH_RATE)} events/s for ${config.BENCH_LIVE_SECONDS}s, ${config.BENCH_ALERT_SHARE * 100}% designed to alert`);
@@ -62,9 +77,34 @@ async function runBench(cleanup: CleanupStack): Promise<Omit<BenchResults, 'tota
   const setup = { admin, service, serviceGroup: names.groups.service, reader, alertsTopic: names.topics.rmAlerts, producer: run.producer, target: run.transactionsTarget, traffic };
   const pacing = { perSecond: config.BENCH_RATE, durationMs: config.BENCH_LIVE_SECONDS * 1000, tickMs: LIVE_TICK_MS };
   const latencyRss = startRssSampler();
+  const serviceLatencyRss = serviceRssSampler(service);
   const latency = await phase('latency', () => measureLatency(setup, pacing));
-  const latencyPeakRss = latencyRss.stop();
+  const latencyPeakRss = await latencyRss.stop();
+  const serviceLatencyPeakRss = await serviceLatencyRss?.stop();
   say(`latency: p50 ${latency.p50Ms.toFixed(1)} ms, p99 ${latency.p99Ms.toFixed(1)} ms over ${latency.samples} alerts`);
+
+  // the service process is done with: its peak RSS, then SIGTERM and exit 0 (the anatomy needs only its Redis state)
+  let serviceProcess: BenchResults['serviceProcess'] = null;
+  if (service.process !== undefined) {
+    const highWater = await service.process.peakResidentBytes();
+    const sampledPeak = Math.max(serviceSaturationPeakRss ?? 0, serviceLatencyPeakRss ?? 0);
+    say(`stopping the service process ${service.process.pid} (SIGTERM)`);
+    const stoppingAt = performance.now();
+    await service.stop();
+    // the kernel updates VmHWM lazily: a sample may have seen a little more
+    const peak = Math.max(highWater ?? 0, sampledPeak);
+    serviceProcess = {
+      pid: service.process.pid,
+      peakRssMiB: peak / MiB,
+      peakRssSource: highWater !== undefined && highWater >= sampledPeak ? 'VmHWM' : 'sampled',
+      saturationPeakRssMiB: (serviceSaturationPeakRss ?? Number.NaN) / MiB,
+      latencyPeakRssMiB: (serviceLatencyPeakRss ?? Number.NaN) / MiB,
+      stopMilliseconds: performance.now() - stoppingAt,
+      exitCode: 0,
+    };
+    say(`service process: peak RSS ${serviceProcess.peakRssMiB.toFixed(0)} MiB, exited 0 ${serviceProcess.stopMilliseconds.toFixed(0)} ms after SIGTERM`);
+    if (cpuProfileDirectory !== undefined) say(`cpu profile: ${resolve(cpuProfileDirectory, 'service.cpuprofile')}`);
+  }
 
   say("batch anatomy: the service's batch handler on live-like batches, adapters timed");
   const anatomyPrefix = `${names.redisPrefix}anatomy:`;
@@ -101,7 +141,8 @@ async function runBench(cleanup: CleanupStack): Promise<Omit<BenchResults, 'tota
     },
     anatomy,
     redisMemory,
-    process: { maxRssMiB: (process.resourceUsage().maxRSS * 1024) / MiB, saturationPeakRssMiB: saturationPeakRss / MiB, latencyPeakRssMiB: latencyPeakRss / MiB, serviceInProcess: true },
+    process: { maxRssMiB: (process.resourceUsage().maxRSS * 1024) / MiB, saturationPeakRssMiB: saturationPeakRss / MiB, latencyPeakRssMiB: latencyPeakRss / MiB, serviceInProcess: inProcess },
+    serviceProcess,
   };
 }
 

@@ -20,6 +20,7 @@ export function benchNames(): BenchNames {
     topics: {
       transactions: topic('transactions'),
       profiles: topic('profiles'),
+      outcomes: topic('outcomes'),
       rmAlerts: topic('rm-alerts'),
       risk: topic('risk'),
       campaign: topic('campaign'),
@@ -30,9 +31,12 @@ export function benchNames(): BenchNames {
   };
 }
 
-/** The service's configuration for the bench: its own topics, group and key prefix; timers out of the way. */
-export function serviceEnvironment(endpoints: StackEndpoints, names: BenchNames): ServiceEnv {
-  return parseEnv({
+/**
+ * The service's configuration for the bench, as the environment variables `tidewatch run` reads: its own topics,
+ * group and key prefix; timers out of the way.
+ */
+export function serviceVariables(endpoints: StackEndpoints, names: BenchNames): Record<string, string> {
+  return {
     KAFKA_BROKERS: endpoints.kafkaBrokers.join(','),
     SCHEMA_REGISTRY_URL: endpoints.schemaRegistryUrl,
     REDIS_URL: endpoints.redisUrl,
@@ -40,6 +44,7 @@ export function serviceEnvironment(endpoints: StackEndpoints, names: BenchNames)
     TIDEWATCH_GROUP_ID: names.groups.service,
     TIDEWATCH_TOPIC_TRANSACTIONS: names.topics.transactions,
     TIDEWATCH_TOPIC_PROFILES: names.topics.profiles,
+    TIDEWATCH_TOPIC_OUTCOMES: names.topics.outcomes,
     TIDEWATCH_TOPIC_RM_ALERTS: names.topics.rmAlerts,
     TIDEWATCH_TOPIC_RISK: names.topics.risk,
     TIDEWATCH_TOPIC_CAMPAIGN: names.topics.campaign,
@@ -50,5 +55,10 @@ export function serviceEnvironment(endpoints: StackEndpoints, names: BenchNames)
     TIDEWATCH_TIMER_INTERVAL_MS: '3600000',
     TIDEWATCH_HTTP_HOST: '127.0.0.1',
     TIDEWATCH_HTTP_PORT: '0',
-  });
+  };
+}
+
+/** The same configuration, parsed as the service parses it (for the in-process service and the batch anatomy). */
+export function serviceEnvironment(variables: Record<string, string>): ServiceEnv {
+  return parseEnv(variables);
 }

@@ -71,3 +71,22 @@ export function countersBetween(before: ServiceCounters, after: ServiceCounters)
   for (const key of Object.keys(after) as Array<keyof ServiceCounters>) delta[key] = after[key] - before[key];
   return delta;
 }
+
+/** One scrape of the service's /metrics: its counters, and its own event loop since the previous scrape. */
+export interface ServiceSnapshot {
+  counters: ServiceCounters;
+  /**
+   * prom-client's event-loop delay histogram of the service's process (10 ms resolution), reset at every scrape:
+   * these cover the time since the previous scrape.
+   */
+  eventLoopDelayP99Ms: number;
+  eventLoopDelayMaxMs: number;
+}
+
+export function serviceSnapshot(samples: readonly MetricSample[], transactionsTopic: string): ServiceSnapshot {
+  return {
+    counters: serviceCounters(samples, transactionsTopic),
+    eventLoopDelayP99Ms: sumOf(samples, 'tidewatch_process_nodejs_eventloop_lag_p99_seconds') * 1000,
+    eventLoopDelayMaxMs: sumOf(samples, 'tidewatch_process_nodejs_eventloop_lag_max_seconds') * 1000,
+  };
+}

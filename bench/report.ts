@@ -19,9 +19,24 @@ export interface BenchResults {
   latency: LatencyResult & { roundTripsPerEvent: number; recordsPerBatch: number };
   anatomy: AnatomyRow[];
   redisMemory: RedisMemoryResult;
-  /** maxRSS over the whole run, and the peak sampled (every 250 ms) during each service phase. */
-  process: { maxRssMiB: number; saturationPeakRssMiB: number; latencyPeakRssMiB: number; serviceInProcess: true };
+  /** The bench's process: maxRSS over the whole run, and the peak sampled (every 250 ms) during each service phase. */
+  process: { maxRssMiB: number; saturationPeakRssMiB: number; latencyPeakRssMiB: number; serviceInProcess: boolean };
+  /** The service's own process (null when it ran in the bench's, `BENCH_IN_PROCESS=1`). */
+  serviceProcess: ServiceProcessResult | null;
   totalMilliseconds: number;
+}
+
+export interface ServiceProcessResult {
+  pid: number;
+  /** Its peak resident set over its life, read before it was stopped: the kernel's VmHWM or the sampled peak, the higher. */
+  peakRssMiB: number;
+  peakRssSource: 'VmHWM' | 'sampled';
+  /** Peaks sampled (every 250 ms) during each phase. */
+  saturationPeakRssMiB: number;
+  latencyPeakRssMiB: number;
+  /** SIGTERM to its exit (code 0). */
+  stopMilliseconds: number;
+  exitCode: 0;
 }
 
 const integer = (value: number) => Math.round(value).toLocaleString('en-US');
@@ -54,11 +69,18 @@ export function formatTable(results: BenchResults): string {
     ['  redis round trips / event', lat.roundTripsPerEvent.toFixed(4), `≤ ${TARGETS.roundTripsPerEvent}`, verdict(lat.roundTripsPerEvent <= TARGETS.roundTripsPerEvent)],
     ['  records / batch (mean)', lat.recordsPerBatch.toFixed(1), '', ''],
     ['  caught up after last send', ms(lat.catchUpMs), '', ''],
-    ['  event-loop delay p99 / max', `${ms(lat.eventLoopDelayP99Ms)} / ${ms(lat.eventLoopDelayMaxMs)}`, '', ''],
+    ['  event-loop delay p99 / max, service', `${ms(lat.serviceEventLoopDelayP99Ms)} / ${ms(lat.serviceEventLoopDelayMaxMs)}`, '', ''],
+    [`  event-loop delay p99 / max, bench process${results.process.serviceInProcess ? ' (the same loop)' : ''}`, `${ms(lat.eventLoopDelayP99Ms)} / ${ms(lat.eventLoopDelayMaxMs)}`, '', ''],
     [`redis memory / customer (${mem.withState} of ${mem.sampled} sampled)`, '', '', ''],
     ['  state: mean / p95', `${integer(mem.stateMeanBytes)} B / ${integer(mem.stateP95Bytes)} B (value ${integer(mem.stateValueMeanBytes)} B)`, `p95 ≤ ${TARGETS.bytesPerCustomer} B`, verdict(mem.stateP95Bytes <= TARGETS.bytesPerCustomer)],
     ['  state + profile: mean / p95', `${integer(mem.stateAndProfileMeanBytes)} B / ${integer(mem.stateAndProfileP95Bytes)} B`, `p95 ≤ ${TARGETS.bytesPerCustomer} B`, verdict(mem.stateAndProfileP95Bytes <= TARGETS.bytesPerCustomer)],
-    ['peak RSS (bench process, service in-process)', `${results.process.maxRssMiB.toFixed(0)} MiB (sampled peaks: saturation ${results.process.saturationPeakRssMiB.toFixed(0)} MiB, latency ${results.process.latencyPeakRssMiB.toFixed(0)} MiB)`, '', ''],
+    ...serviceProcessRows(results.serviceProcess),
+    [
+      `peak RSS (bench process${results.process.serviceInProcess ? ', service in-process' : ''})`,
+      `${results.process.maxRssMiB.toFixed(0)} MiB (sampled peaks: saturation ${results.process.saturationPeakRssMiB.toFixed(0)} MiB, latency ${results.process.latencyPeakRssMiB.toFixed(0)} MiB)`,
+      '',
+      '',
+    ],
     ['total bench time', `${(results.totalMilliseconds / 1000).toFixed(1)} s`, '', ''],
   ];
   const widths = [0, 1, 2].map((column) => Math.max(...rows.map((row) => row[column]?.length ?? 0), ['figure', 'value', 'target'][column]?.length ?? 0));
@@ -67,8 +89,22 @@ export function formatTable(results: BenchResults): string {
       .map((cell, column) => (column < 3 ? cell.padEnd(widths[column] ?? 0) : cell))
       .join('  ')
       .trimEnd();
-  const header = `tidewatch bench ${results.runId}: ${results.services}; seed ${results.config.BENCH_SEED}`;
+  const header = `tidewatch bench ${results.runId}: ${results.services}; seed ${results.config.BENCH_SEED}; service ${results.process.serviceInProcess ? 'in the bench process' : 'as its own process'}`;
   return [header, line(['figure', 'value', 'target', '']), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line), '', formatAnatomy(results.anatomy)].join('\n');
+}
+
+function serviceProcessRows(service: ServiceProcessResult | null): Array<[string, string, string, string]> {
+  if (service === null) return [];
+  const peak = service.peakRssSource === 'VmHWM' ? 'VmHWM' : 'sampled';
+  return [
+    [
+      'peak RSS (service process)',
+      `${service.peakRssMiB.toFixed(0)} MiB ${peak} (sampled peaks: saturation ${service.saturationPeakRssMiB.toFixed(0)} MiB, latency ${service.latencyPeakRssMiB.toFixed(0)} MiB)`,
+      '',
+      '',
+    ],
+    ['  SIGTERM to exit 0', ms(service.stopMilliseconds), '', ''],
+  ];
 }
 
 /** One batch of the service's handler by phase: where a record's time goes at each batch size. */

@@ -1,9 +1,9 @@
 import type { Admin } from 'kafkajs';
-import type { InProcessService } from './in-process-service.ts';
 import { committedOffsets, reached, totalOf } from './kafka.ts';
 import type { Offsets } from './kafka.ts';
 import type { ServiceCounters } from './prometheus.ts';
 import { sleep, withTimeout } from './progress.ts';
+import type { ServiceHandle } from './service-handle.ts';
 
 const POLL_MS = 50;
 const JOIN_TIMEOUT_MS = 60_000;
@@ -19,7 +19,7 @@ export interface SaturationResult {
   perSecond: number;
   /** From the first commit seen on the transactions topic to the end: the rate without the first batch's start-up. */
   steadyPerSecond: number;
-  /** startService() called to the consumer group joined. */
+  /** The service started (its process spawned, or startService() called in-process) to the consumer group joined. */
   startupMilliseconds: number;
   /** Group joined to the first transactions commit seen (the first batch, polled every 50 ms). */
   firstCommitMilliseconds: number;
@@ -27,8 +27,8 @@ export interface SaturationResult {
 }
 
 export interface SaturationInput {
-  service: InProcessService;
-  /** performance.now() just before startService() was called. */
+  service: ServiceHandle;
+  /** performance.now() just before the service was started. */
   startedAt: number;
   group: string;
   topics: { transactions: string; profiles: string };
@@ -44,6 +44,7 @@ export async function measureSaturation(admin: Admin, input: SaturationInput): P
   let committed = 0;
   let finished = false;
   while (performance.now() - joinedAt < input.deadlineMs) {
+    service.assertRunning();
     const [transactions, profiles] = await Promise.all([committedOffsets(admin, group, topics.transactions), committedOffsets(admin, group, topics.profiles)]);
     committed = totalOf(transactions);
     if (firstCommit === undefined && committed > 0) firstCommit = { at: performance.now(), committed };
@@ -66,6 +67,6 @@ export async function measureSaturation(admin: Admin, input: SaturationInput): P
     steadyPerSecond: (committed - steady.committed) / ((doneAt - steady.at) / 1000),
     startupMilliseconds: joinedAt - input.startedAt,
     firstCommitMilliseconds: steady.at - joinedAt,
-    counters: await service.counters(),
+    counters: (await service.snapshot()).counters,
   };
 }

@@ -1,7 +1,7 @@
 /**
  * Renders k8s/rules-configmap.yaml from rules/default.yaml and stamps the rules' SHA-256 on the Deployment's pod
- * template (annotation `checksum/rules`), so that `kubectl apply` after a rules change rolls the pods: the
- * service reads its rules once, at start.
+ * template (annotation `checksum/rules`), so that `kubectl apply` after a rules change rolls the pods as one
+ * deliberate step (the service also reloads a changed file by itself, once the kubelet has synced the ConfigMap).
  *
  *   npx tsx deploy/rules-configmap.ts          # rewrite both files after editing rules/default.yaml
  *

@@ -28,6 +28,8 @@ export const envSchema = z.object({
   TIDEWATCH_TOPIC_RISK: z.string().min(1).default('tidewatch.risk-outflows.v1'),
   /** Opportunities for campaign systems (consented customers only), keyed by customer id. */
   TIDEWATCH_TOPIC_CAMPAIGN: z.string().min(1).default('tidewatch.campaign-opportunities.v1'),
+  /** Outcomes RMs record about alerts in (keyed by customer id): suppression and per-rule precision. */
+  TIDEWATCH_TOPIC_OUTCOMES: z.string().min(1).default('tidewatch.rm-outcomes.v1'),
   /** The RM queue (record key on the RM alerts topic) for customers with no known RM. */
   TIDEWATCH_UNASSIGNED_QUEUE: z.string().min(1).default('UNASSIGNED'),
   /** The rules file (YAML or JSON): thresholds, tiers, windows, cooldowns. */

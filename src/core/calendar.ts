@@ -13,11 +13,13 @@ export interface BusinessCalendar {
   dayOf(instant: number): number;
   /** The first day of the month that `day` is in. */
   monthStartOf(day: number): number;
+  /** The instant (UTC millis) at which a business day begins. */
+  startOf(day: number): number;
 }
 
 export function businessCalendar(timeZone: string): BusinessCalendar {
   if (timeZone === 'UTC') {
-    return { timeZone, dayOf: (instant) => Math.floor(instant / DAY_MS), monthStartOf };
+    return { timeZone, dayOf: (instant) => Math.floor(instant / DAY_MS), monthStartOf, startOf: (day) => day * DAY_MS };
   }
   const format = new Intl.DateTimeFormat('en-US', {
     timeZone,
@@ -41,7 +43,14 @@ export function businessCalendar(timeZone: string): BusinessCalendar {
     }
     return offset;
   };
-  return { timeZone, dayOf: (instant) => Math.floor((instant + offsetAt(instant)) / DAY_MS), monthStartOf };
+  const dayOf = (instant: number) => Math.floor((instant + offsetAt(instant)) / DAY_MS);
+  // local midnight is UTC midnight minus the offset in force then (taken a little after, past any DST jump)
+  const startOf = (day: number) => {
+    const guess = day * DAY_MS - offsetAt(day * DAY_MS);
+    const instant = day * DAY_MS - offsetAt(guess);
+    return dayOf(instant) === day ? instant : guess;
+  };
+  return { timeZone, dayOf, monthStartOf, startOf };
 }
 
 function utcOffsetOf(format: Intl.DateTimeFormat, instant: number): number {

@@ -34,6 +34,14 @@ export function newCustomerState(customerId: string, partition: number, firstSee
     days: [],
     dormancy: { since: firstSeenAt, stage: 0 },
     cooldowns: {},
+    evaluatedDay: 0,
+    upgradeTold: null,
+    churn: null,
+    rfm: null,
+    regularIncome: null,
+    lastInvestmentAt: null,
+    watchUntil: null,
+    suppressed: {},
     outbox: [],
   };
 }
@@ -65,6 +73,12 @@ export function applyTransaction(state: CustomerState, transaction: Transaction,
     state.accounts[transaction.accountId] = [transaction.balanceAfterMinor, transaction.eventTime];
   }
   if (transaction.amountMinor > 0) addToDay(state.days, day, flowCode(transaction.direction, transaction.counterpartyKind, transaction.category), transaction.amountMinor);
+  if (transaction.direction === 'CREDIT' && (transaction.category === 'SALARY' || transaction.category === 'PENSION')) {
+    state.regularIncome = nextIncomeRhythm(state.regularIncome, day);
+  }
+  if (transaction.category === 'INVESTMENT_SUBSCRIPTION' || transaction.category === 'INVESTMENT_REDEMPTION') {
+    state.lastInvestmentAt = Math.max(state.lastInvestmentAt ?? transaction.eventTime, transaction.eventTime);
+  }
   if (transaction.initiatedBy === 'CUSTOMER') {
     addToDay(state.days, day, CUSTOMER_INITIATED_COUNT, 1);
     state.lastActivityAt = Math.max(state.lastActivityAt ?? transaction.eventTime, transaction.eventTime);
@@ -73,6 +87,16 @@ export function applyTransaction(state: CustomerState, transaction: Transaction,
   state.streamTime = Math.max(state.streamTime, transaction.eventTime);
   dropDaysBefore(state.days, calendar.dayOf(state.streamTime) - (RETAINED_DAYS - 1));
   return 'applied';
+}
+
+/** Income about a month after the last one extends the streak; a same-period extra (a bonus) leaves it; a long gap restarts it. */
+function nextIncomeRhythm(rhythm: [number, number] | null, day: number): [number, number] {
+  if (rhythm === null) return [day, 1];
+  const [lastDay, streak] = rhythm;
+  const gap = day - lastDay;
+  if (gap < 0) return rhythm; // a late posting of an earlier income
+  if (gap < 20) return [day, streak];
+  return gap <= 45 ? [day, streak + 1] : [day, 1];
 }
 
 /** A 52-bit fingerprint of a transaction id (two 32-bit FNV-1a hashes): collisions among 8 ids are negligible. */
@@ -149,6 +173,11 @@ export class CustomerFeatures {
 
   flow(direction: Direction, kinds: readonly CounterpartyKind[], windowDays: number): number {
     return sumOver(this.state.days, this.asOfDay - windowDays + 1, this.asOfDay, flowCodes(direction, kinds));
+  }
+
+  /** The closing balance of the features' own day (today's: the balance so far). */
+  closingBalance(): number {
+    return this.averageDailyBalance(1);
   }
 
   /** Money in from these counterparties other than salary and pension. */

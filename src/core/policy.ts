@@ -36,7 +36,10 @@ export function emissionsFor(state: CustomerState, findings: readonly Finding[],
     const toldBefore = state.cooldowns[finding.kind];
     const rank = priorityRank[finding.priority];
     const coolingDown = toldBefore !== undefined && finding.eventTime < toldBefore[0] && rank <= toldBefore[1];
-    const personal = coolingDown ? [] : finding.feeds.filter((feed) => feed === 'rm' || (feed === 'campaign' && profile?.marketingConsent === true));
+    // the RM recorded "not interested" in this kind for this customer
+    const suppressedUntil = state.suppressed[finding.kind];
+    const unwanted = suppressedUntil !== undefined && finding.eventTime < suppressedUntil;
+    const personal = coolingDown || unwanted ? [] : finding.feeds.filter((feed) => feed === 'rm' || (feed === 'campaign' && profile?.marketingConsent === true));
     if (personal.length > 0) {
       const cooldown = cooldownMs(rules, finding.kind);
       if (cooldown > 0) state.cooldowns[finding.kind] = [finding.eventTime + cooldown, rank];
@@ -89,9 +92,13 @@ function renderAlert(customerId: string, finding: Finding, context: PolicyContex
   };
 }
 
-/** Forgets cooldowns that have ended by `instant`, so the state does not grow with kinds long past. */
+/** Forgets cooldowns and suppressions that have ended by `instant`, so the state does not grow with kinds long past. */
 export function dropEndedCooldowns(state: CustomerState, instant: number): void {
   for (const [kind, until] of Object.entries(state.cooldowns) as [keyof CustomerState['cooldowns'], [number, number]][]) {
     if (until[0] <= instant) delete state.cooldowns[kind];
   }
+  for (const [kind, until] of Object.entries(state.suppressed) as [keyof CustomerState['suppressed'], number][]) {
+    if (until <= instant) delete state.suppressed[kind];
+  }
+  if (state.watchUntil !== null && state.watchUntil <= instant) state.watchUntil = null;
 }

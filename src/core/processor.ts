@@ -3,16 +3,19 @@ import type { Transaction } from '../domain/transaction.ts';
 import type { DueTimer, LoadedCustomer, StateWrite, TimerChange } from '../state/store.ts';
 import type { BusinessCalendar } from './calendar.ts';
 import type { DetectionContext } from './detectors/context.ts';
-import { detectDormancy, nextDormancyDue, silenceStartOf } from './detectors/dormancy.ts';
+import { evaluateDayClose } from './detectors/day-close.ts';
+import { detectDormancy, silenceStartOf } from './detectors/dormancy.ts';
 import { detectInflow } from './detectors/inflow.ts';
 import { measure } from './detectors/measures.ts';
 import { mayRaiseFinding } from './detectors/screen.ts';
+import type { Finding } from './findings.ts';
 import { detectOutflow } from './detectors/outflow.ts';
 import { CustomerFeatures, applyTransaction, newCustomerState } from './features.ts';
 import type { ApplyOutcome, Position } from './features.ts';
 import { dropEndedCooldowns, emissionsFor } from './policy.ts';
 import type { Rules } from './rules.ts';
 import type { CustomerState, Emission, OutboxEntry } from './state.ts';
+import { nextWakeUp } from './wake-up.ts';
 
 /**
  * The pure core of a batch: (stored state, records, rules, time) → state writes, timer changes, records to
@@ -95,10 +98,10 @@ export function processTransactions(
     state.rev = (stored?.rev ?? 0) + 1;
     result.writes.push({ customerId, expectedRev: stored?.rev ?? 0, state });
     if (state.outbox.some((entry) => entry.cause.kind === 'offset')) {
-      const settled: CustomerState = { ...state, outbox: state.outbox.filter((entry) => entry.cause.kind === 'timer'), rev: state.rev + 1 };
+      const settled: CustomerState = { ...state, outbox: state.outbox.filter((entry) => entry.cause.kind !== 'offset'), rev: state.rev + 1 };
       result.settle.push({ customerId, expectedRev: state.rev, state: settled });
     }
-    result.timers.push({ scope: batch.timerScope, customerId, due: timerDue(state, stored?.profile, context.rules) });
+    result.timers.push({ scope: batch.timerScope, customerId, due: timerDue(state, stored?.profile, context) });
   }
   ordered.sort((left, right) => left.offset - right.offset);
   result.emissions = ordered.flatMap((entry) => entry.emissions);
@@ -110,9 +113,15 @@ export function processTransactions(
  * before its settle), the timer stays where it was, so that the next sweep re-sends them and settles; moving it on
  * here would leave those alerts undelivered for good.
  */
-function timerDue(state: CustomerState, profile: CustomerProfile | undefined, rules: Rules): number | null {
+function timerDue(state: CustomerState, profile: CustomerProfile | undefined, context: CoreContext): number | null {
   const owed = state.outbox.find((entry) => entry.cause.kind === 'timer');
-  return owed?.cause.kind === 'timer' ? owed.cause.due : nextDormancyDue(state, profile, rules);
+  return owed?.cause.kind === 'timer' ? owed.cause.due : nextWakeUp(state, profile, context.rules, context.calendar);
+}
+
+/** The detection context of a customer as of an instant: tier from the profile, lower thresholds while on watch. */
+function detectionContextOf(state: CustomerState | undefined, profile: CustomerProfile | undefined, rules: Rules, instant: number): DetectionContext {
+  const watching = state?.watchUntil != null && instant < state.watchUntil;
+  return { rules, tier: profile?.servedTier ?? null, thresholdFactorBp: watching ? rules.rmChange.thresholdFactorBp : 10_000 };
 }
 
 /** Applies one customer's records; answers the new state, or undefined when nothing changed. */
@@ -126,12 +135,13 @@ function processCustomer(
   ordered: Array<{ offset: number; emissions: Emission[] }>,
 ): CustomerState | undefined {
   const { rules, calendar } = context;
-  const detection: DetectionContext = { rules, tier: stored?.profile?.servedTier ?? null };
+  const profile = stored?.profile;
+  const policy = { rules, profile, unassignedQueue: context.unassignedQueue, detectedAt: batch.detectedAt };
   let state = stored?.state;
   let changed = false;
   if (state !== undefined && state.partition === batch.partition) {
     // every batch before this one was published before its offsets were committed: its alerts are delivered
-    state.outbox = state.outbox.filter((entry) => entry.cause.kind === 'timer' || entry.cause.offset >= batch.firstOffset);
+    state.outbox = state.outbox.filter((entry) => entry.cause.kind !== 'offset' || entry.cause.offset >= batch.firstOffset);
   }
   for (const record of records) {
     const { transaction, position } = record;
@@ -151,7 +161,19 @@ function processCustomer(
       result.rejected.push({ record, reason: 'unsupported_currency', detail });
       continue;
     }
-    const asOfDay = Math.max(calendar.dayOf(state.streamTime), calendar.dayOf(transaction.eventTime));
+    const streamDay = calendar.dayOf(state.streamTime);
+    const eventDay = calendar.dayOf(transaction.eventTime);
+    if (eventDay > streamDay && state.evaluatedDay < eventDay - 1) {
+      // the first event of a new day: judge the close of the day before it (tiers, churn score, RFM, idle funds)
+      const closing = evaluateDayClose(state, profile, eventDay - 1, detectionContextOf(state, profile, rules, transaction.eventTime), calendar);
+      const emissions = emissionsFor(state, closing, policy);
+      if (emissions.length > 0) {
+        state.outbox.push({ cause: { kind: 'offset', offset: position.offset }, emissions });
+        ordered.push({ offset: position.offset, emissions });
+      }
+    }
+    const detection = detectionContextOf(state, profile, rules, transaction.eventTime);
+    const asOfDay = Math.max(streamDay, eventDay);
     const detecting = mayRaiseFinding(transaction, detection);
     const before = detecting ? measure(new CustomerFeatures(withOpeningBalance(state, transaction), asOfDay, calendar), rules) : undefined;
     const outcome = applyTransaction(state, transaction, position, rules, calendar);
@@ -167,7 +189,7 @@ function processCustomer(
     const after = measure(new CustomerFeatures(state, asOfDay, calendar), rules);
     const findings = [...detectOutflow(transaction, before, after, detection), ...detectInflow(transaction, before, after, detection)];
     if (findings.length === 0) continue;
-    const emissions = emissionsFor(state, findings, { rules, profile: stored?.profile, unassignedQueue: context.unassignedQueue, detectedAt: batch.detectedAt });
+    const emissions = emissionsFor(state, findings, policy);
     if (emissions.length === 0) continue;
     state.outbox.push({ cause: { kind: 'offset', offset: position.offset }, emissions });
     ordered.push({ offset: position.offset, emissions });
@@ -227,12 +249,20 @@ export function processTimers(
     if (owed.length > 0) {
       result.emissions.push(...owed.flatMap((entry) => entry.emissions));
     } else {
-      const detection: DetectionContext = { rules, tier: stored.profile?.servedTier ?? null };
-      const found = detectDormancy(state, stored.profile, input.now, detection, calendar);
-      if (found !== undefined) {
-        state.dormancy = { since: silenceStartOf(state), stage: found.stage };
-        const emissions = emissionsFor(state, [found.finding], { rules, profile: stored.profile, unassignedQueue: context.unassignedQueue, detectedAt: input.detectedAt });
-        state.outbox = [...state.outbox.filter((entry) => !isTimerEntry(entry)), { cause: { kind: 'timer', due: timer.due }, emissions }];
+      const profile = stored.profile;
+      const detection = detectionContextOf(state, profile, rules, input.now);
+      const findings: Finding[] = [];
+      const silence = detectDormancy(state, profile, input.now, detection, calendar);
+      if (silence !== undefined) {
+        state.dormancy = { since: silenceStartOf(state), stage: silence.stage };
+        findings.push(silence.finding);
+      }
+      const closedDay = calendar.dayOf(input.now) - 1;
+      const closeDue = closedDay > state.evaluatedDay && closedDay >= calendar.dayOf(state.streamTime) && profile?.status !== 'CLOSED';
+      if (closeDue) findings.push(...evaluateDayClose(state, profile, closedDay, detection, calendar));
+      const emissions = emissionsFor(state, findings, { rules, profile, unassignedQueue: context.unassignedQueue, detectedAt: input.detectedAt });
+      if (silence !== undefined || closeDue) {
+        state.outbox = [...state.outbox.filter((entry) => !isTimerEntry(entry)), ...(emissions.length > 0 ? [{ cause: { kind: 'timer' as const, due: timer.due }, emissions }] : [])];
         rev += 1;
         result.writes.push({ customerId: timer.customerId, expectedRev: stored.rev, state: { ...state, rev } });
         result.emissions.push(...emissions);
@@ -242,7 +272,7 @@ export function processTimers(
       const settled: CustomerState = { ...state, outbox: state.outbox.filter((entry) => !isTimerEntry(entry)), rev: rev + 1 };
       result.settle.writes.push({ customerId: timer.customerId, expectedRev: rev, state: settled });
     }
-    result.settle.timers.push({ scope: input.timerScope, customerId: timer.customerId, due: nextDormancyDue(state, stored.profile, rules) });
+    result.settle.timers.push({ scope: input.timerScope, customerId: timer.customerId, due: nextWakeUp(state, stored.profile, rules, calendar) });
   }
   return result;
 }

@@ -12,10 +12,27 @@ const minorUnits = z.number().int().nonnegative();
 const basisPoints = z.number().int().min(0).max(1_000_000);
 const windowDays = z.union([z.literal(1), z.literal(7), z.literal(30), z.literal(90)]);
 
-/** A threshold with a default and optional per-tier overrides (tier names as in `tiers`). */
+/** A threshold with a default and optional per-tier overrides (byTier: tier name → amount, names as in `tiers.levels`). */
 const tiered = z.object({ default: minorUnits, byTier: z.record(z.string(), minorUnits).default({}) }).strict();
 
 const kinds = z.array(z.enum(counterpartyKinds)).min(1);
+const days = (max: number) => z.number().int().min(1).max(max);
+const score = z.number().int().min(0).max(100);
+
+/** A tier: its floor on the period's daily-average balance, for the customer alone and for the household. */
+const tierLevel = z
+  .object({
+    name: z.string().min(1),
+    minAverageMinor: minorUnits,
+    /** A household qualifies together from this sum of its members' averages (null: no household rule). */
+    householdMinAverageMinor: minorUnits.nullable().default(null),
+    /** Upgrading to this tier needs approval: the alert says "eligible, needs approval" and never upgrades. */
+    gated: z.boolean().default(false),
+  })
+  .strict();
+
+/** Four boundaries between the scores 5, 4, 3, 2 and 1 (see rfm.ts). */
+const cutPoints = z.tuple([minorUnits, minorUnits, minorUnits, minorUnits]);
 
 export const rulesSchema = z
   .object({
@@ -27,10 +44,29 @@ export const rulesSchema = z
     timeZone: z.string().refine(isTimeZone, 'not an IANA time zone the runtime knows'),
     /** How far (in days) behind a customer's latest event a transaction may arrive and still be counted. */
     allowedLatenessDays: z.number().int().min(0).max(60),
-    /** Tier names, lowest first, as the profile's servedTier carries them. */
-    tiers: z.array(z.string().min(1)).min(1),
+    /** Tiers on the daily-average balance over a period: a bank picks a preset (rules/presets/) or writes its own. */
+    tiers: z
+      .object({
+        /** The average that decides the tier: rolling 30 days, or the month to date. */
+        period: z.enum(['rolling30', 'monthToDate']),
+        /** Days the average must stay in the higher tier before the customer is eligible (a spike that leaves is not). */
+        upgradeHoldDays: days(60),
+        /** Lowest first; the profile's servedTier names one of them. The first one's floor is 0. */
+        levels: z.array(tierLevel).min(1),
+        downgrade: z
+          .object({
+            /** A customer whose average is within this margin above the served tier's floor... */
+            marginBp: basisPoints,
+            /** ...and fell by at least minFallBp over trendDays is at risk of a downgrade. */
+            trendDays: days(60),
+            minFallBp: basisPoints,
+          })
+          .strict(),
+      })
+      .strict(),
     /** Counterparty kinds that mean the money went to a competitor. */
     competitorKinds: kinds,
+    /** How urgent an alert is: tier and value at stake. */
     priority: z
       .object({
         /** Customers in these tiers get the highest priority for churn alerts. */
@@ -41,6 +77,7 @@ export const rulesSchema = z
       .strict(),
     /** Per alert kind: how long (days) the same kind is not told again for the same customer, unless it worsens. */
     cooldownDays: z.record(z.enum(alertKinds), z.number().int().min(0)),
+    /** Money leaving: one large debit, or the window sum to competitors (gradual leakage). RM and risk feeds. */
     largeOutflow: z
       .object({
         countedKinds: kinds,
@@ -68,6 +105,7 @@ export const rulesSchema = z
       .strict(),
     /** Every outflow to a competitor from this amount goes to the risk feed, alert or not. */
     leakage: z.object({ minAmountMinor: minorUnits }).strict(),
+    /** Money arriving: one large credit, or the window sum from other banks (money moved over in tranches). RM and campaign feeds. */
     largeInflow: z
       .object({
         countedKinds: kinds,
@@ -84,21 +122,120 @@ export const rulesSchema = z
         cumulative: z.object({ windowDays, kinds, minAmountMinor: tiered }).strict(),
       })
       .strict(),
+    /** Staged warnings when a customer initiates nothing: fired by timers, since silence is the signal. */
     dormancy: z
       .object({
         /** Days without customer-initiated activity at which the RM is told, ascending; the last means dormant. */
         stagesDays: z.array(z.number().int().positive()).min(1),
       })
       .strict(),
+    /** The churn-risk score, 0-100: weights of the signals, and when it becomes an alert. */
+    churn: z
+      .object({
+        /** Relative weights of the signals in the 0-100 score. */
+        weights: z
+          .object({
+            leakage: z.number().int().min(0),
+            drawdown: z.number().int().min(0),
+            activityDecline: z.number().int().min(0),
+            regularIncomeStopped: z.number().int().min(0),
+            dormancy: z.number().int().min(0),
+            rfmSlide: z.number().int().min(0),
+          })
+          .strict(),
+        /** Outflow to competitors over this window, as a share of the 90-day average balance... */
+        leakageWindowDays: days(90),
+        /** ...scores in full from this share. */
+        leakageFullShareBp: basisPoints,
+        /** A fall from the 90-day peak balance scores in full from this share of the peak. */
+        drawdownFullBp: basisPoints,
+        /** Activity is judged against the customer's own baseline only if it had at least this many transactions a month. */
+        activityBaselineMinPer30Days: z.number().int().min(1),
+        /** A salary or pension that used to arrive monthly counts as stopped after this many days without it. */
+        regularIncomeGapDays: days(90),
+        /** The score from which the RM is told, and below which the episode ends (hysteresis: no flapping). */
+        alertFromScore: score,
+        clearBelowScore: score,
+        /** While an episode lasts, the RM is told again when the score rose by this much since the last alert. */
+        escalateBy: z.number().int().min(1).max(100),
+        /** Customers below this 30-day average balance are scored but not alerted on. */
+        minAverageBalanceMinor: minorUnits,
+        /** How many contributing reasons an alert names. */
+        topReasons: z.number().int().min(1).max(6),
+      })
+      .strict(),
+    /** Recency, frequency, monetary scoring and the eight segments. */
+    rfm: z
+      .object({
+        /** Days since the last customer-initiated transaction: up to the first cut scores 5, ..., beyond the last 1. */
+        recencyDays: cutPoints,
+        /** Customer-initiated transactions over 90 days: from the first cut scores 5, ..., below the last 1. */
+        frequency90Days: cutPoints,
+        /** 30-day average balance: from the first cut scores 5, ..., below the last 1. */
+        monetaryMinor: cutPoints,
+        /** A score from this value counts as high in the 8-segment reading. */
+        highScore: z.number().int().min(2).max(5),
+      })
+      .strict(),
+    /** Money sitting idle with a low risk appetite: a lead for a conservative product. */
+    idleFunds: z
+      .object({
+        /** A 30-day average balance from which money sitting idle is worth a conversation. */
+        minAverageMinor: minorUnits,
+        /** No investment subscription or redemption for this long. */
+        noInvestmentDays: days(365),
+        /** Declared risk appetites for which a conservative product fits. */
+        riskAppetites: z.array(z.enum(['LOW', 'MEDIUM', 'HIGH', 'UNKNOWN'])).min(1),
+      })
+      .strict(),
+    /** When an RM is reassigned or leaves: valuable customers go on watch and the new RM is told. */
+    rmChange: z
+      .object({
+        /** Customers from this 30-day average balance go on watch when their RM changes or leaves. */
+        minAverageMinor: minorUnits,
+        watchDays: days(365),
+        /** During the watch, outflow thresholds are multiplied by this factor (5000 = halved). */
+        thresholdFactorBp: basisPoints,
+      })
+      .strict(),
+    /** What RMs record about alerts feeds back. */
+    outcomes: z
+      .object({
+        /** After an RM records "not interested", that alert kind is not raised for the customer for this long. */
+        notInterestedSuppressDays: days(730),
+      })
+      .strict(),
   })
   .strict()
   .superRefine((rules, context) => {
-    const known = new Set(rules.tiers);
-    const checkTiers = (names: Iterable<string>, path: (string | number)[]) => {
-      for (const name of names) {
-        if (!known.has(name)) context.addIssue({ code: 'custom', path: [...path, name], message: `unknown tier (tiers: ${rules.tiers.join(', ')})` });
+    const names = rules.tiers.levels.map((level) => level.name);
+    const known = new Set(names);
+    const checkTiers = (tierNames: Iterable<string>, path: (string | number)[]) => {
+      for (const name of tierNames) {
+        if (!known.has(name)) context.addIssue({ code: 'custom', path: [...path, name], message: `unknown tier (tiers: ${names.join(', ')})` });
       }
     };
+    const levels = rules.tiers.levels;
+    if (levels[0] !== undefined && levels[0].minAverageMinor !== 0) {
+      context.addIssue({ code: 'custom', path: ['tiers', 'levels', 0, 'minAverageMinor'], message: 'the lowest tier starts at 0' });
+    }
+    levels.forEach((level, index) => {
+      if (index > 0 && level.minAverageMinor <= levels[index - 1]!.minAverageMinor) {
+        context.addIssue({ code: 'custom', path: ['tiers', 'levels', index, 'minAverageMinor'], message: 'tiers must be listed lowest first, floors ascending' });
+      }
+    });
+    if (known.size !== names.length) context.addIssue({ code: 'custom', path: ['tiers', 'levels'], message: 'tier names must be unique' });
+    if (rules.churn.clearBelowScore > rules.churn.alertFromScore) {
+      context.addIssue({ code: 'custom', path: ['churn', 'clearBelowScore'], message: 'must not exceed alertFromScore (hysteresis)' });
+    }
+    const checkCuts = (cuts: readonly number[], ascending: boolean, path: string[]) => {
+      if (cuts.some((cut, index) => index > 0 && (ascending ? cut <= cuts[index - 1]! : cut >= cuts[index - 1]!))) {
+        context.addIssue({ code: 'custom', path, message: ascending ? 'cut points must ascend' : 'cut points must descend' });
+      }
+    };
+    checkCuts(rules.rfm.recencyDays, true, ['rfm', 'recencyDays']);
+    checkCuts(rules.rfm.frequency90Days, false, ['rfm', 'frequency90Days']);
+    checkCuts(rules.rfm.monetaryMinor, false, ['rfm', 'monetaryMinor']);
     checkTiers(rules.priority.topTiers, ['priority', 'topTiers']);
     checkTiers(Object.keys(rules.largeOutflow.single.minAmountMinor.byTier), ['largeOutflow', 'single', 'minAmountMinor', 'byTier']);
     checkTiers(Object.keys(rules.largeOutflow.cumulative.minAmountMinor.byTier), ['largeOutflow', 'cumulative', 'minAmountMinor', 'byTier']);

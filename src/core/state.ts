@@ -1,4 +1,5 @@
 import type { Alert, AlertKind } from '../domain/alert.ts';
+import type { RfmSegment } from './rfm.ts';
 
 /**
  * Everything tidewatch remembers about one customer, as one record: read once per batch, written back once,
@@ -30,6 +31,25 @@ export interface CustomerState {
   dormancy: { since: number; stage: number };
   /** Alert kind → [cooldown ends (event time), priority rank alerted]: the same thing is not told twice. */
   cooldowns: Partial<Record<AlertKind, [number, number]>>;
+  /** Last business day whose close the day-close detectors (tiers, churn score, RFM, idle funds) evaluated. */
+  evaluatedDay: number;
+  /** The tier the RM was told the customer is eligible for (while served below it), or null. */
+  upgradeTold: string | null;
+  /** An open churn-risk episode: the day it began and the score last told; null when none. */
+  churn: { since: number; toldScore: number } | null;
+  /** The RFM segment at the last evaluation; a slide from a valuable segment is remembered for a while. */
+  rfm: { segment: RfmSegment; slidFrom: RfmSegment | null; slidOn: number } | null;
+  /**
+   * The customer's salary or pension rhythm: the business day it last arrived and how many times in a row it came
+   * about monthly (null: never seen). Kept beyond the 90-day flow window, so a stopped income stays visible.
+   */
+  regularIncome: [lastDay: number, monthlyStreak: number] | null;
+  /** Event time of the latest investment subscription or redemption (idle funds). */
+  lastInvestmentAt: number | null;
+  /** Until when the customer is on watch after an RM change or departure (lower thresholds), or null. */
+  watchUntil: number | null;
+  /** Alert kind → until when the RM does not want to hear it again (an outcome "not interested"). */
+  suppressed: Partial<Record<AlertKind, number>>;
   /**
    * Alerts emitted by the latest changes, kept until they are known to be delivered, so that a re-delivery after a
    * crash sends the very same records instead of computing new ones.
@@ -37,7 +57,11 @@ export interface CustomerState {
   outbox: OutboxEntry[];
 }
 
-export type Cause = { kind: 'offset'; offset: number } | { kind: 'timer'; due: number };
+/**
+ * What an outbox entry's alerts answer: a record of the transactions partition (by offset), a timer (by due time),
+ * or a change of reference data or an RM's outcome (by its key).
+ */
+export type Cause = { kind: 'offset'; offset: number } | { kind: 'timer'; due: number } | { kind: 'profile'; key: string };
 
 export interface OutboxEntry {
   cause: Cause;

@@ -2,11 +2,27 @@ import { z } from 'zod';
 import { counterpartyKinds } from './transaction.ts';
 
 /** Mirrors avro/Alert.avsc: what an RM queue and the risk feed carry. */
-/** LEAKAGE: an outflow to a competitor below the alert thresholds, for the risk feed only. */
-export const alertKinds = ['LARGE_OUTFLOW', 'CUMULATIVE_OUTFLOW', 'LEAKAGE', 'LARGE_INFLOW', 'CUMULATIVE_INFLOW', 'DORMANCY'] as const;
+/**
+ * LEAKAGE: an outflow to a competitor below the alert thresholds, for the risk feed only. New kinds are appended
+ * (Avro enum order is part of the schema's evolution).
+ */
+export const alertKinds = [
+  'LARGE_OUTFLOW',
+  'CUMULATIVE_OUTFLOW',
+  'LEAKAGE',
+  'LARGE_INFLOW',
+  'CUMULATIVE_INFLOW',
+  'DORMANCY',
+  'UPGRADE_ELIGIBLE',
+  'DOWNGRADE_RISK',
+  'CHURN_RISK',
+  'IDLE_FUNDS',
+  'MATURITY',
+  'RM_HANDOVER',
+] as const;
 export const priorities = ['URGENT', 'HIGH', 'MEDIUM', 'LOW'] as const;
 /** Every evidence value is an exact integer in one of these units (money never travels as a float). */
-export const evidenceUnits = ['MINOR_UNITS', 'BASIS_POINTS', 'COUNT', 'DAYS'] as const;
+export const evidenceUnits = ['MINOR_UNITS', 'BASIS_POINTS', 'COUNT', 'DAYS', 'SCORE'] as const;
 
 export const evidenceSchema = z.object({
   metric: z.string().min(1),

@@ -3,6 +3,7 @@ import { z } from 'zod';
 /** Mirrors avro/CustomerProfile.avsc: the bank's reference data for one customer (compacted topic, keyed by customerId). */
 export const riskAppetites = ['LOW', 'MEDIUM', 'HIGH', 'UNKNOWN'] as const;
 export const customerStatuses = ['ACTIVE', 'DORMANT', 'CLOSED'] as const;
+export const rmStatuses = ['ACTIVE', 'DEPARTED'] as const;
 
 export const customerProfileSchema = z.object({
   customerId: z.string().min(1),
@@ -19,6 +20,8 @@ export const customerProfileSchema = z.object({
   status: z.enum(customerStatuses),
   /** When the bank changed this record: milliseconds since the Unix epoch, UTC. */
   updatedAt: z.number().int().nonnegative(),
+  /** DEPARTED when the customer's RM has left the bank (the customer's book goes on watch until reassigned). */
+  rmStatus: z.enum(rmStatuses).default('ACTIVE'),
 });
 
 export type CustomerProfile = z.infer<typeof customerProfileSchema>;

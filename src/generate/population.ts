@@ -67,6 +67,7 @@ function createCustomer(index: number, options: BankOptions, period: Period, idW
     relationshipStartDay: period.startDay - Math.round(tenureYears * 365),
     status: 'ACTIVE',
     updatedAt: period.startDay * DAY_MS,
+    rmStatus: 'ACTIVE',
   };
   return {
     index,

@@ -38,7 +38,24 @@ export function createMetrics() {
     producerErrors: counter('tidewatch_producer_errors_total', 'Failed sends to Kafka (the batch is retried).'),
     consumerCrashes: counter('tidewatch_consumer_crashes_total', 'Times the Kafka consumer crashed (kafkajs restarts it when the error is retriable).'),
     redisRoundTrips: counter('tidewatch_redis_round_trips_total', 'Round trips to Redis (pipelines count once).'),
+    outcomes: counter('tidewatch_outcomes_total', 'Outcomes RMs recorded about alerts, by alert kind and outcome.', ['kind', 'outcome']),
+    rulePrecision: new Gauge({
+      name: 'tidewatch_rule_precision_ratio',
+      help: 'Per alert kind, the share of recorded outcomes that were not a false alarm (outcomes this process has read).',
+      labelNames: ['kind'] as const,
+      registers: [registry],
+    }),
     ownedPartitions: new Gauge({ name: 'tidewatch_owned_partitions', help: 'Input partitions this instance owns.', registers: [registry] }),
+    rulesInfo: new Gauge({
+      name: 'tidewatch_rules_info',
+      help: 'The rules in force: 1, labelled with their version (the one stamped on alerts).',
+      labelNames: ['version'],
+      registers: [registry],
+    }),
+    rulesReloadFailures: counter(
+      'tidewatch_rules_reload_failures_total',
+      'Changes of the rules file refused (unreadable or invalid): the running rules stay in force until the file is fixed.',
+    ),
   };
 }
 

@@ -1,4 +1,5 @@
 import type { JsonRoute } from '../adapters/http/server.ts';
+import { assessmentView } from '../core/assessment-view.ts';
 import { featureView } from '../core/features.ts';
 import type { CoreContext } from '../core/processor.ts';
 import type { StateStore } from '../state/store.ts';
@@ -19,6 +20,7 @@ export function featuresRoute(store: StateStore, core: CoreContext, clock: () =>
         status: 200,
         body: {
           ...featureView(loaded.state, instant, core.calendar, profile?.relationshipStartDay ?? null),
+          assessment: assessmentView(loaded.state, profile, instant, core.rules, core.calendar),
           profile: profile === undefined ? null : { rmId: profile.rmId, branchId: profile.branchId, servedTier: profile.servedTier, status: profile.status },
           rulesVersion: core.rules.version,
         },

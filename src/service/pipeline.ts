@@ -4,9 +4,13 @@ import { publish } from '../adapters/kafka/publisher.ts';
 import type { AvroDecoder } from '../adapters/registry/avro-decoder.ts';
 import type { AvroEncoder } from '../adapters/registry/avro-encoder.ts';
 import type { TopicsByRole } from '../adapters/registry/schemas.ts';
+import { processOutcomes } from '../core/outcomes.ts';
 import { processTimers, processTransactions } from '../core/processor.ts';
+import { processProfiles } from '../core/profiles.ts';
 import type { CoreContext, TransactionRecord } from '../core/processor.ts';
 import type { Emission } from '../core/state.ts';
+import { outcomeSchema } from '../domain/outcome.ts';
+import type { Outcome } from '../domain/outcome.ts';
 import { customerProfileSchema } from '../domain/profile.ts';
 import type { CustomerProfile } from '../domain/profile.ts';
 import { transactionSchema } from '../domain/transaction.ts';
@@ -153,9 +157,12 @@ export async function handleTransactionBatches(deps: PipelineDeps, batches: read
     throw new StateConflictError(`state of ${conflicts.length} customer(s) changed under this instance; retrying the batches`);
   }
   await publishAll(deps, emissions, deadLetters);
-  // delivered: empty the outboxes (a lost race here only leaves entries the next batch drops)
-  const settled = await storeCall(deps, () => deps.store.commit(settle, []));
-  deps.metrics.stateConflicts.inc(settled.conflicts.length);
+  // Delivered: empty the outboxes. Not awaited: the next unit's read goes out on the same connection after it, so
+  // it sees the settled state, and a settle that fails only leaves entries the next batch drops anyway.
+  storeCall(deps, () => deps.store.commit(settle, [])).then(
+    (settled) => deps.metrics.stateConflicts.inc(settled.conflicts.length),
+    () => undefined,
+  );
 
   deps.metrics.redeliveredAlerts.inc(redelivered);
   const finished = deps.clock();
@@ -170,8 +177,10 @@ export async function handleTransactionBatches(deps: PipelineDeps, batches: read
 }
 
 /**
- * One batch of the compacted profile topic: the latest profile per customer goes to the store (a tombstone
- * erases the customer), invalid records to the dead-letter topic.
+ * One batch of the compacted profile topic: the latest profile per customer goes to the store (a tombstone erases
+ * the customer); a change of RM or an RM's departure puts a valuable customer on watch and tells the new RM (core:
+ * processProfiles), in the same order as transactions: state and outbox stored, profiles stored, alerts published,
+ * outbox settled. Invalid records go to the dead-letter topic.
  */
 export async function handleProfileBatch(deps: PipelineDeps, batch: Batch): Promise<void> {
   const now = deps.clock();
@@ -189,11 +198,57 @@ export async function handleProfileBatch(deps: PipelineDeps, batch: Batch): Prom
     if (admission.admitted) latest.set(admission.value.customerId, admission.value);
     else deadLetters.push(deadLetterOf(source, admission.reason, admission.detail, now));
   }
-  const profiles = [...latest].map(([customerId, profile]) => ({ customerId, profile }));
-  await storeCall(deps, () => deps.store.putProfiles(profiles));
-  await publishAll(deps, [], deadLetters);
+  const updates = [...latest].map(([customerId, profile]) => ({ customerId, profile }));
+  const loaded = await storeCall(deps, () => deps.store.load(updates.map((update) => update.customerId)));
+  const result = processProfiles(loaded, updates, now, deps.core);
+  const { conflicts } = await storeCall(deps, () => deps.store.commit(result.writes, []));
+  if (conflicts.length > 0) {
+    deps.metrics.stateConflicts.inc(conflicts.length);
+    throw new StateConflictError(`state of ${conflicts.length} customer(s) changed while their profiles were read; retrying the batch`);
+  }
+  await storeCall(deps, () => deps.store.putProfiles(updates));
+  await publishAll(deps, result.emissions, deadLetters);
+  const settled = await storeCall(deps, () => deps.store.commit(result.settle, []));
+  deps.metrics.stateConflicts.inc(settled.conflicts.length);
   deps.metrics.recordsConsumed.inc({ topic: batch.topic, outcome: 'processed' }, batch.messages.length - deadLetters.length);
   deps.metrics.recordsConsumed.inc({ topic: batch.topic, outcome: 'dead_lettered' }, deadLetters.length);
+}
+
+/**
+ * One batch of RM outcomes: "not interested" suppresses that kind for the customer (core: processOutcomes), every
+ * outcome counts toward its alert kind's precision. A conflicting write fails the batch, which is retried.
+ */
+export async function handleOutcomeBatch(deps: PipelineDeps, batch: Batch): Promise<void> {
+  const now = deps.clock();
+  const deadLetters: DeadLetter[] = [];
+  const outcomes: Outcome[] = [];
+  for (const message of batch.messages) {
+    const admission = admit(await deps.decoder.decode(message.value), outcomeSchema);
+    if (admission.admitted) outcomes.push(admission.value);
+    else deadLetters.push(deadLetterOf(sourceOf(batch, message), admission.reason, admission.detail, now));
+  }
+  const loaded = await storeCall(deps, () => deps.store.load(outcomes.map((outcome) => outcome.customerId)));
+  const { conflicts } = await storeCall(deps, () => deps.store.commit(processOutcomes(loaded, outcomes, deps.core.rules), []));
+  if (conflicts.length > 0) {
+    deps.metrics.stateConflicts.inc(conflicts.length);
+    throw new StateConflictError(`state of ${conflicts.length} customer(s) changed while outcomes were applied; retrying the batch`);
+  }
+  await publishAll(deps, [], deadLetters);
+  for (const outcome of outcomes) deps.metrics.outcomes.inc({ kind: outcome.kind, outcome: outcome.outcome });
+  await refreshPrecision(deps, new Set(outcomes.map((outcome) => outcome.kind)));
+  deps.metrics.recordsConsumed.inc({ topic: batch.topic, outcome: 'processed' }, outcomes.length);
+  deps.metrics.recordsConsumed.inc({ topic: batch.topic, outcome: 'dead_lettered' }, deadLetters.length);
+}
+
+/** Precision per kind: outcomes that were not a false alarm, over all outcomes recorded for that kind. */
+async function refreshPrecision(deps: PipelineDeps, kinds: ReadonlySet<string>): Promise<void> {
+  const values = (await deps.metrics.outcomes.get()).values;
+  for (const kind of kinds) {
+    const ofKind = values.filter((value) => value.labels.kind === kind);
+    const total = ofKind.reduce((sum, value) => sum + value.value, 0);
+    const falseAlarms = ofKind.filter((value) => value.labels.outcome === 'FALSE_ALARM').reduce((sum, value) => sum + value.value, 0);
+    if (total > 0) deps.metrics.rulePrecision.set({ kind }, (total - falseAlarms) / total);
+  }
 }
 
 const TIMERS_PER_ROUND = 500;

@@ -22,7 +22,8 @@ import { BatchCoalescer } from './batch-coalescer.ts';
 import { featuresRoute } from './features-route.ts';
 import { PartitionClocks } from './partition-clocks.ts';
 import { PartitionLocks } from './partition-locks.ts';
-import { handleProfileBatch, handleTransactionBatches, sweepTimers } from './pipeline.ts';
+import { startRulesReloader } from './rules-reload.ts';
+import { handleOutcomeBatch, handleProfileBatch, handleTransactionBatches, sweepTimers } from './pipeline.ts';
 import type { PipelineDeps } from './pipeline.ts';
 import { startTimerLoop } from './timer-loop.ts';
 
@@ -109,13 +110,15 @@ export async function startService(env: ServiceEnv, logger: Logger, options: Ser
     if (created.length > 0) logger.info({ topics: created }, 'created missing topics');
   }
   const outputs: TopicsByRole<OutputRole> = { rmAlerts: topics.rmAlerts, risk: topics.risk, campaign: topics.campaign, deadLetter: topics.deadLetter };
-  if (env.TIDEWATCH_REGISTER_SCHEMAS) await registerSchemas(env.SCHEMA_REGISTRY_URL, { transactions: topics.transactions, profiles: topics.profiles });
+  if (env.TIDEWATCH_REGISTER_SCHEMAS) {
+    await registerSchemas(env.SCHEMA_REGISTRY_URL, { transactions: topics.transactions, profiles: topics.profiles, outcomes: topics.outcomes });
+  }
   const encoder = await AvroEncoder.connect(env.SCHEMA_REGISTRY_URL, outputs, { register: env.TIDEWATCH_REGISTER_SCHEMAS });
   const deps: PipelineDeps = { core, store, decoder: AvroDecoder.forUrl(env.SCHEMA_REGISTRY_URL), encoder, producer, topics, metrics, clocks, clock };
 
   await producer.connect();
   await consumer.connect();
-  await consumer.subscribe({ topics: [topics.transactions, topics.profiles], fromBeginning: true });
+  await consumer.subscribe({ topics: [topics.transactions, topics.profiles, topics.outcomes], fromBeginning: true });
   const coalescer = new BatchCoalescer<EachBatchPayload>((unit) => processUnit(deps, locks, unit));
   await consumer.run({
     eachBatchAutoResolve: false,
@@ -136,12 +139,15 @@ export async function startService(env: ServiceEnv, logger: Logger, options: Ser
       }
     },
   });
-  logger.info({ httpPort: http.port, topics, rulesVersion: rules.version }, 'tidewatch running');
+  // from here on a changed rules file (or SIGHUP) swaps core.rules in place; an invalid one is refused and logged
+  const rulesReloader = startRulesReloader({ file: env.TIDEWATCH_RULES_FILE, core, logger, metrics });
+  logger.info({ httpPort: http.port, topics, rulesVersion: core.rules.version }, 'tidewatch running');
 
   return {
     httpPort: http.port,
     async stop() {
       stopping = true;
+      rulesReloader.stop();
       await timers.stop();
       await consumer.disconnect();
       await producer.disconnect();
@@ -154,9 +160,9 @@ export async function startService(env: ServiceEnv, logger: Logger, options: Ser
 }
 
 /**
- * One fetch's batches: profiles first (the routing of this fetch's alerts may depend on them), then all the
- * transaction batches as one unit while holding their partitions' timer locks; then every offset is resolved
- * and committed in one request.
+ * One fetch's batches: profiles first (the routing of this fetch's alerts may depend on them), then outcomes, then
+ * all the transaction batches as one unit while holding their partitions' timer locks; then every offset is
+ * resolved and committed in one request.
  */
 async function processUnit(deps: PipelineDeps, locks: PartitionLocks, unit: EachBatchPayload[]): Promise<void> {
   const live = unit.filter((payload) => payload.isRunning() && !payload.isStale());
@@ -164,7 +170,8 @@ async function processUnit(deps: PipelineDeps, locks: PartitionLocks, unit: Each
   if (first === undefined) return;
   const started = process.hrtime.bigint();
   const isTransactions = (payload: EachBatchPayload) => payload.batch.topic === deps.topics.transactions;
-  for (const payload of live.filter((candidate) => !isTransactions(candidate))) await handleProfileBatch(deps, payload.batch);
+  for (const payload of live.filter((candidate) => candidate.batch.topic === deps.topics.profiles)) await handleProfileBatch(deps, payload.batch);
+  for (const payload of live.filter((candidate) => candidate.batch.topic === deps.topics.outcomes)) await handleOutcomeBatch(deps, payload.batch);
   const transactionBatches = live.filter(isTransactions).map((payload) => payload.batch);
   if (transactionBatches.length > 0) {
     await locks.runAll(

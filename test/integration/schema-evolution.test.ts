@@ -82,7 +82,9 @@ const samples: { [R in TopicRole]: RecordOf<R> } = {
     relationshipStartDay: 12_053, // 2003-01-01
     status: 'ACTIVE',
     updatedAt: Date.UTC(2024, 0, 31, 23, 59, 59, 999),
+    rmStatus: 'ACTIVE',
   },
+  outcomes: { alertId: alert.alertId, customerId: 'c-1', kind: 'CHURN_RISK', outcome: 'NOT_INTERESTED', rmId: null, recordedAt: Date.UTC(2024, 5, 4, 9) },
   rmAlerts: alert,
   risk: { ...alert, kind: 'LEAKAGE', priority: 'LOW', queue: 'rm-4', rmId: 'rm-4', evidence: [], counterpartyKind: null, causeTransactionId: null },
   campaign: {

@@ -71,10 +71,10 @@ describeIntegration('tidewatch run: alerts to the right queues', (context) => {
     expect(campaign.map((record) => `${record.value.customerId}|${record.value.kind}`)).toEqual(['c-gold|CUMULATIVE_INFLOW']);
 
     const withdrawal = rm.find((record) => record.value.customerId === 'c-plat')!.value;
-    expect(withdrawal).toMatchObject({ rmId: 'rm-1', tier: 'PLATINUM', counterpartyKind: 'OTHER_BANK', currency: 'CZK', amountAtStakeMinor: 2_000_000_00 });
-    expect(withdrawal.reason).toBe('Near-total withdrawal: 1,900,000.00 CZK to another bank, 95% of the relationship balance');
-    expect(withdrawal.evidence).toContainEqual({ metric: 'share_of_relationship_balance', unit: 'BASIS_POINTS', value: 9500, threshold: 5000, baseline: null });
-    expect(withdrawal.evidence).toContainEqual(expect.objectContaining({ metric: 'amount', value: 1_900_000_00, threshold: 500_000_00 }));
+    expect(withdrawal).toMatchObject({ rmId: 'rm-1', tier: 'PLATINUM', counterpartyKind: 'OTHER_BANK', currency: 'CZK', amountAtStakeMinor: 900_000_00 });
+    expect(withdrawal.reason).toBe('Near-total withdrawal: 850,000.00 CZK to another bank, 94% of the relationship balance');
+    expect(withdrawal.evidence).toContainEqual({ metric: 'share_of_relationship_balance', unit: 'BASIS_POINTS', value: 9444, threshold: 5000, baseline: null });
+    expect(withdrawal.evidence).toContainEqual(expect.objectContaining({ metric: 'amount', value: 850_000_00, threshold: 500_000_00 }));
     // the same alert, same id, on the RM queue and the risk feed
     expect(risk.find((record) => record.value.customerId === 'c-plat')!.value).toEqual(withdrawal);
     const tranches = rm.find((record) => record.value.customerId === 'c-gold')!.value;
@@ -90,7 +90,7 @@ describeIntegration('tidewatch run: alerts to the right queues', (context) => {
     const features = (await response.json()) as Record<string, unknown>;
     expect(features).toMatchObject({
       customerId: 'c-gold',
-      totalBalanceMinor: 640_000_00,
+      totalBalanceMinor: 390_000_00,
       inflowMinor: expect.objectContaining({ '30d': expect.objectContaining({ OTHER_BANK: 240_000_00 }) }),
       profile: { rmId: 'rm-2', servedTier: 'GOLD', branchId: 'branch-prague-1', status: 'ACTIVE' },
     });
@@ -104,8 +104,8 @@ describeIntegration('tidewatch run: alerts to the right queues', (context) => {
     // last customer-initiated activity on day 2; afterwards only interest postings from the bank
     await produceInputs(producer, context.endpoints.schemaRegistryUrl, topics, {
       transactions: [
-        posting('c-sleeper', 2, { amountMinor: 1_000_00, direction: 'DEBIT', balanceAfterMinor: 300_000_00, category: 'CARD' }),
-        interest('c-sleeper', 24, 300_100_00),
+        posting('c-sleeper', 2, { amountMinor: 1_000_00, direction: 'DEBIT', balanceAfterMinor: 250_000_00, category: 'CARD' }),
+        interest('c-sleeper', 24, 250_100_00),
       ],
     });
     await waitUntilConsumed(admin, env.TIDEWATCH_GROUP_ID!, topics.transactions);

@@ -83,6 +83,9 @@ describeIntegration('tidewatch run, end to end', (context) => {
     expect(counterValue(metrics, 'tidewatch_dead_letters_total', { reason: 'unknown_schema' })).toBe(1);
 
     expect(await service.stop()).toBe(0);
+    // no personal data in the logs: the customer ids of the records never appear in a log line
+    expect(service.logLines.length).toBeGreaterThan(2);
+    expect(service.logLines.filter((line) => /\bc-[1-5]\b/.test(line))).toEqual([]);
     const admin = kafka.admin();
     await admin.connect();
     const [committed] = await admin.fetchOffsets({ groupId, topics: [transactionsTopic] });

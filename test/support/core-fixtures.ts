@@ -5,10 +5,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { parse as parseYaml } from 'yaml';
 import { DAY_MS, businessCalendar } from '../../src/core/calendar.ts';
 import { newCustomerState } from '../../src/core/features.ts';
-import type { CoreContext, TransactionBatchResult, TransactionRecord } from '../../src/core/processor.ts';
-import { processTransactions } from '../../src/core/processor.ts';
+import type { CoreContext, TimerBatchResult, TransactionBatchResult, TransactionRecord } from '../../src/core/processor.ts';
+import { processTimers, processTransactions } from '../../src/core/processor.ts';
 import { parseRules } from '../../src/core/rules.ts';
 import type { CustomerState, Emission } from '../../src/core/state.ts';
 import type { CustomerProfile } from '../../src/domain/profile.ts';
@@ -24,6 +25,14 @@ export const rules = parseRules(defaultRulesText, 'rules/default.yaml');
 export const calendar = businessCalendar(rules.timeZone);
 export const UNASSIGNED = 'rm-unassigned';
 export const core: CoreContext = { rules, calendar, unassignedQueue: UNASSIGNED };
+
+/** The shipped rules with one change made to their parsed YAML (validated like any rules file), as a core context. */
+export function coreWith(change: (raw: Record<string, any>) => void): CoreContext {
+  const raw = parseYaml(defaultRulesText) as Record<string, any>;
+  change(raw);
+  const edited = parseRules(JSON.stringify(raw), 'edited rules');
+  return { rules: edited, calendar: businessCalendar(edited.timeZone), unassignedQueue: UNASSIGNED };
+}
 
 /** Whole CZK → minor units (haléř). */
 export const czk = (amount: number): number => Math.round(amount * 100);
@@ -46,6 +55,7 @@ export function profile(overrides: Partial<CustomerProfile> = {}): CustomerProfi
     relationshipStartDay: null,
     status: 'ACTIVE',
     updatedAt: 0,
+    rmStatus: 'ACTIVE',
     ...overrides,
   };
 }
@@ -150,7 +160,11 @@ export class MemoryStore {
   readonly profiles = new Map<string, CustomerProfile>();
   readonly timers = new Map<string, number>();
 
-  constructor(profiles: readonly CustomerProfile[] = []) {
+  constructor(
+    profiles: readonly CustomerProfile[] = [],
+    /** The rules and calendar the core runs with (the shipped default unless a test edits a rule). */
+    readonly context: CoreContext = core,
+  ) {
     for (const item of profiles) this.profiles.set(item.customerId, item);
   }
 
@@ -196,7 +210,7 @@ export class MemoryStore {
       this.load(new Set(records.map((record) => record.transaction.customerId))),
       records,
       { partition, firstOffset: options.firstOffset ?? records[0]?.position.offset ?? 0, timerScope: options.timerScope ?? `tx/${partition}`, detectedAt: options.detectedAt ?? DETECTED_AT },
-      core,
+      this.context,
     );
     this.commit(result.writes, result.timers);
     return result;
@@ -211,6 +225,36 @@ export class MemoryStore {
     return records.map((record) => this.run([record]).emissions);
   }
 
+  /**
+   * One sweep of the service's timer loop at `now`: every timer of the scope due by then fires; its writes, then its
+   * settle (outbox emptied, timers moved on), are committed, as after a successful publish.
+   */
+  sweep(now: number, options: { scope?: string; detectedAt?: number } = {}): TimerBatchResult {
+    const scope = options.scope ?? 'tx/0';
+    const due = [...this.timers]
+      .filter(([key, at]) => key.startsWith(`${scope}/`) && at <= now)
+      .map(([key, at]) => ({ customerId: key.slice(scope.length + 1), due: at }));
+    const result = processTimers(this.load(due.map((timer) => timer.customerId)), due, { timerScope: scope, now, detectedAt: options.detectedAt ?? DETECTED_AT }, this.context);
+    this.commit(result.writes);
+    this.commit(result.settle.writes, result.settle.timers);
+    return result;
+  }
+
+  /**
+   * Lets time pass with no event up to `until`: sweeps at each due time in turn, the way the timer loop wakes a silent
+   * customer; answers the emissions of every sweep, in order.
+   */
+  advance(until: number, options: { scope?: string } = {}): Emission[] {
+    const scope = options.scope ?? 'tx/0';
+    const emitted: Emission[] = [];
+    for (let sweeps = 0; sweeps < 1_000; sweeps += 1) {
+      const next = Math.min(...[...this.timers].filter(([key]) => key.startsWith(`${scope}/`)).map(([, at]) => at));
+      if (!(next <= until)) return emitted;
+      emitted.push(...this.sweep(next, { scope }).emissions);
+    }
+    throw new Error('timers kept firing: a timer that never moves on');
+  }
+
   private nextOffset(): number {
     let next = 0;
     for (const { state } of this.states.values()) next = Math.max(next, state.appliedOffset + 1);
@@ -220,6 +264,12 @@ export class MemoryStore {
 
 /** Processing time stamped on alerts in these tests (fixed so that runs compare equal). */
 export const DETECTED_AT = Date.UTC(2030, 0, 1);
+
+/** The instant a wake-up for the close of `isoDate` fires: a minute after the following Prague midnight (wake-up.ts). */
+export const afterCloseOf = (isoDate: string): number => calendar.startOf(dayNo(isoDate) + 1) + 60_000;
+
+/** Only the emissions of these kinds, for tests about one detector. */
+export const ofKinds = (emissions: readonly Emission[], kinds: readonly string[]) => emissions.filter((emission) => kinds.includes(emission.alert.kind));
 
 /** Feeds named, as `kind → feeds`, for compact assertions. */
 export const summary = (emissions: readonly Emission[]) => emissions.map((emission) => ({ kind: emission.alert.kind, priority: emission.alert.priority, feeds: [...emission.feeds].sort() }));

@@ -17,6 +17,7 @@ export function profile(customerId: string, overrides: Partial<CustomerProfile> 
     relationshipStartDay: 12_000,
     status: 'ACTIVE',
     updatedAt: MONTH_START - 30 * DAY,
+    rmStatus: 'ACTIVE',
     ...overrides,
   };
 }
@@ -47,6 +48,7 @@ export const interest = (customerId: string, day: number, balanceAfterMinor: num
 
 /**
  * DOMAIN.md's cases for a handful of customers, with the alerts each must raise under rules/default.yaml:
+ * Served tiers match the balances, so that no tier upgrade is due (issue 4's scripted month covers those).
  * - c-plat (PLATINUM, rm-1): near-total withdrawal to another bank → URGENT LARGE_OUTFLOW to rm-1 and risk.
  * - c-gold (GOLD, rm-2): 120,000 + 120,000 CZK from another bank in two tranches → CUMULATIVE_INFLOW to rm-2 and campaign.
  * - c-noconsent (SILVER, rm-1, no marketing consent): 150,000 CZK from another bank → LARGE_INFLOW to rm-1 only.
@@ -59,24 +61,24 @@ export function scriptedMonth() {
     profile('c-plat', { servedTier: 'PLATINUM', rmId: 'rm-1' }),
     profile('c-gold', { servedTier: 'GOLD', rmId: 'rm-2' }),
     profile('c-noconsent', { rmId: 'rm-1', marketingConsent: false }),
-    profile('c-leak', { rmId: 'rm-2' }),
+    profile('c-leak', { rmId: 'rm-2', servedTier: 'PLATINUM' }),
     profile('c-quiet', { rmId: 'rm-2' }),
   ];
   const transactions: Transaction[] = [
-    interest('c-plat', 1, 2_000_000_00),
-    interest('c-gold', 1, 400_000_00),
+    interest('c-plat', 1, 900_000_00),
+    interest('c-gold', 1, 150_000_00),
     interest('c-noconsent', 1, 10_000_00),
     interest('c-orphan', 1, 200_000_00),
     interest('c-leak', 1, 500_000_00),
     interest('c-quiet', 1, 30_000_00),
     posting('c-quiet', 3, { amountMinor: 200_00, direction: 'DEBIT', balanceAfterMinor: 29_800_00, category: 'CARD', channel: 'CARD' }),
-    posting('c-gold', 10, { amountMinor: 120_000_00, direction: 'CREDIT', balanceAfterMinor: 520_000_00, counterpartyKind: 'OTHER_BANK', counterpartyBankCode: '0800' }),
-    posting('c-gold', 12, { amountMinor: 120_000_00, direction: 'CREDIT', balanceAfterMinor: 640_000_00, counterpartyKind: 'OTHER_BANK', counterpartyBankCode: '0800' }),
+    posting('c-gold', 10, { amountMinor: 120_000_00, direction: 'CREDIT', balanceAfterMinor: 270_000_00, counterpartyKind: 'OTHER_BANK', counterpartyBankCode: '0800' }),
+    posting('c-gold', 12, { amountMinor: 120_000_00, direction: 'CREDIT', balanceAfterMinor: 390_000_00, counterpartyKind: 'OTHER_BANK', counterpartyBankCode: '0800' }),
     posting('c-noconsent', 14, { amountMinor: 150_000_00, direction: 'CREDIT', balanceAfterMinor: 160_000_00, counterpartyKind: 'OTHER_BANK', counterpartyBankCode: '2010' }),
     posting('c-leak', 15, { amountMinor: 8_000_00, direction: 'DEBIT', balanceAfterMinor: 492_000_00, counterpartyKind: 'OTHER_BANK', counterpartyBankCode: '2010' }),
     posting('c-quiet', 17, { amountMinor: 350_00, direction: 'DEBIT', balanceAfterMinor: 29_450_00, category: 'CARD', channel: 'CARD' }),
     posting('c-orphan', 18, { amountMinor: 120_000_00, direction: 'DEBIT', balanceAfterMinor: 80_000_00, counterpartyKind: 'CASH', category: 'CASH', channel: 'BRANCH' }),
-    posting('c-plat', 20, { amountMinor: 1_900_000_00, direction: 'DEBIT', balanceAfterMinor: 100_000_00, counterpartyKind: 'OTHER_BANK', counterpartyBankCode: '0300' }),
+    posting('c-plat', 20, { amountMinor: 850_000_00, direction: 'DEBIT', balanceAfterMinor: 50_000_00, counterpartyKind: 'OTHER_BANK', counterpartyBankCode: '0300' }),
   ];
   return { profiles, transactions };
 }

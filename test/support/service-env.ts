@@ -5,6 +5,7 @@ export function serviceTopics(context: IntegrationContext) {
   return {
     transactions: context.topic('transactions'),
     profiles: context.topic('profiles'),
+    outcomes: context.topic('outcomes'),
     rmAlerts: context.topic('rm-alerts'),
     risk: context.topic('risk'),
     campaign: context.topic('campaign'),
@@ -24,6 +25,7 @@ export function serviceEnv(context: IntegrationContext, overrides: Record<string
     TIDEWATCH_GROUP_ID: context.groupId('service'),
     TIDEWATCH_TOPIC_TRANSACTIONS: topics.transactions,
     TIDEWATCH_TOPIC_PROFILES: topics.profiles,
+    TIDEWATCH_TOPIC_OUTCOMES: topics.outcomes,
     TIDEWATCH_TOPIC_RM_ALERTS: topics.rmAlerts,
     TIDEWATCH_TOPIC_RISK: topics.risk,
     TIDEWATCH_TOPIC_CAMPAIGN: topics.campaign,

@@ -24,6 +24,14 @@ export function customerState(customerId: string, overrides: Partial<CustomerSta
     days: [[20_300, 1, 125_000, 4, 89_000]],
     dormancy: { since: 0, stage: 0 },
     cooldowns: {},
+    evaluatedDay: 20_299,
+    upgradeTold: null,
+    churn: { since: 20_280, toldScore: 64 },
+    rfm: { segment: 'IMPORTANT_RETAIN', slidFrom: 'IMPORTANT_VALUE', slidOn: 20_270 },
+    regularIncome: [20_290, 7],
+    lastInvestmentAt: null,
+    watchUntil: NOW + 30 * DAY_MS,
+    suppressed: { IDLE_FUNDS: NOW + 60 * DAY_MS },
     outbox: [],
     ...overrides,
   };
@@ -74,6 +82,7 @@ export function customerProfile(customerId: string, overrides: Partial<CustomerP
     relationshipStartDay: 12_000,
     status: 'ACTIVE',
     updatedAt: NOW,
+    rmStatus: 'ACTIVE',
     ...overrides,
   };
 }

@@ -29,6 +29,8 @@ const isObject = (value: unknown): value is Record<string, unknown> => typeof va
  * array items, and the primitive each side expects.
  */
 function mismatches(avro: unknown, mirror: z.ZodType, path: string): string[] {
+  // a field added later with a default: the same type underneath (its default is compared with the field's below)
+  if (mirror instanceof z.ZodDefault) return mismatches(avro, mirror.unwrap() as z.ZodType, path);
   if (Array.isArray(avro)) {
     if (avro.length !== 2 || avro[0] !== 'null') return [`${path}: only ["null", T] unions are mirrored, got ${JSON.stringify(avro)}`];
     if (!(mirror instanceof z.ZodNullable)) return [`${path}: nullable in Avro, not in zod`];
@@ -46,7 +48,15 @@ function mismatches(avro: unknown, mirror: z.ZodType, path: string): string[] {
       if (JSON.stringify(avroNames) !== JSON.stringify(zodNames)) {
         return [`${path}: fields differ, Avro [${avroNames.join(', ')}] vs zod [${zodNames.join(', ')}]`];
       }
-      return fields.flatMap((field) => mismatches(field.type, mirror.shape[field.name] as z.ZodType, `${path}.${field.name}`));
+      const defaults = fields.flatMap((field) => {
+        const fieldMirror = mirror.shape[field.name] as z.ZodType;
+        if (!(fieldMirror instanceof z.ZodDefault)) return [];
+        const zodDefault: unknown = fieldMirror.def.defaultValue;
+        return JSON.stringify(field.default) === JSON.stringify(zodDefault)
+          ? []
+          : [`${path}.${field.name}: default ${JSON.stringify(field.default)} in Avro, ${JSON.stringify(zodDefault)} in zod`];
+      });
+      return [...defaults, ...fields.flatMap((field) => mismatches(field.type, mirror.shape[field.name] as z.ZodType, `${path}.${field.name}`))];
     }
     case 'array':
       if (!(mirror instanceof z.ZodArray)) return [`${path}: array in Avro, ${mirror.def.type} in zod`];

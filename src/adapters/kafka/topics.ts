@@ -10,6 +10,7 @@ export function topicConfigs(topics: TopicsByRole, partitions: number): ITopicCo
   return [
     { topic: topics.transactions, numPartitions: partitions },
     { topic: topics.profiles, numPartitions: partitions, configEntries: [{ name: 'cleanup.policy', value: 'compact' }] },
+    { topic: topics.outcomes, numPartitions: partitions },
     { topic: topics.rmAlerts, numPartitions: partitions },
     { topic: topics.risk, numPartitions: partitions },
     { topic: topics.campaign, numPartitions: partitions },

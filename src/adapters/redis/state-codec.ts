@@ -9,7 +9,8 @@ import { packDays, unpackDays } from './days-codec.ts';
  *
  *   [layout 1, customerId, rev, partition, appliedOffset, recentTransactions, firstSeenAt, streamTime,
  *    lastActivityAt, accounts, days (varint bytes, or arrays when not packable), [dormancy.since, dormancy.stage],
- *    cooldowns, outbox]
+ *    cooldowns, outbox, evaluatedDay, upgradeTold, churn, rfm, lastInvestmentAt, watchUntil, suppressed,
+ *    regularIncome]
  */
 const LAYOUT = 1;
 const packr = new Packr({ useRecords: false, variableMapSize: true });
@@ -30,6 +31,14 @@ export function encodeState(state: CustomerState): Buffer {
     [state.dormancy.since, state.dormancy.stage],
     state.cooldowns,
     state.outbox,
+    state.evaluatedDay,
+    state.upgradeTold,
+    state.churn,
+    state.rfm,
+    state.lastInvestmentAt,
+    state.watchUntil,
+    state.suppressed,
+    state.regularIncome,
   ]);
 }
 
@@ -45,6 +54,7 @@ export function decodeState(bytes: Uint8Array): CustomerState {
   }
   const days = record[10] instanceof Uint8Array ? unpackDays(record[10]) : record[10];
   const [since, stage] = record[11] as [number, number];
+  const later = (index: number, initial: unknown) => (index < record.length ? record[index] : initial);
   return {
     v: 1,
     customerId: record[1],
@@ -60,5 +70,13 @@ export function decodeState(bytes: Uint8Array): CustomerState {
     dormancy: { since, stage },
     cooldowns: record[12],
     outbox: record[13],
+    evaluatedDay: later(14, 0),
+    upgradeTold: later(15, null),
+    churn: later(16, null),
+    rfm: later(17, null),
+    lastInvestmentAt: later(18, null),
+    watchUntil: later(19, null),
+    suppressed: later(20, {}),
+    regularIncome: later(21, null),
   } as CustomerState;
 }

@@ -6,11 +6,12 @@ import type { ServiceEnv } from '../../config/env.ts';
 import { alertSchema } from '../../domain/alert.ts';
 import { deadLetterRecordSchema } from '../../domain/dead-letter.ts';
 import { campaignOpportunitySchema } from '../../domain/opportunity.ts';
+import { outcomeSchema } from '../../domain/outcome.ts';
 import { customerProfileSchema } from '../../domain/profile.ts';
 import { transactionSchema } from '../../domain/transaction.ts';
 
 /** Every topic tidewatch reads or writes, by what it is for. */
-export const topicRoles = ['transactions', 'profiles', 'rmAlerts', 'risk', 'campaign', 'deadLetter'] as const;
+export const topicRoles = ['transactions', 'profiles', 'outcomes', 'rmAlerts', 'risk', 'campaign', 'deadLetter'] as const;
 export type TopicRole = (typeof topicRoles)[number];
 
 type TopicEnvName = Extract<keyof ServiceEnv, `TIDEWATCH_TOPIC_${string}`>;
@@ -27,6 +28,7 @@ export interface SchemaCatalogEntry {
 export const schemaCatalog = {
   transactions: { avscFile: 'Transaction.avsc', topicEnv: 'TIDEWATCH_TOPIC_TRANSACTIONS', zod: transactionSchema },
   profiles: { avscFile: 'CustomerProfile.avsc', topicEnv: 'TIDEWATCH_TOPIC_PROFILES', zod: customerProfileSchema },
+  outcomes: { avscFile: 'Outcome.avsc', topicEnv: 'TIDEWATCH_TOPIC_OUTCOMES', zod: outcomeSchema },
   rmAlerts: { avscFile: 'Alert.avsc', topicEnv: 'TIDEWATCH_TOPIC_RM_ALERTS', zod: alertSchema },
   risk: { avscFile: 'Alert.avsc', topicEnv: 'TIDEWATCH_TOPIC_RISK', zod: alertSchema },
   campaign: { avscFile: 'CampaignOpportunity.avsc', topicEnv: 'TIDEWATCH_TOPIC_CAMPAIGN', zod: campaignOpportunitySchema },

@@ -5,6 +5,14 @@ export interface DetectionContext {
   rules: Rules;
   /** The tier the bank serves the customer at (profile), null when unknown: default thresholds apply. */
   tier: string | null;
+  /** Outflow thresholds are multiplied by this (basis points; 10000 = as configured; lower while on watch). */
+  thresholdFactorBp?: number;
+}
+
+/** A money threshold as it applies to this customer now (lowered while the customer is on watch after an RM change). */
+export function scaled(context: DetectionContext, threshold: number): number {
+  const factor = context.thresholdFactorBp ?? 10_000;
+  return factor === 10_000 ? threshold : Math.round((threshold * factor) / 10_000);
 }
 
 export const isTopTier = (context: DetectionContext) => context.tier !== null && context.rules.priority.topTiers.includes(context.tier);

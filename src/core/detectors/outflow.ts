@@ -5,7 +5,7 @@ import type { Finding } from '../findings.ts';
 import { basisPointsOf, formatMoney, formatPercent } from '../money.ts';
 import { thresholdFor } from '../rules.ts';
 import type { DetectionContext } from './context.ts';
-import { destinationOf, isCompetitor, isTopTier, kindsPhrase } from './context.ts';
+import { destinationOf, isCompetitor, isTopTier, kindsPhrase, scaled } from './context.ts';
 import type { Measures } from './measures.ts';
 
 /**
@@ -34,8 +34,8 @@ function singleOutflow(transaction: Transaction, before: Measures, after: Measur
   const amount = transaction.amountMinor;
   const balanceBefore = Math.max(before.totalBalance, after.totalBalance + amount);
   const share = basisPointsOf(amount, balanceBefore);
-  const minAmount = thresholdFor(rule.minAmountMinor, tier);
-  const large = amount >= minAmount || (amount >= rule.shareFloorMinor && share >= rule.shareOfBalanceBp);
+  const minAmount = scaled(context, thresholdFor(rule.minAmountMinor, tier));
+  const large = amount >= minAmount || (amount >= scaled(context, rule.shareFloorMinor) && share >= rule.shareOfBalanceBp);
   if (!large) return undefined;
 
   const toCompetitor = isCompetitor(context, transaction.counterpartyKind);
@@ -72,9 +72,10 @@ function cumulativeOutflow(transaction: Transaction, before: Measures, after: Me
   const { rules, tier } = context;
   const rule = rules.largeOutflow.cumulative;
   if (!rule.kinds.includes(transaction.counterpartyKind)) return undefined;
-  const minAmount = thresholdFor(rule.minAmountMinor, tier);
+  const minAmount = scaled(context, thresholdFor(rule.minAmountMinor, tier));
+  const shareFloor = scaled(context, rule.shareFloorMinor);
   const baseline = before.averageDailyBalance30;
-  const meets = (sum: number) => sum >= minAmount || (sum >= rule.shareFloorMinor && basisPointsOf(sum, baseline) >= rule.shareOfAverageBalanceBp);
+  const meets = (sum: number) => sum >= minAmount || (sum >= shareFloor && basisPointsOf(sum, baseline) >= rule.shareOfAverageBalanceBp);
   // only the transaction that crosses the line raises it: later ones in the same window are the same story
   if (!meets(after.cumulativeOutflow) || meets(before.cumulativeOutflow)) return undefined;
 

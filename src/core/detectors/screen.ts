@@ -1,7 +1,7 @@
 import type { Transaction } from '../../domain/transaction.ts';
 import { thresholdFor } from '../rules.ts';
 import type { DetectionContext } from './context.ts';
-import { isCompetitor } from './context.ts';
+import { isCompetitor, scaled } from './context.ts';
 
 const REGULAR_INCOME = ['SALARY', 'PENSION'];
 
@@ -15,7 +15,7 @@ export function mayRaiseFinding(transaction: Transaction, context: DetectionCont
   const { amountMinor: amount, counterpartyKind: kind } = transaction;
   if (transaction.direction === 'DEBIT') {
     const outflow = rules.largeOutflow;
-    const singleFloor = Math.min(thresholdFor(outflow.single.minAmountMinor, tier), outflow.single.shareFloorMinor);
+    const singleFloor = scaled(context, Math.min(thresholdFor(outflow.single.minAmountMinor, tier), outflow.single.shareFloorMinor));
     if (outflow.countedKinds.includes(kind) && amount >= singleFloor) return true;
     if (outflow.cumulative.kinds.includes(kind)) return true;
     return isCompetitor(context, kind) && amount >= rules.leakage.minAmountMinor;

@@ -3,7 +3,7 @@ import { detectDormancy, nextDormancyDue, toldStage } from '../../../src/core/de
 import { alertIdOf } from '../../../src/core/policy.ts';
 import type { CustomerState } from '../../../src/core/state.ts';
 import type { CustomerProfile } from '../../../src/domain/profile.ts';
-import { DAY, Ledger, MemoryStore, calendar, czk, pragueWinter, profile, rules, seededState } from '../../support/core-fixtures.ts';
+import { DAY, Ledger, MemoryStore, afterCloseOf, calendar, czk, pragueWinter, profile, rules, seededState } from '../../support/core-fixtures.ts';
 
 const T0 = pragueWinter('2024-01-01', '10:00'); // the customer's last own transaction
 
@@ -33,7 +33,15 @@ describe('dormancy: silence is the signal', () => {
     expect(state.lastActivityAt).toBe(T0);
     expect(state.streamTime).toBe(pragueWinter('2024-02-29'));
     expect(toldStage(state)).toBe(0);
-    // the batch that applied the fee set the timer to the first stage, 60 days after 1 Jan
+    // the fee does not move the first stage: still 60 days after 1 Jan (1 Mar 10:00)...
+    expect(nextDormancyDue(state, profile(), rules)).toBe(T0 + 60 * DAY);
+    // ...but the batch that applied it set the timer to the close of 29 Feb (a customer worth a daily look, 299,550.00,
+    // whose day had a posting), 1 Mar 00:01 Prague: the earlier of the two (wake-up.ts)
+    expect([...store.timers.values()]).toEqual([afterCloseOf('2024-02-29')]);
+    // that wake-up judges 29 Feb (nothing new: the PLATINUM upgrade and the idle funds this SILVER-served 300,000.00
+    // customer qualifies for were told on the close of 31 Dec; an upgrade is told once per tier, idle funds cool down
+    // for 90 days) and then waits for the stage
+    expect(store.sweep(afterCloseOf('2024-02-29')).emissions).toEqual([]);
     expect([...store.timers.values()]).toEqual([T0 + 60 * DAY]);
   });
 
@@ -107,6 +115,9 @@ describe('dormancy: silence is the signal', () => {
     const state = acting.state();
     expect(toldStage(state)).toBe(0);
     expect(nextDormancyDue(state, profile(), rules)).toBe(back.eventTime + 60 * DAY);
+    // the timer first wakes for the close of that day (11 Mar: a posting, a customer worth a daily look), then for the stage
+    expect(acting.timers.get('tx/0/c-1')).toBe(afterCloseOf('2024-03-11'));
+    acting.sweep(afterCloseOf('2024-03-11'));
     expect(acting.timers.get('tx/0/c-1')).toBe(back.eventTime + 60 * DAY);
     expect(detectDormancy(state, profile(), T0 + 95 * DAY, { rules, tier: 'SILVER' }, calendar)).toBeUndefined();
     const again = detectDormancy(state, profile(), back.eventTime + 60 * DAY, { rules, tier: 'SILVER' }, calendar)!;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Measures } from '../../../src/core/detectors/measures.ts';
 import { detectOutflow } from '../../../src/core/detectors/outflow.ts';
 import type { CounterpartyKind } from '../../../src/domain/transaction.ts';
-import { Ledger, MemoryStore, core, czk, pragueWinter, profile, rules, seededState, summary } from '../../support/core-fixtures.ts';
+import { Ledger, MemoryStore, czk, ofKinds, pragueWinter, profile, rules, seededState, summary } from '../../support/core-fixtures.ts';
 
 const quiet: Measures = { totalBalance: 0, averageDailyBalance30: 0, cumulativeOutflow: 0, cumulativeInflow: 0, competitorOutflow90: 0, customerTransactions30: 0 };
 
@@ -77,15 +77,19 @@ describe('outflow detector, one debit against hand-made measures', () => {
   });
 });
 
+/** The outflow detectors' kinds: tests of a customer served below the tier its balance qualifies for look at these only. */
+const outflowKinds = ['LARGE_OUTFLOW', 'CUMULATIVE_OUTFLOW', 'LEAKAGE'];
+
 describe('outflow, the domain brief’s cases through the processor', () => {
   it('a top-tier customer moves (nearly) everything to another bank: URGENT, to the RM and the risk team, with the evidence', () => {
-    // PLATINUM, 1,000,000.00 since September, usually sends 30,000.00 a month to another bank
+    // PLATINUM, 950,000.00 since September (a PLATINUM balance: under BLACK_GOLD's 1,000,000, so no day close has an
+    // upgrade to tell), usually sends 30,000.00 a month to another bank
     const store = new MemoryStore([profile({ servedTier: 'PLATINUM', rmId: 'rm-7' })]).seed(
-      seededState({ balances: { 'a-1': czk(1_000_000) }, since: pragueWinter('2023-09-01'), lastActivityAt: pragueWinter('2023-09-01') }),
+      seededState({ balances: { 'a-1': czk(950_000) }, since: pragueWinter('2023-09-01'), lastActivityAt: pragueWinter('2023-09-01') }),
     );
-    const ledger = new Ledger('c-1', { 'a-1': czk(1_000_000) });
+    const ledger = new Ledger('c-1', { 'a-1': czk(950_000) });
     const usual = ['2023-11-15', '2023-12-10', '2023-12-28'].map((day) => ledger.debit(czk(30_000), pragueWinter(day), { counterpartyKind: 'OTHER_BANK', counterpartyBankCode: '0800' }));
-    const exit = ledger.debit(czk(870_000), pragueWinter('2024-01-10'), { counterpartyKind: 'OTHER_BANK', counterpartyBankCode: '0800' });
+    const exit = ledger.debit(czk(820_000), pragueWinter('2024-01-10'), { counterpartyKind: 'OTHER_BANK', counterpartyBankCode: '0800' });
     const emitted = store.feed([...usual, exit]);
 
     expect(emitted.slice(0, 3).map(summary)).toEqual([0, 1, 2].map(() => [{ kind: 'LEAKAGE', priority: 'LOW', feeds: ['risk'] }]));
@@ -104,18 +108,18 @@ describe('outflow, the domain brief’s cases through the processor', () => {
       toCompetitor: true,
       causeTransactionId: exit.transactionId,
       eventTime: exit.eventTime,
-      amountAtStakeMinor: czk(910_000), // the balance before: 1,000,000 − 3 × 30,000
+      amountAtStakeMinor: czk(860_000), // the balance before: 950,000 − 3 × 30,000
       rulesVersion: rules.version,
     });
-    expect(alert.reason).toBe('Near-total withdrawal: 870,000.00 CZK to another bank, 96% of the relationship balance');
+    expect(alert.reason).toBe('Near-total withdrawal: 820,000.00 CZK to another bank, 95% of the relationship balance');
     expect(alert.evidence).toEqual([
       // the usual level: 90,000.00 to other banks in the last 90 days, i.e. 30,000.00 a month
-      { metric: 'amount', unit: 'MINOR_UNITS', value: czk(870_000), threshold: czk(500_000), baseline: czk(30_000) },
-      // 870,000 / 910,000 = 95.60%
-      { metric: 'share_of_relationship_balance', unit: 'BASIS_POINTS', value: 9560, threshold: 5000, baseline: null },
-      { metric: 'relationship_balance_before', unit: 'MINOR_UNITS', value: czk(910_000), threshold: null, baseline: null },
-      // 30-day average, 12 Dec .. 10 Jan: (16 × 940,000 + 14 × 910,000) / 30 = 926,000
-      { metric: 'relationship_balance_after', unit: 'MINOR_UNITS', value: czk(40_000), threshold: null, baseline: czk(926_000) },
+      { metric: 'amount', unit: 'MINOR_UNITS', value: czk(820_000), threshold: czk(500_000), baseline: czk(30_000) },
+      // 820,000 / 860,000 = 95.35%
+      { metric: 'share_of_relationship_balance', unit: 'BASIS_POINTS', value: 9535, threshold: 5000, baseline: null },
+      { metric: 'relationship_balance_before', unit: 'MINOR_UNITS', value: czk(860_000), threshold: null, baseline: null },
+      // 30-day average, 12 Dec .. 10 Jan: (16 × 890,000 + 14 × 860,000) / 30 = 876,000
+      { metric: 'relationship_balance_after', unit: 'MINOR_UNITS', value: czk(40_000), threshold: null, baseline: czk(876_000) },
     ]);
   });
 
@@ -138,7 +142,17 @@ describe('outflow, the domain brief’s cases through the processor', () => {
     const ledger = new Ledger('c-1', { 'a-1': czk(2_000_000) });
     const transfers = ['2024-01-03', '2024-01-08', '2024-01-15', '2024-01-20'].map((day) => ledger.debit(czk(100_000), pragueWinter(day), { counterpartyKind: 'OTHER_BANK' }));
     const small = ledger.debit(czk(4_000), pragueWinter('2024-01-21'), { counterpartyKind: 'OTHER_BANK' });
-    const emitted = store.feed([...transfers, small]);
+    const all = store.feed([...transfers, small]);
+    // A GOLD threshold needs a customer served GOLD, and 2,000,000.00 also qualifies for BLACK_GOLD: the first day
+    // close (2 Jan, judged on the first transfer) tells that upgrade once (tiers.test.ts covers it), nothing else
+    expect(all.map((emissions) => summary(emissions.filter((emission) => !outflowKinds.includes(emission.alert.kind))))).toEqual([
+      [{ kind: 'UPGRADE_ELIGIBLE', priority: 'HIGH', feeds: ['campaign', 'rm'] }],
+      [],
+      [],
+      [],
+      [],
+    ]);
+    const emitted = all.map((emissions) => ofKinds(emissions, outflowKinds));
 
     const leakage = [{ kind: 'LEAKAGE', priority: 'LOW', feeds: ['risk'] }];
     expect(emitted.map(summary)).toEqual([leakage, leakage, [{ kind: 'CUMULATIVE_OUTFLOW', priority: 'HIGH', feeds: ['risk', 'rm'] }], leakage, []]);
@@ -160,18 +174,18 @@ describe('outflow, the domain brief’s cases through the processor', () => {
   });
 
   it('gradual leakage crossing the share of the average balance (under the absolute threshold)', () => {
-    // SILVER, 100,000.00: 40% of the average is 40,000, far below the 150,000.00 default
-    const store = new MemoryStore([profile()]).seed(seededState({ balances: { 'a-1': czk(100_000) }, since: pragueWinter('2023-11-01') }));
-    const ledger = new Ledger('c-1', { 'a-1': czk(100_000) });
+    // SILVER, 90,000.00 (under GOLD's 100,000): 40% of the average is 36,000, far below the 150,000.00 default
+    const store = new MemoryStore([profile()]).seed(seededState({ balances: { 'a-1': czk(90_000) }, since: pragueWinter('2023-11-01') }));
+    const ledger = new Ledger('c-1', { 'a-1': czk(90_000) });
     const [first, second] = store.feed([
       ledger.debit(czk(25_000), pragueWinter('2024-01-03'), { counterpartyKind: 'INVESTMENT_PLATFORM' }),
       ledger.debit(czk(25_000), pragueWinter('2024-01-10'), { counterpartyKind: 'INVESTMENT_PLATFORM' }),
     ]);
     expect(summary(first!)).toEqual([{ kind: 'LEAKAGE', priority: 'LOW', feeds: ['risk'] }]); // 25,000 is under the 30,000 floor
     expect(summary(second!)).toEqual([{ kind: 'CUMULATIVE_OUTFLOW', priority: 'HIGH', feeds: ['risk', 'rm'] }]);
-    // average on 10 Jan: (22 × 100,000 + 8 × 75,000) / 30 = 93,333.33; 50,000 / 93,333.33 = 53.57%
-    expect(second![0]!.alert.evidence[1]).toEqual({ metric: 'share_of_average_balance_30d', unit: 'BASIS_POINTS', value: 5357, threshold: 4000, baseline: null });
-    expect(second![0]!.alert.evidence[2]!.value).toBe(9_333_333);
+    // average on 10 Jan: (22 × 90,000 + 8 × 65,000) / 30 = 83,333.33; 50,000 / 83,333.33 = 60.00%
+    expect(second![0]!.alert.evidence[1]).toEqual({ metric: 'share_of_average_balance_30d', unit: 'BASIS_POINTS', value: 6000, threshold: 4000, baseline: null });
+    expect(second![0]!.alert.evidence[2]!.value).toBe(8_333_333);
   });
 
   it('the window moves on: leakage spread over more than 30 days never adds up to an alert', () => {
@@ -179,7 +193,8 @@ describe('outflow, the domain brief’s cases through the processor', () => {
     const ledger = new Ledger('c-1', { 'a-1': czk(2_000_000) });
     const emitted = store.feed(['2024-01-01', '2024-01-31', '2024-03-01', '2024-03-31'].map((day) => ledger.debit(czk(150_000), pragueWinter(day), { counterpartyKind: 'OTHER_BANK' })));
     // each 30-day window (today and the 29 days before) holds one transfer only: 150,000 < 300,000
-    expect(emitted.flat().map((emission) => emission.alert.kind)).toEqual(['LEAKAGE', 'LEAKAGE', 'LEAKAGE', 'LEAKAGE']);
+    // (the outflow kinds only: served GOLD with a BLACK_GOLD balance, a day close also tells that upgrade)
+    expect(ofKinds(emitted.flat(), outflowKinds).map((emission) => emission.alert.kind)).toEqual(['LEAKAGE', 'LEAKAGE', 'LEAKAGE', 'LEAKAGE']);
   });
 
   it('a late transfer (within the lateness) that completes the 30-day sum raises it, judged on the customer’s current day', () => {
@@ -189,8 +204,35 @@ describe('outflow, the domain brief’s cases through the processor', () => {
     const late = ledger.debit(czk(100_000), pragueWinter('2024-01-15'), { counterpartyKind: 'OTHER_BANK' });
     const latest = ledger.debit(czk(100_000), pragueWinter('2024-01-20'), { counterpartyKind: 'OTHER_BANK' });
     // 15 Jan arrives after 20 Jan: 20 Jan's window (22 Dec .. 20 Jan) then holds all three, 300,000
-    const emitted = store.feed([early, latest, late]);
+    // (the outflow kinds only: served GOLD with a BLACK_GOLD balance, a day close also tells that upgrade)
+    const emitted = store.feed([early, latest, late]).map((emissions) => ofKinds(emissions, outflowKinds));
     expect(emitted.map((emissions) => emissions.map((emission) => emission.alert.kind))).toEqual([['LEAKAGE'], ['LEAKAGE'], ['CUMULATIVE_OUTFLOW']]);
     expect(emitted[2]![0]!.alert).toMatchObject({ causeTransactionId: late.transactionId, eventTime: late.eventTime, amountAtStakeMinor: czk(300_000) });
+  });
+});
+
+describe('on watch after an RM change: outflow thresholds halved (rmChange.thresholdFactorBp 5000)', () => {
+  it.each([
+    // name, served tier, on watch until, amount → the outflow kinds told
+    // SILVER's single threshold is the default 100,000: halved, 50,000; 60,000 is 37.5% of the 160,000 balance (under
+    // half) and under the halved window sum (75,000, or 40% of the average): only the watch makes it large
+    { name: 'SILVER, on watch: 60,000 to another bank is a large outflow', tier: 'SILVER', until: pragueWinter('2024-04-01'), amount: czk(60_000), expected: [{ kind: 'LARGE_OUTFLOW', priority: 'HIGH', feeds: ['risk', 'rm'] }] },
+    { name: 'SILVER, never on watch: leakage only', tier: 'SILVER', until: null, amount: czk(60_000), expected: [{ kind: 'LEAKAGE', priority: 'LOW', feeds: ['risk'] }] },
+    { name: 'SILVER, the watch ended on 1 Mar: leakage only', tier: 'SILVER', until: pragueWinter('2024-03-01'), amount: czk(60_000), expected: [{ kind: 'LEAKAGE', priority: 'LOW', feeds: ['risk'] }] },
+    { name: 'SILVER, on watch, 40,000 (under the halved 50,000)', tier: 'SILVER', until: pragueWinter('2024-04-01'), amount: czk(40_000), expected: [{ kind: 'LEAKAGE', priority: 'LOW', feeds: ['risk'] }] },
+    // halved, not replaced: GOLD's 200,000 becomes 100,000
+    { name: 'GOLD, on watch: 60,000 is under GOLD’s halved 100,000', tier: 'GOLD', until: pragueWinter('2024-04-01'), amount: czk(60_000), expected: [{ kind: 'LEAKAGE', priority: 'LOW', feeds: ['risk'] }] },
+  ])('$name', ({ tier, until, amount, expected }) => {
+    const seeded = seededState({ balances: { 'a-1': czk(160_000) }, since: pragueWinter('2023-11-01'), lastActivityAt: pragueWinter('2024-03-01') });
+    seeded.watchUntil = until;
+    const store = new MemoryStore([profile({ servedTier: tier })]).seed(seeded);
+    const transfer = new Ledger('c-1', { 'a-1': czk(160_000) }).debit(amount, pragueWinter('2024-03-10'), { counterpartyKind: 'OTHER_BANK' });
+    // the outflow kinds only: a SILVER-served 160,000 also qualifies for GOLD, which the day close tells
+    const emitted = ofKinds(store.feed([transfer]).flat(), outflowKinds);
+    expect(summary(emitted)).toEqual(expected);
+    if (expected[0]!.kind === 'LARGE_OUTFLOW') {
+      expect(emitted[0]!.alert.evidence[0]).toEqual({ metric: 'amount', unit: 'MINOR_UNITS', value: amount, threshold: czk(50_000), baseline: 0 });
+      expect(emitted[0]!.alert.reason).toBe('Large outflow: 60,000.00 CZK to another bank, 38% of the relationship balance');
+    }
   });
 });

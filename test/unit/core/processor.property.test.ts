@@ -157,6 +157,32 @@ describe('processor properties over random streams', () => {
     );
   });
 
+  // The day-close detectors (tiers, churn score, RFM, idle funds) run on the first posting of a day or when a timer
+  // wakes the customer, so how the timer loop interleaves with the batches decides which closes are judged and by
+  // whom; it must never change what the per-transaction detectors tell, nor tell anything twice.
+  it('timer sweeps between the batches leave the transaction detectors’ alerts as they are and tell nothing twice', () => {
+    const perTransaction = ['LARGE_OUTFLOW', 'CUMULATIVE_OUTFLOW', 'LEAKAGE', 'LARGE_INFLOW', 'CUMULATIVE_INFLOW'];
+    fc.assert(
+      fc.property(streams, fc.array(fc.nat({ max: 60 }), { maxLength: 8 }), fc.array(fc.nat({ max: 48 }), { minLength: 8, maxLength: 8 }), (records, cuts, lags) => {
+        const once = freshStore().run(records, { firstOffset: 0 });
+
+        const swept = freshStore();
+        const emitted: Emission[] = [];
+        chunked(records, cuts).forEach((chunk, index) => {
+          // the timer loop runs first, some hours after the latest posting seen so far (wall clock ≥ event time)
+          const seen = Math.max(START, ...[...swept.states.values()].map(({ state }) => state.streamTime));
+          emitted.push(...swept.sweep(seen + (lags[index % lags.length] ?? 0) * HOUR).emissions);
+          emitted.push(...swept.run(chunk).emissions);
+        });
+        const told = (emissions: readonly Emission[]) => emissions.filter((emission) => perTransaction.includes(emission.alert.kind));
+        expect(json(told(emitted))).toBe(json(told(once.emissions)));
+        const ids = emitted.map((emission) => emission.alert.alertId);
+        expect(new Set(ids).size).toBe(ids.length);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
   it('every alert id is unique within a run, and every emission goes somewhere', () => {
     fc.assert(
       fc.property(streams, (records) => {

@@ -1,27 +1,32 @@
 import { describe, expect, it } from 'vitest';
+import { nextDormancyDue } from '../../../src/core/detectors/dormancy.ts';
 import { processTimers } from '../../../src/core/processor.ts';
 import type { TransactionRecord } from '../../../src/core/processor.ts';
 import type { Emission } from '../../../src/core/state.ts';
-import { DAY, DETECTED_AT, HOUR, Ledger, MemoryStore, UNASSIGNED, core, czk, pragueWinter, profile, recordsOf, seededState, summary } from '../../support/core-fixtures.ts';
+import { DAY, DETECTED_AT, HOUR, Ledger, MemoryStore, UNASSIGNED, afterCloseOf, core, czk, dayNo, pragueWinter, profile, recordsOf, rules, seededState, summary } from '../../support/core-fixtures.ts';
 
 /**
- * One partition, two customers: c-1 (GOLD, 2,000,000.00) leaks 100,000.00 to another bank four times (the third
- * crosses the 30-day sum); c-2 (PLATINUM, 1,000,000.00) withdraws 900,000.00 to another bank. Offsets 0..5.
+ * One partition, two customers, each served at the tier its balance qualifies for (so no day close has an upgrade or
+ * a downgrade to tell): c-1 (BLACK_GOLD, 2,000,000.00) leaks 300,000.00 to another bank four times (the third takes
+ * the 30-day sum, 900,000.00, over 40% of the 30-day average); c-2 (PLATINUM, 950,000.00) withdraws 900,000.00 to
+ * another bank. Offsets 0..5.
  */
 function twoCustomers() {
-  const store = new MemoryStore([profile({ customerId: 'c-1', servedTier: 'GOLD' }), profile({ customerId: 'c-2', servedTier: 'PLATINUM', rmId: 'rm-2' })])
+  const store = new MemoryStore([profile({ customerId: 'c-1', servedTier: 'BLACK_GOLD' }), profile({ customerId: 'c-2', servedTier: 'PLATINUM', rmId: 'rm-2' })])
     .seed(seededState({ customerId: 'c-1', balances: { 'a-1': czk(2_000_000) }, since: pragueWinter('2023-11-01') }))
-    .seed(seededState({ customerId: 'c-2', balances: { 'a-1': czk(1_000_000) }, since: pragueWinter('2023-11-01') }));
+    .seed(seededState({ customerId: 'c-2', balances: { 'a-1': czk(950_000) }, since: pragueWinter('2023-11-01') }));
   const one = new Ledger('c-1', { 'a-1': czk(2_000_000) });
-  const two = new Ledger('c-2', { 'a-1': czk(1_000_000) });
+  const two = new Ledger('c-2', { 'a-1': czk(950_000) });
   const toBank = { counterpartyKind: 'OTHER_BANK' } as const;
+  // c-1's sums against the 30-day average before each transfer: 300,000 / 2,000,000 = 15%; 600,000 / 1,940,000 = 31%;
+  // on 15 Jan 900,000 / ((17 × 2,000,000 + 5 × 1,700,000 + 8 × 1,400,000) / 30 = 1,790,000) = 50% ≥ 40%: crossed
   const transactions = [
-    one.debit(czk(100_000), pragueWinter('2024-01-03'), toBank),
-    one.debit(czk(100_000), pragueWinter('2024-01-08'), toBank),
+    one.debit(czk(300_000), pragueWinter('2024-01-03'), toBank),
+    one.debit(czk(300_000), pragueWinter('2024-01-08'), toBank),
     two.debit(czk(900_000), pragueWinter('2024-01-09'), toBank),
-    one.debit(czk(100_000), pragueWinter('2024-01-15'), toBank),
+    one.debit(czk(300_000), pragueWinter('2024-01-15'), toBank),
     one.debit(czk(500), pragueWinter('2024-01-16'), { counterpartyKind: 'NONE', category: 'CARD' }),
-    one.debit(czk(100_000), pragueWinter('2024-01-20'), toBank),
+    one.debit(czk(300_000), pragueWinter('2024-01-20'), toBank),
   ];
   return { store, one, two, records: recordsOf(transactions, { partition: 0, firstOffset: 0 }) };
 }
@@ -50,7 +55,8 @@ describe('processTransactions', () => {
   });
 
   it('keeps input order when the first record belongs to the customer seen second', () => {
-    const [a, b] = [new Ledger('c-1', { 'a-1': czk(100_000) }), new Ledger('c-2', { 'a-1': czk(100_000) })];
+    // 50,000.00 each: no profile means the lowest tier, and 50,000 does not qualify for GOLD (no upgrade on a day close)
+    const [a, b] = [new Ledger('c-1', { 'a-1': czk(50_000) }), new Ledger('c-2', { 'a-1': czk(50_000) })];
     const leak = (ledger: Ledger, day: string) => ledger.debit(czk(10_000), pragueWinter(day), { counterpartyKind: 'INVESTMENT_PLATFORM' });
     const store = new MemoryStore();
     // the first postings seen (offsets 0, 1) set the customers up; 2..5 interleave c-2, c-1, c-2, c-1
@@ -127,13 +133,18 @@ describe('processTransactions', () => {
     expect(again.outcomes.already_applied).toBe(3);
   });
 
-  it('a customer seen for the first time gets a state (expected revision 0) and a dormancy timer; no profile → the unassigned queue', () => {
+  it('a customer seen for the first time gets a state (expected revision 0) and a timer; no profile → the unassigned queue', () => {
     const store = new MemoryStore();
     const ledger = new Ledger('c-new', { 'a-1': czk(1_000_000) });
     const withdrawal = ledger.debit(czk(950_000), pragueWinter('2024-01-10'), { counterpartyKind: 'OTHER_BANK' });
     const result = store.run(recordsOf([withdrawal], { firstOffset: 40 }), { timerScope: 'transactions/0' });
     expect(result.writes).toMatchObject([{ customerId: 'c-new', expectedRev: 0, state: { rev: 1, appliedOffset: 40, firstSeenAt: withdrawal.eventTime } }]);
-    expect(result.timers).toEqual([{ scope: 'transactions/0', customerId: 'c-new', due: withdrawal.eventTime + 60 * DAY }]);
+    // the first dormancy stage is 60 days after the posting (10 Mar), but the 50,000.00 left is worth a daily look
+    // (≥ churn.minAverageBalanceMinor, 20,000.00) and 10 Jan had a posting: the timer is the close of 10 Jan,
+    // a minute after Prague midnight, 11 Jan 00:01 (wake-up.ts: the earliest of the two)
+    expect(nextDormancyDue(result.writes[0]!.state, undefined, rules)).toBe(withdrawal.eventTime + 60 * DAY);
+    expect(result.timers).toEqual([{ scope: 'transactions/0', customerId: 'c-new', due: afterCloseOf('2024-01-10') }]);
+    expect(afterCloseOf('2024-01-10')).toBe(pragueWinter('2024-01-11', '00:01'));
     // 950,000 of the 1,000,000 before it (known from the posting's own balance): near-total exit
     expect(summary(result.emissions)).toEqual([{ kind: 'LARGE_OUTFLOW', priority: 'URGENT', feeds: ['risk', 'rm'] }]);
     expect(result.emissions[0]!.alert).toMatchObject({ rmId: null, queue: UNASSIGNED });
@@ -144,11 +155,26 @@ describe('processTimers', () => {
   const T0 = pragueWinter('2024-01-01');
   const SCOPE = 'tx/0';
 
-  /** Last acted 1 Jan 2024; interest on 31 Jan. Timer: 1 Mar (60 days). */
-  function quietCustomer(customer = profile()) {
-    const store = new MemoryStore([customer]).seed(seededState({ balances: { 'a-1': czk(300_000) }, since: pragueWinter('2023-06-01') }));
-    const ledger = new Ledger('c-1', { 'a-1': czk(300_000) });
+  /**
+   * GOLD with 150,000.00 since June 2023 (served at the tier its balance qualifies for: no upgrade or idle funds to
+   * tell); last acted 1 Jan 2024; interest on 31 Jan. The interest batch sets the timer to the close of 31 Jan (a
+   * customer worth a daily look, ≥ 20,000.00, whose day had a posting: 1 Feb 00:01 Prague); that sweep judges the day,
+   * finds nothing, and moves the timer to the first dormancy stage, 1 Mar (60 days after 1 Jan). A closed relationship
+   * has no timer at all.
+   */
+  function quietCustomer(customer = profile({ servedTier: 'GOLD' })) {
+    const store = new MemoryStore([customer]).seed(seededState({ balances: { 'a-1': czk(150_000) }, since: pragueWinter('2023-06-01') }));
+    const ledger = new Ledger('c-1', { 'a-1': czk(150_000) });
     store.feed([ledger.debit(czk(500), T0, { category: 'CARD' }), ledger.interest(czk(100), pragueWinter('2024-01-31'))]);
+    if (customer.status === 'CLOSED') {
+      expect(store.timers.get(`${SCOPE}/c-1`)).toBeUndefined();
+      return { store, ledger };
+    }
+    expect(store.timers.get(`${SCOPE}/c-1`)).toBe(afterCloseOf('2024-01-31'));
+    const closeOfJanuary = store.sweep(afterCloseOf('2024-01-31'));
+    expect(closeOfJanuary.emissions).toEqual([]);
+    expect(store.state().evaluatedDay).toBe(dayNo('2024-01-31'));
+    expect(store.timers.get(`${SCOPE}/c-1`)).toBe(T0 + 60 * DAY);
     return { store, ledger };
   }
 
@@ -204,13 +230,22 @@ describe('processTimers', () => {
   });
 
   it.each([
-    ['fired early (nothing reached yet)', T0 + 59 * DAY, false, T0 + 60 * DAY],
-    ['the customer acted since the timer was set', T0 + 60 * DAY, true, T0 + 50 * DAY + 60 * DAY],
-  ])('a spurious timer, %s, is only rescheduled', (_, now, acted, next) => {
+    // name, now, acted on 20 Feb, the day whose close a wake-up still judges (null: none left to judge), next due
+    ['fired again the morning the close of 31 Jan was judged (nothing reached yet)', afterCloseOf('2024-01-31') + HOUR, false, null, T0 + 60 * DAY],
+    // a day early: no stage reached; the close of 28 Feb had not been judged (last judged: 31 Jan), so it is, quietly
+    ['fired early (nothing reached yet)', T0 + 59 * DAY, false, '2024-02-28', T0 + 60 * DAY],
+    // the posting of 20 Feb judged 19 Feb; the wake-up judges 29 Feb; the next stage counts from 20 Feb
+    ['the customer acted since the timer was set', T0 + 60 * DAY, true, '2024-02-29', T0 + 50 * DAY + 60 * DAY],
+  ])('a spurious timer, %s, alerts nothing and is rescheduled', (_, now, acted, judged, next) => {
     const { store, ledger } = quietCustomer();
     if (acted) store.feed([ledger.debit(czk(200), T0 + 50 * DAY, { counterpartyKind: 'CASH' })]);
+    const rev = store.states.get('c-1')!.rev;
     const result = processTimers(store.load(['c-1']), [{ customerId: 'c-1', due: T0 + 60 * DAY }], { timerScope: SCOPE, now, detectedAt: DETECTED_AT }, core);
-    expect(result).toEqual({ writes: [], emissions: [], settle: { writes: [], timers: [{ scope: SCOPE, customerId: 'c-1', due: next }] } });
+    expect(result.emissions).toEqual([]);
+    // a day close still unjudged is judged (and stored) even by a spurious wake-up: with nothing to tell, no outbox
+    if (judged === null) expect(result.writes).toEqual([]);
+    else expect(result.writes).toMatchObject([{ customerId: 'c-1', expectedRev: rev, state: { rev: rev + 1, evaluatedDay: dayNo(judged), outbox: [], dormancy: { stage: 0 } } }]);
+    expect(result.settle).toEqual({ writes: [], timers: [{ scope: SCOPE, customerId: 'c-1', due: next }] });
   });
 
   it('after a long outage only the highest stage reached is told, and the last stage leaves no timer', () => {
@@ -223,7 +258,7 @@ describe('processTimers', () => {
   });
 
   it('a closed relationship: no alert, the timer is cancelled', () => {
-    const { store } = quietCustomer(profile({ status: 'CLOSED' }));
+    const { store } = quietCustomer(profile({ servedTier: 'GOLD', status: 'CLOSED' }));
     const result = processTimers(store.load(['c-1']), [{ customerId: 'c-1', due: T0 + 60 * DAY }], { timerScope: SCOPE, now: T0 + 400 * DAY, detectedAt: DETECTED_AT }, core);
     expect(result).toEqual({ writes: [], emissions: [], settle: { writes: [], timers: [{ scope: SCOPE, customerId: 'c-1', due: null }] } });
   });
@@ -253,10 +288,14 @@ describe('timers and transactions together', () => {
   const SCOPE = 'tx/0';
 
   it('a crash between the timer’s first write and its settle, then a posting before the next sweep: the timer stays put and the sweep re-sends the same alert', () => {
-    const store = new MemoryStore([profile()]).seed(seededState({ balances: { 'a-1': czk(300_000) }, since: pragueWinter('2023-06-01') }));
-    const ledger = new Ledger('c-1', { 'a-1': czk(300_000) });
+    // GOLD, 150,000.00: served at its tier, nothing but dormancy to tell
+    const store = new MemoryStore([profile({ servedTier: 'GOLD' })]).seed(seededState({ balances: { 'a-1': czk(150_000) }, since: pragueWinter('2023-06-01') }));
+    const ledger = new Ledger('c-1', { 'a-1': czk(150_000) });
     store.feed([ledger.debit(czk(500), T0, { category: 'CARD' })]);
+    // the close of 1 Jan is judged first (2 Jan 00:01), quietly; then the timer waits for the first stage
+    expect(store.sweep(afterCloseOf('2024-01-01')).emissions).toEqual([]);
     const due = T0 + 60 * DAY;
+    expect(store.timers.get(`${SCOPE}/c-1`)).toBe(due);
     const fired = processTimers(store.load(['c-1']), [{ customerId: 'c-1', due }], { timerScope: SCOPE, now: due, detectedAt: DETECTED_AT }, core);
     store.commit(fired.writes); // crash: not published, not settled
 
@@ -271,16 +310,26 @@ describe('timers and transactions together', () => {
     store.commit(sweep.writes);
     store.commit(sweep.settle.writes, sweep.settle.timers);
     expect(store.state().outbox).toEqual([]);
-    expect(store.timers.get(`${SCOPE}/c-1`)).toBe(T0 + 90 * DAY);
-    // and the next transaction batch schedules from the state again
+    // the next dormancy stage is T0 + 90 days (31 Mar), but the interest posted on 1 Mar makes 1 Mar a day with a
+    // posting for a customer worth a daily look (149,510.00): the timer moves to the close of 1 Mar, 2 Mar 00:01
+    expect(nextDormancyDue(store.state(), profile({ servedTier: 'GOLD' }), rules)).toBe(T0 + 90 * DAY);
+    expect(store.timers.get(`${SCOPE}/c-1`)).toBe(afterCloseOf('2024-03-01'));
+    // and the next transaction batch schedules from the state again: the fee of 2 Mar judges the close of 1 Mar
+    // itself (first posting of a new day) and asks for the close of 2 Mar
     store.run(recordsOf([ledger.fee(czk(5), due + DAY)], { firstOffset: 2 }));
+    expect(store.state().evaluatedDay).toBe(dayNo('2024-03-01'));
+    expect(store.timers.get(`${SCOPE}/c-1`)).toBe(afterCloseOf('2024-03-02'));
+    // once that close is judged (nothing to tell), the timer is back on the dormancy stage
+    expect(store.sweep(afterCloseOf('2024-03-02')).emissions).toEqual([]);
     expect(store.timers.get(`${SCOPE}/c-1`)).toBe(T0 + 90 * DAY);
   });
 
   it('cooldowns that have ended are forgotten as the customer’s clock moves on (the state does not keep every kind ever told)', () => {
-    const store = new MemoryStore([profile()]).seed(seededState({ balances: { 'a-1': czk(1_000_000) }, since: pragueWinter('2023-11-01') }));
-    const ledger = new Ledger('c-1', { 'a-1': czk(1_000_000) });
-    store.feed([ledger.debit(czk(200_000), pragueWinter('2024-01-10'), { counterpartyKind: 'CASH' })]);
+    // SILVER with 90,000.00 (below GOLD's 100,000: no upgrade to tell): 60,000 in cash is 67% of the balance, a
+    // large outflow (MEDIUM, rank 1) with a 7-day cooldown
+    const store = new MemoryStore([profile()]).seed(seededState({ balances: { 'a-1': czk(90_000) }, since: pragueWinter('2023-11-01') }));
+    const ledger = new Ledger('c-1', { 'a-1': czk(90_000) });
+    store.feed([ledger.debit(czk(60_000), pragueWinter('2024-01-10'), { counterpartyKind: 'CASH' })]);
     expect(store.state().cooldowns).toEqual({ LARGE_OUTFLOW: [pragueWinter('2024-01-17'), 1] });
     store.feed([ledger.debit(czk(100), pragueWinter('2024-01-16'), { counterpartyKind: 'CASH' })]);
     expect(Object.keys(store.state().cooldowns)).toEqual(['LARGE_OUTFLOW']);

@@ -25,7 +25,18 @@ describe('rules file', () => {
     const rules = parseRules(defaultRulesText);
     expect(rules.currency).toBe('CZK');
     expect(rules.timeZone).toBe('Europe/Prague');
-    expect(rules.tiers).toEqual(['SILVER', 'GOLD', 'PLATINUM', 'BLACK_GOLD']);
+    // tiers are now levels with floors on the period's daily-average balance (DOMAIN.md's card tiers, in CZK):
+    // gold ≥ 100,000 (household 80,000), platinum ≥ 300,000 (household 250,000) and gated, black-gold configurable
+    expect(rules.tiers.levels.map((level) => level.name)).toEqual(['SILVER', 'GOLD', 'PLATINUM', 'BLACK_GOLD']);
+    expect(rules.tiers.levels.map((level) => [level.minAverageMinor, level.householdMinAverageMinor, level.gated])).toEqual([
+      [0, null, false],
+      [10_000_000, 8_000_000, false],
+      [30_000_000, 25_000_000, true],
+      [100_000_000, null, true],
+    ]);
+    expect(rules.tiers.period).toBe('rolling30'); // a period average, never a spot balance
+    expect(rules.tiers.upgradeHoldDays).toBe(5);
+    expect(rules.priority.topTiers).toEqual(['PLATINUM', 'BLACK_GOLD']); // the 80/20 top of the pyramid
     expect(rules.competitorKinds).toEqual(['OTHER_BANK', 'INVESTMENT_PLATFORM']);
     expect(rules.dormancy.stagesDays).toEqual([60, 90, 180, 730]); // ...730: "unused for 2 years or more"
     expect(rules.largeOutflow.countedKinds).not.toContain('OWN_ACCOUNT');

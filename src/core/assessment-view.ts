@@ -1,0 +1,38 @@
+import type { CustomerProfile } from '../domain/profile.ts';
+import type { BusinessCalendar } from './calendar.ts';
+import { assessChurn } from './churn.ts';
+import { featuresAsOf } from './features.ts';
+import { rfmOf } from './rfm.ts';
+import type { Rules } from './rules.ts';
+import type { CustomerState } from './state.ts';
+import { periodAverage, qualifiedTier, tierIndexOf } from './tiers.ts';
+
+/**
+ * How tidewatch judges the customer right now, next to the raw features: the churn score with its reasons, the
+ * RFM reading, the tier the period average qualifies for against the one served, and any watch or suppression.
+ */
+export function assessmentView(state: CustomerState, profile: CustomerProfile | undefined, instant: number, rules: Rules, calendar: BusinessCalendar) {
+  const features = featuresAsOf(state, instant, calendar);
+  const churn = assessChurn(state, features, rules, calendar);
+  const rfm = rfmOf(features, state.lastActivityAt === null ? null : calendar.dayOf(state.lastActivityAt), rules);
+  const average = periodAverage(features, rules);
+  const levels = rules.tiers.levels;
+  return {
+    churn: {
+      score: churn.score,
+      episodeOpenSince: state.churn === null ? null : state.churn.since,
+      reasons: churn.signals.map((signal) => ({ signal: signal.name, points: Math.round(signal.points), reason: signal.reason })),
+    },
+    rfm: { ...rfm, recencyDays: Number.isFinite(rfm.recencyDays) ? rfm.recencyDays : null, slidFrom: state.rfm?.slidFrom ?? null },
+    tier: {
+      period: rules.tiers.period,
+      periodAverageMinor: average,
+      served: profile?.servedTier ?? null,
+      qualifies: levels[qualifiedTier(rules, average, null)]!.name,
+      servedRank: profile === undefined ? null : tierIndexOf(rules, profile.servedTier),
+      upgradeTold: state.upgradeTold,
+    },
+    watchUntil: state.watchUntil === null ? null : new Date(state.watchUntil).toISOString(),
+    suppressedUntil: Object.fromEntries(Object.entries(state.suppressed).map(([kind, until]) => [kind, new Date(until).toISOString()])),
+  };
+}

@@ -1,0 +1,218 @@
+import type { Priority } from '../../domain/alert.ts';
+import type { CustomerProfile } from '../../domain/profile.ts';
+import type { BusinessCalendar } from '../calendar.ts';
+import { isoDateOf } from '../calendar.ts';
+import { assessChurn } from '../churn.ts';
+import { CustomerFeatures } from '../features.ts';
+import { basisPoints, minorUnits, raise } from '../findings.ts';
+import type { Finding } from '../findings.ts';
+import { basisPointsOf, formatMoney, formatPercent } from '../money.ts';
+import { rfmOf, slideTargets } from '../rfm.ts';
+import type { Rules } from '../rules.ts';
+import type { CustomerState } from '../state.ts';
+import { periodAverage, qualifiedTier, tierIndexOf } from '../tiers.ts';
+import type { DetectionContext } from './context.ts';
+import { isTopTier } from './context.ts';
+
+/**
+ * Detectors that judge a whole business day rather than one transaction: tier upgrade eligibility and downgrade
+ * risk, the churn-risk score, RFM, idle funds. They run once per customer and day, on the close of the day before
+ * the customer's next event (or when a timer wakes a silent customer), so the same input gives the same alerts
+ * however it is cut into batches. They update the state's memory of what was told (upgrade, churn episode, RFM).
+ */
+export function evaluateDayClose(
+  state: CustomerState,
+  profile: CustomerProfile | undefined,
+  day: number,
+  context: DetectionContext,
+  calendar: BusinessCalendar,
+): Finding[] {
+  const { rules } = context;
+  const features = new CustomerFeatures(state, day, calendar);
+  const eventTime = calendar.startOf(day + 1) - 1;
+  const findings: Finding[] = [];
+  updateRfm(state, features, rules, calendar);
+  const upgrade = upgradeEligibility(state, profile, features, context, calendar, eventTime);
+  if (upgrade !== undefined) findings.push(upgrade);
+  const downgrade = downgradeRisk(profile, features, context, calendar, eventTime);
+  if (downgrade !== undefined) findings.push(downgrade);
+  const churn = churnRisk(state, features, context, calendar, eventTime);
+  if (churn !== undefined) findings.push(churn);
+  const idle = idleFunds(state, profile, features, context, calendar, eventTime);
+  if (idle !== undefined) findings.push(idle);
+  state.evaluatedDay = day;
+  return findings;
+}
+
+function updateRfm(state: CustomerState, features: CustomerFeatures, rules: Rules, calendar: BusinessCalendar): void {
+  const lastActivityDay = state.lastActivityAt === null ? null : calendar.dayOf(state.lastActivityAt);
+  const { segment } = rfmOf(features, lastActivityDay, rules);
+  const previous = state.rfm;
+  const slid = previous?.segment === 'IMPORTANT_VALUE' && slideTargets.includes(segment);
+  if (slid) state.rfm = { segment, slidFrom: 'IMPORTANT_VALUE', slidOn: features.asOfDay };
+  else if (previous !== null && slideTargets.includes(segment) && previous.slidFrom !== null) state.rfm = { ...previous, segment };
+  else state.rfm = { segment, slidFrom: null, slidOn: 0 };
+}
+
+function upgradeEligibility(
+  state: CustomerState,
+  profile: CustomerProfile | undefined,
+  features: CustomerFeatures,
+  context: DetectionContext,
+  calendar: BusinessCalendar,
+  eventTime: number,
+): Finding | undefined {
+  const { rules } = context;
+  const levels = rules.tiers.levels;
+  if (profile === undefined) return undefined; // the served tier is unknown: it may be the higher one already
+  const served = tierIndexOf(rules, profile.servedTier);
+  const average = periodAverage(features, rules);
+  if (qualifiedTier(rules, average, null) <= served) {
+    state.upgradeTold = null; // back below: a later crossing is news again
+    return undefined;
+  }
+  // held on every day of the hold period, by the average and by the money actually there at each day's close: a
+  // spike large enough to lift the period average for weeks has left by the next close
+  let held = Number.POSITIVE_INFINITY;
+  for (let day = features.asOfDay - rules.tiers.upgradeHoldDays + 1; day <= features.asOfDay; day += 1) {
+    const thatDay = new CustomerFeatures(state, day, calendar);
+    held = Math.min(held, qualifiedTier(rules, periodAverage(thatDay, rules), null), qualifiedTier(rules, thatDay.closingBalance(), null));
+  }
+  if (held <= served) return undefined;
+  const target = levels[held]!;
+  if (state.upgradeTold !== null && tierIndexOf(rules, state.upgradeTold) >= held) return undefined;
+  state.upgradeTold = target.name;
+  const period = rules.tiers.period === 'monthToDate' ? 'month-to-date' : '30-day';
+  const needsApproval = target.gated;
+  let priority: Priority = needsApproval ? 'HIGH' : 'MEDIUM';
+  if (isTopTier(context)) priority = raise(priority);
+  return {
+    kind: 'UPGRADE_ELIGIBLE',
+    priority,
+    causeKey: `${profile.servedTier}>${target.name}:${features.asOfDay}`,
+    reason:
+      `${needsApproval ? 'Eligible, needs approval' : 'Eligible'}: ${target.name} (served ${levels[served]!.name}); ` +
+      `${period} average ${formatMoney(average, rules.currency)} held above ${formatMoney(target.minAverageMinor, rules.currency)} for ${rules.tiers.upgradeHoldDays} days`,
+    suggestedAction: needsApproval
+      ? `Put the upgrade to ${target.name} up for approval and tell the customer what it brings.`
+      : `Upgrade the customer to ${target.name} and tell them what it brings.`,
+    evidence: [
+      minorUnits(`average_balance_${rules.tiers.period}`, average, target.minAverageMinor),
+      minorUnits('closing_balance', features.closingBalance()),
+    ],
+    amountAtStakeMinor: average,
+    counterpartyKind: null,
+    toCompetitor: false,
+    causeTransactionId: null,
+    eventTime,
+    feeds: ['rm', 'campaign'],
+  };
+}
+
+function downgradeRisk(
+  profile: CustomerProfile | undefined,
+  features: CustomerFeatures,
+  context: DetectionContext,
+  calendar: BusinessCalendar,
+  eventTime: number,
+): Finding | undefined {
+  const { rules } = context;
+  const served = tierIndexOf(rules, profile?.servedTier);
+  const level = rules.tiers.levels[served];
+  if (profile === undefined || served === 0 || level === undefined) return undefined;
+  const { marginBp, trendDays, minFallBp } = rules.tiers.downgrade;
+  const floor = level.minAverageMinor;
+  const average = periodAverage(features, rules);
+  const before = periodAverage(new CustomerFeatures(features.state, features.asOfDay - trendDays, calendar), rules);
+  const fall = basisPointsOf(before - average, before);
+  const below = average < floor;
+  const nearAndFalling = average * 10_000 < floor * (10_000 + marginBp) && fall >= minFallBp;
+  if (!below && !nearAndFalling) return undefined;
+  return {
+    kind: 'DOWNGRADE_RISK',
+    priority: isTopTier(context) ? 'HIGH' : 'MEDIUM',
+    causeKey: `${level.name}:${features.asOfDay}`,
+    reason: below
+      ? `Below the ${level.name} floor: average ${formatMoney(average, rules.currency)} against ${formatMoney(floor, rules.currency)}, ${formatPercent(fall)} lower than ${trendDays} days ago`
+      : `Falling toward the ${level.name} floor: average ${formatMoney(average, rules.currency)}, ${formatPercent(fall)} lower than ${trendDays} days ago; floor ${formatMoney(floor, rules.currency)}`,
+    suggestedAction: 'Talk to the customer before the tier review: find out where the money is going.',
+    evidence: [
+      minorUnits(`average_balance_${rules.tiers.period}`, average, floor, before),
+      basisPoints(`average_fall_${trendDays}d`, fall, minFallBp),
+    ],
+    amountAtStakeMinor: average,
+    counterpartyKind: null,
+    toCompetitor: false,
+    causeTransactionId: null,
+    eventTime,
+    feeds: ['rm'],
+  };
+}
+
+function churnRisk(state: CustomerState, features: CustomerFeatures, context: DetectionContext, calendar: BusinessCalendar, eventTime: number): Finding | undefined {
+  const { rules } = context;
+  const settings = rules.churn;
+  const { score, signals } = assessChurn(state, features, rules, calendar);
+  const episode = state.churn;
+  if (episode !== null && score < settings.clearBelowScore) {
+    state.churn = null;
+    return undefined;
+  }
+  const average = features.averageDailyBalance(30);
+  if (average < settings.minAverageBalanceMinor) return undefined;
+  const opens = episode === null && score >= settings.alertFromScore;
+  const worsens = episode !== null && score >= episode.toldScore + settings.escalateBy;
+  if (!opens && !worsens) return undefined;
+  state.churn = { since: episode?.since ?? features.asOfDay, toldScore: score };
+  const top = signals.slice(0, settings.topReasons);
+  let priority: Priority = score >= 80 ? 'HIGH' : 'MEDIUM';
+  if (worsens) priority = raise(priority);
+  if (isTopTier(context) || average >= rules.priority.urgentAmountMinor) priority = raise(priority);
+  return {
+    kind: 'CHURN_RISK',
+    priority,
+    causeKey: `${state.churn.since}:${score}`,
+    reason: `${worsens ? 'Churn risk rising' : 'Churn risk'} ${score}/100: ${top.map((signal) => signal.reason).join('; ')}`,
+    suggestedAction: 'Call the customer this week: ask how the relationship is going and what would keep them.',
+    evidence: [{ metric: 'churn_score', unit: 'SCORE', value: score, threshold: settings.alertFromScore, baseline: episode?.toldScore ?? null }, ...top.flatMap((signal) => signal.evidence)],
+    amountAtStakeMinor: average,
+    counterpartyKind: null,
+    toCompetitor: false,
+    causeTransactionId: null,
+    eventTime,
+    feeds: ['rm'],
+  };
+}
+
+function idleFunds(
+  state: CustomerState,
+  profile: CustomerProfile | undefined,
+  features: CustomerFeatures,
+  context: DetectionContext,
+  calendar: BusinessCalendar,
+  eventTime: number,
+): Finding | undefined {
+  const { rules } = context;
+  const settings = rules.idleFunds;
+  if (profile === undefined || !settings.riskAppetites.includes(profile.riskAppetite)) return undefined;
+  const average = features.averageDailyBalance(30);
+  if (average < settings.minAverageMinor) return undefined;
+  const watchedSince = features.asOfDay - settings.noInvestmentDays;
+  if (calendar.dayOf(state.firstSeenAt) > watchedSince) return undefined; // not watched long enough to say
+  if (state.lastInvestmentAt !== null && calendar.dayOf(state.lastInvestmentAt) > watchedSince) return undefined;
+  const lastInvested = state.lastInvestmentAt === null ? 'no investment seen' : `last investment ${isoDateOf(calendar.dayOf(state.lastInvestmentAt))}`;
+  return {
+    kind: 'IDLE_FUNDS',
+    priority: isTopTier(context) ? 'MEDIUM' : 'LOW',
+    causeKey: `${features.asOfDay}`,
+    reason: `${formatMoney(average, rules.currency)} average balance idle for ${settings.noInvestmentDays} days (${lastInvested}); declared ${profile.riskAppetite.toLowerCase()} risk appetite`,
+    suggestedAction: 'Offer a conservative product (term deposit, money-market fund) that fits the declared risk appetite.',
+    evidence: [minorUnits('average_daily_balance_30d', average, settings.minAverageMinor)],
+    amountAtStakeMinor: average,
+    counterpartyKind: null,
+    toCompetitor: false,
+    causeTransactionId: null,
+    eventTime,
+    feeds: ['rm', 'campaign'],
+  };
+}

@@ -1,0 +1,51 @@
+import type { CustomerProfile } from '../domain/profile.ts';
+import type { BusinessCalendar } from './calendar.ts';
+import { nextDormancyDue } from './detectors/dormancy.ts';
+import { CustomerFeatures } from './features.ts';
+import type { Rules } from './rules.ts';
+import type { CustomerState } from './state.ts';
+import { periodAverage, qualifiedTier, tierIndexOf } from './tiers.ts';
+
+/** Timers fire a little after midnight, once the day before has closed. */
+const AFTER_MIDNIGHT_MS = 60_000;
+
+/**
+ * When the customer must be looked at again with no event: the next dormancy stage; the close of a day with
+ * activity, for customers worth a daily look; the next day while their average is still moving toward another tier,
+ * an upgrade waits out its hold, a downgrade risk builds or a churn episode is open; and the day a monthly salary or
+ * pension is overdue. One timer per customer: the
+ * earliest of these.
+ */
+export function nextWakeUp(state: CustomerState, profile: CustomerProfile | undefined, rules: Rules, calendar: BusinessCalendar): number | null {
+  const candidates: number[] = [];
+  const dormancy = nextDormancyDue(state, profile, rules);
+  if (dormancy !== null) candidates.push(dormancy);
+  if (profile?.status !== 'CLOSED') {
+    const streamDay = calendar.dayOf(state.streamTime);
+    const features = new CustomerFeatures(state, Math.max(streamDay, state.evaluatedDay), calendar);
+    const average = features.averageDailyBalance(30);
+    const close = features.closingBalance();
+    const worthADailyLook = Math.max(average, close) >= rules.churn.minAverageBalanceMinor || state.churn !== null;
+    const averageTier = qualifiedTier(rules, periodAverage(features, rules), null);
+    // an average above the served tier must be seen to hold for the hold period, day by day, even with no event
+    const upgradePending =
+      profile !== undefined &&
+      averageTier > tierIndexOf(rules, profile.servedTier) &&
+      (state.upgradeTold === null || tierIndexOf(rules, state.upgradeTold) < averageTier);
+    // an average sliding down toward a close near or below the served tier's floor: the downgrade risk builds daily
+    const served = profile === undefined ? 0 : tierIndexOf(rules, profile.servedTier);
+    const floor = rules.tiers.levels[served]?.minAverageMinor ?? 0;
+    const downgradePending = served > 0 && close < average && close * 10_000 < floor * (10_000 + rules.tiers.downgrade.marginBp);
+    const inMotion = state.churn !== null || upgradePending || downgradePending || qualifiedTier(rules, close, null) !== averageTier;
+    if (worthADailyLook && state.evaluatedDay < streamDay) {
+      candidates.push(calendar.startOf(streamDay + 1) + AFTER_MIDNIGHT_MS);
+    } else if (worthADailyLook && inMotion) {
+      candidates.push(calendar.startOf(state.evaluatedDay + 2) + AFTER_MIDNIGHT_MS);
+    }
+    if (state.regularIncome !== null && state.regularIncome[1] >= 2) {
+      const overdueDay = state.regularIncome[0] + rules.churn.regularIncomeGapDays + 1;
+      if (overdueDay > state.evaluatedDay) candidates.push(calendar.startOf(overdueDay + 1) + AFTER_MIDNIGHT_MS);
+    }
+  }
+  return candidates.length === 0 ? null : Math.min(...candidates);
+}

@@ -1,0 +1,251 @@
+import { describe, expect, it } from 'vitest';
+import { opportunityOf } from '../../../src/core/policy.ts';
+import type { CoreContext } from '../../../src/core/processor.ts';
+import type { Emission } from '../../../src/core/state.ts';
+import { DAY, Ledger, MemoryStore, calendar, core, coreWith, czk, dayNo, pragueWinter, profile, seededState, summary } from '../../support/core-fixtures.ts';
+
+/** `isoDate` plus `days` days, as "YYYY-MM-DD". */
+const plusDays = (isoDate: string, days: number) => new Date(Date.parse(`${isoDate}T00:00:00Z`) + days * DAY).toISOString().slice(0, 10);
+
+/** The end of a business day: the event time of what its close is found to be. */
+const endOf = (isoDate: string) => calendar.startOf(dayNo(isoDate) + 1) - 1;
+
+interface Told {
+  /** The day it was emitted on: a wake-up (`timer`, judging the close of the day before) or that day's posting. */
+  on: string;
+  by: 'timer' | 'transaction';
+  emission: Emission;
+}
+
+const brief = (told: readonly Told[]) => told.map(({ on, by, emission }) => ({ on, by, ...summary([emission])[0]! }));
+const ofKind = (told: readonly Told[], kind: string) => told.filter(({ emission }) => emission.alert.kind === kind);
+
+/**
+ * Weeks of one customer's life, driven the way the service drives the core. The customer holds `opening` (steady
+ * since October 2023, last active 28 Jan) and is served at `served`. On `start` at 10:00 `deposit` arrives from another
+ * bank. Then each day at 10:00 the timer loop first wakes whoever is due (processTimers, judging the close of the day
+ * before), then the day's posting goes through processTransactions: a 200.00 card payment, or, on the day after the
+ * deposit when `leaves`, the deposit going back out to another bank; with `cards: false` the customer posts nothing
+ * after the deposit. Answers everything emitted, in order, with the day and the path it came by.
+ */
+function weeks(options: { served: string; opening: number; deposit: number; leaves?: boolean; cards?: boolean; start?: string; days?: number; context?: CoreContext }): Told[] {
+  const { served, opening, deposit, leaves = false, cards = true, start = '2024-02-01', days = 29, context = core } = options;
+  const store = new MemoryStore([profile({ servedTier: served })], context).seed(
+    seededState({ balances: { 'a-1': opening }, since: pragueWinter('2023-10-01'), lastActivityAt: pragueWinter('2024-01-28') }),
+  );
+  const ledger = new Ledger('c-1', { 'a-1': opening });
+  const told: Told[] = [];
+  const record = (on: string, by: Told['by'], emissions: readonly Emission[]) => told.push(...emissions.map((emission) => ({ on, by, emission })));
+  record(start, 'timer', store.advance(pragueWinter(start)));
+  record(start, 'transaction', store.feed([ledger.credit(deposit, pragueWinter(start), { counterpartyKind: 'OTHER_BANK', counterpartyBankCode: '0800' })]).flat());
+  for (let day = 1; day <= days; day += 1) {
+    const on = plusDays(start, day);
+    record(on, 'timer', store.advance(pragueWinter(on)));
+    if (day === 1 && leaves) record(on, 'transaction', store.feed([ledger.debit(deposit, pragueWinter(on), { counterpartyKind: 'OTHER_BANK', counterpartyBankCode: '0800' })]).flat());
+    else if (cards) record(on, 'transaction', store.feed([ledger.debit(czk(200), pragueWinter(on), { category: 'CARD', channel: 'CARD', counterpartyKind: 'NONE' })]).flat());
+  }
+  return told;
+}
+
+describe('upgrade eligibility: the period average crosses a tier floor and stays there', () => {
+  // The closes: `opening` every day before 1 Feb, opening + deposit on 1 Feb, then 200.00 less each day. The 30-day
+  // average on 1 Feb + (n − 1), n ≥ 1, is ((30 − n) × opening + n × (opening + deposit) − 200 × n(n − 1) / 2) / 30.
+  it.each([
+    {
+      name: 'GOLD (≥ 100,000): 80,000 + 160,000 from another bank',
+      served: 'SILVER',
+      opening: czk(80_000),
+      deposit: czk(160_000),
+      // average: n = 3 (3 Feb) (2,400,000 + 480,000 − 600) / 30 = 95,980; n = 4 (4 Feb) (2,400,000 + 640,000 − 1,200) / 30
+      // = 101,293.33 ≥ 100,000: GOLD from 4 Feb, held 4..8 Feb (5 days); the close of 8 Feb, n = 8, is judged by the
+      // wake-up of 9 Feb 00:01: (2,400,000 + 1,280,000 − 5,600) / 30 = 122,480.00; closing 240,000 − 7 × 200 = 238,600
+      judged: '2024-02-08',
+      priority: 'MEDIUM',
+      reason: 'Eligible: GOLD (served SILVER); 30-day average 122,480.00 CZK held above 100,000.00 CZK for 5 days',
+      average: czk(122_480),
+      closing: czk(238_600),
+      floor: czk(100_000),
+      // 160,000 is over the default single inflow threshold (100,000): a balance jump from a competitor, the same day
+      others: [{ on: '2024-02-01', by: 'transaction', kind: 'LARGE_INFLOW', priority: 'HIGH', feeds: ['campaign', 'rm'] }],
+    },
+    {
+      name: 'PLATINUM is gated: 250,000 + 150,000, "Eligible, needs approval"',
+      served: 'GOLD',
+      opening: czk(250_000),
+      deposit: czk(150_000),
+      // average = (7,500,000 + 150,000n − 100n(n − 1)) / 30: n = 10 (10 Feb) 299,700 < 300,000; n = 11 (11 Feb)
+      // (7,500,000 + 1,650,000 − 11,000) / 30 = 304,633.33: PLATINUM from 11 Feb, held 11..15 Feb; n = 15:
+      // (7,500,000 + 2,250,000 − 21,000) / 30 = 324,300.00; closing 400,000 − 14 × 200 = 397,200
+      judged: '2024-02-15',
+      priority: 'HIGH', // gated
+      reason: 'Eligible, needs approval: PLATINUM (served GOLD); 30-day average 324,300.00 CZK held above 300,000.00 CZK for 5 days',
+      average: czk(324_300),
+      closing: czk(397_200),
+      floor: czk(300_000),
+      others: [], // 150,000 is under GOLD's 200,000 and 60% of the average: no jump
+    },
+    {
+      name: 'BLACK_GOLD from PLATINUM: gated, and a top-tier customer',
+      served: 'PLATINUM',
+      opening: czk(900_000),
+      deposit: czk(300_000),
+      // average = (27,000,000 + 300,000n − 100n(n − 1)) / 30: n = 10 999,700; n = 11 1,009,633.33: BLACK_GOLD from
+      // 11 Feb, held 11..15 Feb; n = 15: (27,000,000 + 4,500,000 − 21,000) / 30 = 1,049,300.00; closing 1,197,200
+      judged: '2024-02-15',
+      priority: 'URGENT', // gated HIGH, raised for a top tier
+      reason: 'Eligible, needs approval: BLACK_GOLD (served PLATINUM); 30-day average 1,049,300.00 CZK held above 1,000,000.00 CZK for 5 days',
+      average: czk(1_049_300),
+      closing: czk(1_197_200),
+      floor: czk(1_000_000),
+      others: [],
+    },
+  ])('$name: told once, on the close of $judged, to the RM and the campaign feed', ({ served, opening, deposit, judged, priority, reason, average, closing, floor, others }) => {
+    const told = weeks({ served, opening, deposit });
+    const upgrades = ofKind(told, 'UPGRADE_ELIGIBLE');
+    // one, in the whole month (the average stays above the floor; the RM is told once per tier while served below it)
+    expect(brief(upgrades)).toEqual([{ on: plusDays(judged, 1), by: 'timer', kind: 'UPGRADE_ELIGIBLE', priority, feeds: ['campaign', 'rm'] }]);
+    expect(brief(told.filter((item) => item.emission.alert.kind !== 'UPGRADE_ELIGIBLE'))).toEqual(others);
+    const { alert } = upgrades[0]!.emission;
+    expect(alert).toMatchObject({ reason, tier: served, rmId: 'rm-1', amountAtStakeMinor: average, eventTime: endOf(judged), causeTransactionId: null, counterpartyKind: null, toCompetitor: false });
+    expect(alert.evidence).toEqual([
+      { metric: 'average_balance_rolling30', unit: 'MINOR_UNITS', value: average, threshold: floor, baseline: null },
+      { metric: 'closing_balance', unit: 'MINOR_UNITS', value: closing, threshold: null, baseline: null },
+    ]);
+    // the campaign gets its lean record: no evidence, no balances beyond the amount
+    expect(opportunityOf(alert)).toEqual({
+      opportunityId: alert.alertId,
+      kind: 'UPGRADE_ELIGIBLE',
+      customerId: 'c-1',
+      rmId: 'rm-1',
+      tier: served,
+      amountMinor: average,
+      currency: 'CZK',
+      rulesVersion: alert.rulesVersion,
+      eventTime: endOf(judged),
+      detectedAt: alert.detectedAt,
+    });
+  });
+});
+
+describe('a one-day spike is not an upgrade', () => {
+  it.each([
+    {
+      // the spot balance is 580,000 (a PLATINUM balance) for one day; the 30-day average holds that day for 30 days but
+      // never reaches GOLD: at most (29 × 80,000 + 580,000) / 30 = 96,666.67 (1 Feb and 2 Feb), then lower still as the
+      // card payments begin; after 2 Mar the spike is out of the window
+      name: 'rolling 30 days: 500,000 in from another bank on 1 Feb, out again on 2 Feb',
+      context: core,
+      start: '2024-02-01',
+    },
+    {
+      // month to date: (27 × 80,000 + 580,000) / 28 = 97,857.14 on 28 Feb, (27 × 80,000 + 580,000 + 80,000) / 29
+      // = 97,241.38 on 29 Feb, and March starts afresh
+      name: 'month to date: 500,000 in on 28 Feb, out again on 29 Feb',
+      context: coreWith((raw) => (raw.tiers.period = 'monthToDate')),
+      start: '2024-02-28',
+    },
+  ])('$name: never eligible (a balance jump and a near-total exit, nothing more)', ({ context, start }) => {
+    const told = weeks({ served: 'SILVER', opening: czk(80_000), deposit: czk(500_000), leaves: true, start, days: 40, context });
+    expect(ofKind(told, 'UPGRADE_ELIGIBLE')).toEqual([]);
+    // 500,000 from a competitor is a jump (HIGH); leaving again the next day it is 500,000 / 580,000 = 86% of the
+    // balance to another bank: a near-total exit (URGENT). Nothing else in 40 days.
+    expect(brief(told)).toEqual([
+      { on: start, by: 'transaction', kind: 'LARGE_INFLOW', priority: 'HIGH', feeds: ['campaign', 'rm'] },
+      { on: plusDays(start, 1), by: 'transaction', kind: 'LARGE_OUTFLOW', priority: 'URGENT', feeds: ['risk', 'rm'] },
+    ]);
+  });
+
+  // The hold is judged on the period average and on each day's close: a spike big enough to lift the period average
+  // on its own (3,000,000 onto 80,000 keeps the rolling average at ~180,000 for weeks) has left by the next close.
+  it.each([
+    { name: 'rolling 30 days: 3,000,000 in on 1 Feb, out on 2 Feb', deposit: czk(3_000_000), context: core },
+    { name: 'month to date: 500,000 in on 1 Feb, out on 2 Feb', deposit: czk(500_000), context: coreWith((raw) => (raw.tiers.period = 'monthToDate')) },
+  ])('$name: a spike big enough to lift the period average is not an upgrade either', ({ deposit, context }) => {
+    const told = weeks({ served: 'SILVER', opening: czk(80_000), deposit, leaves: true, days: 40, context });
+    expect(ofKind(told, 'UPGRADE_ELIGIBLE').map(({ emission }) => emission.alert.reason)).toEqual([]);
+  });
+});
+
+describe('a customer who qualifies and then posts nothing', () => {
+  // No posting wakes this customer after 1 Feb: the wake-ups alone must carry the hold. Once the average has caught up
+  // with the close (4 Feb: close 240,000 and average (2,400,000 + 4 × 160,000) / 30 = 101,333.33, both GOLD), the tiers
+  // of close and average agree, but an average above the served tier not yet told still wakes the customer each day
+  // (wake-up.ts), so the hold (4..8 Feb) is seen through: told at 9 Feb 00:01, average (2,400,000 + 8 × 160,000) / 30.
+  it('is told on the close of the last hold day, by the wake-up alone', () => {
+    const told = weeks({ served: 'SILVER', opening: czk(80_000), deposit: czk(160_000), cards: false, days: 29 });
+    expect(brief(told)).toEqual([
+      { on: '2024-02-01', by: 'transaction', kind: 'LARGE_INFLOW', priority: 'HIGH', feeds: ['campaign', 'rm'] },
+      { on: '2024-02-09', by: 'timer', kind: 'UPGRADE_ELIGIBLE', priority: 'MEDIUM', feeds: ['campaign', 'rm'] },
+    ]);
+    expect(ofKind(told, 'UPGRADE_ELIGIBLE')[0]!.emission.alert.reason).toBe('Eligible: GOLD (served SILVER); 30-day average 122,666.67 CZK held above 100,000.00 CZK for 5 days');
+  });
+});
+
+describe('downgrade risk: a valuable customer’s average falling toward the served tier’s floor', () => {
+  /**
+   * A PLATINUM customer (floor 300,000, within 10% above it: under 330,000) holding `opening` since October moves
+   * `withdrawal` to another bank on 10 Jan, then pays 100.00 by card every day (with `cards: false`, nothing more); the
+   * timer loop runs each day before the posting, as in `weeks`. Answers what was told over 40 days.
+   */
+  function slide(opening: number, withdrawal: number, cards = true): Told[] {
+    const store = new MemoryStore([profile({ servedTier: 'PLATINUM' })]).seed(
+      seededState({ balances: { 'a-1': opening }, since: pragueWinter('2023-10-01'), lastActivityAt: pragueWinter('2024-01-05') }),
+    );
+    const ledger = new Ledger('c-1', { 'a-1': opening });
+    const told: Told[] = [];
+    const record = (on: string, by: Told['by'], emissions: readonly Emission[]) => told.push(...emissions.map((emission) => ({ on, by, emission })));
+    record('2024-01-10', 'transaction', store.feed([ledger.debit(withdrawal, pragueWinter('2024-01-10'), { counterpartyKind: 'OTHER_BANK' })]).flat());
+    for (let day = 1; day <= 40; day += 1) {
+      const on = plusDays('2024-01-10', day);
+      record(on, 'timer', store.advance(pragueWinter(on)));
+      if (cards) record(on, 'transaction', store.feed([ledger.debit(czk(100), pragueWinter(on), { category: 'CARD', channel: 'CARD', counterpartyKind: 'NONE' })]).flat());
+    }
+    return told;
+  }
+
+  it.each([
+    {
+      name: '400,000 − 100,000 on 10 Jan: the average falls toward the floor',
+      opening: czk(400_000),
+      withdrawal: czk(100_000),
+      // closes: 400,000 until 9 Jan, 300,000 on 10 Jan, then 100.00 less a day; on 9 Jan + n the average is
+      // (12,000,000 − 100,000n − 50n(n − 1)) / 30: n = 20 (29 Jan) 332,700; n = 21 (30 Jan) (12,000,000 − 2,100,000
+      // − 21,000) / 30 = 329,300.00 < 330,000, and 14 days before (16 Jan, n = 7) it was (12,000,000 − 700,000 − 2,100)
+      // / 30 = 376,596.67: 12.56% lower (≥ 10%) → told at the 31 Jan wake-up; then cooling down for 30 days
+      expected: [{ on: '2024-01-31', reason: 'Falling toward the PLATINUM floor: average 329,300.00 CZK, 13% lower than 14 days ago; floor 300,000.00 CZK' }],
+      // 100,000 to another bank is under PLATINUM's thresholds: leakage, for the risk feed
+      first: [{ on: '2024-01-10', by: 'transaction', kind: 'LEAKAGE', priority: 'LOW', feeds: ['risk'] }],
+    },
+    {
+      name: 'already under the floor (285,000, served PLATINUM)',
+      opening: czk(285_000),
+      withdrawal: czk(5_000),
+      // the first posting (10 Jan) judges the close of 9 Jan: average 285,000 < 300,000, as 14 days before (0%); told
+      // again once the 30-day cooldown has passed: the close of 8 Feb (cooldown until the end of 8 Feb, 30 days after
+      // the end of 9 Jan), average of 10 Jan .. 8 Feb = (280,000 + Σ k=1..29 (280,000 − 100k)) / 30 = (8,400,000 −
+      // 43,500) / 30 = 278,550.00; 14 days before (25 Jan): (14 × 285,000 + 280,000 + Σ k=1..15 (280,000 − 100k)) / 30
+      // = (3,990,000 + 280,000 + 4,188,000) / 30 = 281,933.33, so 1.20% lower now
+      expected: [
+        { on: '2024-01-10', reason: 'Below the PLATINUM floor: average 285,000.00 CZK against 300,000.00 CZK, 0% lower than 14 days ago' },
+        { on: '2024-02-09', reason: 'Below the PLATINUM floor: average 278,550.00 CZK against 300,000.00 CZK, 1% lower than 14 days ago' },
+      ],
+      first: [{ on: '2024-01-10', by: 'transaction', kind: 'LEAKAGE', priority: 'LOW', feeds: ['risk'] }],
+    },
+  ])('$name', ({ opening, withdrawal, expected, first }) => {
+    const told = slide(opening, withdrawal);
+    const risks = ofKind(told, 'DOWNGRADE_RISK');
+    expect(risks.map(({ on, emission }) => ({ on, reason: emission.alert.reason }))).toEqual(expected);
+    for (const { emission } of risks) expect(summary([emission])).toEqual([{ kind: 'DOWNGRADE_RISK', priority: 'HIGH', feeds: ['rm'] }]); // a top tier
+    expect(brief(told.filter(({ emission }) => emission.alert.kind !== 'DOWNGRADE_RISK'))).toEqual(first);
+  });
+
+  // A silent customer whose average slides toward a close near the floor is woken daily (wake-up.ts), so the
+  // downgrade risk is seen as it builds: PLATINUM, 400,000 → 310,000 on 10 Jan, then silent; the average on 9 Jan + n
+  // is 400,000 − 3,000n: 328,000 on 2 Feb (n = 24, under 330,000), 370,000 on 19 Jan (n = 10): 11.35% lower.
+  it('a silent customer whose average slides toward the floor (close at 310,000, above it) is told too', () => {
+    const told = slide(czk(400_000), czk(90_000), false);
+    expect(ofKind(told, 'DOWNGRADE_RISK').map(({ on, emission }) => ({ on, reason: emission.alert.reason }))).toEqual([
+      { on: '2024-02-03', reason: 'Falling toward the PLATINUM floor: average 328,000.00 CZK, 11% lower than 14 days ago; floor 300,000.00 CZK' },
+    ]);
+  });
+});
