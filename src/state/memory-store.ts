@@ -2,6 +2,7 @@ import type { CustomerState } from '../core/state.ts';
 import { customerProfileSchema } from '../domain/profile.ts';
 import type { CustomerProfile } from '../domain/profile.ts';
 import type { DueTimer, LoadedCustomer, StateStore, StateWrite, TimerChange } from './store.ts';
+import { assertValidTimer, assertValidWrite } from './write-checks.ts';
 
 /**
  * StateStore in process memory, with the semantics of RedisStateStore (conditional writes by revision, timers
@@ -93,26 +94,6 @@ export class MemoryStateStore implements StateStore {
   async close(): Promise<void> {}
 }
 
-// Same checks as RedisStateStore: both refuse the same mistakes before anything is written.
-
-function assertValidWrite(write: StateWrite): void {
-  const { customerId, expectedRev, state } = write;
-  if (!Number.isSafeInteger(expectedRev) || expectedRev < 0) {
-    throw new RangeError(`write for ${customerId}: expectedRev must be a non-negative integer, got ${expectedRev}`);
-  }
-  if (!Number.isSafeInteger(state.rev) || state.rev <= expectedRev) {
-    throw new RangeError(`write for ${customerId}: state.rev ${state.rev} must be an integer above expectedRev ${expectedRev}`);
-  }
-  if (state.customerId !== customerId) {
-    throw new Error(`write for ${customerId} carries the state of ${state.customerId}`);
-  }
-}
-
-function assertValidTimer(timer: TimerChange): void {
-  if (timer.due !== null && !Number.isFinite(timer.due)) {
-    throw new RangeError(`timer for ${timer.customerId}: due must be finite UTC millis or null, got ${timer.due}`);
-  }
-}
 
 interface TimerEntry {
   readonly customerId: string;

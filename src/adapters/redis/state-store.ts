@@ -1,9 +1,9 @@
 import { Cluster } from 'ioredis';
 import type { ClientContext, Redis, Result } from 'ioredis';
 import type { CustomerState } from '../../core/state.ts';
-import { customerProfileSchema } from '../../domain/profile.ts';
 import type { CustomerProfile } from '../../domain/profile.ts';
 import type { DueTimer, LoadedCustomer, StateStore, StateWrite, TimerChange } from '../../state/store.ts';
+import { assertValidTimer, assertValidWrite } from '../../state/write-checks.ts';
 import { decodeProfile, encodeProfile } from './profile-codec.ts';
 import { decodeState, encodeState } from './state-codec.ts';
 import { assertKeyPrefix, profileKey, stateKey, timersKey } from './keys.ts';
@@ -320,28 +320,6 @@ export class RedisStateStore implements StateStore {
   }
 }
 
-// ---------------------------------------------------------------------------------------------------------------
-// Argument checks shared in spirit with MemoryStateStore: both refuse the same mistakes before anything is written.
-
-function assertValidWrite(write: StateWrite): void {
-  const { customerId, expectedRev, state } = write;
-  if (!Number.isSafeInteger(expectedRev) || expectedRev < 0) {
-    throw new RangeError(`write for ${customerId}: expectedRev must be a non-negative integer, got ${expectedRev}`);
-  }
-  // A revision that does not move forward would let two writers holding the same read both succeed.
-  if (!Number.isSafeInteger(state.rev) || state.rev <= expectedRev) {
-    throw new RangeError(`write for ${customerId}: state.rev ${state.rev} must be an integer above expectedRev ${expectedRev}`);
-  }
-  if (state.customerId !== customerId) {
-    throw new Error(`write for ${customerId} carries the state of ${state.customerId}`);
-  }
-}
-
-function assertValidTimer(timer: TimerChange): void {
-  if (timer.due !== null && !Number.isFinite(timer.due)) {
-    throw new RangeError(`timer for ${timer.customerId}: due must be finite UTC millis or null, got ${timer.due}`);
-  }
-}
 
 function assertValidLimit(limit: number): void {
   if (!Number.isSafeInteger(limit) || limit < 0) throw new RangeError(`limit must be a non-negative integer, got ${limit}`);
