@@ -116,33 +116,83 @@ export function fingerprintOf(id: string): number {
  * total relationship balance now minus the net flow of every later day, so that a late posting corrects the past
  * days it belongs to. Days before the first posting carry the opening balance back.
  */
+/**
+ * Daily closes of a window, oldest first, with prefix sums: built in one walk and shared by the features of every day
+ * up to its last one (a day's close does not depend on the day the features are read as of).
+ */
+interface CloseSeries {
+  fromDay: number;
+  toDay: number;
+  closes: number[];
+  /** prefix[i]: the sum of the first i closes (exact: closes are integers far below 2^53 / 150). */
+  prefix: number[];
+}
+
+/** Days a close series covers: the longest window (90) and a month of hold or trend days before it, at most. */
+const SERIES_DAYS = 150;
+
+/** Features that will be read at many windows and earlier days (a day-close evaluation): closes are walked once. */
+export function seriesFeatures(state: CustomerState, asOfDay: number, calendar: BusinessCalendar): CustomerFeatures {
+  return new CustomerFeatures(state, asOfDay, calendar, {});
+}
+
 export class CustomerFeatures {
   readonly totalBalance: number;
+  /** Present when the closes are to be walked once and shared (seriesFeatures); absent: each read walks its window. */
+  private readonly shared: { series?: CloseSeries } | undefined;
 
   constructor(
     readonly state: CustomerState,
     readonly asOfDay: number,
     private readonly calendar: BusinessCalendar,
+    shared?: { series?: CloseSeries },
   ) {
     this.totalBalance = Object.values(state.accounts).reduce((sum, [balance]) => sum + balance, 0);
+    this.shared = shared;
+  }
+
+  /** The same customer's features as of an earlier day, sharing the closes already computed. */
+  at(day: number): CustomerFeatures {
+    const series = this.shared?.series;
+    const shares = series === undefined ? day <= this.asOfDay : day <= series.toDay;
+    return new CustomerFeatures(this.state, day, this.calendar, shares ? this.shared : undefined);
   }
 
   /** Walks daily closes from asOfDay back to fromDay (inclusive), newest first. */
-  private walkCloses(fromDay: number, visit: (day: number, close: number) => void): void {
+  private walkCloses(fromDay: number, visit: (day: number, close: number) => void, asOfDay = this.asOfDay): void {
     const days = this.state.days;
     let index = days.length - 1;
     let close = this.totalBalance;
-    while (index >= 0 && days[index]![0]! > this.asOfDay) {
+    while (index >= 0 && days[index]![0]! > asOfDay) {
       close -= netFlowOf(days[index]!);
       index -= 1;
     }
-    for (let day = this.asOfDay; day >= fromDay; day -= 1) {
+    for (let day = asOfDay; day >= fromDay; day -= 1) {
       visit(day, close);
       if (index >= 0 && days[index]![0] === day) {
         close -= netFlowOf(days[index]!);
         index -= 1;
       }
     }
+  }
+
+  /** The shared close series, if it covers fromDay..asOfDay (built on first use, from this day back). */
+  private seriesFor(fromDay: number): CloseSeries | undefined {
+    if (this.shared === undefined) return undefined;
+    let series = this.shared.series;
+    if (series === undefined) {
+      const toDay = this.asOfDay;
+      const seriesFrom = toDay - SERIES_DAYS + 1;
+      const closes = new Array<number>(SERIES_DAYS);
+      this.walkCloses(seriesFrom, (day, close) => {
+        closes[day - seriesFrom] = close;
+      }, toDay);
+      const prefix = [0];
+      for (const close of closes) prefix.push(prefix[prefix.length - 1]! + close);
+      series = { fromDay: seriesFrom, toDay, closes, prefix };
+      this.shared.series = series;
+    }
+    return fromDay >= series.fromDay && this.asOfDay <= series.toDay ? series : undefined;
   }
 
   /** Average of the daily closing balances of the last `windowDays` days (today's close is the balance so far). */
@@ -155,17 +205,28 @@ export class CustomerFeatures {
   }
 
   private averageFrom(fromDay: number): number {
+    const count = this.asOfDay - fromDay + 1;
+    const series = this.seriesFor(fromDay);
+    if (series !== undefined) {
+      return Math.round((series.prefix[this.asOfDay - series.fromDay + 1]! - series.prefix[fromDay - series.fromDay]!) / count);
+    }
     let sum = 0;
     this.walkCloses(fromDay, (_, close) => {
       sum += close;
     });
-    return Math.round(sum / (this.asOfDay - fromDay + 1));
+    return Math.round(sum / count);
   }
 
   /** Highest daily close over the last `windowDays` days. */
   peakBalance(windowDays = RETAINED_DAYS): number {
+    const fromDay = this.asOfDay - windowDays + 1;
+    const series = this.seriesFor(fromDay);
     let peak = Number.NEGATIVE_INFINITY;
-    this.walkCloses(this.asOfDay - windowDays + 1, (_, close) => {
+    if (series !== undefined) {
+      for (let day = fromDay; day <= this.asOfDay; day += 1) peak = Math.max(peak, series.closes[day - series.fromDay]!);
+      return peak;
+    }
+    this.walkCloses(fromDay, (_, close) => {
       peak = Math.max(peak, close);
     });
     return peak;

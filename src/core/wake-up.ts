@@ -26,7 +26,7 @@ export function nextWakeUp(state: CustomerState, profile: CustomerProfile | unde
     const average = features.averageDailyBalance(30);
     const close = features.closingBalance();
     const worthADailyLook = Math.max(average, close) >= rules.churn.minAverageBalanceMinor || state.churn !== null;
-    const averageTier = qualifiedTier(rules, periodAverage(features, rules), null);
+    const averageTier = qualifiedTier(rules, rules.tiers.period === 'rolling30' ? average : periodAverage(features, rules), null);
     // an average above the served tier must be seen to hold for the hold period, day by day, even with no event
     const upgradePending =
       profile !== undefined &&

@@ -3,7 +3,8 @@ import type { CustomerProfile } from '../../domain/profile.ts';
 import type { BusinessCalendar } from '../calendar.ts';
 import { isoDateOf } from '../calendar.ts';
 import { assessChurn } from '../churn.ts';
-import { CustomerFeatures } from '../features.ts';
+import { seriesFeatures } from '../features.ts';
+import type { CustomerFeatures } from '../features.ts';
 import { basisPoints, minorUnits, raise } from '../findings.ts';
 import type { Finding } from '../findings.ts';
 import { basisPointsOf, formatMoney, formatPercent } from '../money.ts';
@@ -28,13 +29,13 @@ export function evaluateDayClose(
   calendar: BusinessCalendar,
 ): Finding[] {
   const { rules } = context;
-  const features = new CustomerFeatures(state, day, calendar);
+  const features = seriesFeatures(state, day, calendar);
   const eventTime = calendar.startOf(day + 1) - 1;
   const findings: Finding[] = [];
   updateRfm(state, features, rules, calendar);
-  const upgrade = upgradeEligibility(state, profile, features, context, calendar, eventTime);
+  const upgrade = upgradeEligibility(state, profile, features, context, eventTime);
   if (upgrade !== undefined) findings.push(upgrade);
-  const downgrade = downgradeRisk(profile, features, context, calendar, eventTime);
+  const downgrade = downgradeRisk(profile, features, context, eventTime);
   if (downgrade !== undefined) findings.push(downgrade);
   const churn = churnRisk(state, features, context, calendar, eventTime);
   if (churn !== undefined) findings.push(churn);
@@ -59,7 +60,6 @@ function upgradeEligibility(
   profile: CustomerProfile | undefined,
   features: CustomerFeatures,
   context: DetectionContext,
-  calendar: BusinessCalendar,
   eventTime: number,
 ): Finding | undefined {
   const { rules } = context;
@@ -75,7 +75,7 @@ function upgradeEligibility(
   // spike large enough to lift the period average for weeks has left by the next close
   let held = Number.POSITIVE_INFINITY;
   for (let day = features.asOfDay - rules.tiers.upgradeHoldDays + 1; day <= features.asOfDay; day += 1) {
-    const thatDay = new CustomerFeatures(state, day, calendar);
+    const thatDay = features.at(day);
     held = Math.min(held, qualifiedTier(rules, periodAverage(thatDay, rules), null), qualifiedTier(rules, thatDay.closingBalance(), null));
   }
   if (held <= served) return undefined;
@@ -113,7 +113,6 @@ function downgradeRisk(
   profile: CustomerProfile | undefined,
   features: CustomerFeatures,
   context: DetectionContext,
-  calendar: BusinessCalendar,
   eventTime: number,
 ): Finding | undefined {
   const { rules } = context;
@@ -123,7 +122,7 @@ function downgradeRisk(
   const { marginBp, trendDays, minFallBp } = rules.tiers.downgrade;
   const floor = level.minAverageMinor;
   const average = periodAverage(features, rules);
-  const before = periodAverage(new CustomerFeatures(features.state, features.asOfDay - trendDays, calendar), rules);
+  const before = periodAverage(features.at(features.asOfDay - trendDays), rules);
   const fall = basisPointsOf(before - average, before);
   const below = average < floor;
   const nearAndFalling = average * 10_000 < floor * (10_000 + marginBp) && fall >= minFallBp;
