@@ -56,11 +56,29 @@ export function describeIntegration(name: string, body: (context: IntegrationCon
       redisPrefix: `tw-test:${namespace}:`,
       async createTopics(topics) {
         if (admin === undefined) throw new Error('createTopics called before beforeAll');
-        await admin.createTopics({ topics, waitForLeaders: true });
+        // kafkajs' own waitForLeaders gives up on "does not host this topic-partition" (a broker still catching up)
+        await admin.createTopics({ topics, waitForLeaders: false });
         createdTopics.push(...topics.map((topic) => topic.topic));
+        await untilLeadersKnown(admin, topics.map((topic) => topic.topic));
       },
     });
   });
+}
+
+/**
+ * Right after a topic is created a broker may still answer "does not host this topic-partition" (seen when suites
+ * start side by side on a fresh broker), and kafkajs' waitForLeaders fails on that instead of retrying. Polling the
+ * metadata until every partition has a leader removes the race.
+ */
+async function untilLeadersKnown(admin: Admin, topics: string[], timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const metadata = await admin.fetchTopicMetadata({ topics }).catch(() => undefined);
+    const ready = metadata?.topics.every((topic) => topic.partitions.length > 0 && topic.partitions.every((partition) => partition.leader >= 0));
+    if (ready === true) return;
+    if (Date.now() > deadline) throw new Error(`no leaders for ${topics.join(', ')} after ${timeoutMs} ms`);
+    await new Promise((resolveSleep) => setTimeout(resolveSleep, 100));
+  }
 }
 
 async function deleteKeys(redisUrl: string, pattern: string): Promise<void> {
