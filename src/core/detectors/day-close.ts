@@ -132,7 +132,7 @@ function downgradeRisk(
     priority: isTopTier(context) ? 'HIGH' : 'MEDIUM',
     causeKey: `${level.name}:${features.asOfDay}`,
     reason: below
-      ? `Below the ${level.name} floor: average ${formatMoney(average, rules.currency)} against ${formatMoney(floor, rules.currency)}, ${formatPercent(fall)} lower than ${trendDays} days ago`
+      ? `Below the ${level.name} floor: average ${formatMoney(average, rules.currency)} against ${formatMoney(floor, rules.currency)}, ${trendOf(fall, trendDays)}`
       : `Falling toward the ${level.name} floor: average ${formatMoney(average, rules.currency)}, ${formatPercent(fall)} lower than ${trendDays} days ago; floor ${formatMoney(floor, rules.currency)}`,
     suggestedAction: 'Talk to the customer before the tier review: find out where the money is going.',
     evidence: [
@@ -147,6 +147,9 @@ function downgradeRisk(
     feeds: ['rm'],
   };
 }
+
+const trendOf = (fallBp: number, trendDays: number) =>
+  fallBp > 0 ? `${formatPercent(fallBp)} lower than ${trendDays} days ago` : fallBp < 0 ? `${formatPercent(-fallBp)} higher than ${trendDays} days ago` : `unchanged over ${trendDays} days`;
 
 function churnRisk(state: CustomerState, features: CustomerFeatures, context: DetectionContext, calendar: BusinessCalendar, eventTime: number): Finding | undefined {
   const { rules } = context;

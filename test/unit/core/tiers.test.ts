@@ -226,7 +226,7 @@ describe('downgrade risk: a valuable customer’s average falling toward the ser
       // 43,500) / 30 = 278,550.00; 14 days before (25 Jan): (14 × 285,000 + 280,000 + Σ k=1..15 (280,000 − 100k)) / 30
       // = (3,990,000 + 280,000 + 4,188,000) / 30 = 281,933.33, so 1.20% lower now
       expected: [
-        { on: '2024-01-10', reason: 'Below the PLATINUM floor: average 285,000.00 CZK against 300,000.00 CZK, 0% lower than 14 days ago' },
+        { on: '2024-01-10', reason: 'Below the PLATINUM floor: average 285,000.00 CZK against 300,000.00 CZK, unchanged over 14 days' },
         { on: '2024-02-09', reason: 'Below the PLATINUM floor: average 278,550.00 CZK against 300,000.00 CZK, 1% lower than 14 days ago' },
       ],
       first: [{ on: '2024-01-10', by: 'transaction', kind: 'LEAKAGE', priority: 'LOW', feeds: ['risk'] }],
