@@ -2,7 +2,11 @@ import { Command } from 'commander';
 import { ConfigError, parseEnv } from '../config/env.ts';
 import { createLogger } from '../observability/logger.ts';
 import { startService } from '../service/service.ts';
+import { addBacktestCommand } from './backtest-command.ts';
+import { addDemoCommand } from './demo-command.ts';
 import { addGenerateCommand } from './generate-command.ts';
+import { addReplayCommand } from './replay-command.ts';
+import { addReportCommand } from './report-command.ts';
 import { addSchemasCommand } from './schemas-command.ts';
 
 async function run(): Promise<void> {
@@ -35,6 +39,10 @@ program
 
 addSchemasCommand(program);
 addGenerateCommand(program);
+addReplayCommand(program);
+addReportCommand(program);
+addBacktestCommand(program);
+addDemoCommand(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (error instanceof ConfigError) {

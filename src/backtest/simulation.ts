@@ -1,0 +1,74 @@
+import type { CoreContext } from '../core/processor.ts';
+import type { Label } from '../generate/labels.ts';
+import type { CustomerScore } from '../report/model.ts';
+import { AlertLog } from '../report/alerts.ts';
+import { DirectMemoryStateStore } from '../replay/direct-memory-store.ts';
+import { Replay } from '../replay/engine.ts';
+import type { PublishedRecord } from '../replay/records.ts';
+import { untilInstant } from '../replay/run.ts';
+import type { ReplaySummary } from '../replay/summary.ts';
+import type { BankSource } from './bank-source.ts';
+import { openBank } from './bank-source.ts';
+import { finalScores } from './final-scores.ts';
+
+export interface SimulationRequest {
+  source: BankSource;
+  core: CoreContext;
+  /** Every published record as the replay publishes it (after the log has kept it). */
+  onAlert?: (record: PublishedRecord) => void;
+  onProgress?: (events: number) => void;
+  chunkSize?: number;
+}
+
+/** A labelled bank replayed in memory: what was published, the labels, and every customer's churn score at the end. */
+export interface Simulation {
+  description: string;
+  summary: ReplaySummary;
+  log: AlertLog;
+  labels: Label[];
+  /** Every RM named by a profile, sorted. */
+  rmIds: string[];
+  customers: number;
+  scores: { asOf: number; customers: CustomerScore[] };
+}
+
+/**
+ * Replays the bank with the Replay engine in memory (no Kafka, no Redis), letting time run on to the end of the
+ * bank's last day so that silences still fire their timers, then scores every customer from the final state.
+ */
+export async function simulate(request: SimulationRequest): Promise<Simulation> {
+  const { core } = request;
+  const bank = await openBank(request.source, core.rules.timeZone);
+  const log = new AlertLog();
+  const store = new DirectMemoryStateStore();
+  const replay = new Replay({
+    core,
+    store,
+    chunkSize: request.chunkSize,
+    until: bank.lastDay === null ? null : untilInstant(bank.lastDay, core.calendar),
+    onAlert: (record) => {
+      log.add(record);
+      request.onAlert?.(record);
+    },
+    onProgress: request.onProgress,
+  });
+  await replay.loadProfiles([bank.profiles]);
+  const summary = await replay.run(bank.transactions);
+  const customerIds: string[] = [];
+  const rmIds = new Set<string>();
+  for (const item of bank.profiles) {
+    if (item.kind !== 'profile') continue;
+    customerIds.push(item.profile.customerId);
+    if (item.profile.rmId !== null) rmIds.add(item.profile.rmId);
+  }
+  const asOf = summary.endedAt === null ? 0 : Date.parse(summary.endedAt);
+  return {
+    description: bank.description,
+    summary,
+    log,
+    labels: bank.labels,
+    rmIds: [...rmIds].sort(),
+    customers: customerIds.length,
+    scores: { asOf, customers: summary.endedAt === null ? [] : await finalScores(store, customerIds, asOf, core) },
+  };
+}

@@ -1,0 +1,105 @@
+import { fileURLToPath } from 'node:url';
+import type { Command } from 'commander';
+import { z } from 'zod';
+import { BankOptionsError, DEFAULT_START, bankOptionsOf, shareOption } from '../backtest/bank-options.ts';
+import { BankSourceError } from '../backtest/bank-source.ts';
+import type { BankSource } from '../backtest/bank-source.ts';
+import { defaultWindow } from '../backtest/outcome-map.ts';
+import { runBacktest } from '../backtest/run.ts';
+import type { BacktestRequest } from '../backtest/run.ts';
+import { ConfigError } from '../config/env.ts';
+import { DAY_MS } from '../core/calendar.ts';
+import { bankDefaults } from '../generate/options.ts';
+
+const shippedRules = fileURLToPath(new URL('../../rules/default.yaml', import.meta.url));
+const wholeNumber = z.coerce.number().int();
+
+/** What commander hands over (strings and flags), checked before anything runs. */
+const cliOptionsSchema = z.object({
+  input: z.string().min(1).optional(),
+  customers: wholeNumber.default(bankDefaults.customers),
+  months: wholeNumber.default(bankDefaults.months),
+  start: z.string().optional(),
+  seed: wholeNumber.default(bankDefaults.seed),
+  churnShare: shareOption.optional(),
+  growShare: shareOption.optional(),
+  rms: wholeNumber.optional(),
+  rules: z.string().min(1).optional(),
+  windowBeforeDays: wholeNumber.min(0).max(730).default(defaultWindow.beforeDays),
+  windowAfterDays: wholeNumber.min(0).max(730).default(defaultWindow.afterDays),
+  json: z.string().min(1).optional(),
+  report: z.string().min(1).optional(),
+  quiet: z.boolean().default(false),
+});
+
+const optionName = (key: PropertyKey | undefined) => `--${String(key ?? '').replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`;
+const GENERATOR_OPTIONS = ['customers', 'months', 'start', 'seed', 'churnShare', 'growShare', 'rms'] as const;
+
+export function parseBacktestOptions(raw: Record<string, unknown>, env: NodeJS.ProcessEnv, today: number): BacktestRequest {
+  const parsed = cliOptionsSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new ConfigError(`invalid options for backtest:\n  ${parsed.error.issues.map((issue) => `${optionName(issue.path[0])}: ${issue.message}`).join('\n  ')}`);
+  }
+  const cli = parsed.data;
+  let source: BankSource;
+  if (cli.input !== undefined) {
+    const clash = GENERATOR_OPTIONS.find((key) => raw[key] !== undefined);
+    if (clash !== undefined) throw new ConfigError(`invalid options for backtest:\n  ${optionName(clash)}: applies to a generated bank, not to --input`);
+    source = { kind: 'folder', path: cli.input };
+  } else {
+    try {
+      source = { kind: 'generated', bank: bankOptionsOf(cli, today) };
+    } catch (error) {
+      if (error instanceof BankOptionsError) throw new ConfigError(`invalid options for backtest:\n  ${error.message}`);
+      throw error;
+    }
+  }
+  return {
+    source,
+    rulesFile: cli.rules ?? env['TIDEWATCH_RULES_FILE'] ?? shippedRules,
+    window: { beforeDays: cli.windowBeforeDays, afterDays: cli.windowAfterDays },
+    json: cli.json ?? null,
+    report: cli.report ?? null,
+    quiet: cli.quiet,
+  };
+}
+
+async function backtestCommand(raw: Record<string, unknown>): Promise<void> {
+  const request = parseBacktestOptions(raw, process.env, Math.floor(Date.now() / DAY_MS));
+  try {
+    await runBacktest(request, {
+      stdout: (text) => process.stdout.write(text),
+      stderr: (text) => process.stderr.write(text),
+      stderrIsTTY: process.stderr.isTTY === true,
+    });
+  } catch (error) {
+    if (error instanceof BankSourceError) throw new ConfigError(error.message);
+    throw error;
+  }
+}
+
+/** Adds `backtest` to the CLI: the rules judged against a labelled bank, per alert kind. */
+export function addBacktestCommand(program: Command): Command {
+  program
+    .command('backtest')
+    .description(
+      'replay a labelled bank in memory (generated, or a folder from `tidewatch generate`) and print, per alert kind, ' +
+        'precision, recall and lead time against the labels, and the alerts per RM per week: the table to tune the rules with',
+    )
+    .option('--input <dir>', 'a folder written by `tidewatch generate` (profiles.jsonl, transactions.jsonl, labels.jsonl); default: generate one in memory')
+    .option('--customers <n>', `customers of the generated bank (default ${bankDefaults.customers})`)
+    .option('--months <m>', `months of the generated bank (default ${bankDefaults.months})`)
+    .option('--start <yyyy-mm-dd>', `first day of the generated bank (default ${DEFAULT_START})`)
+    .option('--seed <s>', `seed of the generated bank (default ${bankDefaults.seed})`)
+    .option('--churn-share <share>', `share of churning customers (default ${bankDefaults.churnShare})`)
+    .option('--grow-share <share>', `share of growing customers (default ${bankDefaults.growShare})`)
+    .option('--rms <n>', 'relationship managers (default: customers / 250)')
+    .option('--rules <file>', 'rules file (default: $TIDEWATCH_RULES_FILE, else the shipped rules/default.yaml)')
+    .option('--window-before-days <n>', `an alert counts for a label from this many days before its date (default ${defaultWindow.beforeDays})`)
+    .option('--window-after-days <n>', `... to this many days after it (default ${defaultWindow.afterDays})`)
+    .option('--json <file>', 'the result as JSON')
+    .option('--report <file>', 'also write the HTML report (with the backtest table)')
+    .option('--quiet', 'no progress and no table')
+    .action(backtestCommand);
+  return program;
+}

@@ -1,0 +1,304 @@
+import { opportunityOf } from '../core/policy.ts';
+import { processTimers, processTransactions } from '../core/processor.ts';
+import type { CoreContext } from '../core/processor.ts';
+import type { Emission } from '../core/state.ts';
+import type { CustomerProfile } from '../domain/profile.ts';
+import type { StateStore, StateWrite, TimerChange } from '../state/store.ts';
+import { startOfNextDay } from './day-boundary.ts';
+import { DirectMemoryStateStore } from './direct-memory-store.ts';
+import { OutcomeCursor } from './outcome-cursor.ts';
+import type { AlertOutcome, OutcomeHook, OutcomeSource } from './outcomes.ts';
+import type { ProfileItem, PublishedRecord, Rejected, ReplayDeadLetter, ReplayItem, ReplaySource, TransactionItem } from './records.ts';
+import { isItemArray } from './records.ts';
+import { PendingBatch, indexOfOffset, stampDetection } from './pending-batch.ts';
+import { REPLAY_PARTITION, REPLAY_TIMER_SCOPE } from './positions.ts';
+import { ReplayTally } from './summary.ts';
+import type { ReplaySummary } from './summary.ts';
+
+export { REPLAY_PARTITION, REPLAY_TIMER_SCOPE } from './positions.ts';
+export const DEFAULT_CHUNK_SIZE = 2_000;
+const TIMERS_PER_ROUND = 500;
+const PROFILES_PER_CALL = 1_000;
+const PROGRESS_EVERY = 4_096;
+
+export interface ReplayOptions {
+  core: CoreContext;
+  /** Default: a DirectMemoryStateStore of its own. */
+  store?: StateStore;
+  /** Records per core batch (at most; a batch also ends where a timer or an outcome falls due). */
+  chunkSize?: number;
+  /** Lets stream time run on after the last event, firing the timers due up to this instant (UTC millis). */
+  until?: number | null;
+  /** Names the input in dead letters of transactions the core refuses. */
+  inputName?: string;
+  /** Every published record, in publish order; a returned promise is awaited (backpressure). */
+  onAlert?: (record: PublishedRecord) => void | Promise<void>;
+  onDeadLetter?: (deadLetter: ReplayDeadLetter) => void | Promise<void>;
+  /** RM outcomes (`--outcomes`), handed to `onOutcomes` when stream time reaches them. */
+  outcomes?: OutcomeSource;
+  onOutcomes?: OutcomeHook;
+  /** Called every few thousand records with the count so far. */
+  onProgress?: (events: number) => void;
+  /** Wall clock for the rate (performance.now by default). */
+  now?: () => number;
+  /** Stops the replay at the next batch (Ctrl-C): `run` rejects with the signal's reason, having written nothing half. */
+  signal?: AbortSignal;
+}
+
+/** A state write refused in a replay: someone else writes under the replay's keys (a shared Redis prefix?). */
+export class ReplayConflictError extends Error {
+  override readonly name = 'ReplayConflictError';
+}
+
+/**
+ * Runs the core over a stream of records the way the service does, with event time as the clock:
+ * load → processTransactions → commit (states + timers) → publish → settle, per batch of at most `chunkSize`
+ * records; and before a record with event time t, every timer due at or before t fires (processTimers: write,
+ * publish, then settle), judged at t. A batch never crosses a due timer, so the batching does not change the output.
+ *
+ * Timers a batch sets are unknown until it has run, so a batch also never spans two business days: the core's
+ * timers (a day's close just after midnight, dormancy stages, an overdue salary) all fall due on a later day than
+ * the record that set them. The engine checks that after every batch and stops if the core ever breaks it.
+ *
+ * Detection is stamped at stream time, not wall-clock time, so two replays give the same bytes: a transaction's
+ * alert is detected at the latest event time read up to its record (its own event time unless the record is late),
+ * a timer's alert at the event time that took the stream past the due time.
+ */
+export class Replay {
+  readonly store: StateStore;
+  readonly #core: CoreContext;
+  readonly #options: ReplayOptions;
+  readonly #chunkSize: number;
+  readonly #now: () => number;
+  readonly #tally: ReplayTally;
+  #outcomes: OutcomeCursor | undefined;
+
+  #nextOffset = 0;
+  /** Stream time: the latest event time read (or reached by letting time run on). */
+  #clock = Number.NEGATIVE_INFINITY;
+  #nextDue = Number.POSITIVE_INFINITY;
+  /** The event time from which the pending batch must be cut: the first due timer or outcome, or the next business day. */
+  #boundary = Number.POSITIVE_INFINITY;
+
+  /** Records read and not yet processed; refused ones wait with them, so dead letters come out in offset order. */
+  readonly #pending = new PendingBatch();
+
+  constructor(options: ReplayOptions) {
+    this.#options = options;
+    this.#core = options.core;
+    this.store = options.store ?? new DirectMemoryStateStore();
+    this.#chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
+    if (!Number.isSafeInteger(this.#chunkSize) || this.#chunkSize < 1) throw new RangeError(`chunkSize must be a positive integer, got ${this.#chunkSize}`);
+    this.#now = options.now ?? (() => performance.now());
+    this.#tally = new ReplayTally(options.core.calendar, options.core.unassignedQueue);
+  }
+
+  /**
+   * The reference data, before any transaction: profiles are the bank's current view of each customer, so the
+   * replay takes them as holding through the whole period (a compacted topic keeps no history to replay).
+   */
+  async loadProfiles(profiles: AsyncIterable<ProfileItem | readonly ProfileItem[]> | Iterable<ProfileItem | readonly ProfileItem[]>): Promise<void> {
+    let pending: Array<{ customerId: string; profile: CustomerProfile }> = [];
+    const put = async () => {
+      await this.store.putProfiles(pending);
+      pending = [];
+    };
+    for await (const entry of profiles) {
+      for (const item of Array.isArray(entry) ? (entry as readonly ProfileItem[]) : [entry as ProfileItem]) {
+        if (item.kind === 'rejected') {
+          await this.#rejectedOutsideStream(item);
+          continue;
+        }
+        this.#tally.profiles += 1;
+        this.#tally.knownRm(item.profile.rmId);
+        pending.push({ customerId: item.profile.customerId, profile: item.profile });
+        if (pending.length >= PROFILES_PER_CALL) await put();
+      }
+    }
+    await put();
+  }
+
+  /** Replays the source to its end (then lets time run on to `until`), and answers the summary. */
+  async run(source: ReplaySource): Promise<ReplaySummary> {
+    const startedAt = this.#now();
+    this.#outcomes = await OutcomeCursor.open(this.#options.outcomes, (rejected) => this.#rejectedOutsideStream(rejected));
+    this.#nextDue = await this.#earliestDue();
+    this.#boundary = Math.min(this.#nextDue, this.#outcomes.nextAt);
+    for await (const entry of source) {
+      if (isItemArray(entry)) {
+        for (const item of entry) {
+          const waiting = this.#accept(item);
+          if (waiting !== undefined) await waiting;
+        }
+      } else {
+        const waiting = this.#accept(entry);
+        if (waiting !== undefined) await waiting;
+      }
+    }
+    await this.#finish();
+    return this.#tally.summary({
+      endedAt: this.#clock,
+      elapsedMs: this.#now() - startedAt,
+      peakRssBytes: process.resourceUsage().maxRSS * 1024,
+    });
+  }
+
+  /** The hot path: synchronous unless the pending batch must be processed first (a promise is returned then). */
+  #accept(item: ReplayItem): Promise<void> | undefined {
+    const offset = this.#nextOffset;
+    this.#nextOffset += 1;
+    const tally = this.#tally;
+    tally.events += 1;
+    if (this.#options.onProgress !== undefined && tally.events % PROGRESS_EVERY === 0) this.#options.onProgress(tally.events);
+    if (item.kind === 'rejected') {
+      this.#pending.refuse({ reason: item.reason, detail: item.detail, offset, origin: item.origin });
+      return undefined;
+    }
+    const { eventTime, customerId } = item.transaction;
+    tally.transaction(customerId, eventTime);
+    if (this.#pending.size >= this.#chunkSize || eventTime >= this.#boundary) return this.#crossThenAdd(item, offset);
+    this.#add(item, offset);
+    return undefined;
+  }
+
+  #add(item: TransactionItem, offset: number): void {
+    const eventTime = item.transaction.eventTime;
+    if (eventTime > this.#clock) this.#clock = eventTime;
+    const earliest = this.#pending.earliest;
+    this.#pending.add(item, offset, this.#clock);
+    if (eventTime < earliest) {
+      // the batch must end with the business day of its earliest record (see the class comment)
+      this.#boundary = Math.min(this.#nextDue, this.#outcomes?.nextAt ?? Number.POSITIVE_INFINITY, startOfNextDay(this.#core.calendar, eventTime));
+    }
+  }
+
+  async #crossThenAdd(item: TransactionItem, offset: number): Promise<void> {
+    await this.#flush();
+    await this.#advanceTo(Math.max(this.#clock, item.transaction.eventTime));
+    this.#add(item, offset);
+  }
+
+  /** Moves stream time to `time`: outcomes recorded and timers due up to it are handled, in time order. */
+  async #advanceTo(time: number): Promise<void> {
+    const outcomes = this.#outcomes;
+    if (outcomes === undefined) throw new Error('the replay has not started');
+    for (;;) {
+      if (outcomes.nextAt <= time && outcomes.nextAt < this.#nextDue) {
+        await this.#deliverOutcomes(await outcomes.takeUpTo(Math.min(time, this.#nextDue - 1)), time);
+      } else if (this.#nextDue <= time) {
+        await this.#fireTimers(time);
+      } else {
+        break;
+      }
+    }
+    if (time > this.#clock) this.#clock = time;
+    this.#boundary = Math.min(this.#nextDue, outcomes.nextAt);
+  }
+
+  /** The pending batch, as the service handles one: load, core, commit, publish, settle. */
+  async #flush(): Promise<void> {
+    if (this.#pending.isEmpty) return;
+    this.#options.signal?.throwIfAborted();
+    const batch = this.#pending.take();
+    const { records, refused } = batch;
+    if (records.length > 0) {
+      const loaded = await this.store.load(batch.customers);
+      const input = { partition: REPLAY_PARTITION, firstOffset: records[0]!.position.offset, timerScope: REPLAY_TIMER_SCOPE, detectedAt: this.#clock };
+      const result = processTransactions(loaded, records, input, this.#core);
+      if (result.emissions.length > 0) stampDetection(result.writes, batch);
+      await this.#commit(result.writes, result.timers);
+      this.#tally.outcomesOfBatch(result.outcomes);
+      for (const { record, reason, detail } of result.rejected) {
+        const line = batch.lines[indexOfOffset(records, record.position.offset)] ?? 0;
+        refused.push({ reason, detail, offset: record.position.offset, origin: { source: this.#options.inputName ?? 'input', line } });
+      }
+      refused.sort((left, right) => (left.offset ?? 0) - (right.offset ?? 0));
+      for (const deadLetter of refused) await this.#emitDeadLetter(deadLetter);
+      await this.#publish(result.emissions);
+      await this.#commit(result.settle, []);
+      this.#nextDue = await this.#earliestDue();
+      if (this.#nextDue <= batch.latest) {
+        throw new Error(
+          `a timer set by a batch fell due inside it (${new Date(this.#nextDue).toISOString()}): the core now sets timers due on the same business day as the record that sets them, which the replay's batching (src/replay/engine.ts) assumes it never does`,
+        );
+      }
+    } else {
+      for (const deadLetter of refused) await this.#emitDeadLetter(deadLetter);
+    }
+  }
+
+  /** Due timers up to `now`, in rounds, as the service's sweep: write, publish, then settle (which moves each timer on). */
+  async #fireTimers(now: number): Promise<void> {
+    for (;;) {
+      const due = await this.store.dueTimers(REPLAY_TIMER_SCOPE, now, TIMERS_PER_ROUND);
+      if (due.length === 0) break;
+      const loaded = await this.store.load(due.map((timer) => timer.customerId));
+      const result = processTimers(loaded, due, { timerScope: REPLAY_TIMER_SCOPE, now, detectedAt: now }, this.#core);
+      await this.#commit(result.writes, []);
+      await this.#publish(result.emissions);
+      await this.#commit(result.settle.writes, result.settle.timers);
+      this.#tally.timersFired += due.length;
+      const stuck = result.settle.timers.find((timer) => timer.due !== null && timer.due <= now);
+      if (stuck !== undefined) throw new Error(`the timer of ${stuck.customerId} did not move past ${new Date(now).toISOString()}`);
+      if (due.length < TIMERS_PER_ROUND) break;
+    }
+    this.#nextDue = await this.#earliestDue();
+  }
+
+  async #deliverOutcomes(outcomes: readonly AlertOutcome[], streamTime: number): Promise<void> {
+    if (outcomes.length === 0) return;
+    for (const outcome of outcomes) this.#tally.outcome(outcome);
+    await this.#options.onOutcomes?.(outcomes, { streamTime, store: this.store });
+  }
+
+  async #finish(): Promise<void> {
+    await this.#flush();
+    const outcomes = this.#outcomes!;
+    if (this.#clock > Number.NEGATIVE_INFINITY) await this.#advanceTo(this.#clock);
+    const until = this.#options.until ?? null;
+    if (until !== null) {
+      // time runs on without events: each timer is judged when it falls due, as a live service would
+      for (;;) {
+        const next = Math.min(this.#nextDue, outcomes.nextAt);
+        if (next > until) break;
+        await this.#advanceTo(next);
+      }
+      if (until > this.#clock) this.#clock = until;
+    }
+    await this.#deliverOutcomes(await outcomes.takeAll(), this.#clock);
+  }
+
+  async #commit(writes: readonly StateWrite[], timers: readonly TimerChange[]): Promise<void> {
+    const { conflicts } = await this.store.commit(writes, timers);
+    if (conflicts.length > 0) {
+      throw new ReplayConflictError(`${conflicts.length} state write(s) refused (e.g. customer ${conflicts[0]}): another writer uses the replay's store`);
+    }
+  }
+
+  async #publish(emissions: readonly Emission[]): Promise<void> {
+    const onAlert = this.#options.onAlert;
+    for (const { alert, feeds } of emissions) {
+      for (const feed of feeds) {
+        const record: PublishedRecord = feed === 'campaign' ? { feed, alert: opportunityOf(alert) } : { feed, alert };
+        this.#tally.published(feed, alert);
+        const waiting = onAlert?.(record);
+        if (waiting !== undefined) await waiting;
+      }
+    }
+  }
+
+  #rejectedOutsideStream(item: Rejected): Promise<void> | undefined {
+    return this.#emitDeadLetter({ reason: item.reason, detail: item.detail, offset: null, origin: item.origin });
+  }
+
+  #emitDeadLetter(deadLetter: ReplayDeadLetter): Promise<void> | undefined {
+    this.#tally.deadLetter(deadLetter.reason);
+    const waiting = this.#options.onDeadLetter?.(deadLetter);
+    return waiting === undefined ? undefined : waiting;
+  }
+
+  async #earliestDue(): Promise<number> {
+    const [first] = await this.store.dueTimers(REPLAY_TIMER_SCOPE, Number.POSITIVE_INFINITY, 1);
+    return first?.due ?? Number.POSITIVE_INFINITY;
+  }
+}

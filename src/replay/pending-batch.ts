@@ -1,0 +1,100 @@
+import type { TransactionRecord } from '../core/processor.ts';
+import type { StateWrite } from '../state/store.ts';
+import { REPLAY_PARTITION } from './positions.ts';
+import type { ReplayDeadLetter, TransactionItem } from './records.ts';
+
+/** A batch as taken from PendingBatch: the records with what the replay knows of each. */
+export interface Batch {
+  records: TransactionRecord[];
+  /** Line each record was read from (dead letters name it). */
+  lines: number[];
+  /** Stream time when each record was read: its alerts' detection time. */
+  streamTimes: number[];
+  customers: string[];
+  /** Records the readers refused meanwhile, in offset order. */
+  refused: ReplayDeadLetter[];
+  /** The latest event time among the records. */
+  latest: number;
+}
+
+/** The records read since the last batch was processed, and what the engine needs to know to cut the next one. */
+export class PendingBatch {
+  #records: TransactionRecord[] = [];
+  #lines: number[] = [];
+  #streamTimes: number[] = [];
+  #customers = new Set<string>();
+  #refused: ReplayDeadLetter[] = [];
+  /** The earliest event time among the records (a late record can be earlier than the first). */
+  earliest = Number.POSITIVE_INFINITY;
+  #latest = Number.NEGATIVE_INFINITY;
+
+  get size(): number {
+    return this.#records.length;
+  }
+
+  get isEmpty(): boolean {
+    return this.#records.length === 0 && this.#refused.length === 0;
+  }
+
+  add(item: TransactionItem, offset: number, streamTime: number): void {
+    const { transaction } = item;
+    this.#records.push({ transaction, position: { partition: REPLAY_PARTITION, offset } });
+    this.#lines.push(item.line);
+    this.#streamTimes.push(streamTime);
+    this.#customers.add(transaction.customerId);
+    if (transaction.eventTime > this.#latest) this.#latest = transaction.eventTime;
+    if (transaction.eventTime < this.earliest) this.earliest = transaction.eventTime;
+  }
+
+  refuse(deadLetter: ReplayDeadLetter): void {
+    this.#refused.push(deadLetter);
+  }
+
+  /** Hands the batch over and starts an empty one. */
+  take(): Batch {
+    const batch: Batch = {
+      records: this.#records,
+      lines: this.#lines,
+      streamTimes: this.#streamTimes,
+      customers: [...this.#customers],
+      refused: this.#refused,
+      latest: this.#latest,
+    };
+    this.#records = [];
+    this.#lines = [];
+    this.#streamTimes = [];
+    this.#customers = new Set();
+    this.#refused = [];
+    this.earliest = Number.POSITIVE_INFINITY;
+    this.#latest = Number.NEGATIVE_INFINITY;
+    return batch;
+  }
+}
+
+/**
+ * A batch's alerts are detected when the stream read the record that caused them (the core stamps one time per
+ * batch; the replay wants one per record, so that batching does not show in the output). The cause is the record's
+ * offset in the outbox entry the core wrote. Done before the commit, so the outbox holds what is published.
+ */
+export function stampDetection(writes: readonly StateWrite[], batch: Batch): void {
+  const first = batch.records[0]?.position.offset ?? Number.POSITIVE_INFINITY;
+  for (const { state } of writes) {
+    for (const { cause, emissions } of state.outbox) {
+      if (cause.kind !== 'offset' || cause.offset < first) continue;
+      const readAt = batch.streamTimes[indexOfOffset(batch.records, cause.offset)]!;
+      for (const { alert } of emissions) alert.detectedAt = readAt;
+    }
+  }
+}
+
+/** The index of the record at `offset` (records are in offset order). */
+export function indexOfOffset(records: readonly TransactionRecord[], offset: number): number {
+  let low = 0;
+  let high = records.length - 1;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (records[middle]!.position.offset < offset) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}

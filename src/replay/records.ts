@@ -1,0 +1,52 @@
+import type { Alert } from '../domain/alert.ts';
+import type { DeadLetterReason } from '../domain/dead-letter.ts';
+import type { CampaignOpportunity } from '../domain/opportunity.ts';
+import type { CustomerProfile } from '../domain/profile.ts';
+import type { Transaction } from '../domain/transaction.ts';
+
+/** Where a replay record came from, for dead letters: a file (or stream) and the record's 1-based line (0: none). */
+export interface Origin {
+  source: string;
+  line: number;
+}
+
+/** A record a reader could not turn into what it stands for: quarantined with its reason, never dropped silently. */
+export interface Rejected {
+  kind: 'rejected';
+  reason: DeadLetterReason;
+  detail: string;
+  origin: Origin;
+}
+
+/** One item of a replay's input, in the order the replay applies them (event time, within the allowed lateness). */
+export type ReplayItem = TransactionItem | Rejected;
+
+/** A valid transaction and the 1-based line it was read from (0 when it came from no file), for dead letters. */
+export interface TransactionItem {
+  kind: 'transaction';
+  transaction: Transaction;
+  line: number;
+}
+
+/**
+ * What a reader hands the engine: items one by one, or (much cheaper: one promise per array rather than per
+ * record) in arrays. Either may be mixed in one source.
+ */
+export type ReplaySource = AsyncIterable<ReplayItem | readonly ReplayItem[]> | Iterable<ReplayItem | readonly ReplayItem[]>;
+
+/** One record as the service would publish it: the RM and risk feeds carry the alert, the campaign feed its lean record. */
+export type PublishedRecord = { feed: 'rm' | 'risk'; alert: Alert } | { feed: 'campaign'; alert: CampaignOpportunity };
+
+/** A record the replay refused, with where it sat in the input. */
+export interface ReplayDeadLetter {
+  reason: DeadLetterReason;
+  detail: string;
+  /** The record's offset in the replay (its ordinal among the items applied); null for records outside the stream (profiles, outcomes). */
+  offset: number | null;
+  origin: Origin;
+}
+
+export const isItemArray = (value: ReplayItem | readonly ReplayItem[]): value is readonly ReplayItem[] => Array.isArray(value);
+
+/** A customer's reference data as a reader hands it over. */
+export type ProfileItem = { kind: 'profile'; profile: CustomerProfile } | Rejected;

@@ -1,0 +1,116 @@
+import { writeFile } from 'node:fs/promises';
+import type { Writable } from 'node:stream';
+import { businessCalendar } from '../core/calendar.ts';
+import type { BusinessCalendar } from '../core/calendar.ts';
+import type { CoreContext } from '../core/processor.ts';
+import { loadRules } from '../core/rules.ts';
+import { startOfNextDay } from './day-boundary.ts';
+import { DirectMemoryStateStore } from './direct-memory-store.ts';
+import { Replay } from './engine.ts';
+import { openInput } from './input.ts';
+import type { InputRequest } from './input.ts';
+import { fileSink, streamSink } from './line-sink.ts';
+import type { LineSink } from './line-sink.ts';
+import type { OutcomeHook } from './outcomes.ts';
+import { ReplayProgress } from './progress.ts';
+import { openRedisReplayStore } from './redis-store.ts';
+import type { RedisReplayStore } from './redis-store.ts';
+import type { ReplaySummary } from './summary.ts';
+import { summaryText } from './summary-text.ts';
+import type { RunNotes } from './summary-text.ts';
+
+export interface ReplayRequest {
+  input: Omit<InputRequest, 'timeZone' | 'onBytes'>;
+  rulesFile: string;
+  /** Alerts as JSON Lines; '-' for standard output; null: not written. */
+  out: string | null;
+  deadLetters: string | null;
+  summaryJson: string | null;
+  /** Redis URL; null: in memory. */
+  redis: string | null;
+  /** Leave the Redis keys in place for inspection. */
+  keep: boolean;
+  /** Lets time run on after the last event: an ISO date (through the end of that business day) or date-time. */
+  until: string | null;
+  chunkSize: number;
+  unassignedQueue: string;
+  quiet: boolean;
+  /** Where RM outcomes go (the outcome core is wired here when it exists); default: counted only. */
+  onOutcomes?: OutcomeHook;
+  /** Stops the replay between batches; outputs are discarded and Redis keys removed as on any failure. */
+  signal?: AbortSignal;
+}
+
+export interface ReplayEnvironment {
+  stdout: Writable;
+  stderr: (text: string) => void;
+  stderrIsTTY: boolean;
+}
+
+export interface ReplayRun {
+  summary: ReplaySummary;
+  notes: RunNotes;
+}
+
+/** `tidewatch replay` end to end: rules, input, store, outputs, the engine, then the summary. */
+export async function runReplay(request: ReplayRequest, environment: ReplayEnvironment): Promise<ReplayRun> {
+  const rules = loadRules(request.rulesFile);
+  const core: CoreContext = { rules, calendar: businessCalendar(rules.timeZone), unassignedQueue: request.unassignedQueue };
+  let progress: ReplayProgress | undefined;
+  const input = await openInput({ ...request.input, timeZone: rules.timeZone, onBytes: (bytes) => progress?.bytes(bytes) });
+  progress = new ReplayProgress(environment.stderr, environment.stderrIsTTY && !request.quiet, input.totalBytes);
+
+  const redis: RedisReplayStore | undefined = request.redis === null ? undefined : await openRedisReplayStore(request.redis, { keep: request.keep });
+  const sinks: LineSink[] = [];
+  let summary: ReplaySummary;
+  try {
+    const alerts = request.out === null ? undefined : request.out === '-' ? streamSink(environment.stdout) : fileSink(request.out);
+    const deadLetters = request.deadLetters === null ? undefined : fileSink(request.deadLetters);
+    for (const sink of [alerts, deadLetters]) if (sink !== undefined) sinks.push(sink);
+    const replay = new Replay({
+      core,
+      store: redis?.store ?? new DirectMemoryStateStore(),
+      chunkSize: request.chunkSize,
+      until: request.until === null ? null : untilInstant(request.until, core.calendar),
+      inputName: input.transactionsPath,
+      onAlert: alerts === undefined ? undefined : (record) => alerts.write(JSON.stringify(record)),
+      onDeadLetter: deadLetters === undefined ? undefined : (letter) => deadLetters.write(JSON.stringify(letter)),
+      outcomes: input.outcomes,
+      onOutcomes: request.onOutcomes,
+      onProgress: (events) => progress?.events(events),
+      signal: request.signal,
+    });
+    await replay.loadProfiles(input.profiles);
+    summary = await replay.run(input.transactions);
+    for (const sink of sinks) await sink.close();
+  } catch (error) {
+    await Promise.all(sinks.map((sink) => sink.discard().catch(() => {})));
+    throw error;
+  } finally {
+    progress.finish();
+    await redis?.close();
+  }
+
+  const notes: RunNotes = {
+    input: request.input.input,
+    format: input.format,
+    store: redis === undefined ? 'in memory' : `Redis, prefix ${redis.prefix}${request.keep ? ' (kept)' : ''}`,
+    reorder: input.reorder,
+  };
+  if (request.summaryJson !== null) await writeFile(request.summaryJson, `${JSON.stringify({ ...summary, run: notes }, null, 2)}\n`);
+  if (!request.quiet) {
+    const text = summaryText(summary, notes);
+    if (request.out === '-') environment.stderr(text);
+    else environment.stdout.write(text);
+  }
+  return { summary, notes };
+}
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** `--until`: a date runs through the end of that business day in the bank's time zone; a date-time is taken as is. */
+export function untilInstant(text: string, calendar: BusinessCalendar): number {
+  const instant = ISO_DATE.test(text) ? startOfNextDay(calendar, Date.parse(`${text}T12:00:00Z`)) - 1 : Date.parse(text);
+  if (!Number.isFinite(instant)) throw new RangeError(`--until ${text}: not an ISO date or date-time`);
+  return instant;
+}
