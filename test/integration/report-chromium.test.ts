@@ -143,8 +143,11 @@ if (binary === null) {
     });
   } else {
     console.warn(`${banner}\nSKIPPED the HTML report in Chromium: ${reason}\n${banner}`);
-    describe.skip('the HTML report in Chromium', () => {
-      it('draws', () => {});
+    // reported as skipped, never as passed: the test would fail if it ran
+    describe.skipIf(true)('the HTML report in Chromium', () => {
+      it('draws every chart without an error', () => {
+        throw new Error(reason);
+      });
     });
   }
 } else {
