@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,9 +12,10 @@ import { describeIntegration } from '../support/integration.ts';
 import { generateFiles } from '../unit/generate/files-fixture.ts';
 import type { GeneratedFiles } from '../unit/generate/files-fixture.ts';
 import { bankInput, replay, smallBank } from '../unit/replay/fixtures.ts';
+import { berkaSample, requireBerkaSample, runBerkaTests } from '../support/berka.ts';
 
 const rulesFile = fileURLToPath(new URL('../../rules/default.yaml', import.meta.url));
-const berka = fileURLToPath(new URL('../../../shared/data/berka/', import.meta.url));
+const berka = berkaSample ?? '';
 const quiet = { stdout: new Writable({ write: (_chunk, _encoding, done) => done() }), stderr: () => {}, stderrIsTTY: false };
 
 const request = (input: string, out: string, redis: string | null): ReplayRequest => ({
@@ -82,7 +82,8 @@ describeIntegration('replay on redis', (context) => {
     expect(await keysUnder(context.endpoints.redisUrl, `${prefix}*`)).toEqual([]);
   });
 
-  it.skipIf(!existsSync(join(berka, 'trans.asc')))('replays the PKDD\'99 sample on Redis as in memory', async () => {
+  it.skipIf(!runBerkaTests)('replays the PKDD\'99 sample on Redis as in memory', async () => {
+    requireBerkaSample();
     const inMemory = join(folder, 'berka-memory.jsonl');
     const onRedis = join(folder, 'berka-redis.jsonl');
     const memory = await runReplay({ ...request(berka, inMemory, null), input: { input: berka, format: 'berka' } }, quiet);

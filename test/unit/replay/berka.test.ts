@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,10 +13,10 @@ import type { BerkaTables } from '../../../src/replay/inputs/berka/tables.ts';
 import { openInput } from '../../../src/replay/input.ts';
 import type { ProfileItem, ReplayItem } from '../../../src/replay/records.ts';
 import { splitFields } from '../../../src/replay/inputs/csv-fields.ts';
+import { berkaMissing, berkaSample, requireBerkaSample, runBerkaTests } from '../../support/berka.ts';
 
-const sample = fileURLToPath(new URL('../../../../shared/data/berka/', import.meta.url));
-const hasSample = existsSync(join(sample, 'trans.asc'));
-if (!hasSample) console.warn(`SKIPPED PKDD'99 sample checks: no data set at ${sample}`);
+if (!runBerkaTests) console.warn(`SKIPPED PKDD'99 sample checks: ${berkaMissing}`);
+const sample = berkaSample ?? '';
 
 const noon = wallClockTime('Europe/Prague', 12);
 
@@ -34,7 +33,7 @@ describe('PKDD\'99 amounts', () => {
   });
 });
 
-describe.skipIf(!hasSample)('PKDD\'99 rows of the sample', () => {
+describe.skipIf(!runBerkaTests)('PKDD\'99 rows of the sample', () => {
   let tables: BerkaTables;
   beforeAll(async () => {
     tables = await loadBerkaTables(sample);
@@ -164,7 +163,11 @@ describe('PKDD\'99 reading order', () => {
   });
 });
 
-describe.skipIf(!hasSample)('tidewatch replay --format berka over the sample', () => {
+describe.skipIf(!runBerkaTests)('tidewatch replay --format berka over the sample', () => {
+  it('has the sample (CI=true requires it)', () => {
+    expect(requireBerkaSample()).toBe(sample);
+  });
+
   it('replays all 49,102 rows with a sane summary', async () => {
     const { runReplay } = await import('../../../src/replay/run.ts');
     const { Writable } = await import('node:stream');
