@@ -1,12 +1,14 @@
 import { z } from 'zod';
 import { alertKinds } from '../domain/alert.ts';
+import { processOutcomes } from '../core/outcomes.ts';
+import type { Rules } from '../core/rules.ts';
 import type { StateStore } from '../state/store.ts';
 import type { Rejected } from './records.ts';
 
 /**
- * What an RM recorded about an alert (the RM work log the sources insist on). The core that feeds outcomes back
- * (suppression, precision per rule) is not written yet: the replay reads and validates them, and hands them to a
- * hook when stream time reaches `recordedAt`, so that the feedback can be wired in without touching the replay.
+ * What an RM recorded about an alert (the RM work log the sources insist on). The replay reads and validates them,
+ * and hands them to a hook when stream time reaches `recordedAt`; by default `applyOutcomes`, the same core the
+ * service runs ("not interested" suppresses that kind for the customer).
  */
 export const alertOutcomeValues = ['CONTACTED', 'RETAINED', 'NOT_INTERESTED', 'FALSE_ALARM'] as const;
 
@@ -36,3 +38,13 @@ export interface OutcomeContext {
 
 /** Receives the outcomes recorded up to the stream time, in file order. */
 export type OutcomeHook = (outcomes: readonly AlertOutcome[], context: OutcomeContext) => void | Promise<void>;
+
+/** The default hook: outcomes through the service's core (processOutcomes), stored like any state change. */
+export function applyOutcomes(rules: Rules): OutcomeHook {
+  return async (outcomes, { store }) => {
+    const loaded = await store.load(outcomes.map((outcome) => outcome.customerId));
+    const writes = processOutcomes(loaded, outcomes.map((outcome) => ({ ...outcome, rmId: outcome.rmId ?? null })), rules);
+    const { conflicts } = await store.commit(writes, []);
+    if (conflicts.length > 0) throw new Error(`outcomes for ${conflicts.join(', ')} met state written by someone else (a shared Redis prefix?)`);
+  };
+}

@@ -11,6 +11,7 @@ import { openInput } from './input.ts';
 import type { InputRequest } from './input.ts';
 import { fileSink, streamSink } from './line-sink.ts';
 import type { LineSink } from './line-sink.ts';
+import { applyOutcomes } from './outcomes.ts';
 import type { OutcomeHook } from './outcomes.ts';
 import { ReplayProgress } from './progress.ts';
 import { openRedisReplayStore } from './redis-store.ts';
@@ -35,7 +36,7 @@ export interface ReplayRequest {
   chunkSize: number;
   unassignedQueue: string;
   quiet: boolean;
-  /** Where RM outcomes go (the outcome core is wired here when it exists); default: counted only. */
+  /** Where RM outcomes go; default: the core's processOutcomes (suppression), as in the service. */
   onOutcomes?: OutcomeHook;
   /** Stops the replay between batches; outputs are discarded and Redis keys removed as on any failure. */
   signal?: AbortSignal;
@@ -76,7 +77,7 @@ export async function runReplay(request: ReplayRequest, environment: ReplayEnvir
       onAlert: alerts === undefined ? undefined : (record) => alerts.write(JSON.stringify(record)),
       onDeadLetter: deadLetters === undefined ? undefined : (letter) => deadLetters.write(JSON.stringify(letter)),
       outcomes: input.outcomes,
-      onOutcomes: request.onOutcomes,
+      onOutcomes: request.onOutcomes ?? applyOutcomes(core.rules),
       onProgress: (events) => progress?.events(events),
       signal: request.signal,
     });
