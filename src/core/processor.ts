@@ -7,9 +7,9 @@ import { evaluateDayClose } from './detectors/day-close.ts';
 import { detectDormancy, silenceStartOf } from './detectors/dormancy.ts';
 import { detectInflow } from './detectors/inflow.ts';
 import { measure } from './detectors/measures.ts';
+import { detectOutflow } from './detectors/outflow.ts';
 import { mayRaiseFinding } from './detectors/screen.ts';
 import type { Finding } from './findings.ts';
-import { detectOutflow } from './detectors/outflow.ts';
 import { CustomerFeatures, applyTransaction, newCustomerState } from './features.ts';
 import type { ApplyOutcome, Position } from './features.ts';
 import { dropEndedCooldowns, emissionsFor } from './policy.ts';
@@ -21,8 +21,10 @@ import { nextWakeUp } from './wake-up.ts';
  * The pure core of a batch: (stored state, records, rules, time) → state writes, timer changes, records to
  * publish and records refused. No I/O: the service, the replay and the benchmark wire it to their own stores
  * and outputs. The loaded states are the caller's own copies (every store hands out fresh ones): the core
- * updates them in place and returns them as writes, rather than paying a deep copy per customer per batch. The caller publishes the emissions only after the writes are stored, and commits its input
- * position only after publishing; see docs in README ("Delivery guarantees").
+ * updates them in place and returns them as writes, rather than paying a deep copy per customer per batch.
+ * The caller publishes the emissions only after the writes are stored, and commits its input position only after
+ * publishing (README, "Delivery guarantees"). Every timer a record sets falls due on a later business day than
+ * the record (a day's close, a dormancy stage, an overdue income): the replay relies on it to cut its batches.
  */
 export interface CoreContext {
   rules: Rules;
