@@ -2,7 +2,7 @@ import type { CoreContext } from '../core/processor.ts';
 import type { Label } from '../generate/labels.ts';
 import type { CustomerScore } from '../report/model.ts';
 import { AlertLog } from '../report/alerts.ts';
-import { DirectMemoryStateStore } from '../replay/direct-memory-store.ts';
+import { MemoryStateStore } from '../state/memory-store.ts';
 import { Replay } from '../replay/engine.ts';
 import type { PublishedRecord } from '../replay/records.ts';
 import { untilInstant } from '../replay/run.ts';
@@ -40,7 +40,7 @@ export async function simulate(request: SimulationRequest): Promise<Simulation> 
   const { core } = request;
   const bank = await openBank(request.source, core.rules.timeZone);
   const log = new AlertLog();
-  const store = new DirectMemoryStateStore();
+  const store = new MemoryStateStore({ copies: false });
   const replay = new Replay({
     core,
     store,

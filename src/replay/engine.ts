@@ -5,7 +5,7 @@ import type { Emission } from '../core/state.ts';
 import type { CustomerProfile } from '../domain/profile.ts';
 import type { StateStore, StateWrite, TimerChange } from '../state/store.ts';
 import { startOfNextDay } from './day-boundary.ts';
-import { DirectMemoryStateStore } from './direct-memory-store.ts';
+import { MemoryStateStore } from '../state/memory-store.ts';
 import { OutcomeCursor } from './outcome-cursor.ts';
 import type { AlertOutcome, OutcomeHook, OutcomeSource } from './outcomes.ts';
 import type { ProfileItem, PublishedRecord, Rejected, ReplayDeadLetter, ReplayItem, ReplaySource, TransactionItem } from './records.ts';
@@ -23,7 +23,7 @@ const PROGRESS_EVERY = 4_096;
 
 export interface ReplayOptions {
   core: CoreContext;
-  /** Default: a DirectMemoryStateStore of its own. */
+  /** Default: a MemoryStateStore of its own, without copies (the replay is its only caller). */
   store?: StateStore;
   /** Records per core batch (at most; a batch also ends where a timer or an outcome falls due). */
   chunkSize?: number;
@@ -86,7 +86,7 @@ export class Replay {
   constructor(options: ReplayOptions) {
     this.#options = options;
     this.#core = options.core;
-    this.store = options.store ?? new DirectMemoryStateStore();
+    this.store = options.store ?? new MemoryStateStore({ copies: false });
     this.#chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
     if (!Number.isSafeInteger(this.#chunkSize) || this.#chunkSize < 1) throw new RangeError(`chunkSize must be a positive integer, got ${this.#chunkSize}`);
     this.#now = options.now ?? (() => performance.now());

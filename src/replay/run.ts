@@ -5,7 +5,7 @@ import type { BusinessCalendar } from '../core/calendar.ts';
 import type { CoreContext } from '../core/processor.ts';
 import { loadRules } from '../core/rules.ts';
 import { startOfNextDay } from './day-boundary.ts';
-import { DirectMemoryStateStore } from './direct-memory-store.ts';
+import { MemoryStateStore } from '../state/memory-store.ts';
 import { Replay } from './engine.ts';
 import { openInput } from './input.ts';
 import type { InputRequest } from './input.ts';
@@ -70,7 +70,7 @@ export async function runReplay(request: ReplayRequest, environment: ReplayEnvir
     for (const sink of [alerts, deadLetters]) if (sink !== undefined) sinks.push(sink);
     const replay = new Replay({
       core,
-      store: redis?.store ?? new DirectMemoryStateStore(),
+      store: redis?.store ?? new MemoryStateStore({ copies: false }),
       chunkSize: request.chunkSize,
       until: request.until === null ? null : untilInstant(request.until, core.calendar),
       inputName: input.transactionsPath,

@@ -5,6 +5,19 @@ import { customerState, stateStoreContract } from '../support/state-store-contra
 describe('MemoryStateStore', () => {
   stateStoreContract(() => new MemoryStateStore());
 
+  describe('without copies (a replay, its only caller)', () => {
+    stateStoreContract(() => new MemoryStateStore({ copies: false }), { copies: false });
+
+    it('keeps the revision it stored even when the caller bumps the loaded state before committing', async () => {
+      const store = new MemoryStateStore({ copies: false });
+      await store.commit([{ customerId: 'c-1', expectedRev: 0, state: customerState('c-1', { rev: 1 }) }], []);
+      const loaded = (await store.load(['c-1'])).get('c-1')!;
+      loaded.state!.rev = 2; // as the core does, in place
+      expect((await store.load(['c-1'])).get('c-1')!.rev).toBe(1);
+      expect(await store.commit([{ customerId: 'c-1', expectedRev: 1, state: loaded.state! }], [])).toEqual({ conflicts: [] });
+    });
+  });
+
   it('lists the first due timers among a million without slowing down as timers move', async () => {
     const store = new MemoryStateStore();
     const count = 1_000_000;

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { DAY_MS } from '../../../src/core/calendar.ts';
 import { newCustomerState } from '../../../src/core/features.ts';
-import { DirectMemoryStateStore } from '../../../src/replay/direct-memory-store.ts';
+import { MemoryStateStore } from '../../../src/state/memory-store.ts';
 import { applyOutcomes } from '../../../src/replay/outcomes.ts';
 import { rules } from '../../support/core-fixtures.ts';
 
 describe('outcomes in a replay', () => {
   it('go through the core: "not interested" suppresses that kind for the customer, other outcomes change nothing', async () => {
-    const store = new DirectMemoryStateStore();
+    const store = new MemoryStateStore({ copies: false });
     const recordedAt = Date.UTC(2024, 2, 1, 10);
     await store.commit([{ customerId: 'c-1', expectedRev: 0, state: { ...newCustomerState('c-1', 0, recordedAt - DAY_MS), rev: 1 } }], []);
     const hook = applyOutcomes(rules);
