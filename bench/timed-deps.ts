@@ -4,6 +4,7 @@ import { AvroDecoder } from '../src/adapters/registry/avro-decoder.ts';
 import type { DecodeResult } from '../src/adapters/registry/avro-decoder.ts';
 import type { AvroEncoder } from '../src/adapters/registry/avro-encoder.ts';
 import type { OutputRole } from '../src/adapters/kafka/publisher.ts';
+import type { HouseholdMember } from '../src/core/household.ts';
 import type { DueTimer, LoadedCustomer, StateStore, StateWrite, TimerChange } from '../src/state/store.ts';
 import type { CustomerProfile } from '../src/domain/profile.ts';
 
@@ -93,6 +94,10 @@ export class TimedStore implements StateStore {
 
   dueTimers(scope: string, upTo: number, limit: number): Promise<DueTimer[]> {
     return this.#inner.dueTimers(scope, upTo, limit);
+  }
+
+  loadHouseholds(householdIds: readonly string[]): Promise<Map<string, HouseholdMember[]>> {
+    return this.#clock.time('load', () => this.#inner.loadHouseholds(householdIds));
   }
 
   close(): Promise<void> {

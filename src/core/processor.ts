@@ -167,7 +167,7 @@ function processCustomer(
     const eventDay = calendar.dayOf(transaction.eventTime);
     if (eventDay > streamDay && state.evaluatedDay < eventDay - 1) {
       // the first event of a new day: judge the close of the day before it (tiers, churn score, RFM, idle funds)
-      const closing = evaluateDayClose(state, profile, eventDay - 1, detectionContextOf(state, profile, rules, transaction.eventTime), calendar);
+      const closing = evaluateDayClose(state, profile, eventDay - 1, detectionContextOf(state, profile, rules, transaction.eventTime), calendar, stored?.household);
       const emissions = emissionsFor(state, closing, policy);
       if (emissions.length > 0) {
         state.outbox.push({ cause: { kind: 'offset', offset: position.offset }, emissions });
@@ -261,7 +261,7 @@ export function processTimers(
       }
       const closedDay = calendar.dayOf(input.now) - 1;
       const closeDue = closedDay > state.evaluatedDay && closedDay >= calendar.dayOf(state.streamTime) && profile?.status !== 'CLOSED';
-      if (closeDue) findings.push(...evaluateDayClose(state, profile, closedDay, detection, calendar));
+      if (closeDue) findings.push(...evaluateDayClose(state, profile, closedDay, detection, calendar, stored.household));
       const emissions = emissionsFor(state, findings, { rules, profile, unassignedQueue: context.unassignedQueue, detectedAt: input.detectedAt });
       if (silence !== undefined || closeDue) {
         state.outbox = [...state.outbox.filter((entry) => !isTimerEntry(entry)), ...(emissions.length > 0 ? [{ cause: { kind: 'timer' as const, due: timer.due }, emissions }] : [])];

@@ -1,10 +1,12 @@
 import { opportunityOf } from '../core/policy.ts';
+import { householdsForTimers, householdsForTransactions } from '../core/household.ts';
 import { processTimers, processTransactions } from '../core/processor.ts';
 import type { CoreContext } from '../core/processor.ts';
 import type { Emission } from '../core/state.ts';
 import type { CustomerProfile } from '../domain/profile.ts';
 import type { StateStore, StateWrite, TimerChange } from '../state/store.ts';
 import { startOfNextDay } from './day-boundary.ts';
+import { readHouseholds } from '../state/households.ts';
 import { MemoryStateStore } from '../state/memory-store.ts';
 import { OutcomeCursor } from './outcome-cursor.ts';
 import type { AlertOutcome, OutcomeHook, OutcomeSource } from './outcomes.ts';
@@ -203,6 +205,7 @@ export class Replay {
     const { records, refused } = batch;
     if (records.length > 0) {
       const loaded = await this.store.load(batch.customers);
+      await readHouseholds(this.store, loaded, householdsForTransactions(loaded, records, this.#core.rules, this.#core.calendar));
       const input = { partition: REPLAY_PARTITION, firstOffset: records[0]!.position.offset, timerScope: REPLAY_TIMER_SCOPE, detectedAt: this.#clock };
       const result = processTransactions(loaded, records, input, this.#core);
       if (result.emissions.length > 0) stampDetection(result.writes, batch);
@@ -233,6 +236,7 @@ export class Replay {
       const due = await this.store.dueTimers(REPLAY_TIMER_SCOPE, now, TIMERS_PER_ROUND);
       if (due.length === 0) break;
       const loaded = await this.store.load(due.map((timer) => timer.customerId));
+      await readHouseholds(this.store, loaded, householdsForTimers(loaded, this.#core.rules));
       const result = processTimers(loaded, due, { timerScope: REPLAY_TIMER_SCOPE, now, detectedAt: now }, this.#core);
       await this.#commit(result.writes, []);
       await this.#publish(result.emissions);

@@ -4,6 +4,7 @@ import { publish } from '../adapters/kafka/publisher.ts';
 import type { AvroDecoder } from '../adapters/registry/avro-decoder.ts';
 import type { AvroEncoder } from '../adapters/registry/avro-encoder.ts';
 import type { TopicsByRole } from '../adapters/registry/schemas.ts';
+import { householdsForTimers, householdsForTransactions } from '../core/household.ts';
 import { processOutcomes } from '../core/outcomes.ts';
 import { processTimers, processTransactions } from '../core/processor.ts';
 import { processProfiles } from '../core/profiles.ts';
@@ -18,6 +19,7 @@ import type { Metrics } from '../observability/metrics.ts';
 import { deadLetterOf } from '../pipeline/dead-letter.ts';
 import type { DeadLetter, SourceRecord } from '../pipeline/dead-letter.ts';
 import { admit, eventTimeProblem } from '../pipeline/ingest.ts';
+import { readHouseholds } from '../state/households.ts';
 import type { StateStore, StateWrite, TimerChange } from '../state/store.ts';
 import type { PartitionClocks } from './partition-clocks.ts';
 
@@ -125,6 +127,8 @@ export async function handleTransactionBatches(deps: PipelineDeps, batches: read
   const admitted = await Promise.all(batches.map((batch) => admitBatch(deps, batch, now, deadLetters)));
   const customerIds = [...new Set(admitted.flatMap(({ records }) => records.map((record) => record.transaction.customerId)))];
   const loaded = await storeCall(deps, () => deps.store.load(customerIds));
+  const households = householdsForTransactions(loaded, admitted.flatMap(({ records }) => records), deps.core.rules, deps.core.calendar);
+  await storeCall(deps, () => readHouseholds(deps.store, loaded, households));
 
   const writes: StateWrite[] = [];
   const settle: StateWrite[] = [];
@@ -266,6 +270,7 @@ export async function sweepTimers(deps: PipelineDeps, partition: number, now: nu
     const due = await storeCall(deps, () => deps.store.dueTimers(timerScope, now, TIMERS_PER_ROUND));
     if (due.length === 0) return fired;
     const loaded = await storeCall(deps, () => deps.store.load(due.map((timer) => timer.customerId)));
+    await storeCall(deps, () => readHouseholds(deps.store, loaded, householdsForTimers(loaded, deps.core.rules)));
     const result = processTimers(loaded, due, { timerScope, now, detectedAt: deps.clock() }, deps.core);
     const { conflicts } = await storeCall(deps, () => deps.store.commit(result.writes, []));
     const lost = new Set(conflicts);

@@ -1,6 +1,8 @@
 import type { CustomerState } from '../core/state.ts';
 import { customerProfileSchema } from '../domain/profile.ts';
 import type { CustomerProfile } from '../domain/profile.ts';
+import type { HouseholdMember } from '../core/household.ts';
+import { checkedMembers } from './households.ts';
 import type { DueTimer, LoadedCustomer, StateStore, StateWrite, TimerChange } from './store.ts';
 import { assertValidTimer, assertValidWrite } from './write-checks.ts';
 
@@ -26,6 +28,8 @@ export class MemoryStateStore implements StateStore {
   readonly #copy: <T>(value: T) => T;
   readonly #profiles = new Map<string, CustomerProfile>();
   readonly #timers = new Map<string, TimerQueue>();
+  /** householdId → customers whose profile named it when stored (a set per household, as in Redis). */
+  readonly #households = new Map<string, Set<string>>();
   #roundTrips = 0;
 
   constructor(options: MemoryStateStoreOptions = {}) {
@@ -93,6 +97,10 @@ export class MemoryStateStore implements StateStore {
     for (const { customerId, profile } of parsed) {
       if (profile !== null) {
         this.#profiles.set(customerId, profile);
+        if (profile.householdId !== null) {
+          const members = this.#households.get(profile.householdId) ?? new Set<string>();
+          this.#households.set(profile.householdId, members.add(customerId));
+        }
       } else {
         // An erasure removes everything held on the customer.
         this.#profiles.delete(customerId);
@@ -107,6 +115,16 @@ export class MemoryStateStore implements StateStore {
     if (limit === 0) return [];
     this.#roundTrips += 1;
     return this.#timers.get(scope)?.due(upTo, limit) ?? [];
+  }
+
+  async loadHouseholds(householdIds: readonly string[]): Promise<Map<string, HouseholdMember[]>> {
+    const ids = [...new Set(householdIds)];
+    if (ids.length === 0) return new Map();
+    const listed = new Map(ids.map((id) => [id, [...(this.#households.get(id) ?? [])]]));
+    const loaded = await this.load([...listed.values()].flat());
+    const { households, stale } = checkedMembers(listed, loaded);
+    for (const { householdId, customerId } of stale) this.#households.get(householdId)?.delete(customerId);
+    return households;
   }
 
   async close(): Promise<void> {}

@@ -1,3 +1,4 @@
+import type { HouseholdMember } from '../core/household.ts';
 import type { CustomerState } from '../core/state.ts';
 import type { CustomerProfile } from '../domain/profile.ts';
 
@@ -7,6 +8,8 @@ export interface LoadedCustomer {
   rev: number;
   state: CustomerState | undefined;
   profile: CustomerProfile | undefined;
+  /** The other members of the customer's household, when the batch read them (see loadHouseholds). */
+  household?: readonly HouseholdMember[];
 }
 
 export interface StateWrite {
@@ -41,6 +44,11 @@ export interface StateStore {
   /** Upserts profiles; null deletes one (a tombstone on the compacted topic, e.g. an erasure request). */
   putProfiles(profiles: ReadonlyArray<{ customerId: string; profile: CustomerProfile | null }>): Promise<void>;
   dueTimers(scope: string, upTo: number, limit: number): Promise<DueTimer[]>;
+  /**
+   * The members of these households (customers whose stored profile names the household, kept as a set per
+   * household by putProfiles), with their states and profiles, ordered by customer id. Two round trips on Redis.
+   */
+  loadHouseholds(householdIds: readonly string[]): Promise<Map<string, HouseholdMember[]>>;
   /** Round trips made so far (for the benchmark and the metrics). */
   readonly roundTrips: number;
   close(): Promise<void>;

@@ -116,9 +116,12 @@ describeIntegration('tidewatch run: a scripted month', (context) => {
       'rm-5|c-handover|LARGE_OUTFLOW',
       'rm-5|c-handover|RM_HANDOVER',
       'rm-7|c-idle|IDLE_FUNDS',
+      'rm-8|c-household-a|UPGRADE_ELIGIBLE',
+      'rm-8|c-household-b|UPGRADE_ELIGIBLE',
     ]);
     expect(risk.map((alert) => `${alert.customerId}|${alert.kind}`).sort()).toEqual(['c-handover|LARGE_OUTFLOW', 'c-pension|LARGE_OUTFLOW']);
     expect(campaign.map((opportunity) => `${opportunity.customerId}|${opportunity.kind}`).sort()).toEqual([
+      'c-household-a|UPGRADE_ELIGIBLE',
       'c-idle|IDLE_FUNDS',
       'c-platinum|UPGRADE_ELIGIBLE',
       'c-upgrade|UPGRADE_ELIGIBLE',
@@ -137,6 +140,15 @@ describeIntegration('tidewatch run: a scripted month', (context) => {
     expect(upgrade.reason).toMatch(/^Eligible: GOLD \(served SILVER\); 30-day average .* held above 100,000\.00 CZK for 5 days$/);
     // the hold is complete on the close of day 23: a timer finds it just after midnight, with no transaction needed
     expect(upgrade).toMatchObject({ eventTime: closeOf(23), detectedAt: justAfterMidnight(24) });
+
+    // c-household-a and -b: neither near GOLD alone; together (about 71,900 before day 3, then about 1,000 more a day)
+    // they cross the household floor in the second week and hold it. Neither is worth a daily wake-up of its own, so each is
+    // judged on the close before its next card payment: a's on day 18 (close of 17), b's on day 19 (close of 18).
+    for (const [member, closed] of [['c-household-a', 17], ['c-household-b', 18]] as const) {
+      const household = one('UPGRADE_ELIGIBLE', member);
+      expect(household).toMatchObject({ rmId: 'rm-8', tier: 'SILVER', priority: 'MEDIUM', eventTime: closeOf(closed) });
+      expect(household.reason).toMatch(/^Eligible: GOLD \(served SILVER\); household 30-day average 8\d,\d{3}\.\d\d CZK \(2 members\) held above 80,000\.00 CZK for 5 days$/);
+    }
 
     // c-platinum: PLATINUM is gated, never granted by the detector
     const platinum = one('UPGRADE_ELIGIBLE', 'c-platinum');

@@ -14,6 +14,8 @@ import { parseRules } from '../../src/core/rules.ts';
 import type { CustomerState, Emission } from '../../src/core/state.ts';
 import type { CustomerProfile } from '../../src/domain/profile.ts';
 import type { Transaction } from '../../src/domain/transaction.ts';
+import type { HouseholdMember } from '../../src/core/household.ts';
+import { attachHouseholds } from '../../src/state/households.ts';
 import type { LoadedCustomer, StateWrite, TimerChange } from '../../src/state/store.ts';
 
 export const DAY = DAY_MS;
@@ -180,7 +182,21 @@ export class MemoryStore {
       // a store hands out its own decoded copy: the core must not see (or mutate) what the store keeps
       loaded.set(customerId, { rev: stored?.rev ?? 0, state: stored === undefined ? undefined : structuredClone(stored.state), profile: this.profiles.get(customerId) });
     }
+    attachHouseholds(loaded, this.households());
     return loaded;
+  }
+
+  /** Every household named by a profile, with its members' stored states (as the stores' loadHouseholds reads them). */
+  private households(): Map<string, HouseholdMember[]> {
+    const households = new Map<string, HouseholdMember[]>();
+    for (const member of this.profiles.values()) {
+      if (member.householdId === null) continue;
+      const state = this.states.get(member.customerId)?.state;
+      const members = households.get(member.householdId) ?? [];
+      members.push({ customerId: member.customerId, state: state === undefined ? undefined : structuredClone(state), profile: member });
+      households.set(member.householdId, members);
+    }
+    return households;
   }
 
   commit(writes: readonly StateWrite[], timers: readonly TimerChange[] = []): void {

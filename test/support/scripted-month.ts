@@ -166,6 +166,11 @@ export interface ScriptedMonth {
  *   history day close), then the 90-day cooldown.
  * - c-not-interested: like c-idle but known for 170 days, so that 180 days are only watched on day 11; rm-7 recorded
  *   NOT_INTERESTED in IDLE_FUNDS for it on 30 September → no IDLE_FUNDS at all.
+ * - c-household-a (SILVER, rm-8, consent, 50,000) and c-household-b (SILVER, rm-8, no consent, 25,000), household
+ *   h-8: together about 74,000, under the household GOLD floor (80,000), and each far under GOLD alone (100,000). Day 3:
+ *   30,000 reaches b from its own term deposit (not a jump); the household's 30-day average climbs about 1,000 a day,
+ *   crosses 80,000 in the second week and holds → one UPGRADE_ELIGIBLE (GOLD, by the household) to rm-8 for each
+ *   member, judged on a close after b's money arrived; the campaign feed gets a's only (b has no consent).
  */
 export function scriptedMonth(): ScriptedMonth {
   const profiles = [
@@ -178,6 +183,8 @@ export function scriptedMonth(): ScriptedMonth {
     profileOf('c-departed', { rmId: 'rm-6', servedTier: 'GOLD', marketingConsent: true, riskAppetite: 'HIGH' }),
     profileOf('c-idle', { rmId: 'rm-7', servedTier: 'PLATINUM', marketingConsent: true, riskAppetite: 'LOW' }),
     profileOf('c-not-interested', { rmId: 'rm-7', servedTier: 'PLATINUM', marketingConsent: true, riskAppetite: 'LOW' }),
+    profileOf('c-household-a', { rmId: 'rm-8', servedTier: 'SILVER', marketingConsent: true, householdId: 'h-8' }),
+    profileOf('c-household-b', { rmId: 'rm-8', servedTier: 'SILVER', marketingConsent: false, householdId: 'h-8' }),
   ];
   const byId = new Map(profiles.map((profile) => [profile.customerId, profile]));
   const updates: Array<{ day: number; profile: CustomerProfile }> = [
@@ -215,7 +222,12 @@ export function scriptedMonth(): ScriptedMonth {
   const idle = new Account('c-idle', czk(400_000)).cards(-199, MONTH_DAYS, 20, czk(1_500)).monthlyInterest(-199, MONTH_DAYS, czk(100));
   const notInterested = new Account('c-not-interested', czk(400_000)).cards(-169, MONTH_DAYS, 20, czk(1_500)).monthlyInterest(-169, MONTH_DAYS, czk(100));
 
-  const all = [upgrade, platinum, noConsent, spike, pension, handover, departed, idle, notInterested]
+  const householdA = new Account('c-household-a', czk(50_000)).cards(-59, MONTH_DAYS, 7, czk(200)).monthlyInterest(-59, MONTH_DAYS, czk(10));
+  const householdB = new Account('c-household-b', czk(25_000))
+    .cards(-58, MONTH_DAYS, 7, czk(150))
+    .credit(3, czk(30_000), { category: 'DEPOSIT_MATURITY', counterpartyKind: 'OWN_ACCOUNT', channel: 'SYSTEM', initiatedBy: 'SYSTEM' });
+
+  const all = [upgrade, platinum, noConsent, spike, pension, handover, departed, idle, notInterested, householdA, householdB]
     .flatMap((account) => account.postings)
     .sort((left, right) => left.eventTime - right.eventTime || left.transactionId.localeCompare(right.transactionId));
   const monthStart = calendar.startOf(FIRST_DAY);

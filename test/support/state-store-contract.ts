@@ -359,6 +359,47 @@ export function stateStoreContract(open: () => StateStore | Promise<StateStore>,
     });
   });
 
+  describe('households', () => {
+    it('list the customers whose profile names the household, with state and profile, by customer id', async () => {
+      await store.putProfiles([
+        { customerId: 'c-2', profile: customerProfile('c-2', { householdId: 'h-1' }) },
+        { customerId: 'c-1', profile: customerProfile('c-1', { householdId: 'h-1' }) },
+        { customerId: 'c-3', profile: customerProfile('c-3', { householdId: 'h-2' }) },
+        { customerId: 'c-4', profile: customerProfile('c-4') },
+      ]);
+      await store.commit([{ customerId: 'c-1', expectedRev: 0, state: customerState('c-1') }], []);
+      const households = await store.loadHouseholds(['h-1', 'h-2', 'h-unknown']);
+      expect(households.get('h-1')).toEqual([
+        { customerId: 'c-1', state: customerState('c-1'), profile: customerProfile('c-1', { householdId: 'h-1' }) },
+        { customerId: 'c-2', state: undefined, profile: customerProfile('c-2', { householdId: 'h-1' }) },
+      ]);
+      expect(households.get('h-2')?.map((member) => member.customerId)).toEqual(['c-3']);
+      expect(households.get('h-unknown')).toEqual([]);
+    });
+
+    it('follow a member who moves to another household or is erased', async () => {
+      await store.putProfiles([
+        { customerId: 'c-1', profile: customerProfile('c-1', { householdId: 'h-1' }) },
+        { customerId: 'c-2', profile: customerProfile('c-2', { householdId: 'h-1' }) },
+        { customerId: 'c-3', profile: customerProfile('c-3', { householdId: 'h-1' }) },
+      ]);
+      await store.putProfiles([
+        { customerId: 'c-2', profile: customerProfile('c-2', { householdId: 'h-2', updatedAt: NOW + 1 }) },
+        { customerId: 'c-3', profile: null },
+      ]);
+      for (let read = 0; read < 2; read += 1) {
+        const households = await store.loadHouseholds(['h-1', 'h-2']);
+        expect(households.get('h-1')?.map((member) => member.customerId)).toEqual(['c-1']);
+        expect(households.get('h-2')?.map((member) => member.customerId)).toEqual(['c-2']);
+      }
+    });
+
+    it('cost nothing when none is asked for', async () => {
+      expect(await store.loadHouseholds([])).toEqual(new Map());
+      expect(store.roundTrips).toBe(0);
+    });
+  });
+
   describe('round trips', () => {
     it('cost nothing for empty input', async () => {
       await store.load([]);

@@ -4,6 +4,7 @@
  * - `<prefix>{c:<customerId>}:state`   the customer's state: `<rev>|` then the encoded record (see state-store.ts)
  * - `<prefix>{c:<customerId>}:profile` the customer's profile as JSON, readable by other systems
  * - `<prefix>timers:{<scope>}`         sorted set of wake-ups: member customerId, score due time (UTC millis)
+ * - `<prefix>{h:<householdId>}:members` set of the customers whose profile names the household (household tiers)
  *
  * The braces are Redis Cluster hash tags: only the part between them picks the slot, so a customer's keys share a
  * slot (one customer never spans nodes) while different customers spread over the cluster. That is also why the
@@ -16,6 +17,10 @@ export function stateKey(prefix: string, customerId: string): string {
 
 export function profileKey(prefix: string, customerId: string): string {
   return `${prefix}{c:${customerId}}:profile`;
+}
+
+export function householdMembersKey(prefix: string, householdId: string): string {
+  return `${prefix}{h:${householdId}}:members`;
 }
 
 export function timersKey(prefix: string, scope: string): string {

@@ -1,12 +1,14 @@
 import { Cluster } from 'ioredis';
 import type { ClientContext, Redis, Result } from 'ioredis';
+import type { HouseholdMember } from '../../core/household.ts';
 import type { CustomerState } from '../../core/state.ts';
 import type { CustomerProfile } from '../../domain/profile.ts';
 import type { DueTimer, LoadedCustomer, StateStore, StateWrite, TimerChange } from '../../state/store.ts';
+import { checkedMembers } from '../../state/households.ts';
 import { assertValidTimer, assertValidWrite } from '../../state/write-checks.ts';
 import { decodeProfile, encodeProfile } from './profile-codec.ts';
 import { decodeState, encodeState } from './state-codec.ts';
-import { assertKeyPrefix, profileKey, stateKey, timersKey } from './keys.ts';
+import { assertKeyPrefix, householdMembersKey, profileKey, stateKey, timersKey } from './keys.ts';
 
 /** Registered with defineCommand on the client: ioredis sends EVALSHA, and EVAL when the server lacks the script. */
 const COMMIT_STATE_COMMAND = 'tidewatchCommitState';
@@ -143,6 +145,9 @@ interface CommandSink {
   tidewatchCommitStates(numberOfKeys: number, ...keysAndArgs: (string | Buffer | number)[]): unknown;
   set(key: string, value: Buffer): unknown;
   del(...keys: string[]): unknown;
+  sadd(key: string, ...members: string[]): unknown;
+  srem(key: string, ...members: string[]): unknown;
+  smembers(key: string): unknown;
   zrange(
     key: string,
     min: string,
@@ -251,17 +256,34 @@ export class RedisStateStore implements StateStore {
 
   async putProfiles(profiles: ReadonlyArray<{ customerId: string; profile: CustomerProfile | null }>): Promise<void> {
     if (profiles.length === 0) return;
-    const commands = profiles.map(({ customerId, profile }): Command => {
+    const commands = profiles.flatMap(({ customerId, profile }): Command[] => {
       const key = profileKey(this.#prefix, customerId);
       if (profile === null) {
         // An erasure removes everything tidewatch holds on the customer; both keys share the customer's slot.
         const state = stateKey(this.#prefix, customerId);
-        return (sink) => sink.del(key, state);
+        return [(sink) => sink.del(key, state)];
       }
       const value = encodeProfile(profile);
-      return (sink) => sink.set(key, value);
+      const stored: Command = (sink) => sink.set(key, value);
+      if (profile.householdId === null) return [stored];
+      // a member who moves out stays listed until a read finds its profile elsewhere (loadHouseholds drops it then)
+      const household = householdMembersKey(this.#prefix, profile.householdId);
+      return [stored, (sink) => sink.sadd(household, customerId)];
     });
     await this.#send('putProfiles', commands);
+  }
+
+  async loadHouseholds(householdIds: readonly string[]): Promise<Map<string, HouseholdMember[]>> {
+    const ids = [...new Set(householdIds)];
+    if (ids.length === 0) return new Map();
+    const keys = ids.map((id) => householdMembersKey(this.#prefix, id));
+    const replies = await this.#send('loadHouseholds', keys.map((key): Command => (sink) => sink.smembers(key)));
+    const listed = new Map(ids.map((id, index) => [id, stringArray(keys[index]!, replies[index])]));
+    const { households, stale } = checkedMembers(listed, await this.load([...listed.values()].flat()));
+    if (stale.length > 0) {
+      await this.#send('loadHouseholds', stale.map(({ householdId, customerId }): Command => (sink) => sink.srem(householdMembersKey(this.#prefix, householdId), customerId)));
+    }
+    return households;
   }
 
   async dueTimers(scope: string, upTo: number, limit: number): Promise<DueTimer[]> {
@@ -370,7 +392,7 @@ function integer(key: string, value: unknown): number {
 function stringArray(key: string, reply: Reply | undefined): string[] {
   const value = reply?.[1];
   if (Array.isArray(value) && value.every((item): item is string => typeof item === 'string')) return value;
-  throw new Error(`Redis ZRANGE ${key}: unexpected reply`);
+  throw new Error(`Redis read of ${key}: unexpected reply`);
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -7,6 +7,8 @@ import { seriesFeatures } from '../features.ts';
 import type { CustomerFeatures } from '../features.ts';
 import { basisPoints, minorUnits, raise } from '../findings.ts';
 import type { Finding } from '../findings.ts';
+import { householdFeatures } from '../household.ts';
+import type { HouseholdFeatures, HouseholdMember } from '../household.ts';
 import { basisPointsOf, formatMoney, formatPercent } from '../money.ts';
 import { rfmOf, slideTargets } from '../rfm.ts';
 import type { Rules } from '../rules.ts';
@@ -20,6 +22,7 @@ import { isTopTier } from './context.ts';
  * risk, the churn-risk score, RFM, idle funds. They run once per customer and day, on the close of the day before
  * the customer's next event (or when a timer wakes a silent customer), so the same input gives the same alerts
  * however it is cut into batches. They update the state's memory of what was told (upgrade, churn episode, RFM).
+ * `household`: the other members of the customer's household, for tiers a household may reach together.
  */
 export function evaluateDayClose(
   state: CustomerState,
@@ -27,15 +30,17 @@ export function evaluateDayClose(
   day: number,
   context: DetectionContext,
   calendar: BusinessCalendar,
+  household?: readonly HouseholdMember[],
 ): Finding[] {
   const { rules } = context;
   const features = seriesFeatures(state, day, calendar);
+  const together = householdFeatures(features, household, rules, calendar);
   const eventTime = calendar.startOf(day + 1) - 1;
   const findings: Finding[] = [];
   updateRfm(state, features, rules, calendar);
-  const upgrade = upgradeEligibility(state, profile, features, context, eventTime);
+  const upgrade = upgradeEligibility(state, profile, features, together, context, eventTime);
   if (upgrade !== undefined) findings.push(upgrade);
-  const downgrade = downgradeRisk(profile, features, context, eventTime);
+  const downgrade = downgradeRisk(profile, features, together, context, eventTime);
   if (downgrade !== undefined) findings.push(downgrade);
   const churn = churnRisk(state, features, context, calendar, eventTime);
   if (churn !== undefined) findings.push(churn);
@@ -59,6 +64,7 @@ function upgradeEligibility(
   state: CustomerState,
   profile: CustomerProfile | undefined,
   features: CustomerFeatures,
+  household: HouseholdFeatures | null,
   context: DetectionContext,
   eventTime: number,
 ): Finding | undefined {
@@ -67,16 +73,23 @@ function upgradeEligibility(
   if (profile === undefined) return undefined; // the served tier is unknown: it may be the higher one already
   const served = tierIndexOf(rules, profile.servedTier);
   const average = periodAverage(features, rules);
-  if (qualifiedTier(rules, average, null) <= served) {
+  const day = features.asOfDay;
+  if (qualifiedTier(rules, average, household?.averageAt(day) ?? null) <= served) {
     state.upgradeTold = null; // back below: a later crossing is news again
     return undefined;
   }
   // held on every day of the hold period, by the average and by the money actually there at each day's close: a
   // spike large enough to lift the period average for weeks has left by the next close
   let held = Number.POSITIVE_INFINITY;
-  for (let day = features.asOfDay - rules.tiers.upgradeHoldDays + 1; day <= features.asOfDay; day += 1) {
-    const thatDay = features.at(day);
-    held = Math.min(held, qualifiedTier(rules, periodAverage(thatDay, rules), null), qualifiedTier(rules, thatDay.closingBalance(), null));
+  let heldAlone = Number.POSITIVE_INFINITY;
+  for (let past = day - rules.tiers.upgradeHoldDays + 1; past <= day; past += 1) {
+    const thatDay = features.at(past);
+    const alone = Math.min(qualifiedTier(rules, periodAverage(thatDay, rules), null), qualifiedTier(rules, thatDay.closingBalance(), null));
+    heldAlone = Math.min(heldAlone, alone);
+    held = Math.min(
+      held,
+      household === null ? alone : Math.max(alone, Math.min(qualifiedTier(rules, 0, household.averageAt(past)), qualifiedTier(rules, 0, household.closingAt(past)))),
+    );
   }
   if (held <= served) return undefined;
   const target = levels[held]!;
@@ -86,21 +99,24 @@ function upgradeEligibility(
   const needsApproval = target.gated;
   let priority: Priority = needsApproval ? 'HIGH' : 'MEDIUM';
   if (isTopTier(context)) priority = raise(priority);
+  const byHousehold = household !== null && heldAlone < held;
+  const basis = byHousehold
+    ? `household ${period} average ${formatMoney(household.averageAt(day), rules.currency)} (${household.members} members) held above ${formatMoney(target.householdMinAverageMinor ?? 0, rules.currency)}`
+    : `${period} average ${formatMoney(average, rules.currency)} held above ${formatMoney(target.minAverageMinor, rules.currency)}`;
   return {
     kind: 'UPGRADE_ELIGIBLE',
     priority,
-    causeKey: `${profile.servedTier}>${target.name}:${features.asOfDay}`,
-    reason:
-      `${needsApproval ? 'Eligible, needs approval' : 'Eligible'}: ${target.name} (served ${levels[served]!.name}); ` +
-      `${period} average ${formatMoney(average, rules.currency)} held above ${formatMoney(target.minAverageMinor, rules.currency)} for ${rules.tiers.upgradeHoldDays} days`,
+    causeKey: `${profile.servedTier}>${target.name}:${day}`,
+    reason: `${needsApproval ? 'Eligible, needs approval' : 'Eligible'}: ${target.name} (served ${levels[served]!.name}); ${basis} for ${rules.tiers.upgradeHoldDays} days`,
     suggestedAction: needsApproval
       ? `Put the upgrade to ${target.name} up for approval and tell the customer what it brings.`
       : `Upgrade the customer to ${target.name} and tell them what it brings.`,
     evidence: [
       minorUnits(`average_balance_${rules.tiers.period}`, average, target.minAverageMinor),
       minorUnits('closing_balance', features.closingBalance()),
+      ...(byHousehold ? [minorUnits(`household_average_balance_${rules.tiers.period}`, household.averageAt(day), target.householdMinAverageMinor)] : []),
     ],
-    amountAtStakeMinor: average,
+    amountAtStakeMinor: byHousehold ? household.averageAt(day) : average,
     counterpartyKind: null,
     toCompetitor: false,
     causeTransactionId: null,
@@ -112,6 +128,7 @@ function upgradeEligibility(
 function downgradeRisk(
   profile: CustomerProfile | undefined,
   features: CustomerFeatures,
+  household: HouseholdFeatures | null,
   context: DetectionContext,
   eventTime: number,
 ): Finding | undefined {
@@ -119,6 +136,8 @@ function downgradeRisk(
   const served = tierIndexOf(rules, profile?.servedTier);
   const level = rules.tiers.levels[served];
   if (profile === undefined || served === 0 || level === undefined) return undefined;
+  // a household that keeps the tier together keeps it for each member, whatever one member's own average does
+  if (household !== null && level.householdMinAverageMinor !== null && household.averageAt(features.asOfDay) >= level.householdMinAverageMinor) return undefined;
   const { marginBp, trendDays, minFallBp } = rules.tiers.downgrade;
   const floor = level.minAverageMinor;
   const average = periodAverage(features, rules);

@@ -1,0 +1,43 @@
+import type { HouseholdMember } from '../core/household.ts';
+import type { LoadedCustomer, StateStore } from './store.ts';
+
+/**
+ * Members as the stores' membership sets list them, checked against the profiles just read: a customer whose
+ * profile no longer names the household (moved out, erased) is not a member, and the store may drop it from the set.
+ */
+export function checkedMembers(
+  listed: ReadonlyMap<string, readonly string[]>,
+  loaded: ReadonlyMap<string, LoadedCustomer>,
+): { households: Map<string, HouseholdMember[]>; stale: Array<{ householdId: string; customerId: string }> } {
+  const households = new Map<string, HouseholdMember[]>();
+  const stale: Array<{ householdId: string; customerId: string }> = [];
+  for (const [householdId, customerIds] of listed) {
+    const members: HouseholdMember[] = [];
+    for (const customerId of [...customerIds].sort()) {
+      const customer = loaded.get(customerId);
+      if (customer?.profile?.householdId === householdId) members.push({ customerId, state: customer.state, profile: customer.profile });
+      else stale.push({ householdId, customerId });
+    }
+    households.set(householdId, members);
+  }
+  return { households, stale };
+}
+
+/**
+ * Hands each loaded customer the other members of its household (for the household tier rule). The members are
+ * read-only to the core; a member in the same batch is judged from its own loaded state.
+ */
+export function attachHouseholds(loaded: ReadonlyMap<string, LoadedCustomer>, households: ReadonlyMap<string, readonly HouseholdMember[]>): void {
+  for (const [customerId, customer] of loaded) {
+    const householdId = customer.profile?.householdId;
+    if (householdId == null) continue;
+    const members = households.get(householdId);
+    if (members !== undefined) customer.household = members.filter((member) => member.customerId !== customerId);
+  }
+}
+
+/** Reads these households (one call to the store, none when there are none) and hands their members to `loaded`. */
+export async function readHouseholds(store: StateStore, loaded: ReadonlyMap<string, LoadedCustomer>, householdIds: readonly string[]): Promise<void> {
+  if (householdIds.length === 0) return;
+  attachHouseholds(loaded, await store.loadHouseholds(householdIds));
+}
