@@ -1,7 +1,9 @@
 import type { CustomerProfile } from '../domain/profile.ts';
 import type { BusinessCalendar } from './calendar.ts';
 import { assessChurn } from './churn.ts';
-import { featuresAsOf } from './features.ts';
+import { featuresAsOf, seriesFeatures } from './features.ts';
+import { householdFeatures } from './household.ts';
+import type { HouseholdMember } from './household.ts';
 import { rfmOf } from './rfm.ts';
 import type { Rules } from './rules.ts';
 import type { CustomerState } from './state.ts';
@@ -9,10 +11,20 @@ import { periodAverage, qualifiedTier, tierIndexOf } from './tiers.ts';
 
 /**
  * How tidewatch judges the customer right now, next to the raw features: the churn score with its reasons, the
- * RFM reading, the tier the period average qualifies for against the one served, and any watch or suppression.
+ * RFM reading, the tier the period average qualifies for (alone or with the household's other `members`) against the
+ * one served, and any watch or suppression.
  */
-export function assessmentView(state: CustomerState, profile: CustomerProfile | undefined, instant: number, rules: Rules, calendar: BusinessCalendar) {
+export function assessmentView(
+  state: CustomerState,
+  profile: CustomerProfile | undefined,
+  instant: number,
+  rules: Rules,
+  calendar: BusinessCalendar,
+  members?: readonly HouseholdMember[],
+) {
   const features = featuresAsOf(state, instant, calendar);
+  const household = householdFeatures(seriesFeatures(state, features.asOfDay, calendar), members, rules, calendar);
+  const householdAverage = household?.averageAt(features.asOfDay) ?? null;
   const churn = assessChurn(state, features, rules, calendar);
   const rfm = rfmOf(features, state.lastActivityAt === null ? null : calendar.dayOf(state.lastActivityAt), rules);
   const average = periodAverage(features, rules);
@@ -28,7 +40,8 @@ export function assessmentView(state: CustomerState, profile: CustomerProfile | 
       period: rules.tiers.period,
       periodAverageMinor: average,
       served: profile?.servedTier ?? null,
-      qualifies: levels[qualifiedTier(rules, average, null)]!.name,
+      household: household === null ? null : { householdId: profile?.householdId ?? null, members: household.members, periodAverageMinor: householdAverage },
+      qualifies: levels[qualifiedTier(rules, average, householdAverage)]!.name,
       servedRank: profile === undefined ? null : tierIndexOf(rules, profile.servedTier),
       upgradeTold: state.upgradeTold,
     },

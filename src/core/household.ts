@@ -84,8 +84,8 @@ export function householdsForTransactions(
   return [...ids];
 }
 
-/** Households whose members a timer sweep must read: a timer may judge any due customer's close. */
-export function householdsForTimers(loaded: ReadonlyMap<string, { profile: CustomerProfile | undefined }>, rules: Rules): string[] {
+/** The households of these customers (a timer sweep: a wake-up may judge any due customer's close; the features route). */
+export function householdsOfCustomers(loaded: ReadonlyMap<string, { profile: CustomerProfile | undefined }>, rules: Rules): string[] {
   if (!hasHouseholdRule(rules)) return [];
   const ids = new Set<string>();
   for (const { profile } of loaded.values()) if (profile?.householdId != null && profile.status !== 'CLOSED') ids.add(profile.householdId);

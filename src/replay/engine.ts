@@ -1,5 +1,5 @@
 import { opportunityOf } from '../core/policy.ts';
-import { householdsForTimers, householdsForTransactions } from '../core/household.ts';
+import { householdsForTransactions, householdsOfCustomers } from '../core/household.ts';
 import { processTimers, processTransactions } from '../core/processor.ts';
 import type { CoreContext } from '../core/processor.ts';
 import type { Emission } from '../core/state.ts';
@@ -236,7 +236,7 @@ export class Replay {
       const due = await this.store.dueTimers(REPLAY_TIMER_SCOPE, now, TIMERS_PER_ROUND);
       if (due.length === 0) break;
       const loaded = await this.store.load(due.map((timer) => timer.customerId));
-      await readHouseholds(this.store, loaded, householdsForTimers(loaded, this.#core.rules));
+      await readHouseholds(this.store, loaded, householdsOfCustomers(loaded, this.#core.rules));
       const result = processTimers(loaded, due, { timerScope: REPLAY_TIMER_SCOPE, now, detectedAt: now }, this.#core);
       await this.#commit(result.writes, []);
       await this.#publish(result.emissions);

@@ -1,7 +1,9 @@
 import type { JsonRoute } from '../adapters/http/server.ts';
 import { assessmentView } from '../core/assessment-view.ts';
 import { featureView } from '../core/features.ts';
+import { householdsOfCustomers } from '../core/household.ts';
 import type { CoreContext } from '../core/processor.ts';
+import { readHouseholds } from '../state/households.ts';
 import type { StateStore } from '../state/store.ts';
 
 /**
@@ -12,15 +14,17 @@ export function featuresRoute(store: StateStore, core: CoreContext, clock: () =>
   return {
     pattern: /^\/customers\/([^/]+)\/features$/,
     async handle([customerId]) {
-      const loaded = (await store.load([customerId!])).get(customerId!);
+      const read = await store.load([customerId!]);
+      const loaded = read.get(customerId!);
       if (loaded?.state === undefined) return { status: 404, body: { error: 'no features for this customer' } };
+      await readHouseholds(store, read, householdsOfCustomers(read, core.rules));
       const instant = Math.max(clock(), loaded.state.streamTime);
       const profile = loaded.profile;
       return {
         status: 200,
         body: {
           ...featureView(loaded.state, instant, core.calendar, profile?.relationshipStartDay ?? null),
-          assessment: assessmentView(loaded.state, profile, instant, core.rules, core.calendar),
+          assessment: assessmentView(loaded.state, profile, instant, core.rules, core.calendar, loaded.household),
           profile: profile === undefined ? null : { rmId: profile.rmId, branchId: profile.branchId, servedTier: profile.servedTier, status: profile.status },
           rulesVersion: core.rules.version,
         },

@@ -4,7 +4,7 @@ import { publish } from '../adapters/kafka/publisher.ts';
 import type { AvroDecoder } from '../adapters/registry/avro-decoder.ts';
 import type { AvroEncoder } from '../adapters/registry/avro-encoder.ts';
 import type { TopicsByRole } from '../adapters/registry/schemas.ts';
-import { householdsForTimers, householdsForTransactions } from '../core/household.ts';
+import { householdsForTransactions, householdsOfCustomers } from '../core/household.ts';
 import { processOutcomes } from '../core/outcomes.ts';
 import { processTimers, processTransactions } from '../core/processor.ts';
 import { processProfiles } from '../core/profiles.ts';
@@ -270,7 +270,7 @@ export async function sweepTimers(deps: PipelineDeps, partition: number, now: nu
     const due = await storeCall(deps, () => deps.store.dueTimers(timerScope, now, TIMERS_PER_ROUND));
     if (due.length === 0) return fired;
     const loaded = await storeCall(deps, () => deps.store.load(due.map((timer) => timer.customerId)));
-    await storeCall(deps, () => readHouseholds(deps.store, loaded, householdsForTimers(loaded, deps.core.rules)));
+    await storeCall(deps, () => readHouseholds(deps.store, loaded, householdsOfCustomers(loaded, deps.core.rules)));
     const result = processTimers(loaded, due, { timerScope, now, detectedAt: deps.clock() }, deps.core);
     const { conflicts } = await storeCall(deps, () => deps.store.commit(result.writes, []));
     const lost = new Set(conflicts);

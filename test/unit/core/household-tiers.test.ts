@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { householdsForTimers, householdsForTransactions } from '../../../src/core/household.ts';
+import { householdsForTransactions, householdsOfCustomers } from '../../../src/core/household.ts';
 import type { Emission } from '../../../src/core/state.ts';
 import type { CustomerProfile } from '../../../src/domain/profile.ts';
 import { DAY, Ledger, MemoryStore, calendar, core, coreWith, czk, dayNo, pragueWinter, profile, recordsOf, seededState } from '../../support/core-fixtures.ts';
@@ -146,7 +146,7 @@ describe('which households a batch reads (the extra round trip is paid only when
       for (const level of raw.tiers.levels) level.householdMinAverageMinor = null;
     });
     expect(householdsForTransactions(loaded(dayNo('2024-01-30')), records, noHouseholds.rules, calendar)).toEqual([]);
-    expect(householdsForTimers(loaded(dayNo('2024-01-30')), noHouseholds.rules)).toEqual([]);
-    expect(householdsForTimers(loaded(dayNo('2024-01-30')), core.rules)).toEqual(['h-1']);
+    expect(householdsOfCustomers(loaded(dayNo('2024-01-30')), noHouseholds.rules)).toEqual([]);
+    expect(householdsOfCustomers(loaded(dayNo('2024-01-30')), core.rules)).toEqual(['h-1']);
   });
 });
