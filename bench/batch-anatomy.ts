@@ -78,6 +78,7 @@ export async function measureBatchAnatomy(setup: AnatomySetup): Promise<AnatomyR
   try {
     const outputs: TopicsByRole<OutputRole> = {
       rmAlerts: env.TIDEWATCH_TOPIC_RM_ALERTS,
+      rmRoutine: env.TIDEWATCH_TOPIC_RM_ROUTINE,
       risk: env.TIDEWATCH_TOPIC_RISK,
       campaign: env.TIDEWATCH_TOPIC_CAMPAIGN,
       deadLetter: env.TIDEWATCH_TOPIC_DEAD_LETTER,
@@ -88,7 +89,7 @@ export async function measureBatchAnatomy(setup: AnatomySetup): Promise<AnatomyR
       decoder: new TimedDecoder(env.SCHEMA_REGISTRY_URL, clock),
       encoder: timedEncoder(await AvroEncoder.connect(env.SCHEMA_REGISTRY_URL, outputs, { register: false }), clock),
       producer: timedProducer(setup.producer, clock),
-      topics: { ...outputs, transactions: env.TIDEWATCH_TOPIC_TRANSACTIONS, profiles: env.TIDEWATCH_TOPIC_PROFILES, outcomes: env.TIDEWATCH_TOPIC_OUTCOMES },
+      topics: { ...outputs, transactions: env.TIDEWATCH_TOPIC_TRANSACTIONS, profiles: env.TIDEWATCH_TOPIC_PROFILES, outcomes: env.TIDEWATCH_TOPIC_OUTCOMES, products: env.TIDEWATCH_TOPIC_PRODUCTS, rmDigests: env.TIDEWATCH_TOPIC_RM_DIGESTS },
       metrics: createMetrics(),
       clocks: new PartitionClocks(),
       clock: Date.now,

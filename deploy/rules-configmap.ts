@@ -1,11 +1,12 @@
 /**
- * Renders k8s/rules-configmap.yaml from rules/default.yaml and stamps the rules' SHA-256 on the Deployment's pod
- * template (annotation `checksum/rules`), so that `kubectl apply` after a rules change rolls the pods as one
- * deliberate step (the service also reloads a changed file by itself, once the kubelet has synced the ConfigMap).
+ * Renders k8s/rules-configmap.yaml from rules/default.yaml and stamps the rules' SHA-256 on the pod templates of the
+ * Deployments that read them (the service and the digest stage; annotation `checksum/rules`), so that `kubectl apply`
+ * after a rules change rolls the pods as one deliberate step (both also reload a changed file by themselves, once the
+ * kubelet has synced the ConfigMap).
  *
- *   npx tsx deploy/rules-configmap.ts          # rewrite both files after editing rules/default.yaml
+ *   npx tsx deploy/rules-configmap.ts          # rewrite the three files after editing rules/default.yaml
  *
- * test/unit/k8s-manifests.test.ts fails while either file is out of step with rules/default.yaml.
+ * test/unit/k8s-manifests.test.ts fails while any of these files is out of step with rules/default.yaml.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -23,6 +24,7 @@ export const paths = {
   rules: repoFile('rules/default.yaml'),
   configMap: repoFile('k8s/rules-configmap.yaml'),
   deployment: repoFile('k8s/deployment.yaml'),
+  digestDeployment: repoFile('k8s/digest-deployment.yaml'),
 };
 
 export function rulesChecksum(rulesText: string): string {
@@ -62,6 +64,8 @@ export function stampRulesChecksum(deploymentText: string, checksum: string): st
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const rulesText = readFileSync(paths.rules, 'utf8');
   writeFileSync(paths.configMap, renderRulesConfigMap(rulesText));
-  writeFileSync(paths.deployment, stampRulesChecksum(readFileSync(paths.deployment, 'utf8'), rulesChecksum(rulesText)));
-  process.stdout.write(`wrote ${paths.configMap} and stamped ${paths.deployment} (sha256 ${rulesChecksum(rulesText)})\n`);
+  for (const deployment of [paths.deployment, paths.digestDeployment]) {
+    writeFileSync(deployment, stampRulesChecksum(readFileSync(deployment, 'utf8'), rulesChecksum(rulesText)));
+  }
+  process.stdout.write(`wrote ${paths.configMap} and stamped ${paths.deployment}, ${paths.digestDeployment} (sha256 ${rulesChecksum(rulesText)})\n`);
 }

@@ -4,6 +4,7 @@ import { createLogger } from '../observability/logger.ts';
 import { startService } from '../service/service.ts';
 import { addBacktestCommand } from './backtest-command.ts';
 import { addDemoCommand } from './demo-command.ts';
+import { addDigestCommand } from './digest-command.ts';
 import { addGenerateCommand } from './generate-command.ts';
 import { addReplayCommand } from './replay-command.ts';
 import { addReportCommand } from './report-command.ts';
@@ -37,6 +38,7 @@ program
   .description('consume transactions from Kafka and serve /healthz, /readyz and /metrics (configured by environment)')
   .action(run);
 
+addDigestCommand(program);
 addSchemasCommand(program);
 addGenerateCommand(program);
 addReplayCommand(program);

@@ -28,8 +28,17 @@ export const envSchema = z.object({
   TIDEWATCH_TOPIC_RISK: z.string().min(1).default('tidewatch.risk-outflows.v1'),
   /** Opportunities for campaign systems (consented customers only), keyed by customer id. */
   TIDEWATCH_TOPIC_CAMPAIGN: z.string().min(1).default('tidewatch.campaign-opportunities.v1'),
+  /** Routine RM alerts out, waiting for the RM's digest (rules `digest`), keyed by RM queue like the RM alerts topic. */
+  TIDEWATCH_TOPIC_RM_ROUTINE: z.string().min(1).default('tidewatch.rm-routine.v1'),
+  /** Each RM's digest of routine alerts out (`tidewatch digest`), keyed by RM queue. */
+  TIDEWATCH_TOPIC_RM_DIGESTS: z.string().min(1).default('tidewatch.rm-digests.v1'),
   /** Outcomes RMs record about alerts in (keyed by customer id): suppression and per-rule precision. */
   TIDEWATCH_TOPIC_OUTCOMES: z.string().min(1).default('tidewatch.rm-outcomes.v1'),
+  /**
+   * Time deposits and wealth products in (maturity, auto-rollover), keyed by customer id and co-partitioned with the
+   * transactions topic (same partition count): a customer's products land on the partition its timers live on.
+   */
+  TIDEWATCH_TOPIC_PRODUCTS: z.string().min(1).default('tidewatch.product-events.v1'),
   /** The RM queue (record key on the RM alerts topic) for customers with no known RM. */
   TIDEWATCH_UNASSIGNED_QUEUE: z.string().min(1).default('UNASSIGNED'),
   /** The rules file (YAML or JSON): thresholds, tiers, windows, cooldowns. */
@@ -41,6 +50,15 @@ export const envSchema = z.object({
     .transform((value) => value === 'true'),
   /** How often the owned partitions' timers (dormancy) are checked. */
   TIDEWATCH_TIMER_INTERVAL_MS: z.coerce.number().int().min(50).default(5000),
+  /** `tidewatch digest`: its consumer group on the routine topic (one owner per RM queue). */
+  TIDEWATCH_DIGEST_GROUP_ID: z.string().min(1).default('tidewatch-digest'),
+  /** `tidewatch digest`: how often it checks whether a flush time has passed and re-sends digests not yet delivered. */
+  TIDEWATCH_DIGEST_INTERVAL_MS: z.coerce.number().int().min(50).default(5000),
+  /**
+   * `tidewatch digest`: how long the ids of digested alerts are remembered, so that an alert the service re-sends
+   * after a crash is not listed in a second digest. Keep it at least the routine topic's retention.
+   */
+  TIDEWATCH_DIGEST_DEDUP_DAYS: z.coerce.number().int().min(1).default(8),
   /** A customer's state expires this long after its last change (longer than the longest dormancy stage). */
   TIDEWATCH_STATE_TTL_DAYS: z.coerce.number().int().min(1).default(1095),
   /** Create missing topics at start (handy locally; where topics are provisioned by ops, set false). */

@@ -1,5 +1,6 @@
 import type { CustomerProfile } from '../domain/profile.ts';
 import type { BusinessCalendar } from './calendar.ts';
+import { isoDateOf } from './calendar.ts';
 import { assessChurn } from './churn.ts';
 import { featuresAsOf, seriesFeatures } from './features.ts';
 import { householdFeatures } from './household.ts';
@@ -12,7 +13,7 @@ import { periodAverage, qualifiedTier, tierIndexOf } from './tiers.ts';
 /**
  * How tidewatch judges the customer right now, next to the raw features: the churn score with its reasons, the
  * RFM reading, the tier the period average qualifies for (alone or with the household's other `members`) against the
- * one served, and any watch or suppression.
+ * one served, any watch or suppression, and the maturities without auto-rollover it watches.
  */
 export function assessmentView(
   state: CustomerState,
@@ -47,5 +48,7 @@ export function assessmentView(
     },
     watchUntil: state.watchUntil === null ? null : new Date(state.watchUntil).toISOString(),
     suppressedUntil: Object.fromEntries(Object.entries(state.suppressed).map(([kind, until]) => [kind, new Date(until).toISOString()])),
+    // maturities without auto-rollover, nearest first: told once the notice window opened, kept a week after the date
+    maturities: state.products.maturities.map(([productId, day, principalMinor, kind, told]) => ({ productId, kind, principalMinor, maturityDate: isoDateOf(day), told })),
   };
 }

@@ -21,16 +21,7 @@ export function businessCalendar(timeZone: string): BusinessCalendar {
   if (timeZone === 'UTC') {
     return { timeZone, dayOf: (instant) => Math.floor(instant / DAY_MS), monthStartOf, startOf: (day) => day * DAY_MS };
   }
-  const format = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: 'numeric',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: 'numeric',
-    second: 'numeric',
-  });
+  const format = wallClockFormat(timeZone);
   // Intl is slow (microseconds a call); the offset is constant within a quarter hour, so it is asked once per bucket
   const offsets = new Map<number, number>();
   const offsetAt = (instant: number): number => {
@@ -51,6 +42,35 @@ export function businessCalendar(timeZone: string): BusinessCalendar {
     return dayOf(instant) === day ? instant : guess;
   };
   return { timeZone, dayOf, monthStartOf, startOf };
+}
+
+/**
+ * The instant at which the wall clock of `timeZone` reads `minuteOfDay` on business day `day` (days since
+ * 1970-01-01 in that zone). A time a daylight-saving jump skips (02:30 on a spring-forward night) is shifted later
+ * by the length of the jump, as java.time does; a time the clock shows twice (autumn) answers the first.
+ */
+export function wallClockInstant(timeZone: string, day: number, minuteOfDay: number): number {
+  const local = day * DAY_MS + minuteOfDay * 60_000;
+  if (timeZone === 'UTC') return local;
+  const format = wallClockFormat(timeZone);
+  const offsetAt = (instant: number) => utcOffsetOf(format, instant);
+  // the offsets in force a day before and a day after: no zone changes its offset twice within two days
+  const candidates = [offsetAt(local - DAY_MS), offsetAt(local + DAY_MS)].map((offset) => ({ offset, instant: local - offset }));
+  const valid = candidates.filter(({ offset, instant }) => offsetAt(instant) === offset).map(({ instant }) => instant);
+  return valid.length > 0 ? Math.min(...valid) : candidates[0]!.instant;
+}
+
+function wallClockFormat(timeZone: string): Intl.DateTimeFormat {
+  return new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: 'numeric',
+    second: 'numeric',
+  });
 }
 
 function utcOffsetOf(format: Intl.DateTimeFormat, instant: number): number {

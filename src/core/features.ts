@@ -42,8 +42,25 @@ export function newCustomerState(customerId: string, partition: number, firstSee
     lastInvestmentAt: null,
     watchUntil: null,
     suppressed: {},
+    products: { applied: null, maturities: [] },
     outbox: [],
   };
+}
+
+/**
+ * A state a product event made before any transaction arrived (core/products.ts): tidewatch has seen none of the
+ * customer's accounts, so nothing judges its balances or its silence until a transaction does.
+ */
+export const hasNoLedger = (state: CustomerState): boolean => state.appliedOffset < 0 && Object.keys(state.accounts).length === 0;
+
+/**
+ * The state a transaction lands in: a new one, or one made by a product event, whose ledger and clock start with
+ * this transaction as a new customer's would (its product memory, outbox and cooldowns stay).
+ */
+export function stateForTransaction(state: CustomerState | undefined, customerId: string, partition: number, eventTime: number): CustomerState {
+  if (state === undefined) return newCustomerState(customerId, partition, eventTime);
+  if (hasNoLedger(state)) Object.assign(state, { partition, firstSeenAt: eventTime, streamTime: eventTime, dormancy: { since: eventTime, stage: 0 } });
+  return state;
 }
 
 /**

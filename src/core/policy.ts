@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Alert } from '../domain/alert.ts';
 import type { CustomerProfile } from '../domain/profile.ts';
+import { isRoutine } from './digest.ts';
 import type { Finding } from './findings.ts';
 import { priorityRank } from './findings.ts';
 import { cooldownMs } from './rules.ts';
@@ -25,7 +26,8 @@ export function alertIdOf(customerId: string, finding: Pick<Finding, 'kind' | 'c
 /**
  * Turns findings into records for the feeds: routing to the customer's RM (or the unassigned queue), the cooldown
  * per customer × kind (the RM and campaigns are not told the same thing twice unless it got worse; the risk feed
- * gets everything), and consent (the campaign feed carries consented customers only). Records cooldowns in `state`.
+ * gets everything), consent (the campaign feed carries consented customers only) and etiquette (a routine RM alert
+ * is marked for the RM's digest when the rules enable it). Records cooldowns in `state`.
  */
 export function emissionsFor(state: CustomerState, findings: readonly Finding[], context: PolicyContext): Emission[] {
   const { rules, profile } = context;
@@ -45,7 +47,9 @@ export function emissionsFor(state: CustomerState, findings: readonly Finding[],
       if (cooldown > 0) state.cooldowns[finding.kind] = [finding.eventTime + cooldown, rank];
       feeds.push(...personal);
     }
-    if (feeds.length > 0) emissions.push({ alert, feeds });
+    if (feeds.length === 0) continue;
+    // urgent alerts reach the RM at once; routine ones wait for the RM's digest (core/digest.ts)
+    emissions.push(feeds.includes('rm') && isRoutine(alert, rules.digest) ? { alert, feeds, routine: true } : { alert, feeds });
   }
   return emissions;
 }

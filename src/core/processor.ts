@@ -10,8 +10,9 @@ import { measure } from './detectors/measures.ts';
 import { detectOutflow } from './detectors/outflow.ts';
 import { mayRaiseFinding } from './detectors/screen.ts';
 import type { Finding } from './findings.ts';
-import { CustomerFeatures, applyTransaction, newCustomerState } from './features.ts';
+import { CustomerFeatures, applyTransaction, hasNoLedger, stateForTransaction } from './features.ts';
 import type { ApplyOutcome, Position } from './features.ts';
+import { dueMaturities } from './maturity.ts';
 import { dropEndedCooldowns, emissionsFor } from './policy.ts';
 import type { Rules } from './rules.ts';
 import type { CustomerState, Emission, OutboxEntry } from './state.ts';
@@ -24,7 +25,8 @@ import { nextWakeUp } from './wake-up.ts';
  * updates them in place and returns them as writes, rather than paying a deep copy per customer per batch.
  * The caller publishes the emissions only after the writes are stored, and commits its input position only after
  * publishing (README, "Delivery guarantees"). Every timer a record sets falls due on a later business day than
- * the record (a day's close, a dormancy stage, an overdue income): the replay relies on it to cut its batches.
+ * the record (a day's close, a dormancy stage, an overdue income, a maturity's notice window): the replay relies on
+ * it to cut its batches.
  */
 export interface CoreContext {
   rules: Rules;
@@ -115,7 +117,7 @@ export function processTransactions(
  * before its settle), the timer stays where it was, so that the next sweep re-sends them and settles; moving it on
  * here would leave those alerts undelivered for good.
  */
-function timerDue(state: CustomerState, profile: CustomerProfile | undefined, context: CoreContext): number | null {
+export function timerDue(state: CustomerState, profile: CustomerProfile | undefined, context: CoreContext): number | null {
   const owed = state.outbox.find((entry) => entry.cause.kind === 'timer');
   return owed?.cause.kind === 'timer' ? owed.cause.due : nextWakeUp(state, profile, context.rules, context.calendar);
 }
@@ -147,7 +149,7 @@ function processCustomer(
   }
   for (const record of records) {
     const { transaction, position } = record;
-    state ??= newCustomerState(customerId, position.partition, transaction.eventTime);
+    state = stateForTransaction(state, customerId, position.partition, transaction.eventTime);
     if (position.partition === state.partition && position.offset <= state.appliedOffset) {
       result.outcomes.already_applied += 1;
       const stillOwed = state.outbox.filter((entry) => entry.cause.kind === 'offset' && entry.cause.offset === position.offset);
@@ -260,10 +262,14 @@ export function processTimers(
         findings.push(silence.finding);
       }
       const closedDay = calendar.dayOf(input.now) - 1;
-      const closeDue = closedDay > state.evaluatedDay && closedDay >= calendar.dayOf(state.streamTime) && profile?.status !== 'CLOSED';
+      const closeDue =
+        closedDay > state.evaluatedDay && closedDay >= calendar.dayOf(state.streamTime) && profile?.status !== 'CLOSED' && !hasNoLedger(state);
       if (closeDue) findings.push(...evaluateDayClose(state, profile, closedDay, detection, calendar, stored.household));
+      // a maturity whose notice window has opened, with no event needed
+      const maturing = dueMaturities(state, profile, input.now, detection, calendar);
+      findings.push(...maturing.findings);
       const emissions = emissionsFor(state, findings, { rules, profile, unassignedQueue: context.unassignedQueue, detectedAt: input.detectedAt });
-      if (silence !== undefined || closeDue) {
+      if (silence !== undefined || closeDue || maturing.changed) {
         state.outbox = [...state.outbox.filter((entry) => !isTimerEntry(entry)), ...(emissions.length > 0 ? [{ cause: { kind: 'timer' as const, due: timer.due }, emissions }] : [])];
         rev += 1;
         result.writes.push({ customerId: timer.customerId, expectedRev: stored.rev, state: { ...state, rev } });

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { alertKinds } from '../domain/alert.ts';
+import { alertKinds, priorities } from '../domain/alert.ts';
+import { productKinds } from '../domain/product-event.ts';
 import { categories, counterpartyKinds } from '../domain/transaction.ts';
 
 /**
@@ -30,6 +31,9 @@ const tierLevel = z
     gated: z.boolean().default(false),
   })
   .strict();
+
+/** ISO weekdays, Monday first. */
+export const weekdays = ['MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT', 'SUN'] as const;
 
 /** Four boundaries between the scores 5, 4, 3, 2 and 1 (see rfm.ts). */
 const cutPoints = z.tuple([minorUnits, minorUnits, minorUnits, minorUnits]);
@@ -205,6 +209,43 @@ export const rulesSchema = z
         notInterestedSuppressDays: days(730),
       })
       .strict(),
+    /**
+     * Time deposits and wealth products maturing without auto-rollover (product events): the money falls free on the
+     * date, so the RM hears about it while there is time to offer a reinvestment. Defaults apply to a rules file
+     * written before product events existed.
+     */
+    maturity: z
+      .object({
+        /** The RM is told this many days before the maturity date (on the day the window opens, or at once if later). */
+        noticeDays: days(90).default(14),
+        /** Products with a smaller principal are not worth a retention call. */
+        minPrincipalMinor: minorUnits.default(0),
+        /** The product kinds watched. */
+        productKinds: z.array(z.enum(productKinds)).min(1).default([...productKinds]),
+      })
+      .strict()
+      .prefault({}),
+    /**
+     * Alert etiquette: urgent alerts reach the RM at once, routine ones wait for a digest per RM queue, cut at local
+     * flush times (an RM reads a morning digest). Off by default: every RM alert then goes to the RM queue at once.
+     */
+    digest: z
+      .object({
+        /** When false, every RM alert goes to the RM queue at once. */
+        enabled: z.boolean().default(false),
+        /** Alerts of this priority or higher go to the RM at once; lower ones wait for the RM's digest. */
+        immediateFrom: z.enum(priorities).default('HIGH'),
+        /** Alert kinds that always go at once, whatever their priority. */
+        immediateKinds: z.array(z.enum(alertKinds)).default([]),
+        /** Local times (HH:MM in `timeZone`, ascending) at which each RM's digest is cut and sent. */
+        flushTimes: z.array(z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM (00:00 to 23:59)')).min(1).default(['08:30', '13:30']),
+        /** Days of the week on which digests are sent; a routine alert raised on another day waits for the next one. */
+        flushWeekdays: z.array(z.enum(weekdays)).min(1).default([...weekdays]),
+        /** A digest lists at most this many alerts in full (the highest ranked); the others are named by id. */
+        maxAlertsPerDigest: z.number().int().min(1).max(500).default(50),
+      })
+      .strict()
+      .prefault({}),
   })
   .strict()
   .superRefine((rules, context) => {
@@ -245,9 +286,15 @@ export const rulesSchema = z
     if (stages.some((days, index) => index > 0 && days <= stages[index - 1]!)) {
       context.addIssue({ code: 'custom', path: ['dormancy', 'stagesDays'], message: 'must be strictly ascending' });
     }
+    const flushTimes = rules.digest.flushTimes;
+    if (flushTimes.some((time, index) => index > 0 && time <= flushTimes[index - 1]!)) {
+      context.addIssue({ code: 'custom', path: ['digest', 'flushTimes'], message: 'must be strictly ascending' });
+    }
   });
 
 export type Rules = z.infer<typeof rulesSchema>;
+export type DigestRules = Rules['digest'];
+export type Weekday = (typeof weekdays)[number];
 export type Tiered = z.infer<typeof tiered>;
 
 export function thresholdFor(threshold: Tiered, tier: string | null): number {

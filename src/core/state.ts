@@ -1,4 +1,5 @@
 import type { Alert, AlertKind } from '../domain/alert.ts';
+import type { ProductKind } from '../domain/product-event.ts';
 import type { RfmSegment } from './rfm.ts';
 
 /**
@@ -50,6 +51,8 @@ export interface CustomerState {
   watchUntil: number | null;
   /** Alert kind → until when the RM does not want to hear it again (an outcome "not interested"). */
   suppressed: Partial<Record<AlertKind, number>>;
+  /** The customer's time deposits and wealth products maturing without auto-rollover (see core/maturity.ts). */
+  products: ProductMemory;
   /**
    * Alerts emitted by the latest changes, kept until they are known to be delivered, so that a re-delivery after a
    * crash sends the very same records instead of computing new ones.
@@ -59,9 +62,28 @@ export interface CustomerState {
 
 /**
  * What an outbox entry's alerts answer: a record of the transactions partition (by offset), a timer (by due time),
- * or a change of reference data or an RM's outcome (by its key).
+ * a change of reference data or an RM's outcome (by its key), or a product event (by its offset on the products
+ * partition).
  */
-export type Cause = { kind: 'offset'; offset: number } | { kind: 'timer'; due: number } | { kind: 'profile'; key: string };
+export type Cause =
+  | { kind: 'offset'; offset: number }
+  | { kind: 'timer'; due: number }
+  | { kind: 'profile'; key: string }
+  | { kind: 'product'; offset: number };
+
+/**
+ * A maturity the RM may have to hear about, as a compact tuple: the product, its maturity day (business day number),
+ * principal (minor units), kind, whether it was told (or let pass), and the event time of the product event that
+ * set it.
+ */
+export type Maturity = [productId: string, maturityDay: number, principalMinor: number, kind: ProductKind, told: boolean, eventTime: number];
+
+export interface ProductMemory {
+  /** [partition, offset] of the latest product event applied (null: none yet): a re-read record changes nothing. */
+  applied: [partition: number, offset: number] | null;
+  /** Watched maturities, nearest first, bounded (see core/maturity.ts). */
+  maturities: Maturity[];
+}
 
 export interface OutboxEntry {
   cause: Cause;
@@ -74,4 +96,9 @@ export type Feed = 'rm' | 'risk' | 'campaign';
 export interface Emission {
   alert: Alert;
   feeds: Feed[];
+  /**
+   * The RM gets this alert in the digest (the routine topic) rather than at once (rules.digest). Decided when the
+   * alert is made and kept with it in the outbox, so a re-send after a crash or a rules reload goes where the first did.
+   */
+  routine?: true;
 }

@@ -2,6 +2,7 @@ import type { CustomerProfile } from '../domain/profile.ts';
 import type { BusinessCalendar } from './calendar.ts';
 import { nextDormancyDue } from './detectors/dormancy.ts';
 import { CustomerFeatures } from './features.ts';
+import { nextMaturityWindowDay } from './maturity.ts';
 import type { Rules } from './rules.ts';
 import type { CustomerState } from './state.ts';
 import { periodAverage, qualifiedTier, tierIndexOf } from './tiers.ts';
@@ -12,9 +13,9 @@ const AFTER_MIDNIGHT_MS = 60_000;
 /**
  * When the customer must be looked at again with no event: the next dormancy stage; the close of a day with
  * activity, for customers worth a daily look; the next day while their average is still moving toward another tier,
- * an upgrade waits out its hold, a downgrade risk builds or a churn episode is open; and the day a monthly salary or
- * pension is overdue. One timer per customer: the
- * earliest of these.
+ * an upgrade waits out its hold, a downgrade risk builds or a churn episode is open; the day a monthly salary or
+ * pension is overdue; and the day the notice window of a maturity without auto-rollover opens. One timer per
+ * customer: the earliest of these.
  */
 export function nextWakeUp(state: CustomerState, profile: CustomerProfile | undefined, rules: Rules, calendar: BusinessCalendar): number | null {
   const candidates: number[] = [];
@@ -46,6 +47,9 @@ export function nextWakeUp(state: CustomerState, profile: CustomerProfile | unde
       const overdueDay = state.regularIncome[0] + rules.churn.regularIncomeGapDays + 1;
       if (overdueDay > state.evaluatedDay) candidates.push(calendar.startOf(overdueDay + 1) + AFTER_MIDNIGHT_MS);
     }
+    // the day a maturity's notice window opens (processTimers tells it then); already open: at the next sweep
+    const maturityWindow = nextMaturityWindowDay(state, profile, rules);
+    if (maturityWindow !== null) candidates.push(calendar.startOf(maturityWindow) + AFTER_MIDNIGHT_MS);
   }
   return candidates.length === 0 ? null : Math.min(...candidates);
 }

@@ -39,6 +39,11 @@ export function createMetrics() {
     consumerCrashes: counter('tidewatch_consumer_crashes_total', 'Times the Kafka consumer crashed (kafkajs restarts it when the error is retriable).'),
     redisRoundTrips: counter('tidewatch_redis_round_trips_total', 'Round trips to Redis (pipelines count once).'),
     outcomes: counter('tidewatch_outcomes_total', 'Outcomes RMs recorded about alerts, by alert kind and outcome.', ['kind', 'outcome']),
+    productEvents: counter(
+      'tidewatch_product_events_total',
+      'Admitted product events by what the core made of them: applied, already_applied (replayed offset), unsupported_currency.',
+      ['outcome'],
+    ),
     rulePrecision: new Gauge({
       name: 'tidewatch_rule_precision_ratio',
       help: 'Per alert kind, the share of recorded outcomes that were not a false alarm (outcomes this process has read).',
@@ -60,3 +65,51 @@ export function createMetrics() {
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;
+
+/** Alerts per digest: from one to the rules' cap (maxAlertsPerDigest, at most 500). */
+const DIGEST_SIZE_BUCKETS = [1, 2, 5, 10, 20, 50, 100, 200, 500];
+
+/** The metrics of `tidewatch digest` (its own process and registry). Labels stay low-cardinality: no RM ids. */
+export function createDigestMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'tidewatch_process_' });
+  const counter = <L extends string>(name: string, help: string, labelNames: readonly L[] = []) =>
+    new Counter<L>({ name, help, labelNames, registers: [registry] });
+  return {
+    registry,
+    alertsReceived: counter(
+      'tidewatch_digest_alerts_received_total',
+      'Routine alerts read by the digest stage, by outcome: stored, duplicate (already pending), already_digested (re-sent after its digest), already_applied (offset re-read), dead_lettered.',
+      ['outcome'],
+    ),
+    digestsPublished: counter('tidewatch_digests_published_total', 'RM digests published (a re-send of the same digest after a crash counts again).'),
+    digestSize: new Histogram({
+      name: 'tidewatch_digest_size_alerts',
+      help: 'Alerts per published digest (listed and omitted).',
+      buckets: DIGEST_SIZE_BUCKETS,
+      registers: [registry],
+    }),
+    pendingAlerts: new Gauge({
+      name: 'tidewatch_digest_pending_alerts',
+      help: "Routine alerts waiting for their RM's next digest, on the partitions this instance owns.",
+      registers: [registry],
+    }),
+    deadLetters: counter('tidewatch_dead_letters_total', 'Records sent to the dead-letter topic, by reason.', ['reason']),
+    redisErrors: counter('tidewatch_redis_errors_total', 'Failed Redis operations (the batch or flush is retried).'),
+    producerErrors: counter('tidewatch_producer_errors_total', 'Failed sends to Kafka (the batch or flush is retried).'),
+    consumerCrashes: counter('tidewatch_consumer_crashes_total', 'Times the Kafka consumer crashed (kafkajs restarts it when the error is retriable).'),
+    ownedPartitions: new Gauge({ name: 'tidewatch_owned_partitions', help: 'Routine-topic partitions this instance owns.', registers: [registry] }),
+    rulesInfo: new Gauge({
+      name: 'tidewatch_rules_info',
+      help: 'The rules in force: 1, labelled with their version.',
+      labelNames: ['version'],
+      registers: [registry],
+    }),
+    rulesReloadFailures: counter(
+      'tidewatch_rules_reload_failures_total',
+      'Changes of the rules file refused (unreadable or invalid): the running rules stay in force until the file is fixed.',
+    ),
+  };
+}
+
+export type DigestMetrics = ReturnType<typeof createDigestMetrics>;

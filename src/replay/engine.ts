@@ -1,6 +1,7 @@
 import { opportunityOf } from '../core/policy.ts';
 import { householdsForTransactions, householdsOfCustomers } from '../core/household.ts';
 import { processTimers, processTransactions } from '../core/processor.ts';
+import { processProducts } from '../core/products.ts';
 import type { CoreContext } from '../core/processor.ts';
 import type { Emission } from '../core/state.ts';
 import type { CustomerProfile } from '../domain/profile.ts';
@@ -9,8 +10,10 @@ import { startOfNextDay } from './day-boundary.ts';
 import { readHouseholds } from '../state/households.ts';
 import { MemoryStateStore } from '../state/memory-store.ts';
 import { OutcomeCursor } from './outcome-cursor.ts';
+import { ProductCursor } from './product-cursor.ts';
+import type { PendingProduct } from './product-cursor.ts';
 import type { AlertOutcome, OutcomeHook, OutcomeSource } from './outcomes.ts';
-import type { ProfileItem, PublishedRecord, Rejected, ReplayDeadLetter, ReplayItem, ReplaySource, TransactionItem } from './records.ts';
+import type { ProductSource, ProfileItem, PublishedRecord, Rejected, ReplayDeadLetter, ReplayItem, ReplaySource, TransactionItem } from './records.ts';
 import { isItemArray } from './records.ts';
 import { PendingBatch, indexOfOffset, stampDetection } from './pending-batch.ts';
 import { REPLAY_PARTITION, REPLAY_TIMER_SCOPE } from './positions.ts';
@@ -38,6 +41,11 @@ export interface ReplayOptions {
   onDeadLetter?: (deadLetter: ReplayDeadLetter) => void | Promise<void>;
   /** RM outcomes (`--outcomes`), handed to `onOutcomes` when stream time reaches them. */
   outcomes?: OutcomeSource;
+  /**
+   * Product events (`--products`), in event-time order, applied through the core (processProducts) as stream time
+   * reaches them; those after the end of the replay (or `until`) are not applied.
+   */
+  products?: ProductSource;
   onOutcomes?: OutcomeHook;
   /** Called every few thousand records with the count so far. */
   onProgress?: (events: number) => void;
@@ -74,6 +82,9 @@ export class Replay {
   readonly #now: () => number;
   readonly #tally: ReplayTally;
   #outcomes: OutcomeCursor | undefined;
+  #products: ProductCursor | undefined;
+  /** Ordinal of the next product event: its offset on the replay's one products partition. */
+  #nextProductOffset = 0;
 
   #nextOffset = 0;
   /** Stream time: the latest event time read (or reached by letting time run on). */
@@ -124,8 +135,9 @@ export class Replay {
   async run(source: ReplaySource): Promise<ReplaySummary> {
     const startedAt = this.#now();
     this.#outcomes = await OutcomeCursor.open(this.#options.outcomes, (rejected) => this.#rejectedOutsideStream(rejected));
+    this.#products = await ProductCursor.open(this.#options.products, (rejected) => this.#rejectedOutsideStream(rejected));
     this.#nextDue = await this.#earliestDue();
-    this.#boundary = Math.min(this.#nextDue, this.#outcomes.nextAt);
+    this.#boundary = this.#nextEvent();
     for await (const entry of source) {
       if (isItemArray(entry)) {
         for (const item of entry) {
@@ -170,7 +182,7 @@ export class Replay {
     this.#pending.add(item, offset, this.#clock);
     if (eventTime < earliest) {
       // the batch must end with the business day of its earliest record (see the class comment)
-      this.#boundary = Math.min(this.#nextDue, this.#outcomes?.nextAt ?? Number.POSITIVE_INFINITY, startOfNextDay(this.#core.calendar, eventTime));
+      this.#boundary = Math.min(this.#nextEvent(), startOfNextDay(this.#core.calendar, eventTime));
     }
   }
 
@@ -180,21 +192,30 @@ export class Replay {
     this.#add(item, offset);
   }
 
-  /** Moves stream time to `time`: outcomes recorded and timers due up to it are handled, in time order. */
+  /** The earliest of the next due timer, outcome and product event: where a batch of transactions must end. */
+  #nextEvent(): number {
+    return Math.min(this.#nextDue, this.#outcomes?.nextAt ?? Number.POSITIVE_INFINITY, this.#products?.nextAt ?? Number.POSITIVE_INFINITY);
+  }
+
+  /** Moves stream time to `time`: outcomes recorded, product events and timers due up to it are handled, in time order. */
   async #advanceTo(time: number): Promise<void> {
     const outcomes = this.#outcomes;
-    if (outcomes === undefined) throw new Error('the replay has not started');
+    const products = this.#products;
+    if (outcomes === undefined || products === undefined) throw new Error('the replay has not started');
     for (;;) {
-      if (outcomes.nextAt <= time && outcomes.nextAt < this.#nextDue) {
-        await this.#deliverOutcomes(await outcomes.takeUpTo(Math.min(time, this.#nextDue - 1)), time);
+      if (outcomes.nextAt <= time && outcomes.nextAt < this.#nextDue && outcomes.nextAt <= products.nextAt) {
+        await this.#deliverOutcomes(await outcomes.takeUpTo(Math.min(time, this.#nextDue - 1, products.nextAt)), time);
+      } else if (products.nextAt <= time && products.nextAt < this.#nextDue) {
+        await this.#applyProduct(await products.take());
       } else if (this.#nextDue <= time) {
-        await this.#fireTimers(time);
+        // judged no later than the next product event, which may change what they find
+        await this.#fireTimers(Math.min(time, products.nextAt));
       } else {
         break;
       }
     }
     if (time > this.#clock) this.#clock = time;
-    this.#boundary = Math.min(this.#nextDue, outcomes.nextAt);
+    this.#boundary = this.#nextEvent();
   }
 
   /** The pending batch, as the service handles one: load, core, commit, publish, settle. */
@@ -249,6 +270,25 @@ export class Replay {
     this.#nextDue = await this.#earliestDue();
   }
 
+  /**
+   * One product event, as the service handles a batch of them: load, core, commit (state and the customer's timer),
+   * publish, settle. Detected at its own event time (stream time), so two replays give the same bytes.
+   */
+  async #applyProduct({ event, origin }: PendingProduct): Promise<void> {
+    this.#options.signal?.throwIfAborted();
+    if (event.eventTime > this.#clock) this.#clock = event.eventTime;
+    const position = { partition: REPLAY_PARTITION, offset: this.#nextProductOffset };
+    this.#nextProductOffset += 1;
+    const loaded = await this.store.load([event.customerId]);
+    const input = { partition: REPLAY_PARTITION, firstOffset: position.offset, timerScopeOf: () => REPLAY_TIMER_SCOPE, detectedAt: this.#clock };
+    const result = processProducts(loaded, [{ event, position }], input, this.#core);
+    await this.#commit(result.writes, result.timers);
+    for (const { reason, detail } of result.rejected) await this.#emitDeadLetter({ reason, detail, offset: null, origin });
+    await this.#publish(result.emissions);
+    await this.#commit(result.settle, []);
+    this.#nextDue = await this.#earliestDue();
+  }
+
   async #deliverOutcomes(outcomes: readonly AlertOutcome[], streamTime: number): Promise<void> {
     if (outcomes.length === 0) return;
     for (const outcome of outcomes) this.#tally.outcome(outcome);
@@ -263,7 +303,7 @@ export class Replay {
     if (until !== null) {
       // time runs on without events: each timer is judged when it falls due, as a live service would
       for (;;) {
-        const next = Math.min(this.#nextDue, outcomes.nextAt);
+        const next = this.#nextEvent();
         if (next > until) break;
         await this.#advanceTo(next);
       }

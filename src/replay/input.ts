@@ -2,11 +2,11 @@ import { existsSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { fileNames } from '../generate/sinks.ts';
 import type { OutcomeSource } from './outcomes.ts';
-import type { ProfileItem, ReplayItem } from './records.ts';
+import type { ProductSource, ProfileItem, ReplayItem } from './records.ts';
 import { openBerka } from './inputs/berka/reader.ts';
 import { berkaFiles } from './inputs/berka/tables.ts';
 import { csvProfiles, csvTransactions } from './inputs/csv.ts';
-import { jsonlOutcomes, jsonlProfiles, jsonlTransactions } from './inputs/jsonl.ts';
+import { jsonlOutcomes, jsonlProducts, jsonlProfiles, jsonlTransactions } from './inputs/jsonl.ts';
 import { reorderByEventTime } from './inputs/reorder.ts';
 import type { ReorderStats } from './inputs/reorder.ts';
 import { readRmAssignment, withRmAssignment } from './inputs/rm-assignment.ts';
@@ -21,6 +21,8 @@ export interface InputRequest {
   format?: InputFormat;
   profiles?: string;
   outcomes?: string;
+  /** Product events (JSON Lines), in event-time order. */
+  products?: string;
   rmAssignment?: string;
   /** Days a row may come behind the latest read and still be put in order (berka: 0 by default, sorting within days). */
   reorderDays?: number;
@@ -36,6 +38,7 @@ export interface OpenedInput {
   transactions: AsyncIterable<ReplayItem[]>;
   profiles: AsyncIterable<readonly ProfileItem[]> | Iterable<readonly ProfileItem[]>;
   outcomes: OutcomeSource | undefined;
+  products: ProductSource | undefined;
   totalBytes: number;
   reorder: (ReorderStats & { windowDays: number }) | null;
 }
@@ -54,13 +57,15 @@ const isFolder = (path: string) => existsSync(path) && statSync(path).isDirector
 /** Opens what `--input` and its companions name; nothing is read yet but the berka reference tables. */
 export async function openInput(request: InputRequest): Promise<OpenedInput> {
   if (!existsSync(request.input)) throw new InputError(`--input ${request.input}: no such file or folder`);
-  for (const [option, path] of [['--profiles', request.profiles], ['--outcomes', request.outcomes], ['--rm-assignment', request.rmAssignment]] as const) {
+  const companions = [['--profiles', request.profiles], ['--outcomes', request.outcomes], ['--products', request.products], ['--rm-assignment', request.rmAssignment]] as const;
+  for (const [option, path] of companions) {
     if (path !== undefined && !existsSync(path)) throw new InputError(`${option} ${path}: no such file`);
   }
   const format = request.format ?? formatOf(request.input);
   const assignment = request.rmAssignment === undefined ? undefined : await readRmAssignment(request.rmAssignment);
   const assigned = (profiles: OpenedInput['profiles']) => (assignment === undefined ? profiles : withRmAssignment(profiles, assignment));
   const outcomes = request.outcomes === undefined ? undefined : jsonlOutcomes(request.outcomes);
+  const products = request.products === undefined ? undefined : jsonlProducts(request.products);
 
   if (format === 'berka') {
     if (!isFolder(request.input)) throw new InputError(`--format berka: --input must be the folder holding ${berkaFiles.transactions} and the reference tables`);
@@ -73,6 +78,7 @@ export async function openInput(request: InputRequest): Promise<OpenedInput> {
       transactions: berka.transactions,
       profiles: assigned([berka.profiles]),
       outcomes,
+      products,
       totalBytes: berka.totalBytes,
       reorder: Object.assign(berka.reorder, { windowDays: reorderDays }),
     };
@@ -99,6 +105,7 @@ export async function openInput(request: InputRequest): Promise<OpenedInput> {
     transactions,
     profiles: assigned(profilesPath === undefined ? [] : readProfiles(profilesPath)),
     outcomes,
+    products,
     totalBytes: statSync(transactionsPath).size,
     reorder,
   };

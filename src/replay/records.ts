@@ -1,6 +1,7 @@
 import type { Alert } from '../domain/alert.ts';
 import type { DeadLetterReason } from '../domain/dead-letter.ts';
 import type { CampaignOpportunity } from '../domain/opportunity.ts';
+import type { ProductEvent } from '../domain/product-event.ts';
 import type { CustomerProfile } from '../domain/profile.ts';
 import type { Transaction } from '../domain/transaction.ts';
 
@@ -50,3 +51,9 @@ export const isItemArray = (value: ReplayItem | readonly ReplayItem[]): value is
 
 /** A customer's reference data as a reader hands it over. */
 export type ProfileItem = { kind: 'profile'; profile: CustomerProfile } | Rejected;
+
+/** A product event (`--products`) as a reader hands it over, with where it came from for dead letters. */
+export type ProductItem = { kind: 'product'; event: ProductEvent; origin: Origin } | Rejected;
+
+/** Product events in event-time order, applied as stream time reaches them. */
+export type ProductSource = AsyncIterable<ProductItem | readonly ProductItem[]>;

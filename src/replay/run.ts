@@ -77,6 +77,7 @@ export async function runReplay(request: ReplayRequest, environment: ReplayEnvir
       onAlert: alerts === undefined ? undefined : (record) => alerts.write(JSON.stringify(record)),
       onDeadLetter: deadLetters === undefined ? undefined : (letter) => deadLetters.write(JSON.stringify(letter)),
       outcomes: input.outcomes,
+      products: input.products,
       onOutcomes: request.onOutcomes ?? applyOutcomes(core.rules),
       onProgress: (events) => progress?.events(events),
       signal: request.signal,

@@ -7,11 +7,14 @@ import type { TopicsByRole } from '../adapters/registry/schemas.ts';
 import { householdsForTransactions, householdsOfCustomers } from '../core/household.ts';
 import { processOutcomes } from '../core/outcomes.ts';
 import { processTimers, processTransactions } from '../core/processor.ts';
+import { processProducts } from '../core/products.ts';
+import type { ProductRecord } from '../core/products.ts';
 import { processProfiles } from '../core/profiles.ts';
 import type { CoreContext, TransactionRecord } from '../core/processor.ts';
 import type { Emission } from '../core/state.ts';
 import { outcomeSchema } from '../domain/outcome.ts';
 import type { Outcome } from '../domain/outcome.ts';
+import { productEventSchema } from '../domain/product-event.ts';
 import { customerProfileSchema } from '../domain/profile.ts';
 import type { CustomerProfile } from '../domain/profile.ts';
 import { transactionSchema } from '../domain/transaction.ts';
@@ -242,6 +245,64 @@ export async function handleOutcomeBatch(deps: PipelineDeps, batch: Batch): Prom
   await refreshPrecision(deps, new Set(outcomes.map((outcome) => outcome.kind)));
   deps.metrics.recordsConsumed.inc({ topic: batch.topic, outcome: 'processed' }, outcomes.length);
   deps.metrics.recordsConsumed.inc({ topic: batch.topic, outcome: 'dead_lettered' }, deadLetters.length);
+}
+
+/**
+ * One batch of product events (time deposits, wealth products): decoded and validated (bad ones, ones not keyed by
+ * their customer id and ones in another currency go to the dead-letter topic), then through the core
+ * (processProducts: maturities remembered, one inside its notice window told at once, the customer's timer moved to
+ * the day the next window opens), in the order that makes a crash harmless: state, outbox and timer stored, alerts
+ * published, outbox settled. The caller holds the lock of the partition, which is the customer's transactions
+ * partition too (the topics are co-partitioned), so a timer sweep cannot move the timer under it.
+ */
+export async function handleProductBatch(deps: PipelineDeps, batch: Batch): Promise<void> {
+  const now = deps.clock();
+  const deadLetters: DeadLetter[] = [];
+  const records: ProductRecord[] = [];
+  const sources = new Map<number, SourceRecord>();
+  for (const message of batch.messages) {
+    const source = sourceOf(batch, message);
+    const admission = admit(await deps.decoder.decode(message.value), productEventSchema);
+    if (!admission.admitted) {
+      deadLetters.push(deadLetterOf(source, admission.reason, admission.detail, now));
+      continue;
+    }
+    const event = admission.value;
+    const problem =
+      message.key?.toString('utf8') !== event.customerId
+        ? 'the record key is not its customerId: product events must be keyed by customer id, co-partitioned with transactions'
+        : eventTimeProblem(event.eventTime, now);
+    if (problem !== undefined) {
+      deadLetters.push(deadLetterOf(source, 'invalid', problem, now));
+      continue;
+    }
+    const offset = Number(message.offset);
+    sources.set(offset, source);
+    records.push({ event, position: { partition: batch.partition, offset } });
+  }
+  const loaded = await storeCall(deps, () => deps.store.load([...new Set(records.map((record) => record.event.customerId))]));
+  const input = {
+    partition: batch.partition,
+    firstOffset: Number(batch.firstOffset()),
+    timerScopeOf: (partition: number) => timerScopeOf(deps.topics.transactions, partition),
+    detectedAt: now,
+  };
+  const result = processProducts(loaded, records, input, deps.core);
+  for (const rejection of result.rejected) {
+    deadLetters.push(deadLetterOf(sources.get(rejection.record.position.offset)!, rejection.reason, rejection.detail, now));
+  }
+  const { conflicts } = await storeCall(deps, () => deps.store.commit(result.writes, result.timers));
+  if (conflicts.length > 0) {
+    deps.metrics.stateConflicts.inc(conflicts.length);
+    throw new StateConflictError(`state of ${conflicts.length} customer(s) changed while product events were applied; retrying the batch`);
+  }
+  await publishAll(deps, result.emissions, deadLetters);
+  const settled = await storeCall(deps, () => deps.store.commit(result.settle, []));
+  deps.metrics.stateConflicts.inc(settled.conflicts.length);
+  if (result.outcomes.already_applied > 0) deps.metrics.redeliveredAlerts.inc(result.emissions.length);
+  for (const [outcome, count] of Object.entries(result.outcomes)) if (count > 0) deps.metrics.productEvents.inc({ outcome }, count);
+  deps.metrics.recordsConsumed.inc({ topic: batch.topic, outcome: 'processed' }, records.length);
+  deps.metrics.recordsConsumed.inc({ topic: batch.topic, outcome: 'dead_lettered' }, batch.messages.length - records.length);
 }
 
 /** Precision per kind: outcomes that were not a false alarm, over all outcomes recorded for that kind. */

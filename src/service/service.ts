@@ -3,8 +3,9 @@ import type { Admin, Consumer, EachBatchPayload, Producer } from 'kafkajs';
 import type { Redis } from 'ioredis';
 import type { ServiceEnv } from '../config/env.ts';
 import { createKafka } from '../adapters/kafka/client.ts';
+import { coPartitionedAssigner } from '../adapters/kafka/co-partitioned-assigner.ts';
 import type { OutputRole } from '../adapters/kafka/publisher.ts';
-import { createMissingTopics, topicConfigs } from '../adapters/kafka/topics.ts';
+import { assertCoPartitioned, createMissingTopics, topicConfigs } from '../adapters/kafka/topics.ts';
 import { AvroDecoder } from '../adapters/registry/avro-decoder.ts';
 import { AvroEncoder } from '../adapters/registry/avro-encoder.ts';
 import { registerSchemas, topicsFromEnv } from '../adapters/registry/schemas.ts';
@@ -23,7 +24,7 @@ import { featuresRoute } from './features-route.ts';
 import { PartitionClocks } from './partition-clocks.ts';
 import { PartitionLocks } from './partition-locks.ts';
 import { startRulesReloader } from './rules-reload.ts';
-import { handleOutcomeBatch, handleProfileBatch, handleTransactionBatches, sweepTimers } from './pipeline.ts';
+import { handleOutcomeBatch, handleProductBatch, handleProfileBatch, handleTransactionBatches, sweepTimers } from './pipeline.ts';
 import type { PipelineDeps } from './pipeline.ts';
 import { startTimerLoop } from './timer-loop.ts';
 
@@ -60,11 +61,14 @@ export async function startService(env: ServiceEnv, logger: Logger, options: Ser
     createPartitioner: kafkajs.Partitioners.DefaultPartitioner,
   });
   // 256 KiB per partition (~2,000 records) bounds a fetch's memory; the broker answers as soon as data is there
+  // a customer's partition n of every input topic goes to one instance (co-partitioned); round robin stays listed so
+  // that instances of an older version, which know only that, can share the group during a rolling upgrade
   const consumer: Consumer = kafka.consumer({
     groupId: env.TIDEWATCH_GROUP_ID,
     allowAutoTopicCreation: false,
     maxWaitTimeInMs: 500,
     maxBytesPerPartition: 256 * 1024,
+    partitionAssigners: [coPartitionedAssigner, kafkajs.PartitionAssigners.roundRobin],
   });
   const admin: Admin = kafka.admin();
 
@@ -109,16 +113,29 @@ export async function startService(env: ServiceEnv, logger: Logger, options: Ser
     const created = await createMissingTopics(admin, topicConfigs(topics, env.TIDEWATCH_TOPIC_PARTITIONS));
     if (created.length > 0) logger.info({ topics: created }, 'created missing topics');
   }
-  const outputs: TopicsByRole<OutputRole> = { rmAlerts: topics.rmAlerts, risk: topics.risk, campaign: topics.campaign, deadLetter: topics.deadLetter };
+  await assertCoPartitioned(admin, topics.transactions, topics.products);
+  // the routine topic even while the digest is off: a rules reload may switch it on without a restart
+  const outputs: TopicsByRole<OutputRole> = {
+    rmAlerts: topics.rmAlerts,
+    rmRoutine: topics.rmRoutine,
+    risk: topics.risk,
+    campaign: topics.campaign,
+    deadLetter: topics.deadLetter,
+  };
   if (env.TIDEWATCH_REGISTER_SCHEMAS) {
-    await registerSchemas(env.SCHEMA_REGISTRY_URL, { transactions: topics.transactions, profiles: topics.profiles, outcomes: topics.outcomes });
+    await registerSchemas(env.SCHEMA_REGISTRY_URL, {
+      transactions: topics.transactions,
+      profiles: topics.profiles,
+      outcomes: topics.outcomes,
+      products: topics.products,
+    });
   }
   const encoder = await AvroEncoder.connect(env.SCHEMA_REGISTRY_URL, outputs, { register: env.TIDEWATCH_REGISTER_SCHEMAS });
   const deps: PipelineDeps = { core, store, decoder: AvroDecoder.forUrl(env.SCHEMA_REGISTRY_URL), encoder, producer, topics, metrics, clocks, clock };
 
   await producer.connect();
   await consumer.connect();
-  await consumer.subscribe({ topics: [topics.transactions, topics.profiles, topics.outcomes], fromBeginning: true });
+  await consumer.subscribe({ topics: [topics.transactions, topics.profiles, topics.outcomes, topics.products], fromBeginning: true });
   const coalescer = new BatchCoalescer<EachBatchPayload>((unit) => processUnit(deps, locks, unit));
   await consumer.run({
     eachBatchAutoResolve: false,
@@ -161,6 +178,7 @@ export async function startService(env: ServiceEnv, logger: Logger, options: Ser
 
 /**
  * One fetch's batches: profiles first (the routing of this fetch's alerts may depend on them), then outcomes, then
+ * product events (each holding its partition's timer lock: the topics are co-partitioned, and it moves timers), then
  * all the transaction batches as one unit while holding their partitions' timer locks; then every offset is
  * resolved and committed in one request.
  */
@@ -172,6 +190,9 @@ async function processUnit(deps: PipelineDeps, locks: PartitionLocks, unit: Each
   const isTransactions = (payload: EachBatchPayload) => payload.batch.topic === deps.topics.transactions;
   for (const payload of live.filter((candidate) => candidate.batch.topic === deps.topics.profiles)) await handleProfileBatch(deps, payload.batch);
   for (const payload of live.filter((candidate) => candidate.batch.topic === deps.topics.outcomes)) await handleOutcomeBatch(deps, payload.batch);
+  for (const payload of live.filter((candidate) => candidate.batch.topic === deps.topics.products)) {
+    await locks.run(payload.batch.partition, () => handleProductBatch(deps, payload.batch));
+  }
   const transactionBatches = live.filter(isTransactions).map((payload) => payload.batch);
   if (transactionBatches.length > 0) {
     await locks.runAll(

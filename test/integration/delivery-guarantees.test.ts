@@ -75,6 +75,7 @@ describeIntegration('delivery guarantees: crash, replay and two instances', (con
       { topic: input.transactions, numPartitions: 3 },
       { topic: input.profiles, numPartitions: 3 },
       { topic: input.outcomes, numPartitions: 3 },
+      { topic: input.products, numPartitions: 3 },
     ]);
     kafka = kafkaFor(context.endpoints.kafkaBrokers, context.namespace);
     producer = keyedProducer(kafka);

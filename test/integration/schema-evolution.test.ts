@@ -85,6 +85,18 @@ const samples: { [R in TopicRole]: RecordOf<R> } = {
     rmStatus: 'ACTIVE',
   },
   outcomes: { alertId: alert.alertId, customerId: 'c-1', kind: 'CHURN_RISK', outcome: 'NOT_INTERESTED', rmId: null, recordedAt: Date.UTC(2024, 5, 4, 9) },
+  products: {
+    eventId: 'pe-1',
+    customerId: 'c-1',
+    productId: 'td-1',
+    productKind: 'TIME_DEPOSIT',
+    principalMinor: 300_000_00,
+    currency: 'CZK',
+    maturityDate: 20_787, // 2026-11-30
+    autoRollover: false,
+    status: 'ACTIVE',
+    eventTime: Date.UTC(2026, 10, 16, 8),
+  },
   rmAlerts: alert,
   risk: { ...alert, kind: 'LEAKAGE', priority: 'LOW', queue: 'rm-4', rmId: 'rm-4', evidence: [], counterpartyKind: null, causeTransactionId: null },
   campaign: {
@@ -108,6 +120,25 @@ const samples: { [R in TopicRole]: RecordOf<R> } = {
     key: Buffer.from('c-1'),
     value: Buffer.from([0xff, 0x00, 0x01, 0x02]),
     failedAt: Date.UTC(2024, 5, 3, 22, 15, 3),
+  },
+  rmRoutine: { ...alert, priority: 'MEDIUM', queue: 'rm-4', rmId: 'rm-4' },
+  rmDigests: {
+    digestId: 'dg-51c0',
+    queue: 'rm-4',
+    rmId: 'rm-4',
+    windowStart: Date.UTC(2024, 5, 3, 11, 30),
+    windowEnd: Date.UTC(2024, 5, 4, 6, 30),
+    timeZone: 'Europe/Prague',
+    alerts: [{ ...alert, priority: 'MEDIUM', queue: 'rm-4', rmId: 'rm-4' }],
+    alertCount: 2,
+    countsByKind: [{ kind: 'LARGE_OUTFLOW', count: 2 }],
+    countsByPriority: [
+      { priority: 'MEDIUM', count: 1 },
+      { priority: 'LOW', count: 1 },
+    ],
+    omittedAlertIds: ['al-80b1'],
+    rulesVersion: '2024-06-01',
+    createdAt: Date.UTC(2024, 5, 4, 6, 30, 1),
   },
 };
 

@@ -3,6 +3,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { timersKey } from '../../src/adapters/redis/keys.ts';
 import { parseEnv } from '../../src/config/env.ts';
+import { alertIdOf } from '../../src/core/policy.ts';
 import type { Alert } from '../../src/domain/alert.ts';
 import type { CampaignOpportunity } from '../../src/domain/opportunity.ts';
 import { createLogger } from '../../src/observability/logger.ts';
@@ -82,10 +83,14 @@ describeIntegration('tidewatch run: a scripted month', (context) => {
     await produceAll(producer, registryUrl, topics, { outcomes: month.outcomes });
     await waitUntilConsumed(admin, groupId, topics.outcomes);
 
-    for (const { day, profiles, transactions } of month.days) {
+    for (const { day, profiles, products, transactions } of month.days) {
       if (profiles.length > 0) {
         await produceAll(producer, registryUrl, topics, { profiles });
         await waitUntilConsumed(admin, groupId, topics.profiles);
+      }
+      if (products.length > 0) {
+        await produceAll(producer, registryUrl, topics, { products });
+        await waitUntilConsumed(admin, groupId, topics.products);
       }
       if (transactions.length > 0) {
         await produceAll(producer, registryUrl, topics, { transactions });
@@ -108,6 +113,8 @@ describeIntegration('tidewatch run: a scripted month', (context) => {
     // the whole of every feed: no more, no fewer
     expect(rm.map((alert) => `${alert.queue}|${alert.customerId}|${alert.kind}`).sort()).toEqual([
       'UNASSIGNED|c-departed|RM_HANDOVER',
+      'rm-10|c-maturity|MATURITY',
+      'rm-11|c-depositor|MATURITY',
       'rm-1|c-upgrade|UPGRADE_ELIGIBLE',
       'rm-2|c-no-consent|UPGRADE_ELIGIBLE',
       'rm-2|c-platinum|UPGRADE_ELIGIBLE',
@@ -123,6 +130,7 @@ describeIntegration('tidewatch run: a scripted month', (context) => {
     expect(campaign.map((opportunity) => `${opportunity.customerId}|${opportunity.kind}`).sort()).toEqual([
       'c-household-a|UPGRADE_ELIGIBLE',
       'c-idle|IDLE_FUNDS',
+      'c-maturity|MATURITY',
       'c-platinum|UPGRADE_ELIGIBLE',
       'c-upgrade|UPGRADE_ELIGIBLE',
     ]);
@@ -198,6 +206,47 @@ describeIntegration('tidewatch run: a scripted month', (context) => {
     expect(campaign.find((opportunity) => opportunity.kind === 'IDLE_FUNDS')!.opportunityId).toBe(idle.alertId);
     const text = await metrics();
     expect(counterValue(text, 'tidewatch_outcomes_total', { kind: 'IDLE_FUNDS', outcome: 'NOT_INTERESTED' })).toBe(1);
+
+    // c-maturity: told on the first day of td-m1's notice window by the timer, with no event that day; never td-m2,
+    // which rolls over
+    const maturity = one('MATURITY', 'c-maturity');
+    expect(maturity).toMatchObject({
+      alertId: alertIdOf('c-maturity', { kind: 'MATURITY', causeKey: `td-m1:${FIRST_DAY + 24}` }),
+      queue: 'rm-10',
+      tier: 'SILVER',
+      priority: 'MEDIUM',
+      amountAtStakeMinor: czk(300_000),
+      eventTime: calendar.startOf(FIRST_DAY + 10),
+      detectedAt: justAfterMidnight(11),
+      reason: 'Time deposit of 300,000.00 CZK matures on 2026-10-25 without auto-rollover (in 14 days)',
+    });
+    expect(maturity.evidence).toEqual([
+      { metric: 'principal', unit: 'MINOR_UNITS', value: czk(300_000), threshold: czk(100_000), baseline: null },
+      { metric: 'days_to_maturity', unit: 'DAYS', value: 14, threshold: 14, baseline: null },
+    ]);
+    expect(campaign.find((opportunity) => opportunity.kind === 'MATURITY')).toMatchObject({
+      opportunityId: maturity.alertId,
+      customerId: 'c-maturity',
+      amountMinor: czk(300_000),
+    });
+    // c-depositor: known only from the product event, already inside the window: told at once, to the RM only (no
+    // consent)
+    const depositor = one('MATURITY', 'c-depositor');
+    expect(depositor).toMatchObject({
+      queue: 'rm-11',
+      tier: 'GOLD',
+      priority: 'MEDIUM',
+      eventTime: at(20, 9),
+      detectedAt: justAfterMidnight(20),
+      reason: 'Wealth product of 500,000.00 CZK matures on 2026-10-28 without auto-rollover (in 8 days)',
+    });
+    expect(counterValue(text, 'tidewatch_product_events_total', { outcome: 'applied' })).toBe(3);
+    const depositorFeatures = (await (await fetch(`http://127.0.0.1:${service!.httpPort}/customers/c-depositor/features`)).json()) as {
+      assessment: { maturities: unknown[] };
+    };
+    expect(depositorFeatures.assessment.maturities).toEqual([
+      { productId: 'wp-d1', kind: 'WEALTH_PRODUCT', principalMinor: czk(500_000), maturityDate: '2026-10-28', told: true },
+    ]);
 
     // every transaction of the history and the month was applied once, none refused
     const transactionCount = month.history.length + month.days.reduce((sum, day) => sum + day.transactions.length, 0);

@@ -11,6 +11,7 @@ import type { Producer } from 'kafkajs';
 import { registerSchemas } from '../../src/adapters/registry/schemas.ts';
 import { businessCalendar } from '../../src/core/calendar.ts';
 import type { Outcome } from '../../src/domain/outcome.ts';
+import type { ProductEvent } from '../../src/domain/product-event.ts';
 import type { CustomerProfile } from '../../src/domain/profile.ts';
 import type { Transaction } from '../../src/domain/transaction.ts';
 import type { ServiceTopics } from './service-env.ts';
@@ -118,11 +119,18 @@ export function profileOf(customerId: string, fields: Partial<CustomerProfile>):
   };
 }
 
+/** The bank's product system announcing a customer's product: active, in CZK, no auto-rollover unless said. */
+function productEvent(customerId: string, productId: string, fields: Pick<ProductEvent, 'principalMinor' | 'maturityDate' | 'eventTime'> & Partial<ProductEvent>): ProductEvent {
+  return { eventId: `${productId}-${fields.eventTime}`, customerId, productId, productKind: 'TIME_DEPOSIT', currency: 'CZK', autoRollover: false, status: 'ACTIVE', ...fields };
+}
+
 const toOtherBank = (bankCode: string): Fields => ({ counterpartyKind: 'OTHER_BANK', counterpartyBankCode: bankCode, channel: 'ONLINE', category: 'TRANSFER' });
 
 export interface MonthDay {
   day: number;
   profiles: CustomerProfile[];
+  /** Product events (time deposits, wealth products), produced after the day's profiles and before its transactions. */
+  products: ProductEvent[];
   transactions: Transaction[];
 }
 
@@ -171,6 +179,14 @@ export interface ScriptedMonth {
  *   30,000 reaches b from its own term deposit (not a jump); the household's 30-day average climbs about 1,000 a day,
  *   crosses 80,000 in the second week and holds → one UPGRADE_ELIGIBLE (GOLD, by the household) to rm-8 for each
  *   member, judged on a close after b's money arrived; the campaign feed gets a's only (b has no consent).
+ * - c-maturity (SILVER, rm-10, consent, ~60,000 in its current account, weekly card payments): day 2, the bank
+ *   announces its 300,000 time deposit td-m1 maturing on day 25 without auto-rollover, and a 200,000 one, td-m2,
+ *   maturing on day 20 that rolls over. td-m1's notice window (14 days) opens on day 11: one MATURITY to rm-10 and the
+ *   campaign feed, found by the timer just after midnight; nothing for td-m2.
+ * - c-depositor (GOLD, rm-11, no consent): no transaction ever; day 20, a 500,000 wealth product maturing on day 28
+ *   without auto-rollover, already inside its window → one MATURITY to rm-11 at once. tidewatch knew nothing of the
+ *   customer before: its state is made on the product event's (co-partitioned) partition, and with no balance seen,
+ *   no downgrade risk or dormancy is read into it.
  */
 export function scriptedMonth(): ScriptedMonth {
   const profiles = [
@@ -185,6 +201,8 @@ export function scriptedMonth(): ScriptedMonth {
     profileOf('c-not-interested', { rmId: 'rm-7', servedTier: 'PLATINUM', marketingConsent: true, riskAppetite: 'LOW' }),
     profileOf('c-household-a', { rmId: 'rm-8', servedTier: 'SILVER', marketingConsent: true, householdId: 'h-8' }),
     profileOf('c-household-b', { rmId: 'rm-8', servedTier: 'SILVER', marketingConsent: false, householdId: 'h-8' }),
+    profileOf('c-maturity', { rmId: 'rm-10', servedTier: 'SILVER', marketingConsent: true }),
+    profileOf('c-depositor', { rmId: 'rm-11', servedTier: 'GOLD', marketingConsent: false }),
   ];
   const byId = new Map(profiles.map((profile) => [profile.customerId, profile]));
   const updates: Array<{ day: number; profile: CustomerProfile }> = [
@@ -227,7 +245,15 @@ export function scriptedMonth(): ScriptedMonth {
     .cards(-58, MONTH_DAYS, 7, czk(150))
     .credit(3, czk(30_000), { category: 'DEPOSIT_MATURITY', counterpartyKind: 'OWN_ACCOUNT', channel: 'SYSTEM', initiatedBy: 'SYSTEM' });
 
-  const all = [upgrade, platinum, noConsent, spike, pension, handover, departed, idle, notInterested, householdA, householdB]
+
+  const maturing = new Account('c-maturity', czk(60_000)).cards(-59, MONTH_DAYS, 7, czk(300));
+  const products: ProductEvent[] = [
+    productEvent('c-maturity', 'td-m1', { principalMinor: czk(300_000), maturityDate: FIRST_DAY + 24, eventTime: at(2, 8) }),
+    productEvent('c-maturity', 'td-m2', { principalMinor: czk(200_000), maturityDate: FIRST_DAY + 19, autoRollover: true, eventTime: at(2, 8, 1) }),
+    productEvent('c-depositor', 'wp-d1', { productKind: 'WEALTH_PRODUCT', principalMinor: czk(500_000), maturityDate: FIRST_DAY + 27, eventTime: at(20, 9) }),
+  ];
+
+  const all = [upgrade, platinum, noConsent, spike, pension, handover, departed, idle, notInterested, householdA, householdB, maturing]
     .flatMap((account) => account.postings)
     .sort((left, right) => left.eventTime - right.eventTime || left.transactionId.localeCompare(right.transactionId));
   const monthStart = calendar.startOf(FIRST_DAY);
@@ -238,6 +264,7 @@ export function scriptedMonth(): ScriptedMonth {
     days.push({
       day,
       profiles: updates.filter((update) => update.day === day).map((update) => update.profile),
+      products: products.filter((event) => dayOf(event.eventTime)),
       transactions: all.filter((transaction) => dayOf(transaction.eventTime)),
     });
   }
@@ -252,10 +279,15 @@ export async function produceAll(
   producer: Producer,
   registryUrl: string,
   topics: ServiceTopics,
-  inputs: { profiles?: readonly CustomerProfile[]; transactions?: readonly Transaction[]; outcomes?: readonly Outcome[] },
+  inputs: { profiles?: readonly CustomerProfile[]; transactions?: readonly Transaction[]; outcomes?: readonly Outcome[]; products?: readonly ProductEvent[] },
 ): Promise<void> {
   const registry = new SchemaRegistry({ host: registryUrl });
-  const ids = await registerSchemas(registryUrl, { transactions: topics.transactions, profiles: topics.profiles, outcomes: topics.outcomes });
+  const ids = await registerSchemas(registryUrl, {
+    transactions: topics.transactions,
+    profiles: topics.profiles,
+    outcomes: topics.outcomes,
+    products: topics.products,
+  });
   const send = async <T extends { customerId: string }>(topic: string, schemaId: number, records: readonly T[] | undefined) => {
     if (records === undefined || records.length === 0) return;
     const messages = await Promise.all(records.map(async (record) => ({ key: record.customerId, value: await registry.encode(schemaId, record) })));
@@ -263,5 +295,6 @@ export async function produceAll(
   };
   await send(topics.profiles, ids.profiles, inputs.profiles);
   await send(topics.outcomes, ids.outcomes, inputs.outcomes);
+  await send(topics.products, ids.products, inputs.products);
   await send(topics.transactions, ids.transactions, inputs.transactions);
 }

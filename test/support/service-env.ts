@@ -6,10 +6,13 @@ export function serviceTopics(context: IntegrationContext) {
     transactions: context.topic('transactions'),
     profiles: context.topic('profiles'),
     outcomes: context.topic('outcomes'),
+    products: context.topic('products'),
     rmAlerts: context.topic('rm-alerts'),
     risk: context.topic('risk'),
     campaign: context.topic('campaign'),
     deadLetter: context.topic('dead-letter'),
+    rmRoutine: context.topic('rm-routine'),
+    rmDigests: context.topic('rm-digests'),
   };
 }
 
@@ -26,10 +29,14 @@ export function serviceEnv(context: IntegrationContext, overrides: Record<string
     TIDEWATCH_TOPIC_TRANSACTIONS: topics.transactions,
     TIDEWATCH_TOPIC_PROFILES: topics.profiles,
     TIDEWATCH_TOPIC_OUTCOMES: topics.outcomes,
+    TIDEWATCH_TOPIC_PRODUCTS: topics.products,
     TIDEWATCH_TOPIC_RM_ALERTS: topics.rmAlerts,
     TIDEWATCH_TOPIC_RISK: topics.risk,
     TIDEWATCH_TOPIC_CAMPAIGN: topics.campaign,
     TIDEWATCH_TOPIC_DEAD_LETTER: topics.deadLetter,
+    TIDEWATCH_TOPIC_RM_ROUTINE: topics.rmRoutine,
+    TIDEWATCH_TOPIC_RM_DIGESTS: topics.rmDigests,
+    TIDEWATCH_DIGEST_GROUP_ID: context.groupId('digest'),
     TIDEWATCH_REDIS_PREFIX: context.redisPrefix,
     TIDEWATCH_CREATE_TOPICS: 'false',
     TIDEWATCH_TIMER_INTERVAL_MS: '200',

@@ -32,6 +32,7 @@ export function customerState(customerId: string, overrides: Partial<CustomerSta
     lastInvestmentAt: null,
     watchUntil: NOW + 30 * DAY_MS,
     suppressed: { IDLE_FUNDS: NOW + 60 * DAY_MS },
+    products: { applied: [3, 12], maturities: [['td-7', 20_310, 30_000_000, 'TIME_DEPOSIT', false, NOW - 2 * DAY_MS]] },
     outbox: [],
     ...overrides,
   };

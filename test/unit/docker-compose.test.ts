@@ -215,6 +215,30 @@ describe('docker-compose.yml', () => {
   });
 });
 
+describe('docker-compose.yml: tidewatch-digest', () => {
+  const digest = service('tidewatch-digest');
+  const digestEnv = environmentOf(digest);
+
+  it('runs `tidewatch digest` from the same build as the service', () => {
+    expect(digest.build).toEqual(service('tidewatch').build);
+    expect((digest as { command?: string[] }).command).toEqual(['node', 'bin/tidewatch.js', 'digest']);
+  });
+
+  it('sets the required variables, to the same services as tidewatch, and only variables the service reads', () => {
+    for (const name of requiredEnvNames) expect(digestEnv[name], name).toBe(tidewatchEnv[name]);
+    expect(Object.keys(digestEnv).filter((name) => !(name in envSchema.shape))).toEqual([]);
+    expect(envSchema.safeParse(digestEnv).error?.issues ?? []).toEqual([]);
+  });
+
+  it('starts once its dependencies are healthy, stops gracefully and runs confined', () => {
+    expect(digest.depends_on).toEqual(service('tidewatch').depends_on);
+    expect(seconds(digest.stop_grace_period ?? '10s')).toBeGreaterThanOrEqual(30);
+    expect(digest.read_only).toBe(true);
+    expect(digest.cap_drop).toContain('ALL');
+    expect(digest.volumes ?? []).toEqual([]);
+  });
+});
+
 describe('Dockerfile', () => {
   /** Instructions with line continuations joined and comments dropped. */
   const instructions = readFileSync(resolve(repoRoot, 'Dockerfile'), 'utf8')

@@ -374,6 +374,84 @@ describe('k8s/deployment.yaml', () => {
   });
 });
 
+describe('k8s/digest-deployment.yaml', () => {
+  const digest = manifest<Deployment>('digest-deployment.yaml');
+  const digestTemplate = digest.spec.template;
+  const digestPod = digestTemplate.spec;
+  const digestLabels = digestTemplate.metadata?.labels ?? {};
+  const digestContainer = digestPod.containers.find((candidate) => candidate.name === 'tidewatch');
+  const digestEnv = digestContainer?.env ?? [];
+  const portOf = (port: string | number | undefined) =>
+    digestContainer?.ports?.find((candidate) => candidate.name === port || candidate.containerPort === port)?.containerPort;
+  const httpPort = Number(configMap.data?.['TIDEWATCH_HTTP_PORT']);
+
+  it('is a Deployment of its own pods, which the service’s Service and PodDisruptionBudget do not select', () => {
+    expect(digest.kind).toBe('Deployment');
+    expect(digest.metadata?.name).not.toBe(deployment.metadata?.name);
+    expect(selects(digest.spec.selector.matchLabels, digestLabels)).toBe(true);
+    expect(selects(service.spec.selector, digestLabels)).toBe(false);
+    expect(selects(pdb.spec.selector?.matchLabels, digestLabels)).toBe(false);
+    expect(selects(digest.spec.selector.matchLabels, podLabels), 'the digest Deployment would adopt the service pods').toBe(false);
+  });
+
+  it('runs `tidewatch digest` from the service’s image, a command the CLI has', () => {
+    expect(digestContainer?.image).toBe(container.image);
+    const argv = [...(digestContainer?.command ?? []), ...(digestContainer?.args ?? [])].filter((arg) => !arg.startsWith('--'));
+    expect(argv).toEqual(['node', 'bin/tidewatch.js', 'digest']);
+    expect(read('src/cli/digest-command.ts')).toContain(".command('digest')");
+  });
+
+  it('takes the same configuration: the ConfigMap, the required variables from the Secret, the rules file', () => {
+    expect((digestContainer?.envFrom ?? []).map((source) => source.configMapRef?.name)).toContain(configMap.metadata?.name);
+    expect(digestEnv.filter((variable) => variable.valueFrom?.secretKeyRef !== undefined).map((variable) => variable.name).sort()).toEqual([...requiredEnvNames].sort());
+    for (const variable of digestEnv) {
+      expect(variable.name in envSchema.shape, variable.name).toBe(true);
+      if (variable.valueFrom?.secretKeyRef !== undefined) expect(variable.valueFrom.secretKeyRef).toMatchObject({ name: SECRET_NAME, key: variable.name });
+    }
+    const fromSecret: Record<string, string> = { KAFKA_BROKERS: 'kafka-0.kafka:9092', SCHEMA_REGISTRY_URL: 'http://registry:8081', REDIS_URL: 'redis://redis:6379' };
+    const own = Object.fromEntries(digestEnv.map((variable) => [variable.name, variable.value ?? fromSecret[variable.name] ?? '']));
+    const effective = { ...configMap.data, ...own };
+    expect(envSchema.safeParse(effective).error?.issues ?? []).toEqual([]);
+    expect(digestEnv.find((variable) => variable.name === 'TIDEWATCH_RULES_FILE')).toEqual(env.find((variable) => variable.name === 'TIDEWATCH_RULES_FILE'));
+    expect(digestContainer?.volumeMounts).toEqual(container.volumeMounts);
+    expect(digestPod.volumes).toEqual(pod.volumes);
+  });
+
+  it('rolls with the rules like the service (npx tsx deploy/rules-configmap.ts stamps both)', () => {
+    expect(digestTemplate.metadata?.annotations?.[RULES_CHECKSUM_ANNOTATION]).toBe(rulesChecksum(read('rules/default.yaml')));
+  });
+
+  it('probes /healthz and /readyz and is scraped on the port it listens on', () => {
+    expect(portOf('http')).toBe(httpPort);
+    expect(digestContainer?.livenessProbe?.httpGet?.path).toBe('/healthz');
+    expect(digestContainer?.readinessProbe?.httpGet?.path).toBe('/readyz');
+    for (const probe of [digestContainer?.livenessProbe, digestContainer?.readinessProbe]) {
+      expect(serverRoutes).toContain(probe?.httpGet?.path);
+      expect(portOf(probe?.httpGet?.port)).toBe(httpPort);
+    }
+    const annotations = digestTemplate.metadata?.annotations ?? {};
+    expect(annotations['prometheus.io/scrape']).toBe('true');
+    expect(Number(annotations['prometheus.io/port'])).toBe(httpPort);
+  });
+
+  it('runs confined like the service, and gets time to finish a flush on SIGTERM', () => {
+    expect(digestContainer?.securityContext).toEqual(container.securityContext);
+    expect(digestPod.securityContext).toEqual(pod.securityContext);
+    expect(digestPod.automountServiceAccountToken).toBe(false);
+    expect(digestPod.enableServiceLinks).toBe(false);
+    expect(digestPod.terminationGracePeriodSeconds).toBeGreaterThanOrEqual(30);
+  });
+
+  it('runs more than one replica but no more than the routine topic’s partitions, memory capped', () => {
+    expect(digest.spec.replicas).toBeGreaterThanOrEqual(2);
+    expect(digest.spec.replicas).toBeLessThanOrEqual(Number(configMap.data?.['TIDEWATCH_TOPIC_PARTITIONS']));
+    const { requests, limits } = digestContainer?.resources ?? {};
+    expect(bytes(requests?.memory)).toBeLessThanOrEqual(bytes(limits?.memory));
+    const heap = (digestContainer?.command ?? []).map((arg) => /^--max-old-space-size=(\d+)$/.exec(arg)?.[1]).find((value) => value !== undefined);
+    expect(Number(heap) * 2 ** 20).toBeLessThan(0.85 * bytes(limits?.memory));
+  });
+});
+
 describe('k8s/README.md', () => {
   const readme = read('k8s/README.md');
   const exported = new Set([...read('src/observability/metrics.ts').matchAll(/'(tidewatch_[a-z0-9_]*[a-z0-9])'/g)].map((match) => match[1]!));

@@ -19,7 +19,29 @@ interface AvroRecord {
   fields: AvroField[];
 }
 
-const readRecord = (file: string) => JSON.parse(readAvsc(file)) as AvroRecord;
+const readRecord = (file: string) => inlineNamedTypes(JSON.parse(readAvsc(file)), new Map()) as AvroRecord;
+
+const primitives = new Set(['null', 'boolean', 'int', 'long', 'float', 'double', 'bytes', 'string']);
+
+/**
+ * The schema with every reference to a named type defined earlier in it (RmDigest's countsByKind names AlertKind,
+ * defined by its nested Alert) replaced by the definition, so the comparison below sees the type itself.
+ */
+function inlineNamedTypes(schema: unknown, named: Map<string, unknown>): unknown {
+  if (typeof schema === 'string') return primitives.has(schema) ? schema : (named.get(schema) ?? schema);
+  if (Array.isArray(schema)) return schema.map((branch) => inlineNamedTypes(branch, named));
+  if (!isObject(schema)) return schema;
+  const copy: Record<string, unknown> = { ...schema };
+  if (typeof schema.name === 'string' && ['record', 'enum', 'fixed'].includes(String(schema.type))) named.set(schema.name, copy);
+  if (Array.isArray(schema.fields)) {
+    copy.fields = schema.fields.map((field: Record<string, unknown>) => ({ ...field, type: inlineNamedTypes(field.type, named) }));
+  }
+  if (typeof schema.type === 'object' || (typeof schema.type === 'string' && !primitives.has(schema.type) && named.has(schema.type))) {
+    copy.type = inlineNamedTypes(schema.type, named);
+  }
+  if ('items' in schema) copy.items = inlineNamedTypes(schema.items, named);
+  return copy;
+}
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
 
@@ -162,9 +184,38 @@ describe('Alert.avsc', () => {
   });
 });
 
+describe('RmDigest.avsc', () => {
+  it('nests Alert.avsc unchanged, so a digest carries the very alerts of the routine topic', () => {
+    const digest = JSON.parse(readAvsc('RmDigest.avsc')) as AvroRecord;
+    const alerts = digest.fields.find((field) => field.name === 'alerts')?.type as { type: string; items: unknown };
+    expect(alerts.type).toBe('array');
+    expect(alerts.items).toEqual(JSON.parse(readAvsc('Alert.avsc')));
+  });
+
+  it('names AlertKind and Priority in its counts, after the nested Alert defines them', () => {
+    const fields = (JSON.parse(readAvsc('RmDigest.avsc')) as AvroRecord).fields.map((field) => field.name);
+    expect(fields.indexOf('alerts')).toBeLessThan(fields.indexOf('countsByKind'));
+    const counts = readRecord('RmDigest.avsc').fields.find((field) => field.name === 'countsByKind')?.type;
+    expect(counts).toMatchObject({ items: { fields: [{ name: 'kind', type: { type: 'enum', name: 'AlertKind' } }, { name: 'count', type: 'int' }] } });
+  });
+});
+
 describe('CustomerProfile.avsc', () => {
   it('keeps relationshipStartDay a nullable Avro date (days since 1970-01-01)', () => {
     const field = readRecord('CustomerProfile.avsc').fields.find((candidate) => candidate.name === 'relationshipStartDay');
     expect(field?.type).toEqual(['null', { type: 'int', logicalType: 'date' }]);
+  });
+});
+
+describe('ProductEvent.avsc', () => {
+  const fields = readRecord('ProductEvent.avsc').fields;
+
+  it('keeps maturityDate an Avro date (days since 1970-01-01, the core’s business day number), never null', () => {
+    expect(fields.find((field) => field.name === 'maturityDate')?.type).toEqual({ type: 'int', logicalType: 'date' });
+  });
+
+  it('carries the principal as long minor units, and no default on the kind and status (a guess would alert wrongly)', () => {
+    expect(fields.find((field) => field.name === 'principalMinor')?.type).toBe('long');
+    for (const name of ['productKind', 'status', 'autoRollover']) expect(fields.find((field) => field.name === name)).not.toHaveProperty('default');
   });
 });

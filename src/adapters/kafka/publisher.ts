@@ -6,20 +6,24 @@ import type { DeadLetter } from '../../pipeline/dead-letter.ts';
 import type { AvroEncoder } from '../registry/avro-encoder.ts';
 import type { TopicsByRole } from '../registry/schemas.ts';
 
-export type OutputRole = 'rmAlerts' | 'risk' | 'campaign' | 'deadLetter';
+export type OutputRole = 'rmAlerts' | 'rmRoutine' | 'risk' | 'campaign' | 'deadLetter';
+
+/** The feed a record went out on, for metrics: `rm_routine` is an RM alert held for the RM's digest. */
+export type PublishedFeed = 'rm' | 'rm_routine' | 'risk' | 'campaign';
 
 export const ALERT_ID_HEADER = 'tidewatch.alert-id';
 
 export interface Published {
   /** Per feed record: the alert, for metrics. */
-  alerts: Array<{ feed: 'rm' | 'risk' | 'campaign'; alert: Alert }>;
+  alerts: Array<{ feed: PublishedFeed; alert: Alert }>;
   deadLetters: number;
 }
 
 /**
  * Everything one batch publishes, in one request per broker with acks from all in-sync replicas: RM alerts keyed by
- * the RM queue (one RM's alerts stay ordered), risk and campaign records keyed by customer, dead letters keyed like
- * the original record. Resolves only once Kafka has them; the caller commits offsets after that.
+ * the RM queue (one RM's alerts stay ordered; those the core marked routine go to the routine topic, also by queue,
+ * for the digest stage), risk and campaign records keyed by customer, dead letters keyed like the original record.
+ * Resolves only once Kafka has them; the caller commits offsets after that.
  */
 export async function publish(
   producer: Producer,
@@ -28,11 +32,16 @@ export async function publish(
   emissions: readonly Emission[],
   deadLetters: readonly DeadLetter[],
 ): Promise<Published> {
-  const byRole: Record<OutputRole, Message[]> = { rmAlerts: [], risk: [], campaign: [], deadLetter: [] };
+  const byRole: Record<OutputRole, Message[]> = { rmAlerts: [], rmRoutine: [], risk: [], campaign: [], deadLetter: [] };
   const published: Published = { alerts: [], deadLetters: deadLetters.length };
-  for (const { alert, feeds } of emissions) {
+  for (const { alert, feeds, routine } of emissions) {
     const headers = { [ALERT_ID_HEADER]: alert.alertId };
     for (const feed of feeds) {
+      if (feed === 'rm' && routine === true) {
+        published.alerts.push({ feed: 'rm_routine', alert });
+        byRole.rmRoutine.push({ key: alert.queue, value: await encoder.encode('rmRoutine', alert), headers });
+        continue;
+      }
       published.alerts.push({ feed, alert });
       if (feed === 'rm') byRole.rmAlerts.push({ key: alert.queue, value: await encoder.encode('rmAlerts', alert), headers });
       else if (feed === 'risk') byRole.risk.push({ key: alert.customerId, value: await encoder.encode('risk', alert), headers });

@@ -5,6 +5,7 @@
  * - `<prefix>{c:<customerId>}:profile` the customer's profile as JSON, readable by other systems
  * - `<prefix>timers:{<scope>}`         sorted set of wake-ups: member customerId, score due time (UTC millis)
  * - `<prefix>{h:<householdId>}:members` set of the customers whose profile names the household (household tiers)
+ * - `<prefix>digest:{<scope>}:<part>`  the digest stage's keys of one routine-topic partition (see digest-store.ts)
  *
  * The braces are Redis Cluster hash tags: only the part between them picks the slot, so a customer's keys share a
  * slot (one customer never spans nodes) while different customers spread over the cluster. That is also why the
@@ -25,6 +26,13 @@ export function householdMembersKey(prefix: string, householdId: string): string
 
 export function timersKey(prefix: string, scope: string): string {
   return `${prefix}timers:{${scope}}`;
+}
+
+/** What the digest stage keeps per partition of the routine topic; one hash tag, so one script can change them all. */
+export type DigestKeyPart = 'pending' | 'applied' | 'digested' | 'cuts' | 'outbox';
+
+export function digestKey(prefix: string, scope: string, part: DigestKeyPart): string {
+  return `${prefix}digest:{${scope}}:${part}`;
 }
 
 /** Throws unless the prefix leaves the hash tags above in charge of slot placement. */

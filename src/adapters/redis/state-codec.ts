@@ -10,7 +10,7 @@ import { packDays, unpackDays } from './days-codec.ts';
  *   [layout 1, customerId, rev, partition, appliedOffset, recentTransactions, firstSeenAt, streamTime,
  *    lastActivityAt, accounts, days (varint bytes, or arrays when not packable), [dormancy.since, dormancy.stage],
  *    cooldowns, outbox, evaluatedDay, upgradeTold, churn, rfm, lastInvestmentAt, watchUntil, suppressed,
- *    regularIncome]
+ *    regularIncome, products]
  */
 const LAYOUT = 1;
 const packr = new Packr({ useRecords: false, variableMapSize: true });
@@ -39,6 +39,7 @@ export function encodeState(state: CustomerState): Buffer {
     state.watchUntil,
     state.suppressed,
     state.regularIncome,
+    state.products,
   ]);
 }
 
@@ -78,5 +79,6 @@ export function decodeState(bytes: Uint8Array): CustomerState {
     watchUntil: later(19, null),
     suppressed: later(20, {}),
     regularIncome: later(21, null),
+    products: later(22, { applied: null, maturities: [] }),
   } as CustomerState;
 }

@@ -5,13 +5,15 @@ import { z } from 'zod';
 import type { ServiceEnv } from '../../config/env.ts';
 import { alertSchema } from '../../domain/alert.ts';
 import { deadLetterRecordSchema } from '../../domain/dead-letter.ts';
+import { rmDigestSchema } from '../../domain/digest.ts';
 import { campaignOpportunitySchema } from '../../domain/opportunity.ts';
 import { outcomeSchema } from '../../domain/outcome.ts';
+import { productEventSchema } from '../../domain/product-event.ts';
 import { customerProfileSchema } from '../../domain/profile.ts';
 import { transactionSchema } from '../../domain/transaction.ts';
 
 /** Every topic tidewatch reads or writes, by what it is for. */
-export const topicRoles = ['transactions', 'profiles', 'outcomes', 'rmAlerts', 'risk', 'campaign', 'deadLetter'] as const;
+export const topicRoles = ['transactions', 'profiles', 'outcomes', 'products', 'rmAlerts', 'risk', 'campaign', 'deadLetter', 'rmRoutine', 'rmDigests'] as const;
 export type TopicRole = (typeof topicRoles)[number];
 
 type TopicEnvName = Extract<keyof ServiceEnv, `TIDEWATCH_TOPIC_${string}`>;
@@ -29,10 +31,13 @@ export const schemaCatalog = {
   transactions: { avscFile: 'Transaction.avsc', topicEnv: 'TIDEWATCH_TOPIC_TRANSACTIONS', zod: transactionSchema },
   profiles: { avscFile: 'CustomerProfile.avsc', topicEnv: 'TIDEWATCH_TOPIC_PROFILES', zod: customerProfileSchema },
   outcomes: { avscFile: 'Outcome.avsc', topicEnv: 'TIDEWATCH_TOPIC_OUTCOMES', zod: outcomeSchema },
+  products: { avscFile: 'ProductEvent.avsc', topicEnv: 'TIDEWATCH_TOPIC_PRODUCTS', zod: productEventSchema },
   rmAlerts: { avscFile: 'Alert.avsc', topicEnv: 'TIDEWATCH_TOPIC_RM_ALERTS', zod: alertSchema },
   risk: { avscFile: 'Alert.avsc', topicEnv: 'TIDEWATCH_TOPIC_RISK', zod: alertSchema },
   campaign: { avscFile: 'CampaignOpportunity.avsc', topicEnv: 'TIDEWATCH_TOPIC_CAMPAIGN', zod: campaignOpportunitySchema },
   deadLetter: { avscFile: 'DeadLetter.avsc', topicEnv: 'TIDEWATCH_TOPIC_DEAD_LETTER', zod: deadLetterRecordSchema },
+  rmRoutine: { avscFile: 'Alert.avsc', topicEnv: 'TIDEWATCH_TOPIC_RM_ROUTINE', zod: alertSchema },
+  rmDigests: { avscFile: 'RmDigest.avsc', topicEnv: 'TIDEWATCH_TOPIC_RM_DIGESTS', zod: rmDigestSchema },
 } as const satisfies Record<TopicRole, SchemaCatalogEntry>;
 
 /** The record a role's topic carries, as its zod schema describes it. */

@@ -2,6 +2,7 @@ import type { Priority } from '../../domain/alert.ts';
 import type { CustomerProfile } from '../../domain/profile.ts';
 import { DAY_MS, isoDateOf } from '../calendar.ts';
 import type { BusinessCalendar } from '../calendar.ts';
+import { hasNoLedger } from '../features.ts';
 import { days, minorUnits, raise } from '../findings.ts';
 import type { Finding } from '../findings.ts';
 import { formatMoney } from '../money.ts';
@@ -24,7 +25,8 @@ export function toldStage(state: CustomerState): number {
 
 /** When the next stage is due (UTC millis), or null when there is none (last stage told, or the relationship closed). */
 export function nextDormancyDue(state: CustomerState, profile: CustomerProfile | undefined, rules: Rules): number | null {
-  if (profile?.status === 'CLOSED') return null;
+  // known only from product events: no account seen, so no silence to judge
+  if (profile?.status === 'CLOSED' || hasNoLedger(state)) return null;
   const stageDays = rules.dormancy.stagesDays[toldStage(state)];
   return stageDays === undefined ? null : silenceStartOf(state) + stageDays * DAY_MS;
 }
@@ -40,7 +42,7 @@ export function detectDormancy(
   context: DetectionContext,
   calendar: BusinessCalendar,
 ): { finding: Finding; stage: number } | undefined {
-  if (profile?.status === 'CLOSED') return undefined;
+  if (profile?.status === 'CLOSED' || hasNoLedger(state)) return undefined;
   const { rules } = context;
   const since = silenceStartOf(state);
   const stages = rules.dormancy.stagesDays;

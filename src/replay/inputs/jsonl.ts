@@ -1,9 +1,10 @@
 import type { z } from 'zod';
+import { productEventSchema } from '../../domain/product-event.ts';
 import { customerProfileSchema } from '../../domain/profile.ts';
 import { transactionSchema } from '../../domain/transaction.ts';
 import { alertOutcomeSchema } from '../outcomes.ts';
 import type { OutcomeItem } from '../outcomes.ts';
-import type { ProfileItem, Rejected, ReplayItem } from '../records.ts';
+import type { ProductItem, ProfileItem, Rejected, ReplayItem } from '../records.ts';
 import { readLines } from './lines.ts';
 import { rejected, validate } from './validate.ts';
 
@@ -44,4 +45,8 @@ export function jsonlProfiles(path: string): AsyncGenerator<ProfileItem[]> {
 
 export function jsonlOutcomes(path: string): AsyncGenerator<OutcomeItem[]> {
   return jsonLines(path, alertOutcomeSchema, (outcome) => ({ kind: 'outcome' as const, outcome }));
+}
+
+export function jsonlProducts(path: string): AsyncGenerator<ProductItem[]> {
+  return jsonLines(path, productEventSchema, (event, line) => ({ kind: 'product' as const, event, origin: { source: path, line } }));
 }

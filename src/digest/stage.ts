@@ -1,0 +1,167 @@
+import kafkajs from 'kafkajs';
+import type { Admin, Consumer, Producer } from 'kafkajs';
+import type { Redis } from 'ioredis';
+import type { ServiceEnv } from '../config/env.ts';
+import { createKafka } from '../adapters/kafka/client.ts';
+import type { DigestOutputRole } from '../adapters/kafka/digest-publisher.ts';
+import { createMissingTopics, topicConfigs } from '../adapters/kafka/topics.ts';
+import { createRedis, redisAnswers } from '../adapters/redis/client.ts';
+import { RedisDigestStore } from '../adapters/redis/digest-store.ts';
+import { AvroDecoder } from '../adapters/registry/avro-decoder.ts';
+import { AvroEncoder } from '../adapters/registry/avro-encoder.ts';
+import { topicsFromEnv } from '../adapters/registry/schemas.ts';
+import type { TopicsByRole } from '../adapters/registry/schemas.ts';
+import { startHttpServer } from '../adapters/http/server.ts';
+import type { HttpServer } from '../adapters/http/server.ts';
+import { businessCalendar, DAY_MS } from '../core/calendar.ts';
+import { digestSchedule } from '../core/digest.ts';
+import type { CoreContext } from '../core/processor.ts';
+import { loadRules } from '../core/rules.ts';
+import type { Logger } from '../observability/logger.ts';
+import { createDigestMetrics } from '../observability/metrics.ts';
+import { startRulesReloader } from '../service/rules-reload.ts';
+import { startTimerLoop } from '../service/timer-loop.ts';
+import { digestScopeOf } from './deps.ts';
+import type { DigestDeps } from './deps.ts';
+import { flushPartition } from './flush.ts';
+import { handleRoutineBatch } from './intake.ts';
+
+export interface RunningDigestStage {
+  httpPort: number;
+  /** Graceful: the flush loop finishes its pass, the batch in hand is stored and committed, then everything disconnects. */
+  stop(): Promise<void>;
+}
+
+export interface DigestStageOptions {
+  /** Wall clock for flush times and digest stamps (UTC millis); tests inject one to move time. */
+  clock?: () => number;
+}
+
+/**
+ * `tidewatch digest`: the second consumer group, on the routine topic (keyed by RM queue, so one instance owns an
+ * RM's queue at a time). Routine alerts wait in Redis per partition; at each flush time of the rules (in the bank's
+ * time zone) every queue with alerts whose window has ended gets one ranked digest on the RM digests topic.
+ */
+export async function startDigestStage(env: ServiceEnv, logger: Logger, options: DigestStageOptions = {}): Promise<RunningDigestStage> {
+  const clock = options.clock ?? Date.now;
+  const rules = loadRules(env.TIDEWATCH_RULES_FILE);
+  const core: CoreContext = { rules, calendar: businessCalendar(rules.timeZone), unassignedQueue: env.TIDEWATCH_UNASSIGNED_QUEUE };
+  const metrics = createDigestMetrics();
+  const allTopics = topicsFromEnv(env);
+  const topics: TopicsByRole<'rmRoutine' | DigestOutputRole> = { rmRoutine: allTopics.rmRoutine, rmDigests: allTopics.rmDigests, deadLetter: allTopics.deadLetter };
+  const kafka = createKafka(env.KAFKA_BROKERS, env.TIDEWATCH_CLIENT_ID, logger);
+  const redis: Redis = createRedis(env.REDIS_URL, logger);
+  const store = new RedisDigestStore(redis, { prefix: env.TIDEWATCH_REDIS_PREFIX, dedupMs: env.TIDEWATCH_DIGEST_DEDUP_DAYS * DAY_MS });
+  // idempotent: a producer retry never writes a digest twice; murmur2 keys as Java clients do
+  const producer: Producer = kafka.producer({
+    allowAutoTopicCreation: false,
+    idempotent: true,
+    maxInFlightRequests: 1,
+    createPartitioner: kafkajs.Partitioners.DefaultPartitioner,
+  });
+  const consumer: Consumer = kafka.consumer({ groupId: env.TIDEWATCH_DIGEST_GROUP_ID, allowAutoTopicCreation: false, maxWaitTimeInMs: 500 });
+  const admin: Admin = kafka.admin();
+
+  let joinedGroup = false;
+  let fatal = false;
+  let stopping = false;
+  const owned = new Set<number>();
+  /** Partition → the flush instant this process last flushed it at: one pass per flush time, and one after assignment. */
+  const flushedAt = new Map<number, number>();
+  consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+    joinedGroup = true;
+    owned.clear();
+    for (const partition of payload.memberAssignment[topics.rmRoutine] ?? []) owned.add(partition);
+    // a partition handed back later may hold an outbox or cuts its other owner left: flush it again then
+    flushedAt.clear();
+    metrics.ownedPartitions.set(owned.size);
+    logger.info({ partitions: [...owned].sort((a, b) => a - b) }, 'routine partitions assigned');
+  });
+  consumer.on(consumer.events.CRASH, ({ payload }) => {
+    metrics.consumerCrashes.inc();
+    joinedGroup = false;
+    if (!payload.restart) fatal = true;
+    logger.error({ err: payload.error.message, restart: payload.restart }, 'digest consumer crashed');
+  });
+
+  const http: HttpServer = await startHttpServer(
+    env.TIDEWATCH_HTTP_HOST,
+    env.TIDEWATCH_HTTP_PORT,
+    {
+      live: () => !fatal,
+      ready: async () => {
+        const checks = { kafkaConsumerJoined: joinedGroup, redis: await redisAnswers(redis), running: !stopping && !fatal };
+        return { ready: Object.values(checks).every(Boolean), checks };
+      },
+    },
+    metrics.registry,
+  );
+
+  await redis.connect();
+  await admin.connect();
+  if (env.TIDEWATCH_CREATE_TOPICS) {
+    const mine = new Set(Object.values(topics));
+    const configs = topicConfigs(allTopics, env.TIDEWATCH_TOPIC_PARTITIONS).filter((config) => mine.has(config.topic));
+    const created = await createMissingTopics(admin, configs);
+    if (created.length > 0) logger.info({ topics: created }, 'created missing topics');
+  }
+  const encoder = await AvroEncoder.connect(env.SCHEMA_REGISTRY_URL, { rmDigests: topics.rmDigests, deadLetter: topics.deadLetter }, { register: env.TIDEWATCH_REGISTER_SCHEMAS });
+  const deps: DigestDeps = { core, store, decoder: AvroDecoder.forUrl(env.SCHEMA_REGISTRY_URL), encoder, producer, topics, metrics, clock };
+
+  await producer.connect();
+  await consumer.connect();
+  await consumer.subscribe({ topics: [topics.rmRoutine], fromBeginning: true });
+  await consumer.run({
+    eachBatchAutoResolve: false,
+    eachBatch: async ({ batch, resolveOffset, commitOffsetsIfNecessary, heartbeat, isRunning, isStale }) => {
+      if (!isRunning() || isStale()) return;
+      await handleRoutineBatch(deps, batch);
+      // committed only once the alerts are stored (and dead letters published)
+      resolveOffset(batch.lastOffset());
+      await commitOffsetsIfNecessary();
+      await heartbeat();
+    },
+  });
+
+  const flushLoop = startTimerLoop({
+    intervalMs: env.TIDEWATCH_DIGEST_INTERVAL_MS,
+    logger,
+    sweep: async () => {
+      const now = clock();
+      const cut = digestSchedule(core.rules.digest, core.calendar).latestFlushAtOrBefore(now);
+      let pending = 0;
+      for (const partition of [...owned]) {
+        if (flushedAt.get(partition) !== cut) {
+          try {
+            const { staged, published, stale } = await flushPartition(deps, partition, now);
+            if (staged > 0 || published > 0) logger.info({ partition, cut: new Date(cut).toISOString(), staged, published }, 'digests published');
+            // a stale pass (another instance cut first) is read again on the next tick
+            if (stale === 0) flushedAt.set(partition, cut);
+          } catch (error) {
+            logger.warn({ partition, err: error instanceof Error ? error.message : String(error) }, 'digest flush failed; retrying next tick');
+          }
+        }
+        pending += await store.pendingCount(digestScopeOf(topics.rmRoutine, partition));
+      }
+      metrics.pendingAlerts.set(pending);
+    },
+  });
+  // a changed rules file (or SIGHUP) swaps core.rules in place: the next pass uses its flush times and zone
+  const rulesReloader = startRulesReloader({ file: env.TIDEWATCH_RULES_FILE, core, logger, metrics });
+  logger.info({ httpPort: http.port, topics, rulesVersion: core.rules.version, digestEnabled: core.rules.digest.enabled }, 'tidewatch digest running');
+
+  return {
+    httpPort: http.port,
+    async stop() {
+      stopping = true;
+      rulesReloader.stop();
+      await flushLoop.stop();
+      await consumer.disconnect();
+      await producer.disconnect();
+      await admin.disconnect();
+      await redis.quit().catch(() => redis.disconnect());
+      await http.close();
+      logger.info('tidewatch digest stopped');
+    },
+  };
+}
