@@ -3,9 +3,10 @@ import type { Admin, Consumer, Producer } from 'kafkajs';
 import type { Redis } from 'ioredis';
 import type { ServiceEnv } from '../config/env.ts';
 import { createKafka } from '../adapters/kafka/client.ts';
+import { watchConsumer } from '../adapters/kafka/consumer-health.ts';
 import type { DigestOutputRole } from '../adapters/kafka/digest-publisher.ts';
 import { createMissingTopics, topicConfigs } from '../adapters/kafka/topics.ts';
-import { createRedis, redisAnswers } from '../adapters/redis/client.ts';
+import { createRedis } from '../adapters/redis/client.ts';
 import { RedisDigestStore } from '../adapters/redis/digest-store.ts';
 import { AvroDecoder } from '../adapters/registry/avro-decoder.ts';
 import { AvroEncoder } from '../adapters/registry/avro-encoder.ts';
@@ -62,38 +63,25 @@ export async function startDigestStage(env: ServiceEnv, logger: Logger, options:
   const consumer: Consumer = kafka.consumer({ groupId: env.TIDEWATCH_DIGEST_GROUP_ID, allowAutoTopicCreation: false, maxWaitTimeInMs: 500 });
   const admin: Admin = kafka.admin();
 
-  let joinedGroup = false;
-  let fatal = false;
-  let stopping = false;
-  const owned = new Set<number>();
+  let owned: ReadonlySet<number> = new Set<number>();
   /** Partition → the flush instant this process last flushed it at: one pass per flush time, and one after assignment. */
   const flushedAt = new Map<number, number>();
-  consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
-    joinedGroup = true;
-    owned.clear();
-    for (const partition of payload.memberAssignment[topics.rmRoutine] ?? []) owned.add(partition);
-    // a partition handed back later may hold an outbox or cuts its other owner left: flush it again then
-    flushedAt.clear();
-    metrics.ownedPartitions.set(owned.size);
-    logger.info({ partitions: [...owned].sort((a, b) => a - b) }, 'routine partitions assigned');
-  });
-  consumer.on(consumer.events.CRASH, ({ payload }) => {
-    metrics.consumerCrashes.inc();
-    joinedGroup = false;
-    if (!payload.restart) fatal = true;
-    logger.error({ err: payload.error.message, restart: payload.restart }, 'digest consumer crashed');
+  const watch = watchConsumer(consumer, {
+    topic: topics.rmRoutine,
+    redis,
+    logger,
+    metrics,
+    onAssigned: (partitions) => {
+      owned = partitions;
+      // a partition handed back later may hold an outbox or cuts its other owner left: flush it again then
+      flushedAt.clear();
+    },
   });
 
   const http: HttpServer = await startHttpServer(
     env.TIDEWATCH_HTTP_HOST,
     env.TIDEWATCH_HTTP_PORT,
-    {
-      live: () => !fatal,
-      ready: async () => {
-        const checks = { kafkaConsumerJoined: joinedGroup, redis: await redisAnswers(redis), running: !stopping && !fatal };
-        return { ready: Object.values(checks).every(Boolean), checks };
-      },
-    },
+    watch.health,
     metrics.registry,
   );
 
@@ -153,7 +141,7 @@ export async function startDigestStage(env: ServiceEnv, logger: Logger, options:
   return {
     httpPort: http.port,
     async stop() {
-      stopping = true;
+      watch.stopping();
       rulesReloader.stop();
       await flushLoop.stop();
       await consumer.disconnect();

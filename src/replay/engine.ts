@@ -4,21 +4,26 @@ import { processTimers, processTransactions } from '../core/processor.ts';
 import { processProducts } from '../core/products.ts';
 import type { CoreContext } from '../core/processor.ts';
 import type { Emission } from '../core/state.ts';
+import type { ProductEvent } from '../domain/product-event.ts';
 import type { CustomerProfile } from '../domain/profile.ts';
 import type { StateStore, StateWrite, TimerChange } from '../state/store.ts';
 import { startOfNextDay } from './day-boundary.ts';
 import { readHouseholds } from '../state/households.ts';
 import { MemoryStateStore } from '../state/memory-store.ts';
-import { OutcomeCursor } from './outcome-cursor.ts';
-import { ProductCursor } from './product-cursor.ts';
-import type { PendingProduct } from './product-cursor.ts';
-import type { AlertOutcome, OutcomeHook, OutcomeSource } from './outcomes.ts';
-import type { ProductSource, ProfileItem, PublishedRecord, Rejected, ReplayDeadLetter, ReplayItem, ReplaySource, TransactionItem } from './records.ts';
+import { SideInputCursor } from './side-cursor.ts';
+import type { AlertOutcome, OutcomeHook, OutcomeItem, OutcomeSource } from './outcomes.ts';
+import type { Origin, ProductItem, ProductSource, ProfileItem, PublishedRecord, Rejected, ReplayDeadLetter, ReplayItem, ReplaySource, TransactionItem } from './records.ts';
 import { isItemArray } from './records.ts';
 import { PendingBatch, indexOfOffset, stampDetection } from './pending-batch.ts';
 import { REPLAY_PARTITION, REPLAY_TIMER_SCOPE } from './positions.ts';
 import { ReplayTally } from './summary.ts';
 import type { ReplaySummary } from './summary.ts';
+
+/** A product event waiting for stream time to reach it, with where it came from (for its dead letter). */
+interface PendingProduct {
+  event: ProductEvent;
+  origin: Origin;
+}
 
 export { REPLAY_PARTITION, REPLAY_TIMER_SCOPE } from './positions.ts';
 export const DEFAULT_CHUNK_SIZE = 2_000;
@@ -81,8 +86,8 @@ export class Replay {
   readonly #chunkSize: number;
   readonly #now: () => number;
   readonly #tally: ReplayTally;
-  #outcomes: OutcomeCursor | undefined;
-  #products: ProductCursor | undefined;
+  #outcomes: SideInputCursor<OutcomeItem, AlertOutcome> | undefined;
+  #products: SideInputCursor<ProductItem, PendingProduct> | undefined;
   /** Ordinal of the next product event: its offset on the replay's one products partition. */
   #nextProductOffset = 0;
 
@@ -134,8 +139,13 @@ export class Replay {
   /** Replays the source to its end (then lets time run on to `until`), and answers the summary. */
   async run(source: ReplaySource): Promise<ReplaySummary> {
     const startedAt = this.#now();
-    this.#outcomes = await OutcomeCursor.open(this.#options.outcomes, (rejected) => this.#rejectedOutsideStream(rejected));
-    this.#products = await ProductCursor.open(this.#options.products, (rejected) => this.#rejectedOutsideStream(rejected));
+    const onRejected = (rejected: Rejected) => this.#rejectedOutsideStream(rejected);
+    this.#outcomes = await SideInputCursor.open(this.#options.outcomes, { valueOf: (item) => item.outcome, timeOf: (outcome) => outcome.recordedAt, onRejected });
+    this.#products = await SideInputCursor.open(this.#options.products, {
+      valueOf: ({ event, origin }): PendingProduct => ({ event, origin }),
+      timeOf: ({ event }) => event.eventTime,
+      onRejected,
+    });
     this.#nextDue = await this.#earliestDue();
     this.#boundary = this.#nextEvent();
     for await (const entry of source) {
@@ -309,7 +319,7 @@ export class Replay {
       }
       if (until > this.#clock) this.#clock = until;
     }
-    await this.#deliverOutcomes(await outcomes.takeAll(), this.#clock);
+    await this.#deliverOutcomes(await outcomes.takeUpTo(Number.POSITIVE_INFINITY), this.#clock);
   }
 
   async #commit(writes: readonly StateWrite[], timers: readonly TimerChange[]): Promise<void> {

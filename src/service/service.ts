@@ -3,6 +3,7 @@ import type { Admin, Consumer, EachBatchPayload, Producer } from 'kafkajs';
 import type { Redis } from 'ioredis';
 import type { ServiceEnv } from '../config/env.ts';
 import { createKafka } from '../adapters/kafka/client.ts';
+import { watchConsumer } from '../adapters/kafka/consumer-health.ts';
 import { coPartitionedAssigner } from '../adapters/kafka/co-partitioned-assigner.ts';
 import type { OutputRole } from '../adapters/kafka/publisher.ts';
 import { assertCoPartitioned, createMissingTopics, topicConfigs } from '../adapters/kafka/topics.ts';
@@ -10,7 +11,7 @@ import { AvroDecoder } from '../adapters/registry/avro-decoder.ts';
 import { AvroEncoder } from '../adapters/registry/avro-encoder.ts';
 import { registerSchemas, topicsFromEnv } from '../adapters/registry/schemas.ts';
 import type { TopicsByRole } from '../adapters/registry/schemas.ts';
-import { createRedis, redisAnswers } from '../adapters/redis/client.ts';
+import { createRedis } from '../adapters/redis/client.ts';
 import { RedisStateStore } from '../adapters/redis/state-store.ts';
 import { startHttpServer } from '../adapters/http/server.ts';
 import type { HttpServer } from '../adapters/http/server.ts';
@@ -72,37 +73,24 @@ export async function startService(env: ServiceEnv, logger: Logger, options: Ser
   });
   const admin: Admin = kafka.admin();
 
-  let joinedGroup = false;
-  let fatal = false;
-  let stopping = false;
-  const owned = new Set<number>();
+  let owned: ReadonlySet<number> = new Set<number>();
   const clocks = new PartitionClocks();
   const locks = new PartitionLocks();
-  consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
-    joinedGroup = true;
-    owned.clear();
-    for (const partition of payload.memberAssignment[topics.transactions] ?? []) owned.add(partition);
-    clocks.retainOnly(owned);
-    metrics.ownedPartitions.set(owned.size);
-    logger.info({ partitions: [...owned].sort((a, b) => a - b) }, 'partitions assigned');
-  });
-  consumer.on(consumer.events.CRASH, ({ payload }) => {
-    metrics.consumerCrashes.inc();
-    joinedGroup = false;
-    if (!payload.restart) fatal = true;
-    logger.error({ err: payload.error.message, restart: payload.restart }, 'consumer crashed');
+  const watch = watchConsumer(consumer, {
+    topic: topics.transactions,
+    redis,
+    logger,
+    metrics,
+    onAssigned: (partitions) => {
+      owned = partitions;
+      clocks.retainOnly(owned);
+    },
   });
 
   const http: HttpServer = await startHttpServer(
     env.TIDEWATCH_HTTP_HOST,
     env.TIDEWATCH_HTTP_PORT,
-    {
-      live: () => !fatal,
-      ready: async () => {
-        const checks = { kafkaConsumerJoined: joinedGroup, redis: await redisAnswers(redis), running: !stopping && !fatal };
-        return { ready: Object.values(checks).every(Boolean), checks };
-      },
-    },
+    watch.health,
     metrics.registry,
     [featuresRoute(store, core, clock)],
   );
@@ -163,7 +151,7 @@ export async function startService(env: ServiceEnv, logger: Logger, options: Ser
   return {
     httpPort: http.port,
     async stop() {
-      stopping = true;
+      watch.stopping();
       rulesReloader.stop();
       await timers.stop();
       await consumer.disconnect();
