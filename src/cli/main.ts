@@ -9,26 +9,12 @@ import { addGenerateCommand } from './generate-command.ts';
 import { addReplayCommand } from './replay-command.ts';
 import { addReportCommand } from './report-command.ts';
 import { addSchemasCommand } from './schemas-command.ts';
+import { stopOnSignal } from './stop-on-signal.ts';
 
 async function run(): Promise<void> {
   const env = parseEnv(process.env);
   const logger = createLogger(env.LOG_LEVEL);
-  const service = await startService(env, logger);
-  let stopping = false;
-  const shutdown = (signal: NodeJS.Signals) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'shutting down');
-    service.stop().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        logger.error({ err: String(error) }, 'unclean shutdown');
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGTERM', shutdown);
-  process.on('SIGINT', shutdown);
+  stopOnSignal(await startService(env, logger), logger);
 }
 
 const program = new Command('tidewatch').description('Churn and opportunity detector for relationship managers');
