@@ -103,6 +103,11 @@ export const rulesSchema = z
             /** ...or this share of the 30-day average daily balance, if at least shareFloorMinor. */
             shareOfAverageBalanceBp: basisPoints,
             shareFloorMinor: minorUnits,
+            /**
+             * ...and at least this multiple of the customer's own usual outflow to these kinds over such a window (from the
+             * days of the last 90 before the window): a habitual multi-banker's routine transfers are not news. 0: off.
+             */
+            minTimesUsualBp: basisPoints.default(0),
           })
           .strict(),
       })

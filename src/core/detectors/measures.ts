@@ -1,3 +1,4 @@
+import { RETAINED_DAYS } from '../features.ts';
 import type { CustomerFeatures } from '../features.ts';
 import type { Rules } from '../rules.ts';
 
@@ -6,6 +7,8 @@ export interface Measures {
   totalBalance: number;
   averageDailyBalance30: number;
   cumulativeOutflow: number;
+  /** The customer's usual outflow of the same kinds per such window, from the retained days before the window. */
+  usualCumulativeOutflow: number;
   cumulativeInflow: number;
   /** Outflow to competitors over 90 days: the customer's own usual level of leakage. */
   competitorOutflow90: number;
@@ -15,10 +18,14 @@ export interface Measures {
 export function measure(features: CustomerFeatures, rules: Rules): Measures {
   const { cumulative: outflow } = rules.largeOutflow;
   const { cumulative: inflow } = rules.largeInflow;
+  const cumulativeOutflow = features.flow('DEBIT', outflow.kinds, outflow.windowDays);
+  const daysBefore = RETAINED_DAYS - outflow.windowDays;
+  const outflowBefore = daysBefore > 0 ? features.flow('DEBIT', outflow.kinds, RETAINED_DAYS) - cumulativeOutflow : 0;
   return {
     totalBalance: features.totalBalance,
     averageDailyBalance30: features.averageDailyBalance(30),
-    cumulativeOutflow: features.flow('DEBIT', outflow.kinds, outflow.windowDays),
+    cumulativeOutflow,
+    usualCumulativeOutflow: daysBefore > 0 ? Math.round((outflowBefore * outflow.windowDays) / daysBefore) : 0,
     // salary and pension are regular income, never money moved over
     cumulativeInflow: features.irregularInflow(inflow.kinds, inflow.windowDays),
     competitorOutflow90: features.flow('DEBIT', rules.competitorKinds, 90),

@@ -75,13 +75,14 @@ function cumulativeOutflow(transaction: Transaction, before: Measures, after: Me
   const minAmount = scaled(context, thresholdFor(rule.minAmountMinor, tier));
   const shareFloor = scaled(context, rule.shareFloorMinor);
   const baseline = before.averageDailyBalance30;
-  const meets = (sum: number) => sum >= minAmount || (sum >= shareFloor && basisPointsOf(sum, baseline) >= rule.shareOfAverageBalanceBp);
+  const usual = before.usualCumulativeOutflow;
+  const meets = (sum: number) =>
+    (sum >= minAmount || (sum >= shareFloor && basisPointsOf(sum, baseline) >= rule.shareOfAverageBalanceBp)) && sum * 10_000 >= usual * rule.minTimesUsualBp;
   // only the transaction that crosses the line raises it: later ones in the same window are the same story
   if (!meets(after.cumulativeOutflow) || meets(before.cumulativeOutflow)) return undefined;
 
   const sum = after.cumulativeOutflow;
   const share = basisPointsOf(sum, baseline);
-  const usual = Math.round((before.competitorOutflow90 * rule.windowDays) / 90);
   const toCompetitor = rule.kinds.every((kind) => isCompetitor(context, kind));
   let priority: Priority = toCompetitor ? 'HIGH' : 'MEDIUM';
   if (share >= rules.largeOutflow.single.nearTotalShareBp || sum >= rules.priority.urgentAmountMinor) priority = 'URGENT';

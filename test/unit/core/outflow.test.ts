@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { Measures } from '../../../src/core/detectors/measures.ts';
 import { detectOutflow } from '../../../src/core/detectors/outflow.ts';
 import type { CounterpartyKind } from '../../../src/domain/transaction.ts';
-import { Ledger, MemoryStore, czk, ofKinds, pragueWinter, profile, rules, seededState, summary } from '../../support/core-fixtures.ts';
+import { DAY, Ledger, MemoryStore, core, coreWith, czk, ofKinds, pragueWinter, profile, rules, seededState, summary } from '../../support/core-fixtures.ts';
 
-const quiet: Measures = { totalBalance: 0, averageDailyBalance30: 0, cumulativeOutflow: 0, cumulativeInflow: 0, competitorOutflow90: 0, customerTransactions30: 0 };
+const quiet: Measures = { totalBalance: 0, averageDailyBalance30: 0, cumulativeOutflow: 0, usualCumulativeOutflow: 0, cumulativeInflow: 0, competitorOutflow90: 0, customerTransactions30: 0 };
 
 /** Measures around one debit from a steady balance (the 30-day average is that balance). */
 function aroundDebit(kind: CounterpartyKind, amount: number, balance: number, extra: Partial<Measures> = {}) {
@@ -159,8 +159,8 @@ describe('outflow, the domain brief’s cases through the processor', () => {
     const { alert } = emitted[2]![0]!;
     expect(alert).toMatchObject({ amountAtStakeMinor: czk(300_000), toCompetitor: true, causeTransactionId: transfers[2]!.transactionId });
     expect(alert.evidence).toEqual([
-      // usual for 30 days: 200,000.00 over 90 days × 30/90
-      { metric: 'outflow_30d', unit: 'MINOR_UNITS', value: czk(300_000), threshold: czk(300_000), baseline: 6_666_667 },
+      // usual for 30 days: nothing went to other banks in the 60 days before the window
+      { metric: 'outflow_30d', unit: 'MINOR_UNITS', value: czk(300_000), threshold: czk(300_000), baseline: 0 },
       // 30-day average on 15 Jan, 17 Dec .. 15 Jan: (17 × 2,000,000 + 5 × 1,900,000 + 8 × 1,800,000) / 30 = 1,930,000
       { metric: 'share_of_average_balance_30d', unit: 'BASIS_POINTS', value: 1554, threshold: 4000, baseline: null },
       { metric: 'average_daily_balance_30d', unit: 'MINOR_UNITS', value: czk(1_930_000), threshold: null, baseline: null },
@@ -171,6 +171,23 @@ describe('outflow, the domain brief’s cases through the processor', () => {
       { metric: 'amount', unit: 'MINOR_UNITS', value: czk(100_000), threshold: czk(5_000), baseline: null },
       { metric: 'competitor_outflow_90d', unit: 'MINOR_UNITS', value: czk(400_000), threshold: null, baseline: czk(300_000) },
     ]);
+  });
+
+  it.each([
+    { name: 'the shipped rule (1.5 × the usual): routine, never raised again', factorBp: undefined, raised: [] },
+    { name: 'the rule off (minTimesUsualBp: 0): raised at every transfer', factorBp: 0, raised: ['2024-01-05', '2024-01-21', '2024-02-06', '2024-02-22', '2024-03-09', '2024-03-25'] },
+  ])('a habitual multi-banker (150,000.00 to another bank every 16 days since October), from January: $name', ({ factorBp, raised }) => {
+    // GOLD: 300,000.00 in 30 days. Every transfer finds the one 16 days before it in the window (300,000.00, the line
+    // crossed again: the 14-day cooldown has passed). By January the 60 days before the window hold 3 to 4 transfers:
+    // a usual of 225,000-300,000 per 30 days, so 1.5 × the usual (337,500 or more) is out of reach of the habit.
+    const context = factorBp === undefined ? core : coreWith((raw) => void (raw.largeOutflow.cumulative.minTimesUsualBp = factorBp));
+    const store = new MemoryStore([profile({ servedTier: 'GOLD' })], context).seed(seededState({ balances: { 'a-1': czk(5_000_000) }, since: pragueWinter('2023-09-01') }));
+    const ledger = new Ledger('c-1', { 'a-1': czk(5_000_000) });
+    const transfers = Array.from({ length: 12 }, (_, index) => ledger.debit(czk(150_000), pragueWinter('2023-10-01') + index * 16 * DAY, { counterpartyKind: 'OTHER_BANK' }));
+    const told = ofKinds(store.feed(transfers).flat(), ['CUMULATIVE_OUTFLOW'])
+      .filter((emission) => emission.feeds.includes('rm') && emission.alert.eventTime >= pragueWinter('2024-01-01', '00:00'))
+      .map((emission) => new Date(emission.alert.eventTime).toISOString().slice(0, 10));
+    expect(told).toEqual(raised);
   });
 
   it('gradual leakage crossing the share of the average balance (under the absolute threshold)', () => {

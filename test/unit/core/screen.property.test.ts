@@ -13,6 +13,7 @@ const measures = fc.record<Measures>({
   totalBalance: fc.integer({ min: -100_000_00, max: 5_000_000_00 }),
   averageDailyBalance30: fc.integer({ min: -100_000_00, max: 5_000_000_00 }),
   cumulativeOutflow: money,
+  usualCumulativeOutflow: money,
   cumulativeInflow: money,
   competitorOutflow90: money,
   customerTransactions30: fc.integer({ min: 0, max: 500 }),
