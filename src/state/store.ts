@@ -46,7 +46,8 @@ export interface StateStore {
   dueTimers(scope: string, upTo: number, limit: number): Promise<DueTimer[]>;
   /**
    * The members of these households (customers whose stored profile names the household, kept as a set per
-   * household by putProfiles), with their states and profiles, ordered by customer id. Two round trips on Redis.
+   * household by putProfiles), with their states and profiles, ordered by customer id. One round trip (two on a
+   * Redis Cluster, whose slots one script cannot span).
    */
   loadHouseholds(householdIds: readonly string[]): Promise<Map<string, HouseholdMember[]>>;
   /** Round trips made so far (for the benchmark and the metrics). */

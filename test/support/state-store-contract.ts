@@ -395,9 +395,15 @@ export function stateStoreContract(open: () => StateStore | Promise<StateStore>,
       }
     });
 
-    it('cost nothing when none is asked for', async () => {
+    it('cost nothing when none is asked for, and one round trip for any number of households', async () => {
       expect(await store.loadHouseholds([])).toEqual(new Map());
       expect(store.roundTrips).toBe(0);
+      const ids = Array.from({ length: 40 }, (_, index) => `c-${index}`);
+      await store.putProfiles(ids.map((id, index) => ({ customerId: id, profile: customerProfile(id, { householdId: `h-${index % 20}` }) })));
+      const before = store.roundTrips;
+      const households = await store.loadHouseholds(Array.from({ length: 20 }, (_, index) => `h-${index}`));
+      expect([...households.values()].map((members) => members.length)).toEqual(Array.from({ length: 20 }, () => 2));
+      expect(store.roundTrips - before).toBe(1);
     });
   });
 

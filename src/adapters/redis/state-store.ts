@@ -16,10 +16,15 @@ const COMMIT_STATE_COMMAND = 'tidewatchCommitState';
 /** The same check for many customers in one command (a standalone server: no slots to respect). */
 const COMMIT_STATES_COMMAND = 'tidewatchCommitStates';
 
+/** Households' members with their states and profiles in one command (a standalone server: no slots to respect). */
+const LOAD_HOUSEHOLDS_COMMAND = 'tidewatchLoadHouseholds';
+
 declare module 'ioredis' {
   interface RedisCommander<Context extends ClientContext = { type: 'default' }> {
     /** Defined by RedisStateStore: COMMIT_STATES_LUA over numberOfKeys state keys; answers 1 or 0 per key. */
     tidewatchCommitStates(numberOfKeys: number, ...keysAndArgs: (string | Buffer | number)[]): Result<number[], Context>;
+    /** Defined by RedisStateStore: LOAD_HOUSEHOLDS_LUA, bulk replies as Buffers. */
+    tidewatchLoadHouseholdsBuffer(numberOfKeys: number, ...keysAndArgs: string[]): Result<unknown[], Context>;
     /** Defined by RedisStateStore: the conditional state write of COMMIT_STATE_LUA; answers 1 written, 0 refused. */
     tidewatchCommitState(key: string, expectedRev: string, value: Buffer, ttlSeconds: number): Result<number, Context>;
   }
@@ -74,6 +79,26 @@ for i = 1, #KEYS do
   end
 end
 return results
+`;
+
+/**
+ * KEYS: household member sets; ARGV: the state key and the profile key of a customer id, each split around the id
+ * (keys.ts builds them; they are passed in so the layout lives in one place). Answers, per household, the number of
+ * members, then per member its id, state and profile (nil when absent). Reads keys it is not given, which a
+ * standalone server allows and a Cluster does not: on a Cluster the same read is two pipelined rounds instead.
+ */
+const LOAD_HOUSEHOLDS_LUA = `
+local out = {}
+for i = 1, #KEYS do
+  local members = redis.call('SMEMBERS', KEYS[i])
+  out[#out + 1] = #members
+  for _, id in ipairs(members) do
+    out[#out + 1] = id
+    out[#out + 1] = redis.call('GET', ARGV[1] .. id .. ARGV[2])
+    out[#out + 1] = redis.call('GET', ARGV[3] .. id .. ARGV[4])
+  end
+end
+return out
 `;
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -143,6 +168,7 @@ interface CommandSink {
   zadd(key: string, ...scoresAndMembers: (string | number)[]): unknown;
   zrem(key: string, ...members: string[]): unknown;
   tidewatchCommitStates(numberOfKeys: number, ...keysAndArgs: (string | Buffer | number)[]): unknown;
+  tidewatchLoadHouseholdsBuffer(numberOfKeys: number, ...keysAndArgs: string[]): unknown;
   set(key: string, value: Buffer): unknown;
   del(...keys: string[]): unknown;
   sadd(key: string, ...members: string[]): unknown;
@@ -195,6 +221,7 @@ export class RedisStateStore implements StateStore {
     this.#stateTtlSeconds = options.stateTtlSeconds;
     client.defineCommand(COMMIT_STATE_COMMAND, { numberOfKeys: 1, lua: COMMIT_STATE_LUA });
     client.defineCommand(COMMIT_STATES_COMMAND, { lua: COMMIT_STATES_LUA });
+    client.defineCommand(LOAD_HOUSEHOLDS_COMMAND, { lua: LOAD_HOUSEHOLDS_LUA });
   }
 
   /** Batches sent so far: one per call that had something to send. */
@@ -217,14 +244,18 @@ export class RedisStateStore implements StateStore {
       values = Array.isArray(reply?.[1]) ? reply[1] : [];
       if (values.length !== 2 * ids.length) throw new Error(`Redis load: MGET answered ${values.length} values for ${2 * ids.length} keys`);
     }
-    ids.forEach((id, index) => {
-      const stored = bufferOrNull(stateKeys[index]!, values[index]);
-      const storedProfile = bufferOrNull(profileKeys[index]!, values[ids.length + index]);
-      const { rev, state } = stored === null ? { rev: 0, state: undefined } : decodeStoredState(stateKeys[index]!, stored);
-      const profile = storedProfile === null ? undefined : parseProfile(profileKeys[index]!, storedProfile);
-      loaded.set(id, { rev, state, profile });
-    });
+    ids.forEach((id, index) => loaded.set(id, this.#decodeCustomer(id, values[index], values[ids.length + index])));
     return loaded;
+  }
+
+  /** A customer as stored: its state (with revision) and profile values, either possibly absent. */
+  #decodeCustomer(customerId: string, stateValue: unknown, profileValue: unknown): LoadedCustomer {
+    const key = stateKey(this.#prefix, customerId);
+    const stored = bufferOrNull(key, stateValue);
+    const storedProfile = bufferOrNull(profileKey(this.#prefix, customerId), profileValue);
+    const { rev, state } = stored === null ? { rev: 0, state: undefined } : decodeStoredState(key, stored);
+    const profile = storedProfile === null ? undefined : parseProfile(profileKey(this.#prefix, customerId), storedProfile);
+    return { rev, state, profile };
   }
 
   async commit(writes: readonly StateWrite[], timers: readonly TimerChange[]): Promise<{ conflicts: string[] }> {
@@ -277,13 +308,44 @@ export class RedisStateStore implements StateStore {
     const ids = [...new Set(householdIds)];
     if (ids.length === 0) return new Map();
     const keys = ids.map((id) => householdMembersKey(this.#prefix, id));
-    const replies = await this.#send('loadHouseholds', keys.map((key): Command => (sink) => sink.smembers(key)));
-    const listed = new Map(ids.map((id, index) => [id, stringArray(keys[index]!, replies[index])]));
-    const { households, stale } = checkedMembers(listed, await this.load([...listed.values()].flat()));
+    const loaded = this.#client instanceof Cluster ? await this.#loadHouseholdsInRounds(ids, keys) : await this.#loadHouseholdsAtOnce(ids, keys);
+    const { households, stale } = checkedMembers(loaded.listed, loaded.customers);
     if (stale.length > 0) {
       await this.#send('loadHouseholds', stale.map(({ householdId, customerId }): Command => (sink) => sink.srem(householdMembersKey(this.#prefix, householdId), customerId)));
     }
     return households;
+  }
+
+  /** One script call: the member sets and every member's state and profile (a standalone server). */
+  async #loadHouseholdsAtOnce(ids: readonly string[], keys: readonly string[]): Promise<ListedHouseholds> {
+    const [stateBefore, stateAfter] = stateKey(this.#prefix, ID_MARK).split(ID_MARK) as [string, string];
+    const [profileBefore, profileAfter] = profileKey(this.#prefix, ID_MARK).split(ID_MARK) as [string, string];
+    const [reply] = await this.#send('loadHouseholds', [
+      (sink) => sink.tidewatchLoadHouseholdsBuffer(keys.length, ...keys, stateBefore, stateAfter, profileBefore, profileAfter),
+    ]);
+    const flat = reply?.[1];
+    if (!Array.isArray(flat)) throw new Error('Redis loadHouseholds: the script answered no array');
+    const listed = new Map<string, string[]>();
+    const customers = new Map<string, LoadedCustomer>();
+    let at = 0;
+    for (const id of ids) {
+      const count = integer(keys[listed.size]!, flat[at++]);
+      const members: string[] = [];
+      for (let member = 0; member < count; member += 1) {
+        const customerId = bufferOrNull(keys[listed.size]!, flat[at++])?.toString('utf8') ?? '';
+        members.push(customerId);
+        customers.set(customerId, this.#decodeCustomer(customerId, flat[at++], flat[at++]));
+      }
+      listed.set(id, members);
+    }
+    return { listed, customers };
+  }
+
+  /** SMEMBERS of every set, then one load of the members: two rounds (a Cluster, whose slots a script cannot span). */
+  async #loadHouseholdsInRounds(ids: readonly string[], keys: readonly string[]): Promise<ListedHouseholds> {
+    const replies = await this.#send('loadHouseholds', keys.map((key): Command => (sink) => sink.smembers(key)));
+    const listed = new Map(ids.map((id, index) => [id, stringArray(keys[index]!, replies[index])]));
+    return { listed, customers: await this.load([...listed.values()].flat()) };
   }
 
   async dueTimers(scope: string, upTo: number, limit: number): Promise<DueTimer[]> {
@@ -343,6 +405,15 @@ export class RedisStateStore implements StateStore {
 }
 
 
+/** Stands for the customer id when a key is split around it (no customer id holds a NUL). */
+const ID_MARK = '\u0000';
+
+interface ListedHouseholds {
+  /** householdId → the customer ids its member set lists. */
+  listed: Map<string, string[]>;
+  customers: Map<string, LoadedCustomer>;
+}
+
 function assertValidLimit(limit: number): void {
   if (!Number.isSafeInteger(limit) || limit < 0) throw new RangeError(`limit must be a non-negative integer, got ${limit}`);
 }
@@ -386,7 +457,7 @@ function bufferOrNull(key: string, value: unknown): Buffer | null {
 
 function integer(key: string, value: unknown): number {
   if (typeof value === 'number' && Number.isInteger(value)) return value;
-  throw new Error(`Redis commit of ${key}: unexpected reply ${typeof value}`);
+  throw new Error(`Redis reply for ${key}: expected an integer, got ${typeof value}`);
 }
 
 function stringArray(key: string, reply: Reply | undefined): string[] {
