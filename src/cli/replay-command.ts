@@ -18,6 +18,7 @@ const cliOptionsSchema = z.object({
   profiles: z.string().min(1).optional(),
   outcomes: z.string().min(1).optional(),
   products: z.string().min(1).optional(),
+  profileUpdates: z.string().min(1).optional(),
   rmAssignment: z.string().min(1).optional(),
   rules: z.string().min(1).optional(),
   out: z.string().min(1).optional(),
@@ -43,7 +44,7 @@ export function parseReplayOptions(raw: Record<string, unknown>, env: NodeJS.Pro
   const cli = parsed.data;
   if (cli.keep && cli.redis === undefined) throw new ConfigError('invalid options for replay:\n  --keep: applies to --redis only');
   return {
-    input: { input: cli.input, format: cli.format, profiles: cli.profiles, outcomes: cli.outcomes, products: cli.products, rmAssignment: cli.rmAssignment, reorderDays: cli.reorderDays },
+    input: { input: cli.input, format: cli.format, profiles: cli.profiles, outcomes: cli.outcomes, products: cli.products, profileUpdates: cli.profileUpdates, rmAssignment: cli.rmAssignment, reorderDays: cli.reorderDays },
     rulesFile: cli.rules ?? env['TIDEWATCH_RULES_FILE'] ?? shippedRules,
     out: cli.out ?? null,
     deadLetters: cli.deadLetters ?? null,
@@ -97,6 +98,7 @@ export function addReplayCommand(program: Command): Command {
     .option('--profiles <file>', 'customer profiles, JSON Lines or .csv (default: profiles.jsonl of a generated folder)')
     .option('--outcomes <file>', 'RM outcomes, JSON Lines {alertId, customerId, kind, outcome, recordedAt}, handed over as stream time reaches them')
     .option('--products <file>', 'product events (time deposits, wealth products), JSON Lines of ProductEvent records in event-time order')
+    .option('--profile-updates <file>', 'changes of customer profiles during the period (RM reassigned or departed), JSON Lines of CustomerProfile records in updatedAt order')
     .option('--rm-assignment <file>', 'CSV customerId,rmId overriding the profiles\' RM (berka: default one RM per district)')
     .option('--rules <file>', 'rules file (default: $TIDEWATCH_RULES_FILE, else the shipped rules/default.yaml)')
     .option('--out <file>', 'alerts as JSON Lines {"feed", "alert"} in publish order; - for standard output')

@@ -2,6 +2,7 @@ import { opportunityOf } from '../core/policy.ts';
 import { householdsForTransactions, householdsOfCustomers } from '../core/household.ts';
 import { processTimers, processTransactions } from '../core/processor.ts';
 import { processProducts } from '../core/products.ts';
+import { processProfiles } from '../core/profiles.ts';
 import type { CoreContext } from '../core/processor.ts';
 import type { Emission } from '../core/state.ts';
 import type { ProductEvent } from '../domain/product-event.ts';
@@ -12,7 +13,7 @@ import { readHouseholds } from '../state/households.ts';
 import { MemoryStateStore } from '../state/memory-store.ts';
 import { SideInputCursor } from './side-cursor.ts';
 import type { AlertOutcome, OutcomeHook, OutcomeItem, OutcomeSource } from './outcomes.ts';
-import type { Origin, ProductItem, ProductSource, ProfileItem, PublishedRecord, Rejected, ReplayDeadLetter, ReplayItem, ReplaySource, TransactionItem } from './records.ts';
+import type { Origin, ProductItem, ProductSource, ProfileItem, ProfileUpdateSource, PublishedRecord, Rejected, ReplayDeadLetter, ReplayItem, ReplaySource, TransactionItem } from './records.ts';
 import { isItemArray } from './records.ts';
 import { PendingBatch, indexOfOffset, stampDetection } from './pending-batch.ts';
 import { REPLAY_PARTITION, REPLAY_TIMER_SCOPE } from './positions.ts';
@@ -51,6 +52,12 @@ export interface ReplayOptions {
    * reaches them; those after the end of the replay (or `until`) are not applied.
    */
   products?: ProductSource;
+  /**
+   * Changes of reference data (`--profile-updates`: CustomerProfile records in `updatedAt` order), applied through
+   * the core as the service applies the profiles topic (processProfiles: an RM reassigned or departed puts a valuable
+   * customer on watch and tells the new RM) when stream time reaches their `updatedAt`.
+   */
+  profileUpdates?: ProfileUpdateSource;
   onOutcomes?: OutcomeHook;
   /** Called every few thousand records with the count so far. */
   onProgress?: (events: number) => void;
@@ -88,6 +95,7 @@ export class Replay {
   readonly #tally: ReplayTally;
   #outcomes: SideInputCursor<OutcomeItem, AlertOutcome> | undefined;
   #products: SideInputCursor<ProductItem, PendingProduct> | undefined;
+  #profileUpdates: SideInputCursor<ProfileItem, CustomerProfile> | undefined;
   /** Ordinal of the next product event: its offset on the replay's one products partition. */
   #nextProductOffset = 0;
 
@@ -146,6 +154,11 @@ export class Replay {
       timeOf: ({ event }) => event.eventTime,
       onRejected,
     });
+    this.#profileUpdates = await SideInputCursor.open(this.#options.profileUpdates, {
+      valueOf: (item) => item.profile,
+      timeOf: (profile) => profile.updatedAt,
+      onRejected,
+    });
     this.#nextDue = await this.#earliestDue();
     this.#boundary = this.#nextEvent();
     for await (const entry of source) {
@@ -202,24 +215,35 @@ export class Replay {
     this.#add(item, offset);
   }
 
-  /** The earliest of the next due timer, outcome and product event: where a batch of transactions must end. */
+  /** The earliest of the next due timer, outcome, product event and profile update: where a batch of transactions must end. */
   #nextEvent(): number {
-    return Math.min(this.#nextDue, this.#outcomes?.nextAt ?? Number.POSITIVE_INFINITY, this.#products?.nextAt ?? Number.POSITIVE_INFINITY);
+    return Math.min(this.#nextDue, this.#sideInputs()?.nextAt ?? Number.POSITIVE_INFINITY);
   }
 
-  /** Moves stream time to `time`: outcomes recorded, product events and timers due up to it are handled, in time order. */
+  #sideInputs() {
+    const [outcomes, products, updates] = [this.#outcomes, this.#products, this.#profileUpdates];
+    if (outcomes === undefined || products === undefined || updates === undefined) return undefined;
+    return { outcomes, products, updates, nextAt: Math.min(outcomes.nextAt, products.nextAt, updates.nextAt) };
+  }
+
+  /**
+   * Moves stream time to `time`: profile updates, outcomes recorded, product events and timers due up to it are
+   * handled in time order; at the same instant reference data first (as the service handles a fetch), and timers
+   * before any side input (they were due first).
+   */
   async #advanceTo(time: number): Promise<void> {
-    const outcomes = this.#outcomes;
-    const products = this.#products;
-    if (outcomes === undefined || products === undefined) throw new Error('the replay has not started');
+    const inputs = this.#sideInputs();
+    if (inputs === undefined) throw new Error('the replay has not started');
+    const { outcomes, products, updates } = inputs;
     for (;;) {
-      if (outcomes.nextAt <= time && outcomes.nextAt < this.#nextDue && outcomes.nextAt <= products.nextAt) {
-        await this.#deliverOutcomes(await outcomes.takeUpTo(Math.min(time, this.#nextDue - 1, products.nextAt)), time);
-      } else if (products.nextAt <= time && products.nextAt < this.#nextDue) {
-        await this.#applyProduct(await products.take());
+      const next = Math.min(outcomes.nextAt, products.nextAt, updates.nextAt);
+      if (next <= time && next < this.#nextDue) {
+        if (updates.nextAt === next) await this.#applyProfileUpdates(await updates.takeUpTo(next));
+        else if (outcomes.nextAt === next) await this.#deliverOutcomes(await outcomes.takeUpTo(Math.min(time, this.#nextDue - 1, products.nextAt, updates.nextAt - 1)), time);
+        else await this.#applyProduct(await products.take());
       } else if (this.#nextDue <= time) {
-        // judged no later than the next product event, which may change what they find
-        await this.#fireTimers(Math.min(time, products.nextAt));
+        // judged no later than the next product event or profile update, which may change what they find
+        await this.#fireTimers(Math.min(time, products.nextAt, updates.nextAt));
       } else {
         break;
       }
@@ -297,6 +321,25 @@ export class Replay {
     await this.#publish(result.emissions);
     await this.#commit(result.settle, []);
     this.#nextDue = await this.#earliestDue();
+  }
+
+  /**
+   * Profile updates of one instant, as the service handles a batch of the profiles topic: state and outbox stored
+   * (the watch, the handover alert), profiles stored, alerts published, outbox settled. Detected at stream time.
+   */
+  async #applyProfileUpdates(profiles: readonly CustomerProfile[]): Promise<void> {
+    if (profiles.length === 0) return;
+    this.#options.signal?.throwIfAborted();
+    const at = Math.max(this.#clock, ...profiles.map((profile) => profile.updatedAt));
+    this.#clock = at;
+    for (const profile of profiles) this.#tally.knownRm(profile.rmId);
+    const updates = profiles.map((profile) => ({ customerId: profile.customerId, profile }));
+    const loaded = await this.store.load(updates.map((update) => update.customerId));
+    const result = processProfiles(loaded, updates, at, this.#core);
+    await this.#commit(result.writes, []);
+    await this.store.putProfiles(updates);
+    await this.#publish(result.emissions);
+    await this.#commit(result.settle, []);
   }
 
   async #deliverOutcomes(outcomes: readonly AlertOutcome[], streamTime: number): Promise<void> {

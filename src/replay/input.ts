@@ -2,7 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { fileNames } from '../generate/sinks.ts';
 import type { OutcomeSource } from './outcomes.ts';
-import type { ProductSource, ProfileItem, ReplayItem } from './records.ts';
+import type { ProductSource, ProfileItem, ProfileUpdateSource, ReplayItem } from './records.ts';
 import { openBerka } from './inputs/berka/reader.ts';
 import { berkaFiles } from './inputs/berka/tables.ts';
 import { csvProfiles, csvTransactions } from './inputs/csv.ts';
@@ -23,6 +23,8 @@ export interface InputRequest {
   outcomes?: string;
   /** Product events (JSON Lines), in event-time order. */
   products?: string;
+  /** Changes of customer profiles during the period (JSON Lines), in updatedAt order. */
+  profileUpdates?: string;
   rmAssignment?: string;
   /** Days a row may come behind the latest read and still be put in order (berka: 0 by default, sorting within days). */
   reorderDays?: number;
@@ -39,6 +41,7 @@ export interface OpenedInput {
   profiles: AsyncIterable<readonly ProfileItem[]> | Iterable<readonly ProfileItem[]>;
   outcomes: OutcomeSource | undefined;
   products: ProductSource | undefined;
+  profileUpdates: ProfileUpdateSource | undefined;
   totalBytes: number;
   reorder: (ReorderStats & { windowDays: number }) | null;
 }
@@ -57,7 +60,7 @@ const isFolder = (path: string) => existsSync(path) && statSync(path).isDirector
 /** Opens what `--input` and its companions name; nothing is read yet but the berka reference tables. */
 export async function openInput(request: InputRequest): Promise<OpenedInput> {
   if (!existsSync(request.input)) throw new InputError(`--input ${request.input}: no such file or folder`);
-  const companions = [['--profiles', request.profiles], ['--outcomes', request.outcomes], ['--products', request.products], ['--rm-assignment', request.rmAssignment]] as const;
+  const companions = [['--profiles', request.profiles], ['--outcomes', request.outcomes], ['--products', request.products], ['--profile-updates', request.profileUpdates], ['--rm-assignment', request.rmAssignment]] as const;
   for (const [option, path] of companions) {
     if (path !== undefined && !existsSync(path)) throw new InputError(`${option} ${path}: no such file`);
   }
@@ -66,6 +69,7 @@ export async function openInput(request: InputRequest): Promise<OpenedInput> {
   const assigned = (profiles: OpenedInput['profiles']) => (assignment === undefined ? profiles : withRmAssignment(profiles, assignment));
   const outcomes = request.outcomes === undefined ? undefined : jsonlOutcomes(request.outcomes);
   const products = request.products === undefined ? undefined : jsonlProducts(request.products);
+  const profileUpdates = request.profileUpdates === undefined ? undefined : jsonlProfiles(request.profileUpdates);
 
   if (format === 'berka') {
     if (!isFolder(request.input)) throw new InputError(`--format berka: --input must be the folder holding ${berkaFiles.transactions} and the reference tables`);
@@ -79,6 +83,7 @@ export async function openInput(request: InputRequest): Promise<OpenedInput> {
       profiles: assigned([berka.profiles]),
       outcomes,
       products,
+      profileUpdates,
       totalBytes: berka.totalBytes,
       reorder: Object.assign(berka.reorder, { windowDays: reorderDays }),
     };
@@ -106,6 +111,7 @@ export async function openInput(request: InputRequest): Promise<OpenedInput> {
     profiles: assigned(profilesPath === undefined ? [] : readProfiles(profilesPath)),
     outcomes,
     products,
+    profileUpdates,
     totalBytes: statSync(transactionsPath).size,
     reorder,
   };

@@ -52,6 +52,9 @@ export const isItemArray = (value: ReplayItem | readonly ReplayItem[]): value is
 /** A customer's reference data as a reader hands it over. */
 export type ProfileItem = { kind: 'profile'; profile: CustomerProfile } | Rejected;
 
+/** Changes of reference data during the replayed period (`--profile-updates`), in `updatedAt` order. */
+export type ProfileUpdateSource = AsyncIterable<ProfileItem | readonly ProfileItem[]>;
+
 /** A product event (`--products`) as a reader hands it over, with where it came from for dead letters. */
 export type ProductItem = { kind: 'product'; event: ProductEvent; origin: Origin } | Rejected;
 

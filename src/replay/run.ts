@@ -78,6 +78,7 @@ export async function runReplay(request: ReplayRequest, environment: ReplayEnvir
       onDeadLetter: deadLetters === undefined ? undefined : (letter) => deadLetters.write(JSON.stringify(letter)),
       outcomes: input.outcomes,
       products: input.products,
+      profileUpdates: input.profileUpdates,
       onOutcomes: request.onOutcomes ?? applyOutcomes(core.rules),
       onProgress: (events) => progress?.events(events),
       signal: request.signal,
