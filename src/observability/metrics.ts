@@ -98,7 +98,8 @@ export function createDigestMetrics() {
     redisErrors: counter('tidewatch_redis_errors_total', 'Failed Redis operations (the batch or flush is retried).'),
     producerErrors: counter('tidewatch_producer_errors_total', 'Failed sends to Kafka (the batch or flush is retried).'),
     consumerCrashes: counter('tidewatch_consumer_crashes_total', 'Times the Kafka consumer crashed (kafkajs restarts it when the error is retriable).'),
-    ownedPartitions: new Gauge({ name: 'tidewatch_owned_partitions', help: 'Routine-topic partitions this instance owns.', registers: [registry] }),
+    // a name of its own: summed with the service's, a digest stage owning its partitions would hide a service owning none
+    ownedPartitions: new Gauge({ name: 'tidewatch_digest_owned_partitions', help: 'Routine-topic partitions this instance owns.', registers: [registry] }),
     rulesInfo: new Gauge({
       name: 'tidewatch_rules_info',
       help: 'The rules in force: 1, labelled with their version.',
