@@ -15,6 +15,7 @@ import type { CoreContext, TransactionRecord } from '../src/core/processor.ts';
 import { loadRules } from '../src/core/rules.ts';
 import type { Transaction } from '../src/domain/transaction.ts';
 import { createMetrics } from '../src/observability/metrics.ts';
+import { DeferredSettles } from '../src/service/deferred-settles.ts';
 import { PartitionClocks } from '../src/service/partition-clocks.ts';
 import { handleTransactionBatches, timerScopeOf } from '../src/service/pipeline.ts';
 import type { PipelineDeps } from '../src/service/pipeline.ts';
@@ -92,6 +93,7 @@ export async function measureBatchAnatomy(setup: AnatomySetup): Promise<AnatomyR
       topics: { ...outputs, transactions: env.TIDEWATCH_TOPIC_TRANSACTIONS, profiles: env.TIDEWATCH_TOPIC_PROFILES, outcomes: env.TIDEWATCH_TOPIC_OUTCOMES, products: env.TIDEWATCH_TOPIC_PRODUCTS, rmDigests: env.TIDEWATCH_TOPIC_RM_DIGESTS },
       metrics: createMetrics(),
       clocks: new PartitionClocks(),
+      settles: new DeferredSettles(),
       clock: Date.now,
     };
     const batches = new BatchMaker(setup, env.TIDEWATCH_REDIS_PREFIX);

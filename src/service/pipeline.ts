@@ -24,6 +24,7 @@ import type { DeadLetter, SourceRecord } from '../pipeline/dead-letter.ts';
 import { admit, eventTimeProblem } from '../pipeline/ingest.ts';
 import { readHouseholds } from '../state/households.ts';
 import type { StateStore, StateWrite, TimerChange } from '../state/store.ts';
+import type { DeferredSettles } from './deferred-settles.ts';
 import type { PartitionClocks } from './partition-clocks.ts';
 
 /** The adapters around the core, as one batch sees them. */
@@ -36,6 +37,8 @@ export interface PipelineDeps {
   topics: TopicsByRole;
   metrics: Metrics;
   clocks: PartitionClocks;
+  /** Outbox settles of delivered transaction batches, sent with the next write of their partition. */
+  settles: DeferredSettles;
   /** Wall clock (UTC millis); injectable so that tests can move time. */
   clock: () => number;
 }
@@ -134,7 +137,7 @@ export async function handleTransactionBatches(deps: PipelineDeps, batches: read
   await storeCall(deps, () => readHouseholds(deps.store, loaded, households));
 
   const writes: StateWrite[] = [];
-  const settle: StateWrite[] = [];
+  const settles = new Map<number, StateWrite[]>();
   const timers: TimerChange[] = [];
   const emissions: Emission[] = [];
   let redelivered = 0;
@@ -147,7 +150,7 @@ export async function handleTransactionBatches(deps: PipelineDeps, batches: read
       loaded.set(write.customerId, { rev: write.state.rev, state: write.state, profile: loaded.get(write.customerId)?.profile });
     }
     writes.push(...result.writes);
-    settle.push(...result.settle);
+    settles.set(batch.partition, [...(settles.get(batch.partition) ?? []), ...result.settle]);
     timers.push(...result.timers);
     emissions.push(...result.emissions);
     for (const rejection of result.rejected) {
@@ -157,19 +160,19 @@ export async function handleTransactionBatches(deps: PipelineDeps, batches: read
     if (result.outcomes.already_applied > 0) redelivered += result.emissions.length;
   }
 
-  const { conflicts } = await storeCall(deps, () => deps.store.commit(writes, timers));
-  if (conflicts.length > 0) {
-    deps.metrics.stateConflicts.inc(conflicts.length);
+  // the previous units' settles of these partitions ride along, except for customers this unit rewrites anyway
+  const deferred = deps.settles.take(admitted.map(({ batch }) => batch.partition)).filter((write) => !loaded.has(write.customerId));
+  const { conflicts } = await storeCall(deps, () => deps.store.commit([...writes, ...deferred], timers));
+  deps.metrics.stateConflicts.inc(conflicts.length);
+  const settled = new Set(deferred.map((write) => write.customerId));
+  const refused = conflicts.filter((customerId) => !settled.has(customerId));
+  if (refused.length > 0) {
     // another instance owns these customers now (or did while we worked): retry the batches from stored state
-    throw new StateConflictError(`state of ${conflicts.length} customer(s) changed under this instance; retrying the batches`);
+    throw new StateConflictError(`state of ${refused.length} customer(s) changed under this instance; retrying the batches`);
   }
   await publishAll(deps, emissions, deadLetters);
-  // Delivered: empty the outboxes. Not awaited: the next unit's read goes out on the same connection after it, so
-  // it sees the settled state, and a settle that fails only leaves entries the next batch drops anyway.
-  storeCall(deps, () => deps.store.commit(settle, [])).then(
-    (settled) => deps.metrics.stateConflicts.inc(settled.conflicts.length),
-    () => undefined,
-  );
+  // Delivered: the outboxes may be emptied, with the next write to Redis (see DeferredSettles)
+  for (const [partition, written] of settles) deps.settles.add(partition, written);
 
   deps.metrics.redeliveredAlerts.inc(redelivered);
   const finished = deps.clock();
@@ -326,6 +329,9 @@ const MAX_ROUNDS_PER_SWEEP = 20;
  */
 export async function sweepTimers(deps: PipelineDeps, partition: number, now: number): Promise<number> {
   const timerScope = timerScopeOf(deps.topics.transactions, partition);
+  // a partition with no batch since its last one: its settles go now, before its timers read those customers
+  const deferred = deps.settles.take([partition]);
+  if (deferred.length > 0) deps.metrics.stateConflicts.inc((await storeCall(deps, () => deps.store.commit(deferred, []))).conflicts.length);
   let fired = 0;
   for (let round = 0; round < MAX_ROUNDS_PER_SWEEP; round += 1) {
     const due = await storeCall(deps, () => deps.store.dueTimers(timerScope, now, TIMERS_PER_ROUND));

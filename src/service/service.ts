@@ -22,6 +22,7 @@ import type { Logger } from '../observability/logger.ts';
 import { createMetrics } from '../observability/metrics.ts';
 import { BatchCoalescer } from './batch-coalescer.ts';
 import { featuresRoute } from './features-route.ts';
+import { DeferredSettles } from './deferred-settles.ts';
 import { PartitionClocks } from './partition-clocks.ts';
 import { PartitionLocks } from './partition-locks.ts';
 import { startRulesReloader } from './rules-reload.ts';
@@ -75,6 +76,7 @@ export async function startService(env: ServiceEnv, logger: Logger, options: Ser
 
   let owned: ReadonlySet<number> = new Set<number>();
   const clocks = new PartitionClocks();
+  const settles = new DeferredSettles();
   const locks = new PartitionLocks();
   const watch = watchConsumer(consumer, {
     topic: topics.transactions,
@@ -84,6 +86,7 @@ export async function startService(env: ServiceEnv, logger: Logger, options: Ser
     onAssigned: (partitions) => {
       owned = partitions;
       clocks.retainOnly(owned);
+      settles.retainOnly(owned);
     },
   });
 
@@ -119,7 +122,7 @@ export async function startService(env: ServiceEnv, logger: Logger, options: Ser
     });
   }
   const encoder = await AvroEncoder.connect(env.SCHEMA_REGISTRY_URL, outputs, { register: env.TIDEWATCH_REGISTER_SCHEMAS });
-  const deps: PipelineDeps = { core, store, decoder: AvroDecoder.forUrl(env.SCHEMA_REGISTRY_URL), encoder, producer, topics, metrics, clocks, clock };
+  const deps: PipelineDeps = { core, store, decoder: AvroDecoder.forUrl(env.SCHEMA_REGISTRY_URL), encoder, producer, topics, metrics, clocks, settles, clock };
 
   await producer.connect();
   await consumer.connect();
