@@ -311,6 +311,7 @@ export class Replay {
   async #applyProduct({ event, origin }: PendingProduct): Promise<void> {
     this.#options.signal?.throwIfAborted();
     if (event.eventTime > this.#clock) this.#clock = event.eventTime;
+    this.#tally.productEvents += 1;
     const position = { partition: REPLAY_PARTITION, offset: this.#nextProductOffset };
     this.#nextProductOffset += 1;
     const loaded = await this.store.load([event.customerId]);
@@ -332,6 +333,7 @@ export class Replay {
     this.#options.signal?.throwIfAborted();
     const at = Math.max(this.#clock, ...profiles.map((profile) => profile.updatedAt));
     this.#clock = at;
+    this.#tally.profileUpdates += profiles.length;
     for (const profile of profiles) this.#tally.knownRm(profile.rmId);
     const updates = profiles.map((profile) => ({ customerId: profile.customerId, profile }));
     const loaded = await this.store.load(updates.map((update) => update.customerId));

@@ -44,6 +44,9 @@ export function summaryText(summary: ReplaySummary, notes: RunNotes): string {
   if (notes.reorder !== null) {
     lines.push(`  reordering    window ${notes.reorder.windowDays} day(s) · at most ${count(notes.reorder.maxBuffered)} rows held · ${count(notes.reorder.late)} came after their window (passed on to the core)`);
   }
+  if (summary.productEvents > 0 || summary.profileUpdates > 0) {
+    lines.push(`  side inputs   ${count(summary.productEvents)} product events · ${count(summary.profileUpdates)} profile updates`);
+  }
   lines.push(`  timers fired  ${count(summary.timersFired)}`);
   lines.push(`  alerts        ${count(summary.publishedRecords)} published records`);
   lines.push(...alertTable(summary));

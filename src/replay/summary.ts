@@ -27,6 +27,9 @@ export interface ReplaySummary {
   /** Distinct customers among the valid transactions. */
   customers: number;
   profiles: number;
+  /** Side inputs applied as stream time reached them: product events (`--products`), profile changes (`--profile-updates`). */
+  productEvents: number;
+  profileUpdates: number;
   /** What the core made of each valid transaction. */
   transactions: OutcomeCounts;
   deadLetters: { total: number; byReason: Partial<Record<DeadLetterReason, number>> };
@@ -56,6 +59,8 @@ export class ReplayTally {
   events = 0;
   timersFired = 0;
   profiles = 0;
+  productEvents = 0;
+  profileUpdates = 0;
   readonly customers = new Set<string>();
   readonly transactions: OutcomeCounts = { applied: 0, already_applied: 0, duplicate: 0, too_late: 0, unsupported_currency: 0 };
   readonly #deadLetters: Partial<Record<DeadLetterReason, number>> = {};
@@ -123,6 +128,8 @@ export class ReplayTally {
       events: this.events,
       customers: this.customers.size,
       profiles: this.profiles,
+      productEvents: this.productEvents,
+      profileUpdates: this.profileUpdates,
       transactions: { ...this.transactions },
       deadLetters: { total: deadLetterTotal, byReason: { ...this.#deadLetters } },
       timersFired: this.timersFired,

@@ -53,7 +53,9 @@ describe('product events in a replay', () => {
   };
 
   it('tell each maturity once: from the timer when its window opens, or at once when announced inside it', async () => {
-    const { lines, deadLetters } = await run();
+    const { lines, deadLetters, summary } = await run();
+    // three reach the core (the EUR one included, refused there); the one after --until does not
+    expect(summary.productEvents).toBe(3);
     const maturities = lines.map((line) => JSON.parse(line) as { feed: string; alert: Record<string, unknown> }).filter((record) => record.alert['kind'] === 'MATURITY');
     expect(maturities.map((record) => [record.feed, record.alert['customerId']])).toEqual([
       ['rm', 'c-1'],

@@ -48,7 +48,9 @@ describe('profile updates in a replay', () => {
   };
 
   it('tell the new RM of a handover, put the customer on watch, and route later alerts to the new RM', async () => {
-    const alerts = rmAlerts((await run()).lines).filter((alert) => alert.kind === 'RM_HANDOVER' || alert.kind === 'LARGE_OUTFLOW');
+    const { lines, summary } = await run();
+    expect(summary.profileUpdates).toBe(2);
+    const alerts = rmAlerts(lines).filter((alert) => alert.kind === 'RM_HANDOVER' || alert.kind === 'LARGE_OUTFLOW');
     expect(alerts.map(({ kind, customerId, queue }) => ({ kind, customerId, queue }))).toEqual([
       { kind: 'RM_HANDOVER', customerId: 'c-1', queue: 'rm-5' },
       { kind: 'RM_HANDOVER', customerId: 'c-2', queue: 'rm-unassigned' }, // a departure with no successor yet
