@@ -8,7 +8,8 @@ import { rmWeekLoad } from '../report/rm-load.ts';
 import { evaluate } from './metrics.ts';
 import type { MatchWindow } from './outcome-map.ts';
 import { predictedOutcome } from './outcome-map.ts';
-import type { BacktestResult } from './result.ts';
+import type { BacktestResult, UnscoredKind } from './result.ts';
+import type { ReportAlert } from '../report/alerts.ts';
 import type { Simulation } from './simulation.ts';
 
 /** Business days from the replay's first event to where its stream time ended; null before any event. */
@@ -46,8 +47,7 @@ export function backtestOf(simulation: Simulation, window: MatchWindow, calendar
   });
   const byPattern: Partial<Record<LabelPattern, number>> = {};
   for (const pattern of labelPatterns) byPattern[pattern] = simulation.labels.filter((label) => label.pattern === pattern).length;
-  const unscored: Record<string, number> = {};
-  for (const alert of simulation.log.rm) if (predictedOutcome[alert.kind] === undefined) unscored[alert.kind] = (unscored[alert.kind] ?? 0) + 1;
+  const unscored = unscoredKinds(simulation.log.rm, load.rms * load.weeks);
   return {
     rulesVersion,
     source: simulation.description,
@@ -66,4 +66,20 @@ export function backtestOf(simulation: Simulation, window: MatchWindow, calendar
     rmLoad: { rms: load.rms, weeks: load.weeks, median: load.median, p90: load.p90, max: load.max, busiest: load.busiest },
     unscored,
   };
+}
+
+/** The RM feed's kinds that predict neither outcome, by name: alerts, customers and per RM-week as the table shows them. */
+function unscoredKinds(alerts: readonly ReportAlert[], rmWeeks: number): UnscoredKind[] {
+  const byKind = new Map<string, { alerts: number; customers: Set<string>; toRms: number }>();
+  for (const alert of alerts) {
+    if (predictedOutcome[alert.kind] !== undefined) continue;
+    const tally = byKind.get(alert.kind) ?? { alerts: 0, customers: new Set<string>(), toRms: 0 };
+    tally.alerts += 1;
+    tally.customers.add(alert.customerId);
+    if (alert.rmId !== null) tally.toRms += 1;
+    byKind.set(alert.kind, tally);
+  }
+  return [...byKind]
+    .sort(([left], [right]) => left.localeCompare(right))
+    .map(([kind, tally]) => ({ kind, alerts: tally.alerts, customers: tally.customers.size, perRmWeek: rmWeeks > 0 ? tally.toRms / rmWeeks : null }));
 }

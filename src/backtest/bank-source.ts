@@ -9,7 +9,8 @@ import { manifestSchema } from '../generate/manifest.ts';
 import type { BankOptions } from '../generate/options.ts';
 import { fileNames } from '../generate/sinks.ts';
 import { openInput } from '../replay/input.ts';
-import type { ProfileItem, ReplayItem } from '../replay/records.ts';
+import type { ProductItem, ProductSource, ProfileItem, ProfileUpdateSource, ReplayItem } from '../replay/records.ts';
+import { SharedDayWalk } from './day-walk.ts';
 
 /** A labelled bank to replay: generated in memory, or a folder written by `tidewatch generate`. */
 export type BankSource = { kind: 'generated'; bank: BankOptions } | { kind: 'folder'; path: string };
@@ -19,6 +20,10 @@ export interface OpenedBank {
   description: string;
   profiles: ProfileItem[];
   transactions: AsyncIterable<ReplayItem[]>;
+  /** Deposits placed, renewed and paid out, in event-time order (none for a folder without products.jsonl). */
+  products: ProductSource | undefined;
+  /** RM departures and reassignments, in `updatedAt` order (none for a folder without profile-updates.jsonl). */
+  profileUpdates: ProfileUpdateSource | undefined;
   labels: Label[];
   /** The last day of the bank's period (ISO date), to let time run on to; null when unknown. */
   lastDay: string | null;
@@ -29,6 +34,8 @@ export class BankSourceError extends Error {
 }
 
 const count = (value: number) => value.toLocaleString('en-US');
+/** Names the generated product events in dead letters, as a file name would. */
+const GENERATED_PRODUCTS = 'generated products';
 
 export function describeBank(bank: BankOptions): string {
   return `generated bank: ${count(bank.customers)} customers × ${bank.months} months from ${bank.start}, seed ${bank.seed}, ${bank.rms} RMs`;
@@ -40,14 +47,24 @@ export async function openBank(source: BankSource, timeZone: string): Promise<Op
 
 function generatedBank(options: BankOptions): OpenedBank {
   const bank = new SyntheticBank(options);
+  const walk = new SharedDayWalk(bank.days());
   async function* transactions(): AsyncGenerator<ReplayItem[]> {
     let line = 0;
-    for (const { transactions: ofDay } of bank.days()) yield ofDay.map((transaction) => ({ kind: 'transaction' as const, transaction, line: ++line }));
+    for await (const ofDay of walk.transactions()) yield ofDay.map((transaction) => ({ kind: 'transaction' as const, transaction, line: ++line }));
+  }
+  async function* products(): AsyncGenerator<ProductItem[]> {
+    let line = 0;
+    for await (const ofDay of walk.products()) yield ofDay.map((event) => ({ kind: 'product' as const, event, origin: { source: GENERATED_PRODUCTS, line: ++line } }));
+  }
+  async function* profileUpdates(): AsyncGenerator<ProfileItem[]> {
+    yield bank.profileUpdates().map((profile) => ({ kind: 'profile' as const, profile }));
   }
   return {
     description: describeBank(options),
     profiles: bank.profiles().map((profile) => ({ kind: 'profile' as const, profile })),
     transactions: transactions(),
+    products: products(),
+    profileUpdates: profileUpdates(),
     labels: bank.labels(),
     lastDay: isoDateOf(bank.period.endDay - 1),
   };
@@ -64,6 +81,8 @@ async function folderBank(path: string, timeZone: string): Promise<OpenedBank> {
     description: `folder ${path}`,
     profiles,
     transactions: input.transactions,
+    products: input.products,
+    profileUpdates: input.profileUpdates,
     labels: await readLabels(labelsPath),
     lastDay: await lastDayOf(join(path, fileNames.manifest)),
   };

@@ -6,7 +6,8 @@ import type { LabelPattern, Outcome } from '../generate/labels.ts';
  * Which labelled outcome each alert kind predicts. Churn: money leaving (single, cumulative, leakage to competitors),
  * silence, a tier floor coming closer and the churn score. Growth: money arriving, upgrade eligibility and idle funds
  * (a lead for a product, so it is judged against growth too, and it shows how weak that link is).
- * Not scored: RM_HANDOVER (it says the RM changed, not what the customer does) and MATURITY (reserved, never raised).
+ * Not scored: RM_HANDOVER (it says the RM changed, not what the customer does) and MATURITY (a date on a contract:
+ * the generated labels say nothing of what the customer does with the money), so the table only counts them.
  */
 export const predictedOutcome: Readonly<Partial<Record<AlertKind, Outcome>>> = {
   LARGE_OUTFLOW: 'churn',

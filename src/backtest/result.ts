@@ -20,6 +20,15 @@ export interface BacktestResult {
   any: KindMetrics[];
   /** RM-feed alerts per RM and ISO week, every kind, weeks without alerts included. */
   rmLoad: { rms: number; weeks: number; median: number; p90: number; max: number; busiest: { rmId: string; week: string } | null };
-  /** RM-feed alerts of kinds that predict neither outcome (RM_HANDOVER), by kind. */
-  unscored: Record<string, number>;
+  /** RM-feed alerts of kinds that predict neither outcome (RM_HANDOVER, MATURITY): counted, not judged. */
+  unscored: UnscoredKind[];
+}
+
+/** A kind no label speaks for: how many alerts, for how many customers, and what it adds to an RM's week. */
+export interface UnscoredKind {
+  kind: string;
+  alerts: number;
+  customers: number;
+  /** Its alerts that reached an RM's own queue, per RM per ISO week (as the scored kinds' per RM-week). */
+  perRmWeek: number | null;
 }

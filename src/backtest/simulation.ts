@@ -51,6 +51,8 @@ export async function simulate(request: SimulationRequest): Promise<Simulation> 
       request.onAlert?.(record);
     },
     onProgress: request.onProgress,
+    products: bank.products,
+    profileUpdates: bank.profileUpdates,
   });
   await replay.loadProfiles([bank.profiles]);
   const summary = await replay.run(bank.transactions);

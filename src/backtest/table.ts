@@ -73,8 +73,16 @@ export function backtestTable(result: BacktestResult): string {
     '',
     `RM load: ${count(rmLoad.rms)} RMs × ${count(rmLoad.weeks)} ISO weeks: median ${daysText(rmLoad.median)}, p90 ${daysText(rmLoad.p90)}, max ${count(rmLoad.max)} alerts per RM-week${busiest}`,
   ];
-  const unscored = Object.entries(result.unscored).sort(([left], [right]) => left.localeCompare(right));
-  if (unscored.length > 0) lines.push(`not scored (predict neither outcome): ${unscored.map(([kind, alerts]) => `${kind} ${count(alerts)}`).join(', ')}`);
+  if (result.unscored.length > 0) {
+    lines.push(
+      '',
+      ...grid(
+        ['not scored (predict neither outcome)', 'feed', 'alerts', 'customers', 'per RM-week'],
+        result.unscored.map((row) => [row.kind, 'rm', count(row.alerts), count(row.customers), row.perRmWeek === null ? '-' : row.perRmWeek.toFixed(2)]),
+        ['left', 'left', 'right', 'right', 'right'],
+      ),
+    );
+  }
   return `${lines.join('\n')}\n`;
 }
 

@@ -86,7 +86,7 @@ export function addGenerateCommand(program: Command): Command {
       'generate a deterministic synthetic bank (customers, RMs, households, transactions) with labelled churn and growth, ' +
         'as JSON Lines or straight to Kafka (Avro through the registry, configured by environment like `run`)',
     )
-    .requiredOption('--out <dir>', 'folder for profiles.jsonl, transactions.jsonl, labels.jsonl and manifest.json (with --to kafka: labels and manifest)')
+    .requiredOption('--out <dir>', 'folder for profiles.jsonl, transactions.jsonl, products.jsonl, profile-updates.jsonl, labels.jsonl and manifest.json (with --to kafka: labels and manifest)')
     .option('--customers <n>', 'number of customers', String(bankDefaults.customers))
     .option('--months <m>', 'length of the period in months', String(bankDefaults.months))
     .option('--start <yyyy-mm-dd>', 'first day (default: whole months ending before today)')

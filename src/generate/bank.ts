@@ -1,3 +1,4 @@
+import type { ProductEvent } from '../domain/product-event.ts';
 import type { CustomerProfile } from '../domain/profile.ts';
 import type { Transaction } from '../domain/transaction.ts';
 import { activityOn } from './activity.ts';
@@ -18,14 +19,19 @@ import { planPatternPostings } from './pattern-postings.ts';
 import { paydayIn } from './paydays.ts';
 import type { Population } from './population.ts';
 import { createPopulation } from './population.ts';
+import { depositsHeldAtStart } from './products.ts';
+import type { ProductLog } from './products.ts';
 import { planSaver } from './saver.ts';
 import type { DeliverTo } from './side-flows.ts';
 import { planHouseholdContribution, planLifeEvents, planMultiBanking } from './side-flows.ts';
 
-/** One day of postings, every customer's, sorted by event time. */
+/** One day of the bank: every customer's postings, product events and profile updates, each sorted by event time. */
 export interface PostingsOfDay {
   day: number;
   transactions: Transaction[];
+  products: ProductEvent[];
+  /** RM departures and reassignments of the day, in `updatedAt` order. */
+  profileUpdates: CustomerProfile[];
 }
 
 /**
@@ -59,6 +65,11 @@ export class SyntheticBank {
     return this.population.customers.map((customer) => customer.profile);
   }
 
+  /** Every RM departure and reassignment of the period, in `updatedAt` order (decided up front, like the labels). */
+  profileUpdates(): readonly CustomerProfile[] {
+    return this.population.rmChanges;
+  }
+
   /** One label per labelled customer, in customer order. */
   labels(): Label[] {
     return this.population.customers.flatMap((customer) =>
@@ -75,12 +86,18 @@ export class SyntheticBank {
     const customers = this.population.customers;
     const pending: Draft[][] = customers.map(() => []);
     const deliver: DeliverTo = (payee, draft) => pending[payee]?.push(draft);
+    const rmChanges = this.population.rmChanges;
+    let nextRmChange = 0;
     for (let day = this.period.startDay; day < this.period.endDay; day += 1) {
       const context = dayContext(day, this.options.seed);
       if (context.isFirstOfMonth || day === this.period.startDay) this.schedulePaydays(context);
       const payeeActive = (payee: number) => activityOn(customers[payee]?.plan ?? null, day).personaFlows;
+      const products: ProductLog = {
+        currency: this.options.currency,
+        events: day === this.period.startDay ? depositsHeldAtStart(customers, this.period, this.options.currency) : [],
+      };
       for (const customer of customers) {
-        planCustomerDay(customer, context, pending[customer.index] ?? [], payeeActive, deliver);
+        planCustomerDay(customer, context, pending[customer.index] ?? [], payeeActive, deliver, products);
       }
       const transactions: Transaction[] = [];
       const postingDay = { day, dateTag: context.dateTag, currency: this.options.currency };
@@ -91,7 +108,11 @@ export class SyntheticBank {
       }
       // stable: postings at the same instant keep customer order, and within a customer their posting order
       transactions.sort((left, right) => left.eventTime - right.eventTime);
-      yield { day, transactions };
+      products.events.sort((left, right) => left.eventTime - right.eventTime);
+      const dayEnds = (day + 1) * DAY_MS;
+      const firstRmChange = nextRmChange;
+      while (nextRmChange < rmChanges.length && rmChanges[nextRmChange]!.updatedAt < dayEnds) nextRmChange += 1;
+      yield { day, transactions, products: products.events, profileUpdates: rmChanges.slice(firstRmChange, nextRmChange) };
     }
   }
 
@@ -108,6 +129,7 @@ function planCustomerDay(
   drafts: Draft[],
   payeeActive: (payee: number) => boolean,
   deliver: DeliverTo,
+  products: ProductLog,
 ): void {
   const activity = activityOn(customer.plan, context.day);
   planBankPostings(customer, context, drafts);
@@ -115,7 +137,7 @@ function planCustomerDay(
   planStandingOrders(customer, context, activity, drafts);
   planSpending(customer, context, activity, drafts);
   planBusiness(customer, context, activity, drafts);
-  planSaver(customer, context, activity, drafts);
+  planSaver(customer, context, activity, drafts, products);
   planMultiBanking(customer, context, activity, drafts);
   planHouseholdContribution(customer, context, activity, payeeActive, drafts, deliver);
   planLifeEvents(customer, activity, drafts);

@@ -2,13 +2,15 @@ import kafkajs from 'kafkajs';
 import type { ITopicConfig, Kafka, LogEntry, Producer } from 'kafkajs';
 import { createMissingTopics } from '../adapters/kafka/topics.ts';
 import { AvroEncoder } from '../adapters/registry/avro-encoder.ts';
+import type { RecordOf } from '../adapters/registry/schemas.ts';
+import type { ProductEvent } from '../domain/product-event.ts';
 import type { CustomerProfile } from '../domain/profile.ts';
 import type { Transaction } from '../domain/transaction.ts';
 import type { GeneratorKafkaEnv } from './kafka-env.ts';
 import { Pacer } from './pacer.ts';
 
 const { Kafka: KafkaClient, logLevel, Partitioners } = kafkajs;
-const PROFILE_BATCH = 500;
+const UNPACED_BATCH = 500;
 
 /** kafkajs's warnings and errors on stderr, one line each: stdout carries the summary. */
 function stderrLogCreator(write: (line: string) => void) {
@@ -19,11 +21,16 @@ function stderrLogCreator(write: (line: string) => void) {
     };
 }
 
+/** The topics the generator writes: the service's inputs. */
+type InputRole = 'transactions' | 'profiles' | 'products';
+
 /** The input topics as `tidewatch run` creates them: profiles compacted (the latest record per customer counts). */
 function inputTopicConfigs(env: GeneratorKafkaEnv): ITopicConfig[] {
   return [
     { topic: env.TIDEWATCH_TOPIC_TRANSACTIONS, numPartitions: env.TIDEWATCH_TOPIC_PARTITIONS },
     { topic: env.TIDEWATCH_TOPIC_PROFILES, numPartitions: env.TIDEWATCH_TOPIC_PARTITIONS, configEntries: [{ name: 'cleanup.policy', value: 'compact' }] },
+    // co-partitioned with the transactions (the service checks it)
+    { topic: env.TIDEWATCH_TOPIC_PRODUCTS, numPartitions: env.TIDEWATCH_TOPIC_PARTITIONS },
   ];
 }
 
@@ -34,8 +41,8 @@ function inputTopicConfigs(env: GeneratorKafkaEnv): ITopicConfig[] {
 export class KafkaSink {
   private constructor(
     private readonly producer: Producer,
-    private readonly encoder: AvroEncoder<'transactions' | 'profiles'>,
-    private readonly topics: { transactions: string; profiles: string },
+    private readonly encoder: AvroEncoder<InputRole>,
+    private readonly topics: Record<InputRole, string>,
     private readonly pacer: Pacer,
   ) {}
 
@@ -55,7 +62,7 @@ export class KafkaSink {
         await admin.disconnect();
       }
     }
-    const topics = { transactions: env.TIDEWATCH_TOPIC_TRANSACTIONS, profiles: env.TIDEWATCH_TOPIC_PROFILES };
+    const topics = { transactions: env.TIDEWATCH_TOPIC_TRANSACTIONS, profiles: env.TIDEWATCH_TOPIC_PROFILES, products: env.TIDEWATCH_TOPIC_PRODUCTS };
     const encoder = await AvroEncoder.connect(env.SCHEMA_REGISTRY_URL, topics, { register: env.TIDEWATCH_REGISTER_SCHEMAS });
     const producer = kafka.producer({
       allowAutoTopicCreation: false,
@@ -67,12 +74,24 @@ export class KafkaSink {
     return new KafkaSink(producer, encoder, topics, new Pacer(ratePerSecond));
   }
 
-  /** Reference data goes first and unpaced: the service should know every customer before their first posting. */
-  async sendProfiles(profiles: readonly CustomerProfile[]): Promise<void> {
-    for (let start = 0; start < profiles.length; start += PROFILE_BATCH) {
-      const batch = profiles.slice(start, start + PROFILE_BATCH);
-      const messages = await Promise.all(batch.map(async (profile) => ({ key: profile.customerId, value: await this.encoder.encode('profiles', profile) })));
-      await this.producer.send({ topic: this.topics.profiles, messages, acks: -1 });
+  /**
+   * Reference data goes first and unpaced: the service should know every customer before their first posting.
+   * Later changes (RM departures and reassignments) follow the same way, each day's before that day's postings.
+   */
+  sendProfiles(profiles: readonly CustomerProfile[]): Promise<void> {
+    return this.sendUnpaced('profiles', profiles);
+  }
+
+  /** A day's product events (deposits placed, renewed, paid out), unpaced: a few per thousand postings. */
+  sendProducts(events: readonly ProductEvent[]): Promise<void> {
+    return this.sendUnpaced('products', events);
+  }
+
+  private async sendUnpaced<Role extends 'profiles' | 'products'>(role: Role, records: ReadonlyArray<RecordOf<Role>>): Promise<void> {
+    for (let start = 0; start < records.length; start += UNPACED_BATCH) {
+      const batch = records.slice(start, start + UNPACED_BATCH);
+      const messages = await Promise.all(batch.map(async (record) => ({ key: record.customerId, value: await this.encoder.encode(role, record) })));
+      await this.producer.send({ topic: this.topics[role], messages, acks: -1 });
     }
   }
 
@@ -87,7 +106,7 @@ export class KafkaSink {
     }
   }
 
-  get topicNames(): { transactions: string; profiles: string } {
+  get topicNames(): Readonly<Record<InputRole, string>> {
     return this.topics;
   }
 

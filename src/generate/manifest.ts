@@ -43,11 +43,22 @@ export const manifestSchema = z.strictObject({
     personas: z.record(z.enum(personas), count),
     servedTiers: z.record(z.string(), count),
     labelsByPattern: z.record(z.enum(labelPatterns), count),
+    /** Optional so that folders generated before products and RM changes existed still read. */
+    productEvents: count.optional(),
+    profileUpdates: count.optional(),
   }),
   /** Where the records went: file names inside the output folder, or the Kafka topics. */
   output: z.discriminatedUnion('to', [
-    z.strictObject({ to: z.literal('jsonl'), profiles: z.string(), transactions: z.string(), labels: z.string() }),
-    z.strictObject({ to: z.literal('kafka'), profilesTopic: z.string(), transactionsTopic: z.string(), labels: z.string() }),
+    z.strictObject({
+      to: z.literal('jsonl'),
+      profiles: z.string(),
+      transactions: z.string(),
+      labels: z.string(),
+      products: z.string().optional(),
+      profileUpdates: z.string().optional(),
+    }),
+    /** Profile updates go to the profiles topic, after the reference data. */
+    z.strictObject({ to: z.literal('kafka'), profilesTopic: z.string(), transactionsTopic: z.string(), productsTopic: z.string().optional(), labels: z.string() }),
   ]),
 });
 

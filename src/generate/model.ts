@@ -54,6 +54,12 @@ export interface SaverFlows {
   deposit: number;
   /** When the placed deposit matures, -1 while none is placed. */
   nextMaturityDay: number;
+  /** The placed deposit's contract (its product events name it), null while none is placed. */
+  depositId: string | null;
+  /** Whether the placed deposit renews itself at maturity (no posting) or is paid out into savings. */
+  autoRollover: boolean;
+  /** Deposits placed so far, the one held at the start included: numbers the contracts. */
+  depositsOpened: number;
   /** Money the saver has decided to put away and when: into a new deposit here, or into a fund on a platform. */
   pendingPlacement: { day: number; amount: number; where: 'OWN_ACCOUNT' | 'INVESTMENT_PLATFORM' } | null;
   /** What sits on the platform, and when it comes back (-1: not planned). */

@@ -4,16 +4,21 @@ import type { Customer, Persona } from './model.ts';
 import { competitorBankCodes, major } from './model.ts';
 import type { BankOptions, Period, TierFloors } from './options.ts';
 import { assignPatterns } from './patterns.ts';
+import { depositIdOf, rollsOver } from './products.ts';
 import type { Behaviour } from './personas.ts';
 import { drawBehaviour, personaMix } from './personas.ts';
 import { Random } from './random.ts';
+import { planRmChanges } from './rm-changes.ts';
+import { RMS_PER_BRANCH, branchIdOf, rmIdOf } from './rms.ts';
 
 /** Separate streams for decisions about the whole bank, so that a change in one does not shift the others. */
 const HOUSEHOLD_STREAM = 0;
 const LABEL_STREAM = 0xffff_ffff;
+const RM_CHANGE_STREAM = 0xffff_fffe;
 const customerStream = (index: number) => index + 1;
 
-const RMS_PER_BRANCH = 4;
+const padded = (prefix: string, number: number, width: number) => `${prefix}${String(number).padStart(width, '0')}`;
+
 /** Chance that a household starts with more than one member: about 30% of customers end up sharing one. */
 const SHARED_HOUSEHOLD_CHANCE = 0.16;
 const UNASSIGNED_SILVER_SHARE = 0.1;
@@ -35,8 +40,6 @@ export function tierOf(balance: number, floors: TierFloors): string {
   if (balance >= floors.GOLD) return 'GOLD';
   return 'SILVER';
 }
-
-const padded = (prefix: string, number: number, width: number) => `${prefix}${String(number).padStart(width, '0')}`;
 
 /** Opening balances: the current account at its usual level, the rest in savings (70/30 over two). */
 function openingBalances(behaviour: Behaviour): number[] {
@@ -93,6 +96,9 @@ function createCustomer(index: number, options: BankOptions, period: Period, idW
             ...behaviour.saver,
             // placed before the period: matures somewhere within its first term
             nextMaturityDay: period.startDay + random.int(1, behaviour.saver.termMonths * 30),
+            depositId: depositIdOf(id, 1),
+            autoRollover: rollsOver(options.seed, index, period.startDay),
+            depositsOpened: 1,
             pendingPlacement: null,
             platformHolding: 0,
             platformRedemptionDay: -1,
@@ -122,8 +128,8 @@ function formHouseholds(customers: Customer[], options: BankOptions, idWidth: nu
     for (const member of members) {
       member.profile = {
         ...member.profile,
-        rmId: unassigned ? null : padded('RM', rm + 1, 4),
-        branchId: padded('BR', Math.floor(rm / RMS_PER_BRANCH) + 1, 3),
+        rmId: unassigned ? null : rmIdOf(rm),
+        branchId: branchIdOf(rm),
         householdId,
       };
     }
@@ -145,6 +151,8 @@ export interface Population {
   customers: Customer[];
   households: number;
   branches: number;
+  /** RM departures and reassignments during the period, in `updatedAt` order (rm-changes.ts). */
+  rmChanges: CustomerProfile[];
 }
 
 export function createPopulation(options: BankOptions, period: Period): Population {
@@ -152,5 +160,6 @@ export function createPopulation(options: BankOptions, period: Period): Populati
   const customers = Array.from({ length: options.customers }, (_, index) => createCustomer(index, options, period, idWidth));
   const households = formHouseholds(customers, options, idWidth);
   assignPatterns(customers, { churn: options.churnShare, grow: options.growShare }, options.seed, period, Random.stream(options.seed, LABEL_STREAM));
-  return { customers, households, branches: Math.ceil(options.rms / RMS_PER_BRANCH) };
+  const rmChanges = planRmChanges(customers, options.rms, period, Random.stream(options.seed, RM_CHANGE_STREAM));
+  return { customers, households, branches: Math.ceil(options.rms / RMS_PER_BRANCH), rmChanges };
 }

@@ -40,6 +40,8 @@ export interface GenerateEnvironment {
 export interface GenerateSummary {
   customers: number;
   transactions: number;
+  productEvents: number;
+  profileUpdates: number;
   labelsByPattern: Record<LabelPattern, number>;
   firstDay: string;
   lastDay: string;
@@ -61,7 +63,14 @@ async function writeLabels(bank: SyntheticBank, folder: string): Promise<void> {
   await file.close();
 }
 
-function manifestOf(bank: SyntheticBank, transactions: number, output: Manifest['output']): Manifest {
+/** What was written besides profiles and labels. */
+interface Written {
+  transactions: number;
+  productEvents: number;
+  profileUpdates: number;
+}
+
+function manifestOf(bank: SyntheticBank, written: Written, output: Manifest['output']): Manifest {
   const { options, period, customers } = bank;
   const labels = bank.labels();
   return validated(
@@ -87,11 +96,13 @@ function manifestOf(bank: SyntheticBank, transactions: number, output: Manifest[
         households: bank.households,
         rms: options.rms,
         branches: bank.branches,
-        transactions,
+        transactions: written.transactions,
         labels: labels.length,
         personas: countBy(personas, customers.map((customer) => customer.persona)),
         servedTiers: countBy(['SILVER', 'GOLD', 'PLATINUM', 'BLACK_GOLD'], customers.map((customer) => customer.profile.servedTier)),
         labelsByPattern: countBy(labelPatterns, labels.map((label) => label.pattern)),
+        productEvents: written.productEvents,
+        profileUpdates: written.profileUpdates,
       },
       output,
     },
@@ -115,27 +126,34 @@ function summaryLine(summary: GenerateSummary, request: GenerateRequest): string
   const labels = Object.values(summary.labelsByPattern).reduce((sum, value) => sum + value, 0);
   const where = request.to === 'kafka' ? `Kafka (labels in ${request.out})` : request.out;
   return (
-    `generated ${formatCount(summary.customers)} customers, ${formatCount(summary.transactions)} transactions, ${labels} labels (${byPattern}), ` +
+    `generated ${formatCount(summary.customers)} customers, ${formatCount(summary.transactions)} transactions, ` +
+    `${formatCount(summary.productEvents)} product events, ${formatCount(summary.profileUpdates)} profile updates, ${labels} labels (${byPattern}), ` +
     `${summary.firstDay} .. ${summary.lastDay}, in ${(summary.elapsedMs / 1000).toFixed(1)} s (${formatCount(summary.eventsPerSecond)} events/s) to ${where}\n`
   );
 }
 
 /**
- * Generates the bank and writes it: profiles first, then the transactions day by day (each day's records sorted by
- * event time and written before the next day is made), then labels and the manifest.
+ * Generates the bank and writes it: profiles first, then day by day (each day's records sorted by event time and
+ * written before the next day is made) its product events, profile updates and transactions, then labels and the
+ * manifest. Product events and profile updates of a day go out before its transactions: on Kafka the service should
+ * know a deposit or a new RM no later than the postings that follow it.
  */
 export async function generate(request: GenerateRequest, environment: GenerateEnvironment): Promise<GenerateSummary> {
   const startedAt = performance.now();
   const sink = await openSink(request, environment);
   const bank = new SyntheticBank(request.bank);
   const progress = new Progress(environment.stderr, environment.stderrIsTTY && !request.quiet);
-  let transactions = 0;
+  const written: Written = { transactions: 0, productEvents: 0, profileUpdates: 0 };
   try {
     await sink.profiles(bank.profiles());
-    for (const { day, transactions: ofDay } of bank.days()) {
+    for (const { day, transactions: ofDay, products, profileUpdates } of bank.days()) {
+      await sink.products(products);
+      await sink.profileUpdates(profileUpdates);
       await sink.transactions(ofDay);
-      transactions += ofDay.length;
-      progress.update(day, transactions);
+      written.transactions += ofDay.length;
+      written.productEvents += products.length;
+      written.profileUpdates += profileUpdates.length;
+      progress.update(day, written.transactions);
     }
     await sink.finish();
   } catch (error) {
@@ -145,18 +163,18 @@ export async function generate(request: GenerateRequest, environment: GenerateEn
     progress.finish();
   }
   await writeLabels(bank, request.out);
-  const manifest = manifestOf(bank, transactions, sink.output);
+  const manifest = manifestOf(bank, written, sink.output);
   await writeFile(join(request.out, fileNames.manifest), `${JSON.stringify(manifest, null, 2)}\n`);
 
   const elapsedMs = performance.now() - startedAt;
   const summary: GenerateSummary = {
     customers: bank.customers.length,
-    transactions,
+    ...written,
     labelsByPattern: manifest.counts.labelsByPattern,
     firstDay: manifest.period.firstDay,
     lastDay: manifest.period.lastDay,
     elapsedMs,
-    eventsPerSecond: (transactions / elapsedMs) * 1000,
+    eventsPerSecond: (written.transactions / elapsedMs) * 1000,
     peakRssBytes: process.resourceUsage().maxRSS * 1024,
   };
   if (!request.quiet) environment.stdout(summaryLine(summary, request));

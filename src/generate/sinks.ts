@@ -1,4 +1,6 @@
 import { join } from 'node:path';
+import { productEventSchema } from '../domain/product-event.ts';
+import type { ProductEvent } from '../domain/product-event.ts';
 import { customerProfileSchema } from '../domain/profile.ts';
 import type { CustomerProfile } from '../domain/profile.ts';
 import { transactionSchema } from '../domain/transaction.ts';
@@ -15,26 +17,43 @@ export const fileNames = {
   transactions: 'transactions.jsonl',
   labels: 'labels.jsonl',
   manifest: 'manifest.json',
+  products: 'products.jsonl',
+  profileUpdates: 'profile-updates.jsonl',
 } as const;
 
-/** Where profiles and transactions go; labels and the manifest are always files. */
+/** Where profiles, transactions, product events and profile updates go; labels and the manifest are always files. */
 export interface RecordSink {
   readonly output: Manifest['output'];
+  /** The reference data at the start. */
   profiles(profiles: readonly CustomerProfile[]): Promise<void>;
   transactions(transactions: readonly Transaction[]): Promise<void>;
+  products(events: readonly ProductEvent[]): Promise<void>;
+  /** Changes of reference data (RM departures and reassignments), in `updatedAt` order. */
+  profileUpdates(profiles: readonly CustomerProfile[]): Promise<void>;
   finish(): Promise<void>;
   abort(): Promise<void>;
 }
 
 /** JSON Lines, each line the Avro record as JSON, every record checked against its schema first. */
 export class JsonLinesSink implements RecordSink {
-  readonly output: Manifest['output'] = { to: 'jsonl', profiles: fileNames.profiles, transactions: fileNames.transactions, labels: fileNames.labels };
+  readonly output: Manifest['output'] = {
+    to: 'jsonl',
+    profiles: fileNames.profiles,
+    transactions: fileNames.transactions,
+    labels: fileNames.labels,
+    products: fileNames.products,
+    profileUpdates: fileNames.profileUpdates,
+  };
   private readonly profileFile: JsonLinesFile;
   private readonly transactionFile: JsonLinesFile;
+  private readonly productFile: JsonLinesFile;
+  private readonly profileUpdateFile: JsonLinesFile;
 
   constructor(folder: string) {
     this.profileFile = new JsonLinesFile(join(folder, fileNames.profiles));
     this.transactionFile = new JsonLinesFile(join(folder, fileNames.transactions));
+    this.productFile = new JsonLinesFile(join(folder, fileNames.products));
+    this.profileUpdateFile = new JsonLinesFile(join(folder, fileNames.profileUpdates));
   }
 
   async profiles(profiles: readonly CustomerProfile[]): Promise<void> {
@@ -47,13 +66,28 @@ export class JsonLinesSink implements RecordSink {
     }
   }
 
+  async products(events: readonly ProductEvent[]): Promise<void> {
+    for (const event of events) {
+      if (this.productFile.add(JSON.stringify(validated(productEventSchema, event, 'product event')))) await this.productFile.flush();
+    }
+  }
+
+  async profileUpdates(profiles: readonly CustomerProfile[]): Promise<void> {
+    for (const profile of profiles) {
+      if (this.profileUpdateFile.add(JSON.stringify(validated(customerProfileSchema, profile, 'profile update')))) await this.profileUpdateFile.flush();
+    }
+  }
+
   async finish(): Promise<void> {
-    await this.profileFile.close();
-    await this.transactionFile.close();
+    for (const file of this.files()) await file.close();
   }
 
   async abort(): Promise<void> {
-    await Promise.all([this.profileFile.discard(), this.transactionFile.discard()]);
+    await Promise.all(this.files().map((file) => file.discard()));
+  }
+
+  private files(): JsonLinesFile[] {
+    return [this.profileFile, this.transactionFile, this.productFile, this.profileUpdateFile];
   }
 }
 
@@ -62,7 +96,13 @@ export class KafkaRecordSink implements RecordSink {
   readonly output: Manifest['output'];
 
   private constructor(private readonly sink: KafkaSink) {
-    this.output = { to: 'kafka', profilesTopic: sink.topicNames.profiles, transactionsTopic: sink.topicNames.transactions, labels: fileNames.labels };
+    this.output = {
+      to: 'kafka',
+      profilesTopic: sink.topicNames.profiles,
+      transactionsTopic: sink.topicNames.transactions,
+      productsTopic: sink.topicNames.products,
+      labels: fileNames.labels,
+    };
   }
 
   static async open(env: GeneratorKafkaEnv, ratePerSecond: number | null, writeStderr: (line: string) => void): Promise<KafkaRecordSink> {
@@ -75,6 +115,15 @@ export class KafkaRecordSink implements RecordSink {
 
   transactions(transactions: readonly Transaction[]): Promise<void> {
     return this.sink.sendTransactions(transactions);
+  }
+
+  products(events: readonly ProductEvent[]): Promise<void> {
+    return this.sink.sendProducts(events);
+  }
+
+  /** To the profiles topic, like the reference data: the latest record per customer is what counts. */
+  profileUpdates(profiles: readonly CustomerProfile[]): Promise<void> {
+    return this.sink.sendProfiles(profiles);
   }
 
   finish(): Promise<void> {

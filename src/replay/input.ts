@@ -21,9 +21,9 @@ export interface InputRequest {
   format?: InputFormat;
   profiles?: string;
   outcomes?: string;
-  /** Product events (JSON Lines), in event-time order. */
+  /** Product events (JSON Lines), in event-time order; default: a generated folder's products.jsonl, if any. */
   products?: string;
-  /** Changes of customer profiles during the period (JSON Lines), in updatedAt order. */
+  /** Changes of customer profiles during the period (JSON Lines), in updatedAt order; default: a generated folder's profile-updates.jsonl, if any. */
   profileUpdates?: string;
   rmAssignment?: string;
   /** Days a row may come behind the latest read and still be put in order (berka: 0 by default, sorting within days). */
@@ -68,8 +68,12 @@ export async function openInput(request: InputRequest): Promise<OpenedInput> {
   const assignment = request.rmAssignment === undefined ? undefined : await readRmAssignment(request.rmAssignment);
   const assigned = (profiles: OpenedInput['profiles']) => (assignment === undefined ? profiles : withRmAssignment(profiles, assignment));
   const outcomes = request.outcomes === undefined ? undefined : jsonlOutcomes(request.outcomes);
-  const products = request.products === undefined ? undefined : jsonlProducts(request.products);
-  const profileUpdates = request.profileUpdates === undefined ? undefined : jsonlProfiles(request.profileUpdates);
+  // a folder written by `tidewatch generate` brings its own product events and profile updates; named files win
+  const generated = (name: string) => (format === 'jsonl' && isFolder(request.input) && existsSync(join(request.input, name)) ? join(request.input, name) : undefined);
+  const productsPath = request.products ?? generated(fileNames.products);
+  const profileUpdatesPath = request.profileUpdates ?? generated(fileNames.profileUpdates);
+  const products = productsPath === undefined ? undefined : jsonlProducts(productsPath);
+  const profileUpdates = profileUpdatesPath === undefined ? undefined : jsonlProfiles(profileUpdatesPath);
 
   if (format === 'berka') {
     if (!isFolder(request.input)) throw new InputError(`--format berka: --input must be the folder holding ${berkaFiles.transactions} and the reference tables`);

@@ -2,6 +2,8 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { productEventSchema } from '../../src/domain/product-event.ts';
+import type { ProductEvent } from '../../src/domain/product-event.ts';
 import { customerProfileSchema } from '../../src/domain/profile.ts';
 import type { CustomerProfile } from '../../src/domain/profile.ts';
 import { transactionSchema } from '../../src/domain/transaction.ts';
@@ -30,7 +32,7 @@ const bank: BankOptions = {
 const quietly = { stdout: () => {}, stderr: () => {}, stderrIsTTY: false };
 
 describeIntegration('generate to kafka', (context) => {
-  const topics = { transactions: context.topic('transactions'), profiles: context.topic('profiles') };
+  const topics = { transactions: context.topic('transactions'), profiles: context.topic('profiles'), products: context.topic('products') };
   const folders: string[] = [];
   const folder = async () => {
     const made = await mkdtemp(join(tmpdir(), 'tidewatch-generate-kafka-'));
@@ -42,6 +44,7 @@ describeIntegration('generate to kafka', (context) => {
     await context.createTopics([
       { topic: topics.transactions, numPartitions: 3 },
       { topic: topics.profiles, numPartitions: 3, configEntries: [{ name: 'cleanup.policy', value: 'compact' }] },
+      { topic: topics.products, numPartitions: 3 },
     ]);
   });
 
@@ -57,6 +60,7 @@ describeIntegration('generate to kafka', (context) => {
       SCHEMA_REGISTRY_URL: context.endpoints.schemaRegistryUrl,
       TIDEWATCH_TOPIC_TRANSACTIONS: topics.transactions,
       TIDEWATCH_TOPIC_PROFILES: topics.profiles,
+      TIDEWATCH_TOPIC_PRODUCTS: topics.products,
       TIDEWATCH_CREATE_TOPICS: 'false',
     };
     const startedAt = performance.now();
@@ -68,15 +72,28 @@ describeIntegration('generate to kafka', (context) => {
     const lines = async (name: string) => (await readFile(join(filesOut, name), 'utf8')).split('\n').filter((line) => line !== '');
     const fileProfiles = (await lines('profiles.jsonl')).map((line) => customerProfileSchema.parse(JSON.parse(line)));
     const fileTransactions = (await lines('transactions.jsonl')).map((line) => transactionSchema.parse(JSON.parse(line)));
+    const fileProducts = (await lines('products.jsonl')).map((line) => productEventSchema.parse(JSON.parse(line)));
+    const fileUpdates = (await lines('profile-updates.jsonl')).map((line) => customerProfileSchema.parse(JSON.parse(line)));
 
     const kafka = kafkaFor(context.endpoints.kafkaBrokers, context.namespace);
     const profiles = await readTopic<CustomerProfile>(kafka, context.endpoints.schemaRegistryUrl, topics.profiles);
     const transactions = await readTopic<Transaction>(kafka, context.endpoints.schemaRegistryUrl, topics.transactions);
+    const products = await readTopic<ProductEvent>(kafka, context.endpoints.schemaRegistryUrl, topics.products);
 
-    expect(profiles).toHaveLength(bank.customers);
+    // the reference data at the start, then the RM departures and reassignments on the same (compacted) topic
+    expect(fileUpdates.length).toBeGreaterThan(0);
+    expect(profiles).toHaveLength(bank.customers + fileUpdates.length);
     expect(profiles.every((record) => record.key === record.value.customerId)).toBe(true);
     const byId = <T extends { customerId: string }>(records: T[]) => [...records].sort((a, b) => a.customerId.localeCompare(b.customerId));
-    expect(byId(profiles.map((record) => ({ ...record.value })))).toEqual(byId(fileProfiles));
+    const initial = profiles.filter((record) => record.value.updatedAt === fileProfiles[0]!.updatedAt);
+    expect(byId(initial.map((record) => ({ ...record.value })))).toEqual(byId(fileProfiles));
+    expect(byId(profiles.filter((record) => !initial.includes(record)).map((record) => ({ ...record.value })))).toEqual(byId(fileUpdates));
+
+    // product events keyed by customer, co-partitioned with their postings
+    expect(fileProducts.length).toBeGreaterThan(0);
+    expect(products).toHaveLength(fileProducts.length);
+    expect(products.every((record) => record.key === record.value.customerId)).toBe(true);
+    expect(byId(products.map((record) => ({ ...record.value })))).toEqual(byId(fileProducts));
 
     expect(transactions).toHaveLength(summary.transactions);
     expect(transactions).toHaveLength(fileTransactions.length);
@@ -102,7 +119,8 @@ describeIntegration('generate to kafka', (context) => {
     expect(labels).toHaveLength(12);
     expect(await readFile(join(kafkaOut, 'labels.jsonl'), 'utf8')).toBe(await readFile(join(filesOut, 'labels.jsonl'), 'utf8'));
     const manifest = manifestSchema.parse(JSON.parse(await readFile(join(kafkaOut, 'manifest.json'), 'utf8')));
-    expect(manifest.output).toEqual({ to: 'kafka', profilesTopic: topics.profiles, transactionsTopic: topics.transactions, labels: 'labels.jsonl' });
+    expect(manifest.output).toEqual({ to: 'kafka', profilesTopic: topics.profiles, transactionsTopic: topics.transactions, productsTopic: topics.products, labels: 'labels.jsonl' });
+    expect(manifest.counts).toMatchObject({ productEvents: fileProducts.length, profileUpdates: fileUpdates.length });
     expect(manifest.counts.transactions).toBe(summary.transactions);
   });
 

@@ -66,6 +66,19 @@ describe('tidewatch backtest', () => {
     }
   });
 
+  it('counts the kinds no label speaks for, from the bank\'s product events and RM changes: MATURITY and RM_HANDOVER', () => {
+    expect(first.unscored.map((row) => row.kind)).toEqual(['MATURITY', 'RM_HANDOVER']);
+    for (const row of first.unscored) {
+      expect(row.alerts).toBeGreaterThan(0);
+      expect(row.customers).toBeGreaterThan(0);
+      expect(row.customers).toBeLessThanOrEqual(row.alerts);
+      expect(row.perRmWeek).toBeGreaterThan(0);
+      expect(printed).toMatch(new RegExp(`^${row.kind}\\s+rm\\s+${row.alerts}\\s+${row.customers}\\s+${row.perRmWeek!.toFixed(2)}$`, 'm'));
+    }
+    expect(printed).toMatch(/^not scored \(predict neither outcome\)\s+feed\s+alerts\s+customers\s+per RM-week$/m);
+    expect(first.kinds.map((row) => row.name)).not.toContain('MATURITY');
+  });
+
   it('writes the report with the backtest table', async () => {
     const page = await readFile(join(folder, 'report.html'), 'utf8');
     expect(page).toContain('<section id="backtest">');

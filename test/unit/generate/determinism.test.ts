@@ -4,7 +4,7 @@ import { generateFiles } from './files-fixture.ts';
 import type { GeneratedFiles } from './files-fixture.ts';
 import { smallBank } from './bank-fixture.ts';
 
-const names = ['profiles.jsonl', 'transactions.jsonl', 'labels.jsonl', 'manifest.json'];
+const names = ['profiles.jsonl', 'transactions.jsonl', 'products.jsonl', 'profile-updates.jsonl', 'labels.jsonl', 'manifest.json'];
 
 async function digests(files: GeneratedFiles): Promise<Record<string, string>> {
   const entries = await Promise.all(names.map(async (name) => [name, createHash('sha256').update(await files.read(name)).digest('hex')] as const));
@@ -27,9 +27,11 @@ describe('generate is deterministic', () => {
     const firstDigests = await digests(first);
     expect(await digests(second)).toEqual(firstDigests);
     const otherDigests = await digests(otherSeed);
-    for (const name of ['profiles.jsonl', 'transactions.jsonl', 'labels.jsonl', 'manifest.json']) {
+    for (const name of names) {
       expect(otherDigests[name], name).not.toBe(firstDigests[name]);
     }
     expect(first.summary.transactions).toBeGreaterThan(10_000);
+    expect(first.summary.productEvents).toBeGreaterThan(0);
+    expect(first.summary.profileUpdates).toBeGreaterThan(0);
   });
 });

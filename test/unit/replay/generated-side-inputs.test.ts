@@ -1,0 +1,68 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Alert } from '../../../src/domain/alert.ts';
+import { runReplay } from '../../../src/replay/run.ts';
+import type { ReplayRequest } from '../../../src/replay/run.ts';
+import { generateFiles } from '../generate/files-fixture.ts';
+import type { GeneratedFiles } from '../generate/files-fixture.ts';
+import { smallBank } from '../generate/bank-fixture.ts';
+
+const rulesFile = new URL('../../../rules/default.yaml', import.meta.url).pathname;
+const quiet = { stdout: new Writable({ write: (_chunk, _encoding, done) => done() }), stderr: () => {}, stderrIsTTY: false };
+
+const request = (input: ReplayRequest['input'], out: string): ReplayRequest => ({
+  input,
+  rulesFile,
+  out,
+  deadLetters: null,
+  summaryJson: null,
+  redis: null,
+  keep: false,
+  until: null,
+  chunkSize: 2_000,
+  unassignedQueue: 'UNASSIGNED',
+  quiet: true,
+});
+
+async function rmAlerts(path: string): Promise<Alert[]> {
+  const records = (await readFile(path, 'utf8')).split('\n').filter(Boolean).map((line) => JSON.parse(line) as { feed: string; alert: Alert });
+  return records.filter((record) => record.feed === 'rm').map((record) => record.alert);
+}
+
+describe('replay of a generated folder: its product events and RM changes', () => {
+  let files: GeneratedFiles;
+  beforeAll(async () => {
+    files = await generateFiles(smallBank({ customers: 300, months: 6, rms: 3 }));
+  });
+  afterAll(async () => files.remove());
+
+  it('picks products.jsonl and profile-updates.jsonl up by itself: MATURITY and RM_HANDOVER alerts', async () => {
+    const out = join(files.folder, 'alerts.jsonl');
+    const { summary } = await runReplay(request({ input: files.folder }, out), quiet);
+    expect(summary.productEvents).toBe((await files.lines('products.jsonl')).length);
+    expect(summary.profileUpdates).toBe((await files.lines('profile-updates.jsonl')).length);
+    expect(summary.deadLetters.total).toBe(0);
+    const alerts = await rmAlerts(out);
+    const maturities = alerts.filter((alert) => alert.kind === 'MATURITY');
+    const handovers = alerts.filter((alert) => alert.kind === 'RM_HANDOVER');
+    expect(maturities.length).toBeGreaterThanOrEqual(1);
+    expect(handovers.length).toBeGreaterThanOrEqual(1);
+    expect(maturities[0]!.reason).toMatch(/^Time deposit of .* matures on \d{4}-\d{2}-\d{2} without auto-rollover/);
+    // a departure goes to the unassigned queue, the successor then hears of it too
+    expect(handovers.some((alert) => /has left the bank/.test(alert.reason))).toBe(true);
+    expect(handovers.some((alert) => /^Handed over to you from RM\d{4}/.test(alert.reason) && alert.rmId !== null)).toBe(true);
+  });
+
+  it('lets named files win over the folder\'s own', async () => {
+    const empty = join(files.folder, 'none.jsonl');
+    await writeFile(empty, '');
+    const out = join(files.folder, 'alerts-without.jsonl');
+    const { summary } = await runReplay(request({ input: files.folder, products: empty, profileUpdates: empty }, out), quiet);
+    expect(summary).toMatchObject({ productEvents: 0, profileUpdates: 0 });
+    const kinds = new Set((await rmAlerts(out)).map((alert) => alert.kind));
+    expect(kinds.has('MATURITY')).toBe(false);
+    expect(kinds.has('RM_HANDOVER')).toBe(false);
+  });
+});
