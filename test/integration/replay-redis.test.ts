@@ -1,36 +1,20 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { RedisStateStore } from '../../src/adapters/redis/state-store.ts';
 import { runReplay } from '../../src/replay/run.ts';
-import type { ReplayRequest } from '../../src/replay/run.ts';
 import { describeIntegration } from '../support/integration.ts';
+import { quietOutput, replayRequest } from '../support/replay-request.ts';
 import { generateFiles } from '../unit/generate/files-fixture.ts';
 import type { GeneratedFiles } from '../unit/generate/files-fixture.ts';
 import { bankInput, replay, smallBank } from '../unit/replay/fixtures.ts';
 import { berkaSample, requireBerkaSample, runBerkaTests } from '../support/berka.ts';
 
-const rulesFile = fileURLToPath(new URL('../../rules/default.yaml', import.meta.url));
 const berka = berkaSample ?? '';
-const quiet = { stdout: new Writable({ write: (_chunk, _encoding, done) => done() }), stderr: () => {}, stderrIsTTY: false };
-
-const request = (input: string, out: string, redis: string | null): ReplayRequest => ({
-  input: { input },
-  rulesFile,
-  out,
-  deadLetters: null,
-  summaryJson: null,
-  redis,
-  keep: false,
-  until: null,
-  chunkSize: 2_000,
-  unassignedQueue: 'UNASSIGNED',
-  quiet: true,
-});
+const quiet = quietOutput;
+const request = (input: string, out: string, redis: string | null) => replayRequest({ input }, out, { redis });
 
 async function keysUnder(redisUrl: string, pattern: string): Promise<string[]> {
   const redis = new Redis(redisUrl);

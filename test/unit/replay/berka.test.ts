@@ -1,8 +1,8 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { quietOutput, replayRequest } from '../../support/replay-request.ts';
 import type { Transaction } from '../../../src/domain/transaction.ts';
 import { wallClockTime } from '../../../src/replay/inputs/berka/dates.ts';
 import { berkaTransaction } from '../../../src/replay/inputs/berka/mapping.ts';
@@ -170,23 +170,7 @@ describe.skipIf(!runBerkaTests)('tidewatch replay --format berka over the sample
 
   it('replays all 49,102 rows with a sane summary', async () => {
     const { runReplay } = await import('../../../src/replay/run.ts');
-    const { Writable } = await import('node:stream');
-    const { summary, notes } = await runReplay(
-      {
-        input: { input: sample, format: 'berka' },
-        rulesFile: fileURLToPath(new URL('../../../rules/default.yaml', import.meta.url)),
-        out: null,
-        deadLetters: null,
-        summaryJson: null,
-        redis: null,
-        keep: false,
-        until: null,
-        chunkSize: 2_000,
-        unassignedQueue: 'UNASSIGNED',
-        quiet: true,
-      },
-      { stdout: new Writable({ write: (_chunk, _encoding, done) => done() }), stderr: () => {}, stderrIsTTY: false },
-    );
+    const { summary, notes } = await runReplay(replayRequest({ input: sample, format: 'berka' }, null), quietOutput);
     expect(summary.events).toBe(49_102);
     expect(summary.transactions.applied).toBe(49_102);
     expect(summary.deadLetters.total).toBe(0);

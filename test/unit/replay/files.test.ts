@@ -1,7 +1,6 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Transaction } from '../../../src/domain/transaction.ts';
 import { transactionCsvHeader } from '../../../src/replay/inputs/csv.ts';
@@ -11,24 +10,10 @@ import type { ReplayRequest } from '../../../src/replay/run.ts';
 import { generateFiles } from '../generate/files-fixture.ts';
 import type { GeneratedFiles } from '../generate/files-fixture.ts';
 import { smallBank } from './fixtures.ts';
+import { quietOutput, replayRequest } from '../../support/replay-request.ts';
 
-const rulesFile = new URL('../../../rules/default.yaml', import.meta.url).pathname;
-const quiet = { stdout: new Writable({ write: (_chunk, _encoding, done) => done() }), stderr: () => {}, stderrIsTTY: false };
-
-const request = (input: string, out: string, overrides: Partial<ReplayRequest> = {}): ReplayRequest => ({
-  input: { input },
-  rulesFile,
-  out,
-  deadLetters: null,
-  summaryJson: null,
-  redis: null,
-  keep: false,
-  until: null,
-  chunkSize: 2_000,
-  unassignedQueue: 'UNASSIGNED',
-  quiet: true,
-  ...overrides,
-});
+const request = (input: string, out: string, overrides: Partial<ReplayRequest> = {}) => replayRequest({ input }, out, overrides);
+const quiet = quietOutput;
 
 const csvCell = (value: unknown) => (value === null ? '' : /[",]/.test(String(value)) ? `"${String(value).replaceAll('"', '""')}"` : String(value));
 const csvLine = (transaction: Transaction) => transactionCsvHeader.split(',').map((field) => csvCell(transaction[field as keyof Transaction])).join(',');

@@ -1,30 +1,13 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Alert } from '../../../src/domain/alert.ts';
 import { runReplay } from '../../../src/replay/run.ts';
-import type { ReplayRequest } from '../../../src/replay/run.ts';
 import { generateFiles } from '../generate/files-fixture.ts';
 import type { GeneratedFiles } from '../generate/files-fixture.ts';
 import { smallBank } from '../generate/bank-fixture.ts';
+import { quietOutput, replayRequest } from '../../support/replay-request.ts';
 
-const rulesFile = new URL('../../../rules/default.yaml', import.meta.url).pathname;
-const quiet = { stdout: new Writable({ write: (_chunk, _encoding, done) => done() }), stderr: () => {}, stderrIsTTY: false };
-
-const request = (input: ReplayRequest['input'], out: string): ReplayRequest => ({
-  input,
-  rulesFile,
-  out,
-  deadLetters: null,
-  summaryJson: null,
-  redis: null,
-  keep: false,
-  until: null,
-  chunkSize: 2_000,
-  unassignedQueue: 'UNASSIGNED',
-  quiet: true,
-});
 
 async function rmAlerts(path: string): Promise<Alert[]> {
   const records = (await readFile(path, 'utf8')).split('\n').filter(Boolean).map((line) => JSON.parse(line) as { feed: string; alert: Alert });
@@ -40,7 +23,7 @@ describe('replay of a generated folder: its product events and RM changes', () =
 
   it('picks products.jsonl and profile-updates.jsonl up by itself: MATURITY and RM_HANDOVER alerts', async () => {
     const out = join(files.folder, 'alerts.jsonl');
-    const { summary } = await runReplay(request({ input: files.folder }, out), quiet);
+    const { summary } = await runReplay(replayRequest({ input: files.folder }, out), quietOutput);
     expect(summary.productEvents).toBe((await files.lines('products.jsonl')).length);
     expect(summary.profileUpdates).toBe((await files.lines('profile-updates.jsonl')).length);
     expect(summary.deadLetters.total).toBe(0);
@@ -59,7 +42,7 @@ describe('replay of a generated folder: its product events and RM changes', () =
     const empty = join(files.folder, 'none.jsonl');
     await writeFile(empty, '');
     const out = join(files.folder, 'alerts-without.jsonl');
-    const { summary } = await runReplay(request({ input: files.folder, products: empty, profileUpdates: empty }, out), quiet);
+    const { summary } = await runReplay(replayRequest({ input: files.folder, products: empty, profileUpdates: empty }, out), quietOutput);
     expect(summary).toMatchObject({ productEvents: 0, profileUpdates: 0 });
     const kinds = new Set((await rmAlerts(out)).map((alert) => alert.kind));
     expect(kinds.has('MATURITY')).toBe(false);
