@@ -279,15 +279,16 @@ export function processTimers(
       const profile = stored.profile;
       const detection = detectionContextOf(state, profile, context, input.now);
       const findings: Finding[] = [];
+      const closedDay = calendar.dayOf(input.now) - 1;
+      const closeDue =
+        closedDay > state.evaluatedDay && closedDay >= calendar.dayOf(state.streamTime) && profile?.status !== 'CLOSED' && !hasNoLedger(state);
+      if (closeDue) findings.push(...evaluateDayClose(state, profile, closedDay, detection, calendar, stored.household));
+      // after the day close: a churn episode it opened already told the RM what the silence means
       const silence = detectDormancy(state, profile, input.now, detection, calendar);
       if (silence !== undefined) {
         state.dormancy = { since: silenceStartOf(state), stage: silence.stage };
         findings.push(silence.finding);
       }
-      const closedDay = calendar.dayOf(input.now) - 1;
-      const closeDue =
-        closedDay > state.evaluatedDay && closedDay >= calendar.dayOf(state.streamTime) && profile?.status !== 'CLOSED' && !hasNoLedger(state);
-      if (closeDue) findings.push(...evaluateDayClose(state, profile, closedDay, detection, calendar, stored.household));
       // a maturity whose notice window has opened, with no event needed
       const maturing = dueMaturities(state, profile, input.now, detection, calendar);
       findings.push(...maturing.findings);

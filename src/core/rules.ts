@@ -341,7 +341,7 @@ export function scorecardOf(rules: Rules): Scorecard {
 export function churnThresholds(rules: Rules): { alertFromScore: number; clearBelowScore: number } {
   const card = scorecardOf(rules);
   const alertFromScore = rules.churn.alertFromScore ?? card.alertFromScore;
-  return { alertFromScore, clearBelowScore: Math.min(alertFromScore, rules.churn.clearBelowScore ?? card.clearBelowScore) };
+  return { alertFromScore, clearBelowScore: rules.churn.clearBelowScore ?? Math.min(alertFromScore, card.clearBelowScore) };
 }
 
 /**
@@ -372,7 +372,9 @@ function withScorecard(rules: Rules, source: string, baseDir: string): Rules {
     throw new RulesError(`${source}: churn.scorecardFile: ${error instanceof Error ? error.message : String(error)}`);
   }
   const thresholds = churnThresholds(rules);
-  if (thresholds.clearBelowScore > thresholds.alertFromScore) throw new RulesError(`${source}: churn.clearBelowScore: must not exceed alertFromScore (hysteresis)`);
+  if (thresholds.clearBelowScore > thresholds.alertFromScore) {
+    throw new RulesError(`${source}: invalid rules:\n  churn.clearBelowScore: must not exceed alertFromScore (${thresholds.alertFromScore}, hysteresis)`);
+  }
   return rules;
 }
 

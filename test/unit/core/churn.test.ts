@@ -1,0 +1,138 @@
+import { describe, expect, it } from 'vitest';
+import { churnFeaturesOf } from '../../../src/core/churn-features.ts';
+import { assessChurn } from '../../../src/core/churn.ts';
+import { CustomerFeatures } from '../../../src/core/features.ts';
+import { RulesError, churnThresholds, parseRules, scorecardOf } from '../../../src/core/rules.ts';
+import { ScorecardError, binOf, parseScorecard, scoreWith } from '../../../src/core/scorecard.ts';
+import type { Scorecard } from '../../../src/core/scorecard.ts';
+import { Ledger, MemoryStore, calendar, coreWith, czk, dayNo, defaultRulesText, pragueWinter, profile, rules, seededState } from '../../support/core-fixtures.ts';
+
+/** A scorecard of one feature, for the mechanics: activity against the usual, four bins. */
+const card = (overrides: Partial<Scorecard> = {}): Scorecard => ({
+  ...scorecardOf(rules),
+  version: 'test-1',
+  intercept: -3,
+  features: [{ name: 'activityVsUsual', edges: [0.25, 0.5, 0.8], points: [4, 3, 1.5, 0], missingPoints: 0, normalBin: 3 }],
+  alertFromScore: 50,
+  clearBelowScore: 30,
+  ...overrides,
+});
+
+describe('the scorecard', () => {
+  it('puts a value on an edge in the bin above it', () => {
+    expect([binOf([0.25, 0.5], 0.1), binOf([0.25, 0.5], 0.25), binOf([0.25, 0.5], 0.49), binOf([0.25, 0.5], 0.5), binOf([0.25, 0.5], 9)]).toEqual([0, 1, 1, 2, 2]);
+  });
+
+  it('scores the chance in percent: intercept plus the bins’ points through the logistic function', () => {
+    const vector = { ...Object.fromEntries(scorecardOf(rules).features.map((feature) => [feature.name, null])), activityVsUsual: 0.3 } as never;
+    // −3 + 3 = 0 → 50%; the reason is its points against the usual bin (3 − 0)
+    expect(scoreWith(card(), vector)).toEqual({ score: 50, contributions: [{ name: 'activityVsUsual', value: 0.3, points: 3 }] });
+    expect(scoreWith(card(), { ...vector, activityVsUsual: 1 } as never).score).toBe(5); // 1 / (1 + e^3) = 4.7%
+    expect(scoreWith(card(), { ...vector, activityVsUsual: null } as never).score).toBe(5); // missing: 0 points
+  });
+
+  it('refuses a file whose bins do not add up, naming the key', () => {
+    const broken = { ...card(), features: [{ name: 'activityVsUsual', edges: [0.5, 0.25], points: [1, 2], missingPoints: 0, normalBin: 5 }] };
+    expect(() => parseScorecard(JSON.stringify(broken), 'card.json')).toThrow(ScorecardError);
+    try {
+      parseScorecard(JSON.stringify(broken), 'card.json');
+    } catch (error) {
+      expect((error as Error).message).toMatch(/features\.0\.points: needs one more entry than edges/);
+      expect((error as Error).message).toMatch(/features\.0\.edges: must ascend strictly/);
+      expect((error as Error).message).toMatch(/features\.0\.normalBin: no such bin/);
+    }
+    expect(() => parseScorecard('{', 'card.json')).toThrow(/card\.json: not JSON/);
+  });
+
+  it('the shipped scorecard loads with the rules, and the rules may override its thresholds', () => {
+    expect(scorecardOf(rules).format).toBe('tidewatch.churn-scorecard/1');
+    expect(churnThresholds(rules)).toEqual({ alertFromScore: scorecardOf(rules).alertFromScore, clearBelowScore: scorecardOf(rules).clearBelowScore });
+    const overridden = parseRules(defaultRulesText.replace('escalateBy: 15', 'escalateBy: 15\n  alertFromScore: 70\n  clearBelowScore: 45'), 'rules.yaml');
+    expect(churnThresholds(overridden)).toEqual({ alertFromScore: 70, clearBelowScore: 45 });
+  });
+
+  it('a rules file naming a scorecard that is missing is refused with the path', () => {
+    const text = defaultRulesText.replace('escalateBy: 15', 'escalateBy: 15\n  scorecardFile: scorecards/nowhere.json');
+    expect(() => parseRules(text, 'rules.yaml', '/tmp')).toThrow(RulesError);
+    expect(() => parseRules(text, 'rules.yaml', '/tmp')).toThrow(/churn\.scorecardFile: \/tmp\/scorecards\/nowhere\.json: cannot read the scorecard/);
+  });
+});
+
+describe('churn features: the customer against their own normal', () => {
+  /** 150,000.00 since September, card payments of 1,000.00 every other day from November on, as of 1 Feb. */
+  function regular(scale: number) {
+    const store = new MemoryStore([profile()]).seed(seededState({ balances: { 'a-1': czk(150_000) * scale }, since: pragueWinter('2023-09-01') }));
+    const ledger = new Ledger('c-1', { 'a-1': czk(150_000) * scale });
+    const days = Array.from({ length: 46 }, (_, index) => pragueWinter('2023-11-01') + index * 2 * 86_400_000);
+    store.feed(days.map((at) => ledger.debit(czk(1_000) * scale, at, { category: 'CARD', channel: 'CARD' })));
+    return churnFeaturesOf(store.state(), new CustomerFeatures(store.state(), dayNo('2024-01-31'), calendar), calendar);
+  }
+
+  it('are ratios: the same for a customer with ten times the money', () => {
+    const vector = regular(1);
+    expect(regular(10)).toEqual(vector);
+    // every other day for 90 days: 15 in the last 30, 15 per 30 before → 1; no competitor outflow, none usual
+    expect(vector).toMatchObject({ activityVsUsual: 1, competitorOutflowShare: 0, incomeOverdue: null, silenceVsUsual: 0.5 });
+    // 1,000.00 every other day drains it: 104,000.00 on 31 Jan against ~134,000 a day in the 60 days before the last 30
+    expect(vector.closeVsNormal).toBeGreaterThan(0.7);
+    expect(vector.closeVsNormal).toBeLessThan(0.85);
+  });
+
+  it('are null where there is no baseline yet (a customer first seen 30 days ago)', () => {
+    const store = new MemoryStore([profile()]);
+    const ledger = new Ledger('c-1', { 'a-1': czk(50_000) });
+    store.feed([ledger.debit(czk(100), pragueWinter('2024-01-02')), ledger.debit(czk(100), pragueWinter('2024-01-20'))]);
+    const vector = churnFeaturesOf(store.state(), new CustomerFeatures(store.state(), dayNo('2024-01-31'), calendar), calendar);
+    expect(vector).toMatchObject({ closeVsNormal: null, competitorOutflowVsUsual: null, activityVsUsual: null, inflowVsUsual: null, spendVsUsual: null });
+    expect(vector.drawdown).not.toBeNull();
+  });
+});
+
+describe('one CHURN_RISK episode per customer', () => {
+  /**
+   * A customer paying by card every day from November, with the one-feature test scorecard: activity against the
+   * usual decides the score (1 a day → 5%; fewer → higher).
+   */
+  function episode(paymentsFrom: (day: number) => boolean) {
+    const context = coreWith((raw) => void (raw.churn.scorecard = card()));
+    const store = new MemoryStore([profile({ rmId: 'rm-2' })], context).seed(seededState({ balances: { 'a-1': czk(150_000) }, since: pragueWinter('2023-09-01') }));
+    const ledger = new Ledger('c-1', { 'a-1': czk(150_000) });
+    const told: Array<{ day: string; reason: string; priority: string; score: number | undefined }> = [];
+    for (let day = 0; day < 180; day += 1) {
+      const at = pragueWinter('2023-11-01') + day * 86_400_000;
+      const emissions = [...store.advance(at - 3_600_000), ...(paymentsFrom(day) ? store.feed([ledger.debit(czk(500), at, { category: 'CARD', channel: 'CARD' })]).flat() : [])];
+      for (const { alert } of emissions.filter((emission) => emission.alert.kind === 'CHURN_RISK')) {
+        told.push({ day: new Date(alert.eventTime).toISOString().slice(0, 10), reason: alert.reason, priority: alert.priority, score: alert.evidence[0]?.value });
+      }
+    }
+    return { told, store };
+  }
+
+  it('opens when the score reaches the threshold, is not repeated while it stays, escalates one priority higher when it rose, and closes below the clearing score', HEAVY, () => {
+    // every day until mid-January, then every third day (activity 1/3 of the usual → bin 1: 3 points, 50%), then
+    // nothing from mid-February (bin 0: 4 points, 73%: risen by 23 ≥ 15), then every day again from April
+    const { told, store } = episode((day) => day < 75 || (day < 105 && day % 3 === 0) || day >= 150);
+    expect(told.map(({ score, priority }) => [score, priority])).toEqual([
+      [50, 'MEDIUM'],
+      [73, 'HIGH'],
+    ]);
+    expect(told[0]!.reason).toMatch(/^Churn risk 50\/100: \d+ customer-initiated transactions in 30 days; usually \d+$/);
+    expect(told[1]!.reason).toMatch(/^Churn risk rising 73\/100: /);
+    // back to daily payments: the score fell under 30 and the episode closed
+    expect(store.state().churn).toBeNull();
+  });
+});
+
+const HEAVY = { timeout: 120_000 };
+
+it('assessChurn names only the features that raised the score, strongest first, with the customer’s own numbers', () => {
+  const store = new MemoryStore([profile()]).seed(seededState({ balances: { 'a-1': czk(150_000) }, since: pragueWinter('2023-09-01') }));
+  const ledger = new Ledger('c-1', { 'a-1': czk(150_000) });
+  store.feed([ledger.debit(czk(140_000), pragueWinter('2024-01-10'), { counterpartyKind: 'OTHER_BANK' })]);
+  const { signals, score } = assessChurn(store.state(), new CustomerFeatures(store.state(), dayNo('2024-01-10'), calendar), rules, calendar);
+  expect(score).toBeGreaterThan(0);
+  expect(signals.length).toBeGreaterThan(0);
+  expect(signals.every((signal) => signal.points > 0)).toBe(true);
+  expect(signals.map((signal) => signal.points)).toEqual([...signals.map((signal) => signal.points)].sort((left, right) => right - left));
+  expect(signals.find((signal) => signal.name === 'drawdown')?.reason).toBe('balance 93% below its 90-day peak of 150,000.00 CZK');
+});
