@@ -12,7 +12,7 @@ import type { CustomerState } from './state.ts';
 export const churnFeatureNames = [
   /** Today's close against the average close of the 60 days before the last 30. */
   'closeVsNormal',
-  /** Fall of today's close from the 90-day peak close (0-1). */
+  /** Fall of today's close from the 90-day peak (the highest balance held three days in a row), 0-1. */
   'drawdown',
   /** Outflow to competitors over the last 30 days, as a share of the 90-day average balance. */
   'competitorOutflowShare',
@@ -61,6 +61,7 @@ const RATIO_CAP = 20;
 /** A regular income counts after two monthly arrivals in a row; it is forgotten half a year after it stopped. */
 const INCOME_REMEMBERED_DAYS = 180;
 const MONTH_DAYS = 30;
+const PEAK_HOLD_DAYS = 3;
 
 const cap = (value: number) => Math.max(-RATIO_CAP, Math.min(RATIO_CAP, value));
 const round4 = (value: number) => Math.round(value * 10_000) / 10_000;
@@ -105,7 +106,8 @@ export function measureChurn(state: CustomerState, features: CustomerFeatures, c
   const average30 = features.averageDailyBalance(RECENT_DAYS);
   const normal = Math.round((average90 * HISTORY_DAYS - average30 * RECENT_DAYS) / BASELINE_DAYS);
   const close = features.closingBalance();
-  const peak = features.peakBalance(HISTORY_DAYS);
+  // a one-day spike is not a peak the customer fell from: the peak must have held for a few days
+  const peak = features.sustainedPeak(HISTORY_DAYS, PEAK_HOLD_DAYS);
   const scale = Math.max(average90, 0);
   const perRecent = (recent: number, whole: number) => Math.round(((whole - recent) * RECENT_DAYS) / BASELINE_DAYS);
 

@@ -56,7 +56,7 @@ function describe(name: ChurnFeatureName, value: number, m: ChurnMeasurements, c
     case 'drawdown':
       return {
         reason: `balance ${formatPercent(ratioBp(value))} below its 90-day peak of ${money(m.peak)}`,
-        evidence: [basisPoints('drawdown_from_90d_peak', ratioBp(value)), minorUnits('peak_balance_90d', m.peak)],
+        evidence: [basisPoints('drawdown_from_90d_peak', ratioBp(value)), minorUnits('sustained_peak_balance_90d', m.peak)],
       };
     case 'competitorOutflowShare':
       return {

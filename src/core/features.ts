@@ -265,6 +265,21 @@ export class CustomerFeatures {
     return peak;
   }
 
+  /**
+   * The highest balance held for `holdDays` days in a row over the window (the highest of each run's lowest close):
+   * a credit that left again within the hold was never the customer's level.
+   */
+  sustainedPeak(windowDays: number, holdDays: number): number {
+    const recent: number[] = [];
+    let peak = Number.NEGATIVE_INFINITY;
+    this.walkCloses(this.asOfDay - windowDays + 1, (_, close) => {
+      recent.push(close);
+      if (recent.length > holdDays) recent.shift();
+      if (recent.length === holdDays) peak = Math.max(peak, Math.min(...recent));
+    });
+    return peak;
+  }
+
   flow(direction: Direction, kinds: readonly CounterpartyKind[], windowDays: number): number {
     return sumOver(this.state.days, this.asOfDay - windowDays + 1, this.asOfDay, flowCodes(direction, kinds));
   }

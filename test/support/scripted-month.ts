@@ -183,6 +183,15 @@ export interface ScriptedMonth {
  *   announces its 300,000 time deposit td-m1 maturing on day 25 without auto-rollover, and a 200,000 one, td-m2,
  *   maturing on day 20 that rolls over. td-m1's notice window (14 days) opens on day 11: one MATURITY to rm-10 and the
  *   campaign feed, found by the timer just after midnight; nothing for td-m2.
+ * - c-payroll (SILVER, rm-12, ~60,000): a salary of 25,000 from an employer at another bank on the 15th of each month
+ *   since April, card payments of 900 every other day and rent of 9,000 on the 2nd (about 500 saved a month). The salary stops after 15 August (the payroll moved
+ *   to another bank); the customer goes on spending from the balance, nothing large ever leaves, and the last card
+ *   payment is on day 24 → the churn score names the missing income and the fall of money in against the customer's
+ *   usual: CHURN_RISK to rm-12 before the activity stops.
+ * - c-house (SILVER, rm-12, ~87,000 saved, under GOLD): the same salary and everyday life; day 8, 60,000 (70%) to an
+ *   account at another bank for a house, then salary and card payments go on → a LARGE_OUTFLOW for the risk team only
+ *   (over half the balance, but not an exit: 30% of the normal balance stays), and no churn alert to the RM: paying
+ *   for something is not leaving.
  * - c-depositor (GOLD, rm-11, no consent): no transaction ever; day 20, a 500,000 wealth product maturing on day 28
  *   without auto-rollover, already inside its window → one MATURITY to rm-11 at once. tidewatch knew nothing of the
  *   customer before: its state is made on the product event's (co-partitioned) partition, and with no balance seen,
@@ -203,6 +212,8 @@ export function scriptedMonth(): ScriptedMonth {
     profileOf('c-household-b', { rmId: 'rm-8', servedTier: 'SILVER', marketingConsent: false, householdId: 'h-8' }),
     profileOf('c-maturity', { rmId: 'rm-10', servedTier: 'SILVER', marketingConsent: true }),
     profileOf('c-depositor', { rmId: 'rm-11', servedTier: 'GOLD', marketingConsent: false }),
+    profileOf('c-payroll', { rmId: 'rm-12', servedTier: 'SILVER', marketingConsent: false }),
+    profileOf('c-house', { rmId: 'rm-12', servedTier: 'SILVER', marketingConsent: false }),
   ];
   const byId = new Map(profiles.map((profile) => [profile.customerId, profile]));
   const updates: Array<{ day: number; profile: CustomerProfile }> = [
@@ -247,13 +258,27 @@ export function scriptedMonth(): ScriptedMonth {
 
 
   const maturing = new Account('c-maturity', czk(60_000)).cards(-59, MONTH_DAYS, 7, czk(300));
+
+  /** A salaried life from April: salary on the 15th (from an employer at another bank), rent on the 2nd, cards. */
+  const salaried = (customerId: string, opening: number, lastSalaryDay: number, lastCardDay: number) => {
+    const account = new Account(customerId, opening).cards(-182, lastCardDay, 2, czk(900));
+    for (const day of [-167, -137, -106, -76, -45, -15, 15]) {
+      if (day <= lastSalaryDay) account.credit(day, czk(25_000), { category: 'SALARY', counterpartyKind: 'OTHER_BANK', counterpartyBankCode: '0300', channel: 'SYSTEM', initiatedBy: 'SYSTEM' });
+    }
+    for (const day of [-181, -151, -120, -90, -59, -29, 2]) {
+      if (day <= lastCardDay) account.debit(day, czk(9_000), toOtherBank('0800'), 5);
+    }
+    return account;
+  };
+  const payroll = salaried('c-payroll', czk(60_000), -45, 24);
+  const house = salaried('c-house', czk(85_000), MONTH_DAYS, MONTH_DAYS).debit(8, czk(60_000), toOtherBank('0600'), 30);
   const products: ProductEvent[] = [
     productEvent('c-maturity', 'td-m1', { principalMinor: czk(300_000), maturityDate: FIRST_DAY + 24, eventTime: at(2, 8) }),
     productEvent('c-maturity', 'td-m2', { principalMinor: czk(200_000), maturityDate: FIRST_DAY + 19, autoRollover: true, eventTime: at(2, 8, 1) }),
     productEvent('c-depositor', 'wp-d1', { productKind: 'WEALTH_PRODUCT', principalMinor: czk(500_000), maturityDate: FIRST_DAY + 27, eventTime: at(20, 9) }),
   ];
 
-  const all = [upgrade, platinum, noConsent, spike, pension, handover, departed, idle, notInterested, householdA, householdB, maturing]
+  const all = [upgrade, platinum, noConsent, spike, pension, handover, departed, idle, notInterested, householdA, householdB, maturing, payroll, house]
     .flatMap((account) => account.postings)
     .sort((left, right) => left.eventTime - right.eventTime || left.transactionId.localeCompare(right.transactionId));
   const monthStart = calendar.startOf(FIRST_DAY);

@@ -73,12 +73,13 @@ function singleOutflow(transaction: Transaction, before: Measures, after: Measur
 
 /**
  * The relationship leaving in this debit: what stays is at most (1 - nearTotalShare) of the customer's own normal
- * (the larger of the balance just before and the 30-day average, so the second step of a two-day exit counts), the
- * debit itself is a real step (a quarter of that normal), and the relationship was worth a call.
+ * (the 30-day average balance: the second step of a two-day exit counts, and a large credit leaving again the next
+ * day does not, since it never was the customer's normal), the debit itself is a real step (a quarter of that
+ * normal), and the relationship was worth a call.
  */
 function isExit(amount: number, before: Measures, after: Measures, context: DetectionContext): boolean {
   const { rules } = context;
-  const normal = Math.max(before.totalBalance, after.totalBalance + amount, before.averageDailyBalance30);
+  const normal = before.averageDailyBalance30;
   if (normal < rules.churn.minAverageBalanceMinor) return false;
   const leftBp = basisPointsOf(Math.max(0, after.totalBalance), normal);
   return leftBp <= 10_000 - rules.largeOutflow.single.nearTotalShareBp && amount * 4 >= normal;

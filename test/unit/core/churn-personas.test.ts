@@ -33,7 +33,7 @@ describe('what the RM hears of each persona (shipped rules and scorecard)', () =
 
   it.each(['small-balance exit', 'sudden exit in two steps'])('%s: an URGENT exit on the day the money went, whatever the amount', (name) => {
     expect(heard(name)).toEqual([['LARGE_OUTFLOW', 0, 'URGENT']]);
-    const [{ emission }] = churnTold(lifeOf(name));
+    const { emission } = churnTold(lifeOf(name))[0]!;
     expect(emission.feeds).toEqual(['risk', 'rm']);
     expect(emission.alert.reason).toMatch(/^Near-total withdrawal: .* to another bank/);
   }, HEAVY.timeout);

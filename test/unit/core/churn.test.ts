@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { churnFeaturesOf } from '../../../src/core/churn-features.ts';
+import { churnFeatureNames, churnFeaturesOf } from '../../../src/core/churn-features.ts';
+import type { ChurnFeatureVector } from '../../../src/core/churn-features.ts';
 import { assessChurn } from '../../../src/core/churn.ts';
 import { CustomerFeatures } from '../../../src/core/features.ts';
 import { RulesError, churnThresholds, parseRules, scorecardOf } from '../../../src/core/rules.ts';
@@ -24,11 +25,11 @@ describe('the scorecard', () => {
   });
 
   it('scores the chance in percent: intercept plus the bins’ points through the logistic function', () => {
-    const vector = { ...Object.fromEntries(scorecardOf(rules).features.map((feature) => [feature.name, null])), activityVsUsual: 0.3 } as never;
+    const vector = { ...Object.fromEntries(churnFeatureNames.map((name) => [name, null])), activityVsUsual: 0.3 } as ChurnFeatureVector;
     // −3 + 3 = 0 → 50%; the reason is its points against the usual bin (3 − 0)
     expect(scoreWith(card(), vector)).toEqual({ score: 50, contributions: [{ name: 'activityVsUsual', value: 0.3, points: 3 }] });
-    expect(scoreWith(card(), { ...vector, activityVsUsual: 1 } as never).score).toBe(5); // 1 / (1 + e^3) = 4.7%
-    expect(scoreWith(card(), { ...vector, activityVsUsual: null } as never).score).toBe(5); // missing: 0 points
+    expect(scoreWith(card(), { ...vector, activityVsUsual: 1 }).score).toBe(5); // 1 / (1 + e^3) = 4.7%
+    expect(scoreWith(card(), { ...vector, activityVsUsual: null }).score).toBe(5); // missing: 0 points
   });
 
   it('refuses a file whose bins do not add up, naming the key', () => {

@@ -36,7 +36,6 @@ describe('outflow detector, one debit against hand-made measures', () => {
     ['a large outflow to another bank is HIGH', 'SILVER', 'OTHER_BANK', czk(200_000), czk(1_000_000), [['LARGE_OUTFLOW', 'HIGH']]],
     ['80% to another bank is a near-total exit: URGENT, to the RM', 'SILVER', 'OTHER_BANK', czk(50_000), czk(62_500), [['LARGE_OUTFLOW', 'URGENT', 'rm']]],
     ['a small saver’s exit (95% of 15,000, under every money threshold) is an exit all the same', 'SILVER', 'OTHER_BANK', czk(14_250), czk(15_000), [['LARGE_OUTFLOW', 'URGENT', 'rm']]],
-    ['a quarter of the normal balance is the least step that counts as the exit', 'SILVER', 'OTHER_BANK', czk(25_000), czk(25_000), [['LARGE_OUTFLOW', 'URGENT', 'rm']]],
     ['a relationship below the value floor (4,000 of 4,000) is not worth an RM call', 'SILVER', 'OTHER_BANK', czk(4_000), czk(4_000), []],
     ['79.98% to another bank is not', 'SILVER', 'OTHER_BANK', czk(49_990), czk(62_500), [['LARGE_OUTFLOW', 'HIGH']]],
     ['95% in cash is large but not an exit to a competitor', 'SILVER', 'CASH', czk(95_000), czk(100_000), [['LARGE_OUTFLOW', 'MEDIUM']]],
@@ -57,6 +56,24 @@ describe('outflow detector, one debit against hand-made measures', () => {
       expect(finding.causeTransactionId).toBe(debit.transactionId);
       expect(finding.toCompetitor).toBe(rules.competitorKinds.includes(kind));
     }
+  });
+
+  it.each([
+    // the customer's normal (30-day average) is 100,000; only 26,000 is left of it when the last transfer comes
+    ['a quarter of the normal balance is the least step that is the exit', czk(25_000), [['LARGE_OUTFLOW', 'URGENT', 'rm']]],
+    ['a haléř less is the tail of a drain: a large share of what was left, for the risk team', czk(25_000) - 1, [['LARGE_OUTFLOW', 'HIGH']]],
+  ] as const)('%s', (_, amount, expected) => {
+    const { before, after } = aroundDebit('OTHER_BANK', amount, czk(26_000), { averageDailyBalance30: czk(100_000) });
+    const debit = new Ledger().debit(amount, pragueWinter('2024-01-10'), { counterpartyKind: 'OTHER_BANK' });
+    const findings = detectOutflow(debit, before, after, { rules, tier: 'SILVER' });
+    expect(findings.map((finding) => [finding.kind, finding.priority, ...(finding.feeds.includes('rm') ? ['rm'] : [])])).toEqual(expected);
+  });
+
+  it('a large credit that leaves again the next day is no exit: it never was the customer’s normal', () => {
+    // 80,000 normally; 500,000 arrived yesterday (30-day average 96,000) and leaves: 80,000 stays, 83% of the normal
+    const { before, after } = aroundDebit('OTHER_BANK', czk(500_000), czk(580_000), { averageDailyBalance30: czk(96_000) });
+    const debit = new Ledger().debit(czk(500_000), pragueWinter('2024-01-10'), { counterpartyKind: 'OTHER_BANK' });
+    expect(detectOutflow(debit, before, after, { rules, tier: 'SILVER' }).map((finding) => [finding.kind, finding.priority, finding.feeds])).toEqual([['LARGE_OUTFLOW', 'HIGH', ['risk']]]);
   });
 
   it('credits are not outflow', () => {

@@ -81,9 +81,11 @@ describe('Replay', () => {
     const until = at(200, 0);
     const { lines, summary } = await replay([itemsOf(transactions)], { profiles: silenceProfiles, until });
     const dormancy = parsed(lines).filter((record) => record.alert.kind === 'DORMANCY');
-    // both customers fall silent; every stage up to 180 days is told in turn, each detected when it fell due
+    // both customers fall silent; the RM hears the first stage of the silence (one alert per silence), detected when
+    // it fell due; the later stages (90, 180 days) are judged by their timers too, and only recorded
     const quiet = dormancy.filter((record) => record.alert.customerId === 'quiet');
-    expect(quiet.map((record) => record.alert.eventTime)).toEqual([60, 90, 180].map((days) => at(9, 10) + days * DAY));
+    expect(quiet.map((record) => record.alert.eventTime)).toEqual([60].map((days) => at(9, 10) + days * DAY));
+    expect(summary.timersFired).toBeGreaterThanOrEqual(3);
     expect(quiet.every((record) => record.alert.detectedAt === record.alert.eventTime)).toBe(true);
     expect(summary.endedAt).toBe(new Date(until).toISOString());
   });
