@@ -96,7 +96,8 @@ function planLastPosting(customer: Customer, drafts: Draft[]): void {
 function planSpike(customer: Customer, plan: Plan<'one_day_spike'>, context: DayContext, drafts: Draft[]): void {
   const { random } = customer;
   if (context.day === plan.day) {
-    plan.total = Math.max(1, Math.round(totalBalance(customer) * plan.factor));
+    // large against the customer's own level, whatever the account holds today
+    plan.total = Math.max(1, Math.round(customer.typicalBalance * plan.factor));
     const fromOtherBank = random.chance(0.7);
     drafts.push(
       credit({ second: timeBetween(random, 8, 14), account: 0, amount: plan.total, category: 'TRANSFER', counterpartyKind: fromOtherBank ? 'OTHER_BANK' : 'SAME_BANK_CUSTOMER', bankCode: fromOtherBank ? random.pick(competitorBankCodes) : null, channel: 'OTHER' }),

@@ -33,5 +33,5 @@ describe('generate is deterministic', () => {
     expect(first.summary.transactions).toBeGreaterThan(10_000);
     expect(first.summary.productEvents).toBeGreaterThan(0);
     expect(first.summary.profileUpdates).toBeGreaterThan(0);
-  });
+  }, 180_000);
 });

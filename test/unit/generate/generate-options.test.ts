@@ -53,5 +53,5 @@ describe('generate options', () => {
     } finally {
       await files.remove();
     }
-  });
+  }, 60_000);
 });
