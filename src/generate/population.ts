@@ -143,7 +143,9 @@ function formHouseholds(customers: Customer[], options: BankOptions, idWidth: nu
     const size = random.chance(SHARED_HOUSEHOLD_CHANCE) ? random.weighted([[2, 0.8], [3, 0.2]] as const) : 1;
     const members = customers.slice(first, first + size);
     const rm = random.int(0, options.rms - 1);
-    const unassigned = members.every((member) => member.profile.servedTier === lowestTier) && random.chance(UNASSIGNED_SILVER_SHARE);
+    // drawn whatever the tiers, so that a bank's scale or tier floors change no household's draws
+    const unassignedDraw = random.chance(UNASSIGNED_SILVER_SHARE);
+    const unassigned = members.every((member) => member.profile.servedTier === lowestTier) && unassignedDraw;
     const householdId = padded('H', first + 1, idWidth);
     for (const member of members) {
       member.profile = {
