@@ -87,7 +87,9 @@ export function applyTransaction(state: CustomerState, transaction: Transaction,
   state.recentTransactions.push(fingerprint);
   if (state.recentTransactions.length > RECENT_TRANSACTIONS_KEPT) state.recentTransactions.shift();
 
-  moveBalance(state, transaction);
+  // the day's other postings first: a stamp may have been taken before or after any of them
+  const sameDayMoney = grossFlowOn(state.days, day);
+  moveBalance(state, transaction, sameDayMoney);
   if (transaction.amountMinor > 0) addToDay(state.days, day, flowCode(transaction.direction, transaction.counterpartyKind, transaction.category), transaction.amountMinor);
   if (transaction.direction === 'CREDIT' && (transaction.category === 'SALARY' || transaction.category === 'PENSION')) {
     state.regularIncome = nextIncomeRhythm(state.regularIncome, day);
@@ -107,19 +109,35 @@ export function applyTransaction(state: CustomerState, transaction: Transaction,
 
 /**
  * The account's balance after the posting: the first posting's stamp opens it, every posting then moves it by its
- * amount, whatever order postings arrive in. A stamp that disagrees with that (a core system stamping in processing
- * order, or a day stale) is counted, not believed.
+ * amount, whatever order postings arrive in. A stamp that disagrees with that by more than the day's other postings
+ * could explain (the bank may have stamped them in another order within the day) is counted, not believed: a core
+ * system stamping out of time order, or a day stale.
  */
-function moveBalance(state: CustomerState, transaction: Transaction): void {
+function moveBalance(state: CustomerState, transaction: Transaction, sameDayMoney: number): void {
   const account = state.accounts[transaction.accountId];
   if (account === undefined) {
     state.accounts[transaction.accountId] = [transaction.balanceAfterMinor, transaction.eventTime];
     return;
   }
   const balance = account[0] + (transaction.direction === 'CREDIT' ? transaction.amountMinor : -transaction.amountMinor);
-  // only a posting later than every other one seen can be checked: a late one's stamp is of an earlier moment
-  if (transaction.eventTime >= account[1] && transaction.balanceAfterMinor !== balance) state.balanceMismatches += 1;
-  state.accounts[transaction.accountId] = [balance, Math.max(account[1], transaction.eventTime)];
+  let offset = account[2] ?? 0;
+  // only a posting at or after every other one seen can be checked: a late one's stamp is of an earlier moment; a
+  // disagreement that stays the same (the bank's stamps off by a fixed amount from then on) is counted once
+  const gap = transaction.balanceAfterMinor - balance;
+  if (transaction.eventTime >= account[1] && Math.abs(gap) > sameDayMoney && gap !== offset) {
+    state.balanceMismatches += 1;
+    offset = gap;
+  }
+  state.accounts[transaction.accountId] = offset === 0 ? [balance, Math.max(account[1], transaction.eventTime)] : [balance, Math.max(account[1], transaction.eventTime), offset];
+}
+
+/** Money moved in and out on a day so far (own-account moves included), as a bound on intra-day stamp order. */
+function grossFlowOn(days: readonly number[][], day: number): number {
+  const bucket = days.findLast((candidate) => candidate[0] === day);
+  if (bucket === undefined) return 0;
+  let gross = 0;
+  for (let slot = 1; slot < bucket.length; slot += 2) if (bucket[slot] !== CUSTOMER_INITIATED_COUNT) gross += bucket[slot + 1]!;
+  return gross;
 }
 
 /** Income about a month after the last one extends the streak; a same-period extra (a bonus) leaves it; a long gap restarts it. */

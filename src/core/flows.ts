@@ -92,3 +92,26 @@ export function netFlowOf(bucket: readonly number[]): number {
   }
   return net;
 }
+
+/** How far from a month back, and how close in amount, a credit must be to count as the same monthly one. */
+const MONTH_BACK_DAYS = [25, 35] as const;
+const SAME_AMOUNT_PERCENT = 15;
+
+/**
+ * Whether a credit repeats one from the same kind of counterparty about a month earlier (25-35 days, within 15% of
+ * its amount, on the day buckets of the retained days): a customer's monthly income arriving as a transfer from
+ * another bank is their normal, not a balance jump. Decided from the days before the credit (call it before the
+ * credit is applied).
+ */
+export function isMonthlyRepeat(days: readonly number[][], day: number, code: number, amount: number): boolean {
+  for (let index = days.length - 1; index >= 0; index -= 1) {
+    const bucket = days[index]!;
+    const gap = day - bucket[0]!;
+    if (gap > MONTH_BACK_DAYS[1]) break;
+    if (gap < MONTH_BACK_DAYS[0]) continue;
+    for (let slot = 1; slot < bucket.length; slot += 2) {
+      if (bucket[slot] === code && Math.abs(bucket[slot + 1]! - amount) * 100 <= SAME_AMOUNT_PERCENT * amount) return true;
+    }
+  }
+  return false;
+}

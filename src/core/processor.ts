@@ -18,6 +18,7 @@ import { dropEndedCooldowns, emissionsFor } from './policy.ts';
 import type { Rules } from './rules.ts';
 import type { CustomerState, Emission, OutboxEntry } from './state.ts';
 import { nextWakeUp } from './wake-up.ts';
+import { flowCode, isMonthlyRepeat } from './flows.ts';
 
 /**
  * The pure core of a batch: (stored state, records, rules, time) → state writes, timer changes, records to
@@ -190,6 +191,11 @@ function processCustomer(
     const asOfDay = Math.max(streamDay, eventDay);
     const detecting = mayRaiseFinding(transaction, detection);
     const before = detecting ? measure(new CustomerFeatures(withOpeningBalance(state, transaction), asOfDay, calendar), rules) : undefined;
+    const credit = detecting && transaction.direction === 'CREDIT';
+    const history = {
+      monthlyRepeat: credit && isMonthlyRepeat(state.days, eventDay, flowCode('CREDIT', transaction.counterpartyKind, transaction.category), transaction.amountMinor),
+      noBaseline: credit && calendar.dayOf(state.firstSeenAt) > eventDay - BASELINE_DAYS,
+    };
     const outcome = applyTransaction(state, transaction, position, rules, calendar);
     result.outcomes[outcome] += 1;
     if (outcome === 'too_late') {
@@ -201,7 +207,7 @@ function processCustomer(
     dropEndedCooldowns(state, state.streamTime);
     if (before === undefined) continue;
     const after = measure(new CustomerFeatures(state, asOfDay, calendar), rules);
-    const findings = [...detectOutflow(transaction, before, after, detection), ...detectInflow(transaction, before, after, detection)];
+    const findings = [...detectOutflow(transaction, before, after, detection), ...detectInflow(transaction, before, after, detection, history)];
     if (findings.length === 0) continue;
     if (findings.some(isExitFinding)) openChurnEpisodeOnExit(state, calendar.dayOf(transaction.eventTime));
     const emissions = emissionsFor(state, findings, policy);
@@ -212,6 +218,9 @@ function processCustomer(
   if (state !== undefined) result.balanceMismatches += state.balanceMismatches - mismatchesBefore;
   return changed ? state : undefined;
 }
+
+/** A customer known for less than this has no normal balance for a jump to be judged against. */
+const BASELINE_DAYS = 30;
 
 /** An exit the RM is told of: the one raw outflow kind that reaches the RM queue (detectors/outflow.ts). */
 const isExitFinding = (finding: Finding) => finding.kind === 'LARGE_OUTFLOW' && finding.feeds.includes('rm');

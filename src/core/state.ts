@@ -27,9 +27,10 @@ export interface CustomerState {
   /**
    * accountId → [balance (minor units), event time of the latest posting]. The balance is the stamp of the first
    * posting seen (its opening), then moved by every posting's amount: flows, never a later stamp, make the history,
-   * so a stamp out of time order or a day stale cannot bend the daily series (core/features.ts).
+   * so a stamp out of time order or a day stale cannot bend the daily series (core/features.ts). A third number,
+   * when present, is how far the bank's latest stamps are off the flows (a disagreement counted once).
    */
-  accounts: Record<string, [number, number]>;
+  accounts: Record<string, [balance: number, latestEventTime: number, stampOffset?: number]>;
   /** Postings whose stamped balance disagreed with the opening plus the flows (a data-quality count). */
   balanceMismatches: number;
   /** Daily flow buckets, oldest first, only days with postings: [day, code, amount, code, amount, ...] (see core/flows.ts). */

@@ -11,12 +11,27 @@ import type { Measures } from './measures.ts';
 /**
  * Money arriving: one large credit (absolute per tier, or large against the customer's own 30-day average balance),
  * or the window sum from other banks crossing its threshold (money moved in tranches). Salary, pension and interest
- * are regular income, not a jump. Inflow from a competitor is the strongest opportunity and says so.
+ * are regular income, not a jump, and so is a credit repeating last month's (core/flows.ts); a customer known for
+ * less than 30 days has no normal to jump from, so only the absolute amount counts for them. Inflow from a competitor is the strongest opportunity and says so.
  */
-export function detectInflow(transaction: Transaction, before: Measures, after: Measures, context: DetectionContext): Finding[] {
+/** What the customer's own history says about a credit (processor.ts decides it from the state before the credit). */
+export interface CreditHistory {
+  /** The same credit came about a month ago (income paid as a transfer): the customer's normal, not a jump. */
+  monthlyRepeat: boolean;
+  /** The customer is known for less than 30 days: there is no normal to jump from, only the absolute amount counts. */
+  noBaseline: boolean;
+}
+
+export function detectInflow(
+  transaction: Transaction,
+  before: Measures,
+  after: Measures,
+  context: DetectionContext,
+  history: CreditHistory = { monthlyRepeat: false, noBaseline: false },
+): Finding[] {
   if (transaction.direction !== 'CREDIT') return [];
   if (context.rules.largeInflow.excludedCategories.includes(transaction.category)) return [];
-  const single = singleInflow(transaction, before, after, context);
+  const single = history.monthlyRepeat ? undefined : singleInflow(transaction, before, after, context, history.noBaseline);
   if (single !== undefined) return [single];
   const cumulative = cumulativeInflow(transaction, before, after, context);
   return cumulative === undefined ? [] : [cumulative];
@@ -28,7 +43,7 @@ function priorityOf(amount: number, fromCompetitor: boolean, context: DetectionC
   return isTopTier(context) && priority === 'MEDIUM' ? raise(priority) : priority;
 }
 
-function singleInflow(transaction: Transaction, before: Measures, after: Measures, context: DetectionContext): Finding | undefined {
+function singleInflow(transaction: Transaction, before: Measures, after: Measures, context: DetectionContext, noBaseline: boolean): Finding | undefined {
   const { rules, tier } = context;
   const rule = rules.largeInflow.single;
   if (!rules.largeInflow.countedKinds.includes(transaction.counterpartyKind)) return undefined;
@@ -36,7 +51,7 @@ function singleInflow(transaction: Transaction, before: Measures, after: Measure
   const baseline = before.averageDailyBalance30;
   const share = basisPointsOf(amount, baseline);
   const minAmount = thresholdFor(rule.minAmountMinor, tier);
-  const large = amount >= minAmount || (amount >= rule.shareFloorMinor && (baseline <= 0 || share >= rule.shareOfAverageBalanceBp));
+  const large = amount >= minAmount || (!noBaseline && amount >= rule.shareFloorMinor && (baseline <= 0 || share >= rule.shareOfAverageBalanceBp));
   if (!large) return undefined;
 
   const fromCompetitor = isCompetitor(context, transaction.counterpartyKind);
