@@ -124,9 +124,10 @@ function moveBalance(state: CustomerState, transaction: Transaction, sameDayMone
   // only a posting at or after every other one seen can be checked: a late one's stamp is of an earlier moment; a
   // disagreement that stays the same (the bank's stamps off by a fixed amount from then on) is counted once
   const gap = transaction.balanceAfterMinor - balance;
-  if (transaction.eventTime >= account[1] && Math.abs(gap) > sameDayMoney && gap !== offset) {
-    state.balanceMismatches += 1;
-    offset = gap;
+  if (transaction.eventTime >= account[1]) {
+    const disagrees = Math.abs(gap) > sameDayMoney;
+    if (disagrees && gap !== offset) state.balanceMismatches += 1;
+    offset = disagrees ? gap : 0;
   }
   state.accounts[transaction.accountId] = offset === 0 ? [balance, Math.max(account[1], transaction.eventTime)] : [balance, Math.max(account[1], transaction.eventTime), offset];
 }
