@@ -5,7 +5,7 @@ import { createKafka } from '../adapters/kafka/client.ts';
 import { watchConsumer } from '../adapters/kafka/consumer-health.ts';
 import type { DigestOutputRole } from '../adapters/kafka/digest-publisher.ts';
 import { createMissingTopics, topicConfigs } from '../adapters/kafka/topics.ts';
-import { createRedis } from '../adapters/redis/client.ts';
+import { connectRedis, createRedis } from '../adapters/redis/client.ts';
 import type { RedisClient } from '../adapters/redis/client.ts';
 import { assertRegistryAnswers } from '../adapters/registry/client.ts';
 import { connecting } from '../adapters/connection-error.ts';
@@ -89,7 +89,7 @@ export async function startDigestStage(env: ServiceEnv, logger: Logger, options:
     metrics.registry,
   );
 
-  await connecting(describeRedis(connections.redis), () => redis.connect());
+  await connecting(describeRedis(connections.redis), () => connectRedis(redis));
   await connecting(describeKafka(connections.kafka), () => admin.connect());
   await connecting(describeRegistry(connections.registry), () => assertRegistryAnswers(connections.registry));
   if (env.TIDEWATCH_CREATE_TOPICS) {

@@ -12,7 +12,7 @@ import { AvroDecoder } from '../adapters/registry/avro-decoder.ts';
 import { AvroEncoder } from '../adapters/registry/avro-encoder.ts';
 import { registerSchemas, topicsFromEnv } from '../adapters/registry/schemas.ts';
 import type { TopicsByRole } from '../adapters/registry/schemas.ts';
-import { createRedis } from '../adapters/redis/client.ts';
+import { connectRedis, createRedis } from '../adapters/redis/client.ts';
 import type { RedisClient } from '../adapters/redis/client.ts';
 import { assertRegistryAnswers } from '../adapters/registry/client.ts';
 import { RedisStateStore } from '../adapters/redis/state-store.ts';
@@ -102,7 +102,7 @@ export async function startService(env: ServiceEnv, logger: Logger, options: Ser
     [featuresRoute(store, core, clock)],
   );
 
-  await connecting(describeRedis(connections.redis), () => redis.connect());
+  await connecting(describeRedis(connections.redis), () => connectRedis(redis));
   await connecting(describeKafka(connections.kafka), () => admin.connect());
   await connecting(describeRegistry(connections.registry), () => assertRegistryAnswers(connections.registry));
   if (env.TIDEWATCH_CREATE_TOPICS) {

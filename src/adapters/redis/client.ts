@@ -60,3 +60,40 @@ export async function redisAnswers(redis: RedisClient, timeoutMs = 1_000): Promi
     clearTimeout(timer);
   }
 }
+
+/**
+ * Connects, and on failure throws the server's own reason: ioredis rejects connect() with "Connection is closed"
+ * (standalone) or "None of startup nodes is available" (Cluster) and reports the cause, e.g. WRONGPASS, only as an
+ * 'error' event (standalone) or a 'node error' event and a chain of lastNodeError (Cluster).
+ */
+export async function connectRedis(redis: RedisClient): Promise<void> {
+  let clientError: Error | undefined;
+  let nodeError: Error | undefined;
+  const onError = (error: Error) => {
+    clientError = error;
+  };
+  const onNodeError = (error: Error) => {
+    nodeError = error;
+  };
+  redis.on('error', onError);
+  redis.on('node error', onNodeError);
+  try {
+    await redis.connect();
+  } catch (error) {
+    const reason = nodeError ?? deepestNodeError(error) ?? clientError;
+    throw reason === undefined ? error : new Error(reason.message, { cause: error });
+  } finally {
+    redis.off('error', onError);
+    redis.off('node error', onNodeError);
+  }
+}
+
+function deepestNodeError(error: unknown): Error | undefined {
+  let deepest: Error | undefined;
+  let next = (error as { lastNodeError?: unknown } | undefined)?.lastNodeError;
+  while (next instanceof Error) {
+    deepest = next;
+    next = (next as { lastNodeError?: unknown }).lastNodeError;
+  }
+  return deepest;
+}
