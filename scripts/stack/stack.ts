@@ -134,7 +134,7 @@ export function up(report: Report, options: UpOptions = {}): Promise<UpResult> {
 async function startStack(report: Report, options: UpOptions): Promise<StackEndpoints> {
   const started = performance.now();
   mkdirSync(stackPaths.logs, { recursive: true });
-  await timed(report, 'tools (java, mvn)', checkTools);
+  await timed(report, 'tools (java, mvn, openssl, keytool, redis)', checkTools);
   await Promise.all([
     timed(report, 'kafka: install', installKafka),
     timed(report, 'registry: install', installRegistry),
