@@ -13,14 +13,16 @@ const { Kafka: KafkaClient, logLevel } = kafkajs;
 
 /**
  * An integration suite against the secured services. They come with scripts/local-stack (or the file
- * TIDEWATCH_SECURED_ENDPOINTS names); services given without them skip the suite loudly, and fail it under CI.
+ * TIDEWATCH_SECURED_ENDPOINTS names); services given without them skip the suite loudly, and fail it under CI
+ * unless they came from testcontainers (whose images have no secured listeners).
  */
 export function describeSecured(name: string, body: (context: IntegrationContext, secured: SecuredEndpoints) => void): void {
   const services = inject('services');
   const secured = services.available ? services.endpoints.secured : undefined;
   if (services.available && secured === undefined) {
     const reason = 'the services were given without their secured endpoints (set TIDEWATCH_SECURED_ENDPOINTS, see README)';
-    if (process.env.CI === 'true') throw new Error(`CI=true and ${reason}`);
+    // scripts/local-stack always has them; testcontainers' images do not, so under Docker the suites skip loudly
+    if (process.env.CI === 'true' && services.endpoints.source !== 'testcontainers') throw new Error(`CI=true and ${reason}`);
     console.warn(`SKIPPED secured suite "${name}": ${reason}`);
   }
   describe.skipIf(services.available && secured === undefined)(name, () => {
