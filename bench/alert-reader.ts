@@ -1,4 +1,5 @@
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
+import { createSchemaRegistry } from '../src/adapters/registry/client.ts';
 import type { Consumer, Kafka } from 'kafkajs';
 import { z } from 'zod';
 import { sleep, withTimeout } from './progress.ts';
@@ -27,7 +28,7 @@ export class AlertReader {
 
   static async start(kafka: Kafka, registryUrl: string, topic: string, groupId: string): Promise<AlertReader> {
     const consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false, maxWaitTimeInMs: 500 });
-    const reader = new AlertReader(consumer, new SchemaRegistry({ host: registryUrl }));
+    const reader = new AlertReader(consumer, createSchemaRegistry(registryUrl));
     await consumer.connect();
     await consumer.subscribe({ topics: [topic], fromBeginning: true });
     await consumer.run({

@@ -1,4 +1,4 @@
-import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
+import { createSchemaRegistry } from '../src/adapters/registry/client.ts';
 import kafkajs from 'kafkajs';
 import type { Admin, Kafka, Producer } from 'kafkajs';
 import { Redis } from 'ioredis';
@@ -57,7 +57,7 @@ export async function prepareRun(config: BenchConfig, cleanup: CleanupStack): Pr
   await createTopics(admin, Object.values(names.topics));
 
   const schemaIds = await registerSchemas(endpoints.schemaRegistryUrl, { transactions: names.topics.transactions, profiles: names.topics.profiles });
-  const registry = new SchemaRegistry({ host: endpoints.schemaRegistryUrl });
+  const registry = createSchemaRegistry(endpoints.schemaRegistryUrl);
   const producer = kafka.producer({ createPartitioner: kafkajs.Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });
   await producer.connect();
   cleanup.push('disconnect the producer', () => producer.disconnect());

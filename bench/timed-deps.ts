@@ -1,4 +1,4 @@
-import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
+import { createSchemaRegistry } from '../src/adapters/registry/client.ts';
 import type { Producer } from 'kafkajs';
 import { AvroDecoder } from '../src/adapters/registry/avro-decoder.ts';
 import type { DecodeResult } from '../src/adapters/registry/avro-decoder.ts';
@@ -53,7 +53,7 @@ export class TimedDecoder extends AvroDecoder {
   readonly #clock: PhaseClock;
 
   constructor(registryUrl: string, clock: PhaseClock) {
-    super(new SchemaRegistry({ host: registryUrl }));
+    super(createSchemaRegistry(registryUrl));
     this.#clock = clock;
   }
 

@@ -18,10 +18,14 @@ async function runOrExplain(command: string, args: string[], what: string, cwd?:
   }
 }
 
-/** Java and Maven are the only tools the stack needs; say how to get them rather than fail obscurely. */
+/**
+ * Java and Maven bring Kafka and the registry; openssl, keytool, redis-server and redis-cli make the secured services.
+ * Say how to get them rather than fail obscurely.
+ */
 export async function checkTools(): Promise<void> {
   const missing: string[] = [];
-  for (const [tool, args] of [['java', ['-version']], ['mvn', ['-v']]] as const) {
+  const tools = [['java', ['-version']], ['mvn', ['-v']], ['openssl', ['version']], ['keytool', ['-help']], ['redis-server', ['--version']], ['redis-cli', ['--version']]] as const;
+  for (const [tool, args] of tools) {
     try {
       await run(tool, [...args]);
     } catch {
@@ -30,8 +34,8 @@ export async function checkTools(): Promise<void> {
   }
   if (missing.length > 0) {
     throw new Error(
-      `the local stack needs Java 17+ and Maven; not found: ${missing.join(', ')}. ` +
-        'On Debian: apt-get install -y openjdk-17-jre-headless maven (or use Docker: see README).',
+      `the local stack needs Java 17+, Maven, openssl and Redis (server and cli); not found: ${missing.join(', ')}. ` +
+        'On Debian: scripts/install-prerequisites, or apt-get install -y openjdk-17-jre-headless maven openssl redis-server.',
     );
   }
 }

@@ -4,6 +4,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { stackPaths } from './paths.ts';
+import type { SecuredMaterial } from './certificates.ts';
 import { startDetached } from './processes.ts';
 import { timed } from './report.ts';
 import type { Report } from './report.ts';
@@ -14,6 +15,38 @@ export interface KafkaProcess {
   pid: number;
   brokerPort: number;
   controllerPort: number;
+  /** SASL over TLS (SCRAM-SHA-512 and PLAIN users). */
+  saslSslPort: number;
+  /** TLS with a required client certificate (mTLS). */
+  mtlsPort: number;
+}
+
+export interface SecuredListeners {
+  saslSslPort: number;
+  mtlsPort: number;
+  material: SecuredMaterial;
+}
+
+/**
+ * The secured listeners beside the plain one the other suites use: SASL_SSL offers SCRAM-SHA-512 (its user is
+ * created by `storage format --add-scram`) and PLAIN (users listed in the listener's JAAS line); SSL requires a
+ * client certificate signed by the stack's CA. Both present the stack's server certificate.
+ */
+function securedProperties({ material }: SecuredListeners): string[] {
+  const { kafkaPlain } = material.accounts;
+  return [
+    'sasl.enabled.mechanisms=SCRAM-SHA-512,PLAIN',
+    'listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;',
+    `listener.name.sasl_ssl.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required user_${kafkaPlain.username}="${kafkaPlain.password}";`,
+    'listener.name.ssl.ssl.client.auth=required',
+    'ssl.keystore.type=PKCS12',
+    `ssl.keystore.location=${material.keystoreFile}`,
+    `ssl.keystore.password=${material.storePassword}`,
+    `ssl.key.password=${material.storePassword}`,
+    'ssl.truststore.type=PKCS12',
+    `ssl.truststore.location=${material.truststoreFile}`,
+    `ssl.truststore.password=${material.storePassword}`,
+  ];
 }
 
 /** Kafka's cluster id: 16 random bytes, base64url; Kafka avoids ids starting with '-' (they read as CLI flags). */
@@ -24,16 +57,18 @@ function newClusterId(): string {
   }
 }
 
-function kafkaServerProperties(brokerPort: number, controllerPort: number, dataDir: string): string {
+function kafkaServerProperties(brokerPort: number, controllerPort: number, dataDir: string, secured: SecuredListeners): string {
+  const { saslSslPort, mtlsPort } = secured;
   return [
     'process.roles=broker,controller',
     'node.id=1',
     `controller.quorum.voters=1@127.0.0.1:${controllerPort}`,
-    `listeners=PLAINTEXT://127.0.0.1:${brokerPort},CONTROLLER://127.0.0.1:${controllerPort}`,
-    `advertised.listeners=PLAINTEXT://127.0.0.1:${brokerPort}`,
+    `listeners=PLAINTEXT://127.0.0.1:${brokerPort},CONTROLLER://127.0.0.1:${controllerPort},SASL_SSL://127.0.0.1:${saslSslPort},SSL://127.0.0.1:${mtlsPort}`,
+    `advertised.listeners=PLAINTEXT://127.0.0.1:${brokerPort},SASL_SSL://127.0.0.1:${saslSslPort},SSL://127.0.0.1:${mtlsPort}`,
     'controller.listener.names=CONTROLLER',
     'inter.broker.listener.name=PLAINTEXT',
-    'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+    'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SASL_SSL:SASL_SSL,SSL:SSL',
+    ...securedProperties(secured),
     `log.dirs=${dataDir}`,
     'num.partitions=3',
     // topics are created on purpose (the service and the tests say how many partitions they want)
@@ -50,12 +85,13 @@ function kafkaServerProperties(brokerPort: number, controllerPort: number, dataD
 }
 
 /** One combined broker + controller (KRaft), storage formatted afresh, on loopback ports. */
-export async function startKafka(report: Report, brokerPort: number, controllerPort: number): Promise<KafkaProcess> {
+export async function startKafka(report: Report, brokerPort: number, controllerPort: number, secured: SecuredListeners): Promise<KafkaProcess> {
   const dataDir = join(stackPaths.kafkaRun, 'data');
+  const scram = secured.material.accounts.kafkaScram;
   rmSync(stackPaths.kafkaRun, { recursive: true, force: true });
   mkdirSync(dataDir, { recursive: true });
   const properties = join(stackPaths.kafkaRun, 'server.properties');
-  writeFileSync(properties, kafkaServerProperties(brokerPort, controllerPort, dataDir));
+  writeFileSync(properties, kafkaServerProperties(brokerPort, controllerPort, dataDir, secured), { mode: 0o600 });
   const classpath = join(stackPaths.kafkaLibs, '*');
   const logFile = join(stackPaths.logs, 'kafka.log');
   const jvm = [
@@ -63,7 +99,10 @@ export async function startKafka(report: Report, brokerPort: number, controllerP
     `-Dlog4j2.configurationFile=${stackPaths.kafkaLog4jConfig}`, `-Dkafka.logs.file=${logFile}`,
   ];
   await timed(report, 'kafka: format storage (KRaft)', () =>
-    run('java', [...jvm, '-cp', classpath, 'kafka.tools.StorageTool', 'format', '-t', newClusterId(), '-c', properties]),
+    run('java', [
+      ...jvm, '-cp', classpath, 'kafka.tools.StorageTool', 'format', '-t', newClusterId(), '-c', properties,
+      '--add-scram', `SCRAM-SHA-512=[name=${scram.username},password=${scram.password}]`,
+    ]),
   );
   const pid = startDetached({
     command: 'java',
@@ -71,5 +110,5 @@ export async function startKafka(report: Report, brokerPort: number, controllerP
     cwd: stackPaths.kafkaRun,
     logFile: join(stackPaths.logs, 'kafka.out'),
   });
-  return { pid, brokerPort, controllerPort };
+  return { pid, brokerPort, controllerPort, saslSslPort: secured.saslSslPort, mtlsPort: secured.mtlsPort };
 }

@@ -39,3 +39,20 @@ export async function choosePort(envName: string, role: string, avoid: readonly 
     );
   }
 }
+
+/**
+ * A free port whose Redis Cluster bus port (port + 10000) is free too: a cluster node listens on both, and a node
+ * whose bus port is taken cannot start.
+ */
+export async function chooseClusterPort(avoid: readonly number[] = []): Promise<number> {
+  for (;;) {
+    const port = await listenOnce(0);
+    if (avoid.includes(port) || avoid.includes(port + 10_000) || port + 10_000 > 65535) continue;
+    try {
+      await listenOnce(port + 10_000);
+      return port;
+    } catch {
+      /* bus port taken: try another */
+    }
+  }
+}

@@ -1,13 +1,17 @@
+import { request } from 'node:https';
 import kafkajs from 'kafkajs';
-import { Redis } from 'ioredis';
+import type { KafkaConfig } from 'kafkajs';
+import { Cluster, Redis } from 'ioredis';
+import type { RedisOptions } from 'ioredis';
 import { isAlive, logTail } from './processes.ts';
 
 const { Kafka, logLevel } = kafkajs;
 const sleep = (ms: number) => new Promise((resolveSleep) => setTimeout(resolveSleep, ms));
 
 /** Metadata from the broker, and a group coordinator that answers: a consumer group can join right away. */
-export async function kafkaAnswers(brokers: string[]): Promise<void> {
+export async function kafkaAnswers(brokers: string[], security: Pick<KafkaConfig, 'ssl' | 'sasl'> = {}): Promise<void> {
   const admin = new Kafka({
+    ...security,
     brokers,
     clientId: 'tidewatch-stack-probe',
     logLevel: logLevel.NOTHING,
@@ -32,8 +36,40 @@ export async function registryAnswers(baseUrl: string): Promise<void> {
   if (!Array.isArray(subjects)) throw new Error('GET /subjects did not answer a list');
 }
 
-export async function redisAnswers(url: string): Promise<void> {
-  const redis = new Redis(url, { lazyConnect: true, connectTimeout: 1_000, maxRetriesPerRequest: 0, retryStrategy: () => null });
+/** GET /subjects over HTTPS trusting `ca`, with basic auth (the registry proxy of the secured stack). */
+export function securedRegistryAnswers(baseUrl: string, ca: Buffer, username: string, password: string): Promise<void> {
+  return new Promise((resolveProbe, reject) => {
+    const probe = request(
+      `${baseUrl}/subjects`,
+      { ca, timeout: 2_000, headers: { authorization: `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}` } },
+      (answer) => {
+        answer.resume();
+        if (answer.statusCode === 200) resolveProbe();
+        else reject(new Error(`GET /subjects answered ${answer.statusCode}`));
+      },
+    );
+    probe.on('timeout', () => probe.destroy(new Error('timed out')));
+    probe.on('error', reject);
+    probe.end();
+  });
+}
+
+/** Every node of a Redis Cluster answers PING through a cluster client. */
+export async function redisClusterAnswers(nodes: string[], options: RedisOptions): Promise<void> {
+  const seeds = nodes.map((node) => ({ host: node.split(':')[0], port: Number(node.split(':')[1]) }));
+  const cluster = new Cluster(seeds, { lazyConnect: true, redisOptions: { ...options, connectTimeout: 1_000 }, clusterRetryStrategy: () => null });
+  cluster.on('error', () => {});
+  try {
+    await cluster.connect();
+    const answers = await Promise.all(cluster.nodes('master').map((node) => node.ping()));
+    if (answers.length !== nodes.length || answers.some((pong) => pong !== 'PONG')) throw new Error(`masters answered ${answers.join(',')}`);
+  } finally {
+    cluster.disconnect();
+  }
+}
+
+export async function redisAnswers(url: string, options: RedisOptions = {}): Promise<void> {
+  const redis = new Redis(url, { ...options, lazyConnect: true, connectTimeout: 1_000, maxRetriesPerRequest: 0, retryStrategy: () => null });
   redis.on('error', () => {});
   try {
     await redis.connect();

@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { makeSecuredMaterial } from './certificates.ts';
 import { checkTools, installKafka, installRegistry, registryRunnerJar } from './install.ts';
 import { startKafka } from './kafka.ts';
 import type { KafkaProcess } from './kafka.ts';
@@ -14,6 +15,8 @@ import { startRegistry } from './registry.ts';
 import type { RegistryProcess } from './registry.ts';
 import { timed } from './report.ts';
 import type { Report } from './report.ts';
+import { chooseSecuredPorts, securedAnswers, securedProcesses, securedReady, startSecured } from './secured.ts';
+import type { SecuredEndpoints, SecuredState } from './secured.ts';
 import { REGISTRY_CCOMPAT_PATH } from './versions.ts';
 
 export type { Report };
@@ -28,6 +31,7 @@ function startedProcesses(state: StackState): Array<{ name: string; pid: number;
     { name: 'kafka', pid: state.kafka.pid, marker: 'kafka.Kafka' },
   ];
   if (state.redis.pid !== undefined) processes.push({ name: 'redis', pid: state.redis.pid, marker: 'redis-server' });
+  if (state.secured !== undefined) processes.push(...securedProcesses(state.secured));
   return processes;
 }
 
@@ -35,6 +39,8 @@ export interface StackState {
   kafka: KafkaProcess;
   registry: RegistryProcess;
   redis: RedisEndpoint;
+  /** The secured services (SASL_SSL/mTLS listeners, registry over HTTPS + basic auth, TLS Redis, Redis Cluster). */
+  secured?: SecuredState;
   startedAt: string;
   /** Test runs using the stack (pids); the last one to release it stops it, unless it is manual. */
   holders: number[];
@@ -46,6 +52,7 @@ export interface StackEndpoints {
   kafkaBrokers: string[];
   schemaRegistryUrl: string;
   redisUrl: string;
+  secured?: SecuredEndpoints;
 }
 
 export function endpointsOf(state: StackState): StackEndpoints {
@@ -53,6 +60,7 @@ export function endpointsOf(state: StackState): StackEndpoints {
     kafkaBrokers: [`127.0.0.1:${state.kafka.brokerPort}`],
     schemaRegistryUrl: `http://127.0.0.1:${state.registry.port}${REGISTRY_CCOMPAT_PATH}`,
     redisUrl: state.redis.url,
+    ...(state.secured === undefined ? {} : { secured: state.secured.endpoints }),
   };
 }
 
@@ -62,6 +70,9 @@ export function readState(): StackState | undefined {
 }
 
 async function isHealthy(state: StackState): Promise<boolean> {
+  // a stack started before the secured services existed is restarted to gain them
+  if (state.secured === undefined) return false;
+  const secured = state.secured;
   if (!startedProcesses(state).every(({ pid, marker }) => runsCommand(pid, marker))) return false;
   const endpoints = endpointsOf(state);
   try {
@@ -69,6 +80,7 @@ async function isHealthy(state: StackState): Promise<boolean> {
       kafkaAnswers(endpoints.kafkaBrokers),
       registryAnswers(endpoints.schemaRegistryUrl),
       redisAnswers(endpoints.redisUrl),
+      securedAnswers(secured),
     ]);
     return true;
   } catch {
@@ -122,7 +134,7 @@ export function up(report: Report, options: UpOptions = {}): Promise<UpResult> {
 async function startStack(report: Report, options: UpOptions): Promise<StackEndpoints> {
   const started = performance.now();
   mkdirSync(stackPaths.logs, { recursive: true });
-  await timed(report, 'tools (java, mvn)', checkTools);
+  await timed(report, 'tools (java, mvn, openssl, keytool, redis)', checkTools);
   await Promise.all([
     timed(report, 'kafka: install', installKafka),
     timed(report, 'registry: install', installRegistry),
@@ -134,8 +146,11 @@ async function startStack(report: Report, options: UpOptions): Promise<StackEndp
   const brokerPort = await choosePort('TIDEWATCH_KAFKA_PORT', 'Kafka broker');
   const controllerPort = await choosePort('TIDEWATCH_KAFKA_CONTROLLER_PORT', 'Kafka controller', [brokerPort]);
   const registryPort = await choosePort('TIDEWATCH_REGISTRY_PORT', 'schema registry', [brokerPort, controllerPort]);
+  const securedPorts = await chooseSecuredPorts([brokerPort, controllerPort, registryPort]);
+  const material = await timed(report, 'certificates and accounts (openssl, keytool)', makeSecuredMaterial);
+  const secured = { saslSslPort: securedPorts.kafkaSaslSsl, mtlsPort: securedPorts.kafkaMtls, material };
   const state: StackState = {
-    kafka: await startKafka(report, brokerPort, controllerPort),
+    kafka: await startKafka(report, brokerPort, controllerPort, secured),
     registry: startRegistry(registryPort, runnerJar),
     redis: { url: '' },
     startedAt: new Date().toISOString(),
@@ -145,6 +160,8 @@ async function startStack(report: Report, options: UpOptions): Promise<StackEndp
   // Written before readiness so that a failed start can still be cleaned up.
   writeState(state);
   try {
+    state.secured = startSecured(securedPorts, material, registryPort);
+    writeState(state);
     state.redis = await resolveRedis();
     writeState(state);
     const endpoints = endpointsOf(state);
@@ -164,6 +181,7 @@ async function startStack(report: Report, options: UpOptions): Promise<StackEndp
           timeoutMs: 20_000, ...(state.redis.pid === undefined ? {} : { pid: state.redis.pid }),
         }),
       ),
+      securedReady(state.secured, material, report),
     ]);
     report(`stack up in ${((performance.now() - started) / 1000).toFixed(1)}s`);
     return endpoints;
@@ -206,6 +224,8 @@ async function stopStack(state: StackState, report: Report): Promise<void> {
   rmSync(stackPaths.stateFile, { force: true });
   rmSync(stackPaths.kafkaRun, { recursive: true, force: true });
   rmSync(stackPaths.registryRun, { recursive: true, force: true });
+  rmSync(join(stackPaths.home, 'secured'), { recursive: true, force: true });
+  rmSync(join(stackPaths.home, 'redis-secured'), { recursive: true, force: true });
 }
 
 export async function status(): Promise<{ state: StackState | undefined; healthy: boolean }> {

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { ConfigError, parseEnv } from '../config/env.ts';
+import { ServiceConnectionError } from '../adapters/connection-error.ts';
 import { createLogger } from '../observability/logger.ts';
 import { startService } from '../service/service.ts';
 import { addBacktestCommand } from './backtest-command.ts';
@@ -33,7 +34,7 @@ addBacktestCommand(program);
 addDemoCommand(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
-  if (error instanceof ConfigError) {
+  if (error instanceof ConfigError || error instanceof ServiceConnectionError) {
     process.stderr.write(`tidewatch: ${error.message}\n`);
     process.exit(2);
   }

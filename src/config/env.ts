@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SecuritySettingError, connectionsOf, securityEnvShape } from './security.ts';
 
 /**
  * Everything the service reads from its environment. Parsed once at start-up; a bad or missing value stops the
@@ -71,6 +72,8 @@ export const envSchema = z.object({
   TIDEWATCH_HTTP_PORT: port.default(8080),
   TIDEWATCH_HTTP_HOST: z.string().min(1).default('0.0.0.0'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** SASL/TLS for Kafka, auth and CA for the registry, TLS/ACL/Cluster for Redis: see security.ts. */
+  ...securityEnvShape,
 });
 
 export type ServiceEnv = z.infer<typeof envSchema>;
@@ -86,7 +89,15 @@ export class ConfigError extends Error {
 
 export function parseEnv(env: NodeJS.ProcessEnv): ServiceEnv {
   const result = envSchema.safeParse(env);
-  if (result.success) return result.data;
+  if (result.success) {
+    try {
+      connectionsOf(result.data); // the secret and PEM files it names must be readable now, not at first use
+    } catch (error) {
+      if (error instanceof SecuritySettingError) throw new ConfigError(`invalid configuration:\n  ${error.message}`);
+      throw error;
+    }
+    return result.data;
+  }
   const problems = result.error.issues.map((issue) => {
     const name = issue.path.join('.') || '(root)';
     const unset = env[String(issue.path[0])] === undefined;

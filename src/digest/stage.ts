@@ -1,12 +1,15 @@
 import kafkajs from 'kafkajs';
 import type { Admin, Consumer, Producer } from 'kafkajs';
-import type { Redis } from 'ioredis';
 import type { ServiceEnv } from '../config/env.ts';
 import { createKafka } from '../adapters/kafka/client.ts';
 import { watchConsumer } from '../adapters/kafka/consumer-health.ts';
 import type { DigestOutputRole } from '../adapters/kafka/digest-publisher.ts';
 import { createMissingTopics, topicConfigs } from '../adapters/kafka/topics.ts';
-import { createRedis } from '../adapters/redis/client.ts';
+import { connectRedis, createRedis } from '../adapters/redis/client.ts';
+import type { RedisClient } from '../adapters/redis/client.ts';
+import { assertRegistryAnswers } from '../adapters/registry/client.ts';
+import { connecting } from '../adapters/connection-error.ts';
+import { connectionsOf, describeKafka, describeRedis, describeRegistry } from '../config/security.ts';
 import { RedisDigestStore } from '../adapters/redis/digest-store.ts';
 import { AvroDecoder } from '../adapters/registry/avro-decoder.ts';
 import { AvroEncoder } from '../adapters/registry/avro-encoder.ts';
@@ -50,8 +53,9 @@ export async function startDigestStage(env: ServiceEnv, logger: Logger, options:
   const metrics = createDigestMetrics();
   const allTopics = topicsFromEnv(env);
   const topics: TopicsByRole<'rmRoutine' | DigestOutputRole> = { rmRoutine: allTopics.rmRoutine, rmDigests: allTopics.rmDigests, deadLetter: allTopics.deadLetter };
-  const kafka = createKafka(env.KAFKA_BROKERS, env.TIDEWATCH_CLIENT_ID, logger);
-  const redis: Redis = createRedis(env.REDIS_URL, logger);
+  const connections = connectionsOf(env);
+  const kafka = createKafka(env.KAFKA_BROKERS, env.TIDEWATCH_CLIENT_ID, logger, connections.kafka);
+  const redis: RedisClient = createRedis(connections.redis, logger);
   const store = new RedisDigestStore(redis, { prefix: env.TIDEWATCH_REDIS_PREFIX, dedupMs: env.TIDEWATCH_DIGEST_DEDUP_DAYS * DAY_MS });
   // idempotent: a producer retry never writes a digest twice; murmur2 keys as Java clients do
   const producer: Producer = kafka.producer({
@@ -85,16 +89,17 @@ export async function startDigestStage(env: ServiceEnv, logger: Logger, options:
     metrics.registry,
   );
 
-  await redis.connect();
-  await admin.connect();
+  await connecting(describeRedis(connections.redis), () => connectRedis(redis));
+  await connecting(describeKafka(connections.kafka), () => admin.connect());
+  await connecting(describeRegistry(connections.registry), () => assertRegistryAnswers(connections.registry));
   if (env.TIDEWATCH_CREATE_TOPICS) {
     const mine = new Set(Object.values(topics));
     const configs = topicConfigs(allTopics, env.TIDEWATCH_TOPIC_PARTITIONS).filter((config) => mine.has(config.topic));
     const created = await createMissingTopics(admin, configs);
     if (created.length > 0) logger.info({ topics: created }, 'created missing topics');
   }
-  const encoder = await AvroEncoder.connect(env.SCHEMA_REGISTRY_URL, { rmDigests: topics.rmDigests, deadLetter: topics.deadLetter }, { register: env.TIDEWATCH_REGISTER_SCHEMAS });
-  const deps: DigestDeps = { core, store, decoder: AvroDecoder.forUrl(env.SCHEMA_REGISTRY_URL), encoder, producer, topics, metrics, clock };
+  const encoder = await AvroEncoder.connect(connections.registry, { rmDigests: topics.rmDigests, deadLetter: topics.deadLetter }, { register: env.TIDEWATCH_REGISTER_SCHEMAS });
+  const deps: DigestDeps = { core, store, decoder: AvroDecoder.forUrl(connections.registry), encoder, producer, topics, metrics, clock };
 
   await producer.connect();
   await consumer.connect();

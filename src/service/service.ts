@@ -1,7 +1,8 @@
 import kafkajs from 'kafkajs';
 import type { Admin, Consumer, EachBatchPayload, Producer } from 'kafkajs';
-import type { Redis } from 'ioredis';
 import type { ServiceEnv } from '../config/env.ts';
+import { connectionsOf, describeKafka, describeRedis, describeRegistry } from '../config/security.ts';
+import { connecting } from '../adapters/connection-error.ts';
 import { createKafka } from '../adapters/kafka/client.ts';
 import { watchConsumer } from '../adapters/kafka/consumer-health.ts';
 import { coPartitionedAssigner } from '../adapters/kafka/co-partitioned-assigner.ts';
@@ -11,7 +12,9 @@ import { AvroDecoder } from '../adapters/registry/avro-decoder.ts';
 import { AvroEncoder } from '../adapters/registry/avro-encoder.ts';
 import { registerSchemas, topicsFromEnv } from '../adapters/registry/schemas.ts';
 import type { TopicsByRole } from '../adapters/registry/schemas.ts';
-import { createRedis } from '../adapters/redis/client.ts';
+import { connectRedis, createRedis } from '../adapters/redis/client.ts';
+import type { RedisClient } from '../adapters/redis/client.ts';
+import { assertRegistryAnswers } from '../adapters/registry/client.ts';
 import { RedisStateStore } from '../adapters/redis/state-store.ts';
 import { startHttpServer } from '../adapters/http/server.ts';
 import type { HttpServer } from '../adapters/http/server.ts';
@@ -52,8 +55,9 @@ export async function startService(env: ServiceEnv, logger: Logger, options: Ser
   const core: CoreContext = { rules, calendar: businessCalendar(rules.timeZone), unassignedQueue: env.TIDEWATCH_UNASSIGNED_QUEUE };
   const metrics = createMetrics();
   const topics = topicsFromEnv(env);
-  const kafka = createKafka(env.KAFKA_BROKERS, env.TIDEWATCH_CLIENT_ID, logger);
-  const redis: Redis = createRedis(env.REDIS_URL, logger);
+  const connections = connectionsOf(env);
+  const kafka = createKafka(env.KAFKA_BROKERS, env.TIDEWATCH_CLIENT_ID, logger, connections.kafka);
+  const redis: RedisClient = createRedis(connections.redis, logger);
   const store = new RedisStateStore(redis, { prefix: env.TIDEWATCH_REDIS_PREFIX, stateTtlSeconds: env.TIDEWATCH_STATE_TTL_DAYS * DAY_SECONDS });
   // idempotent: a producer retry never writes an alert twice; murmur2 keys as Java clients do
   const producer: Producer = kafka.producer({
@@ -98,8 +102,9 @@ export async function startService(env: ServiceEnv, logger: Logger, options: Ser
     [featuresRoute(store, core, clock)],
   );
 
-  await redis.connect();
-  await admin.connect();
+  await connecting(describeRedis(connections.redis), () => connectRedis(redis));
+  await connecting(describeKafka(connections.kafka), () => admin.connect());
+  await connecting(describeRegistry(connections.registry), () => assertRegistryAnswers(connections.registry));
   if (env.TIDEWATCH_CREATE_TOPICS) {
     const created = await createMissingTopics(admin, topicConfigs(topics, env.TIDEWATCH_TOPIC_PARTITIONS));
     if (created.length > 0) logger.info({ topics: created }, 'created missing topics');
@@ -114,15 +119,15 @@ export async function startService(env: ServiceEnv, logger: Logger, options: Ser
     deadLetter: topics.deadLetter,
   };
   if (env.TIDEWATCH_REGISTER_SCHEMAS) {
-    await registerSchemas(env.SCHEMA_REGISTRY_URL, {
+    await registerSchemas(connections.registry, {
       transactions: topics.transactions,
       profiles: topics.profiles,
       outcomes: topics.outcomes,
       products: topics.products,
     });
   }
-  const encoder = await AvroEncoder.connect(env.SCHEMA_REGISTRY_URL, outputs, { register: env.TIDEWATCH_REGISTER_SCHEMAS });
-  const deps: PipelineDeps = { core, store, decoder: AvroDecoder.forUrl(env.SCHEMA_REGISTRY_URL), encoder, producer, topics, metrics, clocks, settles, clock };
+  const encoder = await AvroEncoder.connect(connections.registry, outputs, { register: env.TIDEWATCH_REGISTER_SCHEMAS });
+  const deps: PipelineDeps = { core, store, decoder: AvroDecoder.forUrl(connections.registry), encoder, producer, topics, metrics, clocks, settles, clock };
 
   await producer.connect();
   await consumer.connect();

@@ -1,4 +1,4 @@
-import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
+import { createSchemaRegistry } from '../../src/adapters/registry/client.ts';
 import type { Admin, Kafka, Producer } from 'kafkajs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { registerSchemas } from '../../src/adapters/registry/schemas.ts';
@@ -73,7 +73,7 @@ describeIntegration('tidewatch run: product events', (context) => {
 
   it('tells the maturity of a good one, and dead-letters one not keyed by its customer and one in another currency', async () => {
     service = await startService(parseEnv({ ...env, TIDEWATCH_HTTP_PORT: '0', TIDEWATCH_HTTP_HOST: '127.0.0.1' }), createLogger('warn'), { clock: () => NOW });
-    const registry = new SchemaRegistry({ host: context.endpoints.schemaRegistryUrl });
+    const registry = createSchemaRegistry(context.endpoints.schemaRegistryUrl);
     const { products: schemaId } = await registerSchemas(context.endpoints.schemaRegistryUrl, { products: topics.products });
     const records = [
       { key: 'c-good', event: productEvent('c-good') },

@@ -1,4 +1,5 @@
-import { COMPATIBILITY, SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
+import { COMPATIBILITY, SchemaType } from '@kafkajs/confluent-schema-registry';
+import { createSchemaRegistry } from '../../src/adapters/registry/client.ts';
 import { describe, expect, it } from 'vitest';
 import { AvroEncoder, RecordValidationError } from '../../src/adapters/registry/avro-encoder.ts';
 import { AvroDecoder } from '../../src/adapters/registry/avro-decoder.ts';
@@ -174,7 +175,7 @@ describeIntegration('schema registration and evolution', (context) => {
       // a registry's global default may be NONE (Apicurio's is): a subject left unpinned would take any change
       const topic = context.topic('unpinned');
       const subject = valueSubject(topic);
-      const registry = new SchemaRegistry({ host: registryUrl });
+      const registry = createSchemaRegistry(registryUrl);
       await registry.register({ type: SchemaType.AVRO, schema: readAvsc('Transaction.avsc') }, { subject, compatibility: COMPATIBILITY.NONE });
       expect(await compatibilityOf(subject)).toMatchObject({ compatibilityLevel: 'NONE' });
 
@@ -193,7 +194,7 @@ describeIntegration('schema registration and evolution', (context) => {
     // Apicurio's lookup by schema matches byte for byte (Confluent's normalizes): the fallback must cover it
     it('finds a schema a pipeline registered reformatted', async () => {
       const topic = context.topic('minified');
-      const registry = new SchemaRegistry({ host: registryUrl });
+      const registry = createSchemaRegistry(registryUrl);
       const minified = JSON.stringify(JSON.parse(readAvsc('Alert.avsc')));
       const { id } = await registry.register({ type: SchemaType.AVRO, schema: minified }, { subject: valueSubject(topic) });
       expect(await lookUpSchemaIds(registryUrl, { risk: topic })).toEqual({ risk: id });
@@ -204,7 +205,7 @@ describeIntegration('schema registration and evolution', (context) => {
       await expect(lookUpSchemaIds(registryUrl, { transactions: topic })).rejects.toThrow(valueSubject(topic));
       // a subject holding only another version is no better: its id would encode with the wrong schema
       const other = context.topic('other-version');
-      const registry = new SchemaRegistry({ host: registryUrl });
+      const registry = createSchemaRegistry(registryUrl);
       const older = evolved('Transaction.avsc', (record) => record.fields.pop());
       await registry.register({ type: SchemaType.AVRO, schema: JSON.stringify(older) }, { subject: valueSubject(other) });
       await expect(lookUpSchemaIds(registryUrl, { transactions: other })).rejects.toThrow(valueSubject(other));
@@ -243,7 +244,7 @@ describeIntegration('schema registration and evolution', (context) => {
       const encoder = await AvroEncoder.connect(registryUrl, { [role]: topics[role] } as TopicsByRole<typeof role>, { register: true });
       const written = await encoder.encode(role, samples[role]);
 
-      const registry = new SchemaRegistry({ host: registryUrl });
+      const registry = createSchemaRegistry(registryUrl);
       const next = evolved(file, compatible);
       const { id: nextId } = await registry.register({ type: SchemaType.AVRO, schema: JSON.stringify(next) }, { subject });
       expect(nextId).not.toBe(encoder.schemaIdOf(role));
@@ -257,7 +258,7 @@ describeIntegration('schema registration and evolution', (context) => {
       const topics = freshTopics();
       const subject = valueSubject(topics[role]);
       await registerSchemas(registryUrl, { [role]: topics[role] } as TopicsByRole<typeof role>);
-      const registry = new SchemaRegistry({ host: registryUrl });
+      const registry = createSchemaRegistry(registryUrl);
       const refusal = registry.register({ type: SchemaType.AVRO, schema: JSON.stringify(evolved(file, incompatible)) }, { subject });
       await expect(refusal).rejects.toMatchObject({ name: 'ResponseError', status: 409 });
       // the refused version left nothing behind: the subject still has one version

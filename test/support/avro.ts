@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
+import { createSchemaRegistry } from '../../src/adapters/registry/client.ts';
+import { SchemaType } from '@kafkajs/confluent-schema-registry';
 
 export function readAvsc(file: string): string {
   return readFileSync(new URL(`../../avro/${file}`, import.meta.url), 'utf8');
@@ -7,7 +8,7 @@ export function readAvsc(file: string): string {
 
 /** Registers an avro/ schema under the topic-name strategy subject of `topic`; returns the registry and the id. */
 export async function registerValueSchema(registryUrl: string, topic: string, file: string) {
-  const registry = new SchemaRegistry({ host: registryUrl });
+  const registry = createSchemaRegistry(registryUrl);
   const { id } = await registry.register({ type: SchemaType.AVRO, schema: readAvsc(file) }, { subject: `${topic}-value` });
   return { registry, id };
 }

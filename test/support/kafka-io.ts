@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
+import { createSchemaRegistry } from '../../src/adapters/registry/client.ts';
 import kafkajs from 'kafkajs';
 import type { Admin, Kafka, Producer } from 'kafkajs';
 import { registerSchemas } from '../../src/adapters/registry/schemas.ts';
@@ -24,7 +24,7 @@ export async function produceInputs(
   topics: ServiceTopics,
   inputs: { profiles?: readonly CustomerProfile[]; transactions?: readonly Transaction[] },
 ): Promise<void> {
-  const registry = new SchemaRegistry({ host: registryUrl });
+  const registry = createSchemaRegistry(registryUrl);
   const ids = await registerSchemas(registryUrl, { transactions: topics.transactions, profiles: topics.profiles });
   const profiles = inputs.profiles ?? [];
   const transactions = inputs.transactions ?? [];
@@ -55,7 +55,7 @@ export async function readTopic<T>(kafka: Kafka, registryUrl: string, topic: str
   const remaining = new Map(ends.filter((end) => BigInt(end.high) > BigInt(end.low)).map((end) => [end.partition, BigInt(end.high)]));
   const records: ReadRecord<T>[] = [];
   if (remaining.size === 0) return records;
-  const registry = new SchemaRegistry({ host: registryUrl });
+  const registry = createSchemaRegistry(registryUrl);
   const consumer = kafka.consumer({ groupId: `reader-${randomBytes(6).toString('hex')}` });
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });

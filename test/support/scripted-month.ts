@@ -6,7 +6,7 @@
  *
  * Days are counted as days of the month: 1 = 1 October 2026, 0 = 30 September, -29 = 1 September, and so on.
  */
-import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
+import { createSchemaRegistry } from '../../src/adapters/registry/client.ts';
 import type { Producer } from 'kafkajs';
 import { registerSchemas } from '../../src/adapters/registry/schemas.ts';
 import { businessCalendar } from '../../src/core/calendar.ts';
@@ -306,7 +306,7 @@ export async function produceAll(
   topics: ServiceTopics,
   inputs: { profiles?: readonly CustomerProfile[]; transactions?: readonly Transaction[]; outcomes?: readonly Outcome[]; products?: readonly ProductEvent[] },
 ): Promise<void> {
-  const registry = new SchemaRegistry({ host: registryUrl });
+  const registry = createSchemaRegistry(registryUrl);
   const ids = await registerSchemas(registryUrl, {
     transactions: topics.transactions,
     profiles: topics.profiles,

@@ -1,12 +1,12 @@
 import fc from 'fast-check';
-import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
+import { createSchemaRegistry } from '../../src/adapters/registry/client.ts';
 import { describe, expect, it } from 'vitest';
 import { AvroDecoder } from '../../src/adapters/registry/avro-decoder.ts';
 import { transactionSchema } from '../../src/domain/transaction.ts';
 import { admit } from '../../src/pipeline/ingest.ts';
 
 // Points nowhere: any registry call would fail, so these properties also show that unframed bytes never reach it.
-const decoder = new AvroDecoder(new SchemaRegistry({ host: 'http://127.0.0.1:9' }));
+const decoder = new AvroDecoder(createSchemaRegistry('http://127.0.0.1:9'));
 
 describe('bad input never crashes the consumer', () => {
   it('admission answers (never throws) for any decoded value, and admits only schema-valid ones', () => {

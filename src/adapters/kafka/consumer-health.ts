@@ -1,9 +1,9 @@
 import type { Consumer } from 'kafkajs';
-import type { Redis } from 'ioredis';
 import type { Counter, Gauge } from 'prom-client';
 import type { HealthChecks } from '../http/server.ts';
 import type { Logger } from '../../observability/logger.ts';
 import { redisAnswers } from '../redis/client.ts';
+import type { RedisClient } from '../redis/client.ts';
 
 export interface ConsumerWatch {
   /** Liveness and readiness of a process built around one consumer group and Redis, for the HTTP adapter. */
@@ -21,7 +21,7 @@ export function watchConsumer(
   consumer: Consumer,
   options: {
     topic: string;
-    redis: Redis;
+    redis: RedisClient;
     logger: Logger;
     metrics: { consumerCrashes: Counter; ownedPartitions: Gauge };
     onAssigned(partitions: ReadonlySet<number>): void;

@@ -1,4 +1,6 @@
-import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
+import type { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
+import { createSchemaRegistry } from './client.ts';
+import type { RegistryTarget } from './client.ts';
 
 export type DecodeFailureReason = 'undecodable' | 'unknown_schema';
 export type DecodeResult = { ok: true; value: unknown; schemaId: number } | { ok: false; reason: DecodeFailureReason; detail: string };
@@ -31,8 +33,8 @@ export class AvroDecoder {
 
   constructor(private readonly registry: SchemaRegistry) {}
 
-  static forUrl(url: string): AvroDecoder {
-    return new AvroDecoder(new SchemaRegistry({ host: url }));
+  static forUrl(registry: RegistryTarget): AvroDecoder {
+    return new AvroDecoder(createSchemaRegistry(registry));
   }
 
   async decode(bytes: Buffer | null): Promise<DecodeResult> {

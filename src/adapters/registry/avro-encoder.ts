@@ -1,4 +1,6 @@
-import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
+import type { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
+import { createSchemaRegistry, registryConnection } from './client.ts';
+import type { RegistryTarget } from './client.ts';
 import { lookUpSchemaIds, registerSchemas, schemaCatalog } from './schemas.ts';
 import type { RecordOf, SchemaCatalogEntry, SchemaIdsByRole, TopicRole, TopicsByRole } from './schemas.ts';
 
@@ -37,12 +39,13 @@ export class AvroEncoder<R extends TopicRole = TopicRole> {
   ) {}
 
   static async connect<R extends TopicRole>(
-    registryUrl: string,
+    registry: RegistryTarget,
     topicsByRole: TopicsByRole<R>,
     options: ConnectOptions,
   ): Promise<AvroEncoder<R>> {
-    const schemaIds = options.register ? await registerSchemas(registryUrl, topicsByRole) : await lookUpSchemaIds(registryUrl, topicsByRole);
-    return new AvroEncoder(new SchemaRegistry({ host: registryUrl }), schemaIds);
+    const connection = registryConnection(registry);
+    const schemaIds = options.register ? await registerSchemas(connection, topicsByRole) : await lookUpSchemaIds(connection, topicsByRole);
+    return new AvroEncoder(createSchemaRegistry(connection), schemaIds);
   }
 
   schemaIdOf(role: R): number {

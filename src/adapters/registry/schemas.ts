@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
-import { COMPATIBILITY, SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
+import { COMPATIBILITY, SchemaType } from '@kafkajs/confluent-schema-registry';
 import { z } from 'zod';
 import type { ServiceEnv } from '../../config/env.ts';
 import { alertSchema } from '../../domain/alert.ts';
@@ -11,6 +11,9 @@ import { outcomeSchema } from '../../domain/outcome.ts';
 import { productEventSchema } from '../../domain/product-event.ts';
 import { customerProfileSchema } from '../../domain/profile.ts';
 import { transactionSchema } from '../../domain/transaction.ts';
+import { redactUrl } from '../../config/redact.ts';
+import { createSchemaRegistry, registryConnection, registryRequest } from './client.ts';
+import type { RegistryTarget } from './client.ts';
 
 /** Every topic tidewatch reads or writes, by what it is for. */
 export const topicRoles = ['transactions', 'profiles', 'outcomes', 'products', 'rmAlerts', 'risk', 'campaign', 'deadLetter', 'rmRoutine', 'rmDigests'] as const;
@@ -68,19 +71,17 @@ const roleEntries = <R extends TopicRole>(topicsByRole: TopicsByRole<R>) =>
     schema: { type: SchemaType.AVRO, schema: readAvsc(schemaCatalog[role].avscFile) } as const,
   }));
 
-const baseOf = (registryUrl: string) => registryUrl.replace(/\/+$/, '');
-const subjectPath = (registryUrl: string, subject: string) => `${baseOf(registryUrl)}/subjects/${encodeURIComponent(subject)}`;
+const subjectPath = (subject: string) => `/subjects/${encodeURIComponent(subject)}`;
 
 /** A registry call the client has no method for; undefined on 404, the parsed body otherwise. */
-async function callRegistry(url: string, init: RequestInit = {}): Promise<unknown> {
-  const response = await fetch(url, {
-    ...init,
-    headers: { accept: 'application/vnd.schemaregistry.v1+json', 'content-type': 'application/vnd.schemaregistry.v1+json' },
-    signal: AbortSignal.timeout(10_000),
-  });
-  if (response.status === 404) return undefined;
-  if (!response.ok) throw new Error(`${init.method ?? 'GET'} ${url} answered ${response.status}: ${(await response.text()).slice(0, 500)}`);
-  return response.json();
+async function callRegistry(registry: RegistryTarget, path: string, init: { method?: string; body?: string } = {}): Promise<unknown> {
+  const answer = await registryRequest(registry, path, init);
+  if (answer.status === 404) return undefined;
+  if (answer.status < 200 || answer.status >= 300) {
+    const url = redactUrl(`${registryConnection(registry).url.replace(/\/+$/, '')}${path}`);
+    throw new Error(`${init.method ?? 'GET'} ${url} answered ${answer.status}: ${answer.body.slice(0, 500)}`);
+  }
+  return JSON.parse(answer.body);
 }
 
 /**
@@ -88,21 +89,22 @@ async function callRegistry(url: string, init: RequestInit = {}): Promise<unknow
  * on the topic. The client only sets compatibility on a subject's first registration and has no call of its
  * own for it, and the registry's global default may be NONE (Apicurio's is), hence the plain PUT every time.
  */
-async function requireBackwardCompatibility(registryUrl: string, subject: string): Promise<void> {
-  const url = `${baseOf(registryUrl)}/config/${encodeURIComponent(subject)}`;
-  const answer = await callRegistry(url, { method: 'PUT', body: JSON.stringify({ compatibility: COMPATIBILITY.BACKWARD }) });
-  if (answer === undefined) throw new Error(`PUT ${url} answered 404: the registry would not pin the subject's compatibility`);
+async function requireBackwardCompatibility(registry: RegistryTarget, subject: string): Promise<void> {
+  const path = `/config/${encodeURIComponent(subject)}`;
+  const answer = await callRegistry(registry, path, { method: 'PUT', body: JSON.stringify({ compatibility: COMPATIBILITY.BACKWARD }) });
+  if (answer === undefined) throw new Error(`PUT ${path} answered 404: the registry would not pin the subject's compatibility`);
 }
 
 /**
  * Registers each role's schema under its topic's value subject (BACKWARD compatibility) and answers the schema
  * ids. Idempotent: an unchanged schema gets its existing id back; an incompatible one is refused by the registry.
  */
-export async function registerSchemas<R extends TopicRole>(registryUrl: string, topicsByRole: TopicsByRole<R>): Promise<SchemaIdsByRole<R>> {
-  const registry = new SchemaRegistry({ host: registryUrl });
+export async function registerSchemas<R extends TopicRole>(target: RegistryTarget, topicsByRole: TopicsByRole<R>): Promise<SchemaIdsByRole<R>> {
+  const connection = registryConnection(target);
+  const registry = createSchemaRegistry(connection);
   const ids: Partial<Record<R, number>> = {};
   for (const { role, subject, schema } of roleEntries(topicsByRole)) {
-    await requireBackwardCompatibility(registryUrl, subject);
+    await requireBackwardCompatibility(connection, subject);
     const { id } = await withRetries(() => registry.register(schema, { subject, compatibility: COMPATIBILITY.BACKWARD }));
     ids[role] = id;
   }
@@ -116,13 +118,13 @@ const subjectVersion = z.object({ id: z.number().int().positive(), schema: z.str
  * Apicurio's lookup by schema only matches byte-identical text, so a schema a pipeline registered reformatted
  * (minified, say) is not found by it. Same JSON, newest version first, is what counts here.
  */
-async function findSameJsonVersion(registryUrl: string, subject: string, schemaText: string): Promise<number | undefined> {
-  const versionsUrl = `${subjectPath(registryUrl, subject)}/versions`;
-  const versions = await callRegistry(versionsUrl);
+async function findSameJsonVersion(registry: RegistryTarget, subject: string, schemaText: string): Promise<number | undefined> {
+  const versionsPath = `${subjectPath(subject)}/versions`;
+  const versions = await callRegistry(registry, versionsPath);
   if (versions === undefined) return undefined;
   const wanted: unknown = JSON.parse(schemaText);
   for (const version of versionList.parse(versions).sort((a, b) => b - a)) {
-    const found = await callRegistry(`${versionsUrl}/${version}`);
+    const found = await callRegistry(registry, `${versionsPath}/${version}`);
     if (found === undefined) continue; // deleted meanwhile
     const { id, schema } = subjectVersion.parse(found);
     if (isDeepStrictEqual(JSON.parse(schema), wanted)) return id;
@@ -156,8 +158,9 @@ async function withRetries<T>(attempt: () => Promise<T>): Promise<T> {
  * register. Only this schema (as JSON, whatever its formatting) matches: a subject without it is an error, not a
  * silent fallback to another version.
  */
-export async function lookUpSchemaIds<R extends TopicRole>(registryUrl: string, topicsByRole: TopicsByRole<R>): Promise<SchemaIdsByRole<R>> {
-  const registry = new SchemaRegistry({ host: registryUrl });
+export async function lookUpSchemaIds<R extends TopicRole>(target: RegistryTarget, topicsByRole: TopicsByRole<R>): Promise<SchemaIdsByRole<R>> {
+  const connection = registryConnection(target);
+  const registry = createSchemaRegistry(connection);
   const ids: Partial<Record<R, number>> = {};
   for (const { role, subject, schema } of roleEntries(topicsByRole)) {
     let id: number | undefined;
@@ -166,7 +169,7 @@ export async function lookUpSchemaIds<R extends TopicRole>(registryUrl: string, 
     } catch (error) {
       // the client turns "not found" into an error without a status; any other answer is the registry's trouble
       if (httpStatusOf(error) !== undefined) throw error;
-      id = await findSameJsonVersion(registryUrl, subject, schema.schema);
+      id = await findSameJsonVersion(connection, subject, schema.schema);
     }
     if (id === undefined) throw new Error(`schema ${schemaCatalog[role].avscFile} is not registered under subject ${subject}`);
     ids[role] = id;
