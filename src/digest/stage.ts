@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis';
 import type { ServiceEnv } from '../config/env.ts';
 import { createKafka } from '../adapters/kafka/client.ts';
 import { watchConsumer } from '../adapters/kafka/consumer-health.ts';
+import { startLagMonitor } from '../adapters/kafka/consumer-lag.ts';
 import type { DigestOutputRole } from '../adapters/kafka/digest-publisher.ts';
 import { createMissingTopics, topicConfigs } from '../adapters/kafka/topics.ts';
 import { createRedis } from '../adapters/redis/client.ts';
@@ -21,6 +22,7 @@ import { loadRules } from '../core/rules.ts';
 import type { Logger } from '../observability/logger.ts';
 import { createDigestMetrics } from '../observability/metrics.ts';
 import { startRulesReloader } from '../service/rules-reload.ts';
+import { stopWithin } from '../service/stop-deadline.ts';
 import { startTimerLoop } from '../service/timer-loop.ts';
 import { digestScopeOf } from './deps.ts';
 import type { DigestDeps } from './deps.ts';
@@ -29,7 +31,10 @@ import { handleRoutineBatch } from './intake.ts';
 
 export interface RunningDigestStage {
   httpPort: number;
-  /** Graceful: the flush loop finishes its pass, the batch in hand is stored and committed, then everything disconnects. */
+  /**
+   * Graceful: the flush loop finishes its pass, the batch in hand is stored and committed, then everything disconnects,
+   * within TIDEWATCH_STOP_DEADLINE_MS; past it, rejects with a StopDeadlineError after logging what was left.
+   */
   stop(): Promise<void>;
 }
 
@@ -96,6 +101,15 @@ export async function startDigestStage(env: ServiceEnv, logger: Logger, options:
   const encoder = await AvroEncoder.connect(env.SCHEMA_REGISTRY_URL, { rmDigests: topics.rmDigests, deadLetter: topics.deadLetter }, { register: env.TIDEWATCH_REGISTER_SCHEMAS });
   const deps: DigestDeps = { core, store, decoder: AvroDecoder.forUrl(env.SCHEMA_REGISTRY_URL), encoder, producer, topics, metrics, clock };
 
+  const lag = startLagMonitor({
+    admin,
+    consumer,
+    groupId: env.TIDEWATCH_DIGEST_GROUP_ID,
+    topics: [topics.rmRoutine],
+    intervalMs: env.TIDEWATCH_LAG_INTERVAL_MS,
+    metrics,
+    logger,
+  });
   await producer.connect();
   await consumer.connect();
   await consumer.subscribe({ topics: [topics.rmRoutine], fromBeginning: true });
@@ -103,10 +117,12 @@ export async function startDigestStage(env: ServiceEnv, logger: Logger, options:
     eachBatchAutoResolve: false,
     eachBatch: async ({ batch, resolveOffset, commitOffsetsIfNecessary, heartbeat, isRunning, isStale }) => {
       if (!isRunning() || isStale()) return;
+      lag.batchStarted(batch.topic, batch.partition, Number(batch.messages[0]?.timestamp ?? clock()));
       await handleRoutineBatch(deps, batch);
       // committed only once the alerts are stored (and dead letters published)
       resolveOffset(batch.lastOffset());
       await commitOffsetsIfNecessary();
+      lag.batchFinished(batch.topic, batch.partition, Number(batch.messages.at(-1)?.timestamp ?? clock()));
       await heartbeat();
     },
   });
@@ -143,12 +159,21 @@ export async function startDigestStage(env: ServiceEnv, logger: Logger, options:
     async stop() {
       watch.stopping();
       rulesReloader.stop();
-      await flushLoop.stop();
-      await consumer.disconnect();
-      await producer.disconnect();
-      await admin.disconnect();
-      await redis.quit().catch(() => redis.disconnect());
-      await http.close();
+      await stopWithin(
+        env.TIDEWATCH_STOP_DEADLINE_MS,
+        [
+          { name: 'lag monitor', run: () => lag.stop() },
+          { name: 'flush pass', run: () => flushLoop.stop() },
+          { name: 'batch in hand (store, commit)', run: () => consumer.stop() },
+          { name: 'consumer (leave the group)', run: () => consumer.disconnect() },
+          { name: 'producer (flush, disconnect)', run: () => producer.disconnect() },
+          { name: 'admin', run: () => admin.disconnect() },
+          { name: 'redis', run: () => redis.quit().catch(() => redis.disconnect()), abandon: () => redis.disconnect(false) },
+          { name: 'http server', run: () => http.close() },
+        ],
+        logger,
+        () => ({ batchesInHand: lag.inFlight() }),
+      );
       logger.info('tidewatch digest stopped');
     },
   };

@@ -7,7 +7,12 @@ const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5
  * interval. Labelled by topic and partition (bounded by the partition count); each partition is reported by its owner.
  */
 function lagMetrics(registry: Registry) {
+  let refreshAges = () => {};
   return {
+    /** Sets what brings the age gauge up to date when it is scraped (the lag monitor, which knows the batches in hand). */
+    onAgeScrape(refresh: () => void) {
+      refreshAges = refresh;
+    },
     consumerLag: new Gauge({
       name: 'tidewatch_consumer_lag_records',
       help: "Records on an owned partition not yet committed by this process's consumer group: high watermark minus committed offset.",
@@ -19,6 +24,7 @@ function lagMetrics(registry: Registry) {
       help: 'Age (from its Kafka timestamp) of the oldest record of an owned partition not yet processed; 0 when the partition is caught up.',
       labelNames: ['topic', 'partition'] as const,
       registers: [registry],
+      collect: () => refreshAges(),
     }),
     lagPollFailures: new Counter({
       name: 'tidewatch_consumer_lag_poll_failures_total',

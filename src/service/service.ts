@@ -4,6 +4,8 @@ import type { Redis } from 'ioredis';
 import type { ServiceEnv } from '../config/env.ts';
 import { createKafka } from '../adapters/kafka/client.ts';
 import { watchConsumer } from '../adapters/kafka/consumer-health.ts';
+import { startLagMonitor } from '../adapters/kafka/consumer-lag.ts';
+import type { LagMonitor } from '../adapters/kafka/consumer-lag.ts';
 import { coPartitionedAssigner } from '../adapters/kafka/co-partitioned-assigner.ts';
 import type { OutputRole } from '../adapters/kafka/publisher.ts';
 import { assertCoPartitioned, createMissingTopics, topicConfigs } from '../adapters/kafka/topics.ts';
@@ -26,13 +28,18 @@ import { DeferredSettles } from './deferred-settles.ts';
 import { PartitionClocks } from './partition-clocks.ts';
 import { PartitionLocks } from './partition-locks.ts';
 import { startRulesReloader } from './rules-reload.ts';
+import { stopWithin } from './stop-deadline.ts';
 import { handleOutcomeBatch, handleProductBatch, handleProfileBatch, handleTransactionBatches, sweepTimers } from './pipeline.ts';
 import type { PipelineDeps } from './pipeline.ts';
 import { startTimerLoop } from './timer-loop.ts';
 
 export interface RunningService {
   httpPort: number;
-  /** Graceful: timers stop, the batch in hand finishes and is published, offsets are committed, then everything disconnects. */
+  /**
+   * Graceful: timers stop, fetching stops, the batch in hand finishes and is published, offsets are committed, then
+   * everything disconnects, within TIDEWATCH_STOP_DEADLINE_MS; past it, rejects with a StopDeadlineError after logging
+   * what was left.
+   */
   stop(): Promise<void>;
 }
 
@@ -124,10 +131,12 @@ export async function startService(env: ServiceEnv, logger: Logger, options: Ser
   const encoder = await AvroEncoder.connect(env.SCHEMA_REGISTRY_URL, outputs, { register: env.TIDEWATCH_REGISTER_SCHEMAS });
   const deps: PipelineDeps = { core, store, decoder: AvroDecoder.forUrl(env.SCHEMA_REGISTRY_URL), encoder, producer, topics, metrics, clocks, settles, clock };
 
+  const inputTopics = [topics.transactions, topics.profiles, topics.outcomes, topics.products];
+  const lag = startLagMonitor({ admin, consumer, groupId: env.TIDEWATCH_GROUP_ID, topics: inputTopics, intervalMs: env.TIDEWATCH_LAG_INTERVAL_MS, metrics, logger });
   await producer.connect();
   await consumer.connect();
-  await consumer.subscribe({ topics: [topics.transactions, topics.profiles, topics.outcomes, topics.products], fromBeginning: true });
-  const coalescer = new BatchCoalescer<EachBatchPayload>((unit) => processUnit(deps, locks, unit));
+  await consumer.subscribe({ topics: inputTopics, fromBeginning: true });
+  const coalescer = new BatchCoalescer<EachBatchPayload>((unit) => processUnit(deps, locks, lag, unit));
   await consumer.run({
     eachBatchAutoResolve: false,
     // every partition of a fetch at once, so that the coalescer makes one unit of them
@@ -156,12 +165,22 @@ export async function startService(env: ServiceEnv, logger: Logger, options: Ser
     async stop() {
       watch.stopping();
       rulesReloader.stop();
-      await timers.stop();
-      await consumer.disconnect();
-      await producer.disconnect();
-      await admin.disconnect();
-      await store.close();
-      await http.close();
+      await stopWithin(
+        env.TIDEWATCH_STOP_DEADLINE_MS,
+        [
+          { name: 'lag monitor', run: () => lag.stop() },
+          { name: 'timer sweep', run: () => timers.stop() },
+          // kafkajs: no more fetches; the batch in hand runs to its end (alerts published, offsets committed)
+          { name: 'batch in hand (publish, commit)', run: () => consumer.stop() },
+          { name: 'consumer (leave the group)', run: () => consumer.disconnect() },
+          { name: 'producer (flush, disconnect)', run: () => producer.disconnect() },
+          { name: 'admin', run: () => admin.disconnect() },
+          { name: 'redis', run: () => store.close(), abandon: () => redis.disconnect(false) },
+          { name: 'http server', run: () => http.close() },
+        ],
+        logger,
+        () => ({ batchesInHand: lag.inFlight() }),
+      );
       logger.info('tidewatch stopped');
     },
   };
@@ -173,11 +192,12 @@ export async function startService(env: ServiceEnv, logger: Logger, options: Ser
  * all the transaction batches as one unit while holding their partitions' timer locks; then every offset is
  * resolved and committed in one request.
  */
-async function processUnit(deps: PipelineDeps, locks: PartitionLocks, unit: EachBatchPayload[]): Promise<void> {
+async function processUnit(deps: PipelineDeps, locks: PartitionLocks, lag: LagMonitor, unit: EachBatchPayload[]): Promise<void> {
   const live = unit.filter((payload) => payload.isRunning() && !payload.isStale());
   const first = live[0];
   if (first === undefined) return;
   const started = process.hrtime.bigint();
+  for (const { batch } of live) lag.batchStarted(batch.topic, batch.partition, Number(batch.messages[0]?.timestamp ?? Date.now()));
   const isTransactions = (payload: EachBatchPayload) => payload.batch.topic === deps.topics.transactions;
   for (const payload of live.filter((candidate) => candidate.batch.topic === deps.topics.profiles)) await handleProfileBatch(deps, payload.batch);
   for (const payload of live.filter((candidate) => candidate.batch.topic === deps.topics.outcomes)) await handleOutcomeBatch(deps, payload.batch);
@@ -193,6 +213,7 @@ async function processUnit(deps: PipelineDeps, locks: PartitionLocks, unit: Each
   }
   for (const payload of live) payload.resolveOffset(payload.batch.lastOffset());
   await first.commitOffsetsIfNecessary();
+  for (const { batch } of live) lag.batchFinished(batch.topic, batch.partition, Number(batch.messages.at(-1)?.timestamp ?? Date.now()));
   await first.heartbeat();
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   for (const payload of live) {
