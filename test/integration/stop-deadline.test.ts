@@ -54,6 +54,7 @@ describeIntegration('stop deadline with a hung Redis', (context) => {
     redisPort = await freePort();
     redisServer = spawn('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
     const probe = new Redis(redisPort, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => 100 });
+    probe.on('error', () => {});
     await eventually('redis-server', async () => (await probe.ping().catch(() => undefined)) ?? undefined, 30_000);
     probe.disconnect();
     await createServiceTopics(context, 1);
