@@ -1,5 +1,6 @@
 import kafkajs from 'kafkajs';
-import type { Admin, Consumer, EachBatchPayload, Producer } from 'kafkajs';
+import type { Admin, Batch, Consumer, EachBatchPayload, Producer } from 'kafkajs';
+import type { Attributes } from '@opentelemetry/api';
 import type { Redis } from 'ioredis';
 import type { ServiceEnv } from '../config/env.ts';
 import { createKafka } from '../adapters/kafka/client.ts';
@@ -22,6 +23,7 @@ import { loadRules } from '../core/rules.ts';
 import type { CoreContext } from '../core/processor.ts';
 import type { Logger } from '../observability/logger.ts';
 import { createMetrics } from '../observability/metrics.ts';
+import { inSpan, spanKinds, startTracing } from '../observability/tracing.ts';
 import { BatchCoalescer } from './batch-coalescer.ts';
 import { featuresRoute } from './features-route.ts';
 import { DeferredSettles } from './deferred-settles.ts';
@@ -58,6 +60,8 @@ export async function startService(env: ServiceEnv, logger: Logger, options: Ser
   const rules = loadRules(env.TIDEWATCH_RULES_FILE);
   const core: CoreContext = { rules, calendar: businessCalendar(rules.timeZone), unassignedQueue: env.TIDEWATCH_UNASSIGNED_QUEUE };
   const metrics = createMetrics();
+  // OTEL_* are the OpenTelemetry SDK's own variables, read where it reads them (not part of ServiceEnv)
+  const tracing = await startTracing(process.env, 'tidewatch', logger);
   const topics = topicsFromEnv(env);
   const kafka = createKafka(env.KAFKA_BROKERS, env.TIDEWATCH_CLIENT_ID, logger);
   const redis: Redis = createRedis(env.REDIS_URL, logger);
@@ -177,6 +181,7 @@ export async function startService(env: ServiceEnv, logger: Logger, options: Ser
           { name: 'admin', run: () => admin.disconnect() },
           { name: 'redis', run: () => store.close(), abandon: () => redis.disconnect(false) },
           { name: 'http server', run: () => http.close() },
+          { name: 'tracing (export buffered spans)', run: async () => tracing?.shutdown() },
         ],
         logger,
         () => ({ batchesInHand: lag.inFlight() }),
@@ -198,21 +203,30 @@ async function processUnit(deps: PipelineDeps, locks: PartitionLocks, lag: LagMo
   if (first === undefined) return;
   const started = process.hrtime.bigint();
   for (const { batch } of live) lag.batchStarted(batch.topic, batch.partition, Number(batch.messages[0]?.timestamp ?? Date.now()));
-  const isTransactions = (payload: EachBatchPayload) => payload.batch.topic === deps.topics.transactions;
-  for (const payload of live.filter((candidate) => candidate.batch.topic === deps.topics.profiles)) await handleProfileBatch(deps, payload.batch);
-  for (const payload of live.filter((candidate) => candidate.batch.topic === deps.topics.outcomes)) await handleOutcomeBatch(deps, payload.batch);
-  for (const payload of live.filter((candidate) => candidate.batch.topic === deps.topics.products)) {
-    await locks.run(payload.batch.partition, () => handleProductBatch(deps, payload.batch));
-  }
-  const transactionBatches = live.filter(isTransactions).map((payload) => payload.batch);
-  if (transactionBatches.length > 0) {
-    await locks.runAll(
-      transactionBatches.map((batch) => batch.partition),
-      () => handleTransactionBatches(deps, transactionBatches),
+  // one span tree per fetched unit: consume → process <role> (→ produce, in the pipeline) → commit
+  await inSpan('tidewatch consume', spanKinds.consumer, { ...batchAttributes(live.map((payload) => payload.batch)), 'messaging.operation.type': 'process' }, async () => {
+    const ofTopic = (topic: string) => live.filter((candidate) => candidate.batch.topic === topic).map((payload) => payload.batch);
+    const processing = (role: string, batches: readonly Batch[], work: () => Promise<void>) =>
+      batches.length === 0 ? Promise.resolve() : inSpan(`tidewatch process ${role}`, spanKinds.internal, batchAttributes(batches), work);
+    await processing('profiles', ofTopic(deps.topics.profiles), async () => {
+      for (const batch of ofTopic(deps.topics.profiles)) await handleProfileBatch(deps, batch);
+    });
+    await processing('outcomes', ofTopic(deps.topics.outcomes), async () => {
+      for (const batch of ofTopic(deps.topics.outcomes)) await handleOutcomeBatch(deps, batch);
+    });
+    await processing('products', ofTopic(deps.topics.products), async () => {
+      for (const batch of ofTopic(deps.topics.products)) await locks.run(batch.partition, () => handleProductBatch(deps, batch));
+    });
+    const transactionBatches = ofTopic(deps.topics.transactions);
+    await processing('transactions', transactionBatches, () =>
+      locks.runAll(
+        transactionBatches.map((batch) => batch.partition),
+        () => handleTransactionBatches(deps, transactionBatches),
+      ),
     );
-  }
-  for (const payload of live) payload.resolveOffset(payload.batch.lastOffset());
-  await first.commitOffsetsIfNecessary();
+    for (const payload of live) payload.resolveOffset(payload.batch.lastOffset());
+    await inSpan('tidewatch commit', spanKinds.internal, { 'tidewatch.partitions': live.length }, () => first.commitOffsetsIfNecessary());
+  });
   for (const { batch } of live) lag.batchFinished(batch.topic, batch.partition, Number(batch.messages.at(-1)?.timestamp ?? Date.now()));
   await first.heartbeat();
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
@@ -220,6 +234,16 @@ async function processUnit(deps: PipelineDeps, locks: PartitionLocks, lag: LagMo
     deps.metrics.batches.inc({ topic: payload.batch.topic });
     deps.metrics.batchDuration.observe({ topic: payload.batch.topic }, seconds);
   }
+}
+
+/** Span attributes of some batches: counts, topics and partitions, nothing from the records themselves. */
+function batchAttributes(batches: readonly Batch[]): Attributes {
+  return {
+    'messaging.system': 'kafka',
+    'messaging.batch.message_count': batches.reduce((total, batch) => total + batch.messages.length, 0),
+    'messaging.destination.name': [...new Set(batches.map((batch) => batch.topic))].sort(),
+    'tidewatch.partitions': batches.length,
+  };
 }
 
 /**
