@@ -21,6 +21,7 @@ import type { CoreContext } from '../core/processor.ts';
 import { loadRules } from '../core/rules.ts';
 import type { Logger } from '../observability/logger.ts';
 import { createDigestMetrics } from '../observability/metrics.ts';
+import { inSpan, spanKinds, startTracing } from '../observability/tracing.ts';
 import { startRulesReloader } from '../service/rules-reload.ts';
 import { stopWithin } from '../service/stop-deadline.ts';
 import { startTimerLoop } from '../service/timer-loop.ts';
@@ -53,6 +54,7 @@ export async function startDigestStage(env: ServiceEnv, logger: Logger, options:
   const rules = loadRules(env.TIDEWATCH_RULES_FILE);
   const core: CoreContext = { rules, calendar: businessCalendar(rules.timeZone), unassignedQueue: env.TIDEWATCH_UNASSIGNED_QUEUE };
   const metrics = createDigestMetrics();
+  const tracing = await startTracing(process.env, 'tidewatch-digest', logger);
   const allTopics = topicsFromEnv(env);
   const topics: TopicsByRole<'rmRoutine' | DigestOutputRole> = { rmRoutine: allTopics.rmRoutine, rmDigests: allTopics.rmDigests, deadLetter: allTopics.deadLetter };
   const kafka = createKafka(env.KAFKA_BROKERS, env.TIDEWATCH_CLIENT_ID, logger);
@@ -118,10 +120,13 @@ export async function startDigestStage(env: ServiceEnv, logger: Logger, options:
     eachBatch: async ({ batch, resolveOffset, commitOffsetsIfNecessary, heartbeat, isRunning, isStale }) => {
       if (!isRunning() || isStale()) return;
       lag.batchStarted(batch.topic, batch.partition, Number(batch.messages[0]?.timestamp ?? clock()));
-      await handleRoutineBatch(deps, batch);
-      // committed only once the alerts are stored (and dead letters published)
-      resolveOffset(batch.lastOffset());
-      await commitOffsetsIfNecessary();
+      const counts = { 'messaging.system': 'kafka', 'messaging.batch.message_count': batch.messages.length, 'messaging.destination.name': [batch.topic] };
+      await inSpan('tidewatch consume', spanKinds.consumer, counts, async () => {
+        await handleRoutineBatch(deps, batch);
+        // committed only once the alerts are stored (and dead letters published)
+        resolveOffset(batch.lastOffset());
+        await commitOffsetsIfNecessary();
+      });
       lag.batchFinished(batch.topic, batch.partition, Number(batch.messages.at(-1)?.timestamp ?? clock()));
       await heartbeat();
     },
@@ -170,6 +175,7 @@ export async function startDigestStage(env: ServiceEnv, logger: Logger, options:
           { name: 'admin', run: () => admin.disconnect() },
           { name: 'redis', run: () => redis.quit().catch(() => redis.disconnect()), abandon: () => redis.disconnect(false) },
           { name: 'http server', run: () => http.close() },
+          { name: 'tracing (export buffered spans)', run: async () => tracing?.shutdown() },
         ],
         logger,
         () => ({ batchesInHand: lag.inFlight() }),
