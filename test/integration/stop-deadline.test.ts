@@ -1,6 +1,8 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import kafkajs from 'kafkajs';
 import type { Producer } from 'kafkajs';
 import { Redis } from 'ioredis';
@@ -40,6 +42,26 @@ async function eventually<T>(what: string, probe: () => Promise<T | undefined>, 
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolveSleep) => setTimeout(resolveSleep, 200));
   }
+}
+
+/** `tidewatch digest` as its own process, its log lines collected; resolves once it says it is running. */
+async function startDigestProcess(env: Record<string, string>): Promise<{ child: ChildProcess; logLines: string[]; exited: Promise<number | null> }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'digest'], {
+    cwd: fileURLToPath(new URL('../..', import.meta.url)),
+    env: { ...process.env, TIDEWATCH_HTTP_PORT: '0', TIDEWATCH_HTTP_HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const logLines: string[] = [];
+  const exited = new Promise<number | null>((resolveExit) => child.once('exit', (code) => resolveExit(code)));
+  createInterface({ input: child.stderr! }).on('line', (line) => logLines.push(line));
+  await new Promise<void>((resolveRunning, reject) => {
+    void exited.then((code) => reject(new Error(`digest exited with ${code}:\n${logLines.join('\n')}`)));
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      logLines.push(line);
+      if (line.includes('"tidewatch digest running"')) resolveRunning();
+    });
+  });
+  return { child, logLines, exited };
 }
 
 describeIntegration('stop deadline with a hung Redis', (context) => {
@@ -109,5 +131,20 @@ describeIntegration('stop deadline with a hung Redis', (context) => {
     expect(deadlineLine).toMatchObject({ deadlineMs: 3000, batchesInHand: [{ topic: transactions, partition: 0 }] });
     expect(deadlineLine?.['left']).toContain('batch in hand (publish, commit)');
     expect(service.logLines.some((line) => line.includes('tidewatch stopped'))).toBe(false);
+  });
+
+  it('the digest stage too: exits 1 within its deadline once Redis stops answering', { timeout: 120_000 }, async () => {
+    // the test above leaves Redis stopped: it answers again while the stage starts (it connects at start)
+    redisServer!.kill('SIGCONT');
+    const { child, logLines, exited } = await startDigestProcess(
+      serviceEnv(context, { REDIS_URL: `redis://127.0.0.1:${redisPort}`, TIDEWATCH_STOP_DEADLINE_MS: '2000', TIDEWATCH_DIGEST_INTERVAL_MS: '200' }),
+    );
+    redisServer!.kill('SIGSTOP');
+    child.kill('SIGTERM');
+    expect(await exited).toBe(1);
+    const deadlineLine = logLines.map((line) => JSON.parse(line) as Record<string, unknown>).find((entry) => entry['msg'] === 'stop deadline passed; exiting with work left');
+    expect(deadlineLine).toMatchObject({ deadlineMs: 2000 });
+    expect(deadlineLine?.['left']).toContain('redis');
+    expect(logLines.some((line) => line.includes('tidewatch digest stopped'))).toBe(false);
   });
 });
