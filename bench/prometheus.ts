@@ -86,7 +86,7 @@ export interface ServiceSnapshot {
 export function serviceSnapshot(samples: readonly MetricSample[], transactionsTopic: string): ServiceSnapshot {
   return {
     counters: serviceCounters(samples, transactionsTopic),
-    eventLoopDelayP99Ms: sumOf(samples, 'tidewatch_process_nodejs_eventloop_lag_p99_seconds') * 1000,
-    eventLoopDelayMaxMs: sumOf(samples, 'tidewatch_process_nodejs_eventloop_lag_max_seconds') * 1000,
+    eventLoopDelayP99Ms: sumOf(samples, 'nodejs_eventloop_lag_p99_seconds') * 1000,
+    eventLoopDelayMaxMs: sumOf(samples, 'nodejs_eventloop_lag_max_seconds') * 1000,
   };
 }

@@ -51,6 +51,13 @@ export const envSchema = z.object({
     .transform((value) => value === 'true'),
   /** How often the owned partitions' timers (dormancy) are checked. */
   TIDEWATCH_TIMER_INTERVAL_MS: z.coerce.number().int().min(50).default(5000),
+  /** How often the consumer lag of the owned partitions is read from the broker (committed offsets, high watermarks). */
+  TIDEWATCH_LAG_INTERVAL_MS: z.coerce.number().int().min(100).default(15_000),
+  /**
+   * SIGTERM: how long stopping may take (stop fetching, finish the batch in hand, publish, commit, disconnect) before
+   * the process gives up, logs what was left and exits 1. Keep it below the orchestrator's grace period (k8s: 30 s).
+   */
+  TIDEWATCH_STOP_DEADLINE_MS: z.coerce.number().int().min(100).default(25_000),
   /** `tidewatch digest`: its consumer group on the routine topic (one owner per RM queue). */
   TIDEWATCH_DIGEST_GROUP_ID: z.string().min(1).default('tidewatch-digest'),
   /** `tidewatch digest`: how often it checks whether a flush time has passed and re-sends digests not yet delivered. */

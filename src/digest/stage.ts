@@ -3,6 +3,7 @@ import type { Admin, Consumer, Producer } from 'kafkajs';
 import type { ServiceEnv } from '../config/env.ts';
 import { createKafka } from '../adapters/kafka/client.ts';
 import { watchConsumer } from '../adapters/kafka/consumer-health.ts';
+import { startLagMonitor } from '../adapters/kafka/consumer-lag.ts';
 import type { DigestOutputRole } from '../adapters/kafka/digest-publisher.ts';
 import { createMissingTopics, topicConfigs } from '../adapters/kafka/topics.ts';
 import { connectRedis, createRedis } from '../adapters/redis/client.ts';
@@ -23,7 +24,9 @@ import type { CoreContext } from '../core/processor.ts';
 import { loadRules } from '../core/rules.ts';
 import type { Logger } from '../observability/logger.ts';
 import { createDigestMetrics } from '../observability/metrics.ts';
+import { inSpan, spanKinds, startTracing } from '../observability/tracing.ts';
 import { startRulesReloader } from '../service/rules-reload.ts';
+import { stopWithin } from '../service/stop-deadline.ts';
 import { startTimerLoop } from '../service/timer-loop.ts';
 import { digestScopeOf } from './deps.ts';
 import type { DigestDeps } from './deps.ts';
@@ -32,7 +35,10 @@ import { handleRoutineBatch } from './intake.ts';
 
 export interface RunningDigestStage {
   httpPort: number;
-  /** Graceful: the flush loop finishes its pass, the batch in hand is stored and committed, then everything disconnects. */
+  /**
+   * Graceful: the flush loop finishes its pass, the batch in hand is stored and committed, then everything disconnects,
+   * within TIDEWATCH_STOP_DEADLINE_MS; past it, rejects with a StopDeadlineError after logging what was left.
+   */
   stop(): Promise<void>;
 }
 
@@ -51,6 +57,7 @@ export async function startDigestStage(env: ServiceEnv, logger: Logger, options:
   const rules = loadRules(env.TIDEWATCH_RULES_FILE);
   const core: CoreContext = { rules, calendar: businessCalendar(rules.timeZone), unassignedQueue: env.TIDEWATCH_UNASSIGNED_QUEUE };
   const metrics = createDigestMetrics();
+  const tracing = await startTracing(process.env, 'tidewatch-digest', logger);
   const allTopics = topicsFromEnv(env);
   const topics: TopicsByRole<'rmRoutine' | DigestOutputRole> = { rmRoutine: allTopics.rmRoutine, rmDigests: allTopics.rmDigests, deadLetter: allTopics.deadLetter };
   const connections = connectionsOf(env);
@@ -101,6 +108,15 @@ export async function startDigestStage(env: ServiceEnv, logger: Logger, options:
   const encoder = await AvroEncoder.connect(connections.registry, { rmDigests: topics.rmDigests, deadLetter: topics.deadLetter }, { register: env.TIDEWATCH_REGISTER_SCHEMAS });
   const deps: DigestDeps = { core, store, decoder: AvroDecoder.forUrl(connections.registry), encoder, producer, topics, metrics, clock };
 
+  const lag = startLagMonitor({
+    admin,
+    consumer,
+    groupId: env.TIDEWATCH_DIGEST_GROUP_ID,
+    topics: [topics.rmRoutine],
+    intervalMs: env.TIDEWATCH_LAG_INTERVAL_MS,
+    metrics,
+    logger,
+  });
   await producer.connect();
   await consumer.connect();
   await consumer.subscribe({ topics: [topics.rmRoutine], fromBeginning: true });
@@ -108,10 +124,15 @@ export async function startDigestStage(env: ServiceEnv, logger: Logger, options:
     eachBatchAutoResolve: false,
     eachBatch: async ({ batch, resolveOffset, commitOffsetsIfNecessary, heartbeat, isRunning, isStale }) => {
       if (!isRunning() || isStale()) return;
-      await handleRoutineBatch(deps, batch);
-      // committed only once the alerts are stored (and dead letters published)
-      resolveOffset(batch.lastOffset());
-      await commitOffsetsIfNecessary();
+      lag.batchStarted(batch.topic, batch.partition, Number(batch.messages[0]?.timestamp ?? clock()));
+      const counts = { 'messaging.system': 'kafka', 'messaging.batch.message_count': batch.messages.length, 'messaging.destination.name': [batch.topic] };
+      await inSpan('tidewatch consume', spanKinds.consumer, counts, async () => {
+        await handleRoutineBatch(deps, batch);
+        // committed only once the alerts are stored (and dead letters published)
+        resolveOffset(batch.lastOffset());
+        await commitOffsetsIfNecessary();
+      });
+      lag.batchFinished(batch.topic, batch.partition, Number(batch.messages.at(-1)?.timestamp ?? clock()));
       await heartbeat();
     },
   });
@@ -148,12 +169,22 @@ export async function startDigestStage(env: ServiceEnv, logger: Logger, options:
     async stop() {
       watch.stopping();
       rulesReloader.stop();
-      await flushLoop.stop();
-      await consumer.disconnect();
-      await producer.disconnect();
-      await admin.disconnect();
-      await redis.quit().catch(() => redis.disconnect());
-      await http.close();
+      await stopWithin(
+        env.TIDEWATCH_STOP_DEADLINE_MS,
+        [
+          { name: 'lag monitor', run: () => lag.stop() },
+          { name: 'flush pass', run: () => flushLoop.stop() },
+          { name: 'batch in hand (store, commit)', run: () => consumer.stop() },
+          { name: 'consumer (leave the group)', run: () => consumer.disconnect() },
+          { name: 'producer (flush, disconnect)', run: () => producer.disconnect() },
+          { name: 'admin', run: () => admin.disconnect() },
+          { name: 'redis', run: () => redis.quit().catch(() => redis.disconnect()), abandon: () => redis.disconnect(false) },
+          { name: 'http server', run: () => http.close() },
+          { name: 'tracing (export buffered spans)', run: async () => tracing?.shutdown() },
+        ],
+        logger,
+        () => ({ batchesInHand: lag.inFlight() }),
+      );
       logger.info('tidewatch digest stopped');
     },
   };

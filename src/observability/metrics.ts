@@ -2,16 +2,53 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
+/**
+ * Consumer lag of the partitions this instance owns, set by src/adapters/kafka/consumer-lag.ts from the broker on an
+ * interval. Labelled by topic and partition (bounded by the partition count); each partition is reported by its owner.
+ */
+function lagMetrics(registry: Registry) {
+  let refreshAges = () => {};
+  return {
+    /** Sets what brings the age gauge up to date when it is scraped (the lag monitor, which knows the batches in hand). */
+    onAgeScrape(refresh: () => void) {
+      refreshAges = refresh;
+    },
+    consumerLag: new Gauge({
+      name: 'tidewatch_consumer_lag_records',
+      help: "Records on an owned partition not yet committed by this process's consumer group: high watermark minus committed offset.",
+      labelNames: ['topic', 'partition'] as const,
+      registers: [registry],
+    }),
+    oldestUnprocessedAge: new Gauge({
+      name: 'tidewatch_oldest_unprocessed_record_age_seconds',
+      help: 'Age (from its Kafka timestamp) of the oldest record of an owned partition not yet processed; 0 when the partition is caught up.',
+      labelNames: ['topic', 'partition'] as const,
+      registers: [registry],
+      collect: () => refreshAges(),
+    }),
+    lagPollFailures: new Counter({
+      name: 'tidewatch_consumer_lag_poll_failures_total',
+      help: 'Failed reads of committed offsets and high watermarks from the broker (the lag gauges keep their last values).',
+      registers: [registry],
+    }),
+  };
+}
+
+export type LagMetrics = ReturnType<typeof lagMetrics>;
+
 /** Every metric the service exports, on one registry. Labels stay low-cardinality: no customer or RM ids. */
 export function createMetrics() {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'tidewatch_process_' });
+  // the standard names (process_cpu_seconds_total, nodejs_eventloop_lag_p99_seconds, ...): the scrape's job label
+  // tells the service from the digest stage, and stock Node.js dashboards and alerts work on them unchanged
+  collectDefaultMetrics({ register: registry });
   const counter = <L extends string>(name: string, help: string, labelNames: readonly L[] = []) =>
     new Counter<L>({ name, help, labelNames, registers: [registry] });
   const histogram = <L extends string>(name: string, help: string, labelNames: readonly L[] = []) =>
     new Histogram<L>({ name, help, labelNames, buckets: LATENCY_BUCKETS, registers: [registry] });
   return {
     registry,
+    ...lagMetrics(registry),
     recordsConsumed: counter('tidewatch_records_consumed_total', 'Records read from input topics, by topic and outcome.', ['topic', 'outcome']),
     transactionOutcomes: counter(
       'tidewatch_transactions_total',
@@ -76,11 +113,12 @@ const DIGEST_SIZE_BUCKETS = [1, 2, 5, 10, 20, 50, 100, 200, 500];
 /** The metrics of `tidewatch digest` (its own process and registry). Labels stay low-cardinality: no RM ids. */
 export function createDigestMetrics() {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'tidewatch_process_' });
+  collectDefaultMetrics({ register: registry });
   const counter = <L extends string>(name: string, help: string, labelNames: readonly L[] = []) =>
     new Counter<L>({ name, help, labelNames, registers: [registry] });
   return {
     registry,
+    ...lagMetrics(registry),
     alertsReceived: counter(
       'tidewatch_digest_alerts_received_total',
       'Routine alerts read by the digest stage, by outcome: stored, duplicate (already pending), already_digested (re-sent after its digest), already_applied (offset re-read), dead_lettered.',

@@ -19,6 +19,7 @@ import { customerProfileSchema } from '../domain/profile.ts';
 import type { CustomerProfile } from '../domain/profile.ts';
 import { transactionSchema } from '../domain/transaction.ts';
 import type { Metrics } from '../observability/metrics.ts';
+import { inSpan, spanKinds } from '../observability/tracing.ts';
 import { deadLetterOf } from '../pipeline/dead-letter.ts';
 import type { DeadLetter, SourceRecord } from '../pipeline/dead-letter.ts';
 import { admit, eventTimeProblem } from '../pipeline/ingest.ts';
@@ -78,9 +79,10 @@ async function storeCall<T>(deps: PipelineDeps, work: () => Promise<T>): Promise
 }
 
 async function publishAll(deps: PipelineDeps, emissions: readonly Emission[], deadLetters: readonly DeadLetter[]): Promise<void> {
-  const published = await counted(
-    () => publish(deps.producer, deps.encoder, deps.topics, emissions, deadLetters),
-    deps.metrics.producerErrors,
+  // traced as one produce per batch (counts only), a child of the batch's consume span
+  const counts = { 'messaging.system': 'kafka', 'tidewatch.alerts': emissions.length, 'tidewatch.dead_letters': deadLetters.length };
+  const published = await inSpan('tidewatch produce', spanKinds.producer, counts, () =>
+    counted(() => publish(deps.producer, deps.encoder, deps.topics, emissions, deadLetters), deps.metrics.producerErrors),
   );
   for (const { feed, alert } of published.alerts) {
     deps.metrics.alerts.inc({ feed, kind: alert.kind, priority: alert.priority, tier: alert.tier ?? 'unknown' });

@@ -1,10 +1,13 @@
 import kafkajs from 'kafkajs';
-import type { Admin, Consumer, EachBatchPayload, Producer } from 'kafkajs';
+import type { Admin, Batch, Consumer, EachBatchPayload, Producer } from 'kafkajs';
+import type { Attributes } from '@opentelemetry/api';
 import type { ServiceEnv } from '../config/env.ts';
 import { connectionsOf, describeKafka, describeRedis, describeRegistry } from '../config/security.ts';
 import { connecting } from '../adapters/connection-error.ts';
 import { createKafka } from '../adapters/kafka/client.ts';
 import { watchConsumer } from '../adapters/kafka/consumer-health.ts';
+import { startLagMonitor } from '../adapters/kafka/consumer-lag.ts';
+import type { LagMonitor } from '../adapters/kafka/consumer-lag.ts';
 import { coPartitionedAssigner } from '../adapters/kafka/co-partitioned-assigner.ts';
 import type { OutputRole } from '../adapters/kafka/publisher.ts';
 import { assertCoPartitioned, createMissingTopics, topicConfigs } from '../adapters/kafka/topics.ts';
@@ -23,19 +26,25 @@ import { loadRules } from '../core/rules.ts';
 import type { CoreContext } from '../core/processor.ts';
 import type { Logger } from '../observability/logger.ts';
 import { createMetrics } from '../observability/metrics.ts';
+import { inSpan, spanKinds, startTracing } from '../observability/tracing.ts';
 import { BatchCoalescer } from './batch-coalescer.ts';
 import { featuresRoute } from './features-route.ts';
 import { DeferredSettles } from './deferred-settles.ts';
 import { PartitionClocks } from './partition-clocks.ts';
 import { PartitionLocks } from './partition-locks.ts';
 import { startRulesReloader } from './rules-reload.ts';
+import { stopWithin } from './stop-deadline.ts';
 import { handleOutcomeBatch, handleProductBatch, handleProfileBatch, handleTransactionBatches, sweepTimers } from './pipeline.ts';
 import type { PipelineDeps } from './pipeline.ts';
 import { startTimerLoop } from './timer-loop.ts';
 
 export interface RunningService {
   httpPort: number;
-  /** Graceful: timers stop, the batch in hand finishes and is published, offsets are committed, then everything disconnects. */
+  /**
+   * Graceful: timers stop, fetching stops, the batch in hand finishes and is published, offsets are committed, then
+   * everything disconnects, within TIDEWATCH_STOP_DEADLINE_MS; past it, rejects with a StopDeadlineError after logging
+   * what was left.
+   */
   stop(): Promise<void>;
 }
 
@@ -54,6 +63,8 @@ export async function startService(env: ServiceEnv, logger: Logger, options: Ser
   const rules = loadRules(env.TIDEWATCH_RULES_FILE);
   const core: CoreContext = { rules, calendar: businessCalendar(rules.timeZone), unassignedQueue: env.TIDEWATCH_UNASSIGNED_QUEUE };
   const metrics = createMetrics();
+  // OTEL_* are the OpenTelemetry SDK's own variables, read where it reads them (not part of ServiceEnv)
+  const tracing = await startTracing(process.env, 'tidewatch', logger);
   const topics = topicsFromEnv(env);
   const connections = connectionsOf(env);
   const kafka = createKafka(env.KAFKA_BROKERS, env.TIDEWATCH_CLIENT_ID, logger, connections.kafka);
@@ -129,10 +140,12 @@ export async function startService(env: ServiceEnv, logger: Logger, options: Ser
   const encoder = await AvroEncoder.connect(connections.registry, outputs, { register: env.TIDEWATCH_REGISTER_SCHEMAS });
   const deps: PipelineDeps = { core, store, decoder: AvroDecoder.forUrl(connections.registry), encoder, producer, topics, metrics, clocks, settles, clock };
 
+  const inputTopics = [topics.transactions, topics.profiles, topics.outcomes, topics.products];
+  const lag = startLagMonitor({ admin, consumer, groupId: env.TIDEWATCH_GROUP_ID, topics: inputTopics, intervalMs: env.TIDEWATCH_LAG_INTERVAL_MS, metrics, logger });
   await producer.connect();
   await consumer.connect();
-  await consumer.subscribe({ topics: [topics.transactions, topics.profiles, topics.outcomes, topics.products], fromBeginning: true });
-  const coalescer = new BatchCoalescer<EachBatchPayload>((unit) => processUnit(deps, locks, unit));
+  await consumer.subscribe({ topics: inputTopics, fromBeginning: true });
+  const coalescer = new BatchCoalescer<EachBatchPayload>((unit) => processUnit(deps, locks, lag, unit));
   await consumer.run({
     eachBatchAutoResolve: false,
     // every partition of a fetch at once, so that the coalescer makes one unit of them
@@ -161,12 +174,23 @@ export async function startService(env: ServiceEnv, logger: Logger, options: Ser
     async stop() {
       watch.stopping();
       rulesReloader.stop();
-      await timers.stop();
-      await consumer.disconnect();
-      await producer.disconnect();
-      await admin.disconnect();
-      await store.close();
-      await http.close();
+      await stopWithin(
+        env.TIDEWATCH_STOP_DEADLINE_MS,
+        [
+          { name: 'lag monitor', run: () => lag.stop() },
+          { name: 'timer sweep', run: () => timers.stop() },
+          // kafkajs: no more fetches; the batch in hand runs to its end (alerts published, offsets committed)
+          { name: 'batch in hand (publish, commit)', run: () => consumer.stop() },
+          { name: 'consumer (leave the group)', run: () => consumer.disconnect() },
+          { name: 'producer (flush, disconnect)', run: () => producer.disconnect() },
+          { name: 'admin', run: () => admin.disconnect() },
+          { name: 'redis', run: () => store.close(), abandon: () => redis.disconnect(false) },
+          { name: 'http server', run: () => http.close() },
+          { name: 'tracing (export buffered spans)', run: async () => tracing?.shutdown() },
+        ],
+        logger,
+        () => ({ batchesInHand: lag.inFlight() }),
+      );
       logger.info('tidewatch stopped');
     },
   };
@@ -178,32 +202,53 @@ export async function startService(env: ServiceEnv, logger: Logger, options: Ser
  * all the transaction batches as one unit while holding their partitions' timer locks; then every offset is
  * resolved and committed in one request.
  */
-async function processUnit(deps: PipelineDeps, locks: PartitionLocks, unit: EachBatchPayload[]): Promise<void> {
+async function processUnit(deps: PipelineDeps, locks: PartitionLocks, lag: LagMonitor, unit: EachBatchPayload[]): Promise<void> {
   const live = unit.filter((payload) => payload.isRunning() && !payload.isStale());
   const first = live[0];
   if (first === undefined) return;
   const started = process.hrtime.bigint();
-  const isTransactions = (payload: EachBatchPayload) => payload.batch.topic === deps.topics.transactions;
-  for (const payload of live.filter((candidate) => candidate.batch.topic === deps.topics.profiles)) await handleProfileBatch(deps, payload.batch);
-  for (const payload of live.filter((candidate) => candidate.batch.topic === deps.topics.outcomes)) await handleOutcomeBatch(deps, payload.batch);
-  for (const payload of live.filter((candidate) => candidate.batch.topic === deps.topics.products)) {
-    await locks.run(payload.batch.partition, () => handleProductBatch(deps, payload.batch));
-  }
-  const transactionBatches = live.filter(isTransactions).map((payload) => payload.batch);
-  if (transactionBatches.length > 0) {
-    await locks.runAll(
-      transactionBatches.map((batch) => batch.partition),
-      () => handleTransactionBatches(deps, transactionBatches),
+  for (const { batch } of live) lag.batchStarted(batch.topic, batch.partition, Number(batch.messages[0]?.timestamp ?? Date.now()));
+  // one span tree per fetched unit: consume → process <role> (→ produce, in the pipeline) → commit
+  await inSpan('tidewatch consume', spanKinds.consumer, { ...batchAttributes(live.map((payload) => payload.batch)), 'messaging.operation.type': 'process' }, async () => {
+    const ofTopic = (topic: string) => live.filter((candidate) => candidate.batch.topic === topic).map((payload) => payload.batch);
+    const processing = (role: string, batches: readonly Batch[], work: () => Promise<void>) =>
+      batches.length === 0 ? Promise.resolve() : inSpan(`tidewatch process ${role}`, spanKinds.internal, batchAttributes(batches), work);
+    await processing('profiles', ofTopic(deps.topics.profiles), async () => {
+      for (const batch of ofTopic(deps.topics.profiles)) await handleProfileBatch(deps, batch);
+    });
+    await processing('outcomes', ofTopic(deps.topics.outcomes), async () => {
+      for (const batch of ofTopic(deps.topics.outcomes)) await handleOutcomeBatch(deps, batch);
+    });
+    await processing('products', ofTopic(deps.topics.products), async () => {
+      for (const batch of ofTopic(deps.topics.products)) await locks.run(batch.partition, () => handleProductBatch(deps, batch));
+    });
+    const transactionBatches = ofTopic(deps.topics.transactions);
+    await processing('transactions', transactionBatches, () =>
+      locks.runAll(
+        transactionBatches.map((batch) => batch.partition),
+        () => handleTransactionBatches(deps, transactionBatches),
+      ),
     );
-  }
-  for (const payload of live) payload.resolveOffset(payload.batch.lastOffset());
-  await first.commitOffsetsIfNecessary();
+    for (const payload of live) payload.resolveOffset(payload.batch.lastOffset());
+    await inSpan('tidewatch commit', spanKinds.internal, { 'tidewatch.partitions': live.length }, () => first.commitOffsetsIfNecessary());
+  });
+  for (const { batch } of live) lag.batchFinished(batch.topic, batch.partition, Number(batch.messages.at(-1)?.timestamp ?? Date.now()));
   await first.heartbeat();
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   for (const payload of live) {
     deps.metrics.batches.inc({ topic: payload.batch.topic });
     deps.metrics.batchDuration.observe({ topic: payload.batch.topic }, seconds);
   }
+}
+
+/** Span attributes of some batches: counts, topics and partitions, nothing from the records themselves. */
+function batchAttributes(batches: readonly Batch[]): Attributes {
+  return {
+    'messaging.system': 'kafka',
+    'messaging.batch.message_count': batches.reduce((total, batch) => total + batch.messages.length, 0),
+    'messaging.destination.name': [...new Set(batches.map((batch) => batch.topic))].sort(),
+    'tidewatch.partitions': batches.length,
+  };
 }
 
 /**

@@ -26,6 +26,7 @@ interface ComposeService {
   secrets?: unknown;
   read_only?: boolean;
   cap_drop?: string[];
+  ports?: Array<string | number>;
 }
 
 const compose = parse(readFileSync(composePath, 'utf8')) as { services?: Record<string, ComposeService> };
@@ -294,6 +295,48 @@ describe('Dockerfile', () => {
     expect(runtime.some((line) => /^ENTRYPOINT\s/i.test(line))).toBe(false);
     const cmd = runtime.filter((line) => /^CMD\s/i.test(line)).at(-1)?.replace(/^CMD\s+/i, '');
     expect(JSON.parse(cmd ?? 'null')).toEqual(['node', 'bin/tidewatch.js', 'run']);
+  });
+});
+
+describe('docker-compose.yml monitoring profile: Grafana', () => {
+  const grafana = service('grafana');
+  const mounts = mountsOf(grafana);
+  /** The repository folder mounted at a container path (or a parent of it), and the rest of the path inside it. */
+  const hostPathOf = (containerPath: string): string | undefined => {
+    const mount = mounts.find((candidate) => containerPath === candidate.target || containerPath.startsWith(`${candidate.target}/`));
+    return mount === undefined ? undefined : resolve(repoRoot, mount.source, containerPath.slice(mount.target.length).replace(/^\//, ''));
+  };
+
+  it('is opt-in behind the same profile as prometheus, with a pinned image and read-only mounts that exist', () => {
+    expect(grafana.profiles).toEqual(service('prometheus').profiles);
+    expect(imageVersion(grafana.image ?? '').tag).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(mounts.length).toBeGreaterThan(0);
+    for (const mount of mounts) {
+      expect(mount.readOnly, mount.target).toBe(true);
+      expect(existsSync(resolve(repoRoot, mount.source)), mount.source).toBe(true);
+    }
+  });
+
+  it('provisions a Prometheus data source pointing at the compose prometheus service', () => {
+    const folder = hostPathOf('/etc/grafana/provisioning/datasources');
+    expect(folder, 'datasources provisioning folder not mounted').toBeDefined();
+    const config = parse(readFileSync(resolve(folder!, 'prometheus.yml'), 'utf8')) as { datasources: Array<{ type: string; url: string; uid?: string }> };
+    const [datasource] = config.datasources;
+    expect(datasource?.type).toBe('prometheus');
+    const url = new URL(datasource?.url ?? '');
+    expect(url.hostname).toBe('prometheus');
+    expect(service('prometheus').ports?.map(String).some((port) => port.endsWith(`:${url.port}`))).toBe(true);
+  });
+
+  it('provisions the tidewatch dashboard from a mounted folder that holds it', () => {
+    const folder = hostPathOf('/etc/grafana/provisioning/dashboards');
+    expect(folder, 'dashboards provisioning folder not mounted').toBeDefined();
+    const config = parse(readFileSync(resolve(folder!, 'tidewatch.yml'), 'utf8')) as { providers: Array<{ type: string; options: { path: string } }> };
+    const provider = config.providers.find((candidate) => candidate.type === 'file');
+    const dashboards = hostPathOf(provider?.options.path ?? '');
+    expect(dashboards, `${provider?.options.path} not mounted`).toBeDefined();
+    expect(existsSync(resolve(dashboards!, 'tidewatch.json'))).toBe(true);
+    expect(resolve(dashboards!, 'tidewatch.json')).toBe(resolve(repoRoot, 'deploy/grafana/dashboards/tidewatch.json'));
   });
 });
 

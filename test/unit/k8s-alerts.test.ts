@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { createDigestMetrics, createMetrics } from '../../src/observability/metrics.ts';
 
 /**
  * deploy/prometheus/alerts.yml (loaded by the compose Prometheus and meant for the cluster's) must only name metrics
@@ -23,11 +24,13 @@ interface Rule {
 const alerts = parse(read('deploy/prometheus/alerts.yml')) as { groups?: Array<{ name?: string; rules?: Rule[] }> };
 const rules = (alerts.groups ?? []).flatMap((group) => group.rules ?? []);
 
-/** Metric names registered in src/observability/metrics.ts (string literals starting with tidewatch_). */
-const exported = new Set([...read('src/observability/metrics.ts').matchAll(/'(tidewatch_[a-z0-9_]*[a-z0-9])'/g)].map((match) => match[1]!));
-const histograms = new Set(
-  [...read('src/observability/metrics.ts').matchAll(/histogram\(\s*'(tidewatch_[a-z0-9_]+)'/g)].map((match) => match[1]!),
-);
+/** Metric names the service and the digest stage register (read from their registries in-process). */
+const registered = [createMetrics().registry, createDigestMetrics().registry].flatMap((registry) => registry.getMetricsAsArray());
+const exported = new Set(registered.map((metric) => metric.name));
+const histograms = new Set(registered.filter((metric) => String(metric.type) === 'histogram').map((metric) => metric.name));
+/** The scrape jobs of deploy/prometheus/prometheus.yml (and of the PodMonitors in k8s/monitoring/). */
+const jobs = ['tidewatch', 'tidewatch-digest'];
+const runbook = read('docs/runbook.md');
 
 /** A series name as Prometheus sees it, mapped back to the metric that produces it (histogram _bucket/_sum/_count). */
 function metricOf(series: string): string | undefined {
@@ -49,7 +52,8 @@ describe('deploy/prometheus/alerts.yml', () => {
       expect(rule.expr?.trim(), rule.alert).toBeTruthy();
       expect(['warning', 'critical'], rule.alert).toContain(rule.labels?.severity);
       expect(rule.annotations?.summary, rule.alert).toBeTruthy();
-      if (rule.for !== undefined) expect(rule.for, rule.alert).toMatch(/^(\d+[smhd])+$/);
+      // a rule without `for:` pages on one evaluation: a single bad scrape or a rebalance
+      expect(rule.for, rule.alert).toMatch(/^(\d+[smhd])+$/);
     }
     const names = rules.map((rule) => rule.alert);
     expect(new Set(names).size).toBe(names.length);
@@ -57,8 +61,31 @@ describe('deploy/prometheus/alerts.yml', () => {
 
   it.each(rules.map((rule) => [rule.alert ?? '?', rule.expr ?? ''] as const))('%s names only metrics the service exports', (_alert, expr) => {
     const named = [...expr.matchAll(/\btidewatch_[a-z0-9_]*[a-z0-9]\b/g)].map((match) => match[0]);
-    expect(named.length).toBeGreaterThan(0);
-    expect(named.filter((series) => metricOf(series) === undefined && !series.startsWith('tidewatch_process_'))).toEqual([]);
+    const scrapeJobs = [...expr.matchAll(/\bup\{job="([^"]+)"\}/g)].map((match) => match[1]!);
+    expect(named.length + scrapeJobs.length).toBeGreaterThan(0);
+    expect(named.filter((series) => metricOf(series) === undefined)).toEqual([]);
+    for (const job of scrapeJobs) expect(jobs).toContain(job);
+  });
+
+  it('names scrape jobs that deploy/prometheus/prometheus.yml scrapes', () => {
+    const scraped = (parse(read('deploy/prometheus/prometheus.yml')) as { scrape_configs: Array<{ job_name: string }> }).scrape_configs.map((config) => config.job_name);
+    expect(scraped.sort()).toEqual([...jobs].sort());
+  });
+
+  it.each(rules.map((rule) => [rule.alert ?? '?', rule.annotations?.['runbook_url'] ?? ''] as const))(
+    '%s links its own section of docs/runbook.md, which says what it means, what to check and what to do',
+    (alert, url) => {
+      expect(url).toBe(`docs/runbook.md#${alert.toLowerCase()}`);
+      const section = runbook.split(/^## /m).find((candidate) => candidate.startsWith(`${alert}\n`));
+      expect(section, `## ${alert} in docs/runbook.md`).toBeDefined();
+      for (const part of ['What it means', 'What to check', 'What to do']) expect(section, `${alert}: ${part}`).toContain(`**${part}.**`);
+    },
+  );
+
+  it('fires when every instance is gone: an absent() rule on each scrape job', () => {
+    for (const job of jobs) {
+      expect(rules.some((rule) => rule.expr?.replace(/\s+/g, '') === `absent(up{job="${job}"}==1)`), job).toBe(true);
+    }
   });
 
   it('uses the _bucket series for histogram quantiles', () => {
@@ -67,13 +94,15 @@ describe('deploy/prometheus/alerts.yml', () => {
     }
   });
 
-  it('covers consumer crashes, dead letters, falling behind and state write conflicts', () => {
+  it('covers consumer crashes, dead letters, falling behind, state write conflicts and consumer lag', () => {
     const watched = new Set(rules.flatMap((rule) => [...(rule.expr ?? '').matchAll(/\btidewatch_[a-z0-9_]*[a-z0-9]\b/g)].map((match) => metricOf(match[0]))));
     for (const metric of [
       'tidewatch_consumer_crashes_total',
       'tidewatch_records_consumed_total',
       'tidewatch_record_latency_seconds',
       'tidewatch_state_write_conflicts_total',
+      'tidewatch_consumer_lag_records',
+      'tidewatch_oldest_unprocessed_record_age_seconds',
     ]) {
       expect(watched, metric).toContain(metric);
     }
