@@ -27,7 +27,7 @@ function disagreements(transactions: readonly Transaction[]): number {
   return count;
 }
 
-describe('a bank family', () => {
+describe('a bank family', { timeout: 60_000 }, () => {
   it('draws banks that differ in currency, rules preset, scale, mixes and habits, each with valid options and its preset tiers', () => {
     expect(new Set(banks.map((bank) => bank.options.currency))).toEqual(new Set(['CZK', 'CNY', 'HKD']));
     expect(new Set(banks.map((bank) => bank.options.balanceScale)).size).toBe(6);
@@ -69,7 +69,7 @@ describe('a bank family', () => {
   }, 180_000);
 });
 
-describe('bank knobs', () => {
+describe('bank knobs', { timeout: 60_000 }, () => {
   const base = smallBank({ customers: 120, months: 4, churnShare: 0.1, growShare: 0.05, trapShare: 0.05 });
   const run = (overrides: Partial<BankOptions>) => generateInMemory({ ...base, ...overrides });
 

@@ -9,7 +9,7 @@ import { drawBankProfile } from '../../../src/generate/family.ts';
 
 const today = dayOfIsoDate('2026-11-23')!;
 
-describe('generate options', () => {
+describe('generate options', { timeout: 60_000 }, () => {
   it('fills in the defaults: 1000 customers, 18 whole months ending before today, seed 42, 8% churn, 5% growth, one RM per 250', () => {
     const request = parseGenerateOptions({ out: 'data' }, today);
     expect(request.bank).toMatchObject({ customers: 1000, months: 18, start: '2025-05-01', seed: 42, currency: 'CZK', churnShare: 0.08, growShare: 0.05, rms: 4 });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { JsonLinesFile } from '../../../src/generate/jsonl-file.ts';
 
-describe('JsonLinesFile', () => {
+describe('JsonLinesFile', { timeout: 60_000 }, () => {
   let folder: string;
   beforeEach(async () => {
     folder = await mkdtemp(join(tmpdir(), 'tidewatch-jsonl-'));

@@ -7,7 +7,7 @@ import type { GeneratedInMemory } from './bank-fixture.ts';
 
 const CZK = 100;
 
-describe('labels', () => {
+describe('labels', { timeout: 60_000 }, () => {
   const options = smallBank({ customers: 1000, months: 12, churnShare: 0.12, growShare: 0.09 });
   let generated: GeneratedInMemory;
   const labelled = (pattern: LabelPattern) => generated.labels.filter((label) => label.pattern === pattern);

@@ -25,7 +25,7 @@ const income = (posting: Transaction) => posting.direction === 'CREDIT' && (post
 const ownDebit = (posting: Transaction) => posting.direction === 'DEBIT' && posting.initiatedBy === 'CUSTOMER' && posting.counterpartyKind !== 'OWN_ACCOUNT';
 const dayOf = (instant: number) => Math.floor(instant / DAY);
 
-describe('churn patterns and traps', () => {
+describe('churn patterns and traps', { timeout: 60_000 }, () => {
   let generated: GeneratedInMemory;
   const labelled = (pattern: LabelPattern) => generated.labels.filter((label) => label.pattern === pattern);
   const postingsOf = (label: Label): Transaction[] => generated.byCustomer.get(label.customerId) ?? [];

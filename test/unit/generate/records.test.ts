@@ -8,7 +8,7 @@ import { generateFiles } from './files-fixture.ts';
 import type { GeneratedFiles } from './files-fixture.ts';
 import { smallBank } from './bank-fixture.ts';
 
-describe('generated files', () => {
+describe('generated files', { timeout: 60_000 }, () => {
   let files: GeneratedFiles;
   let transactions: Transaction[];
 

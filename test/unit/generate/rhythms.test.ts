@@ -40,7 +40,7 @@ function monthsWithIncome(customer: Customer, generated: GeneratedInMemory): str
   return [...months];
 }
 
-describe('persona rhythms', () => {
+describe('persona rhythms', { timeout: 60_000 }, () => {
   let generated: GeneratedInMemory;
   const of = (persona: Persona) => generated.customers.filter((customer) => customer.persona === persona);
   const postingsOf = (customer: Customer): Transaction[] => generated.byCustomer.get(customer.id) ?? [];

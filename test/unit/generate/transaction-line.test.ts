@@ -24,7 +24,7 @@ const transactions: fc.Arbitrary<Transaction> = fc.record({
   initiatedBy: fc.constantFrom(...initiators),
 });
 
-describe('transactionLine', () => {
+describe('transactionLine', { timeout: 60_000 }, () => {
   it('writes exactly what JSON.stringify writes', () => {
     fc.assert(
       fc.property(transactions, (transaction) => {
