@@ -14,9 +14,10 @@ import { outcomeOf } from './labels.ts';
 import { postDay } from './ledger.ts';
 import type { Customer } from './model.ts';
 import type { BankOptions, Period } from './options.ts';
-import { periodOf } from './options.ts';
+import { bankDefaults, periodOf } from './options.ts';
 import { planPatternPostings } from './pattern-postings.ts';
-import { paydayIn } from './paydays.ts';
+import { paydayIn, secondPaydayIn } from './paydays.ts';
+import { endDayOf } from './patterns.ts';
 import type { Population } from './population.ts';
 import { createPopulation } from './population.ts';
 import { depositsHeldAtStart } from './products.ts';
@@ -75,7 +76,15 @@ export class SyntheticBank {
     return this.population.customers.flatMap((customer) =>
       customer.plan === null
         ? []
-        : [{ customerId: customer.id, outcome: outcomeOf(customer.plan.pattern), pattern: customer.plan.pattern, date: customer.plan.day * DAY_MS }],
+        : [
+            {
+              customerId: customer.id,
+              outcome: outcomeOf(customer.plan.pattern),
+              pattern: customer.plan.pattern,
+              date: customer.plan.day * DAY_MS,
+              endDate: nullableMillis(endDayOf(customer.plan)),
+            },
+          ],
     );
   }
 
@@ -88,19 +97,22 @@ export class SyntheticBank {
     const deliver: DeliverTo = (payee, draft) => pending[payee]?.push(draft);
     const rmChanges = this.population.rmChanges;
     let nextRmChange = 0;
+    const scale = this.options.balanceScale ?? bankDefaults.balanceScale;
+    const stamps = this.options.balanceStamps ?? bankDefaults.balanceStamps;
     for (let day = this.period.startDay; day < this.period.endDay; day += 1) {
       const context = dayContext(day, this.options.seed);
       if (context.isFirstOfMonth || day === this.period.startDay) this.schedulePaydays(context);
       const payeeActive = (payee: number) => activityOn(customers[payee]?.plan ?? null, day).personaFlows;
       const products: ProductLog = {
         currency: this.options.currency,
-        events: day === this.period.startDay ? depositsHeldAtStart(customers, this.period, this.options.currency) : [],
+        scale,
+        events: day === this.period.startDay ? depositsHeldAtStart(customers, this.period, this.options.currency, scale) : [],
       };
       for (const customer of customers) {
         planCustomerDay(customer, context, pending[customer.index] ?? [], payeeActive, deliver, products);
       }
       const transactions: Transaction[] = [];
-      const postingDay = { day, dateTag: context.dateTag, currency: this.options.currency };
+      const postingDay = { day, dateTag: context.dateTag, currency: this.options.currency, scale, stamps, seed: this.options.seed };
       for (const customer of customers) {
         const drafts = pending[customer.index] ?? [];
         postDay(customer, drafts, postingDay, transactions);
@@ -117,11 +129,15 @@ export class SyntheticBank {
   }
 
   private schedulePaydays(context: DayContext): void {
+    const driftDays = this.options.salaryCycle?.driftDays ?? bankDefaults.salaryCycle.driftDays;
     for (const customer of this.population.customers) {
-      customer.paydayThisMonth = paydayIn(customer, this.options.seed, context.year, context.month) ?? -1;
+      customer.paydayThisMonth = paydayIn(customer, this.options.seed, context.year, context.month, driftDays) ?? -1;
+      customer.secondPaydayThisMonth = secondPaydayIn(customer, this.options.seed, context.year, context.month, driftDays) ?? -1;
     }
   }
 }
+
+const nullableMillis = (day: number | null): number | null => (day === null ? null : day * DAY_MS);
 
 function planCustomerDay(
   customer: Customer,

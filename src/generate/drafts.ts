@@ -24,6 +24,8 @@ export interface PostingDraft {
   funds: Funds;
   /** A debit the current account is short for is first topped up from the savings accounts (own transfers). */
   drawOnSavings: boolean;
+  /** Set: the amount is this share of the customer's total balance when the posting is made (`amount` is ignored). */
+  shareOfTotal?: number;
 }
 
 /** Money between two of the customer's own accounts: both legs at the same instant. */
@@ -41,8 +43,8 @@ export type Draft = PostingDraft | OwnTransferDraft;
 
 export const HOUR = 3600;
 
-type PostingFields = Omit<PostingDraft, 'type' | 'direction' | 'funds' | 'drawOnSavings' | 'initiatedBy' | 'bankCode'> &
-  Partial<Pick<PostingDraft, 'funds' | 'drawOnSavings' | 'initiatedBy' | 'bankCode'>>;
+type PostingFields = Omit<PostingDraft, 'type' | 'direction' | 'funds' | 'drawOnSavings' | 'initiatedBy' | 'bankCode' | 'shareOfTotal'> &
+  Partial<Pick<PostingDraft, 'funds' | 'drawOnSavings' | 'initiatedBy' | 'bankCode' | 'shareOfTotal'>>;
 
 export function credit(fields: PostingFields): PostingDraft {
   return { type: 'posting', direction: 'CREDIT', funds: 'force', drawOnSavings: false, initiatedBy: 'CUSTOMER', bankCode: null, ...fields };

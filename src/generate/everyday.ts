@@ -39,10 +39,15 @@ export const timeBetween = (random: Random, fromHour: number, toHour: number) =>
 
 export function planIncome(customer: Customer, context: DayContext, activity: Activity, drafts: Draft[]): void {
   const income = customer.income;
-  if (income === null || !activity.income || context.day !== customer.paydayThisMonth) return;
+  if (income === null || !activity.income) return;
   const { random } = customer;
+  if (income.semiMonthly && context.day === customer.secondPaydayThisMonth) {
+    drafts.push(credit({ second: timeBetween(random, 4, 7), account: 0, amount: income.amount - Math.round(income.amount / 2), category: income.category, counterpartyKind: 'NONE', channel: 'OTHER' }));
+  }
+  if (context.day !== customer.paydayThisMonth) return;
   const second = timeBetween(random, 4, 7); // payroll and pension batches arrive early
-  drafts.push(credit({ second, account: 0, amount: income.amount, category: income.category, counterpartyKind: 'NONE', channel: 'OTHER' }));
+  const amount = income.semiMonthly ? Math.round(income.amount / 2) : income.amount;
+  drafts.push(credit({ second, account: 0, amount, category: income.category, counterpartyKind: 'NONE', channel: 'OTHER' }));
   // a 13th salary in December for some employees: regular income, not a windfall
   if (income.category === 'SALARY' && context.month === 12 && customer.hasEmployer && random.chance(0.25)) {
     drafts.push(credit({ second, account: 0, amount: wholeUnits(income.amount * random.between(0.5, 1), major(1)), category: 'SALARY', counterpartyKind: 'NONE', channel: 'OTHER' }));
@@ -73,7 +78,7 @@ export function planStandingOrders(customer: Customer, context: DayContext, acti
 export function planSpending(customer: Customer, context: DayContext, activity: Activity, drafts: Draft[]): void {
   if (activity.intensity <= 0) return;
   const { random, spending } = customer;
-  const pressure = spendingPressure(customer);
+  const pressure = spendingPressure(customer) * activity.amountFactor;
   const cardPayments = random.poisson((spending.cardPerMonth / DAYS_PER_MONTH) * context.spendingFactor * activity.intensity);
   for (let payment = 0; payment < cardPayments; payment += 1) {
     drafts.push(

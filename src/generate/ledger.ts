@@ -2,6 +2,8 @@ import type { Transaction } from '../domain/transaction.ts';
 import { DAY_MS } from './calendar.ts';
 import type { Draft, OwnTransferDraft, PostingDraft } from './drafts.ts';
 import type { Customer } from './model.ts';
+import type { BalanceStamps } from './options.ts';
+import { hashUnit } from './random.ts';
 
 /** What the ledger needs to know about the day being posted. */
 export interface PostingDay {
@@ -9,7 +11,15 @@ export interface PostingDay {
   /** YYYYMMDD, for transaction ids. */
   dateTag: string;
   currency: string;
+  /** Records carry the modelled amounts times this (BankOptions.balanceScale). */
+  scale: number;
+  stamps: BalanceStamps;
+  seed: number;
 }
+
+/** Keep the stamping hashes apart from any other choice hashed from (seed, customer, day). */
+const PROCESSING_ORDER_SALT = 0x0bde;
+const STALE_STAMP_SALT = 0x57a1;
 
 /**
  * Posts one customer's drafts for a day in time order against their account balances, so that every record's
@@ -19,12 +29,45 @@ export interface PostingDay {
 export function postDay(customer: Customer, drafts: Draft[], postingDay: PostingDay, out: Transaction[]): void {
   if (drafts.length === 0) return;
   drafts.sort((left, right) => left.second - right.second);
+  const first = out.length;
+  const opening = postingDay.stamps.order === 'event_time' && postingDay.stamps.staleShare === 0 ? null : [...customer.stamped];
   const ledger = new CustomerDayLedger(customer, postingDay, out);
   for (const draft of drafts) {
     if (draft.type === 'own_transfer') ledger.ownTransfer(draft);
     else ledger.posting(draft);
   }
+  if (opening !== null) restamp(customer, out.slice(first), opening, postingDay);
 }
+
+/**
+ * Stamps the day's records as another core system would: each account's postings applied in the system's own
+ * processing order (hashed) rather than by event time, and some stamped with the account's balance of the day
+ * before. Amounts, flows and the day's closing balances stay as posted: only `balanceAfterMinor` changes.
+ */
+function restamp(customer: Customer, records: readonly Transaction[], opening: readonly number[], postingDay: PostingDay): void {
+  const { seed, day, stamps } = postingDay;
+  const key = (position: number) => hashUnit(seed ^ PROCESSING_ORDER_SALT, customer.index, day, position);
+  if (stamps.order === 'processing_order') {
+    customer.accountIds.forEach((accountId, account) => {
+      const positions = records.flatMap((record, position) => (record.accountId === accountId ? [position] : []));
+      positions.sort((left, right) => key(left) - key(right));
+      let balance = opening[account] ?? 0;
+      for (const position of positions) {
+        const record = records[position]!;
+        balance += record.direction === 'CREDIT' ? record.amountMinor : -record.amountMinor;
+        record.balanceAfterMinor = balance;
+      }
+    });
+  }
+  if (stamps.staleShare > 0) {
+    records.forEach((record, position) => {
+      const account = customer.accountIds.indexOf(record.accountId);
+      if (hashUnit(seed ^ STALE_STAMP_SALT, customer.index, day, position) < stamps.staleShare) record.balanceAfterMinor = opening[account] ?? record.balanceAfterMinor;
+    });
+  }
+}
+
+const totalBalance = (customer: Customer) => customer.balances.reduce((sum, balance) => sum + Math.max(0, balance), 0);
 
 class CustomerDayLedger {
   private sequence = 0;
@@ -36,7 +79,7 @@ class CustomerDayLedger {
   ) {}
 
   posting(draft: PostingDraft): void {
-    let amount = draft.amount;
+    let amount = draft.shareOfTotal === undefined ? draft.amount : Math.round(totalBalance(this.customer) * draft.shareOfTotal);
     if (draft.direction === 'DEBIT' && draft.funds !== 'force') {
       if (draft.drawOnSavings && draft.account === 0) this.coverFromSavings(amount, draft.second);
       const available = Math.max(0, this.customer.balances[draft.account] ?? 0);
@@ -84,16 +127,22 @@ class CustomerDayLedger {
     const { customer, postingDay } = this;
     const balance = (customer.balances[account] ?? 0) + (direction === 'CREDIT' ? amount : -amount);
     customer.balances[account] = balance;
+    // the record's amount is what moves its stamped balance to the scaled model balance: every record adds up exactly
+    const stampedBefore = customer.stamped[account] ?? 0;
+    const target = Math.round(balance * postingDay.scale);
+    const stampedAmount = postingDay.scale === 1 ? amount : Math.max(1, direction === 'CREDIT' ? target - stampedBefore : stampedBefore - target);
+    const stamped = stampedBefore + (direction === 'CREDIT' ? stampedAmount : -stampedAmount);
+    customer.stamped[account] = stamped;
     this.sequence += 1;
     // field order of avro/Transaction.avsc: each JSON line reads like the Avro record
     this.out.push({
       transactionId: `${customer.id}-${postingDay.dateTag}-${this.sequence}`,
       accountId: customer.accountIds[account] ?? customer.id,
       customerId: customer.id,
-      amountMinor: amount,
+      amountMinor: stampedAmount,
       currency: postingDay.currency,
       direction,
-      balanceAfterMinor: balance,
+      balanceAfterMinor: stamped,
       eventTime: postingDay.day * DAY_MS + second * 1000,
       channel: what.channel,
       category: what.category,

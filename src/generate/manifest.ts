@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { labelPatterns } from './labels.ts';
 import { personas } from './model.ts';
-import { tierFloorsSchema } from './options.ts';
+import { balanceStampsSchema, patternWeightsSchema, personaMixSchema, salaryCycleSchema, servedTiersSchema, tierFloorsSchema } from './options.ts';
 
 const count = z.number().int().nonnegative();
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
@@ -23,7 +23,19 @@ export const manifestSchema = z.strictObject({
     growShare: z.number().min(0).max(1),
     rms: count,
     tierFloorsMinor: tierFloorsSchema,
+    /** The bank's knobs (optional: folders written before bank families existed have none; absent means the default). */
+    trapShare: z.number().min(0).max(1).optional(),
+    servedTiers: servedTiersSchema.optional(),
+    balanceScale: z.number().positive().optional(),
+    personaMix: personaMixSchema.optional(),
+    patternWeights: patternWeightsSchema.optional(),
+    salaryCycle: salaryCycleSchema.optional(),
+    balanceStamps: balanceStampsSchema.optional(),
   }),
+  /** A bank of a family (`--family-seed`, `--bank-index`): which one, its rules preset and what makes it different. */
+  bankProfile: z
+    .strictObject({ familySeed: count, index: count, rulesPreset: z.string(), description: z.string() })
+    .optional(),
   period: z.strictObject({
     /** First and last generated day (UTC dates, both included). */
     firstDay: isoDate,

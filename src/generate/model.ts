@@ -15,11 +15,14 @@ export interface StandingOrder {
   bankCode: string | null;
 }
 
-/** Salary or pension, paid on a fixed day of the month (± 1, never on a weekend). */
+/** Salary or pension, paid on a fixed day of the month (a salary drifts a day or few; never on a weekend). */
 export interface Income {
   category: 'SALARY' | 'PENSION';
+  /** The month's income, paid in one or (semi-monthly) two halves. */
   amount: number;
   dayOfMonth: number;
+  /** Paid half on `dayOfMonth` and half about two weeks apart from it. */
+  semiMonthly: boolean;
 }
 
 /** Day-to-day spending from the current account: expected counts per month and mean amounts (minor units). */
@@ -93,6 +96,8 @@ export interface Customer {
   readonly accountIds: readonly string[];
   /** Minor units per account; 0 is the current account, the others are savings. */
   readonly balances: number[];
+  /** The same balances as records stamp them, in minor units of the bank's scale (see BankOptions.balanceScale). */
+  readonly stamped: number[];
   /** The total balance the customer keeps with the bank at the start (what the served tier is based on). */
   readonly typicalBalance: number;
   /** The current account's usual level; above it money is swept to savings, well below it topped up. */
@@ -111,6 +116,8 @@ export interface Customer {
   contribution: HouseholdContribution | null;
   /** This month's payday (the day), -1 without an income; set at the start of each month. */
   paydayThisMonth: number;
+  /** A semi-monthly salary's other payday this month, -1 otherwise. */
+  secondPaydayThisMonth: number;
   profile: CustomerProfile;
   plan: PatternPlan | null;
 }

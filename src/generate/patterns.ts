@@ -1,81 +1,149 @@
-import { civilOf } from './calendar.ts';
-import type { ChurnPattern, GrowPattern, LabelPattern } from './labels.ts';
+import { addMonths, civilOf } from './calendar.ts';
+import type { ChurnPattern, GrowPattern, LabelPattern, Outcome, TrapPattern } from './labels.ts';
+import { outcomeOf } from './labels.ts';
 import type { Customer } from './model.ts';
 import { major } from './model.ts';
-import type { Period } from './options.ts';
+import type { PatternWeights, Period } from './options.ts';
 import { paydayIn } from './paydays.ts';
 import type { Random } from './random.ts';
 
+type Destination = 'OTHER_BANK' | 'INVESTMENT_PLATFORM';
+
 /**
  * What happens to a labelled customer, fixed before the first day is generated. `day` is the label's date: no
- * posting of the pattern comes before it. Amounts that depend on the balance at the time (`total`) are set on the day.
+ * posting of the pattern comes before it. A churner's `endDay` is the day the relationship ends (the label's
+ * endDate): the day its money is gone, or, where activity stops, its last own posting (one is made on that day).
+ * Amounts that depend on the balance at the time are set on the day (`total`) or as a share of it when posted.
  */
 export type PatternPlan =
   | {
       pattern: 'gradual_leakage';
       day: number;
+      endDay: number;
       durationDays: number;
       transfers: number;
       /** Share of the total balance on the first day that ends up at the competitor. */
       share: number;
-      destination: 'OTHER_BANK' | 'INVESTMENT_PLATFORM';
+      destination: Destination;
       total: number;
     }
-  | { pattern: 'sudden_exit'; day: number; share: number; firstShare: number; secondDay: number | null; total: number }
+  | {
+      pattern: 'leak_refilled';
+      day: number;
+      endDay: number;
+      /** Days of the regular transfers, each `shares[i]` of the total balance when it is made; the salary refills. */
+      transferDays: readonly number[];
+      shares: readonly number[];
+      destination: Destination;
+      /** The last transfer (on endDay) takes this share, the account is left near empty. */
+      finalShare: number;
+    }
+  | { pattern: 'sudden_exit'; day: number; endDay: number; share: number; firstShare: number; secondDay: number | null; total: number }
+  | { pattern: 'small_balance_exit'; day: number; endDay: number; share: number }
   | {
       pattern: 'payroll_moved';
       day: number;
+      /** The last own posting: spending winds down from `day + graceDays` until then, then nothing. */
+      endDay: number;
       graceDays: number;
       declineDays: number;
       floor: number;
       ordersEndDay: number;
-      /** Some also move their savings a few weeks later; others leave them (the subtle ones). */
-      savingsExitDay: number | null;
-      savingsExitShare: number;
     }
-  | { pattern: 'going_dormant'; day: number }
+  | {
+      pattern: 'slow_fade';
+      day: number;
+      /** Count and size of postings fall from `day` to here, the last own posting; then nothing. */
+      endDay: number;
+      incomeEndDay: number;
+      ordersEndDay: number;
+      /** How much smaller the last payments are than the usual ones (0.2: a fifth of them). */
+      finalAmountFactor: number;
+    }
+  | { pattern: 'going_dormant'; day: number; endDay: number }
   | { pattern: 'inheritance'; day: number; amount: number; counterpartyKind: 'OTHER_BANK' | 'SAME_BANK_CUSTOMER' }
   | { pattern: 'bonus'; day: number; amount: number }
-  | { pattern: 'moved_in'; day: number; tranches: ReadonlyArray<{ day: number; amount: number }> };
+  | { pattern: 'moved_in'; day: number; tranches: ReadonlyArray<{ day: number; amount: number }> }
+  | { pattern: 'house_down_payment'; day: number; share: number; counterpartyKind: 'OTHER_BANK' | 'SAME_BANK_CUSTOMER' }
+  | { pattern: 'one_day_spike'; day: number; factor: number; outShare: number; total: number }
+  | { pattern: 'annual_tax'; day: number; share: number }
+  | { pattern: 'holiday_spending'; day: number; days: number; countFactor: number; amountFactor: number };
 
-const churnWeights: ReadonlyArray<readonly [ChurnPattern, number]> = [
-  ['gradual_leakage', 0.35],
-  ['sudden_exit', 0.2],
-  ['payroll_moved', 0.25],
-  ['going_dormant', 0.2],
-];
+/** The day a churner's relationship ended, null for growers and traps. */
+export const endDayOf = (plan: PatternPlan): number | null => ('endDay' in plan ? plan.endDay : null);
 
-const growWeights: ReadonlyArray<readonly [GrowPattern, number]> = [
-  ['inheritance', 0.35],
-  ['bonus', 0.3],
-  ['moved_in', 0.35],
-];
+/** The default mixes (relative weights) of patterns; a bank's options may draw others. */
+export const defaultPatternWeights: PatternWeights = {
+  churn: { gradual_leakage: 0.2, leak_refilled: 0.15, sudden_exit: 0.15, small_balance_exit: 0.1, payroll_moved: 0.15, slow_fade: 0.1, going_dormant: 0.15 },
+  grow: { inheritance: 0.35, bonus: 0.3, moved_in: 0.35 },
+  trap: { house_down_payment: 0.3, one_day_spike: 0.25, annual_tax: 0.25, holiday_spending: 0.2 },
+};
+
+export const patternWeightsOf = (weights: PatternWeights | undefined): PatternWeights => weights ?? defaultPatternWeights;
+
+const weightList = <P extends LabelPattern>(weights: Partial<Record<P, number>>, names: readonly P[]): Array<readonly [P, number]> =>
+  names.map((name) => [name, weights[name] ?? 0] as const).filter(([, weight]) => weight > 0);
+
+const churnNames: readonly ChurnPattern[] = ['gradual_leakage', 'leak_refilled', 'sudden_exit', 'small_balance_exit', 'payroll_moved', 'slow_fade', 'going_dormant'];
+const growNames: readonly GrowPattern[] = ['inheritance', 'bonus', 'moved_in'];
+const trapNames: readonly TrapPattern[] = ['house_down_payment', 'one_day_spike', 'annual_tax', 'holiday_spending'];
+
+export interface PatternSetting {
+  shares: Record<Outcome, number>;
+  weights: PatternWeights;
+  seed: number;
+  period: Period;
+  driftDays: number;
+  /** Modelled balance (CZK magnitudes) below which a customer is a small-balance one: below the bank's first tier floor. */
+  smallBalanceBelow: number;
+}
 
 /** A pattern the customer can have: no payroll to move without an income, no bonus without an employer. */
-function eligible(customer: Customer, pattern: LabelPattern): boolean {
-  if (pattern === 'payroll_moved') return customer.income !== null;
-  if (pattern === 'bonus') return customer.hasEmployer;
-  return true;
+function eligible(customer: Customer, pattern: LabelPattern, setting: PatternSetting): boolean {
+  switch (pattern) {
+    case 'payroll_moved':
+      return customer.income !== null;
+    case 'bonus':
+      return customer.hasEmployer;
+    case 'leak_refilled':
+    case 'house_down_payment':
+      // the salary (or pension) goes on refilling the account, or life goes on after the purchase
+      return customer.income !== null && customer.business === null;
+    case 'small_balance_exit':
+      return customer.typicalBalance < setting.smallBalanceBelow;
+    default:
+      return true;
+  }
 }
+
+/** Days after the label's date a pattern needs to be seen whole (and a churner's silence after its end). */
+const tailDays: Partial<Record<LabelPattern, number>> = {
+  going_dormant: 120,
+  payroll_moved: 120,
+  slow_fade: 150,
+  leak_refilled: 100,
+  house_down_payment: 80,
+  annual_tax: 40,
+};
 
 /**
  * Label dates leave a baseline before (30-day averages, 90-day peaks need it) and time after to observe the
- * pattern; dormancy needs longest, as its first stage fires 60 days into the silence.
+ * pattern; dormancy, fades and payroll moves need longest.
  */
 function labelWindow(period: Period, pattern: LabelPattern): { from: number; to: number } {
   const span = period.endDay - period.startDay;
   const warmup = Math.min(90, Math.floor(span * 0.3));
-  const tail = pattern === 'going_dormant' ? Math.min(120, Math.floor(span * 0.4)) : Math.min(60, Math.floor(span * 0.2));
+  const tail = Math.min(tailDays[pattern] ?? 60, Math.floor(span * (pattern in tailDays ? 0.4 : 0.2)));
   const from = period.startDay + warmup;
   return { from, to: Math.max(from, period.endDay - 1 - tail) };
 }
 
 /** The first payday on or after `day` inside the period; the day itself when none is in reach. */
-function paydayFrom(customer: Customer, seed: number, day: number, period: Period): number {
+function paydayFrom(customer: Customer, setting: PatternSetting, day: number): number {
   let { year, month } = civilOf(day);
   for (let step = 0; step < 3; step += 1) {
-    const payday = paydayIn(customer, seed, year, month);
-    if (payday !== undefined && payday >= day && payday < period.endDay) return payday;
+    const payday = paydayIn(customer, setting.seed, year, month, setting.driftDays);
+    if (payday !== undefined && payday >= day && payday < setting.period.endDay) return payday;
     [year, month] = month === 12 ? [year + 1, 1] : [year, month + 1];
   }
   return day;
@@ -83,45 +151,81 @@ function paydayFrom(customer: Customer, seed: number, day: number, period: Perio
 
 const roundTo = (amount: number, unit: number) => Math.max(unit, Math.round(amount / unit) * unit);
 
-function planPattern(customer: Customer, pattern: LabelPattern, day: number, seed: number, period: Period, random: Random): PatternPlan {
+/** The last day a churner's end may fall on: a week of the period left after it, never before the start. */
+const latestEnd = (period: Period, day: number) => Math.max(day, period.endDay - 8);
+
+function planLeakRefilled(day: number, period: Period, random: Random): PatternPlan {
+  const room = latestEnd(period, day) - day;
+  const count = random.int(3, 10);
+  // every one to four weeks; squeezed (never below three transfers) when the period ends sooner
+  const interval = Math.max(1, Math.min(random.int(7, 30), Math.floor(room / (count + 1))));
+  const transfers = Math.max(3, Math.min(count, Math.floor(room / interval) - 1));
+  const transferDays = Array.from({ length: transfers }, (_, index) => day + index * interval + (index === 0 ? 0 : random.int(-Math.floor(interval / 4), Math.floor(interval / 4))));
+  const last = transferDays.at(-1) ?? day;
+  return {
+    pattern: 'leak_refilled',
+    day,
+    endDay: Math.max(last + 1, Math.min(latestEnd(period, day), last + Math.max(1, random.int(Math.ceil(interval / 2), interval * 2)))),
+    transferDays,
+    shares: transferDays.map(() => random.between(0.05, 0.15)),
+    destination: random.chance(0.6) ? 'INVESTMENT_PLATFORM' : 'OTHER_BANK',
+    finalShare: random.between(0.9, 0.98),
+  };
+}
+
+function planPayrollMoved(customer: Customer, setting: PatternSetting, day: number, random: Random): PatternPlan {
+  const payday = paydayFrom(customer, setting, day);
+  const graceDays = random.int(14, 45);
+  const declineDays = random.int(20, 75);
+  const endDay = Math.max(payday, Math.min(latestEnd(setting.period, payday), payday + graceDays + declineDays + random.int(0, 20)));
+  return { pattern: 'payroll_moved', day: payday, endDay, graceDays, declineDays, floor: random.between(0.1, 0.4), ordersEndDay: payday + random.int(20, 60) };
+}
+
+function planSlowFade(day: number, period: Period, random: Random): PatternPlan {
+  const endDay = Math.max(day + 1, Math.min(latestEnd(period, day), day + random.int(90, 300)));
+  const span = endDay - day;
+  return {
+    pattern: 'slow_fade',
+    day,
+    endDay,
+    incomeEndDay: day + Math.round(span * random.between(0.2, 0.8)),
+    ordersEndDay: day + Math.round(span * random.between(0.3, 0.9)),
+    finalAmountFactor: random.between(0.15, 0.5),
+  };
+}
+
+function planPattern(customer: Customer, pattern: LabelPattern, day: number, setting: PatternSetting, random: Random): PatternPlan {
+  const { period } = setting;
   switch (pattern) {
-    case 'gradual_leakage':
+    case 'gradual_leakage': {
+      // one to three months, but finished inside the period so that the data holds the whole pattern
+      const durationDays = Math.max(7, Math.min(random.int(30, 90), period.endDay - 1 - day));
       return {
         pattern,
         day,
-        // one to three months, but finished inside the period so that the data holds the whole pattern
-        durationDays: Math.max(7, Math.min(random.int(30, 90), period.endDay - 1 - day)),
+        endDay: day + durationDays,
+        durationDays,
         transfers: random.int(3, 8),
         share: random.between(0.55, 0.95),
         destination: random.chance(0.6) ? 'OTHER_BANK' : 'INVESTMENT_PLATFORM',
         total: 0,
       };
+    }
+    case 'leak_refilled':
+      return planLeakRefilled(day, period, random);
     case 'sudden_exit': {
       const twoSteps = random.chance(0.4);
-      return {
-        pattern,
-        day,
-        share: random.between(0.86, 0.97),
-        firstShare: twoSteps ? random.between(0.5, 0.8) : 1,
-        secondDay: twoSteps ? day + random.int(1, 3) : null,
-        total: 0,
-      };
+      const secondDay = twoSteps ? day + random.int(1, 3) : null;
+      return { pattern, day, endDay: secondDay ?? day, share: random.between(0.86, 0.97), firstShare: twoSteps ? random.between(0.5, 0.8) : 1, secondDay, total: 0 };
     }
-    case 'payroll_moved': {
-      const payday = paydayFrom(customer, seed, day, period);
-      return {
-        pattern,
-        day: payday,
-        graceDays: random.int(14, 45),
-        declineDays: random.int(30, 75),
-        floor: random.between(0.1, 0.35),
-        ordersEndDay: payday + random.int(20, 60),
-        savingsExitDay: customer.balances.length > 1 && random.chance(0.4) ? payday + random.int(30, 90) : null,
-        savingsExitShare: random.between(0.5, 0.9),
-      };
-    }
+    case 'small_balance_exit':
+      return { pattern, day, endDay: day, share: random.between(0.9, 0.97) };
+    case 'payroll_moved':
+      return planPayrollMoved(customer, setting, day, random);
+    case 'slow_fade':
+      return planSlowFade(day, period, random);
     case 'going_dormant':
-      return { pattern, day };
+      return { pattern, day, endDay: day };
     case 'inheritance':
       return {
         pattern,
@@ -131,7 +235,7 @@ function planPattern(customer: Customer, pattern: LabelPattern, day: number, see
       };
     case 'bonus': {
       const months = random.weighted([[1, 0.35], [2, 0.3], [3, 0.2], [6, 0.15]] as const);
-      return { pattern, day: paydayFrom(customer, seed, day, period), amount: roundTo((customer.income?.amount ?? 0) * months * random.between(0.8, 1.2), major(100)) };
+      return { pattern, day: paydayFrom(customer, setting, day), amount: roundTo((customer.income?.amount ?? 0) * months * random.between(0.8, 1.2), major(100)) };
     }
     case 'moved_in': {
       const total = Math.max(major(50_000), random.logNormal(Math.max(major(150_000), customer.typicalBalance * 1.2), 0.7));
@@ -145,26 +249,53 @@ function planPattern(customer: Customer, pattern: LabelPattern, day: number, see
         tranches: weights.map((weight, index) => ({ day: day + (offsets[index] ?? 0), amount: roundTo((total * weight) / weightSum, major(100)) })),
       };
     }
+    case 'house_down_payment':
+      // the seller's or the developer's account: at another bank more often than not, so the counterparty cannot tell
+      return { pattern, day, share: random.between(0.3, 0.9), counterpartyKind: random.chance(0.75) ? 'OTHER_BANK' : 'SAME_BANK_CUSTOMER' };
+    case 'one_day_spike':
+      return { pattern, day, factor: Math.exp(random.between(Math.log(0.5), Math.log(5))), outShare: random.between(0.95, 1), total: 0 };
+    case 'annual_tax':
+      return { pattern, day, share: random.between(0.1, 0.45) };
+    case 'holiday_spending':
+      return { pattern, day, days: random.int(14, 28), countFactor: random.between(1.8, 4), amountFactor: random.between(1.5, 3) };
   }
 }
 
+/** Whether `day` is `first` or the same date a whole number of years later (an annual payment's days). */
+export function isAnniversary(day: number, first: number): boolean {
+  let candidate = first;
+  while (candidate < day) candidate = addMonths(candidate, 12);
+  return candidate === day;
+}
+
 /**
- * Chooses exactly round(share × customers) churners and growers (disjoint, by a seeded shuffle), a pattern for each
- * that fits the customer, and its date inside the pattern's window.
+ * Chooses exactly round(share × customers) churners, growers and traps (disjoint, by a seeded shuffle), a pattern
+ * for each that fits the customer, and its date inside the pattern's window.
  */
-export function assignPatterns(customers: readonly Customer[], shares: { churn: number; grow: number }, seed: number, period: Period, random: Random): void {
+export function assignPatterns(customers: readonly Customer[], setting: PatternSetting, random: Random): void {
   const order = customers.map((customer) => customer.index);
   for (let last = order.length - 1; last > 0; last -= 1) {
     const other = random.int(0, last);
     [order[last], order[other]] = [order[other]!, order[last]!];
   }
+  const { shares, weights } = setting;
   const churnCount = Math.round(customers.length * shares.churn);
   const growCount = Math.min(customers.length - churnCount, Math.round(customers.length * shares.grow));
-  order.slice(0, churnCount + growCount).forEach((index, position) => {
+  const trapCount = Math.min(customers.length - churnCount - growCount, Math.round(customers.length * shares.trap));
+  const lists: Record<Outcome, Array<readonly [LabelPattern, number]>> = {
+    churn: weightList(weights.churn, churnNames),
+    grow: weightList(weights.grow, growNames),
+    trap: weightList(weights.trap, trapNames),
+  };
+  order.slice(0, churnCount + growCount + trapCount).forEach((index, position) => {
     const customer = customers[index]!;
-    const weights = position < churnCount ? churnWeights : growWeights;
-    const pattern = random.weighted(weights.filter(([candidate]) => eligible(customer, candidate)));
-    const window = labelWindow(period, pattern);
-    customer.plan = planPattern(customer, pattern, random.int(window.from, window.to), seed, period, random);
+    const outcome: Outcome = position < churnCount ? 'churn' : position < churnCount + growCount ? 'grow' : 'trap';
+    const candidates = lists[outcome].filter(([candidate]) => eligible(customer, candidate, setting));
+    if (candidates.length === 0) return;
+    const pattern = random.weighted(candidates);
+    const window = labelWindow(setting.period, pattern);
+    const plan = planPattern(customer, pattern, random.int(window.from, window.to), setting, random);
+    if (outcomeOf(plan.pattern) !== outcome) throw new Error(`pattern ${plan.pattern} drawn for ${outcome}`);
+    customer.plan = plan;
   });
 }

@@ -2,8 +2,8 @@ import type { BusinessFlows, Income, MultiBanking, Persona, SaverFlows, Spending
 import { competitorBankCodes, major } from './model.ts';
 import type { Random } from './random.ts';
 
-/** How common each persona is among the bank's customers. */
-export const personaMix: ReadonlyArray<readonly [Persona, number]> = [
+/** How common each persona is among the bank's customers, unless the bank's options say otherwise. */
+export const defaultPersonaMix: ReadonlyArray<readonly [Persona, number]> = [
   ['salaried', 0.42],
   ['pensioner', 0.2],
   ['saver', 0.12],
@@ -29,11 +29,11 @@ export interface Behaviour {
 const clamp = (value: number, min: number, max: number) => Math.min(max, Math.max(min, value));
 
 function salary(random: Random, medianMajor: number): Income {
-  return { category: 'SALARY', amount: major(clamp(random.logNormal(medianMajor, 0.4), 18_000, 400_000)), dayOfMonth: random.int(5, 25) };
+  return { category: 'SALARY', amount: major(clamp(random.logNormal(medianMajor, 0.4), 18_000, 400_000)), dayOfMonth: random.int(5, 25), semiMonthly: false };
 }
 
 function pension(random: Random, medianMajor: number): Income {
-  return { category: 'PENSION', amount: major(clamp(random.logNormal(medianMajor, 0.2), 10_000, 60_000)), dayOfMonth: random.int(5, 25) };
+  return { category: 'PENSION', amount: major(clamp(random.logNormal(medianMajor, 0.2), 10_000, 60_000)), dayOfMonth: random.int(5, 25), semiMonthly: false };
 }
 
 /** Rent to a landlord (at another bank or this one), a mortgage instalment, or neither (owns the home outright). */

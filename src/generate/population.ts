@@ -2,12 +2,13 @@ import type { CustomerProfile } from '../domain/profile.ts';
 import { DAY_MS } from './calendar.ts';
 import type { Customer, Persona } from './model.ts';
 import { competitorBankCodes, major } from './model.ts';
-import type { BankOptions, Period, TierFloors } from './options.ts';
-import { assignPatterns } from './patterns.ts';
+import type { BankOptions, Period, ServedTiers } from './options.ts';
+import { bankDefaults, servedTiersOf } from './options.ts';
+import { assignPatterns, patternWeightsOf } from './patterns.ts';
 import { depositIdOf, rollsOver } from './products.ts';
 import type { Behaviour } from './personas.ts';
-import { drawBehaviour, personaMix } from './personas.ts';
-import { Random } from './random.ts';
+import { defaultPersonaMix, drawBehaviour } from './personas.ts';
+import { Random, hashUnit } from './random.ts';
 import { planRmChanges } from './rm-changes.ts';
 import { RMS_PER_BRANCH, branchIdOf, rmIdOf } from './rms.ts';
 
@@ -34,12 +35,21 @@ const riskAppetiteMix: Record<Persona, ReadonlyArray<readonly [CustomerProfile['
 
 const monthlyFees = [29, 39, 49, 59, 79, 99, 149].map(major);
 
-export function tierOf(balance: number, floors: TierFloors): string {
-  if (balance >= floors.BLACK_GOLD) return 'BLACK_GOLD';
-  if (balance >= floors.PLATINUM) return 'PLATINUM';
-  if (balance >= floors.GOLD) return 'GOLD';
-  return 'SILVER';
+/** Keeps the semi-monthly choice apart from any other choice hashed from (seed, customer). */
+const SEMI_MONTHLY_SALT = 0x5a1a;
+
+/** The highest tier whose floor the balance (minor units, at the bank's scale) reaches. */
+export function tierOf(balance: number, tiers: ServedTiers): string {
+  let served = tiers[0]?.name ?? 'SILVER';
+  for (const tier of tiers) if (balance >= tier.floorMinor) served = tier.name;
+  return served;
 }
+
+/** A modelled amount (CZK magnitudes) at the bank's scale: what records carry. */
+export const scaled = (amount: number, scale: number): number => (scale === 1 ? amount : Math.round(amount * scale));
+
+const personaMixOf = (options: BankOptions): ReadonlyArray<readonly [Persona, number]> =>
+  options.personaMix === undefined ? defaultPersonaMix : defaultPersonaMix.map(([persona]) => [persona, options.personaMix?.[persona] ?? 0] as const);
 
 /** Opening balances: the current account at its usual level, the rest in savings (70/30 over two). */
 function openingBalances(behaviour: Behaviour): number[] {
@@ -53,8 +63,15 @@ function openingBalances(behaviour: Behaviour): number[] {
 
 function createCustomer(index: number, options: BankOptions, period: Period, idWidth: number): Customer {
   const random = Random.stream(options.seed, customerStream(index));
-  const persona = random.weighted(personaMix);
+  const persona = random.weighted(personaMixOf(options));
   const behaviour = drawBehaviour(persona, random);
+  // hashed, not drawn: a bank without semi-monthly salaries draws exactly what it drew before they existed
+  const semiMonthlyShare = options.salaryCycle?.semiMonthlyShare ?? 0;
+  const income =
+    behaviour.income?.category === 'SALARY' && semiMonthlyShare > 0 && hashUnit(options.seed, index, SEMI_MONTHLY_SALT) < semiMonthlyShare
+      ? { ...behaviour.income, semiMonthly: true }
+      : behaviour.income;
+  const scale = options.balanceScale ?? 1;
   const id = padded('C', index + 1, idWidth);
   const balances = openingBalances(behaviour);
   // most relationships are young, a few go back decades
@@ -64,7 +81,7 @@ function createCustomer(index: number, options: BankOptions, period: Period, idW
     rmId: null,
     branchId: 'BR001',
     householdId: null,
-    servedTier: tierOf(behaviour.typicalBalance, options.tierFloorsMinor),
+    servedTier: tierOf(scaled(behaviour.typicalBalance, scale), servedTiersOf(options)),
     riskAppetite: random.weighted(riskAppetiteMix[persona]),
     marketingConsent: random.chance(MARKETING_CONSENT_SHARE),
     relationshipStartDay: period.startDay - Math.round(tenureYears * 365),
@@ -79,9 +96,10 @@ function createCustomer(index: number, options: BankOptions, period: Period, idW
     random,
     accountIds: balances.map((_, account) => `${id}-${account + 1}`),
     balances,
+    stamped: balances.map((balance) => scaled(balance, scale)),
     typicalBalance: behaviour.typicalBalance,
     currentTarget: behaviour.currentTarget,
-    income: behaviour.income,
+    income,
     hasEmployer: behaviour.hasEmployer,
     housing: behaviour.housing,
     utilities: behaviour.utilities,
@@ -106,6 +124,7 @@ function createCustomer(index: number, options: BankOptions, period: Period, idW
     multiBanking: behaviour.multiBanking,
     contribution: null,
     paydayThisMonth: -1,
+    secondPaydayThisMonth: -1,
     profile,
     plan: null,
   };
@@ -118,12 +137,15 @@ function createCustomer(index: number, options: BankOptions, period: Period, idW
  */
 function formHouseholds(customers: Customer[], options: BankOptions, idWidth: number): number {
   const random = Random.stream(options.seed, HOUSEHOLD_STREAM);
+  const lowestTier = servedTiersOf(options)[0]?.name;
   let households = 0;
   for (let first = 0; first < customers.length; ) {
     const size = random.chance(SHARED_HOUSEHOLD_CHANCE) ? random.weighted([[2, 0.8], [3, 0.2]] as const) : 1;
     const members = customers.slice(first, first + size);
     const rm = random.int(0, options.rms - 1);
-    const unassigned = members.every((member) => member.profile.servedTier === 'SILVER') && random.chance(UNASSIGNED_SILVER_SHARE);
+    // drawn whatever the tiers, so that a bank's scale or tier floors change no household's draws
+    const unassignedDraw = random.chance(UNASSIGNED_SILVER_SHARE);
+    const unassigned = members.every((member) => member.profile.servedTier === lowestTier) && unassignedDraw;
     const householdId = padded('H', first + 1, idWidth);
     for (const member of members) {
       member.profile = {
@@ -159,7 +181,21 @@ export function createPopulation(options: BankOptions, period: Period): Populati
   const idWidth = Math.max(7, String(options.customers).length);
   const customers = Array.from({ length: options.customers }, (_, index) => createCustomer(index, options, period, idWidth));
   const households = formHouseholds(customers, options, idWidth);
-  assignPatterns(customers, { churn: options.churnShare, grow: options.growShare }, options.seed, period, Random.stream(options.seed, LABEL_STREAM));
+  const scale = options.balanceScale ?? 1;
+  // a small balance is below the bank's first tier floor above 0: below every money floor a rule sets for tiers
+  const firstFloor = servedTiersOf(options).find((tier) => tier.floorMinor > 0)?.floorMinor ?? Number.POSITIVE_INFINITY;
+  assignPatterns(
+    customers,
+    {
+      shares: { churn: options.churnShare, grow: options.growShare, trap: options.trapShare ?? 0 },
+      weights: patternWeightsOf(options.patternWeights),
+      seed: options.seed,
+      period,
+      driftDays: options.salaryCycle?.driftDays ?? bankDefaults.salaryCycle.driftDays,
+      smallBalanceBelow: firstFloor / scale,
+    },
+    Random.stream(options.seed, LABEL_STREAM),
+  );
   const rmChanges = planRmChanges(customers, options.rms, period, Random.stream(options.seed, RM_CHANGE_STREAM));
   return { customers, households, branches: Math.ceil(options.rms / RMS_PER_BRANCH), rmChanges };
 }

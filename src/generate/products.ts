@@ -18,6 +18,8 @@ const ROLLOVER_SALT = 0x70d0;
 /** Where a day's product events go, and the currency they are in. */
 export interface ProductLog {
   currency: string;
+  /** BankOptions.balanceScale: principals are scaled like every other amount. */
+  scale: number;
   events: ProductEvent[];
 }
 
@@ -37,7 +39,7 @@ export function openDeposit(customer: Customer, saver: SaverFlows, seed: number,
 }
 
 /** The saver's deposit as it stands, at `eventTime`: ACTIVE with its maturity date, or CLOSED (paid out on `maturityDay`). */
-export function depositEvent(customer: Customer, saver: SaverFlows, status: ProductEvent['status'], eventTime: number, maturityDay: number, currency: string): ProductEvent {
+export function depositEvent(customer: Customer, saver: SaverFlows, status: ProductEvent['status'], eventTime: number, maturityDay: number, currency: string, scale = 1): ProductEvent {
   const productId = saver.depositId ?? depositIdOf(customer.id, saver.depositsOpened);
   // field order of avro/ProductEvent.avsc
   return {
@@ -45,7 +47,7 @@ export function depositEvent(customer: Customer, saver: SaverFlows, status: Prod
     customerId: customer.id,
     productId,
     productKind: 'TIME_DEPOSIT',
-    principalMinor: saver.deposit,
+    principalMinor: scale === 1 ? saver.deposit : Math.round(saver.deposit * scale),
     currency,
     maturityDate: maturityDay,
     autoRollover: saver.autoRollover,
@@ -55,10 +57,10 @@ export function depositEvent(customer: Customer, saver: SaverFlows, status: Prod
 }
 
 /** The deposits held before the period, announced at its first instant (the bank's view at the start), in customer order. */
-export function depositsHeldAtStart(customers: readonly Customer[], period: Period, currency: string): ProductEvent[] {
+export function depositsHeldAtStart(customers: readonly Customer[], period: Period, currency: string, scale = 1): ProductEvent[] {
   return customers.flatMap((customer) => {
     const saver = customer.saver;
     if (saver === null || saver.depositId === null || saver.nextMaturityDay < 0) return [];
-    return [depositEvent(customer, saver, 'ACTIVE', period.startDay * DAY_MS, saver.nextMaturityDay, currency)];
+    return [depositEvent(customer, saver, 'ACTIVE', period.startDay * DAY_MS, saver.nextMaturityDay, currency, scale)];
   });
 }

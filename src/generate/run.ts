@@ -11,6 +11,7 @@ import { manifestSchema } from './manifest.ts';
 import type { Manifest } from './manifest.ts';
 import { personas } from './model.ts';
 import type { BankOptions } from './options.ts';
+import { servedTiersOf } from './options.ts';
 import { Progress, formatCount } from './progress.ts';
 import { JsonLinesSink, KafkaRecordSink, fileNames } from './sinks.ts';
 import type { RecordSink } from './sinks.ts';
@@ -27,6 +28,8 @@ export interface GenerateRequest {
   /** Transactions per second to Kafka; null: as fast as the broker takes them. */
   rate: number | null;
   quiet: boolean;
+  /** Set when the bank is one of a family (drawBankProfile): recorded in the manifest. */
+  bankProfile?: { familySeed: number; index: number; rulesPreset: string; description: string };
 }
 
 /** The process around the generator, passed in so tests can run it in-process. */
@@ -70,7 +73,14 @@ interface Written {
   profileUpdates: number;
 }
 
-function manifestOf(bank: SyntheticBank, written: Written, output: Manifest['output']): Manifest {
+/** The optional knobs as given: a bank made without them writes the manifest it wrote before they existed. */
+function knobsOf(options: BankOptions): Partial<Manifest['parameters']> {
+  const { trapShare, servedTiers, balanceScale, personaMix, patternWeights, salaryCycle, balanceStamps } = options;
+  const knobs = { trapShare, servedTiers, balanceScale, personaMix, patternWeights, salaryCycle, balanceStamps };
+  return Object.fromEntries(Object.entries(knobs).filter(([, value]) => value !== undefined));
+}
+
+function manifestOf(bank: SyntheticBank, written: Written, output: Manifest['output'], bankProfile: GenerateRequest['bankProfile']): Manifest {
   const { options, period, customers } = bank;
   const labels = bank.labels();
   return validated(
@@ -88,7 +98,9 @@ function manifestOf(bank: SyntheticBank, written: Written, output: Manifest['out
         growShare: options.growShare,
         rms: options.rms,
         tierFloorsMinor: options.tierFloorsMinor,
+        ...knobsOf(options),
       },
+      ...(bankProfile === undefined ? {} : { bankProfile }),
       period: { firstDay: isoDateOf(period.startDay), lastDay: isoDateOf(period.endDay - 1), fromTime: period.startDay * DAY_MS, toTime: period.endDay * DAY_MS },
       counts: {
         customers: customers.length,
@@ -99,7 +111,7 @@ function manifestOf(bank: SyntheticBank, written: Written, output: Manifest['out
         transactions: written.transactions,
         labels: labels.length,
         personas: countBy(personas, customers.map((customer) => customer.persona)),
-        servedTiers: countBy(['SILVER', 'GOLD', 'PLATINUM', 'BLACK_GOLD'], customers.map((customer) => customer.profile.servedTier)),
+        servedTiers: countBy(servedTiersOf(options).map((tier) => tier.name), customers.map((customer) => customer.profile.servedTier)),
         labelsByPattern: countBy(labelPatterns, labels.map((label) => label.pattern)),
         productEvents: written.productEvents,
         profileUpdates: written.profileUpdates,
@@ -163,7 +175,7 @@ export async function generate(request: GenerateRequest, environment: GenerateEn
     progress.finish();
   }
   await writeLabels(bank, request.out);
-  const manifest = manifestOf(bank, written, sink.output);
+  const manifest = manifestOf(bank, written, sink.output, request.bankProfile);
   await writeFile(join(request.out, fileNames.manifest), `${JSON.stringify(manifest, null, 2)}\n`);
 
   const elapsedMs = performance.now() - startedAt;

@@ -32,11 +32,11 @@ function planMaturity(customer: Customer, saver: SaverFlows, context: DayContext
   if (activity.maturities === 'rolled_over' || (saver.autoRollover && activity.maturities === 'customer_decides')) {
     saver.deposit = withInterest;
     saver.nextMaturityDay = addMonths(context.day, saver.termMonths);
-    products.events.push(depositEvent(customer, saver, 'ACTIVE', at, saver.nextMaturityDay, products.currency));
+    products.events.push(depositEvent(customer, saver, 'ACTIVE', at, saver.nextMaturityDay, products.currency, products.scale));
     return;
   }
   drafts.push(credit({ second: MATURITY_SECOND, account: SAVINGS_ACCOUNT, amount: withInterest, category: 'DEPOSIT_MATURITY', counterpartyKind: 'OWN_ACCOUNT', channel: 'SYSTEM', initiatedBy: 'SYSTEM' }));
-  products.events.push(depositEvent(customer, saver, 'CLOSED', at, context.day, products.currency));
+  products.events.push(depositEvent(customer, saver, 'CLOSED', at, context.day, products.currency, products.scale));
   saver.deposit = 0;
   saver.nextMaturityDay = -1;
   saver.depositId = null;
@@ -65,7 +65,7 @@ function planPlacement(customer: Customer, saver: SaverFlows, context: DayContex
     if (saver.depositId === null) openDeposit(customer, saver, context.seed, context.day);
     saver.deposit += amount;
     saver.nextMaturityDay = addMonths(context.day, saver.termMonths);
-    products.events.push(depositEvent(customer, saver, 'ACTIVE', context.day * DAY_MS + second * 1000, saver.nextMaturityDay, products.currency));
+    products.events.push(depositEvent(customer, saver, 'ACTIVE', context.day * DAY_MS + second * 1000, saver.nextMaturityDay, products.currency, products.scale));
   } else {
     saver.platformHolding += amount;
     saver.platformRedemptionDay = context.day + customer.random.int(90, 240);

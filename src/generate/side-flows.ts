@@ -55,7 +55,8 @@ export function planHouseholdContribution(customer: Customer, context: DayContex
 export function planLifeEvents(customer: Customer, activity: Activity, drafts: Draft[]): void {
   if (!activity.customerActive || activity.intensity < 0.5) return;
   const { random } = customer;
-  if (random.chance(LARGE_PURCHASES_PER_YEAR / DAYS_PER_YEAR)) {
+  // a large purchase needs an income behind it: a customer whose income has gone makes none (no sharp drop)
+  if (random.chance(LARGE_PURCHASES_PER_YEAR / DAYS_PER_YEAR) && activity.income) {
     const elsewhere = random.chance(0.7);
     drafts.push(
       debit({

@@ -3,6 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { generateFiles } from './files-fixture.ts';
 import type { GeneratedFiles } from './files-fixture.ts';
 import { smallBank } from './bank-fixture.ts';
+import { drawBankProfile } from '../../../src/generate/family.ts';
 
 const names = ['profiles.jsonl', 'transactions.jsonl', 'products.jsonl', 'profile-updates.jsonl', 'labels.jsonl', 'manifest.json'];
 
@@ -33,5 +34,15 @@ describe('generate is deterministic', () => {
     expect(first.summary.transactions).toBeGreaterThan(10_000);
     expect(first.summary.productEvents).toBeGreaterThan(0);
     expect(first.summary.profileUpdates).toBeGreaterThan(0);
-  });
+  }, 180_000);
+
+  it('writes byte-identical files for a bank of a family (scaled, its own stamps and salary cycles)', async () => {
+    // bank 1 of family 5 stamps in processing order and pays some salaries semi-monthly
+    const { options } = drawBankProfile(5, 1, { customers: 100, months: 4 });
+    expect(options.balanceStamps?.order).toBe('processing_order');
+    const first = await generateFiles(options);
+    const second = await generateFiles(options);
+    runs.push(first, second);
+    expect(await digests(second)).toEqual(await digests(first));
+  }, 180_000);
 });

@@ -5,6 +5,7 @@ import { dayOfIsoDate } from '../../../src/generate/calendar.ts';
 import { transactionSchema } from '../../../src/domain/transaction.ts';
 import { DAY } from './bank-fixture.ts';
 import { generateFiles } from './files-fixture.ts';
+import { drawBankProfile } from '../../../src/generate/family.ts';
 
 const today = dayOfIsoDate('2026-11-23')!;
 
@@ -42,6 +43,22 @@ describe('generate options', () => {
     expect(problem({ seed: '-1' })).toContain('--seed');
   });
 
+  it('draws a bank of a family from --family-seed and --bank-index, the size from the command line, and refuses knobs the bank draws', () => {
+    const request = parseGenerateOptions({ out: 'd', familySeed: '7', bankIndex: '2', customers: '300', months: '12' }, today);
+    const profile = drawBankProfile(7, 2, { customers: 300, months: 12 });
+    expect(request.bank).toEqual(profile.options);
+    expect(request.bankProfile).toEqual({ familySeed: 7, index: 2, rulesPreset: profile.rulesPreset, description: profile.description });
+    expect(() => parseGenerateOptions({ out: 'd', familySeed: '7', bankIndex: '2', seed: '1' }, today)).toThrow(/--seed: a family bank draws its own/);
+    expect(() => parseGenerateOptions({ out: 'd', familySeed: '7' }, today)).toThrow(/--family-seed and --bank-index go together/);
+  });
+
+  it('takes the currency and served tiers of a --rules file, and a balance scale', () => {
+    const request = parseGenerateOptions({ out: 'd', rules: 'rules/presets/hk-trb.yaml', balanceScale: '0.3' }, today);
+    expect(request.bank.currency).toBe('HKD');
+    expect(request.bank.servedTiers?.map((tier) => tier.name)).toEqual(['REGULAR', 'MID', 'PREMIER']);
+    expect(request.bank.balanceScale).toBe(0.3);
+  });
+
   it('with the default start, puts no event on or after today', async () => {
     const now = Math.floor(Date.now() / DAY);
     const request = parseGenerateOptions({ out: 'unused', customers: '30', months: '1' }, now);
@@ -53,5 +70,5 @@ describe('generate options', () => {
     } finally {
       await files.remove();
     }
-  });
+  }, 60_000);
 });

@@ -17,7 +17,7 @@ describe('labels', () => {
 
   beforeAll(() => {
     generated = generateInMemory(options);
-  });
+  }, 120_000);
 
   it('labels the asked shares of customers, one label each, every pattern present', () => {
     const churn = generated.labels.filter((label) => label.outcome === 'churn').length;
@@ -51,10 +51,12 @@ describe('labels', () => {
     }
   });
 
-  it('going dormant: no customer-initiated posting from the date on, interest and fees go on', () => {
+  it('going dormant: a last own posting on the date (the end), none after; interest and fees go on', () => {
     for (const label of labelled('going_dormant')) {
-      const after = postingsOf(label).filter(within(label, 0, 1000));
+      expect(label.endDate, label.customerId).toBe(label.date);
+      const after = postingsOf(label).filter(within(label, 1, 1000));
       expect(after.filter((posting) => posting.initiatedBy === 'CUSTOMER'), label.customerId).toEqual([]);
+      expect(postingsOf(label).filter(within(label, 0, 1)).some((posting) => posting.initiatedBy === 'CUSTOMER'), label.customerId).toBe(true);
       expect(after.some((posting) => posting.category === 'FEE'), label.customerId).toBe(true);
       expect(postingsOf(label).filter(within(label, -30, 0)).some((posting) => posting.initiatedBy === 'CUSTOMER'), label.customerId).toBe(true);
     }

@@ -25,7 +25,7 @@ describe('generated product events and RM changes', () => {
     updates = (await files.lines('profile-updates.jsonl')).map((line) => customerProfileSchema.strict().parse(JSON.parse(line)));
     profiles = (await files.lines('profiles.jsonl')).map((line) => customerProfileSchema.parse(JSON.parse(line)));
     memory = generateInMemory(options);
-  });
+  }, 120_000);
   afterAll(async () => files.remove());
 
   it('writes both files, every line valid, in event-time and updatedAt order, counted in the manifest', async () => {

@@ -19,7 +19,7 @@ describe('generated files', () => {
 
   afterAll(async () => {
     await files.remove();
-  });
+  }, 120_000);
 
   it('hold records their schemas accept, and a manifest that counts them', async () => {
     const profiles = (await files.lines('profiles.jsonl')).map((line) => customerProfileSchema.parse(JSON.parse(line)));

@@ -7,11 +7,31 @@ import type { GeneratedInMemory } from './bank-fixture.ts';
 const monthOf = (instant: number) => new Date(instant).toISOString().slice(0, 7);
 const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
 
+/** The day a customer's label stops their income (a churner's income stops at the latest on its end), null if none does. */
+function incomeStopOf(customer: Customer): number | null {
+  const plan = customer.plan;
+  if (plan === null) return null;
+  switch (plan.pattern) {
+    case 'payroll_moved':
+    case 'sudden_exit':
+    case 'small_balance_exit':
+    case 'going_dormant':
+      return plan.day;
+    case 'slow_fade':
+      return plan.incomeEndDay;
+    case 'leak_refilled':
+      return plan.endDay + 1;
+    default:
+      return null;
+  }
+}
+
 /** The months of the period a customer's income should arrive in: all of them, up to a label that stops it. */
 function monthsWithIncome(customer: Customer, generated: GeneratedInMemory): string[] {
   const { startDay, endDay } = generated.bank.period;
-  const stopsIncome = customer.plan !== null && ['payroll_moved', 'sudden_exit', 'going_dormant'].includes(customer.plan.pattern);
-  const until = stopsIncome ? customer.plan!.day : endDay;
+  const stop = incomeStopOf(customer);
+  const stopsIncome = stop !== null;
+  const until = stop ?? endDay;
   const months = new Set<string>();
   // only whole months before the stop: a payday later in the stop's month may rightly be missing
   for (let day = startDay; day < until; day += 1) months.add(monthOf(day * DAY));
@@ -27,7 +47,7 @@ describe('persona rhythms', () => {
 
   beforeAll(() => {
     generated = generateInMemory(smallBank({ customers: 600, months: 12 }));
-  });
+  }, 120_000);
 
   it('has every persona', () => {
     for (const persona of ['salaried', 'pensioner', 'saver', 'business_owner', 'multi_banker'] as const) expect(of(persona).length, persona).toBeGreaterThan(20);
