@@ -155,7 +155,8 @@ export function chooseAlertScore(scores: readonly number[], positive: readonly b
   for (let score = 100; score >= 1; score -= 1) {
     flagged += atScore[score]!;
     caught += positivesAt[score]!;
-    if (flagged === 0) continue;
+    // a threshold between two scores samples hold flags the same as the next one up
+    if (atScore[score] === 0) continue;
     const precision = caught / flagged;
     if (precision >= targetPrecision) lowestPrecise = score;
     const recall = totalPositives === 0 ? 0 : caught / totalPositives;
