@@ -106,9 +106,11 @@ function eligible(customer: Customer, pattern: LabelPattern, setting: PatternSet
     case 'bonus':
       return customer.hasEmployer;
     case 'leak_refilled':
-    case 'house_down_payment':
-      // the salary (or pension) goes on refilling the account, or life goes on after the purchase
+      // the salary (or pension) goes on refilling the account
       return customer.income !== null && customer.business === null;
+    case 'house_down_payment':
+      // life and income go on after the purchase; the savings for it are a few months' income at least
+      return customer.income !== null && customer.business === null && customer.typicalBalance >= 2 * customer.income.amount;
     case 'small_balance_exit':
       return customer.typicalBalance < setting.smallBalanceBelow;
     default:

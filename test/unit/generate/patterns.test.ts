@@ -127,20 +127,26 @@ describe('churn patterns and traps', () => {
   }, 60_000);
 
   it('house down payment: one large transfer (30-90% of the balance), then income and everyday life go on for ≥ 60 days', () => {
+    const paymentsInIncomes: number[] = [];
     for (const label of labelled('house_down_payment')) {
       const postings = postingsOf(label);
+      const customer = generated.customers.find((candidate) => candidate.id === label.customerId)!;
+      // (a multi-banker's monthly transfer may go out the same day: the payment is the one of its share)
       const payment = postings
         .filter(between(dateDay(label), dateDay(label) + 1))
         .filter((posting) => ownDebit(posting) && (posting.counterpartyKind === 'OTHER_BANK' || posting.counterpartyKind === 'SAME_BANK_CUSTOMER'))
-        .sort((left, right) => right.amountMinor - left.amountMinor)[0];
+        .find((posting) => {
+          const share = posting.amountMinor / totalBalanceBefore(postings, posting.eventTime);
+          return share >= 0.299 && share <= 0.901;
+        });
       expect(payment, label.customerId).toBeDefined();
-      const share = payment!.amountMinor / totalBalanceBefore(postings, payment!.eventTime);
-      expect(share, label.customerId).toBeGreaterThanOrEqual(0.29);
-      expect(share, label.customerId).toBeLessThanOrEqual(0.91);
+      paymentsInIncomes.push(payment!.amountMinor / (customer.income?.amount ?? 1));
       expect(postings.filter(between(dateDay(label) + 60, 100_000)).filter(income).length, label.customerId).toBeGreaterThanOrEqual(1);
       expect(postings.filter(between(dateDay(label) + 1, dateDay(label) + 60)).filter(income).length, label.customerId).toBeGreaterThanOrEqual(1);
       expect(postings.filter(between(dateDay(label) + 30, 100_000)).filter(ownDebit).length, label.customerId).toBeGreaterThanOrEqual(3);
     }
+    paymentsInIncomes.sort((left, right) => left - right);
+    expect(paymentsInIncomes[Math.floor(paymentsInIncomes.length / 2)]).toBeGreaterThan(1);
     expect(labelled('house_down_payment').some((label) => postingsOf(label).some((posting) => posting.eventTime >= label.date && posting.eventTime < label.date + DAY && posting.counterpartyKind === 'OTHER_BANK' && posting.direction === 'DEBIT'))).toBe(true);
   }, 60_000);
 
@@ -178,6 +184,7 @@ describe('churn patterns and traps', () => {
 
   it('holiday spending: weeks of clearly more card and cash spending, then back to normal', () => {
     const ratios: number[] = [];
+    const afterwards: number[] = [];
     for (const label of labelled('holiday_spending')) {
       const postings = postingsOf(label);
       const spent = (fromDay: number, days: number) =>
@@ -185,8 +192,10 @@ describe('churn patterns and traps', () => {
       const usual = spent(dateDay(label) - 90, 90);
       if (usual === 0) continue;
       ratios.push(spent(dateDay(label), 14) / usual);
-      expect(spent(dateDay(label) + 45, 45) / usual, label.customerId).toBeLessThan(2.5);
+      afterwards.push(spent(dateDay(label) + 45, 45) / usual);
     }
+    afterwards.sort((left, right) => left - right);
+    expect(afterwards[Math.floor(afterwards.length / 2)]).toBeLessThan(1.5);
     ratios.sort((left, right) => left - right);
     expect(ratios.length).toBeGreaterThanOrEqual(5);
     expect(ratios[Math.floor(ratios.length / 2)]).toBeGreaterThan(2.5);
