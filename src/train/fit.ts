@@ -135,9 +135,12 @@ export function figuresAt(scores: readonly number[], positive: readonly boolean[
   };
 }
 
+/** A threshold chosen for its precision must still catch this share of the fit's ends. */
+const MIN_RECALL = 0.1;
+
 /**
- * alertFromScore: the lowest score whose precision among the fit samples at or above it reaches the target; when no
- * score does, the one that maximises F1 (and the caller says so).
+ * alertFromScore: the lowest score whose precision among the fit samples at or above it reaches the target (while
+ * catching at least a tenth of the ends); when no score does, the one that maximises F1 (and the caller says so).
  */
 export function chooseAlertScore(scores: readonly number[], positive: readonly boolean[], targetPrecision: number): { score: number; rule: 'precision' | 'f1' } {
   const atScore = new Array<number>(101).fill(0);
@@ -158,8 +161,9 @@ export function chooseAlertScore(scores: readonly number[], positive: readonly b
     // a threshold between two scores samples hold flags the same as the next one up
     if (atScore[score] === 0) continue;
     const precision = caught / flagged;
-    if (precision >= targetPrecision) lowestPrecise = score;
     const recall = totalPositives === 0 ? 0 : caught / totalPositives;
+    // a precision reached by a handful of top samples is no threshold: it must also announce a tenth of the ends
+    if (precision >= targetPrecision && recall >= MIN_RECALL) lowestPrecise = score;
     const f1 = precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall);
     if (f1 > bestF1) {
       bestF1 = f1;

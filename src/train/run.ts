@@ -137,7 +137,7 @@ export function trainSummary(trained: TrainedScorecard): string {
     `scorecard ${card.version}: chance (percent) that the relationship ends within ${card.horizonDays} days`,
     `  fit:     ${card.trainedOn.fromDay} .. ${card.trainedOn.toDay}, ${card.trainedOn.samples.toLocaleString('en-US')} samples, ${card.trainedOn.positives.toLocaleString('en-US')} positive; AUC ${trained.fit.auc?.toFixed(3) ?? '-'}, precision ${percent(trained.fit.precisionAtAlert)}, recall ${percent(trained.fit.recallAtAlert)}`,
     `  holdout: ${card.holdout.fromDay} .. ${card.holdout.toDay}, ${card.holdout.samples.toLocaleString('en-US')} samples, ${card.holdout.positives.toLocaleString('en-US')} positive; AUC ${card.holdout.auc?.toFixed(3) ?? '-'}, precision ${percent(card.holdout.precisionAtAlert)}, recall ${percent(card.holdout.recallAtAlert)}`,
-    `  alertFromScore ${card.alertFromScore} (${trained.thresholdRule === 'precision' ? 'lowest score with fit precision ≥ 50%' : 'no score reached 50% fit precision: the F1 maximiser'}), clearBelowScore ${card.clearBelowScore}`,
+    `  alertFromScore ${card.alertFromScore} (${trained.thresholdRule === 'precision' ? 'lowest score with fit precision ≥ 50% and recall ≥ 10%' : 'no score reached 50% fit precision with 10% recall: the F1 maximiser'}), clearBelowScore ${card.clearBelowScore}`,
     '  feature                    bins  points (lowest .. highest)  missing',
     ...card.features.map((feature) => {
       const low = Math.min(...feature.points).toFixed(2);

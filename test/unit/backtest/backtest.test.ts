@@ -41,7 +41,7 @@ describe('tidewatch backtest', () => {
       { source: { kind: 'generated', bank }, rulesFile, window, json: join(folder, 'first.json'), report: join(folder, 'report.html'), quiet: false },
       { stdout: (text) => (printed += text), stderr: () => {}, stderrIsTTY: false },
     );
-  });
+  }, 300_000); // a replay of a small bank: seconds alone, minutes on a loaded 2-core machine
   afterAll(async () => {
     await rm(folder, { recursive: true, force: true });
   });

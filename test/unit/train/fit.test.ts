@@ -64,6 +64,8 @@ describe('scorecard fit', () => {
 
   it('chooses the lowest score with precision ≥ 50%, else the F1 maximiser', () => {
     expect(chooseAlertScore([5, 10, 20, 30, 40], [false, false, false, true, true], 0.5)).toEqual({ score: 10, rule: 'precision' });
+    // one top sample right catches under a tenth of the ends: no precise threshold, F1 decides
+    expect(chooseAlertScore([90, ...Array.from({ length: 40 }, () => 10)], [true, ...Array.from({ length: 40 }, (_, index) => index < 11)], 0.5)).toEqual({ score: 10, rule: 'f1' });
     expect(chooseAlertScore([10, 20, 30], [true, false, false], 0.5).rule).toBe('f1');
   });
 
