@@ -94,11 +94,11 @@ describe('tidewatch backtest', () => {
     expect({ ...second, source: '' }).toEqual({ ...first, source: '' });
     const [one, two] = await Promise.all([readFile(join(folder, 'first.json'), 'utf8'), readFile(json, 'utf8')]);
     expect(two.replace(second.source, '')).toBe(one.replace(first.source, ''));
-  });
+  }, 300_000);
 
   it('refuses a labels file with a bad line, naming the line', async () => {
     const path = join(folder, 'labels.jsonl');
-    await writeFile(path, '{"customerId":"C1","outcome":"churn","pattern":"sudden_exit","date":0}\n{"customerId":"C2","outcome":"grow","pattern":"sudden_exit","date":0}\n');
+    await writeFile(path, '{"customerId":"C1","outcome":"churn","pattern":"sudden_exit","date":0,"endDate":0}\n{"customerId":"C2","outcome":"grow","pattern":"sudden_exit","date":0,"endDate":null}\n');
     await expect(readLabels(path)).rejects.toThrow(/labels\.jsonl:2: not a label: outcome: pattern does not belong to the outcome/);
   });
 
