@@ -58,6 +58,7 @@ export function backtestOf(simulation: Simulation, window: MatchWindow, calendar
       labelled: {
         churn: simulation.labels.filter((label) => label.outcome === 'churn').length,
         grow: simulation.labels.filter((label) => label.outcome === 'grow').length,
+        trap: simulation.labels.filter((label) => label.outcome === 'trap').length,
       },
       byPattern,
     },

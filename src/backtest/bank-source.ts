@@ -13,7 +13,7 @@ import type { ProductItem, ProductSource, ProfileItem, ProfileUpdateSource, Repl
 import { SharedDayWalk } from './day-walk.ts';
 
 /** A labelled bank to replay: generated in memory, or a folder written by `tidewatch generate`. */
-export type BankSource = { kind: 'generated'; bank: BankOptions } | { kind: 'folder'; path: string };
+export type BankSource = { kind: 'generated'; bank: BankOptions; description?: string } | { kind: 'folder'; path: string };
 
 export interface OpenedBank {
   /** One line on where the data comes from. */
@@ -42,10 +42,10 @@ export function describeBank(bank: BankOptions): string {
 }
 
 export async function openBank(source: BankSource, timeZone: string): Promise<OpenedBank> {
-  return source.kind === 'generated' ? generatedBank(source.bank) : folderBank(source.path, timeZone);
+  return source.kind === 'generated' ? generatedBank(source.bank, source.description) : folderBank(source.path, timeZone);
 }
 
-function generatedBank(options: BankOptions): OpenedBank {
+function generatedBank(options: BankOptions, description = describeBank(options)): OpenedBank {
   const bank = new SyntheticBank(options);
   const walk = new SharedDayWalk(bank.days());
   async function* transactions(): AsyncGenerator<ReplayItem[]> {
@@ -60,7 +60,7 @@ function generatedBank(options: BankOptions): OpenedBank {
     yield bank.profileUpdates().map((profile) => ({ kind: 'profile' as const, profile }));
   }
   return {
-    description: describeBank(options),
+    description,
     profiles: bank.profiles().map((profile) => ({ kind: 'profile' as const, profile })),
     transactions: transactions(),
     products: products(),

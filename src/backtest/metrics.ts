@@ -24,7 +24,7 @@ export interface KindMetrics {
   recall: number | null;
   detected: number;
   recallByPattern: Partial<Record<LabelPattern, number | null>>;
-  /** Label date − first alert in the window, in days (negative: the alert came after the pattern began). */
+  /** End of the relationship (churn; else the label date) − first alert in the window, in days (negative: after it). */
   leadDays: { median: number; p10: number } | null;
   /** RM-feed alerts of the kind per RM-week (mean over every RM and ISO week); null for a risk-only kind. */
   perRmWeek: number | null;
@@ -46,6 +46,8 @@ interface Matchable {
   outcome: Outcome;
   pattern: LabelPattern;
   day: number;
+  /** The day the relationship ended (churn), the day lead time is counted back from; else the label's date. */
+  endDay: number;
 }
 
 /** Metrics per scored kind, then one row per outcome for all its RM-feed kinds together. */
@@ -53,7 +55,7 @@ export function evaluate(input: EvaluationInput): { kinds: KindMetrics[]; any: K
   const labels = new Map<string, Matchable[]>();
   for (const label of input.labels) {
     const list = labels.get(label.customerId) ?? [];
-    list.push({ outcome: label.outcome, pattern: label.pattern, day: Math.floor(label.date / DAY_MS) });
+    list.push({ outcome: label.outcome, pattern: label.pattern, day: Math.floor(label.date / DAY_MS), endDay: Math.floor((label.endDate ?? label.date) / DAY_MS) });
     labels.set(label.customerId, list);
   }
   const kinds: KindMetrics[] = [];
@@ -117,7 +119,7 @@ function measure(
       if (first === undefined) return;
       detected += 1;
       detectedByPattern.set(label.pattern, (detectedByPattern.get(label.pattern) ?? 0) + 1);
-      leads.push(label.day - first);
+      leads.push(label.endDay - first);
     });
   }
   const middle = median(leads);

@@ -1,5 +1,5 @@
 import type { AlertKind } from '../domain/alert.ts';
-import { churnPatterns, growPatterns } from '../generate/labels.ts';
+import { churnPatterns, growPatterns, trapPatterns } from '../generate/labels.ts';
 import type { LabelPattern, Outcome } from '../generate/labels.ts';
 
 /**
@@ -25,7 +25,7 @@ export const predictedOutcome: Readonly<Partial<Record<AlertKind, Outcome>>> = {
 export const scoredKinds = (outcome: Outcome): AlertKind[] =>
   (Object.keys(predictedOutcome) as AlertKind[]).filter((kind) => predictedOutcome[kind] === outcome);
 
-export const patternsOf = (outcome: Outcome): readonly LabelPattern[] => (outcome === 'churn' ? churnPatterns : growPatterns);
+export const patternsOf = (outcome: Outcome): readonly LabelPattern[] => (outcome === 'churn' ? churnPatterns : outcome === 'trap' ? trapPatterns : growPatterns);
 
 /**
  * When an alert counts for a label: detected from `beforeDays` before the label's date to `afterDays` after it.

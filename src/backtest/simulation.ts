@@ -1,10 +1,12 @@
 import type { CoreContext } from '../core/processor.ts';
+import type { Transaction } from '../domain/transaction.ts';
 import type { Label } from '../generate/labels.ts';
 import type { CustomerScore } from '../report/model.ts';
 import { AlertLog } from '../report/alerts.ts';
 import { MemoryStateStore } from '../state/memory-store.ts';
 import { Replay } from '../replay/engine.ts';
-import type { PublishedRecord } from '../replay/records.ts';
+import type { PublishedRecord, ReplayItem } from '../replay/records.ts';
+import { isItemArray } from '../replay/records.ts';
 import { untilInstant } from '../replay/run.ts';
 import type { ReplaySummary } from '../replay/summary.ts';
 import type { BankSource } from './bank-source.ts';
@@ -17,6 +19,8 @@ export interface SimulationRequest {
   /** Every published record as the replay publishes it (after the log has kept it). */
   onAlert?: (record: PublishedRecord) => void;
   onProgress?: (events: number) => void;
+  /** Every valid transaction as it enters the replay (the trainer derives outcomes from the postings). */
+  onTransaction?: (transaction: Transaction) => void;
   chunkSize?: number;
 }
 
@@ -55,7 +59,8 @@ export async function simulate(request: SimulationRequest): Promise<Simulation> 
     profileUpdates: bank.profileUpdates,
   });
   await replay.loadProfiles([bank.profiles]);
-  const summary = await replay.run(bank.transactions);
+  const onTransaction = request.onTransaction;
+  const summary = await replay.run(onTransaction === undefined ? bank.transactions : tapped(bank.transactions, onTransaction));
   const customerIds: string[] = [];
   const rmIds = new Set<string>();
   for (const item of bank.profiles) {
@@ -73,4 +78,12 @@ export async function simulate(request: SimulationRequest): Promise<Simulation> 
     customers: customerIds.length,
     scores: { asOf, customers: summary.endedAt === null ? [] : await finalScores(store, customerIds, asOf, core) },
   };
+}
+
+/** The transactions, unchanged, each shown to `see` on its way into the replay. */
+async function* tapped(source: AsyncIterable<ReplayItem | readonly ReplayItem[]>, see: (transaction: Transaction) => void): AsyncGenerator<ReplayItem | readonly ReplayItem[]> {
+  for await (const entry of source) {
+    for (const item of isItemArray(entry) ? entry : [entry]) if (item.kind === 'transaction') see(item.transaction);
+    yield entry;
+  }
 }

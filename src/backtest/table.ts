@@ -55,10 +55,10 @@ export function backtestTable(result: BacktestResult): string {
   const busiest = rmLoad.busiest === null ? '' : ` (${rmLoad.busiest.rmId}, ${rmLoad.busiest.week})`;
   const lines = [
     `backtest of ${result.source} · rules ${result.rulesVersion}`,
-    `  ${result.period.first ?? '-'} .. ${result.period.last ?? '-'} · ${count(population.customers)} customers · labelled: ${count(population.labelled.churn)} churn, ${count(population.labelled.grow)} grow`,
+    `  ${result.period.first ?? '-'} .. ${result.period.last ?? '-'} · ${count(population.customers)} customers · labelled: ${count(population.labelled.churn)} churn, ${count(population.labelled.grow)} grow, ${count(population.labelled.trap)} trap`,
     `  an alert matches a label of its outcome when detected from ${window.beforeDays} days before to ${window.afterDays} days after the label date (the day the pattern starts)`,
     '  precision: share of alerted customers with a matching label · alert prec.: share of alerts that match · recall: share of labelled customers matched',
-    '  lead: label date − first matching alert, in days (negative: after the pattern began) · per RM-week: mean RM-feed alerts per RM per ISO week',
+    '  lead: end of the relationship (churn: the label\'s endDate; grow: its date) − first matching alert, in days (negative: after it) · per RM-week: mean RM-feed alerts per RM per ISO week',
     '  any churn / grow kind: every kind of the outcome that reaches an RM queue, together (LEAKAGE goes to the risk feed only)',
     '',
     ...grid(
@@ -89,7 +89,7 @@ export function backtestTable(result: BacktestResult): string {
 /** Two lines for the demo: how the rules did on churn and on growth, all kinds together. */
 export function backtestHeadline(result: BacktestResult): string {
   const lines = result.any.map((row) => {
-    const lead = row.leadDays === null ? '' : `, median ${daysText(Math.abs(row.leadDays.median))} days ${row.leadDays.median <= 0 ? 'after' : 'before'} the pattern began`;
+    const lead = row.leadDays === null ? '' : `, median ${daysText(Math.abs(row.leadDays.median))} days ${row.leadDays.median <= 0 ? 'after' : 'before'} the end (churn) or the pattern (grow)`;
     return `  ${row.outcome.padEnd(6)}${percent(row.recall)} of ${count(result.population.labelled[row.outcome])} labelled customers caught${lead}; ${percent(row.precision)} of the ${count(row.customers)} customers alerted were labelled`;
   });
   return `${lines.join('\n')}\n`;

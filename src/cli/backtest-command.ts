@@ -6,6 +6,8 @@ import { BankSourceError } from '../backtest/bank-source.ts';
 import type { BankSource } from '../backtest/bank-source.ts';
 import { defaultWindow } from '../backtest/outcome-map.ts';
 import { runBacktest } from '../backtest/run.ts';
+import { runFamilyBacktest } from '../backtest/family.ts';
+import type { FamilyBacktestRequest } from '../backtest/family.ts';
 import type { BacktestRequest } from '../backtest/run.ts';
 import { ConfigError } from '../config/env.ts';
 import { DAY_MS } from '../core/calendar.ts';
@@ -64,7 +66,45 @@ export function parseBacktestOptions(raw: Record<string, unknown>, env: NodeJS.P
   };
 }
 
+const familyOptionsSchema = z
+  .object({
+    familySeed: wholeNumber.min(0),
+    banks: wholeNumber.min(2).max(100).default(6),
+    fit: wholeNumber.min(1).default(2),
+    customers: wholeNumber.min(1).optional(),
+    months: wholeNumber.min(1).max(120).optional(),
+    json: z.string().min(1).optional(),
+    scorecardOut: z.string().min(1).optional(),
+    quiet: z.boolean().default(false),
+  })
+  .refine((options) => options.fit < options.banks, { message: 'must leave at least one bank to report on', path: ['fit'] });
+
+const SINGLE_BANK_OPTIONS = ['input', 'seed', 'start', 'churnShare', 'growShare', 'rms', 'rules', 'windowBeforeDays', 'windowAfterDays', 'report'] as const;
+
+/** `--family-seed`: the options of a backtest over a family of generated banks. */
+export function parseFamilyOptions(raw: Record<string, unknown>): FamilyBacktestRequest {
+  const clash = SINGLE_BANK_OPTIONS.find((key) => raw[key] !== undefined);
+  if (clash !== undefined) throw new ConfigError(`invalid options for backtest:\n  ${optionName(clash)}: applies to a single bank, not to --family-seed (each family bank has its own rules preset)`);
+  const parsed = familyOptionsSchema.safeParse(raw);
+  if (!parsed.success) throw new ConfigError(`invalid options for backtest:\n  ${parsed.error.issues.map((issue) => `${optionName(issue.path[0])}: ${issue.message}`).join('\n  ')}`);
+  const cli = parsed.data;
+  return {
+    familySeed: cli.familySeed,
+    banks: cli.banks,
+    fit: cli.fit,
+    size: { ...(cli.customers === undefined ? {} : { customers: cli.customers }), ...(cli.months === undefined ? {} : { months: cli.months }) },
+    json: cli.json ?? null,
+    scorecardOut: cli.scorecardOut ?? null,
+    quiet: cli.quiet,
+  };
+}
+
 async function backtestCommand(raw: Record<string, unknown>): Promise<void> {
+  const streams = { stdout: (text: string) => process.stdout.write(text), stderr: (text: string) => process.stderr.write(text) };
+  if (raw['familySeed'] !== undefined) {
+    await runFamilyBacktest(parseFamilyOptions(raw), streams);
+    return;
+  }
   const request = parseBacktestOptions(raw, process.env, Math.floor(Date.now() / DAY_MS));
   try {
     await runBacktest(request, {
@@ -99,6 +139,10 @@ export function addBacktestCommand(program: Command): Command {
     .option('--window-after-days <n>', `... to this many days after it (default ${defaultWindow.afterDays})`)
     .option('--json <file>', 'the result as JSON')
     .option('--report <file>', 'also write the HTML report (with the backtest table)')
+    .option('--family-seed <s>', 'instead: a family of different generated banks (each with its own rules preset): fit on some, report on the others')
+    .option('--banks <n>', 'banks of the family (default 6)')
+    .option('--fit <k>', 'the first k banks are fitted on (tidewatch train), the others reported on (default 2)')
+    .option('--scorecard-out <file>', 'with --family-seed: also write the scorecard fitted on the first k banks')
     .option('--quiet', 'no progress and no table')
     .action(backtestCommand);
   return program;

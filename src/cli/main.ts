@@ -11,6 +11,7 @@ import { addReplayCommand } from './replay-command.ts';
 import { addReportCommand } from './report-command.ts';
 import { addSchemasCommand } from './schemas-command.ts';
 import { stopOnSignal } from './stop-on-signal.ts';
+import { addTrainCommand } from './train-command.ts';
 
 async function run(): Promise<void> {
   const env = parseEnv(process.env);
@@ -32,6 +33,7 @@ addReplayCommand(program);
 addReportCommand(program);
 addBacktestCommand(program);
 addDemoCommand(program);
+addTrainCommand(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (error instanceof ConfigError || error instanceof ServiceConnectionError) {

@@ -41,7 +41,7 @@ describe('tidewatch backtest', () => {
       { source: { kind: 'generated', bank }, rulesFile, window, json: join(folder, 'first.json'), report: join(folder, 'report.html'), quiet: false },
       { stdout: (text) => (printed += text), stderr: () => {}, stderrIsTTY: false },
     );
-  });
+  }, 300_000); // a replay of a small bank: seconds alone, minutes on a loaded 2-core machine
   afterAll(async () => {
     await rm(folder, { recursive: true, force: true });
   });
@@ -94,11 +94,11 @@ describe('tidewatch backtest', () => {
     expect({ ...second, source: '' }).toEqual({ ...first, source: '' });
     const [one, two] = await Promise.all([readFile(join(folder, 'first.json'), 'utf8'), readFile(json, 'utf8')]);
     expect(two.replace(second.source, '')).toBe(one.replace(first.source, ''));
-  });
+  }, 300_000);
 
   it('refuses a labels file with a bad line, naming the line', async () => {
     const path = join(folder, 'labels.jsonl');
-    await writeFile(path, '{"customerId":"C1","outcome":"churn","pattern":"sudden_exit","date":0}\n{"customerId":"C2","outcome":"grow","pattern":"sudden_exit","date":0}\n');
+    await writeFile(path, '{"customerId":"C1","outcome":"churn","pattern":"sudden_exit","date":0,"endDate":0}\n{"customerId":"C2","outcome":"grow","pattern":"sudden_exit","date":0,"endDate":null}\n');
     await expect(readLabels(path)).rejects.toThrow(/labels\.jsonl:2: not a label: outcome: pattern does not belong to the outcome/);
   });
 

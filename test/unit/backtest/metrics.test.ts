@@ -14,9 +14,9 @@ const at = (day: number) => day * DAY + 12 * 3_600_000; // noon UTC
 const dayOf = (instant: number) => Math.floor(instant / DAY);
 
 const labels: Label[] = [
-  { customerId: 'C1', outcome: 'churn', pattern: 'gradual_leakage', date: D * DAY },
-  { customerId: 'C2', outcome: 'churn', pattern: 'sudden_exit', date: D * DAY },
-  { customerId: 'C3', outcome: 'grow', pattern: 'inheritance', date: D * DAY },
+  { customerId: 'C1', outcome: 'churn', pattern: 'gradual_leakage', date: D * DAY, endDate: D * DAY },
+  { customerId: 'C2', outcome: 'churn', pattern: 'sudden_exit', date: D * DAY, endDate: D * DAY },
+  { customerId: 'C3', outcome: 'grow', pattern: 'inheritance', date: D * DAY, endDate: null },
 ];
 
 const fired = (kind: AlertKind, customerId: string, day: number, rmId: string | null = 'RM1'): ReportAlert =>
@@ -54,7 +54,7 @@ describe('backtest metrics', () => {
     expect(row.precision).toBe(1 / 4);
     expect(row.alertPrecision).toBe(1 / 5);
     expect(row.recall).toBe(1 / 2);
-    expect(row.recallByPattern).toEqual({ gradual_leakage: 1, sudden_exit: 0, payroll_moved: null, going_dormant: null });
+    expect(row.recallByPattern).toMatchObject({ gradual_leakage: 1, sudden_exit: 0, payroll_moved: null, going_dormant: null, slow_fade: null });
     expect(row.leadDays).toEqual({ median: -10, p10: -10 });
     expect(row.perRmWeek).toBe(4 / 10); // the unassigned alert is no RM's load
   });
@@ -67,6 +67,18 @@ describe('backtest metrics', () => {
     expect(outside.recall).toBe(0);
     expect(outside.precision).toBe(0);
     expect(outside.leadDays).toBeNull();
+  });
+
+  it('counts lead time back from the end of the relationship, not from the day the pattern began', () => {
+    const ended = evaluate({
+      alertsOf: (kind) => (kind === 'CHURN_RISK' ? [fired('CHURN_RISK', 'C1', D + 5)] : []),
+      feedOf: () => 'rm',
+      labels: [{ customerId: 'C1', outcome: 'churn', pattern: 'payroll_moved', date: D * DAY, endDate: (D + 45) * DAY }],
+      window: { beforeDays: 30, afterDays: 90 },
+      dayOf,
+      rmWeeks: 10,
+    });
+    expect(ended.kinds.find((row) => row.name === 'CHURN_RISK')?.leadDays).toEqual({ median: 40, p10: 40 });
   });
 
   it('measures lead time from the first alert in the window', () => {

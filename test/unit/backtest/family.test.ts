@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { runFamilyBacktest } from '../../../src/backtest/family.ts';
+import { parseFamilyOptions } from '../../../src/cli/backtest-command.ts';
+import { scorecardSchema } from '../../../src/core/scorecard.ts';
+
+const quiet = { stdout: () => undefined, stderr: () => undefined };
+
+describe('family backtest', () => {
+  it('reads its options and refuses single-bank ones', () => {
+    expect(parseFamilyOptions({ familySeed: '5', banks: '4', fit: '2', customers: '50' })).toMatchObject({ familySeed: 5, banks: 4, fit: 2, size: { customers: 50 } });
+    expect(() => parseFamilyOptions({ familySeed: '5', rules: 'x.yaml' })).toThrow(/--rules: applies to a single bank/);
+    expect(() => parseFamilyOptions({ familySeed: '5', banks: '2', fit: '2' })).toThrow(/--fit/);
+  });
+
+  it('fits on the first bank and reports on the other with that scorecard and its own rules preset', { timeout: 600_000 }, async () => {
+    const result = await runFamilyBacktest({ familySeed: 11, banks: 2, fit: 1, size: { customers: 40, months: 8 }, json: null, scorecardOut: null, quiet: true }, quiet);
+    expect(scorecardSchema.safeParse(result.scorecard).success).toBe(true);
+    expect(result.fittedOn.map((bank) => bank.index)).toEqual([0]);
+    expect(result.reported.map((bank) => bank.index)).toEqual([1]);
+    const [bank] = result.reported;
+    expect(bank!.backtest.rulesVersion).toContain(result.scorecard.version);
+    // one reported bank: it is the mean and the worst
+    expect(result.mean).toEqual(bank!.goals);
+    expect(result.worst.gradualWarned).toBe(bank!.goals.gradualWarned);
+    const churners = bank!.backtest.population.labelled.churn;
+    expect(bank!.goals.gradualChurners + bank!.goals.suddenExits).toBe(churners);
+  });
+});
