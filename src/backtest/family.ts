@@ -1,5 +1,5 @@
 import { writeFile } from 'node:fs/promises';
-import { loadRules } from '../core/rules.ts';
+import { loadRules, loadScorecard } from '../core/rules.ts';
 import type { Scorecard } from '../core/scorecard.ts';
 import { drawBankProfile } from '../generate/family.ts';
 import type { FamilySize } from '../generate/family.ts';
@@ -24,6 +24,8 @@ export interface FamilyBacktestRequest {
   json: string | null;
   /** Also write the fitted scorecard. */
   scorecardOut: string | null;
+  /** Judge this scorecard file instead of fitting one (the first `fit` banks are still left out). */
+  scorecard: string | null;
   quiet: boolean;
 }
 
@@ -91,7 +93,9 @@ function extremeOf(values: readonly (number | null)[], highest: boolean): number
 export async function runFamilyBacktest(request: FamilyBacktestRequest, environment: { stdout: (text: string) => void; stderr: (text: string) => void }): Promise<FamilyBacktestResult> {
   const profiles = Array.from({ length: request.banks }, (_, index) => drawBankProfile(request.familySeed, index, request.size));
   const fitProfiles = profiles.slice(0, request.fit);
-  const trained = await trainOn(
+  // a given scorecard is judged as it is (the banks before --fit are skipped all the same); else one is fitted
+  const given = request.scorecard === null ? null : loadScorecard(request.scorecard, true);
+  const trained = given !== null ? { card: given } : await trainOn(
     {
       banks: fitProfiles.map((profile) => ({ source: { kind: 'generated', bank: profile.options, description: profile.description }, rulesFile: profile.rulesFile })),
       horizonDays: 90,

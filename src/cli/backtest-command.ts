@@ -75,6 +75,7 @@ const familyOptionsSchema = z
     months: wholeNumber.min(1).max(120).optional(),
     json: z.string().min(1).optional(),
     scorecardOut: z.string().min(1).optional(),
+    scorecard: z.string().min(1).optional(),
     quiet: z.boolean().default(false),
   })
   .refine((options) => options.fit < options.banks, { message: 'must leave at least one bank to report on', path: ['fit'] });
@@ -95,6 +96,7 @@ export function parseFamilyOptions(raw: Record<string, unknown>): FamilyBacktest
     size: { ...(cli.customers === undefined ? {} : { customers: cli.customers }), ...(cli.months === undefined ? {} : { months: cli.months }) },
     json: cli.json ?? null,
     scorecardOut: cli.scorecardOut ?? null,
+    scorecard: cli.scorecard ?? null,
     quiet: cli.quiet,
   };
 }
@@ -143,6 +145,7 @@ export function addBacktestCommand(program: Command): Command {
     .option('--banks <n>', 'banks of the family (default 6)')
     .option('--fit <k>', 'the first k banks are fitted on (tidewatch train), the others reported on (default 2)')
     .option('--scorecard-out <file>', 'with --family-seed: also write the scorecard fitted on the first k banks')
+    .option('--scorecard <file>', 'with --family-seed: judge this scorecard instead of fitting one (the first k banks are still left out)')
     .option('--quiet', 'no progress and no table')
     .action(backtestCommand);
   return program;

@@ -13,7 +13,7 @@ describe('family backtest', () => {
   });
 
   it('fits on the first bank and reports on the other with that scorecard and its own rules preset', { timeout: 600_000 }, async () => {
-    const result = await runFamilyBacktest({ familySeed: 11, banks: 2, fit: 1, size: { customers: 40, months: 8 }, json: null, scorecardOut: null, quiet: true }, quiet);
+    const result = await runFamilyBacktest({ familySeed: 11, banks: 2, fit: 1, size: { customers: 40, months: 8 }, json: null, scorecardOut: null, scorecard: null, quiet: true }, quiet);
     expect(scorecardSchema.safeParse(result.scorecard).success).toBe(true);
     expect(result.fittedOn.map((bank) => bank.index)).toEqual([0]);
     expect(result.reported.map((bank) => bank.index)).toEqual([1]);
