@@ -24,7 +24,7 @@ function newClusterId(): string {
   }
 }
 
-function kafkaServerProperties(brokerPort: number, controllerPort: number, dataDir: string): string {
+export function kafkaServerProperties(brokerPort: number, controllerPort: number, dataDir: string): string {
   return [
     'process.roles=broker,controller',
     'node.id=1',

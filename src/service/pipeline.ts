@@ -24,6 +24,7 @@ import type { DeadLetter, SourceRecord } from '../pipeline/dead-letter.ts';
 import { admit, eventTimeProblem } from '../pipeline/ingest.ts';
 import { readHouseholds } from '../state/households.ts';
 import type { StateStore, StateWrite, TimerChange } from '../state/store.ts';
+import { crashPoint } from './crash-hook.ts';
 import type { DeferredSettles } from './deferred-settles.ts';
 import type { PartitionClocks } from './partition-clocks.ts';
 
@@ -170,7 +171,9 @@ export async function handleTransactionBatches(deps: PipelineDeps, batches: read
     // another instance owns these customers now (or did while we worked): retry the batches from stored state
     throw new StateConflictError(`state of ${refused.length} customer(s) changed under this instance; retrying the batches`);
   }
+  crashPoint('after-store'); // test only (crash-hook.ts)
   await publishAll(deps, emissions, deadLetters);
+  crashPoint('after-publish'); // test only: published, offsets not yet committed
   // Delivered: the outboxes may be emptied, with the next write to Redis (see DeferredSettles)
   for (const [partition, written] of settles) deps.settles.add(partition, written);
 

@@ -1,0 +1,56 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
+import { registerSchemas } from '../../src/adapters/registry/schemas.ts';
+import { parseGenerateOptions } from '../../src/cli/generate-command.ts';
+import { DAY_MS } from '../../src/core/calendar.ts';
+import type { CustomerProfile } from '../../src/domain/profile.ts';
+import type { Transaction } from '../../src/domain/transaction.ts';
+import { generate } from '../../src/generate/run.ts';
+import type { EncodedTransaction, FuzzEncoders } from './fuzz.ts';
+import type { Message } from './lane.ts';
+
+export interface ChaosInput {
+  profiles: Message[];
+  transactions: EncodedTransaction[];
+  customerIds: string[];
+  encoders: FuzzEncoders;
+}
+
+const readLines = async <T>(file: string): Promise<T[]> =>
+  (await readFile(file, 'utf8'))
+    .split('\n')
+    .filter((line) => line.length > 0)
+    .map((line) => JSON.parse(line) as T);
+
+/**
+ * The generated bank (`tidewatch generate`, seeded) as the bank's systems would send it: profiles, then the
+ * transactions in event-time order, Avro through the registry. Product events and profile updates are left out:
+ * they go to other topics, and when they are read relative to the transactions depends on timing the suite does
+ * not control.
+ */
+export async function chaosInput(folder: string, registryUrl: string, customers: number, months: number): Promise<ChaosInput> {
+  const request = parseGenerateOptions({ customers: String(customers), months: String(months), out: folder, quiet: true, seed: '11' }, Math.floor(Date.now() / DAY_MS));
+  await generate(request, { env: {}, stdout: () => {}, stderr: (text) => process.stderr.write(text), stderrIsTTY: false });
+  const profiles = await readLines<CustomerProfile>(join(folder, 'profiles.jsonl'));
+  const transactions = await readLines<Transaction>(join(folder, 'transactions.jsonl'));
+  const ids = await registerSchemas(registryUrl, { transactions: 'chaos-input.transactions', profiles: 'chaos-input.profiles' });
+  const registry = new SchemaRegistry({ host: registryUrl });
+  const encoders: FuzzEncoders = {
+    transaction: (record) => registry.encode(ids.transactions, record),
+    profileBytes: (customerId) => registry.encode(ids.profiles, { ...profiles[0]!, customerId }),
+  };
+  return {
+    profiles: await Promise.all(profiles.map(async (profile) => ({ key: profile.customerId, value: await registry.encode(ids.profiles, profile) }))),
+    transactions: await Promise.all(transactions.map(async (transaction) => ({ transaction, value: await encoders.transaction(transaction) }))),
+    customerIds: [...new Set([...profiles.map((profile) => profile.customerId), ...transactions.map((transaction) => transaction.customerId)])].sort(),
+    encoders,
+  };
+}
+
+/** Cuts messages into chunks of about `size`, in order. */
+export function chunked<T>(items: readonly T[], size: number): T[][] {
+  const chunks: T[][] = [];
+  for (let start = 0; start < items.length; start += size) chunks.push(items.slice(start, start + size));
+  return chunks;
+}
