@@ -8,14 +8,60 @@ import { periodAverage } from './tiers.ts';
 
 /**
  * Another member of a customer's household as a batch reads it: its state (undefined before its first transaction)
- * and its profile, which still names the household. Members usually sit on other input partitions, so what a
- * member contributes is what that partition has processed so far: the household sum is as fresh as the slowest
- * member's partition (README, "Household tiers").
+ * and its profile, which still names the household. Members usually sit on other input partitions, which may be
+ * behind or ahead of the customer's: `passedDay` is the last business day the member's partition has passed (its
+ * watermark), so the core judges a household's tiers of a day only once every member is complete up to it, and then
+ * as of that day, whatever the members did since (README, "Household tiers").
  */
 export interface HouseholdMember {
   customerId: string;
   state: CustomerState | undefined;
   profile: CustomerProfile;
+  /** The member's partition's watermark; undefined when the caller tracks none (its data counts as complete). */
+  passedDay?: number;
+}
+
+/** Pending days kept at most: a member whose partition never moves must not grow the state without bound. */
+export const MAX_TIERS_PENDING = 40;
+
+const counted = (member: HouseholdMember) => member.state !== undefined && member.profile.status !== 'CLOSED';
+
+/** Every member that counts toward the household's sum is complete up to `day`. */
+export const membersPassed = (members: readonly HouseholdMember[], day: number): boolean =>
+  members.every((member) => !counted(member) || member.passedDay === undefined || member.passedDay >= day);
+
+/**
+ * Whether the tier decisions of `day` must wait for the household: the rules have a household floor, the customer is
+ * in a household whose other members were read, and some member's partition has not passed the day yet, or an
+ * earlier day still waits (days are judged in order: the upgrade told is remembered from one day to the next).
+ */
+export function tiersMustWait(state: CustomerState, profile: CustomerProfile | undefined, day: number, members: readonly HouseholdMember[] | undefined, rules: Rules): boolean {
+  if (!hasHouseholdRule(rules) || profile?.householdId == null) return false;
+  if ((state.tiersPending?.length ?? 0) > 0) return true;
+  return members !== undefined && !membersPassed(members, day);
+}
+
+/** The pending days whose members have all passed them, oldest first (a day still waiting holds the later ones). */
+export function pendingDaysReady(state: CustomerState, members: readonly HouseholdMember[] | undefined): number[] {
+  if (members === undefined) return [];
+  const ready: number[] = [];
+  for (const day of state.tiersPending ?? []) {
+    if (!membersPassed(members, day)) break;
+    ready.push(day);
+  }
+  return ready;
+}
+
+/** Records `day` as waiting for the household (the oldest dropped beyond MAX_TIERS_PENDING). */
+export function deferTiers(state: CustomerState, day: number): void {
+  state.tiersPending = [...(state.tiersPending ?? []), day].slice(-MAX_TIERS_PENDING);
+}
+
+/** Forgets the days just judged. */
+export function settlePending(state: CustomerState, judged: number): void {
+  const rest = (state.tiersPending ?? []).slice(judged);
+  if (rest.length > 0) state.tiersPending = rest;
+  else delete state.tiersPending;
 }
 
 /** A household's combined features as of any day: the customer's own plus every other member's. */
@@ -56,8 +102,8 @@ export function householdFeatures(
 
 /**
  * Households whose members a transaction batch must read: those of customers whose records reach a day whose close
- * is not judged yet (the close is judged on the first record of the next day), when the rules have a household
- * floor. Most batches of a live stream judge no close for most customers, so this keeps the extra read rare.
+ * is not judged yet (the close is judged on the first record of the next day), or who have days waiting for the
+ * household, when the rules have a household floor. Most batches of a live stream judge no close for most customers, so this keeps the extra read rare.
  */
 export function householdsForTransactions(
   loaded: ReadonlyMap<string, { state: CustomerState | undefined; profile: CustomerProfile | undefined }>,
@@ -79,7 +125,8 @@ export function householdsForTransactions(
     const householdId = profile?.householdId;
     if (householdId == null || profile?.status === 'CLOSED') continue;
     const judgedUpTo = state === undefined ? first : Math.max(calendar.dayOf(state.streamTime), state.evaluatedDay + 1);
-    if (last > judgedUpTo) ids.add(householdId);
+    // a day whose tiers wait for the household is judged on the customer's next record, once the members passed it
+    if (last > judgedUpTo || (state?.tiersPending?.length ?? 0) > 0) ids.add(householdId);
   }
   return [...ids];
 }
