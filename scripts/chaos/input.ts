@@ -48,6 +48,33 @@ export async function chaosInput(folder: string, registryUrl: string, customers:
   };
 }
 
+/**
+ * Two rounds of one small bank posting per customer, on the two days after the input's last: fed after the input,
+ * each once the one before is consumed, they move every partition past the input's days, so the household tier
+ * decisions still waiting at its end (core/household.ts) are judged the same way in every pass.
+ */
+export function closingRounds(transactions: readonly Transaction[], rounds = 2): Transaction[][] {
+  const last = transactions.reduce((latest, transaction) => Math.max(latest, transaction.eventTime), 0);
+  const customers = [...new Set(transactions.map((transaction) => transaction.customerId))].sort();
+  return Array.from({ length: rounds }, (_, round) =>
+    customers.map((customerId) => ({
+      transactionId: `closing-${round}-${customerId}`,
+      accountId: `${customerId}-closing`,
+      customerId,
+      amountMinor: 100,
+      currency: transactions[0]?.currency ?? 'CZK',
+      direction: 'CREDIT' as const,
+      balanceAfterMinor: 100 * (round + 1),
+      eventTime: last + (round + 2) * DAY_MS,
+      channel: 'SYSTEM' as const,
+      category: 'INTEREST' as const,
+      counterpartyKind: 'NONE' as const,
+      counterpartyBankCode: null,
+      initiatedBy: 'SYSTEM' as const,
+    })),
+  );
+}
+
 /** Cuts messages into chunks of about `size`, in order. */
 export function chunked<T>(items: readonly T[], size: number): T[][] {
   const chunks: T[][] = [];

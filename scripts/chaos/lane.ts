@@ -54,6 +54,9 @@ export interface LaneOptions {
  * One pass of the real service (`tidewatch run`, child processes) over its own copy of the input: its own topics,
  * consumer group and Redis key prefix, so lanes run side by side on one broker without seeing each other.
  */
+/** Every lane of this process, so that an interrupted suite leaves no service behind. */
+export const lanes: Lane[] = [];
+
 export class Lane {
   readonly topics: Record<'transactions' | 'profiles' | 'outcomes' | 'products' | 'rmAlerts' | 'risk' | 'campaign' | 'deadLetter' | 'rmRoutine' | 'rmDigests', string>;
   readonly env: Record<string, string>;
@@ -66,6 +69,7 @@ export class Lane {
     private readonly harness: Harness,
     readonly options: LaneOptions,
   ) {
+    lanes.push(this);
     const namespace = `chaos-${name.toLowerCase().replace(/[^a-z0-9]+/g, '-').slice(0, 32)}-${randomBytes(3).toString('hex')}`;
     const topic = (role: string) => `${namespace}.${role}`;
     this.topics = {
@@ -124,11 +128,13 @@ export class Lane {
 
   async start(extraEnv: Record<string, string> = {}): Promise<ServiceProcess> {
     try {
-      const service = await startServiceProcess({ ...this.env, ...extraEnv }, 120_000);
+      // a long wait: on a loaded machine a start can take minutes, and a start given up on would leave its process
+      const service = await startServiceProcess({ ...this.env, ...extraEnv }, 600_000);
       this.processes.push(service);
       return service;
     } catch (error) {
-      this.failedStarts.push(lastError(error instanceof Error ? error.message.split('\n') : [String(error)]));
+      const lines = error instanceof Error ? error.message.split('\n') : [String(error)];
+      if (lines[0]?.startsWith('service exited')) this.failedStarts.push(lastError(lines));
       throw error;
     }
   }
@@ -242,8 +248,9 @@ export class Lane {
   }
 
   async cleanUp(): Promise<void> {
+    // topics stay: the shared producer's metadata still names them (a deleted one fails its next send); the
+    // suite's broker and its data are removed at the end
     await Promise.all(this.alive().map((service) => { service.child.kill('SIGKILL'); return service.stop(); }));
-    await this.harness.admin.deleteTopics({ topics: Object.values(this.topics) }).catch(() => {});
   }
 }
 
