@@ -46,7 +46,15 @@ const YEAR_MS = 365 * 86_400_000;
 const UNKNOWN_SCHEMA_ID = 2_000_000_000;
 
 /** `count` damaged records of the given kinds, spread evenly over the kinds and at random over the input. */
-export async function fuzzRecords(input: readonly EncodedTransaction[], kinds: readonly FuzzKind[], count: number, seed: number, encoders: FuzzEncoders): Promise<FuzzRecord[]> {
+export async function fuzzRecords(
+  input: readonly EncodedTransaction[],
+  kinds: readonly FuzzKind[],
+  count: number,
+  seed: number,
+  encoders: FuzzEncoders,
+  /** How far back a re-send reaches, in the customer's own records. */
+  maxResendDepth = 60,
+): Promise<FuzzRecord[]> {
   const random = seededRandom(seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
   const positionsByCustomer = new Map<string, number[]>();
@@ -105,10 +113,10 @@ export async function fuzzRecords(input: readonly EncodedTransaction[], kinds: r
         records.push({ kind, key, value: await encoders.transaction({ ...fresh, eventTime: transaction.eventTime + (5 + Math.floor(random() * 20)) * YEAR_MS }), after });
         break;
       case 'resend': {
-        // a byte-identical re-send of one of the customer's own earlier records, 1 to 60 of its records back
+        // a byte-identical re-send of one of the customer's own earlier records, up to maxResendDepth of its records back
         const own = positionsByCustomer.get(key)!;
         const at = own.indexOf(after);
-        const earlier = own[Math.max(0, at - 1 - Math.floor(random() * 60))]!;
+        const earlier = own[Math.max(0, at - Math.floor(random() * maxResendDepth))]!;
         records.push({ kind, key, value: input[earlier]!.value, after });
         break;
       }

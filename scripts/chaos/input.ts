@@ -29,12 +29,12 @@ const readLines = async <T>(file: string): Promise<T[]> =>
  * they go to other topics, and when they are read relative to the transactions depends on timing the suite does
  * not control.
  */
-export async function chaosInput(folder: string, registryUrl: string, customers: number, months: number): Promise<ChaosInput> {
+export async function chaosInput(folder: string, registryUrl: string, customers: number, months: number, subjects = 'chaos-input'): Promise<ChaosInput> {
   const request = parseGenerateOptions({ customers: String(customers), months: String(months), out: folder, quiet: true, seed: '11' }, Math.floor(Date.now() / DAY_MS));
   await generate(request, { env: {}, stdout: () => {}, stderr: (text) => process.stderr.write(text), stderrIsTTY: false });
   const profiles = await readLines<CustomerProfile>(join(folder, 'profiles.jsonl'));
   const transactions = await readLines<Transaction>(join(folder, 'transactions.jsonl'));
-  const ids = await registerSchemas(registryUrl, { transactions: 'chaos-input.transactions', profiles: 'chaos-input.profiles' });
+  const ids = await registerSchemas(registryUrl, { transactions: `${subjects}.transactions`, profiles: `${subjects}.profiles` });
   const registry = new SchemaRegistry({ host: registryUrl });
   const encoders: FuzzEncoders = {
     transaction: (record) => registry.encode(ids.transactions, record),

@@ -243,6 +243,22 @@ export class Lane {
     return letters;
   }
 
+  /** Damaged records (header `chaos.kind`) that did not reach the dead-letter topic, by kind. */
+  async notDeadLettered(): Promise<Map<string, number>> {
+    const letters = await this.deadLetters();
+    const accepted = new Map<string, number>();
+    for (const record of await readRaw(this.harness, this.topics.transactions)) {
+      const kind = record.headers['chaos.kind']?.toString();
+      if (kind !== undefined && !letters.has(`${record.partition}:${record.offset}`)) accepted.set(kind, (accepted.get(kind) ?? 0) + 1);
+    }
+    return accepted;
+  }
+
+  /** For a suite on a shared broker: its topics go (no send may follow on the harness's producer). */
+  async deleteTopics(): Promise<void> {
+    await this.harness.admin.deleteTopics({ topics: Object.values(this.topics) }).catch(() => {});
+  }
+
   async metricsText(service: ServiceProcess): Promise<string> {
     return (await fetch(`${service.baseUrl}/metrics`)).text();
   }

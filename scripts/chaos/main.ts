@@ -4,7 +4,7 @@ import { fuzzRecords, implausibleKinds, interleave, malformedKinds } from './fuz
 import type { FuzzKind } from './fuzz.ts';
 import { chaosInput, chunked, closingRounds } from './input.ts';
 import type { ChaosInput } from './input.ts';
-import { Harness, Lane, lanes, readRaw, RefusedToRun } from './lane.ts';
+import { Harness, Lane, lanes, RefusedToRun } from './lane.ts';
 import type { Message } from './lane.ts';
 import { compare, formatTable, verdict } from './outcome.ts';
 import type { Outcome, Row } from './outcome.ts';
@@ -248,17 +248,11 @@ const fuzzed =
     const damaged = await fuzzRecords(context.input.transactions, kinds, count, seed, context.input.encoders);
     const stream = interleave(context.input.transactions, damaged).map(({ key, value, kind }) => ({ key, value, ...(kind === null ? {} : { headers: { 'chaos.kind': kind } }) }));
     const chunks = [...chunked(stream, Math.ceil(stream.length / CHUNKS)), ...context.chunks.slice(-2)];
-    return (await runLane(context, label, { chunks }, undefined, (lane) => fuzzNote(lane, context.harness))).row;
+    return (await runLane(context, label, { chunks }, undefined, (lane) => fuzzNote(lane))).row;
   };
 
-async function fuzzNote(lane: Lane, harness: Harness): Promise<string> {
-  const letters = await lane.deadLetters();
-  const accepted = new Map<string, number>();
-  for (const record of await readRaw(harness, lane.topics.transactions)) {
-    const kind = record.headers['chaos.kind']?.toString();
-    if (kind === undefined) continue;
-    if (!letters.has(`${record.partition}:${record.offset}`)) accepted.set(kind, (accepted.get(kind) ?? 0) + 1);
-  }
+async function fuzzNote(lane: Lane): Promise<string> {
+  const accepted = await lane.notDeadLettered();
   return accepted.size === 0 ? 'all dead-lettered' : `not dead-lettered: ${[...accepted].map(([kind, count]) => `${kind} ${count}`).join(', ')}`;
 }
 
