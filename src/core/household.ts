@@ -24,11 +24,12 @@ export interface HouseholdMember {
 /** Pending days kept at most: a member whose partition never moves must not grow the state without bound. */
 export const MAX_TIERS_PENDING = 40;
 
-const counted = (member: HouseholdMember) => member.state !== undefined && member.profile.status !== 'CLOSED';
-
-/** Every member that counts toward the household's sum is complete up to `day`. */
+/**
+ * Every member that may count toward the household's sum is complete up to `day`. A member without a state yet
+ * counts too (its first records may still be on their way): its `passedDay` is the slowest partition's.
+ */
 export const membersPassed = (members: readonly HouseholdMember[], day: number): boolean =>
-  members.every((member) => !counted(member) || member.passedDay === undefined || member.passedDay >= day);
+  members.every((member) => member.profile.status === 'CLOSED' || member.passedDay === undefined || member.passedDay >= day);
 
 /**
  * Whether the tier decisions of `day` must wait for the household: the rules have a household floor, the customer is
@@ -88,8 +89,11 @@ export function householdFeatures(
   calendar: BusinessCalendar,
 ): HouseholdFeatures | null {
   if (members === undefined || !hasHouseholdRule(rules)) return null;
+  // a member first seen after the judged day is not in it (as in the replay, where it has no state yet then)
   const others = members.flatMap((member) =>
-    member.state === undefined || member.profile.status === 'CLOSED' ? [] : [seriesFeatures(member.state, own.asOfDay, calendar)],
+    member.state === undefined || member.profile.status === 'CLOSED' || calendar.dayOf(member.state.firstSeenAt) > own.asOfDay
+      ? []
+      : [seriesFeatures(member.state, own.asOfDay, calendar)],
   );
   if (others.length === 0) return null;
   const all = [own, ...others];

@@ -23,8 +23,11 @@ export function checkedMembers(
   return { households, stale };
 }
 
-/** The watermark (last business day passed) of an input partition, as the caller knows it; undefined: unknown. */
-export type PassedDayOf = (partition: number) => number | undefined;
+/**
+ * The watermark (last business day passed) of an input partition, as the caller knows it (undefined: unknown);
+ * of no partition (a member without a state, whose partition is not known yet): the slowest partition's.
+ */
+export type PassedDayOf = (partition: number | undefined) => number | undefined;
 
 /**
  * Hands each loaded customer the other members of its household (for the household tier rule), each with its
@@ -39,7 +42,7 @@ export function attachHouseholds(
   if (passedDayOf !== undefined) {
     for (const members of households.values()) {
       for (const member of members) {
-        const passed = member.state === undefined ? undefined : passedDayOf(member.state.partition);
+        const passed = passedDayOf(member.state?.partition);
         if (passed !== undefined) member.passedDay = passed;
       }
     }
@@ -68,7 +71,8 @@ export async function readHouseholds(
   let passedDayOf: PassedDayOf | undefined;
   if (watermarks !== undefined && 'scopeOf' in watermarks) {
     const marks = await store.watermarks();
-    passedDayOf = (partition) => marks.get(watermarks.scopeOf(partition));
+    const slowest = marks.size === 0 ? Number.NEGATIVE_INFINITY : Math.min(...marks.values());
+    passedDayOf = (partition) => (partition === undefined ? slowest : marks.get(watermarks.scopeOf(partition)));
   } else {
     passedDayOf = watermarks?.passedDayOf;
   }
