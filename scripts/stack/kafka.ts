@@ -57,18 +57,19 @@ function newClusterId(): string {
   }
 }
 
-function kafkaServerProperties(brokerPort: number, controllerPort: number, dataDir: string, secured: SecuredListeners): string {
-  const { saslSslPort, mtlsPort } = secured;
+/** The broker's properties; without `secured` (the fault suite's own broker) only the plain listener. */
+export function kafkaServerProperties(brokerPort: number, controllerPort: number, dataDir: string, secured?: SecuredListeners): string {
+  const extra = secured === undefined ? '' : `,SASL_SSL://127.0.0.1:${secured.saslSslPort},SSL://127.0.0.1:${secured.mtlsPort}`;
   return [
     'process.roles=broker,controller',
     'node.id=1',
     `controller.quorum.voters=1@127.0.0.1:${controllerPort}`,
-    `listeners=PLAINTEXT://127.0.0.1:${brokerPort},CONTROLLER://127.0.0.1:${controllerPort},SASL_SSL://127.0.0.1:${saslSslPort},SSL://127.0.0.1:${mtlsPort}`,
-    `advertised.listeners=PLAINTEXT://127.0.0.1:${brokerPort},SASL_SSL://127.0.0.1:${saslSslPort},SSL://127.0.0.1:${mtlsPort}`,
+    `listeners=PLAINTEXT://127.0.0.1:${brokerPort},CONTROLLER://127.0.0.1:${controllerPort}${extra}`,
+    `advertised.listeners=PLAINTEXT://127.0.0.1:${brokerPort}${extra}`,
     'controller.listener.names=CONTROLLER',
     'inter.broker.listener.name=PLAINTEXT',
     'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SASL_SSL:SASL_SSL,SSL:SSL',
-    ...securedProperties(secured),
+    ...(secured === undefined ? [] : securedProperties(secured)),
     `log.dirs=${dataDir}`,
     'num.partitions=3',
     // topics are created on purpose (the service and the tests say how many partitions they want)

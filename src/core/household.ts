@@ -8,14 +8,61 @@ import { periodAverage } from './tiers.ts';
 
 /**
  * Another member of a customer's household as a batch reads it: its state (undefined before its first transaction)
- * and its profile, which still names the household. Members usually sit on other input partitions, so what a
- * member contributes is what that partition has processed so far: the household sum is as fresh as the slowest
- * member's partition (README, "Household tiers").
+ * and its profile, which still names the household. Members usually sit on other input partitions, which may be
+ * behind or ahead of the customer's: `passedDay` is the last business day the member's partition has passed (its
+ * watermark), so the core judges a household's tiers of a day only once every member is complete up to it, and then
+ * as of that day, whatever the members did since (README, "Household tiers").
  */
 export interface HouseholdMember {
   customerId: string;
   state: CustomerState | undefined;
   profile: CustomerProfile;
+  /** The member's partition's watermark; undefined when the caller tracks none (its data counts as complete). */
+  passedDay?: number;
+}
+
+/** Pending days kept at most: a member whose partition never moves must not grow the state without bound. */
+export const MAX_TIERS_PENDING = 40;
+
+/**
+ * Every member that may count toward the household's sum is complete up to `day`. A member without a state yet
+ * counts too (its first records may still be on their way): its `passedDay` is the slowest partition's.
+ */
+export const membersPassed = (members: readonly HouseholdMember[], day: number): boolean =>
+  members.every((member) => member.profile.status === 'CLOSED' || member.passedDay === undefined || member.passedDay >= day);
+
+/**
+ * Whether the tier decisions of `day` must wait for the household: the rules have a household floor, the customer is
+ * in a household whose other members were read, and some member's partition has not passed the day yet, or an
+ * earlier day still waits (days are judged in order: the upgrade told is remembered from one day to the next).
+ */
+export function tiersMustWait(state: CustomerState, profile: CustomerProfile | undefined, day: number, members: readonly HouseholdMember[] | undefined, rules: Rules): boolean {
+  if (!hasHouseholdRule(rules) || profile?.householdId == null) return false;
+  if ((state.tiersPending?.length ?? 0) > 0) return true;
+  return members !== undefined && !membersPassed(members, day);
+}
+
+/** The pending days whose members have all passed them, oldest first (a day still waiting holds the later ones). */
+export function pendingDaysReady(state: CustomerState, members: readonly HouseholdMember[] | undefined): number[] {
+  if (members === undefined) return [];
+  const ready: number[] = [];
+  for (const day of state.tiersPending ?? []) {
+    if (!membersPassed(members, day)) break;
+    ready.push(day);
+  }
+  return ready;
+}
+
+/** Records `day` as waiting for the household (the oldest dropped beyond MAX_TIERS_PENDING). */
+export function deferTiers(state: CustomerState, day: number): void {
+  state.tiersPending = [...(state.tiersPending ?? []), day].slice(-MAX_TIERS_PENDING);
+}
+
+/** Forgets the days just judged. */
+export function settlePending(state: CustomerState, judged: number): void {
+  const rest = (state.tiersPending ?? []).slice(judged);
+  if (rest.length > 0) state.tiersPending = rest;
+  else delete state.tiersPending;
 }
 
 /** A household's combined features as of any day: the customer's own plus every other member's. */
@@ -42,8 +89,11 @@ export function householdFeatures(
   calendar: BusinessCalendar,
 ): HouseholdFeatures | null {
   if (members === undefined || !hasHouseholdRule(rules)) return null;
+  // a member first seen after the judged day is not in it (as in the replay, where it has no state yet then)
   const others = members.flatMap((member) =>
-    member.state === undefined || member.profile.status === 'CLOSED' ? [] : [seriesFeatures(member.state, own.asOfDay, calendar)],
+    member.state === undefined || member.profile.status === 'CLOSED' || calendar.dayOf(member.state.firstSeenAt) > own.asOfDay
+      ? []
+      : [seriesFeatures(member.state, own.asOfDay, calendar)],
   );
   if (others.length === 0) return null;
   const all = [own, ...others];
@@ -56,8 +106,8 @@ export function householdFeatures(
 
 /**
  * Households whose members a transaction batch must read: those of customers whose records reach a day whose close
- * is not judged yet (the close is judged on the first record of the next day), when the rules have a household
- * floor. Most batches of a live stream judge no close for most customers, so this keeps the extra read rare.
+ * is not judged yet (the close is judged on the first record of the next day), or who have days waiting for the
+ * household, when the rules have a household floor. Most batches of a live stream judge no close for most customers, so this keeps the extra read rare.
  */
 export function householdsForTransactions(
   loaded: ReadonlyMap<string, { state: CustomerState | undefined; profile: CustomerProfile | undefined }>,
@@ -79,7 +129,8 @@ export function householdsForTransactions(
     const householdId = profile?.householdId;
     if (householdId == null || profile?.status === 'CLOSED') continue;
     const judgedUpTo = state === undefined ? first : Math.max(calendar.dayOf(state.streamTime), state.evaluatedDay + 1);
-    if (last > judgedUpTo) ids.add(householdId);
+    // a day whose tiers wait for the household is judged on the customer's next record, once the members passed it
+    if (last > judgedUpTo || (state?.tiersPending?.length ?? 0) > 0) ids.add(householdId);
   }
   return [...ids];
 }

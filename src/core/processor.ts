@@ -4,7 +4,7 @@ import type { DueTimer, LoadedCustomer, StateWrite, TimerChange } from '../state
 import type { BusinessCalendar } from './calendar.ts';
 import type { ChurnObservation } from './churn-features.ts';
 import type { DetectionContext } from './detectors/context.ts';
-import { evaluateDayClose } from './detectors/day-close.ts';
+import { evaluateDayClose, judgeTiers } from './detectors/day-close.ts';
 import { detectDormancy, silenceStartOf } from './detectors/dormancy.ts';
 import { detectInflow } from './detectors/inflow.ts';
 import { measure } from './detectors/measures.ts';
@@ -13,6 +13,8 @@ import { mayRaiseFinding } from './detectors/screen.ts';
 import type { Finding } from './findings.ts';
 import { CustomerFeatures, applyTransaction, hasNoLedger, stateForTransaction } from './features.ts';
 import type { ApplyOutcome, Position } from './features.ts';
+import { deferTiers, pendingDaysReady, settlePending, tiersMustWait } from './household.ts';
+import type { HouseholdMember } from './household.ts';
 import { dueMaturities } from './maturity.ts';
 import { dropEndedCooldowns, emissionsFor } from './policy.ts';
 import type { Rules } from './rules.ts';
@@ -154,6 +156,7 @@ function processCustomer(
   let state = stored?.state;
   let changed = false;
   const mismatchesBefore = state?.balanceMismatches ?? 0;
+  let pendingLooked = false;
   if (state !== undefined && state.partition === batch.partition) {
     // every batch before this one was published before its offsets were committed: its alerts are delivered
     state.outbox = state.outbox.filter((entry) => entry.cause.kind !== 'offset' || entry.cause.offset >= batch.firstOffset);
@@ -178,9 +181,14 @@ function processCustomer(
     }
     const streamDay = calendar.dayOf(state.streamTime);
     const eventDay = calendar.dayOf(transaction.eventTime);
+    // days whose tiers waited for the household's other members, once their partitions have passed them
+    const closing = pendingLooked ? [] : judgePendingTiers(state, profile, detectionContextOf(state, profile, context, transaction.eventTime), calendar, stored?.household).findings;
+    pendingLooked = true;
     if (eventDay > streamDay && state.evaluatedDay < eventDay - 1) {
       // the first event of a new day: judge the close of the day before it (tiers, churn score, RFM, idle funds)
-      const closing = evaluateDayClose(state, profile, eventDay - 1, detectionContextOf(state, profile, context, transaction.eventTime), calendar, stored?.household);
+      closing.push(...closeDay(state, profile, eventDay - 1, detectionContextOf(state, profile, context, transaction.eventTime), context, stored?.household));
+    }
+    if (closing.length > 0) {
       const emissions = emissionsFor(state, closing, policy);
       if (emissions.length > 0) {
         state.outbox.push({ cause: { kind: 'offset', offset: position.offset }, emissions });
@@ -204,7 +212,8 @@ function processCustomer(
       continue;
     }
     if (outcome !== 'applied') continue;
-    dropEndedCooldowns(state, state.streamTime);
+    // a tier decision still waiting for the household is judged against the cooldowns of its own day
+    dropEndedCooldowns(state, state.tiersPending?.[0] === undefined ? state.streamTime : Math.min(state.streamTime, calendar.startOf(state.tiersPending[0])));
     if (before === undefined) continue;
     const after = measure(new CustomerFeatures(state, asOfDay, calendar), rules);
     const findings = [...detectOutflow(transaction, before, after, detection), ...detectInflow(transaction, before, after, detection, history)];
@@ -231,6 +240,39 @@ const isExitFinding = (finding: Finding) => finding.kind === 'LARGE_OUTFLOW' && 
  */
 function openChurnEpisodeOnExit(state: CustomerState, day: number): void {
   state.churn = { since: state.churn?.since ?? day, toldScore: 100 };
+}
+
+/**
+ * The close of `day`: every day-level detector, the tier decisions deferred when the household's other members have
+ * not all passed the day (core/household.ts; judgePendingTiers judges them later, as of the day).
+ */
+function closeDay(
+  state: CustomerState,
+  profile: CustomerProfile | undefined,
+  day: number,
+  detection: DetectionContext,
+  context: CoreContext,
+  household: readonly HouseholdMember[] | undefined,
+): Finding[] {
+  const wait = tiersMustWait(state, profile, day, household, context.rules);
+  const findings = evaluateDayClose(state, profile, day, detection, context.calendar, household, wait ? 'defer' : 'judge');
+  if (wait) deferTiers(state, day);
+  return findings;
+}
+
+/** The tier decisions of the days that waited for the household and whose members have now all passed them. */
+function judgePendingTiers(
+  state: CustomerState,
+  profile: CustomerProfile | undefined,
+  detection: DetectionContext,
+  calendar: BusinessCalendar,
+  household: readonly HouseholdMember[] | undefined,
+): { findings: Finding[]; judged: number } {
+  const ready = pendingDaysReady(state, household);
+  if (ready.length === 0) return { findings: [], judged: 0 };
+  const findings = ready.flatMap((day) => judgeTiers(state, profile, day, detection, calendar, household));
+  settlePending(state, ready.length);
+  return { findings, judged: ready.length };
 }
 
 /**
@@ -288,10 +330,12 @@ export function processTimers(
       const profile = stored.profile;
       const detection = detectionContextOf(state, profile, context, input.now);
       const findings: Finding[] = [];
+      const pending = judgePendingTiers(state, profile, detection, calendar, stored.household);
+      findings.push(...pending.findings);
       const closedDay = calendar.dayOf(input.now) - 1;
       const closeDue =
         closedDay > state.evaluatedDay && closedDay >= calendar.dayOf(state.streamTime) && profile?.status !== 'CLOSED' && !hasNoLedger(state);
-      if (closeDue) findings.push(...evaluateDayClose(state, profile, closedDay, detection, calendar, stored.household));
+      if (closeDue) findings.push(...closeDay(state, profile, closedDay, detection, context, stored.household));
       // after the day close: a churn episode it opened already told the RM what the silence means
       const silence = detectDormancy(state, profile, input.now, detection, calendar);
       if (silence !== undefined) {
@@ -302,7 +346,7 @@ export function processTimers(
       const maturing = dueMaturities(state, profile, input.now, detection, calendar);
       findings.push(...maturing.findings);
       const emissions = emissionsFor(state, findings, { rules, profile, unassignedQueue: context.unassignedQueue, detectedAt: input.detectedAt });
-      if (silence !== undefined || closeDue || maturing.changed) {
+      if (silence !== undefined || closeDue || maturing.changed || pending.judged > 0) {
         state.outbox = [...state.outbox.filter((entry) => !isTimerEntry(entry)), ...(emissions.length > 0 ? [{ cause: { kind: 'timer' as const, due: timer.due }, emissions }] : [])];
         rev += 1;
         result.writes.push({ customerId: timer.customerId, expectedRev: stored.rev, state: { ...state, rev } });
@@ -313,7 +357,9 @@ export function processTimers(
       const settled: CustomerState = { ...state, outbox: state.outbox.filter((entry) => !isTimerEntry(entry)), rev: rev + 1 };
       result.settle.writes.push({ customerId: timer.customerId, expectedRev: rev, state: settled });
     }
-    result.settle.timers.push({ scope: input.timerScope, customerId: timer.customerId, due: nextWakeUp(state, stored.profile, rules, calendar) });
+    const next = nextWakeUp(state, stored.profile, rules, calendar);
+    // a day still waiting for the household: looked at again at the next sweep, not in this one
+    result.settle.timers.push({ scope: input.timerScope, customerId: timer.customerId, due: next === null ? null : Math.max(next, input.now + 1) });
   }
   return result;
 }

@@ -63,6 +63,11 @@ export interface CustomerState {
   /** The customer's time deposits and wealth products maturing without auto-rollover (see core/maturity.ts). */
   products: ProductMemory;
   /**
+   * Business days whose tier decisions (upgrade eligibility, downgrade risk) wait until every partition holding
+   * another member of the customer's household has passed them, oldest first; absent when none (core/household.ts).
+   */
+  tiersPending?: number[];
+  /**
    * Alerts emitted by the latest changes, kept until they are known to be delivered, so that a re-delivery after a
    * crash sends the very same records instead of computing new ones.
    */

@@ -47,6 +47,9 @@ export function nextWakeUp(state: CustomerState, profile: CustomerProfile | unde
       const overdueDay = state.regularIncome[0] + rules.churn.regularIncomeGapDays + 1;
       if (overdueDay > state.evaluatedDay) candidates.push(calendar.startOf(overdueDay + 1) + AFTER_MIDNIGHT_MS);
     }
+    // tier decisions waiting for the household's other members: looked at again at the next sweep
+    const waiting = state.tiersPending?.[0];
+    if (waiting !== undefined) candidates.push(calendar.startOf(waiting + 1) + AFTER_MIDNIGHT_MS);
     // the day a maturity's notice window opens (processTimers tells it then); already open: at the next sweep
     const maturityWindow = nextMaturityWindowDay(state, profile, rules);
     if (maturityWindow !== null) candidates.push(calendar.startOf(maturityWindow) + AFTER_MIDNIGHT_MS);

@@ -260,7 +260,9 @@ export class Replay {
     const { records, refused } = batch;
     if (records.length > 0) {
       const loaded = await this.store.load(batch.customers);
-      await readHouseholds(this.store, loaded, householdsForTransactions(loaded, records, this.#core.rules, this.#core.calendar));
+      // in event-time order every member is complete up to the day before the clock's: no household waits
+      const passedDay = this.#core.calendar.dayOf(Math.max(this.#clock, batch.latest)) - 1;
+      await readHouseholds(this.store, loaded, householdsForTransactions(loaded, records, this.#core.rules, this.#core.calendar), { passedDayOf: () => passedDay });
       const input = { partition: REPLAY_PARTITION, firstOffset: records[0]!.position.offset, timerScope: REPLAY_TIMER_SCOPE, detectedAt: this.#clock };
       const result = processTransactions(loaded, records, input, this.#core);
       if (result.emissions.length > 0) stampDetection(result.writes, batch);
@@ -292,7 +294,7 @@ export class Replay {
       const due = await this.store.dueTimers(REPLAY_TIMER_SCOPE, now, TIMERS_PER_ROUND);
       if (due.length === 0) break;
       const loaded = await this.store.load(due.map((timer) => timer.customerId));
-      await readHouseholds(this.store, loaded, householdsOfCustomers(loaded, this.#core.rules));
+      await readHouseholds(this.store, loaded, householdsOfCustomers(loaded, this.#core.rules), { passedDayOf: () => this.#core.calendar.dayOf(now) - 1 });
       const result = processTimers(loaded, due, { timerScope: REPLAY_TIMER_SCOPE, now, detectedAt: now }, this.#core);
       await this.#commit(result.writes, []);
       await this.#publish(result.emissions);

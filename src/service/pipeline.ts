@@ -24,7 +24,8 @@ import { deadLetterOf } from '../pipeline/dead-letter.ts';
 import type { DeadLetter, SourceRecord } from '../pipeline/dead-letter.ts';
 import { admit, eventTimeProblem } from '../pipeline/ingest.ts';
 import { readHouseholds } from '../state/households.ts';
-import type { StateStore, StateWrite, TimerChange } from '../state/store.ts';
+import type { StateStore, StateWrite, TimerChange, WatermarkChange } from '../state/store.ts';
+import { crashPoint } from './crash-hook.ts';
 import type { DeferredSettles } from './deferred-settles.ts';
 import type { PartitionClocks } from './partition-clocks.ts';
 
@@ -91,6 +92,21 @@ async function publishAll(deps: PipelineDeps, emissions: readonly Emission[], de
   for (const deadLetter of deadLetters) deps.metrics.deadLetters.inc({ reason: deadLetter.record.reason });
 }
 
+/** Household members' partitions' watermarks come from the store, by timer scope. */
+const watermarksOf = (deps: PipelineDeps) => ({ scopeOf: (partition: number) => timerScopeOf(deps.topics.transactions, partition) });
+
+/**
+ * Each partition of the unit has passed the day before its latest record (input in event-time order per partition;
+ * a record later than that is late, which the lateness window covers): written with the states (core/household.ts).
+ */
+function passedDays(deps: PipelineDeps, admitted: readonly AdmittedBatch[]): WatermarkChange[] {
+  return admitted.flatMap(({ batch, records }) => {
+    if (records.length === 0) return [];
+    const latest = records.reduce((max, record) => Math.max(max, record.transaction.eventTime), Number.NEGATIVE_INFINITY);
+    return [{ scope: timerScopeOf(batch.topic, batch.partition), day: deps.core.calendar.dayOf(latest) - 1 }];
+  });
+}
+
 interface AdmittedBatch {
   batch: Batch;
   records: TransactionRecord[];
@@ -136,7 +152,7 @@ export async function handleTransactionBatches(deps: PipelineDeps, batches: read
   const customerIds = [...new Set(admitted.flatMap(({ records }) => records.map((record) => record.transaction.customerId)))];
   const loaded = await storeCall(deps, () => deps.store.load(customerIds));
   const households = householdsForTransactions(loaded, admitted.flatMap(({ records }) => records), deps.core.rules, deps.core.calendar);
-  await storeCall(deps, () => readHouseholds(deps.store, loaded, households));
+  await storeCall(deps, () => readHouseholds(deps.store, loaded, households, watermarksOf(deps)));
 
   const writes: StateWrite[] = [];
   const settles = new Map<number, StateWrite[]>();
@@ -165,7 +181,7 @@ export async function handleTransactionBatches(deps: PipelineDeps, batches: read
 
   // the previous units' settles of these partitions ride along, except for customers this unit rewrites anyway
   const deferred = deps.settles.take(admitted.map(({ batch }) => batch.partition)).filter((write) => !loaded.has(write.customerId));
-  const { conflicts } = await storeCall(deps, () => deps.store.commit([...writes, ...deferred], timers));
+  const { conflicts } = await storeCall(deps, () => deps.store.commit([...writes, ...deferred], timers, passedDays(deps, admitted)));
   deps.metrics.stateConflicts.inc(conflicts.length);
   const settled = new Set(deferred.map((write) => write.customerId));
   const refused = conflicts.filter((customerId) => !settled.has(customerId));
@@ -173,7 +189,9 @@ export async function handleTransactionBatches(deps: PipelineDeps, batches: read
     // another instance owns these customers now (or did while we worked): retry the batches from stored state
     throw new StateConflictError(`state of ${refused.length} customer(s) changed under this instance; retrying the batches`);
   }
+  crashPoint('after-store'); // test only (crash-hook.ts)
   await publishAll(deps, emissions, deadLetters);
+  crashPoint('after-publish'); // test only: published, offsets not yet committed
   // Delivered: the outboxes may be emptied, with the next write to Redis (see DeferredSettles)
   for (const [partition, written] of settles) deps.settles.add(partition, written);
 
@@ -334,13 +352,16 @@ export async function sweepTimers(deps: PipelineDeps, partition: number, now: nu
   const timerScope = timerScopeOf(deps.topics.transactions, partition);
   // a partition with no batch since its last one: its settles go now, before its timers read those customers
   const deferred = deps.settles.take([partition]);
-  if (deferred.length > 0) deps.metrics.stateConflicts.inc((await storeCall(deps, () => deps.store.commit(deferred, []))).conflicts.length);
+  // the partition has passed the day before `now` (its stream time, or the wall clock once caught up): a partition
+  // without records must not hold its household members' tiers for ever (core/household.ts)
+  const passed = [{ scope: timerScope, day: deps.core.calendar.dayOf(now) - 1 }];
+  deps.metrics.stateConflicts.inc((await storeCall(deps, () => deps.store.commit(deferred, [], passed))).conflicts.length);
   let fired = 0;
   for (let round = 0; round < MAX_ROUNDS_PER_SWEEP; round += 1) {
     const due = await storeCall(deps, () => deps.store.dueTimers(timerScope, now, TIMERS_PER_ROUND));
     if (due.length === 0) return fired;
     const loaded = await storeCall(deps, () => deps.store.load(due.map((timer) => timer.customerId)));
-    await storeCall(deps, () => readHouseholds(deps.store, loaded, householdsOfCustomers(loaded, deps.core.rules)));
+    await storeCall(deps, () => readHouseholds(deps.store, loaded, householdsOfCustomers(loaded, deps.core.rules), watermarksOf(deps)));
     const result = processTimers(loaded, due, { timerScope, now, detectedAt: deps.clock() }, deps.core);
     const { conflicts } = await storeCall(deps, () => deps.store.commit(result.writes, []));
     const lost = new Set(conflicts);

@@ -24,10 +24,29 @@ export function checkedMembers(
 }
 
 /**
- * Hands each loaded customer the other members of its household (for the household tier rule). The members are
- * read-only to the core; a member in the same batch is judged from its own loaded state.
+ * The watermark (last business day passed) of an input partition, as the caller knows it (undefined: unknown);
+ * of no partition (a member without a state, whose partition is not known yet): the slowest partition's.
  */
-export function attachHouseholds(loaded: ReadonlyMap<string, LoadedCustomer>, households: ReadonlyMap<string, readonly HouseholdMember[]>): void {
+export type PassedDayOf = (partition: number | undefined) => number | undefined;
+
+/**
+ * Hands each loaded customer the other members of its household (for the household tier rule), each with its
+ * partition's watermark when the caller knows them. The members are read-only to the core; a member in the same batch
+ * is judged from its own loaded state.
+ */
+export function attachHouseholds(
+  loaded: ReadonlyMap<string, LoadedCustomer>,
+  households: ReadonlyMap<string, readonly HouseholdMember[]>,
+  passedDayOf?: PassedDayOf,
+): void {
+  if (passedDayOf !== undefined) {
+    for (const members of households.values()) {
+      for (const member of members) {
+        const passed = passedDayOf(member.state?.partition);
+        if (passed !== undefined) member.passedDay = passed;
+      }
+    }
+  }
   for (const [customerId, customer] of loaded) {
     const householdId = customer.profile?.householdId;
     if (householdId == null) continue;
@@ -36,8 +55,26 @@ export function attachHouseholds(loaded: ReadonlyMap<string, LoadedCustomer>, ho
   }
 }
 
-/** Reads these households (one call to the store, none when there are none) and hands their members to `loaded`. */
-export async function readHouseholds(store: StateStore, loaded: ReadonlyMap<string, LoadedCustomer>, householdIds: readonly string[]): Promise<void> {
+/**
+ * Reads these households (one call to the store, none when there are none) and hands their members to `loaded`.
+ * `watermarks`: how far each member's partition has passed. `scopeOf` reads them from the store first (one more
+ * call, before the members, so that a watermark read never runs ahead of the states read after it); a replay, which
+ * runs in event-time order, knows them (`passedDayOf`). Neither: members count as complete (the features route).
+ */
+export async function readHouseholds(
+  store: StateStore,
+  loaded: ReadonlyMap<string, LoadedCustomer>,
+  householdIds: readonly string[],
+  watermarks?: { scopeOf: (partition: number) => string } | { passedDayOf: PassedDayOf },
+): Promise<void> {
   if (householdIds.length === 0) return;
-  attachHouseholds(loaded, await store.loadHouseholds(householdIds));
+  let passedDayOf: PassedDayOf | undefined;
+  if (watermarks !== undefined && 'scopeOf' in watermarks) {
+    const marks = await store.watermarks();
+    const slowest = marks.size === 0 ? Number.NEGATIVE_INFINITY : Math.min(...marks.values());
+    passedDayOf = (partition) => (partition === undefined ? slowest : marks.get(watermarks.scopeOf(partition)));
+  } else {
+    passedDayOf = watermarks?.passedDayOf;
+  }
+  attachHouseholds(loaded, await store.loadHouseholds(householdIds), passedDayOf);
 }

@@ -3,7 +3,7 @@ import { customerProfileSchema } from '../domain/profile.ts';
 import type { CustomerProfile } from '../domain/profile.ts';
 import type { HouseholdMember } from '../core/household.ts';
 import { checkedMembers } from './households.ts';
-import type { DueTimer, LoadedCustomer, StateStore, StateWrite, TimerChange } from './store.ts';
+import type { DueTimer, LoadedCustomer, StateStore, StateWrite, TimerChange, WatermarkChange } from './store.ts';
 import { assertValidTimer, assertValidWrite } from './write-checks.ts';
 
 /**
@@ -28,6 +28,7 @@ export class MemoryStateStore implements StateStore {
   readonly #copy: <T>(value: T) => T;
   readonly #profiles = new Map<string, CustomerProfile>();
   readonly #timers = new Map<string, TimerQueue>();
+  readonly #watermarks = new Map<string, number>();
   /** householdId → customers whose profile named it when stored (a set per household, as in Redis). */
   readonly #households = new Map<string, Set<string>>();
   #roundTrips = 0;
@@ -62,8 +63,8 @@ export class MemoryStateStore implements StateStore {
     return loaded;
   }
 
-  async commit(writes: readonly StateWrite[], timers: readonly TimerChange[]): Promise<{ conflicts: string[] }> {
-    if (writes.length === 0 && timers.length === 0) return { conflicts: [] };
+  async commit(writes: readonly StateWrite[], timers: readonly TimerChange[], watermarks: readonly WatermarkChange[] = []): Promise<{ conflicts: string[] }> {
+    if (writes.length === 0 && timers.length === 0 && watermarks.length === 0) return { conflicts: [] };
     writes.forEach(assertValidWrite);
     timers.forEach(assertValidTimer);
     this.#roundTrips += 1;
@@ -83,7 +84,13 @@ export class MemoryStateStore implements StateStore {
       if (due === null) queue.delete(customerId);
       else queue.set(customerId, due);
     }
+    for (const { scope, day } of watermarks) this.#watermarks.set(scope, Math.max(day, this.#watermarks.get(scope) ?? day));
     return { conflicts };
+  }
+
+  async watermarks(): Promise<Map<string, number>> {
+    this.#roundTrips += 1;
+    return new Map(this.#watermarks);
   }
 
   async putProfiles(profiles: ReadonlyArray<{ customerId: string; profile: CustomerProfile | null }>): Promise<void> {

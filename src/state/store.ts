@@ -28,6 +28,17 @@ export interface TimerChange {
   due: number | null;
 }
 
+/**
+ * A partition's watermark: the last business day it has passed, every record of that day and before processed
+ * (core/household.ts judges a household's tiers of a day only once every member's partition has passed it). Only
+ * ever raised: a lower day changes nothing.
+ */
+export interface WatermarkChange {
+  /** The partition's timer scope (`<topic>:<partition>`). */
+  scope: string;
+  day: number;
+}
+
 export interface DueTimer {
   customerId: string;
   due: number;
@@ -39,8 +50,13 @@ export interface DueTimer {
  */
 export interface StateStore {
   load(customerIds: readonly string[]): Promise<Map<string, LoadedCustomer>>;
-  /** Conditional writes plus timer changes; answers the customers whose write was refused. */
-  commit(writes: readonly StateWrite[], timers: readonly TimerChange[]): Promise<{ conflicts: string[] }>;
+  /**
+   * Conditional writes plus timer changes (and watermarks, written after the states, so that a reader who sees a
+   * watermark also sees the states behind it); answers the customers whose write was refused.
+   */
+  commit(writes: readonly StateWrite[], timers: readonly TimerChange[], watermarks?: readonly WatermarkChange[]): Promise<{ conflicts: string[] }>;
+  /** Every partition's watermark, by scope. One round trip. */
+  watermarks(): Promise<Map<string, number>>;
   /** Upserts profiles; null deletes one (a tombstone on the compacted topic, e.g. an erasure request). */
   putProfiles(profiles: ReadonlyArray<{ customerId: string; profile: CustomerProfile | null }>): Promise<void>;
   dueTimers(scope: string, upTo: number, limit: number): Promise<DueTimer[]>;

@@ -16,6 +16,7 @@ import type { CustomerProfile } from '../../src/domain/profile.ts';
 import type { Transaction } from '../../src/domain/transaction.ts';
 import type { HouseholdMember } from '../../src/core/household.ts';
 import { attachHouseholds } from '../../src/state/households.ts';
+import type { PassedDayOf } from '../../src/state/households.ts';
 import type { LoadedCustomer, StateWrite, TimerChange } from '../../src/state/store.ts';
 
 export const DAY = DAY_MS;
@@ -161,6 +162,8 @@ export class MemoryStore {
   readonly states = new Map<string, { rev: number; state: CustomerState }>();
   readonly profiles = new Map<string, CustomerProfile>();
   readonly timers = new Map<string, number>();
+  /** The members' partitions' watermarks, as the service reads them (unset: members count as complete). */
+  passedDayOf: PassedDayOf | undefined;
 
   constructor(
     profiles: readonly CustomerProfile[] = [],
@@ -182,7 +185,7 @@ export class MemoryStore {
       // a store hands out its own decoded copy: the core must not see (or mutate) what the store keeps
       loaded.set(customerId, { rev: stored?.rev ?? 0, state: stored === undefined ? undefined : structuredClone(stored.state), profile: this.profiles.get(customerId) });
     }
-    attachHouseholds(loaded, this.households());
+    attachHouseholds(loaded, this.households(), this.passedDayOf);
     return loaded;
   }
 

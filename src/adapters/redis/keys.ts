@@ -28,6 +28,11 @@ export function timersKey(prefix: string, scope: string): string {
   return `${prefix}timers:{${scope}}`;
 }
 
+/** Every input partition's watermark (core/household.ts): one sorted set, member the timer scope, score the day. */
+export function watermarksKey(prefix: string): string {
+  return `${prefix}watermarks`;
+}
+
 /** What the digest stage keeps per partition of the routine topic; one hash tag, so one script can change them all. */
 export type DigestKeyPart = 'pending' | 'applied' | 'digested' | 'cuts' | 'outbox';
 

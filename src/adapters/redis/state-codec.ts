@@ -10,7 +10,7 @@ import { packDays, unpackDays } from './days-codec.ts';
  *   [layout 1, customerId, rev, partition, appliedOffset, recentTransactions, firstSeenAt, streamTime,
  *    lastActivityAt, accounts, days (varint bytes, or arrays when not packable), [dormancy.since, dormancy.stage],
  *    cooldowns, outbox, evaluatedDay, upgradeTold, churn, rfm, lastInvestmentAt, watchUntil, suppressed,
- *    regularIncome, products, downgradeTold, balanceMismatches]
+ *    regularIncome, products, downgradeTold, balanceMismatches, tiersPending ([] when none)]
  */
 const LAYOUT = 1;
 const packr = new Packr({ useRecords: false, variableMapSize: true });
@@ -42,6 +42,7 @@ export function encodeState(state: CustomerState): Buffer {
     state.products,
     state.downgradeTold,
     state.balanceMismatches,
+    state.tiersPending ?? [],
   ]);
 }
 
@@ -84,5 +85,6 @@ export function decodeState(bytes: Uint8Array): CustomerState {
     products: later(22, { applied: null, maturities: [] }),
     downgradeTold: later(23, null),
     balanceMismatches: later(24, 0),
+    ...((later(25, []) as number[]).length > 0 ? { tiersPending: record[25] } : {}),
   } as CustomerState;
 }

@@ -3,12 +3,12 @@ import type { ClientContext, Redis, Result } from 'ioredis';
 import type { HouseholdMember } from '../../core/household.ts';
 import type { CustomerState } from '../../core/state.ts';
 import type { CustomerProfile } from '../../domain/profile.ts';
-import type { DueTimer, LoadedCustomer, StateStore, StateWrite, TimerChange } from '../../state/store.ts';
+import type { DueTimer, LoadedCustomer, StateStore, StateWrite, TimerChange, WatermarkChange } from '../../state/store.ts';
 import { checkedMembers } from '../../state/households.ts';
 import { assertValidTimer, assertValidWrite } from '../../state/write-checks.ts';
 import { decodeProfile, encodeProfile } from './profile-codec.ts';
 import { decodeState, encodeState } from './state-codec.ts';
-import { assertKeyPrefix, householdMembersKey, profileKey, stateKey, timersKey } from './keys.ts';
+import { assertKeyPrefix, householdMembersKey, profileKey, stateKey, timersKey, watermarksKey } from './keys.ts';
 
 /** Registered with defineCommand on the client: ioredis sends EVALSHA, and EVAL when the server lacks the script. */
 const COMMIT_STATE_COMMAND = 'tidewatchCommitState';
@@ -258,14 +258,15 @@ export class RedisStateStore implements StateStore {
     return { rev, state, profile };
   }
 
-  async commit(writes: readonly StateWrite[], timers: readonly TimerChange[]): Promise<{ conflicts: string[] }> {
-    if (writes.length === 0 && timers.length === 0) return { conflicts: [] };
+  async commit(writes: readonly StateWrite[], timers: readonly TimerChange[], watermarks: readonly WatermarkChange[] = []): Promise<{ conflicts: string[] }> {
+    if (writes.length === 0 && timers.length === 0 && watermarks.length === 0) return { conflicts: [] };
     writes.forEach(assertValidWrite);
     timers.forEach(assertValidTimer);
     const ttl = this.#stateTtlSeconds;
     const keys = writes.map((write) => stateKey(this.#prefix, write.customerId));
     const values = writes.map((write) => encodeStoredState(write.state));
-    const timerCommands = timerCommandsOf(this.#prefix, timers);
+    // after the states in the pipeline: a reader who sees the watermark sees the states that passed it
+    const timerCommands = [...timerCommandsOf(this.#prefix, timers), ...watermarks.map(({ scope, day }): Command => (sink) => sink.zadd(watermarksKey(this.#prefix), 'GT', day, scope))];
     let written: number[];
     if (this.#client instanceof Cluster) {
       const writeCommands = writes.map(
@@ -365,6 +366,15 @@ export class RedisStateStore implements StateStore {
       due.push({ customerId: flat[index] ?? '', due: score });
     }
     return due;
+  }
+
+  async watermarks(): Promise<Map<string, number>> {
+    const key = watermarksKey(this.#prefix);
+    const [reply] = await this.#send('watermarks', [(sink) => sink.zrange(key, '-inf', '+inf', 'BYSCORE', 'LIMIT', 0, 100_000, 'WITHSCORES')]);
+    const flat = stringArray(key, reply);
+    const marks = new Map<string, number>();
+    for (let index = 0; index + 1 < flat.length; index += 2) marks.set(flat[index]!, Number(flat[index + 1]));
+    return marks;
   }
 
   async close(): Promise<void> {

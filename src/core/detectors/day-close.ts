@@ -32,22 +32,53 @@ export function evaluateDayClose(
   context: DetectionContext,
   calendar: BusinessCalendar,
   household?: readonly HouseholdMember[],
+  tiers: 'judge' | 'defer' = 'judge',
 ): Finding[] {
   const { rules } = context;
   const features = seriesFeatures(state, day, calendar);
-  const together = householdFeatures(features, household, rules, calendar);
   const eventTime = calendar.startOf(day + 1) - 1;
   const findings: Finding[] = [];
   updateRfm(state, features, rules, calendar);
-  const upgrade = upgradeEligibility(state, profile, features, together, context, eventTime);
-  if (upgrade !== undefined) findings.push(upgrade);
-  const downgrade = downgradeRisk(state, profile, features, together, context, eventTime);
-  if (downgrade !== undefined) findings.push(downgrade);
+  // deferred: the household's other members have not all passed the day yet (judgeTiers judges it once they have)
+  if (tiers === 'judge') findings.push(...tierFindings(state, profile, features, householdFeatures(features, household, rules, calendar), context, eventTime));
   const churn = churnRisk(state, features, context, calendar, eventTime);
   if (churn !== undefined) findings.push(churn);
   const idle = idleFunds(state, profile, features, context, calendar, eventTime);
   if (idle !== undefined) findings.push(idle);
   state.evaluatedDay = day;
+  return findings;
+}
+
+/**
+ * The tier decisions of a day whose close was judged without them, because the household's other members had not all
+ * passed it (core/household.ts): as of that day, for the customer and the members alike, so they are what they would
+ * have been had every member been complete at the close.
+ */
+export function judgeTiers(
+  state: CustomerState,
+  profile: CustomerProfile | undefined,
+  day: number,
+  context: DetectionContext,
+  calendar: BusinessCalendar,
+  household?: readonly HouseholdMember[],
+): Finding[] {
+  const features = seriesFeatures(state, day, calendar);
+  return tierFindings(state, profile, features, householdFeatures(features, household, context.rules, calendar), context, calendar.startOf(day + 1) - 1);
+}
+
+function tierFindings(
+  state: CustomerState,
+  profile: CustomerProfile | undefined,
+  features: CustomerFeatures,
+  together: HouseholdFeatures | null,
+  context: DetectionContext,
+  eventTime: number,
+): Finding[] {
+  const findings: Finding[] = [];
+  const upgrade = upgradeEligibility(state, profile, features, together, context, eventTime);
+  if (upgrade !== undefined) findings.push(upgrade);
+  const downgrade = downgradeRisk(state, profile, features, together, context, eventTime);
+  if (downgrade !== undefined) findings.push(downgrade);
   return findings;
 }
 

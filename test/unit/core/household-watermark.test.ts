@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import type { Emission } from '../../../src/core/state.ts';
+import type { CustomerProfile } from '../../../src/domain/profile.ts';
+import { DAY, Ledger, MemoryStore, czk, dayNo, pragueWinter, profile, seededState } from '../../support/core-fixtures.ts';
+
+/**
+ * The household's tiers of a day are judged once every member's partition has passed that day, and then as of that
+ * day: a member whose partition lags (a backlog, an outage, a rebalance) delays the decision but does not change it.
+ * A (c-1, 50,000) and B (c-2, 35,000) of household h-1 are together above GOLD's household floor of 80,000; A pays by
+ * card every day, so its closes are judged daily; B's partition has passed `lag(day)` days less than it should.
+ */
+const plusDays = (isoDate: string, days: number) => new Date(Date.parse(`${isoDate}T00:00:00Z`) + days * DAY).toISOString().slice(0, 10);
+const member = (customerId: string): CustomerProfile => profile({ customerId, householdId: 'h-1' });
+const card = { category: 'CARD', channel: 'CARD', counterpartyKind: 'NONE' } as const;
+
+function february(lag: (day: number) => number | undefined, bMovesIn = 0): { told: Array<{ on: string; emission: Emission }>; store: MemoryStore } {
+  const since = pragueWinter('2023-10-01');
+  const store = new MemoryStore([member('c-1'), member('c-2')])
+    .seed(seededState({ customerId: 'c-1', balances: { 'a-1': czk(50_000) }, since }))
+    .seed(seededState({ customerId: 'c-2', balances: { 'b-1': czk(35_000) }, since }));
+  const a = new Ledger('c-1', { 'a-1': czk(50_000) });
+  const b = new Ledger('c-2', { 'b-1': czk(35_000) });
+  const told: Array<{ on: string; emission: Emission }> = [];
+  for (let day = 0; day < 20; day += 1) {
+    const on = plusDays('2024-02-01', day);
+    const behind = lag(day);
+    store.passedDayOf = behind === undefined ? undefined : () => dayNo(on) - 1 - behind;
+    told.push(...store.feed([a.debit(czk(200), pragueWinter(on, '10:00'), card)]).flat().map((emission) => ({ on, emission })));
+    if (bMovesIn > 0 && day === 5) store.feed([b.credit(bMovesIn, pragueWinter(on, '11:00'), { counterpartyKind: 'OWN_ACCOUNT' })]);
+  }
+  return { told, store };
+}
+
+const tierAlerts = (told: ReadonlyArray<{ emission: Emission }>) =>
+  told
+    .filter(({ emission }) => emission.alert.kind === 'UPGRADE_ELIGIBLE' || emission.alert.kind === 'DOWNGRADE_RISK')
+    .map(({ emission }) => ({ ...emission.alert, detectedAt: 0 }));
+
+describe('household tiers wait for every member to pass the day (event-time watermark)', () => {
+  it('a member whose partition has not passed the close holds the decision; judged later, it is the same alert', () => {
+    const onTime = february(() => 0);
+    expect(tierAlerts(onTime.told).map((alert) => alert.kind)).toEqual(['UPGRADE_ELIGIBLE']);
+    expect(onTime.told.find(({ emission }) => emission.alert.kind === 'UPGRADE_ELIGIBLE')?.on).toBe('2024-02-01');
+
+    // B's partition is three days behind for the first week, then catches up
+    const lagging = february((day) => (day < 7 ? 3 : 0));
+    expect(tierAlerts(lagging.told)).toEqual(tierAlerts(onTime.told));
+    // the close of 31 Jan waits until B's partition has passed it: on 4 Feb (3 days behind)
+    expect(lagging.told.find(({ emission }) => emission.alert.kind === 'UPGRADE_ELIGIBLE')?.on).toBe('2024-02-04');
+    expect(lagging.store.state('c-1').tiersPending).toBeUndefined();
+  });
+
+  it('while a member lags, the days wait in order, bounded, and nothing is told', () => {
+    const stuck = february(() => 30);
+    expect(tierAlerts(stuck.told)).toEqual([]);
+    const pending = stuck.store.state('c-1').tiersPending ?? [];
+    expect(pending.length).toBeGreaterThan(10);
+    expect(pending).toEqual([...pending].sort((left, right) => left - right));
+  });
+
+  it('a member that moves money in later: the decision as of the day does not see it', () => {
+    // B receives 50,000 on day 5; judged late (after that), the days before it must still read B as it was then
+    const onTime = february(() => 0, czk(50_000));
+    const late = february((day) => (day < 10 ? 9 : 0), czk(50_000));
+    expect(tierAlerts(late.told)).toEqual(tierAlerts(onTime.told));
+  });
+
+  it('without watermarks (a caller that tracks none) members count as complete, as before', () => {
+    expect(tierAlerts(february(() => undefined).told)).toEqual(tierAlerts(february(() => 0).told));
+  });
+});
