@@ -67,6 +67,13 @@ export const envSchema = z.object({
     .default('true')
     .transform((value) => value === 'true'),
   TIDEWATCH_TOPIC_PARTITIONS: z.coerce.number().int().min(1).default(6),
+  /** How often Redis' maxmemory-policy is read again (an evicting Redis stops processing; issue 11). */
+  TIDEWATCH_REDIS_CHECK_INTERVAL_MS: z.coerce.number().int().min(100).default(30_000),
+  /** Once, after upgrading from a version without partition epochs: take committed partitions' state as intact. */
+  TIDEWATCH_ADOPT_STATE: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((value) => value === 'true'),
   TIDEWATCH_REDIS_PREFIX: z.string().default('tw:'),
   TIDEWATCH_HTTP_PORT: port.default(8080),
   TIDEWATCH_HTTP_HOST: z.string().min(1).default('0.0.0.0'),

@@ -26,8 +26,9 @@ import { DeferredSettles } from './deferred-settles.ts';
 import { PartitionClocks } from './partition-clocks.ts';
 import { PartitionLocks } from './partition-locks.ts';
 import { startRulesReloader } from './rules-reload.ts';
-import { handleOutcomeBatch, handleProductBatch, handleProfileBatch, handleTransactionBatches, sweepTimers } from './pipeline.ts';
+import { handleOutcomeBatch, handleProductBatch, handleProfileBatch, handleTransactionBatches, sweepTimers, timerScopeOf } from './pipeline.ts';
 import type { PipelineDeps } from './pipeline.ts';
+import { StateGuard } from './state-guard.ts';
 import { startTimerLoop } from './timer-loop.ts';
 
 export interface RunningService {
@@ -78,6 +79,18 @@ export async function startService(env: ServiceEnv, logger: Logger, options: Ser
   const clocks = new PartitionClocks();
   const settles = new DeferredSettles();
   const locks = new PartitionLocks();
+  const guard = new StateGuard({
+    redis,
+    admin,
+    prefix: env.TIDEWATCH_REDIS_PREFIX,
+    groupId: env.TIDEWATCH_GROUP_ID,
+    inputTopics: [topics.transactions, topics.profiles, topics.outcomes, topics.products],
+    scopeOf: (partition) => timerScopeOf(topics.transactions, partition),
+    metrics,
+    logger,
+    intervalMs: env.TIDEWATCH_REDIS_CHECK_INTERVAL_MS,
+    adoptExistingState: env.TIDEWATCH_ADOPT_STATE,
+  });
   const watch = watchConsumer(consumer, {
     topic: topics.transactions,
     redis,
@@ -87,7 +100,9 @@ export async function startService(env: ServiceEnv, logger: Logger, options: Ser
       owned = partitions;
       clocks.retainOnly(owned);
       settles.retainOnly(owned);
+      guard.retainOnly(owned);
     },
+    checks: () => guard.checks(),
   });
 
   const http: HttpServer = await startHttpServer(
@@ -99,6 +114,7 @@ export async function startService(env: ServiceEnv, logger: Logger, options: Ser
   );
 
   await redis.connect();
+  await guard.start();
   await admin.connect();
   if (env.TIDEWATCH_CREATE_TOPICS) {
     const created = await createMissingTopics(admin, topicConfigs(topics, env.TIDEWATCH_TOPIC_PARTITIONS));
@@ -127,7 +143,7 @@ export async function startService(env: ServiceEnv, logger: Logger, options: Ser
   await producer.connect();
   await consumer.connect();
   await consumer.subscribe({ topics: [topics.transactions, topics.profiles, topics.outcomes, topics.products], fromBeginning: true });
-  const coalescer = new BatchCoalescer<EachBatchPayload>((unit) => processUnit(deps, locks, unit));
+  const coalescer = new BatchCoalescer<EachBatchPayload>((unit) => processUnit(deps, locks, guard, unit));
   await consumer.run({
     eachBatchAutoResolve: false,
     // every partition of a fetch at once, so that the coalescer makes one unit of them
@@ -141,6 +157,7 @@ export async function startService(env: ServiceEnv, logger: Logger, options: Ser
     sweep: async () => {
       await learnIdlePartitions(admin, env.TIDEWATCH_GROUP_ID, topics.transactions, owned, clocks);
       for (const partition of owned) {
+        if (guard.isLost(partition)) continue;
         const now = clocks.timerNow(partition, clock());
         if (now === undefined) continue;
         await locks.run(partition, () => sweepTimers(deps, partition, now));
@@ -155,6 +172,7 @@ export async function startService(env: ServiceEnv, logger: Logger, options: Ser
     httpPort: http.port,
     async stop() {
       watch.stopping();
+      guard.stop();
       rulesReloader.stop();
       await timers.stop();
       await consumer.disconnect();
@@ -173,8 +191,12 @@ export async function startService(env: ServiceEnv, logger: Logger, options: Ser
  * all the transaction batches as one unit while holding their partitions' timer locks; then every offset is
  * resolved and committed in one request.
  */
-async function processUnit(deps: PipelineDeps, locks: PartitionLocks, unit: EachBatchPayload[]): Promise<void> {
-  const live = unit.filter((payload) => payload.isRunning() && !payload.isStale());
+async function processUnit(deps: PipelineDeps, locks: PartitionLocks, guard: StateGuard, unit: EachBatchPayload[]): Promise<void> {
+  const running = unit.filter((payload) => payload.isRunning() && !payload.isStale());
+  // a partition whose state Redis lost is not processed (nor committed): paused until a rebuild and a restart
+  const lost = running.length === 0 ? new Set<number>() : await guard.lostAmong(new Set(running.map((payload) => payload.batch.partition)));
+  for (const payload of running) if (lost.has(payload.batch.partition)) payload.pause();
+  const live = running.filter((payload) => !lost.has(payload.batch.partition));
   const first = live[0];
   if (first === undefined) return;
   const started = process.hrtime.bigint();

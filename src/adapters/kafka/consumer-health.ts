@@ -25,6 +25,8 @@ export function watchConsumer(
     logger: Logger;
     metrics: { consumerCrashes: Counter; ownedPartitions: Gauge };
     onAssigned(partitions: ReadonlySet<number>): void;
+    /** More readiness checks (e.g. Redis keeps its data: service/state-guard.ts). */
+    checks?: () => Record<string, boolean>;
   },
 ): ConsumerWatch {
   const { topic, redis, logger, metrics } = options;
@@ -48,7 +50,7 @@ export function watchConsumer(
     health: {
       live: () => !fatal,
       ready: async () => {
-        const checks = { kafkaConsumerJoined: joinedGroup, redis: await redisAnswers(redis), running: !stopping && !fatal };
+        const checks = { kafkaConsumerJoined: joinedGroup, redis: await redisAnswers(redis), running: !stopping && !fatal, ...options.checks?.() };
         return { ready: Object.values(checks).every(Boolean), checks };
       },
     },
