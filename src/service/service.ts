@@ -71,6 +71,11 @@ export async function startService(env: ServiceEnv, logger: Logger, options: Ser
     allowAutoTopicCreation: false,
     maxWaitTimeInMs: 500,
     maxBytesPerPartition: 256 * 1024,
+    // a member killed with SIGKILL never leaves the group: its partitions wait sessionTimeout for a new owner
+    // (kafkajs' 30 s by default; it has no static membership). 10 s, heartbeats every second (a unit heartbeats too)
+    sessionTimeout: env.TIDEWATCH_SESSION_TIMEOUT_MS,
+    heartbeatInterval: Math.max(100, Math.floor(env.TIDEWATCH_SESSION_TIMEOUT_MS / 10)),
+    rebalanceTimeout: 2 * env.TIDEWATCH_SESSION_TIMEOUT_MS,
     partitionAssigners: [coPartitionedAssigner, kafkajs.PartitionAssigners.roundRobin],
   });
   const admin: Admin = kafka.admin();
@@ -143,7 +148,7 @@ export async function startService(env: ServiceEnv, logger: Logger, options: Ser
   await producer.connect();
   await consumer.connect();
   await consumer.subscribe({ topics: [topics.transactions, topics.profiles, topics.outcomes, topics.products], fromBeginning: true });
-  const coalescer = new BatchCoalescer<EachBatchPayload>((unit) => processUnit(deps, locks, guard, unit));
+  const coalescer = new BatchCoalescer<EachBatchPayload>((unit) => watch.track(() => processUnit(deps, locks, guard, unit)));
   await consumer.run({
     eachBatchAutoResolve: false,
     // every partition of a fetch at once, so that the coalescer makes one unit of them
