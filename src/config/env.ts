@@ -75,6 +75,18 @@ export const envSchema = z.object({
     .default('true')
     .transform((value) => value === 'true'),
   TIDEWATCH_TOPIC_PARTITIONS: z.coerce.number().int().min(1).default(6),
+  /** How often Redis' maxmemory-policy is read again (an evicting Redis stops processing; issue 11). */
+  TIDEWATCH_REDIS_CHECK_INTERVAL_MS: z.coerce.number().int().min(100).default(30_000),
+  /**
+   * Kafka group session timeout: how long a killed instance's partitions wait for a new owner (heartbeats every tenth
+   * of it). Within the broker's group.min/max.session.timeout.ms (6 s to 30 min by default).
+   */
+  TIDEWATCH_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).max(300_000).default(10_000),
+  /** Once, after upgrading from a version without partition epochs: take committed partitions' state as intact. */
+  TIDEWATCH_ADOPT_STATE: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((value) => value === 'true'),
   TIDEWATCH_REDIS_PREFIX: z.string().default('tw:'),
   TIDEWATCH_HTTP_PORT: port.default(8080),
   TIDEWATCH_HTTP_HOST: z.string().min(1).default('0.0.0.0'),

@@ -3,13 +3,13 @@ import { counterpartyKinds } from '../domain/transaction.ts';
 import type { BusinessCalendar } from './calendar.ts';
 import { CUSTOMER_INITIATED_COUNT, addToDay, dropDaysBefore, flowCode, flowCodes, irregularInflowCodes, netFlowOf, sumOver } from './flows.ts';
 import type { Rules } from './rules.ts';
+import { forgetSeenBefore, hasSeen, rememberSeen, transactionFingerprint } from './seen-transactions.ts';
 import type { CustomerState } from './state.ts';
 
 /** The longest window any feature looks back over (days, today included). */
 export const RETAINED_DAYS = 90;
 export const WINDOWS = [1, 7, 30, 90] as const;
 export type WindowDays = (typeof WINDOWS)[number];
-const RECENT_TRANSACTIONS_KEPT = 8;
 
 /** Where a record sits in its input: applying a record at or below the state's applied offset changes nothing. */
 export interface Position {
@@ -26,7 +26,7 @@ export function newCustomerState(customerId: string, partition: number, firstSee
     rev: 0,
     partition,
     appliedOffset: -1,
-    recentTransactions: [],
+    seenTransactions: [],
     firstSeenAt,
     streamTime: firstSeenAt,
     lastActivityAt: null,
@@ -67,8 +67,8 @@ export function stateForTransaction(state: CustomerState | undefined, customerId
 
 /**
  * Folds one transaction into the customer's features, by event time. Mutates `state` (the caller's private copy).
- * - Idempotent: a record at or below the applied offset of its partition, or a transaction id seen among the
- *   latest ones (a duplicate delivered at another offset), leaves the features as they are.
+ * - Idempotent: a record at or below the applied offset of its partition, or a transaction id seen within the
+ *   lateness window (a duplicate delivered at another offset, see seen-transactions.ts), leaves the features as they are.
  * - Late events within the allowed lateness land on their own business day; later ones are refused ('too_late')
  *   so that the caller can dead-letter them instead of counting them in the wrong window.
  * - Balances follow the posting with the latest event time: a late posting's balance is older news.
@@ -77,15 +77,14 @@ export function applyTransaction(state: CustomerState, transaction: Transaction,
   if (position.partition === state.partition && position.offset <= state.appliedOffset) return 'already_applied';
   state.partition = position.partition;
   state.appliedOffset = position.offset;
-  const fingerprint = fingerprintOf(transaction.transactionId);
-  if (state.recentTransactions.includes(fingerprint)) return 'duplicate';
+  const fingerprint = transactionFingerprint(transaction.transactionId);
+  if (hasSeen(state.seenTransactions, fingerprint)) return 'duplicate';
 
   const day = calendar.dayOf(transaction.eventTime);
   if (state.days.length > 0 || Object.keys(state.accounts).length > 0) {
     if (day < calendar.dayOf(state.streamTime) - rules.allowedLatenessDays) return 'too_late';
   }
-  state.recentTransactions.push(fingerprint);
-  if (state.recentTransactions.length > RECENT_TRANSACTIONS_KEPT) state.recentTransactions.shift();
+  rememberSeen(state.seenTransactions, day, fingerprint);
 
   // the day's other postings first: a stamp may have been taken before or after any of them
   const sameDayMoney = grossFlowOn(state.days, day);
@@ -104,6 +103,7 @@ export function applyTransaction(state: CustomerState, transaction: Transaction,
   state.firstSeenAt = Math.min(state.firstSeenAt, transaction.eventTime);
   state.streamTime = Math.max(state.streamTime, transaction.eventTime);
   dropDaysBefore(state.days, calendar.dayOf(state.streamTime) - (RETAINED_DAYS - 1));
+  forgetSeenBefore(state.seenTransactions, calendar.dayOf(state.streamTime) - rules.allowedLatenessDays);
   return 'applied';
 }
 
@@ -149,18 +149,6 @@ function nextIncomeRhythm(rhythm: [number, number] | null, day: number): [number
   if (gap < 0) return rhythm; // a late posting of an earlier income
   if (gap < 20) return [day, streak];
   return gap <= 45 ? [day, streak + 1] : [day, 1];
-}
-
-/** A 52-bit fingerprint of a transaction id (two 32-bit FNV-1a hashes): collisions among 8 ids are negligible. */
-export function fingerprintOf(id: string): number {
-  let low = 0x811c9dc5;
-  let high = 0x01000193 ^ id.length;
-  for (let index = 0; index < id.length; index += 1) {
-    const char = id.charCodeAt(index);
-    low = Math.imul(low ^ char, 0x01000193) >>> 0;
-    high = Math.imul(high ^ char, 0x0100019d) >>> 0;
-  }
-  return (high & 0xfffff) * 0x100000000 + low;
 }
 
 /**

@@ -247,6 +247,31 @@ export const rulesSchema = z
       })
       .strict()
       .prefault({}),
+    /**
+     * What a plausible transaction looks like: anything outside goes to the dead-letter topic as `invalid`, with the
+     * bound it broke, instead of into the features (a source's error must not alert). Defaults apply to a rules file
+     * written before these bounds existed.
+     */
+    input: z
+      .object({
+        /** Smallest amount accepted (minor units, at least 1): a posting of nothing is not a payment. */
+        minAmountMinor: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER).default(1),
+        /** Largest amount accepted (minor units): 10^12 is 10 billion in a currency of 2 decimals. */
+        maxAmountMinor: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER).default(1_000_000_000_000),
+        /**
+         * Event times before this instant (ISO 8601 with offset) are a source's error (1970 from a zero). The default
+         * lets the PKDD'99 bank (1993-1998) replay; a live bank sets its ledger's first day.
+         */
+        earliestEventTime: z
+          .string()
+          .regex(/^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d)$/, 'expected an ISO 8601 instant, e.g. 2000-01-01T00:00:00Z')
+          .refine((instant) => Number.isFinite(Date.parse(instant)), 'not a valid instant')
+          .default('1990-01-01T00:00:00Z'),
+        /** Event times more than this many hours ahead of the processing clock are a source's clock error. */
+        maxAheadHours: z.number().int().min(0).max(720).default(24),
+      })
+      .strict()
+      .prefault({}),
   })
   .strict()
   .superRefine((rules, context) => {
@@ -288,6 +313,9 @@ export const rulesSchema = z
     if (stages.some((days, index) => index > 0 && days <= stages[index - 1]!)) {
       context.addIssue({ code: 'custom', path: ['dormancy', 'stagesDays'], message: 'must be strictly ascending' });
     }
+    if (rules.input.minAmountMinor > rules.input.maxAmountMinor) {
+      context.addIssue({ code: 'custom', path: ['input', 'maxAmountMinor'], message: 'must not be below minAmountMinor' });
+    }
     const flushTimes = rules.digest.flushTimes;
     if (flushTimes.some((time, index) => index > 0 && time <= flushTimes[index - 1]!)) {
       context.addIssue({ code: 'custom', path: ['digest', 'flushTimes'], message: 'must be strictly ascending' });
@@ -296,6 +324,7 @@ export const rulesSchema = z
 
 export type Rules = z.infer<typeof rulesSchema>;
 export type DigestRules = Rules['digest'];
+export type InputRules = Rules['input'];
 export type Weekday = (typeof weekdays)[number];
 export type Tiered = z.infer<typeof tiered>;
 

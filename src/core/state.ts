@@ -1,6 +1,7 @@
 import type { Alert, AlertKind } from '../domain/alert.ts';
 import type { ProductKind } from '../domain/product-event.ts';
 import type { RfmSegment } from './rfm.ts';
+import type { SeenDays } from './seen-transactions.ts';
 
 /**
  * Everything tidewatch remembers about one customer, as one record: read once per batch, written back once,
@@ -16,8 +17,8 @@ export interface CustomerState {
   partition: number;
   /** Offset of the last record applied from that partition: records at or below it are already counted. */
   appliedOffset: number;
-  /** Fingerprints of the most recent transaction ids: a duplicate delivered at another offset is not counted twice. */
-  recentTransactions: number[];
+  /** Transaction ids applied within the lateness window, as fingerprints per day (see core/seen-transactions.ts): a re-send is not counted twice. */
+  seenTransactions: SeenDays;
   /** Event time of the first transaction seen (the tenure fallback when the profile has no relationship start). */
   firstSeenAt: number;
   /** Latest event time seen for this customer: its own clock for windows. */

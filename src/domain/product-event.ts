@@ -1,13 +1,14 @@
 import { z } from 'zod';
+import { identifier } from './transaction.ts';
 
 /** Mirrors avro/ProductEvent.avsc: the latest state of a time deposit or wealth product (keyed by customerId). */
 export const productKinds = ['TIME_DEPOSIT', 'WEALTH_PRODUCT', 'STRUCTURED_DEPOSIT'] as const;
 export const productStatuses = ['ACTIVE', 'CLOSED'] as const;
 
 export const productEventSchema = z.object({
-  eventId: z.string().min(1),
-  customerId: z.string().min(1),
-  productId: z.string().min(1),
+  eventId: identifier,
+  customerId: identifier,
+  productId: identifier,
   productKind: z.enum(productKinds),
   principalMinor: z.number().int().nonnegative().refine(Number.isSafeInteger, 'beyond exact integer range'),
   currency: z.string().regex(/^[A-Z]{3}$/, 'expected an ISO 4217 code'),

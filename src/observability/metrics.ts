@@ -92,6 +92,8 @@ export function createMetrics() {
       registers: [registry],
     }),
     ownedPartitions: new Gauge({ name: 'tidewatch_owned_partitions', help: 'Input partitions this instance owns.', registers: [registry] }),
+    redisEvicting: new Gauge({ name: 'tidewatch_redis_evicting', help: '1 while Redis has an evicting maxmemory-policy: nothing is processed (issue 11).', registers: [registry] }),
+    partitionStateLost: new Gauge({ name: 'tidewatch_partition_state_lost', help: 'Owned input partitions refused because Redis lost the state behind their committed offsets (run tidewatch rebuild).', registers: [registry] }),
     rulesInfo: new Gauge({
       name: 'tidewatch_rules_info',
       help: 'The rules in force: 1, labelled with their version (the one stamped on alerts).',

@@ -1,6 +1,8 @@
 import type { z } from 'zod';
 import type { DecodeResult } from '../adapters/registry/avro-decoder.ts';
+import type { InputRules } from '../core/rules.ts';
 import type { DeadLetterReason } from '../domain/dead-letter.ts';
+import type { Transaction } from '../domain/transaction.ts';
 
 export type Admission<T> = { admitted: true; value: T } | { admitted: false; reason: DeadLetterReason; detail: string };
 
@@ -16,14 +18,28 @@ export function admit<T>(decoded: DecodeResult, schema: z.ZodType<T>): Admission
   return { admitted: false, reason: 'invalid', detail };
 }
 
-/** Event times further ahead of the clock than this are a source's clock error, not the future. */
+/** Event times further ahead of the clock than this (by default) are a source's clock error, not the future. */
 export const MAX_CLOCK_SKEW_MS = 24 * 60 * 60 * 1000;
 
+type TimeBounds = Pick<InputRules, 'earliestEventTime' | 'maxAheadHours'>;
+
+const DEFAULT_TIME_BOUNDS: TimeBounds = { earliestEventTime: '1990-01-01T00:00:00Z', maxAheadHours: MAX_CLOCK_SKEW_MS / 3_600_000 };
+
 /**
- * A transaction stamped far in the future would move the customer's clock ahead and make every later record look
- * late, so it is refused as invalid with the reason.
+ * A record stamped far in the future would move the customer's clock ahead and make every later record look late;
+ * one before the rules' earliest instant (1970 from a zero, a default date) would open a new customer's history
+ * decades ago. Either is refused as invalid with the reason.
  */
-export function eventTimeProblem(eventTime: number, now: number): string | undefined {
-  if (eventTime <= now + MAX_CLOCK_SKEW_MS) return undefined;
-  return `eventTime: ${new Date(eventTime).toISOString()} is more than a day ahead of the processing clock (${new Date(now).toISOString()})`;
+export function eventTimeProblem(eventTime: number, now: number, bounds: TimeBounds = DEFAULT_TIME_BOUNDS): string | undefined {
+  const earliest = Date.parse(bounds.earliestEventTime);
+  if (eventTime < earliest) return `eventTime: ${new Date(eventTime).toISOString()} is before the rules' input.earliestEventTime (${bounds.earliestEventTime})`;
+  if (eventTime <= now + bounds.maxAheadHours * 3_600_000) return undefined;
+  return `eventTime: ${new Date(eventTime).toISOString()} is more than ${bounds.maxAheadHours} h ahead of the processing clock (${new Date(now).toISOString()})`;
+}
+
+/** A transaction outside the rules' plausible range (amount, event time), as the dead letter's detail; undefined if plausible. */
+export function transactionProblem(transaction: Pick<Transaction, 'amountMinor' | 'eventTime'>, now: number, bounds: InputRules): string | undefined {
+  if (transaction.amountMinor < bounds.minAmountMinor) return `amountMinor: ${transaction.amountMinor} is below the rules' input.minAmountMinor (${bounds.minAmountMinor})`;
+  if (transaction.amountMinor > bounds.maxAmountMinor) return `amountMinor: ${transaction.amountMinor} is above the rules' input.maxAmountMinor (${bounds.maxAmountMinor})`;
+  return eventTimeProblem(transaction.eventTime, now, bounds);
 }

@@ -1,3 +1,4 @@
+import { transactionProblem } from '../pipeline/ingest.ts';
 import { opportunityOf } from '../core/policy.ts';
 import { householdsForTransactions, householdsOfCustomers } from '../core/household.ts';
 import { processTimers, processTransactions } from '../core/processor.ts';
@@ -189,6 +190,12 @@ export class Replay {
     if (this.#options.onProgress !== undefined && tally.events % PROGRESS_EVERY === 0) this.#options.onProgress(tally.events);
     if (item.kind === 'rejected') {
       this.#pending.refuse({ reason: item.reason, detail: item.detail, offset, origin: item.origin });
+      return undefined;
+    }
+    // the service's bounds of rules `input` (a replay's clock is the data's own: no "ahead of the clock")
+    const implausible = transactionProblem(item.transaction, Number.POSITIVE_INFINITY, this.#core.rules.input);
+    if (implausible !== undefined) {
+      this.#pending.refuse({ reason: 'invalid', detail: implausible, offset, origin: { source: this.#options.inputName ?? 'input', line: item.line } });
       return undefined;
     }
     const { eventTime, customerId } = item.transaction;

@@ -22,7 +22,7 @@ import type { Metrics } from '../observability/metrics.ts';
 import { inSpan, spanKinds } from '../observability/tracing.ts';
 import { deadLetterOf } from '../pipeline/dead-letter.ts';
 import type { DeadLetter, SourceRecord } from '../pipeline/dead-letter.ts';
-import { admit, eventTimeProblem } from '../pipeline/ingest.ts';
+import { admit, eventTimeProblem, transactionProblem } from '../pipeline/ingest.ts';
 import { readHouseholds } from '../state/households.ts';
 import type { StateStore, StateWrite, TimerChange, WatermarkChange } from '../state/store.ts';
 import { crashPoint } from './crash-hook.ts';
@@ -125,9 +125,9 @@ async function admitBatch(deps: PipelineDeps, batch: Batch, now: number, deadLet
       deadLetters.push(deadLetterOf(source, admission.reason, admission.detail, now));
       continue;
     }
-    const skew = eventTimeProblem(admission.value.eventTime, now);
-    if (skew !== undefined) {
-      deadLetters.push(deadLetterOf(source, 'invalid', skew, now));
+    const problem = transactionProblem(admission.value, now, deps.core.rules.input);
+    if (problem !== undefined) {
+      deadLetters.push(deadLetterOf(source, 'invalid', problem, now));
       continue;
     }
     const offset = Number(message.offset);
@@ -295,7 +295,7 @@ export async function handleProductBatch(deps: PipelineDeps, batch: Batch): Prom
     const problem =
       message.key?.toString('utf8') !== event.customerId
         ? 'the record key is not its customerId: product events must be keyed by customer id, co-partitioned with transactions'
-        : eventTimeProblem(event.eventTime, now);
+        : eventTimeProblem(event.eventTime, now, deps.core.rules.input);
     if (problem !== undefined) {
       deadLetters.push(deadLetterOf(source, 'invalid', problem, now));
       continue;

@@ -34,8 +34,9 @@ import { PartitionClocks } from './partition-clocks.ts';
 import { PartitionLocks } from './partition-locks.ts';
 import { startRulesReloader } from './rules-reload.ts';
 import { stopWithin } from './stop-deadline.ts';
-import { handleOutcomeBatch, handleProductBatch, handleProfileBatch, handleTransactionBatches, sweepTimers } from './pipeline.ts';
+import { handleOutcomeBatch, handleProductBatch, handleProfileBatch, handleTransactionBatches, sweepTimers, timerScopeOf } from './pipeline.ts';
 import type { PipelineDeps } from './pipeline.ts';
+import { StateGuard } from './state-guard.ts';
 import { startTimerLoop } from './timer-loop.ts';
 
 export interface RunningService {
@@ -85,6 +86,11 @@ export async function startService(env: ServiceEnv, logger: Logger, options: Ser
     allowAutoTopicCreation: false,
     maxWaitTimeInMs: 500,
     maxBytesPerPartition: 256 * 1024,
+    // a member killed with SIGKILL never leaves the group: its partitions wait sessionTimeout for a new owner
+    // (kafkajs' 30 s by default; it has no static membership). 10 s, heartbeats every second (a unit heartbeats too)
+    sessionTimeout: env.TIDEWATCH_SESSION_TIMEOUT_MS,
+    heartbeatInterval: Math.max(100, Math.floor(env.TIDEWATCH_SESSION_TIMEOUT_MS / 10)),
+    rebalanceTimeout: 2 * env.TIDEWATCH_SESSION_TIMEOUT_MS,
     partitionAssigners: [coPartitionedAssigner, kafkajs.PartitionAssigners.roundRobin],
   });
   const admin: Admin = kafka.admin();
@@ -93,6 +99,18 @@ export async function startService(env: ServiceEnv, logger: Logger, options: Ser
   const clocks = new PartitionClocks();
   const settles = new DeferredSettles();
   const locks = new PartitionLocks();
+  const guard = new StateGuard({
+    redis,
+    admin,
+    prefix: env.TIDEWATCH_REDIS_PREFIX,
+    groupId: env.TIDEWATCH_GROUP_ID,
+    inputTopics: [topics.transactions, topics.profiles, topics.outcomes, topics.products],
+    scopeOf: (partition) => timerScopeOf(topics.transactions, partition),
+    metrics,
+    logger,
+    intervalMs: env.TIDEWATCH_REDIS_CHECK_INTERVAL_MS,
+    adoptExistingState: env.TIDEWATCH_ADOPT_STATE,
+  });
   const watch = watchConsumer(consumer, {
     topic: topics.transactions,
     redis,
@@ -102,7 +120,9 @@ export async function startService(env: ServiceEnv, logger: Logger, options: Ser
       owned = partitions;
       clocks.retainOnly(owned);
       settles.retainOnly(owned);
+      guard.retainOnly(owned);
     },
+    checks: () => guard.checks(),
   });
 
   const http: HttpServer = await startHttpServer(
@@ -114,6 +134,7 @@ export async function startService(env: ServiceEnv, logger: Logger, options: Ser
   );
 
   await connecting(describeRedis(connections.redis), () => connectRedis(redis));
+  await guard.start();
   await connecting(describeKafka(connections.kafka), () => admin.connect());
   await connecting(describeRegistry(connections.registry), () => assertRegistryAnswers(connections.registry));
   if (env.TIDEWATCH_CREATE_TOPICS) {
@@ -145,7 +166,7 @@ export async function startService(env: ServiceEnv, logger: Logger, options: Ser
   await producer.connect();
   await consumer.connect();
   await consumer.subscribe({ topics: inputTopics, fromBeginning: true });
-  const coalescer = new BatchCoalescer<EachBatchPayload>((unit) => processUnit(deps, locks, lag, unit));
+  const coalescer = new BatchCoalescer<EachBatchPayload>((unit) => watch.track(() => processUnit(deps, locks, lag, guard, unit)));
   await consumer.run({
     eachBatchAutoResolve: false,
     // every partition of a fetch at once, so that the coalescer makes one unit of them
@@ -159,6 +180,7 @@ export async function startService(env: ServiceEnv, logger: Logger, options: Ser
     sweep: async () => {
       await learnIdlePartitions(admin, env.TIDEWATCH_GROUP_ID, topics.transactions, owned, clocks);
       for (const partition of owned) {
+        if (guard.isLost(partition)) continue;
         const now = clocks.timerNow(partition, clock());
         if (now === undefined) continue;
         await locks.run(partition, () => sweepTimers(deps, partition, now));
@@ -173,6 +195,7 @@ export async function startService(env: ServiceEnv, logger: Logger, options: Ser
     httpPort: http.port,
     async stop() {
       watch.stopping();
+      guard.stop();
       rulesReloader.stop();
       await stopWithin(
         env.TIDEWATCH_STOP_DEADLINE_MS,
@@ -202,8 +225,12 @@ export async function startService(env: ServiceEnv, logger: Logger, options: Ser
  * all the transaction batches as one unit while holding their partitions' timer locks; then every offset is
  * resolved and committed in one request.
  */
-async function processUnit(deps: PipelineDeps, locks: PartitionLocks, lag: LagMonitor, unit: EachBatchPayload[]): Promise<void> {
-  const live = unit.filter((payload) => payload.isRunning() && !payload.isStale());
+async function processUnit(deps: PipelineDeps, locks: PartitionLocks, lag: LagMonitor, guard: StateGuard, unit: EachBatchPayload[]): Promise<void> {
+  const running = unit.filter((payload) => payload.isRunning() && !payload.isStale());
+  // a partition whose state Redis lost is not processed (nor committed): paused until a rebuild and a restart
+  const lost = running.length === 0 ? new Set<number>() : await guard.lostAmong(new Set(running.map((payload) => payload.batch.partition)));
+  for (const payload of running) if (lost.has(payload.batch.partition)) payload.pause();
+  const live = running.filter((payload) => !lost.has(payload.batch.partition));
   const first = live[0];
   if (first === undefined) return;
   const started = process.hrtime.bigint();

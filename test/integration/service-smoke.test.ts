@@ -49,7 +49,7 @@ describeIntegration('tidewatch run, end to end', (context) => {
 
     service = await startServiceProcess(serviceEnv(context));
     const readiness = await waitForStatus(`${service.baseUrl}/readyz`, 200);
-    expect(await readiness.json()).toEqual({ ready: true, checks: { kafkaConsumerJoined: true, redis: true, running: true } });
+    expect(await readiness.json()).toEqual({ ready: true, checks: { kafkaConsumerJoined: true, redis: true, running: true, brokerAnswering: true, progressing: true, redisKeepsData: true, partitionStatesPresent: true } });
 
     const deadLetters: KafkaMessage[] = [];
     await dlqReader.subscribe({ topic: deadLetterTopic, fromBeginning: true });

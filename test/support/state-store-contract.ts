@@ -16,7 +16,7 @@ export function customerState(customerId: string, overrides: Partial<CustomerSta
     rev: 1,
     partition: 3,
     appliedOffset: 41,
-    recentTransactions: [17, 4_000_000_001],
+    seenTransactions: [[20_299, 4_000_000_001], [20_300, 17, 2_000_000_000]],
     firstSeenAt: NOW - 400 * DAY_MS,
     streamTime: NOW,
     lastActivityAt: NOW - DAY_MS,
@@ -42,7 +42,8 @@ export function customerState(customerId: string, overrides: Partial<CustomerSta
 
 /**
  * What a long-standing customer looks like after 45 active days: two accounts, a flow bucket per day with amounts
- * of the order of 125000 minor units, a few cooldowns, a handful of recent transaction fingerprints, empty outbox.
+ * of the order of 125000 minor units, a few cooldowns, the fingerprints of two transaction ids a day over the
+ * lateness window's 8 days, empty outbox.
  * Amounts come from a fixed pseudo-random sequence, so the value (and its size) is the same on every run.
  */
 export function realisticCustomerState(customerId: string): CustomerState {
@@ -57,11 +58,15 @@ export function realisticCustomerState(customerId: string): CustomerState {
     day += 1 + next(2);
     days.push([day, 1 + next(3), 25_000 + next(200_000), 4 + next(3), 25_000 + next(200_000)]);
   }
+  const lastDay = days[days.length - 1]![0]!;
+  const seenTransactions = days
+    .filter(([bucketDay]) => bucketDay! >= lastDay - 7)
+    .map(([bucketDay]) => [bucketDay!, ...[next(2 ** 31) * 2, next(2 ** 31) * 2 + 1].sort((a, b) => a - b)]);
   return customerState(customerId, {
     rev: 4_821,
     partition: 7,
     appliedOffset: 18_345_221,
-    recentTransactions: Array.from({ length: 8 }, () => next(2 ** 32)),
+    seenTransactions,
     firstSeenAt: NOW - 900 * DAY_MS,
     streamTime: NOW,
     lastActivityAt: NOW - 2 * DAY_MS,

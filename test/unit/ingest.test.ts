@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { transactionSchema } from '../../src/domain/transaction.ts';
-import { admit, eventTimeProblem } from '../../src/pipeline/ingest.ts';
-import { DLQ_HEADER, deadLetterOf } from '../../src/pipeline/dead-letter.ts';
+import { createHash } from 'node:crypto';
+import { admit, eventTimeProblem, transactionProblem } from '../../src/pipeline/ingest.ts';
+import { DEAD_LETTER_MAX_BYTES, DLQ_HEADER, deadLetterOf, sizeOf } from '../../src/pipeline/dead-letter.ts';
+import { coreWith, rules } from '../support/core-fixtures.ts';
 import { transaction } from '../support/fixtures.ts';
 
 const valid = transaction();
@@ -72,5 +74,84 @@ describe('eventTimeProblem', () => {
     ['in the past', now - 400 * 86_400_000, false],
   ])('%s: refused %s', (_name, eventTime, refused) => {
     expect(eventTimeProblem(eventTime, now) !== undefined).toBe(refused);
+  });
+});
+
+describe('bounds of rules `input` (issue 11)', () => {
+  const now = Date.UTC(2026, 10, 23, 12);
+  const bounds = rules.input;
+  it('has defaults a rules file without the section gets', () => {
+    expect(bounds).toEqual({ minAmountMinor: 1, maxAmountMinor: 1_000_000_000_000, earliestEventTime: '1990-01-01T00:00:00Z', maxAheadHours: 24 });
+  });
+
+  it.each([
+    ['an amount of 0', { amountMinor: 0 }, /amountMinor: 0 is below the rules' input.minAmountMinor \(1\)/],
+    ['2^53 − 2 minor units', { amountMinor: 2 ** 53 - 2 }, /amountMinor: 9007199254740990 is above the rules' input.maxAmountMinor/],
+    ['an eventTime in 1970', { eventTime: 86_400_000 }, /eventTime: 1970-01-02T00:00:00.000Z is before the rules' input.earliestEventTime/],
+    ['an eventTime two days ahead', { eventTime: now + 2 * 86_400_000 }, /more than 24 h ahead of the processing clock/],
+  ])('refuses %s, saying which bound', (_name, change, message) => {
+    expect(transactionProblem({ ...valid, eventTime: now, ...change }, now, bounds)).toMatch(message);
+  });
+
+  it.each([
+    ['1 minor unit', { amountMinor: 1 }],
+    ['the maximum', { amountMinor: 1_000_000_000_000 }],
+    ['the earliest instant', { eventTime: Date.UTC(1990, 0, 1) }],
+    ['a day ahead exactly', { eventTime: now + 86_400_000 }],
+  ])('accepts %s', (_name, change) => {
+    expect(transactionProblem({ ...valid, eventTime: now, ...change }, now, bounds)).toBeUndefined();
+  });
+
+  it('follows the rules file: a bank may widen or narrow the range', () => {
+    const edited = coreWith((raw) => {
+      raw.input = { minAmountMinor: 100, maxAmountMinor: 5_000, earliestEventTime: '2020-01-01T00:00:00+01:00', maxAheadHours: 1 };
+    }).rules.input;
+    expect(transactionProblem({ amountMinor: 99, eventTime: now }, now, edited)).toMatch(/below/);
+    expect(transactionProblem({ amountMinor: 5_001, eventTime: now }, now, edited)).toMatch(/above/);
+    expect(transactionProblem({ amountMinor: 5_000, eventTime: Date.UTC(2019, 11, 31, 23) }, now, edited)).toBeUndefined();
+    expect(transactionProblem({ amountMinor: 5_000, eventTime: now + 2 * 3_600_000 }, now, edited)).toMatch(/1 h ahead/);
+    expect(() => coreWith((raw) => void (raw.input = { minAmountMinor: 10, maxAmountMinor: 9 }))).toThrow(/input.maxAmountMinor: must not be below minAmountMinor/);
+    expect(() => coreWith((raw) => void (raw.input = { earliestEventTime: '2000-01-01' }))).toThrow(/input.earliestEventTime: expected an ISO 8601 instant/);
+  });
+
+  it.each([
+    ['NUL', 'transactionId', 't-1\u0000', 'U+0000'],
+    ['a right-to-left override', 'customerId', 'c-\u202e1-c', 'U+202E'],
+    ['a C1 control', 'accountId', 'a\u00851', 'U+0085'],
+    ['an escape', 'customerId', 'c-\u001b[31m', 'U+001B'],
+    ['a pop directional isolate', 'transactionId', 't\u2069', 'U+2069'],
+  ])('refuses an id with %s, naming the field and the character', (_name, field, id, code) => {
+    const result = admit({ ok: true, value: { ...valid, [field]: id }, schemaId: 1 }, transactionSchema);
+    expect(result).toEqual({ admitted: false, reason: 'invalid', detail: `${field}: contains a control or text-direction character (${code})` });
+  });
+
+  it('accepts ids in any script, and refuses one longer than 256', () => {
+    expect(admit({ ok: true, value: { ...valid, customerId: 'Žluťoučký-客户-42' }, schemaId: 1 }, transactionSchema).admitted).toBe(true);
+    expect(admit({ ok: true, value: { ...valid, customerId: 'c'.repeat(257) }, schemaId: 1 }, transactionSchema).admitted).toBe(false);
+  });
+});
+
+describe('a dead letter too large for the dead-letter topic', () => {
+  const big = Buffer.alloc(1_200_000, 7);
+  const source = { topic: 'in', partition: 1, offset: '9', key: Buffer.from('c-1'), value: big, headers: { trace: 'x'.repeat(50_000) } };
+  const deadLetter = deadLetterOf(source, 'undecodable', 'not Avro', 0);
+
+  it('fits the limit: the start of the value kept, the original size and sha256 said', () => {
+    const written = sizeOf({ key: deadLetter.record.key, value: deadLetter.record.value, headers: deadLetter.headers }) + Buffer.byteLength(deadLetter.record.detail);
+    expect(written).toBeLessThan(DEAD_LETTER_MAX_BYTES);
+    expect(deadLetter.record.value!.equals(big.subarray(0, deadLetter.record.value!.length))).toBe(true);
+    expect(deadLetter.record.value!.length).toBeGreaterThan(900_000);
+    const sha = createHash('sha256').update(big).digest('hex');
+    expect(deadLetter.headers[DLQ_HEADER.originalSha256]).toBe(`key=${createHash('sha256').update('c-1').digest('hex')};value=${sha}`);
+    expect(deadLetter.headers[DLQ_HEADER.originalSize]).toBe('key=3;value=1200000');
+    expect(deadLetter.record.detail).toContain(`value 1200000 B sha256 ${sha}`);
+    expect(deadLetter.record.detail).toMatch(/^not Avro \[truncated to fit the dead-letter topic/);
+    expect(deadLetter.headers.trace).toBeUndefined();
+  });
+
+  it('leaves a record that fits as it was', () => {
+    const fits = deadLetterOf({ ...source, value: Buffer.alloc(900_000), headers: {} }, 'undecodable', 'not Avro', 0);
+    expect(fits.record.value!.length).toBe(900_000);
+    expect(fits.headers[DLQ_HEADER.originalSize]).toBeUndefined();
   });
 });

@@ -3,6 +3,7 @@ import type { Alert } from '../../domain/alert.ts';
 import { opportunityOf } from '../../core/policy.ts';
 import type { Emission } from '../../core/state.ts';
 import type { DeadLetter } from '../../pipeline/dead-letter.ts';
+import { DEAD_LETTER_MAX_BYTES, sizeOf } from '../../pipeline/dead-letter.ts';
 import type { AvroEncoder } from '../registry/avro-encoder.ts';
 import type { TopicsByRole } from '../registry/schemas.ts';
 
@@ -51,9 +52,32 @@ export async function publish(
   for (const deadLetter of deadLetters) {
     byRole.deadLetter.push({ key: deadLetter.key, value: await encoder.encode('deadLetter', deadLetter.record), headers: deadLetter.headers });
   }
+  // Kafka refuses a record batch above the topic's max.message.bytes: large dead letters go in requests of their own
+  const [firstDeadLetters = [], ...laterDeadLetters] = chunksOf(byRole.deadLetter, DEAD_LETTER_MAX_BYTES);
+  byRole.deadLetter = firstDeadLetters;
   const topicMessages: TopicMessages[] = (Object.keys(byRole) as OutputRole[])
     .filter((role) => byRole[role].length > 0)
     .map((role) => ({ topic: topics[role], messages: byRole[role] }));
   if (topicMessages.length > 0) await producer.sendBatch({ topicMessages, acks: -1 });
+  for (const messages of laterDeadLetters) await producer.sendBatch({ topicMessages: [{ topic: topics.deadLetter, messages }], acks: -1 });
   return published;
+}
+
+/** Consecutive runs of messages whose sizes add up to at most `maxBytes` (a larger message alone in its run). */
+function chunksOf(messages: readonly Message[], maxBytes: number): Message[][] {
+  const chunks: Message[][] = [];
+  let current: Message[] = [];
+  let size = 0;
+  for (const message of messages) {
+    const bytes = sizeOf(message);
+    if (current.length > 0 && size + bytes > maxBytes) {
+      chunks.push(current);
+      current = [];
+      size = 0;
+    }
+    current.push(message);
+    size += bytes;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
 }

@@ -39,7 +39,7 @@ export function unpackDays(packed: Uint8Array): number[][] {
 
 const isPackable = (value: number) => Number.isSafeInteger(value) && value >= 0;
 
-function writeVarint(bytes: number[], value: number): void {
+export function writeVarint(bytes: number[], value: number): void {
   let rest = value;
   while (rest >= 0x80) {
     bytes.push((rest % 0x80) | 0x80);
@@ -48,7 +48,7 @@ function writeVarint(bytes: number[], value: number): void {
   bytes.push(rest);
 }
 
-function readVarint(bytes: Uint8Array, cursor: { at: number }): number {
+export function readVarint(bytes: Uint8Array, cursor: { at: number }): number {
   let value = 0;
   let scale = 1;
   for (;;) {

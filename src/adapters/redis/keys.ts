@@ -33,6 +33,14 @@ export function watermarksKey(prefix: string): string {
   return `${prefix}watermarks`;
 }
 
+/**
+ * The sentinel of an input partition's state (`<scope>`: `<transactions topic>:<partition>`): written before the
+ * partition's first record is processed, so that committed offsets without it mean the state behind them is gone.
+ */
+export function epochKey(prefix: string, scope: string): string {
+  return `${prefix}epoch:{${scope}}`;
+}
+
 /** What the digest stage keeps per partition of the routine topic; one hash tag, so one script can change them all. */
 export type DigestKeyPart = 'pending' | 'applied' | 'digested' | 'cuts' | 'outbox';
 

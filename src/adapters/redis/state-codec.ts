@@ -1,18 +1,25 @@
 import { Packr } from 'msgpackr';
+import { DAY_MS } from '../../core/calendar.ts';
 import type { CustomerState } from '../../core/state.ts';
+import { seenFromLegacy } from '../../core/seen-transactions.ts';
 import { packDays, unpackDays } from './days-codec.ts';
+import { packSeen, unpackSeen } from './seen-codec.ts';
 
 /**
  * The customer state as stored: a MessagePack array in a fixed field order (no field names, ~150 bytes saved per
  * customer), its daily flow buckets packed as varints. A field added to CustomerState is appended at the end;
  * `fromStored` gives fields missing from an older record their initial value, so old records stay readable.
  *
- *   [layout 1, customerId, rev, partition, appliedOffset, recentTransactions, firstSeenAt, streamTime,
+ *   [layout 2, customerId, rev, partition, appliedOffset, seenTransactions (bytes, see seen-codec.ts), firstSeenAt, streamTime,
  *    lastActivityAt, accounts, days (varint bytes, or arrays when not packable), [dormancy.since, dormancy.stage],
  *    cooldowns, outbox, evaluatedDay, upgradeTold, churn, rfm, lastInvestmentAt, watchUntil, suppressed,
  *    regularIncome, products, downgradeTold, balanceMismatches, tiersPending ([] when none)]
+ *
+ * Layout 1 (before issue 11) held the 8 latest 52-bit transaction fingerprints at index 5: they are read as seen
+ * on the (UTC) day of the state's stream time.
  */
-const LAYOUT = 1;
+const LAYOUT = 2;
+const LEGACY_LAYOUT = 1;
 const packr = new Packr({ useRecords: false, variableMapSize: true });
 
 export function encodeState(state: CustomerState): Buffer {
@@ -22,7 +29,7 @@ export function encodeState(state: CustomerState): Buffer {
     state.rev,
     state.partition,
     state.appliedOffset,
-    state.recentTransactions,
+    packSeen(state.seenTransactions) ?? state.seenTransactions,
     state.firstSeenAt,
     state.streamTime,
     state.lastActivityAt,
@@ -53,8 +60,8 @@ export class StoredStateShapeError extends Error {
 /** Decodes what `encodeState` wrote; throws on anything else (the caller names the key). */
 export function decodeState(bytes: Uint8Array): CustomerState {
   const record: unknown = packr.unpack(bytes);
-  if (!Array.isArray(record) || record[0] !== LAYOUT || record.length < 14) {
-    throw new StoredStateShapeError(`not a layout-${LAYOUT} state record`);
+  if (!Array.isArray(record) || (record[0] !== LAYOUT && record[0] !== LEGACY_LAYOUT) || record.length < 14) {
+    throw new StoredStateShapeError(`not a layout-${LAYOUT} (or ${LEGACY_LAYOUT}) state record`);
   }
   const days = record[10] instanceof Uint8Array ? unpackDays(record[10]) : record[10];
   const [since, stage] = record[11] as [number, number];
@@ -65,7 +72,7 @@ export function decodeState(bytes: Uint8Array): CustomerState {
     rev: record[2],
     partition: record[3],
     appliedOffset: record[4],
-    recentTransactions: record[5],
+    seenTransactions: seenOf(record),
     firstSeenAt: record[6],
     streamTime: record[7],
     lastActivityAt: record[8],
@@ -87,4 +94,10 @@ export function decodeState(bytes: Uint8Array): CustomerState {
     balanceMismatches: later(24, 0),
     ...((later(25, []) as number[]).length > 0 ? { tiersPending: record[25] } : {}),
   } as CustomerState;
+}
+
+function seenOf(record: unknown[]) {
+  const seen = record[5];
+  if (record[0] === LEGACY_LAYOUT) return seenFromLegacy(seen as number[], Math.floor((record[7] as number) / DAY_MS));
+  return seen instanceof Uint8Array ? unpackSeen(seen) : seen;
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CustomerFeatures, applyTransaction, featureView, featuresAsOf, newCustomerState } from '../../../src/core/features.ts';
 import type { CustomerState } from '../../../src/core/state.ts';
 import type { Transaction } from '../../../src/domain/transaction.ts';
+import { counterpartyKinds } from '../../../src/domain/transaction.ts';
 import { Ledger, calendar, czk, dayNo, pragueWinter, rules } from '../../support/core-fixtures.ts';
 
 /** Applies transactions at consecutive offsets of partition 0 to a fresh state; answers it and the outcomes. */
@@ -244,13 +245,20 @@ describe('late, too-late, replayed and duplicate postings', () => {
     expect(state).toEqual({ ...before, appliedOffset: 5 });
   });
 
-  it('remembers the latest 8 transaction ids: an older one is no longer recognised', () => {
+  it('a re-send of a transaction older than the 8 latest, inside the lateness window, is not counted again (issue 11)', () => {
+    const ledger = new Ledger('c-1', { 'a-1': czk(50_000) });
+    const debits = Array.from({ length: 10 }, (_, index) => ledger.debit(czk(1_000), pragueWinter('2024-01-10', `${10 + (index >> 1)}:${index % 2 ? '30' : '00'}`)));
+    const { state, outcomes } = history([...debits, { ...debits[0]! }]);
+    expect(outcomes).toEqual([...debits.map(() => 'applied'), 'duplicate']);
+    expect(asOf(state, '2024-01-10').flow('DEBIT', counterpartyKinds, 7)).toBe(czk(10_000));
+  });
+
+  it('forgets the ids of days that fell out of the lateness window; a re-send of them is refused as too late', () => {
     const ledger = new Ledger();
-    const postings = Array.from({ length: 9 }, (_, index) => ledger.credit(czk(1), pragueWinter('2024-01-02', `1${index}:00`)));
-    const { state } = history(postings);
-    expect(state.recentTransactions).toHaveLength(8);
-    expect(applyTransaction(state, postings[1]!, { partition: 0, offset: 20 }, rules, calendar)).toBe('duplicate');
-    expect(applyTransaction(state, postings[0]!, { partition: 0, offset: 21 }, rules, calendar)).toBe('applied');
+    const early = ledger.credit(czk(1), pragueWinter('2024-01-02'));
+    const { state } = history([early, ledger.credit(czk(1), pragueWinter('2024-01-09')), ledger.credit(czk(1), pragueWinter('2024-01-10'))]);
+    expect(state.seenTransactions.map(([day]) => day)).toEqual([dayNo('2024-01-09'), dayNo('2024-01-10')]);
+    expect(applyTransaction(state, { ...early }, { partition: 0, offset: 20 }, rules, calendar)).toBe('too_late');
   });
 
   it('a record from another partition (the customer moved) is applied at its own offset', () => {
