@@ -70,6 +70,8 @@ export const envSchema = z.object({
   TIDEWATCH_REDIS_PREFIX: z.string().default('tw:'),
   TIDEWATCH_HTTP_PORT: port.default(8080),
   TIDEWATCH_HTTP_HOST: z.string().min(1).default('0.0.0.0'),
+  /** Bearer tokens (and their branch/RM scopes) for GET /customers/:id/features; unset, the endpoint is off. */
+  TIDEWATCH_FEATURES_TOKENS_FILE: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

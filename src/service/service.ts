@@ -14,6 +14,7 @@ import type { TopicsByRole } from '../adapters/registry/schemas.ts';
 import { createRedis } from '../adapters/redis/client.ts';
 import { RedisStateStore } from '../adapters/redis/state-store.ts';
 import { startHttpServer } from '../adapters/http/server.ts';
+import { TokensFile } from '../adapters/http/bearer-tokens.ts';
 import type { HttpServer } from '../adapters/http/server.ts';
 import { businessCalendar } from '../core/calendar.ts';
 import { loadRules } from '../core/rules.ts';
@@ -90,13 +91,23 @@ export async function startService(env: ServiceEnv, logger: Logger, options: Ser
     },
   });
 
-  const http: HttpServer = await startHttpServer(
-    env.TIDEWATCH_HTTP_HOST,
-    env.TIDEWATCH_HTTP_PORT,
-    watch.health,
-    metrics.registry,
-    [featuresRoute(store, core, clock)],
-  );
+  // read before anything connects: a broken tokens file stops the start with its reason
+  const tokensFile =
+    env.TIDEWATCH_FEATURES_TOKENS_FILE === undefined
+      ? null
+      : new TokensFile(env.TIDEWATCH_FEATURES_TOKENS_FILE, {
+          onRefused: (error) => logger.error({ err: error.message }, 'features tokens file refused: the tokens in force stay'),
+          onReloaded: (count) => logger.info({ tokens: count }, 'features tokens reloaded'),
+        });
+  const features = featuresRoute(store, core, clock, {
+    tokens: () => tokensFile?.current() ?? null,
+    onAccess: ({ grant, outcome }) => {
+      if (outcome !== 'served') logger.info({ grant, outcome }, 'features request refused');
+    },
+  });
+  const http: HttpServer = await startHttpServer(env.TIDEWATCH_HTTP_HOST, env.TIDEWATCH_HTTP_PORT, watch.health, metrics.registry, [features], {
+    onRouteError: (error) => logger.error({ err: error instanceof Error ? error.message : String(error) }, 'http request failed'),
+  });
 
   await redis.connect();
   await admin.connect();
