@@ -10,6 +10,8 @@ import type { BacktestRequest } from '../backtest/run.ts';
 import { ConfigError } from '../config/env.ts';
 import { DAY_MS } from '../core/calendar.ts';
 import { bankDefaults } from '../generate/options.ts';
+import { assertWritable } from '../generate/output-file.ts';
+import { assertReadableFile } from './readable.ts';
 
 const shippedRules = fileURLToPath(new URL('../../rules/default.yaml', import.meta.url));
 const wholeNumber = z.coerce.number().int();
@@ -66,6 +68,8 @@ export function parseBacktestOptions(raw: Record<string, unknown>, env: NodeJS.P
 
 async function backtestCommand(raw: Record<string, unknown>): Promise<void> {
   const request = parseBacktestOptions(raw, process.env, Math.floor(Date.now() / DAY_MS));
+  await assertReadableFile(request.rulesFile, '--rules');
+  await assertWritable([request.json, request.report]);
   try {
     await runBacktest(request, {
       stdout: (text) => process.stdout.write(text),

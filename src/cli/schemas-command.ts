@@ -1,10 +1,16 @@
 import type { Command } from 'commander';
-import { parseEnv } from '../config/env.ts';
+import { envSchema, parseEnvOf } from '../config/env.ts';
+import type { ServiceEnv } from '../config/env.ts';
 import { registerSchemas, topicRoles, topicsFromEnv, valueSubject } from '../adapters/registry/schemas.ts';
+
+/** What registering needs: the registry and the topic names (no Kafka, no Redis). */
+const registrySettings = Object.keys(envSchema.shape).filter(
+  (name): name is keyof ServiceEnv & `TIDEWATCH_TOPIC_${string}` => name.startsWith('TIDEWATCH_TOPIC_'),
+);
 
 /** Registers every topic's schema and prints `subject -> id`, for pipelines that deploy schemas before the service. */
 async function registerCommand(): Promise<void> {
-  const env = parseEnv(process.env);
+  const env = parseEnvOf(process.env, ['SCHEMA_REGISTRY_URL', ...registrySettings]);
   const topics = topicsFromEnv(env);
   const ids = await registerSchemas(env.SCHEMA_REGISTRY_URL, topics);
   for (const role of topicRoles) {
@@ -17,7 +23,7 @@ export function addSchemasCommand(program: Command): Command {
   const schemas = program.command('schemas').description('Avro schemas of the topics in the schema registry');
   schemas
     .command('register')
-    .description('register every topic schema under <topic>-value with BACKWARD compatibility (configured by environment)')
+    .description('register every topic schema under <topic>-value with BACKWARD compatibility (needs SCHEMA_REGISTRY_URL and the topic names only)')
     .action(registerCommand);
   return program;
 }

@@ -87,7 +87,18 @@ export class ConfigError extends Error {
 }
 
 export function parseEnv(env: NodeJS.ProcessEnv): ServiceEnv {
-  const result = envSchema.safeParse(env);
+  return parseWith(envSchema, env) as ServiceEnv;
+}
+
+/** Only the named variables, by the same rules: a command asks for the settings it uses (no REDIS_URL to register schemas). */
+export function parseEnvOf<K extends keyof ServiceEnv>(env: NodeJS.ProcessEnv, names: readonly K[]): Pick<ServiceEnv, K> {
+  const wanted = new Set<string>(names);
+  const shape = Object.fromEntries(Object.entries(envSchema.shape).filter(([name]) => wanted.has(name)));
+  return parseWith(z.object(shape), env) as Pick<ServiceEnv, K>;
+}
+
+function parseWith(schema: z.ZodType, env: NodeJS.ProcessEnv): unknown {
+  const result = schema.safeParse(env);
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => {
     const name = issue.path.join('.') || '(root)';

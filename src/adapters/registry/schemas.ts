@@ -46,7 +46,7 @@ export type RecordOf<R extends TopicRole> = z.output<(typeof schemaCatalog)[R]['
 export type TopicsByRole<R extends TopicRole = TopicRole> = Readonly<Record<R, string>>;
 export type SchemaIdsByRole<R extends TopicRole = TopicRole> = Readonly<Record<R, number>>;
 
-export function topicsFromEnv(env: ServiceEnv): TopicsByRole {
+export function topicsFromEnv(env: Pick<ServiceEnv, TopicEnvName>): TopicsByRole {
   return Object.fromEntries(topicRoles.map((role) => [role, env[schemaCatalog[role].topicEnv]])) as Record<TopicRole, string>;
 }
 
