@@ -39,6 +39,10 @@ export const envSchema = z.object({
    * transactions topic (same partition count): a customer's products land on the partition its timers live on.
    */
   TIDEWATCH_TOPIC_PRODUCTS: z.string().min(1).default('tidewatch.product-events.v1'),
+  /** Every configuration file loaded (rules at start and on each reload) as an audit record, keyed by kind. */
+  TIDEWATCH_TOPIC_AUDIT: z.string().min(1).default('tidewatch.audit.v1'),
+  /** Who provides the configuration, for the audit records (e.g. the deploying pipeline); default: the file owner's uid. */
+  TIDEWATCH_AUDIT_ACTOR: z.string().min(1).optional(),
   /** The RM queue (record key on the RM alerts topic) for customers with no known RM. */
   TIDEWATCH_UNASSIGNED_QUEUE: z.string().min(1).default('UNASSIGNED'),
   /** The rules file (YAML or JSON): thresholds, tiers, windows, cooldowns. */

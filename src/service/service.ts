@@ -27,6 +27,7 @@ import { DeferredSettles } from './deferred-settles.ts';
 import { PartitionClocks } from './partition-clocks.ts';
 import { PartitionLocks } from './partition-locks.ts';
 import { startRulesReloader } from './rules-reload.ts';
+import { configAuditTrail } from './config-audit.ts';
 import { handleOutcomeBatch, handleProductBatch, handleProfileBatch, handleTransactionBatches, sweepTimers } from './pipeline.ts';
 import type { PipelineDeps } from './pipeline.ts';
 import { startTimerLoop } from './timer-loop.ts';
@@ -159,7 +160,12 @@ export async function startService(env: ServiceEnv, logger: Logger, options: Ser
     },
   });
   // from here on a changed rules file (or SIGHUP) swaps core.rules in place; an invalid one is refused and logged
-  const rulesReloader = startRulesReloader({ file: env.TIDEWATCH_RULES_FILE, core, logger, metrics });
+  const auditEncoder = await AvroEncoder.connect(env.SCHEMA_REGISTRY_URL, { audit: topics.audit }, { register: env.TIDEWATCH_REGISTER_SCHEMAS });
+  const audit = configAuditTrail(
+    { producer, encoder: auditEncoder, topic: topics.audit, logger },
+    { process: env.TIDEWATCH_CLIENT_ID, ...(env.TIDEWATCH_AUDIT_ACTOR !== undefined && { actor: env.TIDEWATCH_AUDIT_ACTOR }) },
+  );
+  const rulesReloader = startRulesReloader({ file: env.TIDEWATCH_RULES_FILE, core, logger, metrics, onLoaded: (load) => audit.record({ kind: 'RULES', ...load }) });
   logger.info({ httpPort: http.port, topics, rulesVersion: core.rules.version }, 'tidewatch running');
 
   return {
@@ -169,6 +175,7 @@ export async function startService(env: ServiceEnv, logger: Logger, options: Ser
       rulesReloader.stop();
       await timers.stop();
       await consumer.disconnect();
+      await audit.flush();
       await producer.disconnect();
       await admin.disconnect();
       await store.close();
