@@ -64,18 +64,24 @@ export interface ConfigAuditTrail {
 }
 
 export function configAuditTrail(
-  deps: { producer: Producer; encoder: AvroEncoder<'audit'>; topic: string; logger: Logger },
+  deps: { producer: Producer; encoder: () => Promise<AvroEncoder<'audit'>>; topic: string; logger: Logger },
   context: AuditContext,
 ): ConfigAuditTrail {
   // one at a time, in load order: the single-partition topic then reads in the order the changes were made
   let queue: Promise<void> = Promise.resolve();
+  // connected on first use: the registry round trips never delay the service's start
+  let encoder: Promise<AvroEncoder<'audit'>> | undefined;
   return {
     record(load) {
       const audit = auditRecordOf(load, context);
       deps.logger.info({ audit }, 'configuration loaded');
       queue = queue.then(async () => {
         try {
-          const value = await deps.encoder.encode('audit', audit);
+          encoder ??= deps.encoder();
+          const value = await (await encoder.catch((error: unknown) => {
+            encoder = undefined;
+            throw error;
+          })).encode('audit', audit);
           await deps.producer.send({ topic: deps.topic, acks: -1, messages: [{ key: audit.kind, value, timestamp: String(audit.loadedAt) }] });
         } catch (error) {
           deps.logger.error({ err: error instanceof Error ? error.message : String(error), auditId: audit.auditId, kind: audit.kind, version: audit.version }, 'audit record not published');

@@ -160,9 +160,13 @@ export async function startService(env: ServiceEnv, logger: Logger, options: Ser
     },
   });
   // from here on a changed rules file (or SIGHUP) swaps core.rules in place; an invalid one is refused and logged
-  const auditEncoder = await AvroEncoder.connect(env.SCHEMA_REGISTRY_URL, { audit: topics.audit }, { register: env.TIDEWATCH_REGISTER_SCHEMAS });
   const audit = configAuditTrail(
-    { producer, encoder: auditEncoder, topic: topics.audit, logger },
+    {
+      producer,
+      encoder: () => AvroEncoder.connect(env.SCHEMA_REGISTRY_URL, { audit: topics.audit }, { register: env.TIDEWATCH_REGISTER_SCHEMAS }),
+      topic: topics.audit,
+      logger,
+    },
     { process: env.TIDEWATCH_CLIENT_ID, ...(env.TIDEWATCH_AUDIT_ACTOR !== undefined && { actor: env.TIDEWATCH_AUDIT_ACTOR }) },
   );
   const rulesReloader = startRulesReloader({ file: env.TIDEWATCH_RULES_FILE, core, logger, metrics, onLoaded: (load) => audit.record({ kind: 'RULES', ...load }) });
