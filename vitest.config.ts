@@ -11,6 +11,11 @@ export default defineConfig({
           sequence: { groupOrder: 0 },
           include: ['test/unit/**/*.test.ts'],
           environment: 'node',
+          // vitest's 5 s (10 s for hooks) failed CI runs on a busy 2-core machine with no code change. Files doing
+          // real work (generation, replay, backtest, property runs, spawned CLIs) set their own, larger timeouts;
+          // these are the floor for everything else, and for the fixtures their beforeAll hooks build.
+          testTimeout: 30_000,
+          hookTimeout: 120_000,
         },
       },
       {

@@ -90,7 +90,7 @@ export async function measureBatchAnatomy(setup: AnatomySetup): Promise<AnatomyR
       decoder: new TimedDecoder(env.SCHEMA_REGISTRY_URL, clock),
       encoder: timedEncoder(await AvroEncoder.connect(env.SCHEMA_REGISTRY_URL, outputs, { register: false }), clock),
       producer: timedProducer(setup.producer, clock),
-      topics: { ...outputs, transactions: env.TIDEWATCH_TOPIC_TRANSACTIONS, profiles: env.TIDEWATCH_TOPIC_PROFILES, outcomes: env.TIDEWATCH_TOPIC_OUTCOMES, products: env.TIDEWATCH_TOPIC_PRODUCTS, rmDigests: env.TIDEWATCH_TOPIC_RM_DIGESTS },
+      topics: { ...outputs, transactions: env.TIDEWATCH_TOPIC_TRANSACTIONS, profiles: env.TIDEWATCH_TOPIC_PROFILES, outcomes: env.TIDEWATCH_TOPIC_OUTCOMES, products: env.TIDEWATCH_TOPIC_PRODUCTS, rmDigests: env.TIDEWATCH_TOPIC_RM_DIGESTS, audit: env.TIDEWATCH_TOPIC_AUDIT },
       metrics: createMetrics(),
       clocks: new PartitionClocks(),
       settles: new DeferredSettles(),

@@ -28,6 +28,7 @@ export function benchNames(): BenchNames {
       deadLetter: topic('dead-letter'),
       rmRoutine: topic('rm-routine'),
       rmDigests: topic('rm-digests'),
+      audit: topic('audit'),
     },
     groups: { baseline: `tw-bench-${runId}.baseline`, service: `tw-bench-${runId}.service`, alertReader: `tw-bench-${runId}.alert-reader` },
     redisPrefix: `tw-bench:${runId}:`,

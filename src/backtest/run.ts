@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { writeOutputFile } from '../generate/output-file.ts';
 import { businessCalendar } from '../core/calendar.ts';
 import type { CoreContext } from '../core/processor.ts';
 import { loadRules } from '../core/rules.ts';
@@ -38,7 +38,7 @@ export async function runBacktest(request: BacktestRequest, environment: Backtes
   const progress = new ReplayProgress(environment.stderr, environment.stderrIsTTY && !request.quiet, null);
   const simulation = await simulate({ source: request.source, core, onProgress: (events) => progress.events(events) }).finally(() => progress.finish());
   const result = backtestOf(simulation, request.window, core.calendar, rules.version);
-  if (request.json !== null) await writeFile(request.json, `${JSON.stringify(result, null, 2)}\n`);
+  if (request.json !== null) await writeOutputFile(request.json, `${JSON.stringify(result, null, 2)}\n`);
   if (request.report !== null) {
     await writeReport(request.report, reportDataOf(simulation, core, 'tidewatch backtest', result));
   }

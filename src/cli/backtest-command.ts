@@ -12,6 +12,8 @@ import type { BacktestRequest } from '../backtest/run.ts';
 import { ConfigError } from '../config/env.ts';
 import { DAY_MS } from '../core/calendar.ts';
 import { bankDefaults } from '../generate/options.ts';
+import { assertWritable } from '../generate/output-file.ts';
+import { assertReadableFile } from './readable.ts';
 
 const shippedRules = fileURLToPath(new URL('../../rules/default.yaml', import.meta.url));
 const wholeNumber = z.coerce.number().int();
@@ -108,6 +110,8 @@ async function backtestCommand(raw: Record<string, unknown>): Promise<void> {
     return;
   }
   const request = parseBacktestOptions(raw, process.env, Math.floor(Date.now() / DAY_MS));
+  await assertReadableFile(request.rulesFile, '--rules');
+  await assertWritable([request.json, request.report]);
   try {
     await runBacktest(request, {
       stdout: (text) => process.stdout.write(text),

@@ -6,6 +6,8 @@ import { ConfigError } from '../config/env.ts';
 import { DAY_MS } from '../core/calendar.ts';
 import { demoDefaults } from '../demo/defaults.ts';
 import { runDemo } from '../demo/run.ts';
+import { assertWritable } from '../generate/output-file.ts';
+import { assertReadableFile } from './readable.ts';
 import type { DemoRequest } from '../demo/run.ts';
 
 const shippedRules = fileURLToPath(new URL('../../rules/default.yaml', import.meta.url));
@@ -46,7 +48,10 @@ export function parseDemoOptions(raw: Record<string, unknown>, env: NodeJS.Proce
 }
 
 async function demoCommand(raw: Record<string, unknown>): Promise<void> {
-  await runDemo(parseDemoOptions(raw, process.env, Math.floor(Date.now() / DAY_MS)), { stdout: (text) => process.stdout.write(text) });
+  const request = parseDemoOptions(raw, process.env, Math.floor(Date.now() / DAY_MS));
+  await assertReadableFile(request.rulesFile, '--rules');
+  await assertWritable([request.out]);
+  await runDemo(request, { stdout: (text) => process.stdout.write(text) });
 }
 
 /** Adds `demo` to the CLI: the whole detector on a small generated bank, in memory, in seconds. */

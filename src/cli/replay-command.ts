@@ -2,6 +2,8 @@ import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { ConfigError } from '../config/env.ts';
+import { assertWritable } from '../generate/output-file.ts';
+import { assertReadableFile } from './readable.ts';
 import { DEFAULT_CHUNK_SIZE } from '../replay/engine.ts';
 import { inputFormats } from '../replay/input.ts';
 import { runReplay } from '../replay/run.ts';
@@ -68,10 +70,14 @@ async function replayCommand(raw: Record<string, unknown>): Promise<void> {
   process.once('SIGINT', interrupt);
   process.once('SIGTERM', interrupt);
   try {
-    await runReplay(
-      { ...parseReplayOptions(raw, process.env), signal: interrupted.signal },
+    const request = parseReplayOptions(raw, process.env);
+    await assertReadableFile(request.rulesFile, '--rules');
+    await assertWritable([request.out, request.deadLetters, request.summaryJson]);
+    const run = await runReplay(
+      { ...request, signal: interrupted.signal },
       { stdout: process.stdout, stderr: (text) => process.stderr.write(text), stderrIsTTY: process.stderr.isTTY === true },
     );
+    if (run.summary.events === 0) process.stderr.write(`tidewatch: warning: ${request.input.input} holds no transactions; nothing was replayed\n`);
   } catch (error) {
     if (interrupted.signal.aborted) {
       process.stderr.write('tidewatch: replay interrupted; nothing was written\n');

@@ -2,6 +2,8 @@ import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { ConfigError } from '../config/env.ts';
+import { assertWritable } from '../generate/output-file.ts';
+import { assertReadableFile } from './readable.ts';
 import { ReportInputError } from '../report/read.ts';
 import { runReport } from '../report/run.ts';
 import type { ReportRequest } from '../report/run.ts';
@@ -29,7 +31,11 @@ export function parseReportOptions(raw: Record<string, unknown>, env: NodeJS.Pro
 
 async function reportCommand(raw: Record<string, unknown>): Promise<void> {
   try {
-    const run = await runReport(parseReportOptions(raw, process.env));
+    const request = parseReportOptions(raw, process.env);
+    await assertReadableFile(request.rulesFile, '--rules');
+    await assertWritable([request.out]);
+    const run = await runReport(request);
+    if (run.rmAlerts === 0) process.stderr.write(`tidewatch: warning: ${request.alerts} holds no RM alerts; the report is empty\n`);
     process.stdout.write(`report: ${run.out} (${run.rmAlerts.toLocaleString('en-US')} RM alerts)\n`);
   } catch (error) {
     if (error instanceof ReportInputError) throw new ConfigError(error.message);

@@ -40,6 +40,10 @@ export const envSchema = z.object({
    * transactions topic (same partition count): a customer's products land on the partition its timers live on.
    */
   TIDEWATCH_TOPIC_PRODUCTS: z.string().min(1).default('tidewatch.product-events.v1'),
+  /** Every configuration file loaded (rules at start and on each reload) as an audit record, keyed by kind. */
+  TIDEWATCH_TOPIC_AUDIT: z.string().min(1).default('tidewatch.audit.v1'),
+  /** Who provides the configuration, for the audit records (e.g. the deploying pipeline); default: the file owner's uid. */
+  TIDEWATCH_AUDIT_ACTOR: z.string().min(1).optional(),
   /** The RM queue (record key on the RM alerts topic) for customers with no known RM. */
   TIDEWATCH_UNASSIGNED_QUEUE: z.string().min(1).default('UNASSIGNED'),
   /** The rules file (YAML or JSON): thresholds, tiers, windows, cooldowns. */
@@ -90,6 +94,8 @@ export const envSchema = z.object({
   TIDEWATCH_REDIS_PREFIX: z.string().default('tw:'),
   TIDEWATCH_HTTP_PORT: port.default(8080),
   TIDEWATCH_HTTP_HOST: z.string().min(1).default('0.0.0.0'),
+  /** Bearer tokens (and their branch/RM scopes) for GET /customers/:id/features; unset, the endpoint is off. */
+  TIDEWATCH_FEATURES_TOKENS_FILE: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** SASL/TLS for Kafka, auth and CA for the registry, TLS/ACL/Cluster for Redis: see security.ts. */
   ...securityEnvShape,
@@ -107,16 +113,26 @@ export class ConfigError extends Error {
 }
 
 export function parseEnv(env: NodeJS.ProcessEnv): ServiceEnv {
-  const result = envSchema.safeParse(env);
-  if (result.success) {
-    try {
-      connectionsOf(result.data); // the secret and PEM files it names must be readable now, not at first use
-    } catch (error) {
-      if (error instanceof SecuritySettingError) throw new ConfigError(`invalid configuration:\n  ${error.message}`);
-      throw error;
-    }
-    return result.data;
+  const parsed = parseWith(envSchema, env) as ServiceEnv;
+  try {
+    connectionsOf(parsed); // the secret and PEM files it names must be readable now, not at first use
+  } catch (error) {
+    if (error instanceof SecuritySettingError) throw new ConfigError(`invalid configuration:\n  ${error.message}`);
+    throw error;
   }
+  return parsed;
+}
+
+/** Only the named variables, by the same rules: a command asks for the settings it uses (no REDIS_URL to register schemas). */
+export function parseEnvOf<K extends keyof ServiceEnv>(env: NodeJS.ProcessEnv, names: readonly K[]): Pick<ServiceEnv, K> {
+  const wanted = new Set<string>(names);
+  const shape = Object.fromEntries(Object.entries(envSchema.shape).filter(([name]) => wanted.has(name)));
+  return parseWith(z.object(shape), env) as Pick<ServiceEnv, K>;
+}
+
+function parseWith(schema: z.ZodType, env: NodeJS.ProcessEnv): unknown {
+  const result = schema.safeParse(env);
+  if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => {
     const name = issue.path.join('.') || '(root)';
     const unset = env[String(issue.path[0])] === undefined;

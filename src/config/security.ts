@@ -196,7 +196,8 @@ function credentialsOf(env: Env, prefix: 'SCHEMA_REGISTRY' | 'REDIS', urlVariabl
   return { username: username ?? fromUrl.username, password: password ?? fromUrl.password };
 }
 
-function registryConnectionOf(env: ConnectionEnv): RegistryConnection {
+/** The registry's connection alone (`schemas register` needs no Kafka or Redis settings). */
+export function registryConnectionOf(env: Pick<ConnectionEnv, 'SCHEMA_REGISTRY_URL'> & Partial<ConnectionEnv>): RegistryConnection {
   const { url, ...fromUrl } = withoutCredentials(env.SCHEMA_REGISTRY_URL);
   const { username, password } = credentialsOf(env, 'SCHEMA_REGISTRY', 'SCHEMA_REGISTRY_URL', fromUrl);
   if ((username === undefined) !== (password === undefined)) {

@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isoDateOf } from '../core/calendar.ts';
 import { SyntheticBank } from './bank.ts';
@@ -7,6 +7,7 @@ import { parseGeneratorKafkaEnv } from './kafka-env.ts';
 import { labelPatterns, labelSchema } from './labels.ts';
 import type { LabelPattern } from './labels.ts';
 import { JsonLinesFile } from './jsonl-file.ts';
+import { outputError, writeOutputFile } from './output-file.ts';
 import { manifestSchema } from './manifest.ts';
 import type { Manifest } from './manifest.ts';
 import { personas } from './model.ts';
@@ -125,12 +126,22 @@ function manifestOf(bank: SyntheticBank, written: Written, output: Manifest['out
 /** Checks the environment first (a missing variable stops the run before anything is made), then opens the sink. */
 async function openSink(request: GenerateRequest, environment: GenerateEnvironment): Promise<RecordSink> {
   if (request.to === 'jsonl') {
-    await mkdir(request.out, { recursive: true });
+    await makeFolder(request.out);
     return new JsonLinesSink(request.out);
   }
   const kafkaEnv = parseGeneratorKafkaEnv(environment.env);
-  await mkdir(request.out, { recursive: true });
+  await makeFolder(request.out);
   return KafkaRecordSink.open(kafkaEnv, request.rate, environment.stderr);
+}
+
+/** `--out` as a folder (made if missing): a file of that name is not overwritten but named in the error. */
+async function makeFolder(path: string): Promise<void> {
+  try {
+    await mkdir(path, { recursive: true });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw outputError(path, code === 'EEXIST' || code === 'ENOTDIR' ? 'exists and is not a folder' : error);
+  }
 }
 
 function summaryLine(summary: GenerateSummary, request: GenerateRequest): string {
@@ -176,7 +187,7 @@ export async function generate(request: GenerateRequest, environment: GenerateEn
   }
   await writeLabels(bank, request.out);
   const manifest = manifestOf(bank, written, sink.output, request.bankProfile);
-  await writeFile(join(request.out, fileNames.manifest), `${JSON.stringify(manifest, null, 2)}\n`);
+  await writeOutputFile(join(request.out, fileNames.manifest), `${JSON.stringify(manifest, null, 2)}\n`);
 
   const elapsedMs = performance.now() - startedAt;
   const summary: GenerateSummary = {

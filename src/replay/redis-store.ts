@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { RedisStateStore } from '../adapters/redis/state-store.ts';
+import { UnreachableError } from '../adapters/unreachable.ts';
 
 /** A replay's keys outlive a crash by this much at most (the profile and timer keys are removed at the end). */
 const REPLAY_STATE_TTL_SECONDS = 7 * 24 * 3600;
@@ -18,8 +19,23 @@ export interface RedisReplayStore {
  */
 export async function openRedisReplayStore(url: string, options: { keep: boolean; prefix?: string }): Promise<RedisReplayStore> {
   const prefix = options.prefix ?? `tw-replay:${randomBytes(6).toString('hex')}:`;
-  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 3 });
-  await client.connect();
+  // no reconnecting at start: an unreachable Redis is reported at once, naming the address (password redacted)
+  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 3, retryStrategy: () => null });
+  let lastError: Error | undefined;
+  const remember = (error: Error) => {
+    lastError = error;
+  };
+  client.on('error', remember);
+  try {
+    await client.connect();
+  } catch (error) {
+    client.disconnect();
+    throw new UnreachableError('Redis', url, (lastError ?? (error as Error)).message);
+  }
+  client.off('error', remember);
+  // later on, reconnect as usual; a failing command rejects and ends the replay
+  client.options.retryStrategy = (times: number) => Math.min(times * 200, 2_000);
+  client.on('error', () => {});
   const store = new RedisStateStore(client, { prefix, stateTtlSeconds: REPLAY_STATE_TTL_SECONDS });
   return {
     store,

@@ -1,4 +1,3 @@
-import { writeFile } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
 import { businessCalendar } from '../core/calendar.ts';
 import type { BusinessCalendar } from '../core/calendar.ts';
@@ -6,6 +5,7 @@ import type { CoreContext } from '../core/processor.ts';
 import { loadRules } from '../core/rules.ts';
 import { startOfNextDay } from './day-boundary.ts';
 import { MemoryStateStore } from '../state/memory-store.ts';
+import { writeOutputFile } from '../generate/output-file.ts';
 import { Replay } from './engine.ts';
 import { openInput } from './input.ts';
 import type { InputRequest } from './input.ts';
@@ -100,7 +100,7 @@ export async function runReplay(request: ReplayRequest, environment: ReplayEnvir
     store: redis === undefined ? 'in memory' : `Redis, prefix ${redis.prefix}${request.keep ? ' (kept)' : ''}`,
     reorder: input.reorder,
   };
-  if (request.summaryJson !== null) await writeFile(request.summaryJson, `${JSON.stringify({ ...summary, run: notes }, null, 2)}\n`);
+  if (request.summaryJson !== null) await writeOutputFile(request.summaryJson, `${JSON.stringify({ ...summary, run: notes }, null, 2)}\n`);
   if (!request.quiet) {
     const text = summaryText(summary, notes);
     if (request.out === '-') environment.stderr(text);

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync, unwatchFile, watchFile } from 'node:fs';
 import { dirname } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
@@ -29,6 +30,21 @@ export interface RulesReloaderOptions {
   pollIntervalMs?: number;
   /** The signal that asks for a check at once; null for none. */
   signal?: NodeJS.Signals | null;
+  /**
+   * Told of every rules file put in force, for the audit trail: the one in force at start (trigger `start`), then
+   * each reload. Never told of a refused file (the log and the failure counter have those).
+   */
+  onLoaded?: (load: RulesLoad) => void;
+}
+
+export interface RulesLoad {
+  file: string;
+  version: string;
+  /** The version in force before; null at start. */
+  previousVersion: string | null;
+  /** SHA-256 of the file's bytes as read, hex. */
+  sha256: string;
+  trigger: ReloadTrigger;
 }
 
 export type ReloadTrigger = 'start' | 'poll' | 'signal' | 'manual';
@@ -61,14 +77,19 @@ export function startRulesReloader(options: RulesReloaderOptions): RulesReloader
   const check = (trigger: ReloadTrigger = 'manual'): ReloadOutcome => {
     if (stopped) return 'unchanged';
     let next: Rules;
+    let sha256: string;
     try {
-      next = parseRules(readFileSync(file, 'utf8'), file, dirname(file));
+      const bytes = readFileSync(file);
+      sha256 = createHash('sha256').update(bytes).digest('hex');
+      next = parseRules(bytes.toString('utf8'), file, dirname(file));
     } catch (error) {
       return refuse(trigger, error);
     }
     const running = core.rules;
     if (isDeepStrictEqual(next, running)) {
       if (trigger === 'signal') logger.info({ file, version: running.version }, 'rules file unchanged');
+      // the rules in force at start are audited like any change: the trail then tells what every process ran
+      if (trigger === 'start') options.onLoaded?.({ file, version: running.version, previousVersion: null, sha256, trigger });
       return 'unchanged';
     }
     try {
@@ -85,6 +106,7 @@ export function startRulesReloader(options: RulesReloaderOptions): RulesReloader
     if (next.version === running.version) {
       logger.warn({ file, version: next.version }, 'the rules changed but their version did not: alerts stamped with it no longer name one set of rules');
     }
+    options.onLoaded?.({ file, version: next.version, previousVersion: trigger === 'start' ? null : running.version, sha256, trigger });
     return 'reloaded';
   };
 

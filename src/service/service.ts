@@ -20,6 +20,7 @@ import type { RedisClient } from '../adapters/redis/client.ts';
 import { assertRegistryAnswers } from '../adapters/registry/client.ts';
 import { RedisStateStore } from '../adapters/redis/state-store.ts';
 import { startHttpServer } from '../adapters/http/server.ts';
+import { TokensFile } from '../adapters/http/bearer-tokens.ts';
 import type { HttpServer } from '../adapters/http/server.ts';
 import { businessCalendar } from '../core/calendar.ts';
 import { loadRules } from '../core/rules.ts';
@@ -34,6 +35,7 @@ import { PartitionClocks } from './partition-clocks.ts';
 import { PartitionLocks } from './partition-locks.ts';
 import { startRulesReloader } from './rules-reload.ts';
 import { stopWithin } from './stop-deadline.ts';
+import { configAuditTrail } from './config-audit.ts';
 import { handleOutcomeBatch, handleProductBatch, handleProfileBatch, handleTransactionBatches, sweepTimers, timerScopeOf } from './pipeline.ts';
 import type { PipelineDeps } from './pipeline.ts';
 import { StateGuard } from './state-guard.ts';
@@ -125,13 +127,23 @@ export async function startService(env: ServiceEnv, logger: Logger, options: Ser
     checks: () => guard.checks(),
   });
 
-  const http: HttpServer = await startHttpServer(
-    env.TIDEWATCH_HTTP_HOST,
-    env.TIDEWATCH_HTTP_PORT,
-    watch.health,
-    metrics.registry,
-    [featuresRoute(store, core, clock)],
-  );
+  // read before anything connects: a broken tokens file stops the start with its reason
+  const tokensFile =
+    env.TIDEWATCH_FEATURES_TOKENS_FILE === undefined
+      ? null
+      : new TokensFile(env.TIDEWATCH_FEATURES_TOKENS_FILE, {
+          onRefused: (error) => logger.error({ err: error.message }, 'features tokens file refused: the tokens in force stay'),
+          onReloaded: (count) => logger.info({ tokens: count }, 'features tokens reloaded'),
+        });
+  const features = featuresRoute(store, core, clock, {
+    tokens: () => tokensFile?.current() ?? null,
+    onAccess: ({ grant, outcome }) => {
+      if (outcome !== 'served') logger.info({ grant, outcome }, 'features request refused');
+    },
+  });
+  const http: HttpServer = await startHttpServer(env.TIDEWATCH_HTTP_HOST, env.TIDEWATCH_HTTP_PORT, watch.health, metrics.registry, [features], {
+    onRouteError: (error) => logger.error({ err: error instanceof Error ? error.message : String(error) }, 'http request failed'),
+  });
 
   await connecting(describeRedis(connections.redis), () => connectRedis(redis));
   await guard.start();
@@ -188,7 +200,16 @@ export async function startService(env: ServiceEnv, logger: Logger, options: Ser
     },
   });
   // from here on a changed rules file (or SIGHUP) swaps core.rules in place; an invalid one is refused and logged
-  const rulesReloader = startRulesReloader({ file: env.TIDEWATCH_RULES_FILE, core, logger, metrics });
+  const audit = configAuditTrail(
+    {
+      producer,
+      encoder: () => AvroEncoder.connect(env.SCHEMA_REGISTRY_URL, { audit: topics.audit }, { register: env.TIDEWATCH_REGISTER_SCHEMAS }),
+      topic: topics.audit,
+      logger,
+    },
+    { process: env.TIDEWATCH_CLIENT_ID, ...(env.TIDEWATCH_AUDIT_ACTOR !== undefined && { actor: env.TIDEWATCH_AUDIT_ACTOR }) },
+  );
+  const rulesReloader = startRulesReloader({ file: env.TIDEWATCH_RULES_FILE, core, logger, metrics, onLoaded: (load) => audit.record({ kind: 'RULES', ...load }) });
   logger.info({ httpPort: http.port, topics, rulesVersion: core.rules.version }, 'tidewatch running');
 
   return {
@@ -205,6 +226,7 @@ export async function startService(env: ServiceEnv, logger: Logger, options: Ser
           // kafkajs: no more fetches; the batch in hand runs to its end (alerts published, offsets committed)
           { name: 'batch in hand (publish, commit)', run: () => consumer.stop() },
           { name: 'consumer (leave the group)', run: () => consumer.disconnect() },
+          { name: 'audit records (flush)', run: () => audit.flush() },
           { name: 'producer (flush, disconnect)', run: () => producer.disconnect() },
           { name: 'admin', run: () => admin.disconnect() },
           { name: 'redis', run: () => store.close(), abandon: () => redis.disconnect(false) },

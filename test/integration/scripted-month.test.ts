@@ -9,6 +9,7 @@ import type { CampaignOpportunity } from '../../src/domain/opportunity.ts';
 import { createLogger } from '../../src/observability/logger.ts';
 import { timerScopeOf } from '../../src/service/pipeline.ts';
 import { startService } from '../../src/service/service.ts';
+import { featuresTokensFile } from '../support/features-tokens.ts';
 import type { RunningService } from '../../src/service/service.ts';
 import { describeIntegration } from '../support/integration.ts';
 import { kafkaFor, keyedProducer, readTopic, waitUntilConsumed } from '../support/kafka-io.ts';
@@ -35,7 +36,8 @@ describeIntegration('tidewatch run: a scripted month', (context) => {
   let topics: ServiceTopics;
   let service: RunningService | undefined;
   let now = justAfterMidnight(1);
-  const env = serviceEnv(context, { TIDEWATCH_HTTP_PORT: '0', TIDEWATCH_HTTP_HOST: '127.0.0.1' });
+  const tokens = featuresTokensFile();
+  const env = serviceEnv(context, { TIDEWATCH_HTTP_PORT: '0', TIDEWATCH_HTTP_HOST: '127.0.0.1', TIDEWATCH_FEATURES_TOKENS_FILE: tokens.path });
   const groupId = env.TIDEWATCH_GROUP_ID!;
 
   beforeAll(async () => {
@@ -241,7 +243,7 @@ describeIntegration('tidewatch run: a scripted month', (context) => {
       reason: 'Wealth product of 500,000.00 CZK matures on 2026-10-28 without auto-rollover (in 8 days)',
     });
     expect(counterValue(text, 'tidewatch_product_events_total', { outcome: 'applied' })).toBe(3);
-    const depositorFeatures = (await (await fetch(`http://127.0.0.1:${service!.httpPort}/customers/c-depositor/features`)).json()) as {
+    const depositorFeatures = (await (await fetch(`http://127.0.0.1:${service!.httpPort}/customers/c-depositor/features`, { headers: tokens.headers })).json()) as {
       assessment: { maturities: unknown[] };
     };
     expect(depositorFeatures.assessment.maturities).toEqual([

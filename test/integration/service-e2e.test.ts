@@ -10,6 +10,7 @@ import { describeIntegration } from '../support/integration.ts';
 import { kafkaFor, keyedProducer, produceInputs, readTopic, waitUntilConsumed } from '../support/kafka-io.ts';
 import { DAY, MONTH_START, interest, posting, profile, scriptedMonth } from '../support/scenario.ts';
 import { createServiceTopics, serviceEnv } from '../support/service-env.ts';
+import { featuresTokensFile } from '../support/features-tokens.ts';
 import type { ServiceTopics } from '../support/service-env.ts';
 
 /** The service in this process, with a clock the test moves. */
@@ -26,7 +27,8 @@ describeIntegration('tidewatch run: alerts to the right queues', (context) => {
   let topics: ServiceTopics;
   let service: RunningService | undefined;
   let now = MONTH_START + 25 * DAY;
-  const env = serviceEnv(context);
+  const tokens = featuresTokensFile();
+  const env = serviceEnv(context, { TIDEWATCH_FEATURES_TOKENS_FILE: tokens.path });
 
   beforeAll(async () => {
     topics = await createServiceTopics(context, 3);
@@ -85,7 +87,9 @@ describeIntegration('tidewatch run: alerts to the right queues', (context) => {
 
   it('serves the rolling features of a customer over HTTP', async () => {
     const baseUrl = `http://127.0.0.1:${service!.httpPort}`;
-    const response = await fetch(`${baseUrl}/customers/c-gold/features`);
+    // customer data only for a bearer token
+    expect((await fetch(`${baseUrl}/customers/c-gold/features`)).status).toBe(401);
+    const response = await fetch(`${baseUrl}/customers/c-gold/features`, { headers: tokens.headers });
     expect(response.status).toBe(200);
     const features = (await response.json()) as Record<string, unknown>;
     expect(features).toMatchObject({
@@ -94,7 +98,7 @@ describeIntegration('tidewatch run: alerts to the right queues', (context) => {
       inflowMinor: expect.objectContaining({ '30d': expect.objectContaining({ OTHER_BANK: 240_000_00 }) }),
       profile: { rmId: 'rm-2', servedTier: 'GOLD', branchId: 'branch-prague-1', status: 'ACTIVE' },
     });
-    expect((await fetch(`${baseUrl}/customers/nobody/features`)).status).toBe(404);
+    expect((await fetch(`${baseUrl}/customers/nobody/features`, { headers: tokens.headers })).status).toBe(404);
   });
 
   it('fires dormancy stages from timers with no new transaction, and they survive a restart', async () => {

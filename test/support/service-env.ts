@@ -13,6 +13,7 @@ export function serviceTopics(context: IntegrationContext) {
     deadLetter: context.topic('dead-letter'),
     rmRoutine: context.topic('rm-routine'),
     rmDigests: context.topic('rm-digests'),
+    audit: context.topic('audit'),
   };
 }
 
@@ -36,6 +37,7 @@ export function serviceEnv(context: IntegrationContext, overrides: Record<string
     TIDEWATCH_TOPIC_DEAD_LETTER: topics.deadLetter,
     TIDEWATCH_TOPIC_RM_ROUTINE: topics.rmRoutine,
     TIDEWATCH_TOPIC_RM_DIGESTS: topics.rmDigests,
+    TIDEWATCH_TOPIC_AUDIT: topics.audit,
     TIDEWATCH_DIGEST_GROUP_ID: context.groupId('digest'),
     TIDEWATCH_REDIS_PREFIX: context.redisPrefix,
     TIDEWATCH_CREATE_TOPICS: 'false',

@@ -452,6 +452,63 @@ describe('k8s/digest-deployment.yaml', () => {
   });
 });
 
+describe('k8s/networkpolicy.yaml', () => {
+  interface PolicyPort {
+    port?: number | string;
+    protocol?: string;
+  }
+  interface PolicyPeer {
+    namespaceSelector?: { matchLabels?: Labels };
+    podSelector?: { matchLabels?: Labels };
+    ipBlock?: unknown;
+  }
+  interface NetworkPolicy extends Manifest {
+    spec: {
+      podSelector: { matchLabels?: Labels };
+      policyTypes?: string[];
+      ingress?: Array<{ from?: PolicyPeer[]; ports?: PolicyPort[] }>;
+      egress?: Array<{ to?: PolicyPeer[]; ports?: PolicyPort[] }>;
+    };
+  }
+  const policy = manifest<NetworkPolicy>('networkpolicy.yaml');
+  const digestLabels = manifest<Deployment>('digest-deployment.yaml').spec.template.metadata?.labels ?? {};
+  const egressPorts = (policy.spec.egress ?? []).flatMap((rule) => (rule.ports ?? []).map((port) => `${port.port}/${port.protocol ?? 'TCP'}`));
+  const portOfAddress = (address: string) => Number(/:(\d+)(?:\/|$)/.exec(address)?.[1] ?? (address.startsWith('https:') ? 443 : 80));
+
+  it('is a NetworkPolicy over the service and the digest pods, governing both directions', () => {
+    expect(policy.kind).toBe('NetworkPolicy');
+    expect(selects(policy.spec.podSelector.matchLabels, podLabels)).toBe(true);
+    expect(selects(policy.spec.podSelector.matchLabels, digestLabels)).toBe(true);
+    expect([...(policy.spec.policyTypes ?? [])].sort()).toEqual(['Egress', 'Ingress']);
+  });
+
+  it('lets in only the HTTP port, only from the monitoring namespace and labelled features clients', () => {
+    const rules = policy.spec.ingress ?? [];
+    expect(rules.length).toBeGreaterThan(0);
+    for (const rule of rules) {
+      // an absent `from` or `ports` would open the rule to every source or port
+      expect(rule.from?.length ?? 0).toBeGreaterThan(0);
+      expect(rule.ports?.map((port) => containerPort(port.port))).toEqual([Number(configMap.data?.['TIDEWATCH_HTTP_PORT'])]);
+      for (const peer of rule.from ?? []) {
+        const fromMonitoring = peer.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name'] === 'monitoring' && peer.podSelector === undefined;
+        const featuresClient = peer.podSelector?.matchLabels?.['tidewatch.io/features-client'] === 'true';
+        expect(fromMonitoring || featuresClient, JSON.stringify(peer)).toBe(true);
+        expect(peer.ipBlock).toBeUndefined();
+      }
+    }
+  });
+
+  it('lets out DNS and the ports of Kafka, the registry and Redis in the examples of the Secret, and only ports it names', () => {
+    for (const rule of policy.spec.egress ?? []) expect(rule.ports?.length ?? 0, 'an egress rule without ports opens every port').toBeGreaterThan(0);
+    expect(egressPorts).toEqual(expect.arrayContaining(['53/UDP', '53/TCP']));
+    const readme = read('k8s/README.md');
+    const example = (key: string) => new RegExp(`\\| \`${key}\` \\| \`([^\`]+)\``).exec(readme)?.[1] ?? '';
+    for (const broker of example('KAFKA_BROKERS').split(',')) expect(egressPorts, broker).toContain(`${portOfAddress(broker)}/TCP`);
+    expect(egressPorts).toContain(`${portOfAddress(example('SCHEMA_REGISTRY_URL'))}/TCP`);
+    expect(egressPorts).toContain(`${portOfAddress(example('REDIS_URL'))}/TCP`);
+  });
+});
+
 describe('k8s/README.md', () => {
   const readme = read('k8s/README.md');
   const exported = new Set([...read('src/observability/metrics.ts').matchAll(/'(tidewatch_[a-z0-9_]*[a-z0-9])'/g)].map((match) => match[1]!));

@@ -18,6 +18,7 @@ describe('MemoryStateStore', () => {
     });
   });
 
+  // a million timers: 21 s measured on the loaded 2-core machine
   it('lists the first due timers among a million without slowing down as timers move', async () => {
     const store = new MemoryStateStore();
     const count = 1_000_000;
@@ -32,7 +33,7 @@ describe('MemoryStateStore', () => {
       expect(due[0]).toEqual({ customerId: 'c-0', due: count });
     }
     expect(performance.now() - started).toBeLessThan(2_000);
-  }, 30_000);
+  }, 120_000);
 
   it('answers loads with copies, even of a state loaded twice in one call', async () => {
     const store = new MemoryStateStore();

@@ -20,6 +20,8 @@ export function topicConfigs(topics: TopicsByRole, partitions: number): ITopicCo
     // created even while the digest is off: a rules reload may switch it on without a restart
     { topic: topics.rmRoutine, numPartitions: partitions },
     { topic: topics.rmDigests, numPartitions: partitions },
+    // one partition: the audit trail reads in the order the changes were loaded
+    { topic: topics.audit, numPartitions: 1 },
   ];
 }
 

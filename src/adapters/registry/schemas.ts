@@ -4,6 +4,7 @@ import { COMPATIBILITY, SchemaType } from '@kafkajs/confluent-schema-registry';
 import { z } from 'zod';
 import type { ServiceEnv } from '../../config/env.ts';
 import { alertSchema } from '../../domain/alert.ts';
+import { configAuditSchema } from '../../domain/config-audit.ts';
 import { deadLetterRecordSchema } from '../../domain/dead-letter.ts';
 import { rmDigestSchema } from '../../domain/digest.ts';
 import { campaignOpportunitySchema } from '../../domain/opportunity.ts';
@@ -16,7 +17,7 @@ import { createSchemaRegistry, registryConnection, registryRequest } from './cli
 import type { RegistryTarget } from './client.ts';
 
 /** Every topic tidewatch reads or writes, by what it is for. */
-export const topicRoles = ['transactions', 'profiles', 'outcomes', 'products', 'rmAlerts', 'risk', 'campaign', 'deadLetter', 'rmRoutine', 'rmDigests'] as const;
+export const topicRoles = ['transactions', 'profiles', 'outcomes', 'products', 'rmAlerts', 'risk', 'campaign', 'deadLetter', 'rmRoutine', 'rmDigests', 'audit'] as const;
 export type TopicRole = (typeof topicRoles)[number];
 
 type TopicEnvName = Extract<keyof ServiceEnv, `TIDEWATCH_TOPIC_${string}`>;
@@ -41,6 +42,7 @@ export const schemaCatalog = {
   deadLetter: { avscFile: 'DeadLetter.avsc', topicEnv: 'TIDEWATCH_TOPIC_DEAD_LETTER', zod: deadLetterRecordSchema },
   rmRoutine: { avscFile: 'Alert.avsc', topicEnv: 'TIDEWATCH_TOPIC_RM_ROUTINE', zod: alertSchema },
   rmDigests: { avscFile: 'RmDigest.avsc', topicEnv: 'TIDEWATCH_TOPIC_RM_DIGESTS', zod: rmDigestSchema },
+  audit: { avscFile: 'ConfigAudit.avsc', topicEnv: 'TIDEWATCH_TOPIC_AUDIT', zod: configAuditSchema },
 } as const satisfies Record<TopicRole, SchemaCatalogEntry>;
 
 /** The record a role's topic carries, as its zod schema describes it. */
@@ -49,7 +51,7 @@ export type RecordOf<R extends TopicRole> = z.output<(typeof schemaCatalog)[R]['
 export type TopicsByRole<R extends TopicRole = TopicRole> = Readonly<Record<R, string>>;
 export type SchemaIdsByRole<R extends TopicRole = TopicRole> = Readonly<Record<R, number>>;
 
-export function topicsFromEnv(env: ServiceEnv): TopicsByRole {
+export function topicsFromEnv(env: Pick<ServiceEnv, TopicEnvName>): TopicsByRole {
   return Object.fromEntries(topicRoles.map((role) => [role, env[schemaCatalog[role].topicEnv]])) as Record<TopicRole, string>;
 }
 

@@ -30,7 +30,8 @@ const bank: BankOptions = {
 
 const window = { beforeDays: 30, afterDays: 90 };
 
-describe('tidewatch backtest', () => {
+// real work (generates a bank and backtests it, also from files): sized for a loaded 2-core CI machine, not vitest's 5 s
+describe('tidewatch backtest', { timeout: 120_000 }, () => {
   let folder: string;
   let printed = '';
   let first: BacktestResult;

@@ -96,7 +96,8 @@ const json = (emissions: readonly Emission[]) => JSON.stringify(emissions);
 
 const streams = fc.array(operation, { minLength: 1, maxLength: 60 }).map(streamOf);
 
-describe('processor properties over random streams', () => {
+// real work (property tests over many generated histories): sized for a loaded 2-core CI machine, not vitest's 5 s
+describe('processor properties over random streams', { timeout: 120_000 }, () => {
   it('a stream split into batches at any boundaries gives the same states, alerts, refusals and timers as one batch', () => {
     fc.assert(
       fc.property(streams, fc.array(fc.nat({ max: 60 }), { maxLength: 8 }), (records, cuts) => {

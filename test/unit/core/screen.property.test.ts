@@ -35,7 +35,8 @@ const transaction = fc.record<Transaction>({
 });
 const tier = fc.constantFrom(null, 'SILVER', 'GOLD', 'PLATINUM', 'BLACK_GOLD', 'UNKNOWN_TIER');
 
-describe('screening transactions before measuring them', () => {
+// real work (property tests over many generated histories): sized for a loaded 2-core CI machine, not vitest's 5 s
+describe('screening transactions before measuring them', { timeout: 120_000 }, () => {
   it('never screens out a transaction on which a detector would fire, whatever the measures', () => {
     fc.assert(
       fc.property(transaction, measures, measures, tier, (candidate, before, after, customerTier) => {

@@ -12,7 +12,8 @@ import type { DemoRun } from '../../../src/demo/run.ts';
 const rulesFile = fileURLToPath(new URL('../../../rules/default.yaml', import.meta.url));
 const TODAY = Math.floor(Date.parse('2026-11-01T00:00:00Z') / 86_400_000);
 
-describe('tidewatch demo', () => {
+// real work (generates, replays and backtests a bank, and renders the report): sized for a loaded 2-core CI machine, not vitest's 5 s
+describe('tidewatch demo', { timeout: 120_000 }, () => {
   let folder: string;
   let output = '';
   let run: DemoRun;

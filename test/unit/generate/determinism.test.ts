@@ -12,7 +12,8 @@ async function digests(files: GeneratedFiles): Promise<Record<string, string>> {
   return Object.fromEntries(entries);
 }
 
-describe('generate is deterministic', () => {
+// real work (generates the same bank more than once, to files): sized for a loaded 2-core CI machine, not vitest's 5 s
+describe('generate is deterministic', { timeout: 120_000 }, () => {
   const runs: GeneratedFiles[] = [];
   afterAll(async () => {
     await Promise.all(runs.map((run) => run.remove()));

@@ -7,7 +7,8 @@ import type { GeneratedInMemory } from './bank-fixture.ts';
 
 const CZK = 100;
 
-describe('labels', { timeout: 60_000 }, () => {
+// real work (generates a whole bank in memory): sized for a loaded 2-core CI machine, not vitest's 5 s
+describe('labels', { timeout: 120_000 }, () => {
   const options = smallBank({ customers: 1000, months: 12, churnShare: 0.12, growShare: 0.09 });
   let generated: GeneratedInMemory;
   const labelled = (pattern: LabelPattern) => generated.labels.filter((label) => label.pattern === pattern);

@@ -11,7 +11,8 @@ import type { GeneratedFiles } from './files-fixture.ts';
 
 const isSorted = (values: readonly number[]) => values.every((value, index) => index === 0 || values[index - 1]! <= value);
 
-describe('generated product events and RM changes', { timeout: 60_000 }, () => {
+// real work (generates banks in memory and to files): sized for a loaded 2-core CI machine, not vitest's 5 s
+describe('generated product events and RM changes', { timeout: 120_000 }, () => {
   const options = smallBank({ customers: 600, months: 12, rms: 5 });
   let files: GeneratedFiles;
   let memory: GeneratedInMemory;

@@ -8,7 +8,8 @@ import { generateFiles } from './files-fixture.ts';
 import type { GeneratedFiles } from './files-fixture.ts';
 import { smallBank } from './bank-fixture.ts';
 
-describe('generated files', { timeout: 60_000 }, () => {
+// real work (generates a whole bank in memory): sized for a loaded 2-core CI machine, not vitest's 5 s
+describe('generated files', { timeout: 120_000 }, () => {
   let files: GeneratedFiles;
   let transactions: Transaction[];
 

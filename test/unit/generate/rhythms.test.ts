@@ -40,7 +40,8 @@ function monthsWithIncome(customer: Customer, generated: GeneratedInMemory): str
   return [...months];
 }
 
-describe('persona rhythms', { timeout: 60_000 }, () => {
+// real work (generates a whole bank in memory): sized for a loaded 2-core CI machine, not vitest's 5 s
+describe('persona rhythms', { timeout: 120_000 }, () => {
   let generated: GeneratedInMemory;
   const of = (persona: Persona) => generated.customers.filter((customer) => customer.persona === persona);
   const postingsOf = (customer: Customer): Transaction[] => generated.byCustomer.get(customer.id) ?? [];

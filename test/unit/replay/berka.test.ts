@@ -20,7 +20,8 @@ const sample = berkaSample ?? '';
 
 const noon = wallClockTime('Europe/Prague', 12);
 
-describe('PKDD\'99 amounts', () => {
+// real work (replays PKDD'99 files): sized for a loaded 2-core CI machine, not vitest's 5 s
+describe('PKDD\'99 amounts', { timeout: 120_000 }, () => {
   it('are read to the haléř exactly, never through float multiplication', () => {
     expect(minorUnitsOf('700.00')).toBe(70_000);
     expect(minorUnitsOf('1.15')).toBe(115); // 1.15 * 100 = 114.99999999999999
@@ -109,7 +110,7 @@ describe.skipIf(!runBerkaTests)('PKDD\'99 rows of the sample', () => {
   });
 });
 
-describe('PKDD\'99 reading order', () => {
+describe('PKDD\'99 reading order', { timeout: 120_000 }, () => {
   let folder: string;
   beforeAll(async () => {
     folder = await mkdtemp(join(tmpdir(), 'tidewatch-berka-'));

@@ -29,7 +29,8 @@ function silenceScenario(): Transaction[] {
 
 const silenceProfiles = profileItems([profile({ customerId: 'steady', rmId: 'rm-1' }), profile({ customerId: 'quiet', rmId: 'rm-2' })]);
 
-describe('Replay', () => {
+// replays of generated banks, twice over: up to 15 s a test measured on the loaded 2-core machine
+describe('Replay', { timeout: 120_000 }, () => {
   it('gives the same bytes twice over the same input (determinism)', async () => {
     const first = bankInput(smallBank());
     const second = bankInput(smallBank());

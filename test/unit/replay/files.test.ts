@@ -18,7 +18,8 @@ const quiet = quietOutput;
 const csvCell = (value: unknown) => (value === null ? '' : /[",]/.test(String(value)) ? `"${String(value).replaceAll('"', '""')}"` : String(value));
 const csvLine = (transaction: Transaction) => transactionCsvHeader.split(',').map((field) => csvCell(transaction[field as keyof Transaction])).join(',');
 
-describe('tidewatch replay over files', () => {
+// real work (replays generated folders end to end): sized for a loaded 2-core CI machine, not vitest's 5 s
+describe('tidewatch replay over files', { timeout: 120_000 }, () => {
   let files: GeneratedFiles;
   beforeAll(async () => {
     files = await generateFiles(smallBank({ months: 3 }));
@@ -70,7 +71,7 @@ describe('tidewatch replay over files', () => {
   });
 });
 
-describe('CSV transactions', () => {
+describe('CSV transactions', { timeout: 120_000 }, () => {
   let folder: string;
   beforeAll(async () => {
     folder = await mkdtemp(join(tmpdir(), 'tidewatch-csv-'));

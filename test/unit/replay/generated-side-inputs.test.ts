@@ -14,7 +14,8 @@ async function rmAlerts(path: string): Promise<Alert[]> {
   return records.filter((record) => record.feed === 'rm').map((record) => record.alert);
 }
 
-describe('replay of a generated folder: its product events and RM changes', () => {
+// real work (generates a 300-customer bank to files, then replays it twice): sized for a loaded 2-core CI machine, not vitest's 5 s
+describe('replay of a generated folder: its product events and RM changes', { timeout: 120_000 }, () => {
   let files: GeneratedFiles;
   beforeAll(async () => {
     files = await generateFiles(smallBank({ customers: 300, months: 6, rms: 3 }));
