@@ -5,7 +5,7 @@ import { binOf, pointsOf, scorecardSchema } from '../core/scorecard.ts';
 import type { BinnedFeature, Scorecard } from '../core/scorecard.ts';
 import { isoDateOf } from '../core/calendar.ts';
 import type { BinningOptions } from './binning.ts';
-import { quantileEdges } from './binning.ts';
+import { defaultBinning, edgesFor } from './binning.ts';
 import type { Sample } from './history.ts';
 import { fitLogistic } from './logistic.ts';
 import type { OutcomeDefinition } from './outcome.ts';
@@ -22,7 +22,7 @@ export interface FitOptions {
   clearShare: number;
 }
 
-export const defaultFit: FitOptions = { binning: { bins: 7, minSamples: 200 }, lambda: 10, targetPrecision: 0.5, clearShare: 0.6 };
+export const defaultFit: FitOptions = { binning: defaultBinning, lambda: 10, targetPrecision: 0.5, clearShare: 0.6 };
 
 const round4 = (value: number) => Math.round(value * 10_000) / 10_000;
 
@@ -34,7 +34,7 @@ interface Layout {
 }
 
 function layoutOf(samples: readonly Sample[], binning: BinningOptions): Layout {
-  const edges = churnFeatureNames.map((_, feature) => quantileEdges(samples.map((sample) => sample.values[feature]!), binning));
+  const edges = churnFeatureNames.map((name, feature) => edgesFor(name, samples.map((sample) => sample.values[feature]!), binning));
   const offsets: number[] = [];
   let columns = 0;
   for (const featureEdges of edges) {

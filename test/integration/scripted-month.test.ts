@@ -120,15 +120,17 @@ describeIntegration('tidewatch run: a scripted month', (context) => {
       'rm-1|c-upgrade|UPGRADE_ELIGIBLE',
       'rm-2|c-no-consent|UPGRADE_ELIGIBLE',
       'rm-2|c-platinum|UPGRADE_ELIGIBLE',
+      'rm-12|c-payroll|CHURN_RISK',
+      'rm-12|c-payroll|CHURN_RISK',
       'rm-3|c-pension|CHURN_RISK',
-      'rm-3|c-pension|LARGE_OUTFLOW',
-      'rm-5|c-handover|LARGE_OUTFLOW',
+      'rm-3|c-pension|CHURN_RISK',
       'rm-5|c-handover|RM_HANDOVER',
       'rm-7|c-idle|IDLE_FUNDS',
       'rm-8|c-household-a|UPGRADE_ELIGIBLE',
       'rm-8|c-household-b|UPGRADE_ELIGIBLE',
     ]);
-    expect(risk.map((alert) => `${alert.customerId}|${alert.kind}`).sort()).toEqual(['c-handover|LARGE_OUTFLOW', 'c-pension|LARGE_OUTFLOW']);
+    // large outflows that are not an exit reach the risk team only (and the churn score)
+    expect(risk.map((alert) => `${alert.customerId}|${alert.kind}`).sort()).toEqual(['c-handover|LARGE_OUTFLOW', 'c-house|LARGE_OUTFLOW', 'c-pension|LARGE_OUTFLOW']);
     expect(campaign.map((opportunity) => `${opportunity.customerId}|${opportunity.kind}`).sort()).toEqual([
       'c-household-a|UPGRADE_ELIGIBLE',
       'c-idle|IDLE_FUNDS',
@@ -171,30 +173,38 @@ describeIntegration('tidewatch run: a scripted month', (context) => {
     expect(campaign.every((opportunity) => consented.has(opportunity.customerId))).toBe(true);
     expect(campaign.find((opportunity) => opportunity.customerId === 'c-platinum')!.opportunityId).toBe(platinum.alertId);
 
-    // c-pension: the transfer out on day 5, then the churn score crossing when the pension is overdue (close of day 12)
-    const outflow = one('LARGE_OUTFLOW', 'c-pension');
-    expect(outflow).toMatchObject({ rmId: 'rm-3', priority: 'HIGH', toCompetitor: true, counterpartyKind: 'OTHER_BANK', eventTime: at(5) });
+    // c-pension: the transfer out on day 5 (66%, not an exit: the risk team hears it), then one churn episode: opened
+    // when the money gone and the income missing against its usual cross the threshold, escalated once the pension is
+    // overdue too
+    const outflow = risk.find((alert) => alert.customerId === 'c-pension')!;
+    expect(outflow).toMatchObject({ kind: 'LARGE_OUTFLOW', rmId: 'rm-3', priority: 'HIGH', toCompetitor: true, counterpartyKind: 'OTHER_BANK', eventTime: at(5) });
     expect(outflow.reason).toBe('Large outflow: 50,000.00 CZK to another bank, 66% of the relationship balance');
-    expect(risk.find((alert) => alert.customerId === 'c-pension')).toEqual(outflow);
-    const churn = one('CHURN_RISK', 'c-pension');
-    // no transaction since day 5: the wake-up for the overdue pension found it, just after the close of day 12
-    expect(churn).toMatchObject({ rmId: 'rm-3', eventTime: closeOf(12), detectedAt: justAfterMidnight(13) });
-    expect(churn.reason).toMatch(/^Churn risk \d+\/100: /);
-    expect(churn.reason).toContain('outflow to other banks and investment platforms');
-    expect(churn.reason).toContain('salary or pension credit, monthly 4 times in a row, last arrived 41 days ago');
-    const score = churn.evidence.find((evidence) => evidence.metric === 'churn_score')!;
-    expect(score.value).toBeGreaterThanOrEqual(60);
-    expect(score.value).toBeLessThan(80);
+    const [opened, rising] = rm.filter((alert) => alert.kind === 'CHURN_RISK' && alert.customerId === 'c-pension');
+    expect(opened!.reason).toMatch(/^Churn risk \d+\/100: money in 0% of the usual .*; outflow to competitors .* the usual/);
+    expect(rising!.reason).toMatch(/^Churn risk rising \d+\/100: the monthly salary or pension last arrived \d+ days ago; /);
+    const scoreOf = (alert: Alert) => alert.evidence.find((evidence) => evidence.metric === 'churn_score')!;
+    expect(scoreOf(rising!).value).toBeGreaterThanOrEqual(scoreOf(opened!).value + 15);
+    expect(scoreOf(rising!).baseline).toBe(scoreOf(opened!).value);
+    expect(rising!.priority).not.toBe(opened!.priority); // told again one priority higher, never repeated at the same level
 
-    // c-handover: told to the new RM, and the outflow caught only by the watch's halved threshold
+    // c-payroll: the salary stopped after August; nothing large ever left, and the RM hears it while the customer still
+    // spends (the last card payment is on day 24): the missing income against the customer's usual
+    const [payroll] = rm.filter((alert) => alert.kind === 'CHURN_RISK' && alert.customerId === 'c-payroll');
+    expect(payroll!.reason).toMatch(/^Churn risk \d+\/100: the monthly salary or pension last arrived \d+ days ago; money in 0% of the usual/);
+    expect(payroll!.eventTime).toBeLessThan(at(24));
+    // c-house: 70% of the balance for a house, then salary and cards go on: the risk team hears it, the RM does not
+    expect(rm.filter((alert) => alert.customerId === 'c-house')).toEqual([]);
+    expect(risk.find((alert) => alert.customerId === 'c-house')).toMatchObject({ kind: 'LARGE_OUTFLOW', toCompetitor: true, eventTime: at(8, 10, 30) });
+
+    // c-handover: told to the new RM, and the outflow caught only by the watch's halved threshold (for the risk team,
+    // routed to the new RM's queue: not an exit)
     const handover = one('RM_HANDOVER', 'c-handover');
     expect(handover).toMatchObject({ queue: 'rm-5', rmId: 'rm-5', tier: 'PLATINUM', priority: 'HIGH', eventTime: at(10, 9) });
     expect(handover.reason).toMatch(/^Handed over to you from rm-4 \(PLATINUM, 30-day average .*\); on watch for 90 days$/);
-    const watched = one('LARGE_OUTFLOW', 'c-handover');
-    expect(watched).toMatchObject({ rmId: 'rm-5', priority: 'URGENT', toCompetitor: true, eventTime: at(15, 10, 30) });
+    const watched = risk.find((alert) => alert.customerId === 'c-handover')!;
+    expect(watched).toMatchObject({ kind: 'LARGE_OUTFLOW', rmId: 'rm-5', priority: 'URGENT', toCompetitor: true, eventTime: at(15, 10, 30) });
     expect(watched.evidence).toContainEqual(expect.objectContaining({ metric: 'amount', value: czk(260_000), threshold: czk(250_000) }));
     expect(watched.reason).toBe('Large outflow: 260,000.00 CZK to another bank, 33% of the relationship balance');
-    expect(risk.find((alert) => alert.customerId === 'c-handover')).toEqual(watched);
 
     // c-departed: its RM left and nobody took over yet: the unassigned queue hears it
     const departed = one('RM_HANDOVER', 'c-departed');
