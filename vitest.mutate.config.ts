@@ -10,6 +10,8 @@ export default defineConfig({
     include: ['test/unit/core/**/*.test.ts'],
     exclude: ['**/*.property.test.ts'],
     environment: 'node',
+    // one module graph per worker across Stryker's runs: a mutant is switched on at run time, not by reloading
+    isolate: false,
     // a loaded two-core machine; Stryker has its own per-mutant timeout
     testTimeout: 60_000,
   },
