@@ -8,7 +8,7 @@ import { DAY, calendar, czk, pragueWinter, profile, rules, seededState } from '.
 const LAST_ACTIVE = pragueWinter('2024-01-10');
 const quietSince = (extra: Partial<CustomerState> = {}): CustomerState =>
   Object.assign(seededState({ balances: { 'a-1': czk(1_000) }, since: pragueWinter('2023-06-01'), lastActivityAt: LAST_ACTIVE }), { streamTime: LAST_ACTIVE }, extra);
-const detect = (state: CustomerState, now: number, tier: string | null = 'SILVER') => detectDormancy(state, profile({ servedTier: tier }), now, { rules, tier }, calendar);
+const detect = (state: CustomerState, now: number, tier: string | null = 'SILVER') => detectDormancy(state, profile(), now, { rules, tier }, calendar);
 
 describe('when the next dormancy stage is due', () => {
   it('is the first stage, 60 days after the last own transaction, when nothing was told', () => {
