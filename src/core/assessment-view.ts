@@ -7,6 +7,7 @@ import { householdFeatures } from './household.ts';
 import type { HouseholdMember } from './household.ts';
 import { rfmOf } from './rfm.ts';
 import type { Rules } from './rules.ts';
+import { scorecardOf } from './rules.ts';
 import type { CustomerState } from './state.ts';
 import { periodAverage, qualifiedTier, tierIndexOf } from './tiers.ts';
 
@@ -34,7 +35,10 @@ export function assessmentView(
     churn: {
       score: churn.score,
       episodeOpenSince: state.churn === null ? null : state.churn.since,
-      reasons: churn.signals.map((signal) => ({ signal: signal.name, points: Math.round(signal.points), reason: signal.reason })),
+      scorecard: scorecardOf(rules).version,
+      // points: log-odds the feature adds against the customer behaving as usual
+      reasons: churn.signals.map((signal) => ({ signal: signal.name, points: Math.round(signal.points * 100) / 100, reason: signal.reason })),
+      features: churn.vector,
     },
     rfm: { ...rfm, recencyDays: Number.isFinite(rfm.recencyDays) ? rfm.recencyDays : null, slidFrom: state.rfm?.slidFrom ?? null },
     tier: {

@@ -31,11 +31,13 @@ export function newCustomerState(customerId: string, partition: number, firstSee
     streamTime: firstSeenAt,
     lastActivityAt: null,
     accounts: {},
+    balanceMismatches: 0,
     days: [],
     dormancy: { since: firstSeenAt, stage: 0 },
     cooldowns: {},
     evaluatedDay: 0,
     upgradeTold: null,
+    downgradeTold: null,
     churn: null,
     rfm: null,
     regularIncome: null,
@@ -85,10 +87,7 @@ export function applyTransaction(state: CustomerState, transaction: Transaction,
   state.recentTransactions.push(fingerprint);
   if (state.recentTransactions.length > RECENT_TRANSACTIONS_KEPT) state.recentTransactions.shift();
 
-  const account = state.accounts[transaction.accountId];
-  if (account === undefined || transaction.eventTime >= account[1]) {
-    state.accounts[transaction.accountId] = [transaction.balanceAfterMinor, transaction.eventTime];
-  }
+  moveBalance(state, transaction);
   if (transaction.amountMinor > 0) addToDay(state.days, day, flowCode(transaction.direction, transaction.counterpartyKind, transaction.category), transaction.amountMinor);
   if (transaction.direction === 'CREDIT' && (transaction.category === 'SALARY' || transaction.category === 'PENSION')) {
     state.regularIncome = nextIncomeRhythm(state.regularIncome, day);
@@ -104,6 +103,23 @@ export function applyTransaction(state: CustomerState, transaction: Transaction,
   state.streamTime = Math.max(state.streamTime, transaction.eventTime);
   dropDaysBefore(state.days, calendar.dayOf(state.streamTime) - (RETAINED_DAYS - 1));
   return 'applied';
+}
+
+/**
+ * The account's balance after the posting: the first posting's stamp opens it, every posting then moves it by its
+ * amount, whatever order postings arrive in. A stamp that disagrees with that (a core system stamping in processing
+ * order, or a day stale) is counted, not believed.
+ */
+function moveBalance(state: CustomerState, transaction: Transaction): void {
+  const account = state.accounts[transaction.accountId];
+  if (account === undefined) {
+    state.accounts[transaction.accountId] = [transaction.balanceAfterMinor, transaction.eventTime];
+    return;
+  }
+  const balance = account[0] + (transaction.direction === 'CREDIT' ? transaction.amountMinor : -transaction.amountMinor);
+  // only a posting later than every other one seen can be checked: a late one's stamp is of an earlier moment
+  if (transaction.eventTime >= account[1] && transaction.balanceAfterMinor !== balance) state.balanceMismatches += 1;
+  state.accounts[transaction.accountId] = [balance, Math.max(account[1], transaction.eventTime)];
 }
 
 /** Income about a month after the last one extends the streak; a same-period extra (a bonus) leaves it; a long gap restarts it. */
@@ -130,8 +146,8 @@ export function fingerprintOf(id: string): number {
 
 /**
  * Read-only features of one customer as of a business day. Daily closing balances are derived, not stored: the
- * total relationship balance now minus the net flow of every later day, so that a late posting corrects the past
- * days it belongs to. Days before the first posting carry the opening balance back.
+ * total relationship balance now (opening stamps plus flows) minus the net flow of every later day, so that a late
+ * posting corrects the past days it belongs to. Days before the first posting carry the opening balance back.
  */
 /**
  * Daily closes of a window, oldest first, with prefix sums: built in one walk and shared by the features of every day
@@ -251,6 +267,19 @@ export class CustomerFeatures {
 
   flow(direction: Direction, kinds: readonly CounterpartyKind[], windowDays: number): number {
     return sumOver(this.state.days, this.asOfDay - windowDays + 1, this.asOfDay, flowCodes(direction, kinds));
+  }
+
+  /** The largest one-day sum of money moving in `direction` with these counterparties over the window. */
+  largestDailyFlow(direction: Direction, kinds: readonly CounterpartyKind[], windowDays: number): number {
+    const codes = flowCodes(direction, kinds);
+    const fromDay = this.asOfDay - windowDays + 1;
+    let largest = 0;
+    // one bucket per day with postings: a bucket's sum is that day's
+    for (const bucket of this.state.days) {
+      if (bucket[0]! < fromDay || bucket[0]! > this.asOfDay) continue;
+      largest = Math.max(largest, sumOver([bucket], fromDay, this.asOfDay, codes));
+    }
+    return largest;
   }
 
   /** The closing balance of the features' own day (today's: the balance so far). */

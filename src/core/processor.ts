@@ -2,6 +2,7 @@ import type { CustomerProfile } from '../domain/profile.ts';
 import type { Transaction } from '../domain/transaction.ts';
 import type { DueTimer, LoadedCustomer, StateWrite, TimerChange } from '../state/store.ts';
 import type { BusinessCalendar } from './calendar.ts';
+import type { ChurnObservation } from './churn-features.ts';
 import type { DetectionContext } from './detectors/context.ts';
 import { evaluateDayClose } from './detectors/day-close.ts';
 import { detectDormancy, silenceStartOf } from './detectors/dormancy.ts';
@@ -32,6 +33,8 @@ export interface CoreContext {
   rules: Rules;
   calendar: BusinessCalendar;
   unassignedQueue: string;
+  /** Sees every churn assessment of a day close (tidewatch train); absent in the service. */
+  observeChurn?: (observation: ChurnObservation) => void;
 }
 
 export interface TransactionRecord {
@@ -72,6 +75,8 @@ export interface TransactionBatchResult {
   emissions: Emission[];
   rejected: Rejection[];
   outcomes: OutcomeCounts;
+  /** Applied postings whose stamped balance disagreed with the flows (a data-quality count; they still count by amount). */
+  balanceMismatches: number;
 }
 
 export function processTransactions(
@@ -93,6 +98,7 @@ export function processTransactions(
     emissions: [],
     rejected: [],
     outcomes: { applied: 0, already_applied: 0, duplicate: 0, too_late: 0, unsupported_currency: 0 },
+    balanceMismatches: 0,
   };
   const ordered: Array<{ offset: number; emissions: Emission[] }> = [];
   for (const [customerId, customerRecords] of byCustomer) {
@@ -123,9 +129,12 @@ export function timerDue(state: CustomerState, profile: CustomerProfile | undefi
 }
 
 /** The detection context of a customer as of an instant: tier from the profile, lower thresholds while on watch. */
-function detectionContextOf(state: CustomerState | undefined, profile: CustomerProfile | undefined, rules: Rules, instant: number): DetectionContext {
+function detectionContextOf(state: CustomerState | undefined, profile: CustomerProfile | undefined, context: CoreContext, instant: number): DetectionContext {
+  const { rules } = context;
   const watching = state?.watchUntil != null && instant < state.watchUntil;
-  return { rules, tier: profile?.servedTier ?? null, thresholdFactorBp: watching ? rules.rmChange.thresholdFactorBp : 10_000 };
+  const detection: DetectionContext = { rules, tier: profile?.servedTier ?? null, thresholdFactorBp: watching ? rules.rmChange.thresholdFactorBp : 10_000 };
+  if (context.observeChurn !== undefined) detection.observer = context.observeChurn;
+  return detection;
 }
 
 /** Applies one customer's records; answers the new state, or undefined when nothing changed. */
@@ -143,6 +152,7 @@ function processCustomer(
   const policy = { rules, profile, unassignedQueue: context.unassignedQueue, detectedAt: batch.detectedAt };
   let state = stored?.state;
   let changed = false;
+  const mismatchesBefore = state?.balanceMismatches ?? 0;
   if (state !== undefined && state.partition === batch.partition) {
     // every batch before this one was published before its offsets were committed: its alerts are delivered
     state.outbox = state.outbox.filter((entry) => entry.cause.kind !== 'offset' || entry.cause.offset >= batch.firstOffset);
@@ -169,14 +179,14 @@ function processCustomer(
     const eventDay = calendar.dayOf(transaction.eventTime);
     if (eventDay > streamDay && state.evaluatedDay < eventDay - 1) {
       // the first event of a new day: judge the close of the day before it (tiers, churn score, RFM, idle funds)
-      const closing = evaluateDayClose(state, profile, eventDay - 1, detectionContextOf(state, profile, rules, transaction.eventTime), calendar, stored?.household);
+      const closing = evaluateDayClose(state, profile, eventDay - 1, detectionContextOf(state, profile, context, transaction.eventTime), calendar, stored?.household);
       const emissions = emissionsFor(state, closing, policy);
       if (emissions.length > 0) {
         state.outbox.push({ cause: { kind: 'offset', offset: position.offset }, emissions });
         ordered.push({ offset: position.offset, emissions });
       }
     }
-    const detection = detectionContextOf(state, profile, rules, transaction.eventTime);
+    const detection = detectionContextOf(state, profile, context, transaction.eventTime);
     const asOfDay = Math.max(streamDay, eventDay);
     const detecting = mayRaiseFinding(transaction, detection);
     const before = detecting ? measure(new CustomerFeatures(withOpeningBalance(state, transaction), asOfDay, calendar), rules) : undefined;
@@ -193,12 +203,25 @@ function processCustomer(
     const after = measure(new CustomerFeatures(state, asOfDay, calendar), rules);
     const findings = [...detectOutflow(transaction, before, after, detection), ...detectInflow(transaction, before, after, detection)];
     if (findings.length === 0) continue;
+    if (findings.some(isExitFinding)) openChurnEpisodeOnExit(state, calendar.dayOf(transaction.eventTime));
     const emissions = emissionsFor(state, findings, policy);
     if (emissions.length === 0) continue;
     state.outbox.push({ cause: { kind: 'offset', offset: position.offset }, emissions });
     ordered.push({ offset: position.offset, emissions });
   }
+  if (state !== undefined) result.balanceMismatches += state.balanceMismatches - mismatchesBefore;
   return changed ? state : undefined;
+}
+
+/** An exit the RM is told of: the one raw outflow kind that reaches the RM queue (detectors/outflow.ts). */
+const isExitFinding = (finding: Finding) => finding.kind === 'LARGE_OUTFLOW' && finding.feeds.includes('rm');
+
+/**
+ * The exit is the churn signal: it opens the customer's churn episode (or closes its escalations), so the RM is not
+ * told the same story again as CHURN_RISK at the next day close.
+ */
+function openChurnEpisodeOnExit(state: CustomerState, day: number): void {
+  state.churn = { since: state.churn?.since ?? day, toldScore: 100 };
 }
 
 /**
@@ -254,17 +277,18 @@ export function processTimers(
       result.emissions.push(...owed.flatMap((entry) => entry.emissions));
     } else {
       const profile = stored.profile;
-      const detection = detectionContextOf(state, profile, rules, input.now);
+      const detection = detectionContextOf(state, profile, context, input.now);
       const findings: Finding[] = [];
+      const closedDay = calendar.dayOf(input.now) - 1;
+      const closeDue =
+        closedDay > state.evaluatedDay && closedDay >= calendar.dayOf(state.streamTime) && profile?.status !== 'CLOSED' && !hasNoLedger(state);
+      if (closeDue) findings.push(...evaluateDayClose(state, profile, closedDay, detection, calendar, stored.household));
+      // after the day close: a churn episode it opened already told the RM what the silence means
       const silence = detectDormancy(state, profile, input.now, detection, calendar);
       if (silence !== undefined) {
         state.dormancy = { since: silenceStartOf(state), stage: silence.stage };
         findings.push(silence.finding);
       }
-      const closedDay = calendar.dayOf(input.now) - 1;
-      const closeDue =
-        closedDay > state.evaluatedDay && closedDay >= calendar.dayOf(state.streamTime) && profile?.status !== 'CLOSED' && !hasNoLedger(state);
-      if (closeDue) findings.push(...evaluateDayClose(state, profile, closedDay, detection, calendar, stored.household));
       // a maturity whose notice window has opened, with no event needed
       const maturing = dueMaturities(state, profile, input.now, detection, calendar);
       findings.push(...maturing.findings);

@@ -1,9 +1,13 @@
 import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { alertKinds, priorities } from '../domain/alert.ts';
 import { productKinds } from '../domain/product-event.ts';
 import { categories, counterpartyKinds } from '../domain/transaction.ts';
+import { ScorecardError, parseScorecard, scorecardSchema } from './scorecard.ts';
+import type { Scorecard } from './scorecard.ts';
 
 /**
  * The rules file: every threshold a bank tunes, per tier where it matters. Money is in minor units of `currency`,
@@ -138,36 +142,28 @@ export const rulesSchema = z
         stagesDays: z.array(z.number().int().positive()).min(1),
       })
       .strict(),
-    /** The churn-risk score, 0-100: weights of the signals, and when it becomes an alert. */
+    /**
+     * The churn-risk score, 0-100, from a scorecard fitted on the bank's own history (`tidewatch train`), and when it
+     * becomes an alert: one episode per customer, opened at alertFromScore, escalated when the score rose by
+     * escalateBy, closed below clearBelowScore.
+     */
     churn: z
       .object({
-        /** Relative weights of the signals in the 0-100 score. */
-        weights: z
-          .object({
-            leakage: z.number().int().min(0),
-            drawdown: z.number().int().min(0),
-            activityDecline: z.number().int().min(0),
-            regularIncomeStopped: z.number().int().min(0),
-            dormancy: z.number().int().min(0),
-            rfmSlide: z.number().int().min(0),
-          })
-          .strict(),
-        /** Outflow to competitors over this window, as a share of the 90-day average balance... */
-        leakageWindowDays: days(90),
-        /** ...scores in full from this share. */
-        leakageFullShareBp: basisPoints,
-        /** A fall from the 90-day peak balance scores in full from this share of the peak. */
-        drawdownFullBp: basisPoints,
-        /** Activity is judged against the customer's own baseline only if it had at least this many transactions a month. */
-        activityBaselineMinPer30Days: z.number().int().min(1),
-        /** A salary or pension that used to arrive monthly counts as stopped after this many days without it. */
-        regularIncomeGapDays: days(90),
-        /** The score from which the RM is told, and below which the episode ends (hysteresis: no flapping). */
-        alertFromScore: score,
-        clearBelowScore: score,
+        /** The scorecard file, relative to the rules file; absent: the shipped rules/scorecards/churn-default.json. */
+        scorecardFile: z.string().min(1).optional(),
+        /** The scorecard itself, inline; the loader fills it from scorecardFile when absent. */
+        scorecard: scorecardSchema.optional(),
+        /** Override the scorecard's own thresholds (absent: the scorecard's alertFromScore and clearBelowScore). */
+        alertFromScore: score.optional(),
+        clearBelowScore: score.optional(),
         /** While an episode lasts, the RM is told again when the score rose by this much since the last alert. */
         escalateBy: z.number().int().min(1).max(100),
-        /** Customers below this 30-day average balance are scored but not alerted on. */
+        /** A salary or pension that used to arrive monthly is overdue after this many days: the customer is looked at that day. */
+        regularIncomeGapDays: days(90),
+        /**
+         * Value at stake below which a churn episode is not worth an RM's call (it is still scored). Money decides the
+         * priority and this floor, never whether a customer is leaving: keep it low.
+         */
         minAverageBalanceMinor: minorUnits,
         /** How many contributing reasons an alert names. */
         topReasons: z.number().int().min(1).max(6),
@@ -271,7 +267,8 @@ export const rulesSchema = z
       }
     });
     if (known.size !== names.length) context.addIssue({ code: 'custom', path: ['tiers', 'levels'], message: 'tier names must be unique' });
-    if (rules.churn.clearBelowScore > rules.churn.alertFromScore) {
+    const { alertFromScore, clearBelowScore } = rules.churn;
+    if (alertFromScore !== undefined && clearBelowScore !== undefined && clearBelowScore > alertFromScore) {
       context.addIssue({ code: 'custom', path: ['churn', 'clearBelowScore'], message: 'must not exceed alertFromScore (hysteresis)' });
     }
     const checkCuts = (cuts: readonly number[], ascending: boolean, path: string[]) => {
@@ -314,8 +311,45 @@ export class RulesError extends Error {
   override readonly name = 'RulesError';
 }
 
-/** Parses rules from text (YAML, of which JSON is a subset); errors name the bad key, e.g. `largeOutflow.single.shareOfBalanceBp`. */
-export function parseRules(text: string, source = 'rules'): Rules {
+/** The scorecard shipped with tidewatch, used when the rules name none (next to the rules in the repo and the image). */
+export const DEFAULT_SCORECARD_FILE = fileURLToPath(new URL('../../rules/scorecards/churn-default.json', import.meta.url));
+
+const scorecards = new Map<string, Scorecard>();
+
+/** Reads and validates a scorecard file (cached by path: rules reloads re-read only the rules). */
+export function loadScorecard(file: string, fresh = false): Scorecard {
+  let card = fresh ? undefined : scorecards.get(file);
+  if (card === undefined) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (error) {
+      throw new ScorecardError(`${file}: cannot read the scorecard: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    card = parseScorecard(text, file);
+    scorecards.set(file, card);
+  }
+  return card;
+}
+
+/** The churn scorecard the rules use. */
+export function scorecardOf(rules: Rules): Scorecard {
+  return rules.churn.scorecard ?? loadScorecard(DEFAULT_SCORECARD_FILE);
+}
+
+/** When a churn score opens an episode and when it closes it: the rules' overrides, else the scorecard's own. */
+export function churnThresholds(rules: Rules): { alertFromScore: number; clearBelowScore: number } {
+  const card = scorecardOf(rules);
+  const alertFromScore = rules.churn.alertFromScore ?? card.alertFromScore;
+  return { alertFromScore, clearBelowScore: rules.churn.clearBelowScore ?? Math.min(alertFromScore, card.clearBelowScore) };
+}
+
+/**
+ * Parses rules from text (YAML, of which JSON is a subset); errors name the bad key, e.g.
+ * `largeOutflow.single.shareOfBalanceBp`. The churn scorecard is read from `churn.scorecardFile` (relative to
+ * `baseDir`, the rules file's folder) or the shipped default, and validated with the rules.
+ */
+export function parseRules(text: string, source = 'rules', baseDir = process.cwd()): Rules {
   let raw: unknown;
   try {
     raw = parseYaml(text);
@@ -323,13 +357,29 @@ export function parseRules(text: string, source = 'rules'): Rules {
     throw new RulesError(`${source}: not YAML or JSON: ${error instanceof Error ? error.message : String(error)}`);
   }
   const result = rulesSchema.safeParse(raw);
-  if (result.success) return result.data;
+  if (result.success) return withScorecard(result.data, source, baseDir);
   const problems = result.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
   throw new RulesError(`${source}: invalid rules:\n  ${problems.join('\n  ')}`);
 }
 
+function withScorecard(rules: Rules, source: string, baseDir: string): Rules {
+  if (rules.churn.scorecard !== undefined) return rules;
+  const file = rules.churn.scorecardFile === undefined ? DEFAULT_SCORECARD_FILE : resolve(baseDir, rules.churn.scorecardFile);
+  try {
+    // a rules reload re-reads the scorecard too, so a refitted file applies with the rules that name it
+    rules.churn.scorecard = loadScorecard(file, true);
+  } catch (error) {
+    throw new RulesError(`${source}: churn.scorecardFile: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const thresholds = churnThresholds(rules);
+  if (thresholds.clearBelowScore > thresholds.alertFromScore) {
+    throw new RulesError(`${source}: invalid rules:\n  churn.clearBelowScore: must not exceed alertFromScore (${thresholds.alertFromScore}, hysteresis)`);
+  }
+  return rules;
+}
+
 export function loadRules(file: string): Rules {
-  return parseRules(readFileSync(file, 'utf8'), file);
+  return parseRules(readFileSync(file, 'utf8'), file, dirname(file));
 }
 
 function isTimeZone(name: string): boolean {

@@ -24,8 +24,14 @@ export interface CustomerState {
   streamTime: number;
   /** Event time of the latest customer-initiated transaction (system postings such as interest and fees do not count). */
   lastActivityAt: number | null;
-  /** accountId → [balance after the latest posting (minor units), that posting's event time]. */
+  /**
+   * accountId → [balance (minor units), event time of the latest posting]. The balance is the stamp of the first
+   * posting seen (its opening), then moved by every posting's amount: flows, never a later stamp, make the history,
+   * so a stamp out of time order or a day stale cannot bend the daily series (core/features.ts).
+   */
   accounts: Record<string, [number, number]>;
+  /** Postings whose stamped balance disagreed with the opening plus the flows (a data-quality count). */
+  balanceMismatches: number;
   /** Daily flow buckets, oldest first, only days with postings: [day, code, amount, code, amount, ...] (see core/flows.ts). */
   days: number[][];
   /** Dormancy stage already alerted for the silence that began at `since` (0: none yet). */
@@ -36,6 +42,8 @@ export interface CustomerState {
   evaluatedDay: number;
   /** The tier the RM was told the customer is eligible for (while served below it), or null. */
   upgradeTold: string | null;
+  /** The served tier the RM was told is at risk (one downgrade-risk episode), null once the average recovered. */
+  downgradeTold: string | null;
   /** An open churn-risk episode: the day it began and the score last told; null when none. */
   churn: { since: number; toldScore: number } | null;
   /** The RFM segment at the last evaluation; a slide from a valuable segment is remembered for a while. */

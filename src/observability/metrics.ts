@@ -18,6 +18,10 @@ export function createMetrics() {
       'Admitted transactions by what the features made of them: applied, already_applied (replayed offset), duplicate (transaction id seen), too_late, unsupported_currency.',
       ['outcome'],
     ),
+    balanceStampMismatches: counter(
+      'tidewatch_balance_stamp_mismatches_total',
+      'Applied transactions whose stamped balanceAfter disagreed with the account opening plus the flows (data quality; the flows count).',
+    ),
     deadLetters: counter('tidewatch_dead_letters_total', 'Records sent to the dead-letter topic, by reason.', ['reason']),
     batches: counter('tidewatch_batches_total', 'Fetched batches processed, by topic.', ['topic']),
     batchDuration: histogram('tidewatch_batch_duration_seconds', 'Time to process the batches of one fetch (one unit of work over its partitions), observed per batch, by topic.', ['topic']),
@@ -94,6 +98,10 @@ export function createDigestMetrics() {
       help: "Routine alerts waiting for their RM's next digest, on the partitions this instance owns.",
       registers: [registry],
     }),
+    balanceStampMismatches: counter(
+      'tidewatch_balance_stamp_mismatches_total',
+      'Applied transactions whose stamped balanceAfter disagreed with the account opening plus the flows (data quality; the flows count).',
+    ),
     deadLetters: counter('tidewatch_dead_letters_total', 'Records sent to the dead-letter topic, by reason.', ['reason']),
     redisErrors: counter('tidewatch_redis_errors_total', 'Failed Redis operations (the batch or flush is retried).'),
     producerErrors: counter('tidewatch_producer_errors_total', 'Failed sends to Kafka (the batch or flush is retried).'),

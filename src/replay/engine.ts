@@ -266,6 +266,7 @@ export class Replay {
       if (result.emissions.length > 0) stampDetection(result.writes, batch);
       await this.#commit(result.writes, result.timers);
       this.#tally.outcomesOfBatch(result.outcomes);
+      this.#tally.balanceStampMismatches += result.balanceMismatches;
       for (const { record, reason, detail } of result.rejected) {
         const line = batch.lines[indexOfOffset(records, record.position.offset)] ?? 0;
         refused.push({ reason, detail, offset: record.position.offset, origin: { source: this.#options.inputName ?? 'input', line } });

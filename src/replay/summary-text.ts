@@ -39,6 +39,7 @@ export function summaryText(summary: ReplaySummary, notes: RunNotes): string {
     `  events        ${count(summary.events)} read · ${count(summary.customers)} customers · ${count(summary.profiles)} profiles`,
     `  event time    ${summary.firstEventTime ?? '-'} .. ${summary.lastEventTime ?? '-'}${summary.endedAt !== summary.lastEventTime ? ` (time ran on to ${summary.endedAt})` : ''}`,
     `  transactions  ${count(t.applied)} applied · ${count(t.duplicate)} duplicate · ${count(t.already_applied)} already applied · ${count(t.too_late)} too late · ${count(t.unsupported_currency)} other currency`,
+    `  data quality  ${count(summary.balanceStampMismatches)} stamped balance(s) disagreed with the flows (the flows count)`,
     `  dead letters  ${count(deadLetters.total)}${deadLetters.total > 0 ? ` (${listed(deadLetters.byReason)})` : ''}`,
   ];
   if (notes.reorder !== null) {

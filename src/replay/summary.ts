@@ -32,6 +32,8 @@ export interface ReplaySummary {
   profileUpdates: number;
   /** What the core made of each valid transaction. */
   transactions: OutcomeCounts;
+  /** Data quality: applied postings whose stamped balance disagreed with the flows (counted by amount regardless). */
+  balanceStampMismatches: number;
   deadLetters: { total: number; byReason: Partial<Record<DeadLetterReason, number>> };
   timersFired: number;
   /** Published records per feed, kind and priority: feed → kind → priority → count. */
@@ -63,6 +65,7 @@ export class ReplayTally {
   profileUpdates = 0;
   readonly customers = new Set<string>();
   readonly transactions: OutcomeCounts = { applied: 0, already_applied: 0, duplicate: 0, too_late: 0, unsupported_currency: 0 };
+  balanceStampMismatches = 0;
   readonly #deadLetters: Partial<Record<DeadLetterReason, number>> = {};
   readonly #alerts: Record<string, Record<string, Record<string, number>>> = {};
   readonly #alertsByTier: Record<string, Record<string, number>> = {};
@@ -131,6 +134,7 @@ export class ReplayTally {
       productEvents: this.productEvents,
       profileUpdates: this.profileUpdates,
       transactions: { ...this.transactions },
+      balanceStampMismatches: this.balanceStampMismatches,
       deadLetters: { total: deadLetterTotal, byReason: { ...this.#deadLetters } },
       timersFired: this.timersFired,
       alerts: this.#alerts,

@@ -157,6 +157,7 @@ export async function handleTransactionBatches(deps: PipelineDeps, batches: read
       deadLetters.push(deadLetterOf(sources.get(rejection.record.position.offset)!, rejection.reason, rejection.detail, now));
     }
     for (const [outcome, count] of Object.entries(result.outcomes)) if (count > 0) deps.metrics.transactionOutcomes.inc({ outcome }, count);
+    if (result.balanceMismatches > 0) deps.metrics.balanceStampMismatches.inc(result.balanceMismatches);
     if (result.outcomes.already_applied > 0) redelivered += result.emissions.length;
   }
 

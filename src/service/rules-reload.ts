@@ -1,4 +1,5 @@
 import { readFileSync, unwatchFile, watchFile } from 'node:fs';
+import { dirname } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { businessCalendar } from '../core/calendar.ts';
 import type { CoreContext } from '../core/processor.ts';
@@ -61,7 +62,7 @@ export function startRulesReloader(options: RulesReloaderOptions): RulesReloader
     if (stopped) return 'unchanged';
     let next: Rules;
     try {
-      next = parseRules(readFileSync(file, 'utf8'), file);
+      next = parseRules(readFileSync(file, 'utf8'), file, dirname(file));
     } catch (error) {
       return refuse(trigger, error);
     }

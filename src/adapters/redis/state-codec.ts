@@ -10,7 +10,7 @@ import { packDays, unpackDays } from './days-codec.ts';
  *   [layout 1, customerId, rev, partition, appliedOffset, recentTransactions, firstSeenAt, streamTime,
  *    lastActivityAt, accounts, days (varint bytes, or arrays when not packable), [dormancy.since, dormancy.stage],
  *    cooldowns, outbox, evaluatedDay, upgradeTold, churn, rfm, lastInvestmentAt, watchUntil, suppressed,
- *    regularIncome, products]
+ *    regularIncome, products, downgradeTold, balanceMismatches]
  */
 const LAYOUT = 1;
 const packr = new Packr({ useRecords: false, variableMapSize: true });
@@ -40,6 +40,8 @@ export function encodeState(state: CustomerState): Buffer {
     state.suppressed,
     state.regularIncome,
     state.products,
+    state.downgradeTold,
+    state.balanceMismatches,
   ]);
 }
 
@@ -80,5 +82,7 @@ export function decodeState(bytes: Uint8Array): CustomerState {
     suppressed: later(20, {}),
     regularIncome: later(21, null),
     products: later(22, { applied: null, maturities: [] }),
+    downgradeTold: later(23, null),
+    balanceMismatches: later(24, 0),
   } as CustomerState;
 }

@@ -1,4 +1,5 @@
 import type { CounterpartyKind } from '../../domain/transaction.ts';
+import type { ChurnObservation } from '../churn-features.ts';
 import type { Rules } from '../rules.ts';
 
 export interface DetectionContext {
@@ -7,6 +8,8 @@ export interface DetectionContext {
   tier: string | null;
   /** Outflow thresholds are multiplied by this (basis points; 10000 = as configured; lower while on watch). */
   thresholdFactorBp?: number;
+  /** Sees every churn assessment of a day close (tidewatch train samples them); no effect on the outcome. */
+  observer?: (observation: ChurnObservation) => void;
 }
 
 /** A money threshold as it applies to this customer now (lowered while the customer is on watch after an RM change). */

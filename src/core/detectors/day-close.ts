@@ -12,6 +12,7 @@ import type { HouseholdFeatures, HouseholdMember } from '../household.ts';
 import { basisPointsOf, formatMoney, formatPercent } from '../money.ts';
 import { rfmOf, slideTargets } from '../rfm.ts';
 import type { Rules } from '../rules.ts';
+import { churnThresholds } from '../rules.ts';
 import type { CustomerState } from '../state.ts';
 import { periodAverage, qualifiedTier, tierIndexOf } from '../tiers.ts';
 import type { DetectionContext } from './context.ts';
@@ -40,7 +41,7 @@ export function evaluateDayClose(
   updateRfm(state, features, rules, calendar);
   const upgrade = upgradeEligibility(state, profile, features, together, context, eventTime);
   if (upgrade !== undefined) findings.push(upgrade);
-  const downgrade = downgradeRisk(profile, features, together, context, eventTime);
+  const downgrade = downgradeRisk(state, profile, features, together, context, eventTime);
   if (downgrade !== undefined) findings.push(downgrade);
   const churn = churnRisk(state, features, context, calendar, eventTime);
   if (churn !== undefined) findings.push(churn);
@@ -125,7 +126,13 @@ function upgradeEligibility(
   };
 }
 
+/**
+ * One downgrade-risk episode per served tier: told when the average falls below the floor, or near it while
+ * falling; not again while it stays there (the RM knows); a new episode once the average is back above the floor
+ * and its margin, or the served tier changed.
+ */
 function downgradeRisk(
+  state: CustomerState,
   profile: CustomerProfile | undefined,
   features: CustomerFeatures,
   household: HouseholdFeatures | null,
@@ -144,8 +151,12 @@ function downgradeRisk(
   const before = periodAverage(features.at(features.asOfDay - trendDays), rules);
   const fall = basisPointsOf(before - average, before);
   const below = average < floor;
-  const nearAndFalling = average * 10_000 < floor * (10_000 + marginBp) && fall >= minFallBp;
-  if (!below && !nearAndFalling) return undefined;
+  const near = average * 10_000 < floor * (10_000 + marginBp);
+  if (!near) state.downgradeTold = null; // recovered: a later fall is a new episode
+  if (state.downgradeTold !== null && state.downgradeTold !== level.name) state.downgradeTold = null; // served tier changed
+  const nearAndFalling = near && fall >= minFallBp;
+  if ((!below && !nearAndFalling) || state.downgradeTold !== null) return undefined;
+  state.downgradeTold = level.name;
   return {
     kind: 'DOWNGRADE_RISK',
     priority: isTopTier(context) ? 'HIGH' : 'MEDIUM',
@@ -170,32 +181,48 @@ function downgradeRisk(
 const trendOf = (fallBp: number, trendDays: number) =>
   fallBp > 0 ? `${formatPercent(fallBp)} lower than ${trendDays} days ago` : fallBp < 0 ? `${formatPercent(-fallBp)} higher than ${trendDays} days ago` : `unchanged over ${trendDays} days`;
 
+/** Features that say money moved; the others say whether everyday life (income, activity, spending) goes on. */
+const MONEY_MOVED: ReadonlySet<string> = new Set(['closeVsNormal', 'drawdown', 'competitorOutflowShare', 'competitorOutflowVsUsual', 'largestOutflowShare', 'netFlowShare']);
+
+/**
+ * One churn-risk episode per customer: opened when the score reaches the threshold, told again (one priority
+ * higher) only when it rose by `escalateBy`, closed when it falls below the clearing score. When only money moved
+ * and income and everyday activity go on, the alert says it may be a one-off payment and that the episode escalates
+ * if they stop: only what happens next can tell paying for something from moving the relationship away.
+ */
 function churnRisk(state: CustomerState, features: CustomerFeatures, context: DetectionContext, calendar: BusinessCalendar, eventTime: number): Finding | undefined {
   const { rules } = context;
   const settings = rules.churn;
-  const { score, signals } = assessChurn(state, features, rules, calendar);
+  const { alertFromScore, clearBelowScore } = churnThresholds(rules);
+  const { score, signals, vector } = assessChurn(state, features, rules, calendar);
+  context.observer?.({ customerId: state.customerId, day: features.asOfDay, vector, score });
   const episode = state.churn;
-  if (episode !== null && score < settings.clearBelowScore) {
+  if (episode !== null && score < clearBelowScore) {
     state.churn = null;
     return undefined;
   }
   const average = features.averageDailyBalance(30);
-  if (average < settings.minAverageBalanceMinor) return undefined;
-  const opens = episode === null && score >= settings.alertFromScore;
+  // value at stake decides whether a call is worth it, never whether the customer is leaving
+  if (Math.max(average, features.averageDailyBalance(90)) < settings.minAverageBalanceMinor) return undefined;
+  const opens = episode === null && score >= alertFromScore;
   const worsens = episode !== null && score >= episode.toldScore + settings.escalateBy;
   if (!opens && !worsens) return undefined;
   state.churn = { since: episode?.since ?? features.asOfDay, toldScore: score };
   const top = signals.slice(0, settings.topReasons);
+  const lifeGoesOn = top.length > 0 && top.every((signal) => MONEY_MOVED.has(signal.name));
   let priority: Priority = score >= 80 ? 'HIGH' : 'MEDIUM';
   if (worsens) priority = raise(priority);
   if (isTopTier(context) || average >= rules.priority.urgentAmountMinor) priority = raise(priority);
+  const caveat = lifeGoesOn ? '. Income and everyday activity go on: it may be a one-off payment; tidewatch escalates if they stop' : '';
   return {
     kind: 'CHURN_RISK',
     priority,
     causeKey: `${state.churn.since}:${score}`,
-    reason: `${worsens ? 'Churn risk rising' : 'Churn risk'} ${score}/100: ${top.map((signal) => signal.reason).join('; ')}`,
-    suggestedAction: 'Call the customer this week: ask how the relationship is going and what would keep them.',
-    evidence: [{ metric: 'churn_score', unit: 'SCORE', value: score, threshold: settings.alertFromScore, baseline: episode?.toldScore ?? null }, ...top.flatMap((signal) => signal.evidence)],
+    reason: `${worsens ? 'Churn risk rising' : 'Churn risk'} ${score}/100: ${top.map((signal) => signal.reason).join('; ')}${caveat}`,
+    suggestedAction: lifeGoesOn
+      ? 'Ask the customer what the money was for, and whether the bank can help with it.'
+      : 'Call the customer this week: ask how the relationship is going and what would keep them.',
+    evidence: [{ metric: 'churn_score', unit: 'SCORE', value: score, threshold: alertFromScore, baseline: episode?.toldScore ?? null }, ...top.flatMap((signal) => signal.evidence)],
     amountAtStakeMinor: average,
     counterpartyKind: null,
     toCompetitor: false,

@@ -12,7 +12,8 @@ import type { DetectionContext } from './context.ts';
 import { isTopTier } from './context.ts';
 
 /**
- * Silence is the signal: staged warnings when a customer has initiated nothing for N days. Interest and fee
+ * Silence is the signal: staged warnings when a customer has initiated nothing for N days; the RM hears the first
+ * stage reached in a silence (unless a churn episode already told them), the later ones are recorded. Interest and fee
  * postings (initiated by the bank) do not break the silence. Evaluated from timers, so it fires when no event
  * arrives; a customer never seen acting is silent since first seen.
  */
@@ -46,9 +47,10 @@ export function detectDormancy(
   const { rules } = context;
   const since = silenceStartOf(state);
   const stages = rules.dormancy.stagesDays;
-  let reached = toldStage(state);
+  const told = toldStage(state);
+  let reached = told;
   while (reached < stages.length && since + stages[reached]! * DAY_MS <= now) reached += 1;
-  if (reached === toldStage(state)) return undefined;
+  if (reached === told) return undefined;
 
   const stageDays = stages[reached - 1]!;
   const final = reached === stages.length;
@@ -73,7 +75,9 @@ export function detectDormancy(
       toCompetitor: false,
       causeTransactionId: null,
       eventTime: since + stageDays * DAY_MS,
-      feeds: ['rm'],
+      // one RM alert per silence, and none while a churn episode is open: the RM already heard the customer is
+      // leaving, and dormancy is a report of it; later stages move the churn score and the stage only
+      feeds: told === 0 && state.churn === null ? ['rm'] : [],
     },
   };
 }

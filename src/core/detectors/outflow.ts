@@ -10,8 +10,11 @@ import type { Measures } from './measures.ts';
 
 /**
  * Money leaving: one large debit (absolute per tier, or a large share of the relationship balance), the window sum
- * to competitors crossing its threshold (gradual leakage), and, for the risk feed only, every outflow to a
- * competitor above the leakage floor. Moves between the customer's own accounts are not outflow.
+ * to competitors crossing its threshold (gradual leakage), and every outflow to a competitor above the leakage
+ * floor. All of them go to the risk team and feed the churn score; the RM hears only of an exit: a debit to a
+ * competitor that leaves at most (1 - nearTotalShare) of the customer's own normal balance, whatever the amount (a
+ * 15,000 CNY saver's whole relationship counts as much as a private client's). Moves between the customer's own
+ * accounts are not outflow.
  */
 export function detectOutflow(transaction: Transaction, before: Measures, after: Measures, context: DetectionContext): Finding[] {
   if (transaction.direction !== 'DEBIT') return [];
@@ -36,15 +39,15 @@ function singleOutflow(transaction: Transaction, before: Measures, after: Measur
   const share = basisPointsOf(amount, balanceBefore);
   const minAmount = scaled(context, thresholdFor(rule.minAmountMinor, tier));
   const large = amount >= minAmount || (amount >= scaled(context, rule.shareFloorMinor) && share >= rule.shareOfBalanceBp);
-  if (!large) return undefined;
-
   const toCompetitor = isCompetitor(context, transaction.counterpartyKind);
-  const nearTotal = toCompetitor && share >= rule.nearTotalShareBp;
+  const exit = toCompetitor && isExit(amount, before, after, context);
+  if (!large && !exit) return undefined;
+
   let priority: Priority = toCompetitor ? 'HIGH' : 'MEDIUM';
-  if (nearTotal || amount >= rules.priority.urgentAmountMinor) priority = 'URGENT';
+  if (exit || amount >= rules.priority.urgentAmountMinor) priority = 'URGENT';
   else if (isTopTier(context)) priority = raise(priority);
   const usualMonthlyLeakage = Math.round(before.competitorOutflow90 / 3);
-  const what = nearTotal ? 'Near-total withdrawal' : 'Large outflow';
+  const what = exit ? 'Near-total withdrawal' : 'Large outflow';
   return {
     kind: 'LARGE_OUTFLOW',
     priority,
@@ -64,8 +67,21 @@ function singleOutflow(transaction: Transaction, before: Measures, after: Measur
     toCompetitor,
     causeTransactionId: transaction.transactionId,
     eventTime: transaction.eventTime,
-    feeds: ['rm', 'risk'],
+    feeds: exit ? ['rm', 'risk'] : ['risk'],
   };
+}
+
+/**
+ * The relationship leaving in this debit: what stays is at most (1 - nearTotalShare) of the customer's own normal
+ * (the larger of the balance just before and the 30-day average, so the second step of a two-day exit counts), the
+ * debit itself is a real step (a quarter of that normal), and the relationship was worth a call.
+ */
+function isExit(amount: number, before: Measures, after: Measures, context: DetectionContext): boolean {
+  const { rules } = context;
+  const normal = Math.max(before.totalBalance, after.totalBalance + amount, before.averageDailyBalance30);
+  if (normal < rules.churn.minAverageBalanceMinor) return false;
+  const leftBp = basisPointsOf(Math.max(0, after.totalBalance), normal);
+  return leftBp <= 10_000 - rules.largeOutflow.single.nearTotalShareBp && amount * 4 >= normal;
 }
 
 function cumulativeOutflow(transaction: Transaction, before: Measures, after: Measures, context: DetectionContext): Finding | undefined {
@@ -106,7 +122,8 @@ function cumulativeOutflow(transaction: Transaction, before: Measures, after: Me
     toCompetitor,
     causeTransactionId: transaction.transactionId,
     eventTime: transaction.eventTime,
-    feeds: ['rm', 'risk'],
+    // leakage over a window feeds the churn score and the risk team; the RM hears of it through CHURN_RISK
+    feeds: ['risk'],
   };
 }
 

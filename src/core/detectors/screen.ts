@@ -17,8 +17,8 @@ export function mayRaiseFinding(transaction: Transaction, context: DetectionCont
     const outflow = rules.largeOutflow;
     const singleFloor = scaled(context, Math.min(thresholdFor(outflow.single.minAmountMinor, tier), outflow.single.shareFloorMinor));
     if (outflow.countedKinds.includes(kind) && amount >= singleFloor) return true;
-    if (outflow.cumulative.kinds.includes(kind)) return true;
-    return isCompetitor(context, kind) && amount >= rules.leakage.minAmountMinor;
+    // any debit to a competitor may be a small customer's exit, whatever its amount
+    return outflow.cumulative.kinds.includes(kind) || isCompetitor(context, kind);
   }
   const inflow = rules.largeInflow;
   if (inflow.excludedCategories.includes(transaction.category)) return false;

@@ -71,7 +71,8 @@ describe('dormancy: silence is the signal', () => {
       causeKey: `${T0}:${reached}`,
       eventTime: T0 + stageDays * DAY, // when the silence reached the stage, not when it was noticed
       amountAtStakeMinor: czk(299_550),
-      feeds: ['rm'],
+      // the RM hears the first stage of a silence; later ones are recorded (and move the churn score)
+      feeds: stage === 0 ? ['rm'] : [],
       counterpartyKind: null,
       causeTransactionId: null,
       evidence: [

@@ -22,7 +22,8 @@ function aroundDebit(kind: CounterpartyKind, amount: number, balance: number, ex
 
 describe('outflow detector, one debit against hand-made measures', () => {
   it.each([
-    // name, tier, counterparty, amount, balance before → [kind, priority] or nothing
+    // name, tier, counterparty, amount, balance before → [kind, priority] or nothing; 'rm' where the RM hears it too
+    // (only an exit: what stays is at most 20% of the customer's normal, whatever the amount)
     ['under both thresholds (25,000 of 60,000 in cash)', 'SILVER', 'CASH', czk(25_000), czk(60_000), []],
     ['a large share but under the share floor (15,000 of 20,000)', 'SILVER', 'CASH', czk(15_000), czk(20_000), []],
     ['exactly half the balance, above the floor (30,000 of 60,000)', 'SILVER', 'CASH', czk(30_000), czk(60_000), [['LARGE_OUTFLOW', 'MEDIUM']]],
@@ -33,7 +34,10 @@ describe('outflow detector, one debit against hand-made measures', () => {
     ['no tier known: the default threshold', null, 'CASH', czk(150_000), czk(1_000_000), [['LARGE_OUTFLOW', 'MEDIUM']]],
     ['own-account moves are not outflow, however large', 'SILVER', 'OWN_ACCOUNT', czk(900_000), czk(1_000_000), []],
     ['a large outflow to another bank is HIGH', 'SILVER', 'OTHER_BANK', czk(200_000), czk(1_000_000), [['LARGE_OUTFLOW', 'HIGH']]],
-    ['80% to another bank is a near-total exit: URGENT', 'SILVER', 'OTHER_BANK', czk(50_000), czk(62_500), [['LARGE_OUTFLOW', 'URGENT']]],
+    ['80% to another bank is a near-total exit: URGENT, to the RM', 'SILVER', 'OTHER_BANK', czk(50_000), czk(62_500), [['LARGE_OUTFLOW', 'URGENT', 'rm']]],
+    ['a small saver’s exit (95% of 15,000, under every money threshold) is an exit all the same', 'SILVER', 'OTHER_BANK', czk(14_250), czk(15_000), [['LARGE_OUTFLOW', 'URGENT', 'rm']]],
+    ['a quarter of the normal balance is the least step that counts as the exit', 'SILVER', 'OTHER_BANK', czk(25_000), czk(25_000), [['LARGE_OUTFLOW', 'URGENT', 'rm']]],
+    ['a relationship below the value floor (4,000 of 4,000) is not worth an RM call', 'SILVER', 'OTHER_BANK', czk(4_000), czk(4_000), []],
     ['79.98% to another bank is not', 'SILVER', 'OTHER_BANK', czk(49_990), czk(62_500), [['LARGE_OUTFLOW', 'HIGH']]],
     ['95% in cash is large but not an exit to a competitor', 'SILVER', 'CASH', czk(95_000), czk(100_000), [['LARGE_OUTFLOW', 'MEDIUM']]],
     ['1,000,000 at stake is urgent whoever the customer is', 'SILVER', 'CASH', czk(1_000_000), czk(10_000_000), [['LARGE_OUTFLOW', 'URGENT']]],
@@ -47,9 +51,9 @@ describe('outflow detector, one debit against hand-made measures', () => {
     const { before, after } = aroundDebit(kind, amount, balance);
     const debit = new Ledger().debit(amount, pragueWinter('2024-01-10'), { counterpartyKind: kind });
     const findings = detectOutflow(debit, before, after, { rules, tier });
-    expect(findings.map((finding) => [finding.kind, finding.priority])).toEqual(expected);
+    expect(findings.map((finding) => [finding.kind, finding.priority, ...(finding.feeds.includes('rm') ? ['rm'] : [])])).toEqual(expected);
     for (const finding of findings) {
-      expect(finding.feeds).toEqual(finding.kind === 'LEAKAGE' ? ['risk'] : ['rm', 'risk']);
+      expect(finding.feeds).toEqual(finding.feeds.includes('rm') ? ['rm', 'risk'] : ['risk']);
       expect(finding.causeTransactionId).toBe(debit.transactionId);
       expect(finding.toCompetitor).toBe(rules.competitorKinds.includes(kind));
     }
@@ -123,11 +127,11 @@ describe('outflow, the domain brief’s cases through the processor', () => {
     ]);
   });
 
-  it('a withdrawal under the absolute threshold but over half the balance is a large outflow', () => {
+  it('a withdrawal under the absolute threshold but over half the balance is a large outflow, for the risk team (not an exit: the RM is not called)', () => {
     const store = new MemoryStore([profile({ servedTier: 'SILVER' })]).seed(seededState({ balances: { 'a-1': czk(60_000) }, since: pragueWinter('2023-11-01') }));
     const cash = new Ledger('c-1', { 'a-1': czk(60_000) }).debit(czk(40_000), pragueWinter('2024-01-10'), { category: 'CASH', channel: 'ATM', counterpartyKind: 'CASH' });
     const [emissions] = store.feed([cash]);
-    expect(summary(emissions!)).toEqual([{ kind: 'LARGE_OUTFLOW', priority: 'MEDIUM', feeds: ['risk', 'rm'] }]);
+    expect(summary(emissions!)).toEqual([{ kind: 'LARGE_OUTFLOW', priority: 'MEDIUM', feeds: ['risk'] }]);
     const { alert } = emissions![0]!;
     expect(alert.toCompetitor).toBe(false);
     expect(alert.evidence.slice(0, 2)).toEqual([
@@ -155,7 +159,7 @@ describe('outflow, the domain brief’s cases through the processor', () => {
     const emitted = all.map((emissions) => ofKinds(emissions, outflowKinds));
 
     const leakage = [{ kind: 'LEAKAGE', priority: 'LOW', feeds: ['risk'] }];
-    expect(emitted.map(summary)).toEqual([leakage, leakage, [{ kind: 'CUMULATIVE_OUTFLOW', priority: 'HIGH', feeds: ['risk', 'rm'] }], leakage, []]);
+    expect(emitted.map(summary)).toEqual([leakage, leakage, [{ kind: 'CUMULATIVE_OUTFLOW', priority: 'HIGH', feeds: ['risk'] }], leakage, []]);
     const { alert } = emitted[2]![0]!;
     expect(alert).toMatchObject({ amountAtStakeMinor: czk(300_000), toCompetitor: true, causeTransactionId: transfers[2]!.transactionId });
     expect(alert.evidence).toEqual([
@@ -185,7 +189,7 @@ describe('outflow, the domain brief’s cases through the processor', () => {
     const ledger = new Ledger('c-1', { 'a-1': czk(5_000_000) });
     const transfers = Array.from({ length: 12 }, (_, index) => ledger.debit(czk(150_000), pragueWinter('2023-10-01') + index * 16 * DAY, { counterpartyKind: 'OTHER_BANK' }));
     const told = ofKinds(store.feed(transfers).flat(), ['CUMULATIVE_OUTFLOW'])
-      .filter((emission) => emission.feeds.includes('rm') && emission.alert.eventTime >= pragueWinter('2024-01-01', '00:00'))
+      .filter((emission) => emission.alert.eventTime >= pragueWinter('2024-01-01', '00:00'))
       .map((emission) => new Date(emission.alert.eventTime).toISOString().slice(0, 10));
     expect(told).toEqual(raised);
   });
@@ -199,7 +203,7 @@ describe('outflow, the domain brief’s cases through the processor', () => {
       ledger.debit(czk(25_000), pragueWinter('2024-01-10'), { counterpartyKind: 'INVESTMENT_PLATFORM' }),
     ]);
     expect(summary(first!)).toEqual([{ kind: 'LEAKAGE', priority: 'LOW', feeds: ['risk'] }]); // 25,000 is under the 30,000 floor
-    expect(summary(second!)).toEqual([{ kind: 'CUMULATIVE_OUTFLOW', priority: 'HIGH', feeds: ['risk', 'rm'] }]);
+    expect(summary(second!)).toEqual([{ kind: 'CUMULATIVE_OUTFLOW', priority: 'HIGH', feeds: ['risk'] }]);
     // average on 10 Jan: (22 × 90,000 + 8 × 65,000) / 30 = 83,333.33; 50,000 / 83,333.33 = 60.00%
     expect(second![0]!.alert.evidence[1]).toEqual({ metric: 'share_of_average_balance_30d', unit: 'BASIS_POINTS', value: 6000, threshold: 4000, baseline: null });
     expect(second![0]!.alert.evidence[2]!.value).toBe(8_333_333);
@@ -233,7 +237,7 @@ describe('on watch after an RM change: outflow thresholds halved (rmChange.thres
     // name, served tier, on watch until, amount → the outflow kinds told
     // SILVER's single threshold is the default 100,000: halved, 50,000; 60,000 is 37.5% of the 160,000 balance (under
     // half) and under the halved window sum (75,000, or 40% of the average): only the watch makes it large
-    { name: 'SILVER, on watch: 60,000 to another bank is a large outflow', tier: 'SILVER', until: pragueWinter('2024-04-01'), amount: czk(60_000), expected: [{ kind: 'LARGE_OUTFLOW', priority: 'HIGH', feeds: ['risk', 'rm'] }] },
+    { name: 'SILVER, on watch: 60,000 to another bank is a large outflow', tier: 'SILVER', until: pragueWinter('2024-04-01'), amount: czk(60_000), expected: [{ kind: 'LARGE_OUTFLOW', priority: 'HIGH', feeds: ['risk'] }] },
     { name: 'SILVER, never on watch: leakage only', tier: 'SILVER', until: null, amount: czk(60_000), expected: [{ kind: 'LEAKAGE', priority: 'LOW', feeds: ['risk'] }] },
     { name: 'SILVER, the watch ended on 1 Mar: leakage only', tier: 'SILVER', until: pragueWinter('2024-03-01'), amount: czk(60_000), expected: [{ kind: 'LEAKAGE', priority: 'LOW', feeds: ['risk'] }] },
     { name: 'SILVER, on watch, 40,000 (under the halved 50,000)', tier: 'SILVER', until: pragueWinter('2024-04-01'), amount: czk(40_000), expected: [{ kind: 'LEAKAGE', priority: 'LOW', feeds: ['risk'] }] },

@@ -325,12 +325,12 @@ describe('timers and transactions together', () => {
   });
 
   it('cooldowns that have ended are forgotten as the customer’s clock moves on (the state does not keep every kind ever told)', () => {
-    // SILVER with 90,000.00 (below GOLD's 100,000: no upgrade to tell): 60,000 in cash is 67% of the balance, a
-    // large outflow (MEDIUM, rank 1) with a 7-day cooldown
+    // SILVER with 90,000.00 (below GOLD's 100,000: no upgrade to tell): 80,000 to another bank leaves 11% of the
+    // balance, an exit the RM hears (URGENT, rank 3) with a 7-day cooldown
     const store = new MemoryStore([profile()]).seed(seededState({ balances: { 'a-1': czk(90_000) }, since: pragueWinter('2023-11-01') }));
     const ledger = new Ledger('c-1', { 'a-1': czk(90_000) });
-    store.feed([ledger.debit(czk(60_000), pragueWinter('2024-01-10'), { counterpartyKind: 'CASH' })]);
-    expect(store.state().cooldowns).toEqual({ LARGE_OUTFLOW: [pragueWinter('2024-01-17'), 1] });
+    store.feed([ledger.debit(czk(80_000), pragueWinter('2024-01-10'), { counterpartyKind: 'OTHER_BANK' })]);
+    expect(store.state().cooldowns).toEqual({ LARGE_OUTFLOW: [pragueWinter('2024-01-17'), 3] });
     store.feed([ledger.debit(czk(100), pragueWinter('2024-01-16'), { counterpartyKind: 'CASH' })]);
     expect(Object.keys(store.state().cooldowns)).toEqual(['LARGE_OUTFLOW']);
     store.feed([ledger.debit(czk(100), pragueWinter('2024-01-17'), { counterpartyKind: 'CASH' })]);

@@ -1,0 +1,161 @@
+import type { CounterpartyKind } from '../domain/transaction.ts';
+import type { BusinessCalendar } from './calendar.ts';
+import type { CustomerFeatures } from './features.ts';
+import type { CustomerState } from './state.ts';
+
+/**
+ * The churn score's inputs: each a ratio of the customer against their own normal, so the same scorecard judges a
+ * 15,000 CNY saver and a 2M CNY private client alike, in any currency. "Normal" is the 60 days before the last 30
+ * (the retained 90 days of flows), or the customer's own rhythm (income, activity gaps). A feature is null when it
+ * cannot be measured yet (no baseline): the scorecard gives it its own "missing" points.
+ */
+export const churnFeatureNames = [
+  /** Today's close against the average close of the 60 days before the last 30. */
+  'closeVsNormal',
+  /** Fall of today's close from the 90-day peak close (0-1). */
+  'drawdown',
+  /** Outflow to competitors over the last 30 days, as a share of the 90-day average balance. */
+  'competitorOutflowShare',
+  /** Outflow to competitors over the last 30 days against the customer's usual per 30 days. */
+  'competitorOutflowVsUsual',
+  /** The largest single day of money leaving (competitors, cash, payments) in the last 30 days, as a share of the 90-day average balance: one-off or exit. */
+  'largestOutflowShare',
+  /** Net flow of the last 30 days as a share of the 90-day average balance (negative: draining). */
+  'netFlowShare',
+  /** Money in over the last 30 days (own accounts apart) against the customer's usual per 30 days. */
+  'inflowVsUsual',
+  /** Customer-initiated transactions over the last 30 days against the usual per 30 days. */
+  'activityVsUsual',
+  /** Everyday spending (payments, card, cash, people) over the last 30 days against the usual per 30 days. */
+  'spendVsUsual',
+  /** Days since the regular salary or pension last came, in months (1 ≈ on time); null without a regular income. */
+  'incomeOverdue',
+  /** Days without customer-initiated activity against the customer's usual gap between such transactions. */
+  'silenceVsUsual',
+] as const;
+
+export type ChurnFeatureName = (typeof churnFeatureNames)[number];
+export type ChurnFeatureVector = Record<ChurnFeatureName, number | null>;
+
+/** One day close's churn assessment, as an observer (the trainer) sees it. */
+export interface ChurnObservation {
+  customerId: string;
+  day: number;
+  vector: ChurnFeatureVector;
+  score: number;
+}
+
+const COMPETITORS: readonly CounterpartyKind[] = ['OTHER_BANK', 'INVESTMENT_PLATFORM'];
+/** Money that leaves the relationship: everything but moves between the customer's own accounts. */
+const LEAVING: readonly CounterpartyKind[] = ['OTHER_BANK', 'INVESTMENT_PLATFORM', 'CASH', 'SAME_BANK_CUSTOMER', 'NONE'];
+const EVERYDAY: readonly CounterpartyKind[] = ['NONE', 'CASH', 'SAME_BANK_CUSTOMER'];
+const EXTERNAL_IN: readonly CounterpartyKind[] = ['OTHER_BANK', 'INVESTMENT_PLATFORM', 'CASH', 'SAME_BANK_CUSTOMER', 'NONE'];
+
+const RECENT_DAYS = 30;
+const HISTORY_DAYS = 90;
+const BASELINE_DAYS = HISTORY_DAYS - RECENT_DAYS;
+/** A usual amount this small against the balance is "none": a ratio against it would be noise. */
+const NEGLIGIBLE_SHARE = 0.01;
+/** Ratios are capped so that one extreme customer cannot stretch a bin. */
+const RATIO_CAP = 20;
+/** A regular income counts after two monthly arrivals in a row; it is forgotten half a year after it stopped. */
+const INCOME_REMEMBERED_DAYS = 180;
+const MONTH_DAYS = 30;
+
+const cap = (value: number) => Math.max(-RATIO_CAP, Math.min(RATIO_CAP, value));
+const round4 = (value: number) => Math.round(value * 10_000) / 10_000;
+
+/** recent against usual (both per 30 days): null without a usual level worth comparing with. */
+function versusUsual(recent: number, usualPer30: number, floor: number): number | null {
+  if (usualPer30 <= 0 || usualPer30 < floor) return recent > 0 && floor > 0 ? cap(recent / floor) : null;
+  return cap(recent / usualPer30);
+}
+
+/** The amounts and counts behind the features, for the reasons an RM reads (money in minor units). */
+export interface ChurnMeasurements {
+  close: number;
+  normal: number;
+  peak: number;
+  average90: number;
+  competitorRecent: number;
+  competitorUsual: number;
+  largestOutflow: number;
+  netFlow: number;
+  inflowRecent: number;
+  inflowUsual: number;
+  activityRecent: number;
+  activityUsual: number;
+  spendRecent: number;
+  spendUsual: number;
+  /** Days since the regular income last came (null: none seen). */
+  incomeSilentDays: number | null;
+  /** Days since the last customer-initiated transaction (null: never). */
+  silentDays: number | null;
+  usualGapDays: number;
+}
+
+/**
+ * The customer's churn features as of the features' day, with the measurements behind them. Pure: the same state
+ * and day always give the same vector (values rounded to 4 decimals so that a replay and the service agree).
+ */
+export function measureChurn(state: CustomerState, features: CustomerFeatures, calendar: BusinessCalendar): { vector: ChurnFeatureVector; measured: ChurnMeasurements } {
+  const day = features.asOfDay;
+  const hasHistory = calendar.dayOf(state.firstSeenAt) <= day - (HISTORY_DAYS - 1);
+  const average90 = features.averageDailyBalance(HISTORY_DAYS);
+  const average30 = features.averageDailyBalance(RECENT_DAYS);
+  const normal = Math.round((average90 * HISTORY_DAYS - average30 * RECENT_DAYS) / BASELINE_DAYS);
+  const close = features.closingBalance();
+  const peak = features.peakBalance(HISTORY_DAYS);
+  const scale = Math.max(average90, 0);
+  const perRecent = (recent: number, whole: number) => Math.round(((whole - recent) * RECENT_DAYS) / BASELINE_DAYS);
+
+  const competitorRecent = features.flow('DEBIT', COMPETITORS, RECENT_DAYS);
+  const inflowRecent = features.flow('CREDIT', EXTERNAL_IN, RECENT_DAYS);
+  const spendRecent = features.flow('DEBIT', EVERYDAY, RECENT_DAYS);
+  const activityRecent = features.customerTransactions(RECENT_DAYS);
+  const activity90 = features.customerTransactions(HISTORY_DAYS);
+  const lastActivityDay = state.lastActivityAt === null ? null : calendar.dayOf(state.lastActivityAt);
+  const income = state.regularIncome;
+  const measured: ChurnMeasurements = {
+    close,
+    normal,
+    peak,
+    average90,
+    competitorRecent,
+    competitorUsual: perRecent(competitorRecent, features.flow('DEBIT', COMPETITORS, HISTORY_DAYS)),
+    largestOutflow: features.largestDailyFlow('DEBIT', LEAVING, RECENT_DAYS),
+    netFlow: inflowRecent - features.flow('DEBIT', LEAVING, RECENT_DAYS),
+    inflowRecent,
+    inflowUsual: perRecent(inflowRecent, features.flow('CREDIT', EXTERNAL_IN, HISTORY_DAYS)),
+    activityRecent,
+    activityUsual: ((activity90 - activityRecent) * RECENT_DAYS) / BASELINE_DAYS,
+    spendRecent,
+    spendUsual: perRecent(spendRecent, features.flow('DEBIT', EVERYDAY, HISTORY_DAYS)),
+    incomeSilentDays: income === null ? null : day - income[0],
+    silentDays: lastActivityDay === null ? null : day - lastActivityDay,
+    usualGapDays: HISTORY_DAYS / Math.max(activity90, 1),
+  };
+  const m = measured;
+  const vector: ChurnFeatureVector = {
+    closeVsNormal: hasHistory && m.normal > 0 ? cap(m.close / m.normal) : null,
+    drawdown: m.peak > 0 ? Math.max(0, Math.min(1, (m.peak - m.close) / m.peak)) : null,
+    competitorOutflowShare: scale > 0 ? cap(m.competitorRecent / scale) : null,
+    competitorOutflowVsUsual: hasHistory ? versusUsual(m.competitorRecent, m.competitorUsual, NEGLIGIBLE_SHARE * scale) : null,
+    largestOutflowShare: scale > 0 ? cap(m.largestOutflow / scale) : null,
+    netFlowShare: scale > 0 ? cap(m.netFlow / scale) : null,
+    inflowVsUsual: hasHistory ? versusUsual(m.inflowRecent, m.inflowUsual, 0) : null,
+    activityVsUsual: hasHistory && m.activityUsual >= 1 ? cap(m.activityRecent / m.activityUsual) : null,
+    spendVsUsual: hasHistory ? versusUsual(m.spendRecent, m.spendUsual, 0) : null,
+    incomeOverdue: income !== null && income[1] >= 2 && m.incomeSilentDays !== null && m.incomeSilentDays <= INCOME_REMEMBERED_DAYS ? m.incomeSilentDays / MONTH_DAYS : null,
+    silenceVsUsual: m.silentDays === null ? null : cap(m.silentDays / m.usualGapDays),
+  };
+  for (const name of churnFeatureNames) {
+    const value = vector[name];
+    if (value !== null) vector[name] = round4(value);
+  }
+  return { vector, measured };
+}
+
+export function churnFeaturesOf(state: CustomerState, features: CustomerFeatures, calendar: BusinessCalendar): ChurnFeatureVector {
+  return measureChurn(state, features, calendar).vector;
+}

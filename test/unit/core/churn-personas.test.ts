@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { catalogue } from '../../support/persona-catalogue.ts';
+import { churnTold, live } from '../../support/personas.ts';
+import type { Life } from '../../support/personas.ts';
+
+/**
+ * The issue's personas and traps lived day by day through the core with the shipped rules and scorecard: what the
+ * RM hears of each (the RM churn kinds), and that it does not depend on how much money the customer has.
+ */
+const byName = new Map(catalogue.map((entry) => [entry.name, entry]));
+const lives = new Map<string, Life>();
+const lifeOf = (name: string, scale = 1): Life => {
+  const key = `${name}×${scale}`;
+  let life = lives.get(key);
+  if (life === undefined) {
+    life = live(byName.get(name)!.persona, { scale });
+    lives.set(key, life);
+  }
+  return life;
+};
+/** [kind, days before the persona's day (positive: a warning), priority] of every RM churn alert. */
+const heard = (name: string, scale = 1) => {
+  const day = byName.get(name)!.day ?? 0;
+  return churnTold(lifeOf(name, scale)).map(({ on, emission }) => [emission.alert.kind, day - on, emission.alert.priority]);
+};
+
+const HEAVY = { timeout: 120_000 };
+
+describe('what the RM hears of each persona (shipped rules and scorecard)', () => {
+  it('a steady customer: nothing', HEAVY, () => {
+    expect(heard('steady')).toEqual([]);
+  });
+
+  it.each(['small-balance exit', 'sudden exit in two steps'])('%s: an URGENT exit on the day the money went, whatever the amount', (name) => {
+    expect(heard(name)).toEqual([['LARGE_OUTFLOW', 0, 'URGENT']]);
+    const [{ emission }] = churnTold(lifeOf(name));
+    expect(emission.feeds).toEqual(['risk', 'rm']);
+    expect(emission.alert.reason).toMatch(/^Near-total withdrawal: .* to another bank/);
+  }, HEAVY.timeout);
+
+  it.each(['house down payment', 'one-day spike', 'annual tax payment', 'holiday spending'])('%s (a trap): no churn alert to the RM', (name) => {
+    expect(heard(name)).toEqual([]);
+  }, HEAVY.timeout);
+
+  it('the house down payment still reaches the risk team, as a large outflow to another bank', HEAVY, () => {
+    const large = lifeOf('house down payment').risk.filter(({ emission }) => emission.alert.kind === 'LARGE_OUTFLOW');
+    expect(large.map(({ emission }) => [emission.feeds, emission.alert.toCompetitor])).toEqual([[['risk'], true]]);
+  });
+
+  it('the slow fade: one CHURN_RISK episode, told weeks before the last transaction', HEAVY, () => {
+    const told = heard('slow fade');
+    expect(told.map(([kind]) => kind)).toEqual(['CHURN_RISK']);
+    expect(told[0]![1]).toBeGreaterThanOrEqual(14);
+  });
+});
+
+describe('churn decisions are scale-free: every amount × 10 or × 0.1 changes no churn alert', () => {
+  it.each(catalogue.map((entry) => entry.name))('%s', (name) => {
+    const decisions = (scale: number) => churnTold(lifeOf(name, scale)).map(({ on, emission }) => [emission.alert.kind, on]);
+    const base = decisions(1);
+    expect(decisions(10)).toEqual(base);
+    expect(decisions(0.1)).toEqual(base);
+  }, 180_000);
+});
