@@ -105,7 +105,8 @@ describe('cumulative outflow: how urgent', () => {
       amountAtStakeMinor: czk(180_000),
       counterpartyKind: 'OTHER_BANK',
       toCompetitor: true,
-      feeds: ['rm', 'risk'],
+      // the RM hears of gradual leakage through the churn score, not from this alert
+      feeds: ['risk'],
       evidence: [
         { metric: 'outflow_30d', unit: 'MINOR_UNITS', value: czk(180_000), threshold: czk(150_000), baseline: czk(40_000) },
         { metric: 'share_of_average_balance_30d', unit: 'BASIS_POINTS', value: 4_500, threshold: 4_000, baseline: null },

@@ -54,13 +54,12 @@ describe('screening a debit: what may become an outflow alert is measured', () =
     expect(mayRaiseFinding(posting('DEBIT', czk(200_000), 'CASH'), { rules: edited, tier: 'GOLD' })).toBe(true);
   });
 
-  it('measures a debit to a competitor the cumulative window does not watch from the leakage floor (5,000) up', () => {
+  it('measures any debit to a competitor the cumulative window does not watch, however small (a small customer’s exit)', () => {
     const { rules: edited } = coreWith((raw) => {
       raw.largeOutflow.cumulative.kinds = ['OTHER_BANK'];
     });
     const context: DetectionContext = { rules: edited, tier: null };
-    expect(mayRaiseFinding(posting('DEBIT', czk(5_000), 'INVESTMENT_PLATFORM'), context)).toBe(true);
-    expect(mayRaiseFinding(posting('DEBIT', czk(5_000) - 1, 'INVESTMENT_PLATFORM'), context)).toBe(false);
+    expect(mayRaiseFinding(posting('DEBIT', 1, 'INVESTMENT_PLATFORM'), context)).toBe(true);
     // cash is no competitor: 5,000 in cash is below the single floor and nothing else
     expect(mayRaiseFinding(posting('DEBIT', czk(5_000), 'CASH'), context)).toBe(false);
   });

@@ -5,7 +5,7 @@ import { nextWakeUp } from '../../../../src/core/wake-up.ts';
 import type { CustomerProfile } from '../../../../src/domain/profile.ts';
 import { DAY, Ledger, afterCloseOf, calendar, czk, dayNo, pragueWinter, profile, rules, seededState } from '../../../support/core-fixtures.ts';
 
-// A customer last seen (and last active) on 10 Jan 2024; the shipped rules: a daily look from 20,000 CZK, dormancy
+// A customer last seen (and last active) on 10 Jan 2024; the shipped rules: a daily look from churn.minAverageBalance, dormancy
 // from 60 days of silence, a monthly income overdue 40 days after the last one.
 const SEEN = pragueWinter('2024-01-10');
 const DORMANCY_DUE = SEEN + 60 * DAY;
@@ -33,7 +33,8 @@ describe('when a customer is looked at again without an event', () => {
   });
 
   it('only at the next dormancy stage for a customer below the daily-look balance', () => {
-    expect(wake(customer(czk(19_999), { evaluated: '2024-01-09' }))).toBe(DORMANCY_DUE);
+    expect(wake(customer(rules.churn.minAverageBalanceMinor - 1, { evaluated: '2024-01-09' }))).toBe(DORMANCY_DUE);
+    expect(wake(customer(rules.churn.minAverageBalanceMinor, { evaluated: '2024-01-09' }))).toBe(afterCloseOf('2024-01-10'));
   });
 
   it('only at the next dormancy stage once its close is judged and nothing is moving', () => {
