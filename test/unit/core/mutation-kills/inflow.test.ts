@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import { detectInflow } from '../../../../src/core/detectors/inflow.ts';
+import type { Measures } from '../../../../src/core/detectors/measures.ts';
+import type { CounterpartyKind } from '../../../../src/domain/transaction.ts';
+import { Ledger, coreWith, czk, pragueWinter, rules } from '../../../support/core-fixtures.ts';
+
+const measures = (average: number, inflow: number): Measures => ({
+  totalBalance: average,
+  averageDailyBalance30: average,
+  cumulativeOutflow: 0,
+  usualCumulativeOutflow: 0,
+  cumulativeInflow: inflow,
+  competitorOutflow90: 0,
+  customerTransactions30: 4,
+});
+/** A credit of `amount` from `kind` onto a steady `average`, with `inflowBefore` already in the 7-day window sum. */
+function credit(amount: number, average: number, options: { kind?: CounterpartyKind; inflowBefore?: number; context?: { rules?: typeof rules; tier?: string | null } } = {}) {
+  const { kind = 'OTHER_BANK', inflowBefore = 0 } = options;
+  const transaction = new Ledger('c-1', { 'a-1': average }).credit(amount, pragueWinter('2024-01-10'), { counterpartyKind: kind });
+  const before = measures(average, inflowBefore);
+  const after = { ...measures(average, inflowBefore + amount), totalBalance: average + amount };
+  return detectInflow(transaction, before, after, { rules, tier: null, ...options.context });
+}
+
+describe('a single large credit', () => {
+  it('onto a near-empty relationship is large from the 30,000 floor on, and says so', () => {
+    const [finding] = credit(czk(30_000), 0, { kind: 'CASH' });
+    expect(finding?.kind).toBe('LARGE_INFLOW');
+    expect(finding?.reason).toBe('Received 30,000.00 CZK in cash, on a near-empty relationship');
+    expect(credit(czk(30_000) - 1, 0, { kind: 'CASH' })).toEqual([]);
+    // an overdrawn relationship is near-empty too
+    expect(credit(czk(30_000), -czk(5_000), { kind: 'CASH' }).map((finding) => finding.kind)).toEqual(['LARGE_INFLOW']);
+  });
+
+  it('from a plain payment names no origin, and suggests putting the funds to work', () => {
+    const [finding] = credit(czk(100_000), czk(1_000_000), { kind: 'NONE' });
+    expect(finding?.reason).toBe('Received 100,000.00 CZK, 10% of the 30-day average balance');
+    expect(finding?.suggestedAction).toBe('Talk to the customer about putting the new funds to work.');
+    expect(finding?.priority).toBe('MEDIUM');
+    expect(finding?.amountAtStakeMinor).toBe(czk(100_000));
+  });
+
+  it('at exactly as much again as the average is large; 99.98% of it is not', () => {
+    expect(credit(czk(50_000), czk(50_000), { kind: 'CASH' }).map((finding) => finding.kind)).toEqual(['LARGE_INFLOW']);
+    expect(credit(czk(49_990), czk(50_000), { kind: 'CASH' })).toEqual([]);
+  });
+});
+
+describe('money moved in from other banks in tranches (7-day window, 100,000 by default)', () => {
+  it('tells the tranche that crosses the threshold, with the window sum and its evidence', () => {
+    const [finding] = credit(czk(60_000), czk(1_000_000), { inflowBefore: czk(40_000) });
+    expect(finding).toMatchObject({
+      kind: 'CUMULATIVE_INFLOW',
+      priority: 'HIGH',
+      reason: 'Received 100,000.00 CZK from other banks in 7 days, in more than one transfer',
+      amountAtStakeMinor: czk(100_000),
+      counterpartyKind: 'OTHER_BANK',
+      toCompetitor: false,
+      feeds: ['rm', 'campaign'],
+      evidence: [
+        { metric: 'inflow_7d', unit: 'MINOR_UNITS', value: czk(100_000), threshold: czk(100_000), baseline: null },
+        { metric: 'average_daily_balance_30d', unit: 'MINOR_UNITS', value: czk(1_000_000), threshold: null, baseline: null },
+        { metric: 'relationship_balance_after', unit: 'MINOR_UNITS', value: czk(1_060_000), threshold: null, baseline: czk(1_000_000) },
+      ],
+    });
+    expect(finding?.suggestedAction).toMatch(/bringing money over in steps/);
+  });
+
+  it('tells nothing below the threshold, nor for the tranches after the one that crossed it', () => {
+    expect(credit(czk(60_000), czk(1_000_000), { inflowBefore: czk(40_000) - 1 })).toEqual([]);
+    expect(credit(czk(10_000), czk(1_000_000), { inflowBefore: czk(100_000) })).toEqual([]);
+  });
+
+  it('is MEDIUM when the kinds summed are not competitors (cash), HIGH for a top tier', () => {
+    const { rules: cash } = coreWith((raw) => {
+      raw.largeInflow.cumulative.kinds = ['CASH'];
+    });
+    expect(credit(czk(20_000), czk(1_000_000), { kind: 'CASH', inflowBefore: czk(80_000), context: { rules: cash } }).map((f) => [f.kind, f.priority])).toEqual([['CUMULATIVE_INFLOW', 'MEDIUM']]);
+    expect(credit(czk(20_000), czk(5_000_000), { kind: 'CASH', inflowBefore: czk(490_000), context: { rules: cash, tier: 'PLATINUM' } }).map((f) => [f.kind, f.priority])).toEqual([['CUMULATIVE_INFLOW', 'HIGH']]);
+  });
+
+  it('is HIGH, not more, from 1,000,000 on, whoever the customer is', () => {
+    const { rules: cash } = coreWith((raw) => {
+      raw.largeInflow.cumulative.kinds = ['CASH'];
+      raw.largeInflow.single.minAmountMinor.default = czk(5_000_000);
+      raw.largeInflow.single.shareFloorMinor = czk(5_000_000);
+      raw.largeInflow.cumulative.minAmountMinor.default = czk(990_000);
+    });
+    const sumOf = (total: number) => credit(czk(20_000), czk(10_000_000), { kind: 'CASH', inflowBefore: total - czk(20_000), context: { rules: cash } }).map((f) => [f.kind, f.priority]);
+    expect(sumOf(czk(1_000_000))).toEqual([['CUMULATIVE_INFLOW', 'HIGH']]);
+    expect(sumOf(czk(1_000_000) - 1)).toEqual([['CUMULATIVE_INFLOW', 'MEDIUM']]);
+  });
+});

@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { applyTransaction } from '../../../../src/core/features.ts';
+import type { CustomerState } from '../../../../src/core/state.ts';
+import { nextWakeUp } from '../../../../src/core/wake-up.ts';
+import type { CustomerProfile } from '../../../../src/domain/profile.ts';
+import { DAY, Ledger, afterCloseOf, calendar, czk, dayNo, pragueWinter, profile, rules, seededState } from '../../../support/core-fixtures.ts';
+
+// A customer last seen (and last active) on 10 Jan 2024; the shipped rules: a daily look from churn.minAverageBalance, dormancy
+// from 60 days of silence, a monthly income overdue 40 days after the last one.
+const SEEN = pragueWinter('2024-01-10');
+const DORMANCY_DUE = SEEN + 60 * DAY;
+
+/** Steady at `balance` since October, seen and active on 10 Jan; the close of `evaluated` judged. */
+function customer(balance: number, options: { evaluated?: string; extra?: Partial<CustomerState> } = {}): CustomerState {
+  const state = seededState({ balances: { 'a-1': balance }, since: pragueWinter('2023-10-01'), lastActivityAt: SEEN });
+  return Object.assign(state, { streamTime: SEEN, evaluatedDay: dayNo(options.evaluated ?? '2024-01-10') }, options.extra);
+}
+
+/** Steady at `opening` since October, then one posting on 10 Jan at 10:00 (the close of 10 Jan judged). */
+function afterPosting(opening: number, direction: 'credit' | 'debit', amount: number): CustomerState {
+  const state = customer(opening);
+  const ledger = new Ledger('c-1', { 'a-1': opening });
+  applyTransaction(state, ledger[direction](amount, SEEN), { partition: 0, offset: 0 }, rules, calendar);
+  return state;
+}
+
+/** `'no profile'`: a customer the bank has sent no profile for. */
+const wake = (state: CustomerState, served: Partial<CustomerProfile> | 'no profile' = {}) => nextWakeUp(state, served === 'no profile' ? undefined : profile(served), rules, calendar);
+
+describe('when a customer is looked at again without an event', () => {
+  it('the close of the day it posted on, for a customer worth a daily look whose close is not judged yet', () => {
+    expect(wake(customer(czk(50_000), { evaluated: '2024-01-09' }))).toBe(afterCloseOf('2024-01-10'));
+  });
+
+  it('only at the next dormancy stage for a customer below the daily-look balance', () => {
+    expect(wake(customer(rules.churn.minAverageBalanceMinor - 1, { evaluated: '2024-01-09' }))).toBe(DORMANCY_DUE);
+    expect(wake(customer(rules.churn.minAverageBalanceMinor, { evaluated: '2024-01-09' }))).toBe(afterCloseOf('2024-01-10'));
+  });
+
+  it('only at the next dormancy stage once its close is judged and nothing is moving', () => {
+    expect(wake(customer(czk(50_000)))).toBe(DORMANCY_DUE);
+  });
+
+  it('the day after next while a churn episode is open, whatever the balance', () => {
+    expect(wake(customer(czk(1_000), { extra: { churn: { since: dayNo('2024-01-05'), toldScore: 65 } } }))).toBe(afterCloseOf('2024-01-11'));
+  });
+
+  it('daily while the average sits above the served tier and the upgrade is not told yet', () => {
+    expect(wake(customer(czk(150_000)), { servedTier: 'SILVER' })).toBe(afterCloseOf('2024-01-11'));
+    expect(wake(customer(czk(150_000), { extra: { upgradeTold: 'SILVER' } }), { servedTier: 'SILVER' })).toBe(afterCloseOf('2024-01-11'));
+    expect(wake(customer(czk(150_000), { extra: { upgradeTold: 'GOLD' } }), { servedTier: 'SILVER' })).toBe(DORMANCY_DUE);
+    expect(wake(customer(czk(150_000)), { servedTier: 'GOLD' })).toBe(DORMANCY_DUE);
+    // no profile: no served tier to be above
+    expect(wake(customer(czk(150_000)), 'no profile')).toBe(DORMANCY_DUE);
+  });
+
+  it('daily while the close sits in another tier than the average (a deposit on its way to an upgrade)', () => {
+    // 50,000 then 100,000 in on 10 Jan: the close (150,000) is GOLD, the 30-day average (53,333) SILVER
+    expect(wake(afterPosting(czk(50_000), 'credit', czk(100_000)), { servedTier: 'SILVER' })).toBe(afterCloseOf('2024-01-11'));
+  });
+
+  it('daily while a downgrade risk builds: the close below the average and within 10% of the served floor', () => {
+    // GOLD (floor 100,000): 150,000 then 45,000 out: close 105,000 < 110,000 and below the average (148,500)
+    expect(wake(afterPosting(czk(150_000), 'debit', czk(45_000)), { servedTier: 'GOLD' })).toBe(afterCloseOf('2024-01-11'));
+    // 35,000 out: the close (115,000) is still more than 10% above the floor
+    expect(wake(afterPosting(czk(150_000), 'debit', czk(35_000)), { servedTier: 'GOLD' })).toBe(DORMANCY_DUE);
+    // served SILVER has no floor to fall below
+    expect(wake(afterPosting(czk(50_000), 'debit', czk(20_000)), { servedTier: 'SILVER' })).toBe(DORMANCY_DUE);
+  });
+
+  it('the day a monthly income is overdue, once it has come twice in rhythm', () => {
+    // last salary 5 Jan, second in a row: overdue on 5 Jan + 41 = 15 Feb, judged after its close
+    const paid = (streak: number) => customer(czk(1_000), { extra: { regularIncome: [dayNo('2024-01-05'), streak] } });
+    expect(wake(paid(2))).toBe(afterCloseOf('2024-02-15'));
+    expect(wake(paid(1))).toBe(DORMANCY_DUE);
+    // already judged past the overdue day: nothing more to wait for
+    expect(wake(Object.assign(paid(2), { evaluatedDay: dayNo('2024-02-15') }))).toBe(DORMANCY_DUE);
+  });
+
+  it('never for a closed relationship', () => {
+    expect(wake(customer(czk(150_000), { evaluated: '2024-01-09' }), { status: 'CLOSED' })).toBeNull();
+  });
+});
