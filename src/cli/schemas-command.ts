@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { envSchema, parseEnvOf } from '../config/env.ts';
 import type { ServiceEnv } from '../config/env.ts';
-import { registryConnectionOf } from '../config/security.ts';
+import { describeRegistry, registryConnectionOf } from '../config/security.ts';
+import { connecting } from '../adapters/connection-error.ts';
 import { registerSchemas, topicRoles, topicsFromEnv, valueSubject } from '../adapters/registry/schemas.ts';
 
 /** What registering needs: the registry (its address, credentials and CA) and the topic names (no Kafka, no Redis). */
@@ -13,7 +14,8 @@ const registrySettings = Object.keys(envSchema.shape).filter(
 async function registerCommand(): Promise<void> {
   const env = parseEnvOf(process.env, ['SCHEMA_REGISTRY_URL', ...registrySettings]);
   const topics = topicsFromEnv(env);
-  const ids = await registerSchemas(registryConnectionOf(env), topics);
+  const registry = registryConnectionOf(env);
+  const ids = await connecting(describeRegistry(registry), () => registerSchemas(registry, topics));
   for (const role of topicRoles) {
     process.stdout.write(`${valueSubject(topics[role])} -> ${ids[role]}\n`);
   }

@@ -34,11 +34,11 @@ const at = (hours: number, minutes: number) => hours * 60 + minutes;
  * The digest end to end, through the real service and the real digest stage (Kafka, registry, Redis), with clocks the
  * test moves. The rules turn the digest on with immediateFrom URGENT, flushing at 08:30 and 13:30 Prague time:
  * - rm-1: c-plat's near-total withdrawal to another bank (URGENT) goes to the RM queue at once; c-noconsent's
- *   150,000 CZK from another bank (HIGH), c-cash2's 100,000 CZK cash deposit and c-cash's 40,000 CZK cash withdrawal
- *   (MEDIUM) wait for rm-1's digest.
- * - rm-2: c-gold's 240,000 CZK in two tranches (HIGH) and c-big's 260,000 CZK cash withdrawal (MEDIUM, more money but
- *   less urgent: ranked second) wait for rm-2's digest.
- * - the unassigned queue: c-orphan's 120,000 CZK cash withdrawal (MEDIUM).
+ *   150,000 CZK from another bank (HIGH), c-cash2's 100,000 CZK and c-cash's 120,000 CZK cash deposits (MEDIUM) wait
+ *   for rm-1's digest (a customer known for less than 30 days is judged on the absolute amount only).
+ * - rm-2: c-gold's 240,000 CZK in two tranches (HIGH) and c-big's 210,000 CZK cash deposit (MEDIUM: ranked second)
+ *   wait for rm-2's digest.
+ * - c-orphan's 120,000 CZK cash withdrawal is no exit: the risk team hears it, no RM queue does.
  */
 describeIntegration('tidewatch digest: routine alerts batched per RM', (context) => {
   let kafka: Kafka;
@@ -107,10 +107,10 @@ describeIntegration('tidewatch digest: routine alerts batched per RM', (context)
       transactions: [
         interest('c-cash', 1, 60_000_00),
         interest('c-cash2', 1, 50_000_00),
-        interest('c-big', 1, 280_000_00),
-        posting('c-cash', 16, { amountMinor: 40_000_00, direction: 'DEBIT', balanceAfterMinor: 20_000_00, counterpartyKind: 'CASH', category: 'CASH', channel: 'BRANCH' }),
+        interest('c-big', 1, 150_000_00),
+        posting('c-cash', 16, { amountMinor: 120_000_00, direction: 'CREDIT', balanceAfterMinor: 180_000_00, counterpartyKind: 'CASH', category: 'CASH', channel: 'BRANCH' }),
         posting('c-cash2', 16, { amountMinor: 100_000_00, direction: 'CREDIT', balanceAfterMinor: 150_000_00, counterpartyKind: 'CASH', category: 'CASH', channel: 'BRANCH' }),
-        posting('c-big', 16, { amountMinor: 260_000_00, direction: 'DEBIT', balanceAfterMinor: 20_000_00, counterpartyKind: 'CASH', category: 'CASH', channel: 'BRANCH' }),
+        posting('c-big', 16, { amountMinor: 210_000_00, direction: 'CREDIT', balanceAfterMinor: 360_000_00, counterpartyKind: 'CASH', category: 'CASH', channel: 'BRANCH' }),
       ],
     };
     await produceInputs(producer, registryUrl(), topics, { profiles: [...month.profiles, ...extra.profiles] });
@@ -122,35 +122,33 @@ describeIntegration('tidewatch digest: routine alerts batched per RM', (context)
     expect(rm.map((record) => summary(record.value))).toEqual(['rm-1|c-plat|LARGE_OUTFLOW|URGENT']);
     routine = await readTopic<Alert>(kafka, registryUrl(), topics.rmRoutine);
     expect(routine.map((record) => summary(record.value)).sort()).toEqual([
-      'UNASSIGNED|c-orphan|LARGE_OUTFLOW|MEDIUM',
       'rm-1|c-cash2|LARGE_INFLOW|MEDIUM',
-      'rm-1|c-cash|LARGE_OUTFLOW|MEDIUM',
+      'rm-1|c-cash|LARGE_INFLOW|MEDIUM',
       'rm-1|c-noconsent|LARGE_INFLOW|HIGH',
-      'rm-2|c-big|LARGE_OUTFLOW|MEDIUM',
+      'rm-2|c-big|LARGE_INFLOW|MEDIUM',
       'rm-2|c-gold|CUMULATIVE_INFLOW|HIGH',
     ]);
     // keyed by queue like the RM topic: one RM's routine alerts on one partition, one owner in the digest group
     expect(routine.every((record) => record.key === record.value.queue && record.value.detectedAt === detectedAt)).toBe(true);
     // the risk and campaign feeds are not affected by the digest
     const risk = await readTopic<Alert>(kafka, registryUrl(), topics.risk);
-    expect(risk.map((record) => record.value.customerId).sort()).toEqual(['c-big', 'c-cash', 'c-leak', 'c-orphan', 'c-plat']);
+    expect(risk.map((record) => record.value.customerId).sort()).toEqual(['c-leak', 'c-orphan', 'c-plat']);
 
     // stored by the digest stage, but before 13:30 nothing is sent
     await waitUntilConsumed(admin, digestGroup, topics.rmRoutine);
     await pause(1_000);
     expect(await digests()).toEqual([]);
-    expect(counterValue(await stageMetrics(), 'tidewatch_digest_alerts_received_total', { outcome: 'stored' })).toBe(6);
+    expect(counterValue(await stageMetrics(), 'tidewatch_digest_alerts_received_total', { outcome: 'stored' })).toBe(5);
   });
 
   it('at 13:30 Prague time sends one digest per queue, holding exactly its alerts, ranked by priority then value', async () => {
     digestNow = prague('2026-10-26', at(13, 30));
-    await expect.poll(async () => (await digests()).length, { timeout: 20_000, interval: 250 }).toBe(3);
+    await expect.poll(async () => (await digests()).length, { timeout: 20_000, interval: 250 }).toBe(2);
     firstDigests = await digests();
     const byQueue = new Map(firstDigests.map((record) => [record.value.queue, record]));
     const customersOf = (queue: string) => byQueue.get(queue)!.value.alerts.map((alert) => `${alert.customerId}|${alert.priority}`);
-    expect(customersOf('rm-1')).toEqual(['c-noconsent|HIGH', 'c-cash2|MEDIUM', 'c-cash|MEDIUM']);
+    expect(customersOf('rm-1')).toEqual(['c-noconsent|HIGH', 'c-cash|MEDIUM', 'c-cash2|MEDIUM']); // then by value
     expect(customersOf('rm-2')).toEqual(['c-gold|HIGH', 'c-big|MEDIUM']);
-    expect(customersOf('UNASSIGNED')).toEqual(['c-orphan|MEDIUM']);
 
     const windowEnd = prague('2026-10-26', at(13, 30));
     for (const [queue, record] of byQueue) {
@@ -170,10 +168,7 @@ describeIntegration('tidewatch digest: routine alerts batched per RM', (context)
       const sent = routine.filter((candidate) => candidate.value.queue === queue).map((candidate) => candidate.value);
       expect([...digest.alerts].sort((a, b) => a.alertId.localeCompare(b.alertId))).toEqual(sent.sort((a, b) => a.alertId.localeCompare(b.alertId)));
     }
-    expect(byQueue.get('rm-1')!.value.countsByKind).toEqual([
-      { kind: 'LARGE_INFLOW', count: 2 },
-      { kind: 'LARGE_OUTFLOW', count: 1 },
-    ]);
+    expect(byQueue.get('rm-1')!.value.countsByKind).toEqual([{ kind: 'LARGE_INFLOW', count: 3 }]);
     expect(byQueue.get('rm-2')!.value.countsByPriority).toEqual([
       { priority: 'HIGH', count: 1 },
       { priority: 'MEDIUM', count: 1 },
@@ -195,7 +190,7 @@ describeIntegration('tidewatch digest: routine alerts batched per RM', (context)
     await startStage();
     await waitUntilConsumed(admin, digestGroup, topics.rmRoutine);
     const metrics = async () => stageMetrics();
-    await expect.poll(async () => counterValue(await metrics(), 'tidewatch_digest_alerts_received_total', { outcome: 'already_applied' }), { timeout: 20_000 }).toBe(6);
+    await expect.poll(async () => counterValue(await metrics(), 'tidewatch_digest_alerts_received_total', { outcome: 'already_applied' }), { timeout: 20_000 }).toBe(5);
     // a few flush passes at the new cut
     await pause(1_500);
     expect(counterValue(await metrics(), 'tidewatch_digest_alerts_received_total', { outcome: 'stored' })).toBe(0);

@@ -108,7 +108,6 @@ describeSecured('secured Redis: TLS with ACL user, and a 3-master Cluster', (con
       await waitUntilConsumed(admin, env.TIDEWATCH_GROUP_ID!, topics.transactions, 90_000);
       const rm = await readTopic<Alert>(kafka, context.endpoints.schemaRegistryUrl, topics.rmAlerts);
       expect(rm.map((record) => summary(record.value)).sort()).toEqual([
-        'UNASSIGNED|c-orphan|LARGE_OUTFLOW|MEDIUM',
         'rm-1|c-noconsent|LARGE_INFLOW|HIGH',
         'rm-1|c-plat|LARGE_OUTFLOW|URGENT',
         'rm-2|c-gold|CUMULATIVE_INFLOW|HIGH',

@@ -52,7 +52,8 @@ export const interest = (customerId: string, day: number, balanceAfterMinor: num
  * - c-plat (PLATINUM, rm-1): near-total withdrawal to another bank → URGENT LARGE_OUTFLOW to rm-1 and risk.
  * - c-gold (GOLD, rm-2): 120,000 + 120,000 CZK from another bank in two tranches → CUMULATIVE_INFLOW to rm-2 and campaign.
  * - c-noconsent (SILVER, rm-1, no marketing consent): 150,000 CZK from another bank → LARGE_INFLOW to rm-1 only.
- * - c-orphan (no profile): 120,000 CZK cash withdrawal → LARGE_OUTFLOW to the unassigned queue and risk.
+ * - c-orphan (no profile): 120,000 CZK cash withdrawal → LARGE_OUTFLOW to the risk feed (not an exit), routed to the
+ *   unassigned queue.
  * - c-leak (SILVER, rm-2): 8,000 CZK to another bank, below alert thresholds → LEAKAGE to the risk feed only.
  * - c-quiet (SILVER, rm-2): card payments only → nothing.
  */

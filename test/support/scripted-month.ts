@@ -184,7 +184,7 @@ export interface ScriptedMonth {
  *   maturing on day 20 that rolls over. td-m1's notice window (14 days) opens on day 11: one MATURITY to rm-10 and the
  *   campaign feed, found by the timer just after midnight; nothing for td-m2.
  * - c-payroll (SILVER, rm-12, ~60,000): a salary of 25,000 from an employer at another bank on the 15th of each month
- *   since April, card payments of 900 every other day and rent of 9,000 to a landlord banking here on the 2nd. The salary stops after 15 August (the payroll moved
+ *   since April, card payments of 1,200 every other day and rent of 4,500 (under the leakage floor) on the 2nd. The salary stops after 15 August (the payroll moved
  *   to another bank); the customer goes on spending from the balance, nothing large ever leaves, and the last card
  *   payment is on day 24 → the churn score names the missing income and the fall of money in against the customer's
  *   usual: CHURN_RISK to rm-12 before the activity stops.
@@ -261,12 +261,12 @@ export function scriptedMonth(): ScriptedMonth {
 
   /** A salaried life from April: salary on the 15th (from an employer at another bank), rent on the 2nd, cards. */
   const salaried = (customerId: string, opening: number, lastSalaryDay: number, lastCardDay: number) => {
-    const account = new Account(customerId, opening).cards(-182, lastCardDay, 2, czk(900));
+    const account = new Account(customerId, opening).cards(-182, lastCardDay, 2, czk(1_200));
     for (const day of [-167, -137, -106, -76, -45, -15, 15]) {
       if (day <= lastSalaryDay) account.credit(day, czk(25_000), { category: 'SALARY', counterpartyKind: 'OTHER_BANK', counterpartyBankCode: '0300', channel: 'SYSTEM', initiatedBy: 'SYSTEM' });
     }
     for (const day of [-181, -151, -120, -90, -59, -29, 2]) {
-      if (day <= lastCardDay) account.debit(day, czk(9_000), { counterpartyKind: 'SAME_BANK_CUSTOMER', category: 'TRANSFER' }, 5);
+      if (day <= lastCardDay) account.debit(day, czk(4_500), toOtherBank('0800'), 5);
     }
     return account;
   };

@@ -66,6 +66,9 @@ export function realisticCustomerState(customerId: string): CustomerState {
     rev: 4_821,
     partition: 7,
     appliedOffset: 18_345_221,
+    // a customer whose tier is not at risk and whose bank stamps balances consistently, as most are
+    downgradeTold: null,
+    balanceMismatches: 0,
     seenTransactions,
     firstSeenAt: NOW - 900 * DAY_MS,
     streamTime: NOW,

@@ -23,7 +23,7 @@ const LEGACY_LAYOUT = 1;
 const packr = new Packr({ useRecords: false, variableMapSize: true });
 
 export function encodeState(state: CustomerState): Buffer {
-  return packr.pack([
+  const record = [
     LAYOUT,
     state.customerId,
     state.rev,
@@ -50,8 +50,15 @@ export function encodeState(state: CustomerState): Buffer {
     state.downgradeTold,
     state.balanceMismatches,
     state.tiersPending ?? [],
-  ]);
+  ];
+  // trailing fields at their initial value are left out (decodeState restores them): most customers never need them
+  while (record.length > FIELDS_ALWAYS_STORED && isInitial(record[record.length - 1])) record.pop();
+  return packr.pack(record);
 }
+
+/** Fields up to `products` are always written (older readers expect at least them). */
+const FIELDS_ALWAYS_STORED = 23;
+const isInitial = (value: unknown) => value === null || value === 0 || (Array.isArray(value) && value.length === 0);
 
 export class StoredStateShapeError extends Error {
   override readonly name = 'StoredStateShapeError';
