@@ -87,7 +87,8 @@ async function publishAll(deps: PipelineDeps, emissions: readonly Emission[], de
   );
   for (const { feed, alert } of published.alerts) {
     deps.metrics.alerts.inc({ feed, kind: alert.kind, priority: alert.priority, tier: alert.tier ?? 'unknown' });
-    if (feed === 'risk') deps.metrics.riskOutflow.inc({ tier: alert.tier ?? 'unknown', counterparty_kind: alert.counterpartyKind ?? 'NONE' }, alert.amountAtStakeMinor);
+    // an overdrawn account's amount at stake can be below 0: a counter only counts money that left
+    if (feed === 'risk') deps.metrics.riskOutflow.inc({ tier: alert.tier ?? 'unknown', counterparty_kind: alert.counterpartyKind ?? 'NONE' }, Math.max(0, alert.amountAtStakeMinor));
   }
   for (const deadLetter of deadLetters) deps.metrics.deadLetters.inc({ reason: deadLetter.record.reason });
 }

@@ -249,14 +249,19 @@ export async function startService(env: ServiceEnv, logger: Logger, options: Ser
  */
 async function processUnit(deps: PipelineDeps, locks: PartitionLocks, lag: LagMonitor, guard: StateGuard, unit: EachBatchPayload[]): Promise<void> {
   const running = unit.filter((payload) => payload.isRunning() && !payload.isStale());
+  // in hand from here on (the epoch check below is already a Redis call that may hang)
+  for (const { batch } of running) lag.batchStarted(batch.topic, batch.partition, Number(batch.messages[0]?.timestamp ?? Date.now()));
   // a partition whose state Redis lost is not processed (nor committed): paused until a rebuild and a restart
   const lost = running.length === 0 ? new Set<number>() : await guard.lostAmong(new Set(running.map((payload) => payload.batch.partition)));
-  for (const payload of running) if (lost.has(payload.batch.partition)) payload.pause();
+  for (const payload of running) {
+    if (!lost.has(payload.batch.partition)) continue;
+    payload.pause();
+    lag.batchFinished(payload.batch.topic, payload.batch.partition, Number(payload.batch.messages[0]?.timestamp ?? Date.now()));
+  }
   const live = running.filter((payload) => !lost.has(payload.batch.partition));
   const first = live[0];
   if (first === undefined) return;
   const started = process.hrtime.bigint();
-  for (const { batch } of live) lag.batchStarted(batch.topic, batch.partition, Number(batch.messages[0]?.timestamp ?? Date.now()));
   // one span tree per fetched unit: consume → process <role> (→ produce, in the pipeline) → commit
   await inSpan('tidewatch consume', spanKinds.consumer, { ...batchAttributes(live.map((payload) => payload.batch)), 'messaging.operation.type': 'process' }, async () => {
     const ofTopic = (topic: string) => live.filter((candidate) => candidate.batch.topic === topic).map((payload) => payload.batch);

@@ -132,9 +132,10 @@ describeIntegration('household tiers independent of timing: backlog, paced, rest
     for (const other of [paced, restarted]) {
       expect(sorted(other, false)).toEqual(sorted(backlog, false));
       // Known limit (README, "Household tiers"): an account first seen after the judged day is reconstructed with
-      // its opening balance when the day is judged late, but counted as nothing on time; measured: 2 of 615 ids
-      // (one tier alert moved by a day, twice). Before the watermark: dozens of household ids differed here.
-      expect(differing(new Map(sorted(other, true)), new Map(sorted(backlog, true)))).toBeLessThanOrEqual(4);
+      // its opening balance when the day is judged late, but counted as nothing on time; measured on the chaos
+      // branch: 2 of 615 ids; with balances that follow the flows from the first stamp (issue 13): 12 (tier alerts
+      // moved by a day). Before the watermark: dozens of household ids differed here. Every other alert is equal.
+      expect(differing(new Map(sorted(other, true)), new Map(sorted(backlog, true)))).toBeLessThanOrEqual(16);
     }
   });
 });

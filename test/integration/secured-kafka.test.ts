@@ -17,6 +17,7 @@ import { collectingLogger, describeSecured, kafkaEnv, passwordOf, redisEnv, regi
 import { createServiceTopics, serviceEnv } from '../support/service-env.ts';
 import type { ServiceTopics } from '../support/service-env.ts';
 import { startServiceProcess } from '../support/service-process.ts';
+import { featuresTokensFile } from '../support/features-tokens.ts';
 
 const summary = (alert: Alert) => `${alert.queue}|${alert.customerId}|${alert.kind}|${alert.priority}`;
 
@@ -32,7 +33,8 @@ describeSecured('secured Kafka and registry', (context, secured) => {
   let topics: ServiceTopics;
   let service: RunningService | undefined;
   // Kafka over SASL_SSL (SCRAM-SHA-512), the registry over HTTPS with basic auth, Redis over TLS with a client cert
-  const env = serviceEnv(context, { ...kafkaEnv(secured, 'scram'), ...registryEnv(secured), ...redisEnv(secured, 'tls') });
+  const tokens = featuresTokensFile();
+  const env = serviceEnv(context, { ...kafkaEnv(secured, 'scram'), ...registryEnv(secured), ...redisEnv(secured, 'tls'), TIDEWATCH_FEATURES_TOKENS_FILE: tokens.path });
 
   beforeAll(async () => {
     topics = await createServiceTopics(context, 3);
@@ -65,7 +67,7 @@ describeSecured('secured Kafka and registry', (context, secured) => {
       'rm-1|c-plat|LARGE_OUTFLOW|URGENT',
       'rm-2|c-gold|CUMULATIVE_INFLOW|HIGH',
     ]);
-    const features = await fetch(`http://127.0.0.1:${service.httpPort}/customers/c-gold/features`);
+    const features = await fetch(`http://127.0.0.1:${service.httpPort}/customers/c-gold/features`, { headers: tokens.headers });
     expect(features.status).toBe(200);
     await service.stop();
     service = undefined;

@@ -35,7 +35,8 @@ function singleOutflow(transaction: Transaction, before: Measures, after: Measur
   const rule = rules.largeOutflow.single;
   if (!rules.largeOutflow.countedKinds.includes(transaction.counterpartyKind)) return undefined;
   const amount = transaction.amountMinor;
-  const balanceBefore = Math.max(before.totalBalance, after.totalBalance + amount);
+  // never below the debit itself: an overdrawn account still had this much at stake
+  const balanceBefore = Math.max(before.totalBalance, after.totalBalance + amount, amount);
   const share = basisPointsOf(amount, balanceBefore);
   const minAmount = scaled(context, thresholdFor(rule.minAmountMinor, tier));
   const large = amount >= minAmount || (amount >= scaled(context, rule.shareFloorMinor) && share >= rule.shareOfBalanceBp);
