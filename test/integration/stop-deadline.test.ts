@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import kafkajs from 'kafkajs';
@@ -12,6 +11,7 @@ import { transaction } from '../support/fixtures.ts';
 import { describeIntegration } from '../support/integration.ts';
 import { createServiceTopics, serviceEnv, serviceTopics } from '../support/service-env.ts';
 import { counterValue, startServiceProcess, waitForStatus } from '../support/service-process.ts';
+import { freePort } from '../support/own-redis.ts';
 import type { ServiceProcess } from '../support/service-process.ts';
 
 const { Kafka, logLevel, Partitioners } = kafkajs;
@@ -22,17 +22,6 @@ const { Kafka, logLevel, Partitioners } = kafkajs;
  * killed without a word when the orchestrator's grace period runs out. On the way, the lag gauges show the records
  * the stuck batch holds back.
  */
-
-async function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address !== null ? resolvePort(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
