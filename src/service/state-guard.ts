@@ -2,7 +2,7 @@ import type { Admin } from 'kafkajs';
 import type { RedisClient } from '../adapters/redis/client.ts';
 import type { Gauge } from 'prom-client';
 import { epochKey } from '../adapters/redis/keys.ts';
-import { evictionProblem, maxmemoryPolicy, missingKeys } from '../adapters/redis/redis-guard.ts';
+import { evictionProblem, markKeys, maxmemoryPolicy, missingKeys } from '../adapters/redis/redis-guard.ts';
 import type { Logger } from '../observability/logger.ts';
 
 export interface StateGuardOptions {
@@ -88,9 +88,7 @@ export class StateGuard {
       }
       // SET NX: two instances marking the same fresh partition during a rebalance agree
       if (fresh.length > 0) {
-        const pipeline = redis.pipeline();
-        for (const partition of fresh) pipeline.set(keyOf(partition), String(Date.now()), 'NX');
-        await pipeline.exec();
+        await markKeys(redis, fresh.map(keyOf), String(Date.now()));
       }
     }
     return new Set([...partitions].filter((partition) => this.#lost.has(partition)));

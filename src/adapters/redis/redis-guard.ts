@@ -24,15 +24,22 @@ export function evictionProblem(policy: string): string | undefined {
   return `Redis maxmemory-policy is ${policy}: it evicts keys under memory pressure, and an evicted customer state would be rebuilt from nothing; set maxmemory-policy noeviction (and enough maxmemory)`;
 }
 
-/** Which of these epoch keys are missing, in one round trip. */
+/**
+ * Which of these epoch keys are missing, in one round trip: each key is on its own partition's slot, so they go as
+ * single commands sent together (written back to back on the connection; on a Cluster auto-pipelined per node,
+ * where one pipeline may not span slots).
+ */
 export async function missingKeys(redis: Redis | Cluster, keys: readonly string[]): Promise<string[]> {
   if (keys.length === 0) return [];
-  const pipeline = redis.pipeline();
-  for (const key of keys) pipeline.exists(key);
-  const replies = (await pipeline.exec()) ?? [];
-  return keys.filter((_, index) => {
-    const [error, count] = replies[index] ?? [new Error('no reply'), 0];
-    if (error) throw error;
-    return count === 0;
-  });
+  const counts = await eachKey(redis, keys, (target, key) => target.exists(key));
+  return keys.filter((_, index) => counts[index] === 0);
+}
+
+/** Marks the epoch keys that are not there yet (SET NX), in one round trip, as missingKeys does. */
+export async function markKeys(redis: Redis | Cluster, keys: readonly string[], value: string): Promise<void> {
+  await eachKey(redis, keys, (target, key) => target.set(key, value, 'NX'));
+}
+
+async function eachKey<T>(redis: Redis | Cluster, keys: readonly string[], command: (target: Redis | Cluster, key: string) => Promise<T>): Promise<T[]> {
+  return Promise.all(keys.map((key) => command(redis, key)));
 }
