@@ -1,5 +1,5 @@
 import type { FamilyBacktestResult } from './family.ts';
-import { goalWindows } from './goals.ts';
+import { goalWindows, suddenPatterns, unannouncedPatterns } from './goals.ts';
 import type { GoalFigures } from './goals.ts';
 import { daysText, percent } from './table.ts';
 
@@ -43,7 +43,7 @@ export function familyTable(result: FamilyBacktestResult): string {
     `family backtest, family seed ${result.familySeed}: scorecard ${scorecard.version} fitted on bank${result.fittedOn.length === 1 ? '' : 's'} ${result.fittedOn.map((bank) => bank.index).join(', ')}; reported on the other ${reported.length}`,
     `  scorecard holdout (${scorecard.holdout.source.split(':')[0]}): AUC ${fixed(scorecard.holdout.auc, 3)}, precision ${percent(scorecard.holdout.precisionAtAlert)}, recall ${percent(scorecard.holdout.recallAtAlert)} at score ≥ ${scorecard.alertFromScore}`,
     `  RM churn alerts: CHURN_RISK, LARGE_OUTFLOW, CUMULATIVE_OUTFLOW, DORMANCY, DOWNGRADE_RISK on the RM feed; lead counted back from each churner's endDate`,
-    `  gradual ≥14d: gradual churners (every churn pattern but sudden_exit, small_balance_exit) with one ≥ ${w.earlyLeadDays} days before the end (and ≤ ${w.beforeEndDays} before)`,
+    `  gradual ≥14d: gradual churners (every churn pattern but ${[...suddenPatterns, ...unannouncedPatterns].join(', ')}) with one ≥ ${w.earlyLeadDays} days before the end (and ≤ ${w.beforeEndDays} before)`,
     `  lead median: end − their earliest one from ${w.beforeEndDays} days before to ${w.afterEndDays} after the end · sudden ≤1d: sudden exits told by one day after the end`,
     `  timely+right: alerts of a churner whose end is ≤ ${w.beforeEndDays} days after or ≤ ${w.afterEndDays} days before the alert · traps ±30d: trap customers with one within ±${w.trapDays} days of the trap`,
     '',

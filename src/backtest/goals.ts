@@ -14,6 +14,12 @@ export const rmChurnKinds: ReadonlySet<AlertKind> = new Set<AlertKind>(['CHURN_R
 /** Exits that happen in a day or two: told the day they happen is the best there is. */
 export const suddenPatterns: ReadonlySet<LabelPattern> = new Set<LabelPattern>(['sudden_exit', 'small_balance_exit']);
 
+/**
+ * Relationships that simply stop, with nothing before the last posting to see (the end is that posting): neither
+ * gradual (no warning can come before the end) nor sudden (no money moves). They show in the per-pattern rows only.
+ */
+export const unannouncedPatterns: ReadonlySet<LabelPattern> = new Set<LabelPattern>(['going_dormant']);
+
 export const goalWindows = {
   /** A gradual churner counts as warned in time with an alert at least this many days before the end... */
   earlyLeadDays: 14,
@@ -28,7 +34,7 @@ export const goalWindows = {
 } as const;
 
 export interface GoalFigures {
-  /** Gradual churners (every churn pattern but the sudden ones) with an RM churn alert ≥ 14 days before the end. */
+  /** Gradual churners (every churn pattern but the sudden and the unannounced ones) with an RM churn alert ≥ 14 days before the end. */
   gradualWarned: number | null;
   gradualChurners: number;
   /** Median of end − earliest RM churn alert (days) over gradual churners alerted from 120 days before to 30 after. */
@@ -116,6 +122,7 @@ export function goalFigures(rmAlerts: readonly ReportAlert[], labels: readonly L
       if (days.some((day) => day <= end + w.suddenDays)) told += 1;
       continue;
     }
+    if (unannouncedPatterns.has(label.pattern)) continue;
     gradual += 1;
     if (days.some((day) => day <= end - w.earlyLeadDays)) warned += 1;
     if (days.length > 0) leads.push(end - Math.min(...days));

@@ -18,6 +18,11 @@ export const churnFeatureNames = [
   'competitorOutflowShare',
   /** Outflow to competitors over the last 30 days against the customer's usual per 30 days. */
   'competitorOutflowVsUsual',
+  /**
+   * Days with a transfer to competitors (at least 4% of the 90-day average balance) in the last 30 days, beyond the
+   * customer's usual number per 30 days: repeated transfers move a relationship, one payment buys something.
+   */
+  'competitorTransfersAboveUsual',
   /** The largest single day of money leaving (competitors, cash, payments) in the last 30 days, as a share of the 90-day average balance: one-off or exit. */
   'largestOutflowShare',
   /** Net flow of the last 30 days as a share of the 90-day average balance (negative: draining). */
@@ -62,6 +67,8 @@ const RATIO_CAP = 20;
 const INCOME_REMEMBERED_DAYS = 180;
 const MONTH_DAYS = 30;
 const PEAK_HOLD_DAYS = 3;
+/** A transfer to a competitor counts towards repetition from this share of the 90-day average balance. */
+const TRANSFER_SHARE = 0.04;
 
 const cap = (value: number) => Math.max(-RATIO_CAP, Math.min(RATIO_CAP, value));
 const round4 = (value: number) => Math.round(value * 10_000) / 10_000;
@@ -80,6 +87,8 @@ export interface ChurnMeasurements {
   average90: number;
   competitorRecent: number;
   competitorUsual: number;
+  competitorTransfersRecent: number;
+  competitorTransfersUsual: number;
   largestOutflow: number;
   netFlow: number;
   inflowRecent: number;
@@ -118,6 +127,8 @@ export function measureChurn(state: CustomerState, features: CustomerFeatures, c
   const activity90 = features.customerTransactions(HISTORY_DAYS);
   const lastActivityDay = state.lastActivityAt === null ? null : calendar.dayOf(state.lastActivityAt);
   const income = state.regularIncome;
+  // a balance of nothing gives no floor: any transfer would count
+  const transferFloor = Math.max(1, Math.round(TRANSFER_SHARE * scale));
   const measured: ChurnMeasurements = {
     close,
     normal,
@@ -125,6 +136,8 @@ export function measureChurn(state: CustomerState, features: CustomerFeatures, c
     average90,
     competitorRecent,
     competitorUsual: perRecent(competitorRecent, features.flow('DEBIT', COMPETITORS, HISTORY_DAYS)),
+    competitorTransfersRecent: features.daysWithFlowAtLeast('DEBIT', COMPETITORS, day - RECENT_DAYS + 1, day, transferFloor),
+    competitorTransfersUsual: (features.daysWithFlowAtLeast('DEBIT', COMPETITORS, day - HISTORY_DAYS + 1, day - RECENT_DAYS, transferFloor) * RECENT_DAYS) / BASELINE_DAYS,
     largestOutflow: features.largestDailyFlow('DEBIT', LEAVING, RECENT_DAYS),
     netFlow: inflowRecent - features.flow('DEBIT', LEAVING, RECENT_DAYS),
     inflowRecent,
@@ -143,6 +156,7 @@ export function measureChurn(state: CustomerState, features: CustomerFeatures, c
     drawdown: m.peak > 0 ? Math.max(0, Math.min(1, (m.peak - m.close) / m.peak)) : null,
     competitorOutflowShare: scale > 0 ? cap(m.competitorRecent / scale) : null,
     competitorOutflowVsUsual: hasHistory ? versusUsual(m.competitorRecent, m.competitorUsual, NEGLIGIBLE_SHARE * scale) : null,
+    competitorTransfersAboveUsual: hasHistory && scale > 0 ? m.competitorTransfersRecent - m.competitorTransfersUsual : null,
     largestOutflowShare: scale > 0 ? cap(m.largestOutflow / scale) : null,
     netFlowShare: scale > 0 ? cap(m.netFlow / scale) : null,
     inflowVsUsual: hasHistory ? versusUsual(m.inflowRecent, m.inflowUsual, 0) : null,

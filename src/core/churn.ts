@@ -42,7 +42,8 @@ export function assessChurn(state: CustomerState, features: CustomerFeatures, ru
 }
 
 const ratioBp = (value: number) => Math.round(value * 10_000);
-const times = (value: number) => `${(Math.round(value * 10) / 10).toFixed(1)}×`;
+const oneDecimal = (value: number) => (Math.round(value * 10) / 10).toFixed(1);
+const times = (value: number) => `${oneDecimal(value)}×`;
 
 /** How a feature reads to an RM, and its evidence (exact integers: money in minor units, ratios in basis points). */
 function describe(name: ChurnFeatureName, value: number, m: ChurnMeasurements, currency: string): { reason: string; evidence: Evidence[] } {
@@ -67,6 +68,11 @@ function describe(name: ChurnFeatureName, value: number, m: ChurnMeasurements, c
       return {
         reason: `outflow to competitors ${times(value)} the usual (${money(m.competitorRecent)} in 30 days; usually ${money(m.competitorUsual)})`,
         evidence: [minorUnits('competitor_outflow_30d', m.competitorRecent, null, m.competitorUsual)],
+      };
+    case 'competitorTransfersAboveUsual':
+      return {
+        reason: `money went to other banks or investment platforms on ${m.competitorTransfersRecent} days in 30; usually ${oneDecimal(m.competitorTransfersUsual)}`,
+        evidence: [count('competitor_transfer_days_30d', m.competitorTransfersRecent, Math.round(m.competitorTransfersUsual))],
       };
     case 'largestOutflowShare':
       return {

@@ -304,6 +304,20 @@ export class CustomerFeatures {
     return largest;
   }
 
+  /**
+   * Days from `fromDay` to `toDay` (both inclusive) on which at least `minAmount` moved in `direction` with these
+   * counterparties: how often money went, which tells repeated transfers from one payment.
+   */
+  daysWithFlowAtLeast(direction: Direction, kinds: readonly CounterpartyKind[], fromDay: number, toDay: number, minAmount: number): number {
+    const codes = flowCodes(direction, kinds);
+    let count = 0;
+    for (const bucket of this.state.days) {
+      if (bucket[0]! < fromDay || bucket[0]! > toDay) continue;
+      if (sumOver([bucket], fromDay, toDay, codes) >= minAmount) count += 1;
+    }
+    return count;
+  }
+
   /** The closing balance of the features' own day (today's: the balance so far). */
   closingBalance(): number {
     return this.averageDailyBalance(1);

@@ -239,7 +239,7 @@ const isExitFinding = (finding: Finding) => finding.kind === 'LARGE_OUTFLOW' && 
  * told the same story again as CHURN_RISK at the next day close.
  */
 function openChurnEpisodeOnExit(state: CustomerState, day: number): void {
-  state.churn = { since: state.churn?.since ?? day, toldScore: 100 };
+  state.churn = { since: state.churn?.since ?? day, toldScore: 100, toldLevel: 'URGENT', exit: true };
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { Alert, AlertKind } from '../domain/alert.ts';
+import type { Alert, AlertKind, Priority } from '../domain/alert.ts';
 import type { ProductKind } from '../domain/product-event.ts';
 import type { RfmSegment } from './rfm.ts';
 import type { SeenDays } from './seen-transactions.ts';
@@ -46,8 +46,12 @@ export interface CustomerState {
   upgradeTold: string | null;
   /** The served tier the RM was told is at risk (one downgrade-risk episode), null once the average recovered. */
   downgradeTold: string | null;
-  /** An open churn-risk episode: the day it began and the score last told; null when none. */
-  churn: { since: number; toldScore: number } | null;
+  /**
+   * An open churn-risk episode: the day it began, the score and the score's own urgency last told (before the value at
+   * stake raised it); `exit` when an exit opened it (the money went: it stays open until the money is back, not
+   * merely until the score falls); null when none.
+   */
+  churn: { since: number; toldScore: number; toldLevel?: Priority; exit?: true } | null;
   /** The RFM segment at the last evaluation; a slide from a valuable segment is remembered for a while. */
   rfm: { segment: RfmSegment; slidFrom: RfmSegment | null; slidOn: number } | null;
   /**

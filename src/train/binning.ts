@@ -23,6 +23,7 @@ export const coarseClasses: Record<ChurnFeatureName, readonly number[]> = {
   drawdown: [0.2, 0.4, 0.6, 0.8],
   competitorOutflowShare: [0.05, 0.2, 0.5, 1],
   competitorOutflowVsUsual: [1.5, 3, 6],
+  competitorTransfersAboveUsual: [1, 2, 3],
   largestOutflowShare: [0.3, 0.6, 0.85],
   netFlowShare: [-0.6, -0.3, -0.1, 0.1],
   inflowVsUsual: [0.2, 0.5, 0.8],

@@ -123,7 +123,6 @@ describeIntegration('tidewatch run: a scripted month', (context) => {
       'rm-2|c-no-consent|UPGRADE_ELIGIBLE',
       'rm-2|c-platinum|UPGRADE_ELIGIBLE',
       'rm-3|c-pension|CHURN_RISK',
-      'rm-3|c-pension|CHURN_RISK',
       'rm-5|c-handover|RM_HANDOVER',
       'rm-7|c-idle|IDLE_FUNDS',
       'rm-8|c-household-a|UPGRADE_ELIGIBLE',
@@ -176,25 +175,28 @@ describeIntegration('tidewatch run: a scripted month', (context) => {
     expect(campaign.every((opportunity) => consented.has(opportunity.customerId))).toBe(true);
     expect(campaign.find((opportunity) => opportunity.customerId === 'c-platinum')!.opportunityId).toBe(platinum.alertId);
 
-    // c-pension: the transfer out on day 5 (66%, not an exit: the risk team hears it), then one churn episode: opened
-    // when the money gone and the income missing against its usual cross the threshold, escalated once the pension is
-    // overdue too
+    // c-pension: the transfer out on day 5 (66%, not an exit: the risk team hears it; a payment alone is no churn),
+    // then one churn episode once the pension is overdue too (the close of day 13, 43 days after it last came, seen
+    // by the income's own wake-up with no transaction that day): the stopped pension first, the money gone with it
     const outflow = risk.find((alert) => alert.customerId === 'c-pension')!;
     expect(outflow).toMatchObject({ kind: 'LARGE_OUTFLOW', rmId: 'rm-3', priority: 'HIGH', toCompetitor: true, counterpartyKind: 'OTHER_BANK', eventTime: at(5) });
     expect(outflow.reason).toBe('Large outflow: 50,000.00 CZK to another bank, 66% of the relationship balance');
-    const [opened, rising] = rm.filter((alert) => alert.kind === 'CHURN_RISK' && alert.customerId === 'c-pension');
-    expect(opened!.reason).toMatch(/^Churn risk \d+\/100: money in 0% of the usual .*; outflow to competitors .* the usual/);
+    const [pensionRisk] = rm.filter((alert) => alert.kind === 'CHURN_RISK' && alert.customerId === 'c-pension');
+    expect(pensionRisk!.reason).toMatch(/^Churn risk \d+\/100: the monthly salary or pension last arrived 43 days ago; outflow to competitors .* the usual/);
+    expect(pensionRisk!.eventTime).toBeGreaterThan(at(13, 0));
+    expect(pensionRisk!.eventTime).toBeLessThan(at(14, 0));
+
+    // c-payroll: the salary stopped after August; nothing large ever left, and the RM hears it while the customer still
+    // spends (the last card payment is on day 24): the missing income against the customer's usual. One episode,
+    // escalated (one priority higher, never repeated at the same level) when the score rose by escalateBy
+    const [opened, rising] = rm.filter((alert) => alert.kind === 'CHURN_RISK' && alert.customerId === 'c-payroll');
+    expect(opened!.reason).toMatch(/^Churn risk \d+\/100: the monthly salary or pension last arrived \d+ days ago; money in 0% of the usual/);
+    expect(opened!.eventTime).toBeLessThan(at(24));
     expect(rising!.reason).toMatch(/^Churn risk rising \d+\/100: the monthly salary or pension last arrived \d+ days ago; /);
     const scoreOf = (alert: Alert) => alert.evidence.find((evidence) => evidence.metric === 'churn_score')!;
     expect(scoreOf(rising!).value).toBeGreaterThanOrEqual(scoreOf(opened!).value + 15);
     expect(scoreOf(rising!).baseline).toBe(scoreOf(opened!).value);
-    expect(rising!.priority).not.toBe(opened!.priority); // told again one priority higher, never repeated at the same level
-
-    // c-payroll: the salary stopped after August; nothing large ever left, and the RM hears it while the customer still
-    // spends (the last card payment is on day 24): the missing income against the customer's usual
-    const [payroll] = rm.filter((alert) => alert.kind === 'CHURN_RISK' && alert.customerId === 'c-payroll');
-    expect(payroll!.reason).toMatch(/^Churn risk \d+\/100: the monthly salary or pension last arrived \d+ days ago; money in 0% of the usual/);
-    expect(payroll!.eventTime).toBeLessThan(at(24));
+    expect(rising!.priority).not.toBe(opened!.priority);
     // c-house: 70% of the balance for a house, then salary and cards go on: the risk team hears it, the RM does not
     expect(rm.filter((alert) => alert.customerId === 'c-house')).toEqual([]);
     expect(risk.find((alert) => alert.customerId === 'c-house')).toMatchObject({ kind: 'LARGE_OUTFLOW', toCompetitor: true, eventTime: at(8, 10, 30) });

@@ -160,10 +160,9 @@ export interface ScriptedMonth {
  * - c-pension (SILVER, rm-3): since late May a monthly PENSION of 20,000 (last on 1 September) and a card payment every
  *   3 days, ~75,000 held (kept under GOLD's 100,000 so that no upgrade is due). From the month's start nothing
  *   arrives and the cards stop; day 5: 50,000 to another bank (66% of the balance, not near-total) → LARGE_OUTFLOW to
- *   rm-3 and risk. The churn score (leakage 30 + drawdown 20 + a little activity decline: 52 to 55) stays below 60 until
- *   the pension is overdue (more than 40 days after 1 September: the close of day 12), when the stopped pension adds
- *   20 → one CHURN_RISK to rm-3 naming the leakage, the drawdown and the stopped pension; never a second one (the
- *   score never rises 15 above what was told).
+ *   the risk feed (not an exit). The money moved alone keeps the churn score low (a payment is not leaving) until the
+ *   pension is overdue (42 days after 1 September: the close of day 13, seen by the income's wake-up) → one
+ *   CHURN_RISK to rm-3 naming the stopped pension, the outflow to competitors and the missing money in.
  * - c-handover (PLATINUM, rm-4, ~800,000): day 10, the profile hands it to rm-5 → RM_HANDOVER to rm-5; day 15, 260,000
  *   to another bank: a LARGE_OUTFLOW only because the watch halves the thresholds (PLATINUM single 500,000 → 250,000;
  *   33% of the balance is under the 50% share) → to rm-5 and risk. No churn alert (leakage 20 + drawdown 10).

@@ -1,3 +1,4 @@
+import { priorities } from '../../domain/alert.ts';
 import type { Priority } from '../../domain/alert.ts';
 import type { CustomerProfile } from '../../domain/profile.ts';
 import type { BusinessCalendar } from '../calendar.ts';
@@ -212,6 +213,9 @@ function downgradeRisk(
 const trendOf = (fallBp: number, trendDays: number) =>
   fallBp > 0 ? `${formatPercent(fallBp)} lower than ${trendDays} days ago` : fallBp < 0 ? `${formatPercent(-fallBp)} higher than ${trendDays} days ago` : `unchanged over ${trendDays} days`;
 
+/** An exit's episode ends once the close is back to at least half of the customer's normal. */
+const EXIT_RECOVERED_SHARE = 0.5;
+
 /** Features that say money moved; the others say whether everyday life (income, activity, spending) goes on. */
 const MONEY_MOVED: ReadonlySet<string> = new Set(['closeVsNormal', 'drawdown', 'competitorOutflowShare', 'competitorOutflowVsUsual', 'largestOutflowShare', 'netFlowShare']);
 
@@ -228,22 +232,29 @@ function churnRisk(state: CustomerState, features: CustomerFeatures, context: De
   const { score, signals, vector } = assessChurn(state, features, rules, calendar);
   context.observer?.({ customerId: state.customerId, day: features.asOfDay, vector, score });
   const episode = state.churn;
-  if (episode !== null && score < clearBelowScore) {
+  // after an exit the money-moved features fade as the new, lower balance becomes the normal: the customer is gone
+  // until the money is back, and the RM is not told of the same departure again when activity then stops
+  const moneyStillGone = episode?.exit === true && (vector.closeVsNormal === null || vector.closeVsNormal < EXIT_RECOVERED_SHARE);
+  if (episode !== null && score < clearBelowScore && !moneyStillGone) {
     state.churn = null;
     return undefined;
   }
+  if (moneyStillGone) return undefined;
   const average = features.averageDailyBalance(30);
   // value at stake decides whether a call is worth it, never whether the customer is leaving
   if (Math.max(average, features.averageDailyBalance(90)) < settings.minAverageBalanceMinor) return undefined;
   const opens = episode === null && score >= alertFromScore;
   const worsens = episode !== null && score >= episode.toldScore + settings.escalateBy;
   if (!opens && !worsens) return undefined;
-  state.churn = { since: episode?.since ?? features.asOfDay, toldScore: score };
+  // the urgency the score itself gives (scale-free); the value at stake may raise what is sent, never whether
+  let level: Priority = score >= 80 ? 'HIGH' : 'MEDIUM';
+  if (worsens) level = raise(level);
+  // escalated, never repeated: a rise that cannot be told louder than the last telling is not told again
+  if (worsens && episode.toldLevel !== undefined && priorities.indexOf(level) >= priorities.indexOf(episode.toldLevel)) return undefined;
+  state.churn = { since: episode?.since ?? features.asOfDay, toldScore: score, toldLevel: level };
+  const priority = isTopTier(context) || average >= rules.priority.urgentAmountMinor ? raise(level) : level;
   const top = signals.slice(0, settings.topReasons);
   const lifeGoesOn = top.length > 0 && top.every((signal) => MONEY_MOVED.has(signal.name));
-  let priority: Priority = score >= 80 ? 'HIGH' : 'MEDIUM';
-  if (worsens) priority = raise(priority);
-  if (isTopTier(context) || average >= rules.priority.urgentAmountMinor) priority = raise(priority);
   const caveat = lifeGoesOn ? '. Income and everyday activity go on: it may be a one-off payment; tidewatch escalates if they stop' : '';
   return {
     kind: 'CHURN_RISK',

@@ -2,6 +2,9 @@ import { RETAINED_DAYS } from '../features.ts';
 import type { CustomerFeatures } from '../features.ts';
 import type { Rules } from '../rules.ts';
 
+/** "Most of a large balance leaves in a day or two": the days an exit's transfers are added up over. */
+export const EXIT_DAYS = 3;
+
 /** The numbers the transaction detectors compare, taken just before and just after a transaction is applied. */
 export interface Measures {
   totalBalance: number;
@@ -12,6 +15,8 @@ export interface Measures {
   cumulativeInflow: number;
   /** Outflow to competitors over 90 days: the customer's own usual level of leakage. */
   competitorOutflow90: number;
+  /** Outflow to competitors over the last few days, today's included: an exit in two or three transfers. */
+  competitorOutflowRecent: number;
   customerTransactions30: number;
 }
 
@@ -29,6 +34,7 @@ export function measure(features: CustomerFeatures, rules: Rules): Measures {
     // salary and pension are regular income, never money moved over
     cumulativeInflow: features.irregularInflow(inflow.kinds, inflow.windowDays),
     competitorOutflow90: features.flow('DEBIT', rules.competitorKinds, 90),
+    competitorOutflowRecent: features.flow('DEBIT', rules.competitorKinds, EXIT_DAYS),
     customerTransactions30: features.customerTransactions(30),
   };
 }

@@ -41,7 +41,7 @@ function singleOutflow(transaction: Transaction, before: Measures, after: Measur
   const minAmount = scaled(context, thresholdFor(rule.minAmountMinor, tier));
   const large = amount >= minAmount || (amount >= scaled(context, rule.shareFloorMinor) && share >= rule.shareOfBalanceBp);
   const toCompetitor = isCompetitor(context, transaction.counterpartyKind);
-  const exit = toCompetitor && isExit(amount, before, after, context);
+  const exit = toCompetitor && isExit(before, after, context);
   if (!large && !exit) return undefined;
 
   let priority: Priority = toCompetitor ? 'HIGH' : 'MEDIUM';
@@ -74,16 +74,19 @@ function singleOutflow(transaction: Transaction, before: Measures, after: Measur
 
 /**
  * The relationship leaving in this debit: what stays is at most (1 - nearTotalShare) of the customer's own normal
- * (the 30-day average balance: the second step of a two-day exit counts, and a large credit leaving again the next
- * day does not, since it never was the customer's normal), the debit itself is a real step (a quarter of that
- * normal), and the relationship was worth a call.
+ * (the 30-day average balance: a large credit leaving again the next day never was the customer's normal), more
+ * stayed before it (the line is crossed once, by this debit), the transfers to competitors of the last few days are
+ * a real step (a quarter of that normal: a two-day exit's smaller second transfer completes it), and the
+ * relationship was worth a call.
  */
-function isExit(amount: number, before: Measures, after: Measures, context: DetectionContext): boolean {
+function isExit(before: Measures, after: Measures, context: DetectionContext): boolean {
   const { rules } = context;
   const normal = before.averageDailyBalance30;
   if (normal < rules.churn.minAverageBalanceMinor) return false;
+  const mayStayBp = 10_000 - rules.largeOutflow.single.nearTotalShareBp;
   const leftBp = basisPointsOf(Math.max(0, after.totalBalance), normal);
-  return leftBp <= 10_000 - rules.largeOutflow.single.nearTotalShareBp && amount * 4 >= normal;
+  const leftBeforeBp = basisPointsOf(Math.max(0, before.totalBalance), normal);
+  return leftBp <= mayStayBp && leftBeforeBp > mayStayBp && after.competitorOutflowRecent * 4 >= normal;
 }
 
 function cumulativeOutflow(transaction: Transaction, before: Measures, after: Measures, context: DetectionContext): Finding | undefined {

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { priorities } from '../../../src/domain/alert.ts';
+import type { Priority } from '../../../src/domain/alert.ts';
 import { catalogue } from '../../support/persona-catalogue.ts';
 import { churnTold, live } from '../../support/personas.ts';
 import type { Life } from '../../support/personas.ts';
@@ -47,10 +49,20 @@ describe('what the RM hears of each persona (shipped rules and scorecard)', () =
     expect(large.map(({ emission }) => [emission.feeds, emission.alert.toCompetitor])).toEqual([[['risk'], true]]);
   });
 
-  it('the slow fade: one CHURN_RISK episode, told weeks before the last transaction', HEAVY, () => {
+  it('the slow fade: one CHURN_RISK episode, told weeks before the last transaction, escalated (not repeated) as it deepens', HEAVY, () => {
     const told = heard('slow fade');
-    expect(told.map(([kind]) => kind)).toEqual(['CHURN_RISK']);
+    expect(told.map(([kind]) => kind)).toEqual(['CHURN_RISK', 'CHURN_RISK']);
+    // the escalation is told louder than the opening, never at the same priority
+    expect(priorities.indexOf(told[1]![2] as Priority)).toBeLessThan(priorities.indexOf(told[0]![2] as Priority));
     expect(told[0]![1]).toBeGreaterThanOrEqual(14);
+    const reasons = churnTold(lifeOf('slow fade')).map(({ emission }) => emission.alert.reason);
+    expect(reasons[0]).toMatch(/^Churn risk \d+\/100: /);
+    expect(reasons[1]).toMatch(/^Churn risk rising \d+\/100: /);
+  });
+
+  it('an exit opens the episode and the RM is not told of the same departure again when activity then stops', HEAVY, () => {
+    expect(heard('leak with the salary refilling').map(([kind]) => kind)).toEqual(['LARGE_OUTFLOW']);
+    expect(lifeOf('leak with the salary refilling').store.state().churn).toMatchObject({ exit: true });
   });
 });
 

@@ -79,6 +79,30 @@ describe('churn features: the customer against their own normal', () => {
     expect(vector.closeVsNormal).toBeLessThan(0.85);
   });
 
+  /**
+   * 150,000.00 since September; one transfer to another bank a month in November and December (the usual), then in
+   * January the given transfers, as of 31 Jan.
+   */
+  function transfersInJanuary(january: ReadonlyArray<[day: string, amount: number]>) {
+    const store = new MemoryStore([profile()]).seed(seededState({ balances: { 'a-1': czk(150_000) }, since: pragueWinter('2023-09-01') }));
+    const ledger = new Ledger('c-1', { 'a-1': czk(150_000) });
+    const usual: Array<[string, number]> = [['2023-11-15', 10_000], ['2023-12-15', 10_000]];
+    store.feed([...usual, ...january].map(([day, amount]) => ledger.debit(czk(amount), pragueWinter(day), { counterpartyKind: 'OTHER_BANK' })));
+    return churnFeaturesOf(store.state(), new CustomerFeatures(store.state(), dayNo('2024-01-31'), calendar), calendar);
+  }
+
+  it('count repeated transfers to competitors beyond the usual: one payment is not a leak', () => {
+    // the usual one a month: nothing beyond it
+    expect(transfersInJanuary([['2024-01-15', 10_000]]).competitorTransfersAboveUsual).toBe(0);
+    // one large payment: one day, as usual in count
+    expect(transfersInJanuary([['2024-01-15', 90_000]]).competitorTransfersAboveUsual).toBe(0);
+    // four transfers in January against one a month: three beyond the usual
+    const leak = transfersInJanuary([['2024-01-05', 12_000], ['2024-01-12', 12_000], ['2024-01-19', 12_000], ['2024-01-26', 12_000]]);
+    expect(leak.competitorTransfersAboveUsual).toBe(3);
+    // a transfer below 4% of the 90-day average balance does not count as one
+    expect(transfersInJanuary([['2024-01-05', 12_000], ['2024-01-12', 1_000], ['2024-01-19', 1_000]]).competitorTransfersAboveUsual).toBe(0);
+  });
+
   it('are null where there is no baseline yet (a customer first seen 30 days ago)', () => {
     const store = new MemoryStore([profile()]);
     const ledger = new Ledger('c-1', { 'a-1': czk(50_000) });

@@ -4,7 +4,7 @@ import type { Measures } from '../../../src/core/detectors/measures.ts';
 import type { Category, CounterpartyKind } from '../../../src/domain/transaction.ts';
 import { Ledger, MemoryStore, UNASSIGNED, czk, pragueWinter, profile, rules, seededState, summary } from '../../support/core-fixtures.ts';
 
-const quiet: Measures = { totalBalance: 0, averageDailyBalance30: 0, cumulativeOutflow: 0, usualCumulativeOutflow: 0, cumulativeInflow: 0, competitorOutflow90: 0, customerTransactions30: 0 };
+const quiet: Measures = { totalBalance: 0, averageDailyBalance30: 0, cumulativeOutflow: 0, usualCumulativeOutflow: 0, cumulativeInflow: 0, competitorOutflow90: 0, competitorOutflowRecent: 0, customerTransactions30: 0 };
 
 /** Measures around one credit onto a steady balance (the 30-day average is that balance). */
 function aroundCredit(kind: CounterpartyKind, amount: number, balance: number, inflowBefore = 0) {

@@ -4,7 +4,7 @@ import { detectOutflow } from '../../../src/core/detectors/outflow.ts';
 import type { CounterpartyKind } from '../../../src/domain/transaction.ts';
 import { DAY, Ledger, MemoryStore, core, coreWith, czk, ofKinds, pragueWinter, profile, rules, seededState, summary } from '../../support/core-fixtures.ts';
 
-const quiet: Measures = { totalBalance: 0, averageDailyBalance30: 0, cumulativeOutflow: 0, usualCumulativeOutflow: 0, cumulativeInflow: 0, competitorOutflow90: 0, customerTransactions30: 0 };
+const quiet: Measures = { totalBalance: 0, averageDailyBalance30: 0, cumulativeOutflow: 0, usualCumulativeOutflow: 0, cumulativeInflow: 0, competitorOutflow90: 0, competitorOutflowRecent: 0, customerTransactions30: 0 };
 
 /** Measures around one debit from a steady balance (the 30-day average is that balance). */
 function aroundDebit(kind: CounterpartyKind, amount: number, balance: number, extra: Partial<Measures> = {}) {
@@ -16,6 +16,7 @@ function aroundDebit(kind: CounterpartyKind, amount: number, balance: number, ex
     totalBalance: balance - amount,
     cumulativeOutflow: before.cumulativeOutflow + cumulative,
     competitorOutflow90: before.competitorOutflow90 + competitor,
+    competitorOutflowRecent: before.competitorOutflowRecent + competitor,
   };
   return { before, after };
 }
@@ -67,6 +68,18 @@ describe('outflow detector, one debit against hand-made measures', () => {
     const debit = new Ledger().debit(amount, pragueWinter('2024-01-10'), { counterpartyKind: 'OTHER_BANK' });
     const findings = detectOutflow(debit, before, after, { rules, tier: 'SILVER' });
     expect(findings.map((finding) => [finding.kind, finding.priority, ...(finding.feeds.includes('rm') ? ['rm'] : [])])).toEqual(expected);
+  });
+
+  it('an exit in two transfers: the second, smaller one completes it and is told; a later rest is not told again', () => {
+    // normal 100,000; 70,000 went to another bank yesterday (30,000 left), 12,000 today leaves 18%: the last 3 days'
+    // 82,000 to competitors are the step, although today's transfer alone is under a quarter of the normal
+    const second = aroundDebit('OTHER_BANK', czk(12_000), czk(30_000), { averageDailyBalance30: czk(100_000), competitorOutflowRecent: czk(70_000) });
+    const debit = new Ledger().debit(czk(12_000), pragueWinter('2024-01-10'), { counterpartyKind: 'OTHER_BANK' });
+    const rm = (findings: ReturnType<typeof detectOutflow>) => findings.filter((finding) => finding.feeds.includes('rm')).map((finding) => [finding.kind, finding.priority]);
+    expect(rm(detectOutflow(debit, second.before, second.after, { rules, tier: 'SILVER' }))).toEqual([['LARGE_OUTFLOW', 'URGENT']]);
+    // the line was crossed by an earlier debit (15% left before this one): the RM already knows
+    const rest = aroundDebit('OTHER_BANK', czk(12_000), czk(15_000), { averageDailyBalance30: czk(100_000), competitorOutflowRecent: czk(85_000) });
+    expect(rm(detectOutflow(debit, rest.before, rest.after, { rules, tier: 'SILVER' }))).toEqual([]);
   });
 
   it('a large credit that leaves again the next day is no exit: it never was the customer’s normal', () => {

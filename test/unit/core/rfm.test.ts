@@ -102,8 +102,10 @@ describe('a slide from IMPORTANT_VALUE to IMPORTANT_RETAIN feeds the churn score
 
     // nothing wakes a silent customer whose tier is not moving before the first dormancy stage (27 Feb): the interest
     // posted on 31 Jan is the next day close, judging 30 Jan: recency 32 days (2: low), 29 payments in the 90 days
-    // from 2 Nov (3: high), average 197,000 (3: high): IMPORTANT_RETAIN, slid from IMPORTANT_VALUE that day
-    expect(store.feed([ledger.interest(czk(50), pragueWinter('2024-01-31'))]).flat()).toEqual([]);
+    // from 2 Nov (3: high), average 197,000 (3: high): IMPORTANT_RETAIN, slid from IMPORTANT_VALUE that day. The same
+    // close opens a churn episode: a month without any of the customer's own transactions, against one every 2 days
+    const told = store.feed([ledger.interest(czk(50), pragueWinter('2024-01-31'))]).flat();
+    expect(told.map((emission) => [emission.alert.kind, emission.feeds])).toEqual([['CHURN_RISK', ['rm']]]);
     expect(store.state().rfm).toEqual({ segment: 'IMPORTANT_RETAIN', slidFrom: 'IMPORTANT_VALUE', slidOn: dayNo('2024-01-30') });
 
     // the slide is RFM's own reading (GET /customers/:id/features); the churn score judges the same silence through

@@ -16,6 +16,7 @@ const measures = fc.record<Measures>({
   usualCumulativeOutflow: money,
   cumulativeInflow: money,
   competitorOutflow90: money,
+  competitorOutflowRecent: money,
   customerTransactions30: fc.integer({ min: 0, max: 500 }),
 });
 const transaction = fc.record<Transaction>({

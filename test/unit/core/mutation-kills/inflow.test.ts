@@ -11,6 +11,7 @@ const measures = (average: number, inflow: number): Measures => ({
   usualCumulativeOutflow: 0,
   cumulativeInflow: inflow,
   competitorOutflow90: 0,
+  competitorOutflowRecent: 0,
   customerTransactions30: 4,
 });
 /** A credit of `amount` from `kind` onto a steady `average`, with `inflowBefore` already in the 7-day window sum. */

@@ -26,9 +26,10 @@ function cumulative(options: { average: number; sumBefore?: number; sumAfter: nu
     usualCumulativeOutflow: usual,
     cumulativeInflow: 0,
     competitorOutflow90: sumBefore,
+    competitorOutflowRecent: 0,
     customerTransactions30: 3,
   };
-  const after: Measures = { ...before, totalBalance: average - amount, cumulativeOutflow: sumAfter, competitorOutflow90: sumAfter };
+  const after: Measures = { ...before, totalBalance: average - amount, cumulativeOutflow: sumAfter, competitorOutflow90: sumAfter, competitorOutflowRecent: amount };
   return detectOutflow(debit, before, after, { rules, tier: null, ...options.context });
 }
 const kindAndPriority = (findings: ReturnType<typeof cumulative>) => findings.map((finding) => [finding.kind, finding.priority]);

@@ -69,12 +69,12 @@ describe('when a customer is looked at again without an event', () => {
   });
 
   it('the day a monthly income is overdue, once it has come twice in rhythm', () => {
-    // last salary 5 Jan, second in a row: overdue on 5 Jan + 41 = 15 Feb, judged after its close
+    // last salary 5 Jan, second in a row: overdue (gap 42 days) on 5 Jan + 43 = 17 Feb, judged after its close
     const paid = (streak: number) => customer(czk(1_000), { extra: { regularIncome: [dayNo('2024-01-05'), streak] } });
-    expect(wake(paid(2))).toBe(afterCloseOf('2024-02-15'));
+    expect(wake(paid(2))).toBe(afterCloseOf('2024-02-17'));
     expect(wake(paid(1))).toBe(DORMANCY_DUE);
     // already judged past the overdue day: nothing more to wait for
-    expect(wake(Object.assign(paid(2), { evaluatedDay: dayNo('2024-02-15') }))).toBe(DORMANCY_DUE);
+    expect(wake(Object.assign(paid(2), { evaluatedDay: dayNo('2024-02-17') }))).toBe(DORMANCY_DUE);
   });
 
   it('never for a closed relationship', () => {
