@@ -4,6 +4,11 @@ import type { ReplayRange } from './plan.ts';
 
 /** While the rebuild works on a handed-over batch, the reader's consumer keeps its group session alive this often. */
 const HEARTBEAT_MS = 3_000;
+/**
+ * kafkajs hands over no empty batch: a range whose last offsets hold no record (a transaction marker at the end of a
+ * partition) would otherwise be waited for in silence. Nothing for this long fails the rebuild, saying where it was.
+ */
+const SILENCE_MS = 120_000;
 
 /**
  * Records [from, to) of one topic's partition, in offset order, as arrays of messages, one fetch at a time: the
@@ -16,7 +21,12 @@ export async function* readRange(kafka: Kafka, range: ReplayRange, partition: nu
   if (range.to <= range.from) return;
   const consumer = kafka.consumer({ groupId: `tidewatch-rebuild-${randomBytes(6).toString('hex')}`, allowAutoTopicCreation: false, maxWaitTimeInMs: 500 });
   const handoff = new Handoff<KafkaMessage[]>();
+  // a crash kafkajs will not retry ends the read with its error, rather than leaving it waiting
+  consumer.on(consumer.events.CRASH, ({ payload }) => {
+    if (!payload.restart) handoff.fail(payload.error);
+  });
   await consumer.connect();
+  let reached = range.from;
   try {
     await consumer.subscribe({ topics: [range.topic], fromBeginning: true });
     const running = consumer.run({
@@ -39,13 +49,26 @@ export async function* readRange(kafka: Kafka, range: ReplayRange, partition: nu
     await running;
     consumer.seek({ topic: range.topic, partition, offset: range.from.toString() });
     for (;;) {
-      const messages = await handoff.take();
+      const messages = await withinSilence(handoff.take(), () => `no record of ${range.topic} partition ${partition} for ${SILENCE_MS / 1000} s at offset ${reached}, though the group committed up to ${range.to}`);
       if (messages === undefined) return;
+      reached = BigInt(messages.at(-1)!.offset) + 1n;
       yield messages;
     }
   } finally {
     handoff.close();
     await consumer.disconnect();
+  }
+}
+
+async function withinSilence<T>(waiting: Promise<T>, describe: () => string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const silence = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(describe())), SILENCE_MS);
+  });
+  try {
+    return await Promise.race([waiting, silence]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
