@@ -75,6 +75,28 @@ describeIntegration('tidewatch rebuild', (context) => {
     await admin?.disconnect();
   });
 
+  /** A service environment whose topics (inputs and outputs) and group are the lane's own, on the test's Redis. */
+  const lane = async (name: string, redisUrl: string) => {
+    const own = Object.fromEntries(Object.entries(topics).map(([role]) => [role, context.topic(`${name}-${role}`)])) as typeof topics;
+    await context.createTopics(Object.values(own).map((topic) => ({ topic, numPartitions: 2 })));
+    const env = serviceEnv(context, {
+      REDIS_URL: redisUrl,
+      TIDEWATCH_GROUP_ID: context.groupId(name),
+      TIDEWATCH_TOPIC_TRANSACTIONS: own.transactions,
+      TIDEWATCH_TOPIC_PROFILES: own.profiles,
+      TIDEWATCH_TOPIC_OUTCOMES: own.outcomes,
+      TIDEWATCH_TOPIC_PRODUCTS: own.products,
+      TIDEWATCH_TOPIC_RM_ALERTS: own.rmAlerts,
+      TIDEWATCH_TOPIC_RISK: own.risk,
+      TIDEWATCH_TOPIC_CAMPAIGN: own.campaign,
+      TIDEWATCH_TOPIC_DEAD_LETTER: own.deadLetter,
+      TIDEWATCH_TOPIC_RM_ROUTINE: own.rmRoutine,
+      TIDEWATCH_TOPIC_RM_DIGESTS: own.rmDigests,
+      TIDEWATCH_TOPIC_AUDIT: own.audit,
+    });
+    return { topics: own, env };
+  };
+
   const start = async (env: Record<string, string>) => {
     const service = await startServiceProcess(env);
     running.push(service);
@@ -173,18 +195,9 @@ describeIntegration('tidewatch rebuild', (context) => {
 
   it('says loudly when retention no longer holds the history, and refuses under --require-complete', { timeout: 300_000 }, async () => {
     redis = await startOwnRedis();
-    const own = { transactions: context.topic('short-transactions'), profiles: context.topic('short-profiles'), outcomes: context.topic('short-outcomes'), products: context.topic('short-products') };
-    await context.createTopics(Object.values(own).map((topic) => ({ topic, numPartitions: 2 })));
-    const env = serviceEnv(context, {
-      REDIS_URL: redis.url,
-      TIDEWATCH_GROUP_ID: context.groupId('short'),
-      TIDEWATCH_TOPIC_TRANSACTIONS: own.transactions,
-      TIDEWATCH_TOPIC_PROFILES: own.profiles,
-      TIDEWATCH_TOPIC_OUTCOMES: own.outcomes,
-      TIDEWATCH_TOPIC_PRODUCTS: own.products,
-    });
+    const { topics: own, env } = await lane('short', redis.url);
     const history = postings(0, 200, Date.now() - 30 * 60_000);
-    await produceInputs(producer, context.endpoints.schemaRegistryUrl, { ...topics, ...own }, { transactions: history });
+    await produceInputs(producer, context.endpoints.schemaRegistryUrl, own, { transactions: history });
     // the group had processed everything (its offsets committed), then retention deleted the start of partition 0
     const ends = await admin.fetchTopicOffsets(own.transactions);
     await admin.setOffsets({ groupId: env.TIDEWATCH_GROUP_ID!, topic: own.transactions, partitions: ends.map(({ partition, high }) => ({ partition, offset: high })) });
@@ -210,5 +223,42 @@ describeIntegration('tidewatch rebuild', (context) => {
     expect(lenient.stdout).toContain('WARNING: INCOMPLETE REBUILD of partition(s) 0');
     expect(await redis.client.exists(epochKey(context.redisPrefix, `${own.transactions}:0`))).toBe(1);
     expect(await redis.client.exists(epochKey(context.redisPrefix, `${own.transactions}:1`))).toBe(0);
+  });
+
+  it('timers the service fired before the loss do not fire again: their alerts are not published twice', { timeout: 600_000 }, async () => {
+    redis = await startOwnRedis();
+    const { topics: own, env } = await lane('silent', redis.url);
+    // daily card payments from 100 to 65 days ago, then silence: the 60-day dormancy stage fell due 5 days ago,
+    // so the caught-up service fires it on the wall clock; the rebuild fires it in event time, withholding its alert
+    const silent = customerIds.slice(0, 12);
+    const lastActive = Date.now() - 65 * 86_400_000;
+    const history = silent.flatMap((customerId, index) =>
+      Array.from({ length: 35 }, (_, day) =>
+        transaction({ transactionId: `rb-s-${index}-${day}`, accountId: `${customerId}-current`, customerId, amountMinor: 300_00, balanceAfterMinor: 200_000_00, eventTime: lastActive - (34 - day) * 86_400_000 + index * 60_000, counterpartyKind: 'NONE', category: 'CARD', channel: 'CARD' }),
+      ),
+    ).sort((left, right) => left.eventTime - right.eventTime);
+    await produceInputs(producer, context.endpoints.schemaRegistryUrl, own, { profiles: silent.map((customerId) => profile(customerId, { updatedAt: lastActive - 200 * 86_400_000 })), transactions: history });
+    let service = await start(env);
+    await waitUntilConsumed(admin, env.TIDEWATCH_GROUP_ID!, own.transactions, 180_000);
+    const dormancyStages = async () => Object.values(await featuresSnapshot(redis!.url, context.redisPrefix, silent, Date.now())).map((entry) => entry?.state.dormancy.stage ?? 0);
+    await expect.poll(dormancyStages, { timeout: 120_000, interval: 1_000 }).toEqual(silent.map(() => 1));
+    await stop(service);
+    const alertsBefore = await publishedAlerts(env);
+    const dormancyAlerts = (alerts: typeof alertsBefore) => alerts.filter((alert) => alert.content.includes('"kind":"DORMANCY"'));
+    expect(dormancyAlerts(alertsBefore).length, 'one dormancy alert per silent customer before the loss').toBeGreaterThanOrEqual(silent.length);
+
+    await redis.client.flushall();
+    const rebuild = await runCliCommand(['rebuild'], env);
+    expect(rebuild.code, rebuild.stderr).toBe(0);
+    expect(await dormancyStages(), 'the rebuild fired the dormancy timers').toEqual(silent.map(() => 1));
+    service = await start(env);
+    await waitForStatus(`${service.baseUrl}/readyz`, 200, 60_000);
+    // many timer sweeps (every 200 ms) on the wall clock
+    await new Promise((resolveSleep) => setTimeout(resolveSleep, 5_000));
+    const metrics = await (await fetch(`${service.baseUrl}/metrics`)).text();
+    await stop(service);
+    expect(counterValue(metrics, 'tidewatch_partition_state_lost', {})).toBe(0);
+    const alertsAfter = await publishedAlerts(env);
+    expect(alertsAfter, 'nothing published again after the rebuild and restart').toEqual(alertsBefore);
   });
 });
