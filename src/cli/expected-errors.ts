@@ -20,6 +20,8 @@ const STATED = new Set([
   'TokensFileError',
   'OutputError',
   'UnreachableError',
+  // tidewatch rebuild will not run: a service still in the group, an evicting Redis, history no longer complete
+  'RebuildRefusedError',
   // a connection that failed at start-up (src/adapters/connection-error.ts): its message names the endpoint, redacted
   'ServiceConnectionError',
 ]);

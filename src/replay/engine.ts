@@ -25,6 +25,8 @@ import type { ReplaySummary } from './summary.ts';
 interface PendingProduct {
   event: ProductEvent;
   origin: Origin;
+  /** Its offset on the products partition, when it came from one (a rebuild); else its ordinal. */
+  offset: number | undefined;
 }
 
 export { REPLAY_PARTITION, REPLAY_TIMER_SCOPE } from './positions.ts';
@@ -66,6 +68,12 @@ export interface ReplayOptions {
   now?: () => number;
   /** Stops the replay at the next batch (Ctrl-C): `run` rejects with the signal's reason, having written nothing half. */
   signal?: AbortSignal;
+  /**
+   * The input partition the records are applied as, and its timer set (default: the replay's own, 0 and `replay:0`).
+   * `tidewatch rebuild` names a real partition of the service, so that the rebuilt state (applied offsets, timers)
+   * is the one the service expects; its items then carry their Kafka offsets (`offset` of an item).
+   */
+  position?: { partition: number; timerScope: string };
 }
 
 /** A state write refused in a replay: someone else writes under the replay's keys (a shared Redis prefix?). */
@@ -97,8 +105,10 @@ export class Replay {
   #outcomes: SideInputCursor<OutcomeItem, AlertOutcome> | undefined;
   #products: SideInputCursor<ProductItem, PendingProduct> | undefined;
   #profileUpdates: SideInputCursor<ProfileItem, CustomerProfile> | undefined;
-  /** Ordinal of the next product event: its offset on the replay's one products partition. */
+  /** Ordinal of the next product event: its offset on the replay's one products partition, unless the event carries its own. */
   #nextProductOffset = 0;
+  readonly #partition: number;
+  readonly #timerScope: string;
 
   #nextOffset = 0;
   /** Stream time: the latest event time read (or reached by letting time run on). */
@@ -118,6 +128,8 @@ export class Replay {
     if (!Number.isSafeInteger(this.#chunkSize) || this.#chunkSize < 1) throw new RangeError(`chunkSize must be a positive integer, got ${this.#chunkSize}`);
     this.#now = options.now ?? (() => performance.now());
     this.#tally = new ReplayTally(options.core.calendar, options.core.unassignedQueue);
+    this.#partition = options.position?.partition ?? REPLAY_PARTITION;
+    this.#timerScope = options.position?.timerScope ?? REPLAY_TIMER_SCOPE;
   }
 
   /**
@@ -151,7 +163,7 @@ export class Replay {
     const onRejected = (rejected: Rejected) => this.#rejectedOutsideStream(rejected);
     this.#outcomes = await SideInputCursor.open(this.#options.outcomes, { valueOf: (item) => item.outcome, timeOf: (outcome) => outcome.recordedAt, onRejected });
     this.#products = await SideInputCursor.open(this.#options.products, {
-      valueOf: ({ event, origin }): PendingProduct => ({ event, origin }),
+      valueOf: ({ event, origin, offset }): PendingProduct => ({ event, origin, offset }),
       timeOf: ({ event }) => event.eventTime,
       onRejected,
     });
@@ -183,8 +195,9 @@ export class Replay {
 
   /** The hot path: synchronous unless the pending batch must be processed first (a promise is returned then). */
   #accept(item: ReplayItem): Promise<void> | undefined {
-    const offset = this.#nextOffset;
-    this.#nextOffset += 1;
+    // a record's own offset (read from a partition) or its ordinal in the input
+    const offset = item.offset ?? this.#nextOffset;
+    this.#nextOffset = offset + 1;
     const tally = this.#tally;
     tally.events += 1;
     if (this.#options.onProgress !== undefined && tally.events % PROGRESS_EVERY === 0) this.#options.onProgress(tally.events);
@@ -209,7 +222,7 @@ export class Replay {
     const eventTime = item.transaction.eventTime;
     if (eventTime > this.#clock) this.#clock = eventTime;
     const earliest = this.#pending.earliest;
-    this.#pending.add(item, offset, this.#clock);
+    this.#pending.add(item, { partition: this.#partition, offset }, this.#clock);
     if (eventTime < earliest) {
       // the batch must end with the business day of its earliest record (see the class comment)
       this.#boundary = Math.min(this.#nextEvent(), startOfNextDay(this.#core.calendar, eventTime));
@@ -270,7 +283,7 @@ export class Replay {
       // in event-time order every member is complete up to the day before the clock's: no household waits
       const passedDay = this.#core.calendar.dayOf(Math.max(this.#clock, batch.latest)) - 1;
       await readHouseholds(this.store, loaded, householdsForTransactions(loaded, records, this.#core.rules, this.#core.calendar), { passedDayOf: () => passedDay });
-      const input = { partition: REPLAY_PARTITION, firstOffset: records[0]!.position.offset, timerScope: REPLAY_TIMER_SCOPE, detectedAt: this.#clock };
+      const input = { partition: this.#partition, firstOffset: records[0]!.position.offset, timerScope: this.#timerScope, detectedAt: this.#clock };
       const result = processTransactions(loaded, records, input, this.#core);
       if (result.emissions.length > 0) stampDetection(result.writes, batch);
       await this.#commit(result.writes, result.timers);
@@ -298,11 +311,11 @@ export class Replay {
   /** Due timers up to `now`, in rounds, as the service's sweep: write, publish, then settle (which moves each timer on). */
   async #fireTimers(now: number): Promise<void> {
     for (;;) {
-      const due = await this.store.dueTimers(REPLAY_TIMER_SCOPE, now, TIMERS_PER_ROUND);
+      const due = await this.store.dueTimers(this.#timerScope, now, TIMERS_PER_ROUND);
       if (due.length === 0) break;
       const loaded = await this.store.load(due.map((timer) => timer.customerId));
       await readHouseholds(this.store, loaded, householdsOfCustomers(loaded, this.#core.rules), { passedDayOf: () => this.#core.calendar.dayOf(now) - 1 });
-      const result = processTimers(loaded, due, { timerScope: REPLAY_TIMER_SCOPE, now, detectedAt: now }, this.#core);
+      const result = processTimers(loaded, due, { timerScope: this.#timerScope, now, detectedAt: now }, this.#core);
       await this.#commit(result.writes, []);
       await this.#publish(result.emissions);
       await this.#commit(result.settle.writes, result.settle.timers);
@@ -318,14 +331,15 @@ export class Replay {
    * One product event, as the service handles a batch of them: load, core, commit (state and the customer's timer),
    * publish, settle. Detected at its own event time (stream time), so two replays give the same bytes.
    */
-  async #applyProduct({ event, origin }: PendingProduct): Promise<void> {
+  async #applyProduct({ event, origin, offset }: PendingProduct): Promise<void> {
     this.#options.signal?.throwIfAborted();
     if (event.eventTime > this.#clock) this.#clock = event.eventTime;
     this.#tally.productEvents += 1;
-    const position = { partition: REPLAY_PARTITION, offset: this.#nextProductOffset };
-    this.#nextProductOffset += 1;
+    const position = { partition: this.#partition, offset: offset ?? this.#nextProductOffset };
+    this.#nextProductOffset = position.offset + 1;
     const loaded = await this.store.load([event.customerId]);
-    const input = { partition: REPLAY_PARTITION, firstOffset: position.offset, timerScopeOf: () => REPLAY_TIMER_SCOPE, detectedAt: this.#clock };
+    const timerScope = this.#timerScope;
+    const input = { partition: this.#partition, firstOffset: position.offset, timerScopeOf: () => timerScope, detectedAt: this.#clock };
     const result = processProducts(loaded, [{ event, position }], input, this.#core);
     await this.#commit(result.writes, result.timers);
     for (const { reason, detail } of result.rejected) await this.#emitDeadLetter({ reason, detail, offset: null, origin });
@@ -407,7 +421,7 @@ export class Replay {
   }
 
   async #earliestDue(): Promise<number> {
-    const [first] = await this.store.dueTimers(REPLAY_TIMER_SCOPE, Number.POSITIVE_INFINITY, 1);
+    const [first] = await this.store.dueTimers(this.#timerScope, Number.POSITIVE_INFINITY, 1);
     return first?.due ?? Number.POSITIVE_INFINITY;
   }
 }

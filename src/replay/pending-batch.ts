@@ -1,6 +1,6 @@
 import type { TransactionRecord } from '../core/processor.ts';
+import type { Position } from '../core/features.ts';
 import type { StateWrite } from '../state/store.ts';
-import { REPLAY_PARTITION } from './positions.ts';
 import type { ReplayDeadLetter, TransactionItem } from './records.ts';
 
 /** A batch as taken from PendingBatch: the records with what the replay knows of each. */
@@ -36,9 +36,9 @@ export class PendingBatch {
     return this.#records.length === 0 && this.#refused.length === 0;
   }
 
-  add(item: TransactionItem, offset: number, streamTime: number): void {
+  add(item: TransactionItem, position: Position, streamTime: number): void {
     const { transaction } = item;
-    this.#records.push({ transaction, position: { partition: REPLAY_PARTITION, offset } });
+    this.#records.push({ transaction, position });
     this.#lines.push(item.line);
     this.#streamTimes.push(streamTime);
     this.#customers.add(transaction.customerId);

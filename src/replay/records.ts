@@ -17,6 +17,8 @@ export interface Rejected {
   reason: DeadLetterReason;
   detail: string;
   origin: Origin;
+  /** Its offset on the partition it was read from (a rebuild); absent: its ordinal in the input. */
+  offset?: number;
 }
 
 /** One item of a replay's input, in the order the replay applies them (event time, within the allowed lateness). */
@@ -27,6 +29,8 @@ export interface TransactionItem {
   kind: 'transaction';
   transaction: Transaction;
   line: number;
+  /** Its offset on the partition it was read from (a rebuild); absent: its ordinal in the input. */
+  offset?: number;
 }
 
 /**
@@ -56,7 +60,7 @@ export type ProfileItem = { kind: 'profile'; profile: CustomerProfile } | Reject
 export type ProfileUpdateSource = AsyncIterable<ProfileItem | readonly ProfileItem[]>;
 
 /** A product event (`--products`) as a reader hands it over, with where it came from for dead letters. */
-export type ProductItem = { kind: 'product'; event: ProductEvent; origin: Origin } | Rejected;
+export type ProductItem = { kind: 'product'; event: ProductEvent; origin: Origin; offset?: number } | Rejected;
 
 /** Product events in event-time order, applied as stream time reaches them. */
 export type ProductSource = AsyncIterable<ProductItem | readonly ProductItem[]>;

@@ -5,6 +5,8 @@
  * - `<prefix>{c:<customerId>}:profile` the customer's profile as JSON, readable by other systems
  * - `<prefix>timers:{<scope>}`         sorted set of wake-ups: member customerId, score due time (UTC millis)
  * - `<prefix>{h:<householdId>}:members` set of the customers whose profile names the household (household tiers)
+ * - `<prefix>epoch:{<scope>}`          an input partition's state is present (see epochKey)
+ * - `<prefix>rebuild:{<scope>}`        customers a rebuild of the partition is writing (see rebuildKey)
  * - `<prefix>digest:{<scope>}:<part>`  the digest stage's keys of one routine-topic partition (see digest-store.ts)
  *
  * The braces are Redis Cluster hash tags: only the part between them picks the slot, so a customer's keys share a
@@ -39,6 +41,15 @@ export function watermarksKey(prefix: string): string {
  */
 export function epochKey(prefix: string, scope: string): string {
   return `${prefix}epoch:{${scope}}`;
+}
+
+/**
+ * While `tidewatch rebuild` restores an input partition (`<scope>` as for the epoch): the set of customer ids whose
+ * keys it may have written. Removed with the epoch's writing; found at the start of a rebuild, it says an earlier one
+ * was interrupted, and names the partial state to remove before replaying again.
+ */
+export function rebuildKey(prefix: string, scope: string): string {
+  return `${prefix}rebuild:{${scope}}`;
 }
 
 /** What the digest stage keeps per partition of the routine topic; one hash tag, so one script can change them all. */
