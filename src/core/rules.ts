@@ -161,8 +161,8 @@ export const rulesSchema = z
         /** A salary or pension that used to arrive monthly is overdue after this many days: the customer is looked at that day. */
         regularIncomeGapDays: days(90),
         /**
-         * Value at stake below which a churn episode is not worth an RM's call (it is still scored). Money decides the
-         * priority and this floor, never whether a customer is leaving: keep it low.
+         * Value at stake below which churn risks and exits are told LOW, and a quiet customer is not looked at daily.
+         * Money decides the priority, never whether a customer is leaving.
          */
         minAverageBalanceMinor: minorUnits,
         /** How many contributing reasons an alert names. */

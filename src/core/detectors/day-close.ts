@@ -241,8 +241,8 @@ function churnRisk(state: CustomerState, features: CustomerFeatures, context: De
   }
   if (moneyStillGone) return undefined;
   const average = features.averageDailyBalance(30);
-  // value at stake decides whether a call is worth it, never whether the customer is leaving
-  if (Math.max(average, features.averageDailyBalance(90)) < settings.minAverageBalanceMinor) return undefined;
+  // value at stake sets the priority, never whether the customer is leaving: below the floor it is told LOW
+  const belowValueFloor = Math.max(average, features.averageDailyBalance(90)) < settings.minAverageBalanceMinor;
   const opens = episode === null && score >= alertFromScore;
   const worsens = episode !== null && score >= episode.toldScore + settings.escalateBy;
   if (!opens && !worsens) return undefined;
@@ -252,7 +252,7 @@ function churnRisk(state: CustomerState, features: CustomerFeatures, context: De
   // escalated, never repeated: a rise that cannot be told louder than the last telling is not told again
   if (worsens && episode.toldLevel !== undefined && priorities.indexOf(level) >= priorities.indexOf(episode.toldLevel)) return undefined;
   state.churn = { since: episode?.since ?? features.asOfDay, toldScore: score, toldLevel: level };
-  const priority = isTopTier(context) || average >= rules.priority.urgentAmountMinor ? raise(level) : level;
+  const priority = belowValueFloor ? 'LOW' : isTopTier(context) || average >= rules.priority.urgentAmountMinor ? raise(level) : level;
   const top = signals.slice(0, settings.topReasons);
   const lifeGoesOn = top.length > 0 && top.every((signal) => MONEY_MOVED.has(signal.name));
   const caveat = lifeGoesOn ? '. Income and everyday activity go on: it may be a one-off payment; tidewatch escalates if they stop' : '';

@@ -2,8 +2,11 @@ import { RETAINED_DAYS } from '../features.ts';
 import type { CustomerFeatures } from '../features.ts';
 import type { Rules } from '../rules.ts';
 
-/** "Most of a large balance leaves in a day or two": the days an exit's transfers are added up over. */
-export const EXIT_DAYS = 3;
+/**
+ * "Most of a large balance leaves in a day or two" (business days: a weekend may fall between): the calendar days an
+ * exit's transfers are added up over.
+ */
+export const EXIT_DAYS = 5;
 
 /** The numbers the transaction detectors compare, taken just before and just after a transaction is applied. */
 export interface Measures {

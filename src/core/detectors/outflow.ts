@@ -47,6 +47,8 @@ function singleOutflow(transaction: Transaction, before: Measures, after: Measur
   let priority: Priority = toCompetitor ? 'HIGH' : 'MEDIUM';
   if (exit || amount >= rules.priority.urgentAmountMinor) priority = 'URGENT';
   else if (isTopTier(context)) priority = raise(priority);
+  // a whole relationship leaves all the same; what it was worth sets how soon the RM calls
+  if (exit && before.averageDailyBalance30 < rules.churn.minAverageBalanceMinor) priority = 'LOW';
   const usualMonthlyLeakage = Math.round(before.competitorOutflow90 / 3);
   const what = exit ? 'Near-total withdrawal' : 'Large outflow';
   return {
@@ -76,13 +78,13 @@ function singleOutflow(transaction: Transaction, before: Measures, after: Measur
  * The relationship leaving in this debit: what stays is at most (1 - nearTotalShare) of the customer's own normal
  * (the 30-day average balance: a large credit leaving again the next day never was the customer's normal), more
  * stayed before it (the line is crossed once, by this debit), the transfers to competitors of the last few days are
- * a real step (a quarter of that normal: a two-day exit's smaller second transfer completes it), and the
- * relationship was worth a call.
+ * a real step (a quarter of that normal: a two-day exit's smaller second transfer completes it). Whatever the
+ * relationship was worth: that sets the priority (LOW under the value floor), not whether it is an exit.
  */
 function isExit(before: Measures, after: Measures, context: DetectionContext): boolean {
   const { rules } = context;
   const normal = before.averageDailyBalance30;
-  if (normal < rules.churn.minAverageBalanceMinor) return false;
+  if (normal <= 0) return false;
   const mayStayBp = 10_000 - rules.largeOutflow.single.nearTotalShareBp;
   const leftBp = basisPointsOf(Math.max(0, after.totalBalance), normal);
   const leftBeforeBp = basisPointsOf(Math.max(0, before.totalBalance), normal);

@@ -37,7 +37,7 @@ describe('outflow detector, one debit against hand-made measures', () => {
     ['a large outflow to another bank is HIGH', 'SILVER', 'OTHER_BANK', czk(200_000), czk(1_000_000), [['LARGE_OUTFLOW', 'HIGH']]],
     ['80% to another bank is a near-total exit: URGENT, to the RM', 'SILVER', 'OTHER_BANK', czk(50_000), czk(62_500), [['LARGE_OUTFLOW', 'URGENT', 'rm']]],
     ['a small saver’s exit (95% of 15,000, under every money threshold) is an exit all the same', 'SILVER', 'OTHER_BANK', czk(14_250), czk(15_000), [['LARGE_OUTFLOW', 'URGENT', 'rm']]],
-    ['a relationship below the value floor (4,000 of 4,000) is not worth an RM call', 'SILVER', 'OTHER_BANK', czk(4_000), czk(4_000), []],
+    ['a relationship below the value floor (4,000 of 4,000) leaves all the same: told LOW', 'SILVER', 'OTHER_BANK', czk(4_000), czk(4_000), [['LARGE_OUTFLOW', 'LOW', 'rm']]],
     ['79.98% to another bank is not', 'SILVER', 'OTHER_BANK', czk(49_990), czk(62_500), [['LARGE_OUTFLOW', 'HIGH']]],
     ['95% in cash is large but not an exit to a competitor', 'SILVER', 'CASH', czk(95_000), czk(100_000), [['LARGE_OUTFLOW', 'MEDIUM']]],
     ['1,000,000 at stake is urgent whoever the customer is', 'SILVER', 'CASH', czk(1_000_000), czk(10_000_000), [['LARGE_OUTFLOW', 'URGENT']]],
@@ -71,7 +71,7 @@ describe('outflow detector, one debit against hand-made measures', () => {
   });
 
   it('an exit in two transfers: the second, smaller one completes it and is told; a later rest is not told again', () => {
-    // normal 100,000; 70,000 went to another bank yesterday (30,000 left), 12,000 today leaves 18%: the last 3 days'
+    // normal 100,000; 70,000 went to another bank yesterday (30,000 left), 12,000 today leaves 18%: the last 5 days'
     // 82,000 to competitors are the step, although today's transfer alone is under a quarter of the normal
     const second = aroundDebit('OTHER_BANK', czk(12_000), czk(30_000), { averageDailyBalance30: czk(100_000), competitorOutflowRecent: czk(70_000) });
     const debit = new Ledger().debit(czk(12_000), pragueWinter('2024-01-10'), { counterpartyKind: 'OTHER_BANK' });
