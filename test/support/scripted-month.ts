@@ -161,7 +161,7 @@ export interface ScriptedMonth {
  *   3 days, ~75,000 held (kept under GOLD's 100,000 so that no upgrade is due). From the month's start nothing
  *   arrives and the cards stop; day 5: 50,000 to another bank (66% of the balance, not near-total) → LARGE_OUTFLOW to
  *   the risk feed (not an exit). The money moved alone keeps the churn score low (a payment is not leaving) until the
- *   pension is overdue (42 days after 1 September: the close of day 13, seen by the income's wake-up) → one
+ *   pension is overdue (43 days after it last came: the close of day 14, seen by the income's wake-up) → one
  *   CHURN_RISK to rm-3 naming the stopped pension, the outflow to competitors and the missing money in.
  * - c-handover (PLATINUM, rm-4, ~800,000): day 10, the profile hands it to rm-5 → RM_HANDOVER to rm-5; day 15, 260,000
  *   to another bank: a LARGE_OUTFLOW only because the watch halves the thresholds (PLATINUM single 500,000 → 250,000;
