@@ -110,6 +110,7 @@ async function main(): Promise<void> {
         keep: false,
         until: null,
         chunkSize: options['chunk-size'],
+        workers: 1,
         unassignedQueue: 'UNASSIGNED',
         quiet: true,
       },
