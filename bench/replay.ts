@@ -5,13 +5,15 @@
  *   npm run bench:replay                                   generates 2,000 customers × 6 months (~330,000 postings)
  *   npm run bench:replay -- --customers 1000 --months 6     a smaller bank
  *   npm run bench:replay -- --input DIR|FILE.jsonl --rules rules/presets/cn-card-daily-average.yaml
+ *   npm run bench:replay -- --workers 1,2,3                 one replay per count of worker threads (default 1,2)
  *   node --cpu-prof --import tsx bench/replay.ts ...        with a CPU profile of the whole run
  *
  * Prints a table and one JSON line ({"bench":"replay",...}). Exits non-zero only when something does not work: the
- * input does not match the rules (another currency), more than 1% of the postings are refused, or the replay
- * fails; never because a speed goal is missed.
+ * input does not match the rules (another currency), more than 1% of the postings are refused, the replays with
+ * worker threads wrote other alerts than the first, or a replay fails; never because a speed goal is missed.
  */
 import { existsSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -21,6 +23,7 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { parseGenerateOptions } from '../src/cli/generate-command.ts';
 import { generate } from '../src/generate/run.ts';
+import { MAX_WORKERS } from '../src/replay/parallel/coordinator.ts';
 import { runReplay } from '../src/replay/run.ts';
 import type { ReplaySummary } from '../src/replay/summary.ts';
 import { readAndParse, readerAlone } from './replay-baseline.ts';
@@ -36,6 +39,12 @@ const optionsSchema = z.object({
   customers: z.coerce.number().int().positive().default(2_000),
   months: z.coerce.number().int().positive().default(6),
   'chunk-size': z.coerce.number().int().positive().default(2_000),
+  /** Replays to time in this run, each with this many worker threads (1: the replay in one thread). */
+  workers: z
+    .string()
+    .default('1,2')
+    .transform((text) => text.split(',').map(Number))
+    .pipe(z.array(z.number().int().min(1).max(MAX_WORKERS)).min(1)),
 });
 
 const count = (value: number) => Math.round(value).toLocaleString('en-US');
@@ -69,8 +78,42 @@ function refusedOf(summary: ReplaySummary): { refused: number; share: number; by
   return { refused, share: summary.events > 0 ? refused / summary.events : 1, byReason: byReason.length > 0 ? byReason : 'none' };
 }
 
+interface ReplayRun {
+  workers: number;
+  out: string;
+  summary: ReplaySummary;
+  ms: number;
+  eventsPerSecond: number;
+  peakRss: number;
+}
+
+/** One `tidewatch replay` in memory, timed from the call to the summary (profiles, side inputs and start-up included). */
+async function timedReplay(run: { input: string; rulesFile: string; workers: number; chunkSize: number; out: string }): Promise<ReplayRun> {
+  const rss = startRssSampler();
+  const startedAt = performance.now();
+  const { summary } = await runReplay(
+    {
+      input: { input: run.input },
+      rulesFile: run.rulesFile,
+      out: run.out,
+      deadLetters: null,
+      summaryJson: null,
+      redis: null,
+      keep: false,
+      until: null,
+      chunkSize: run.chunkSize,
+      workers: run.workers,
+      unassignedQueue: 'UNASSIGNED',
+      quiet: true,
+    },
+    { stdout: new Writable({ write: (_chunk, _encoding, done) => done() }), stderr: (text) => process.stderr.write(text), stderrIsTTY: process.stderr.isTTY === true },
+  );
+  const ms = performance.now() - startedAt;
+  return { workers: run.workers, out: run.out, summary, ms, eventsPerSecond: (summary.events / ms) * 1000, peakRss: rss.stop() };
+}
+
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { input: { type: 'string' }, rules: { type: 'string' }, customers: { type: 'string' }, months: { type: 'string' }, 'chunk-size': { type: 'string' } } });
+  const { values } = parseArgs({ options: { input: { type: 'string' }, rules: { type: 'string' }, customers: { type: 'string' }, months: { type: 'string' }, 'chunk-size': { type: 'string' }, workers: { type: 'string' } } });
   const options = optionsSchema.parse(values);
   const rulesFile = resolve(options.rules);
   if (!existsSync(rulesFile)) throw new BenchFailure(`--rules ${options.rules}: no such file`);
@@ -96,51 +139,53 @@ async function main(): Promise<void> {
     const reader = await readerAlone(transactionsFile);
     say(`baseline: read + JSON.parse ${count(baseline.eventsPerSecond)} events/s; the replay's reader (+ zod) ${count(reader.eventsPerSecond)} events/s`);
 
-    say(`replay: in memory, rules ${rulesFile}, alerts to a file`);
-    const rss = startRssSampler();
-    const startedAt = performance.now();
-    const { summary } = await runReplay(
-      {
-        input: { input },
-        rulesFile,
-        out: join(scratch, 'alerts.jsonl'),
-        deadLetters: null,
-        summaryJson: null,
-        redis: null,
-        keep: false,
-        until: null,
-        chunkSize: options['chunk-size'],
-        workers: 1,
-        unassignedQueue: 'UNASSIGNED',
-        quiet: true,
-      },
-      { stdout: new Writable({ write: (_chunk, _encoding, done) => done() }), stderr: (text) => process.stderr.write(text), stderrIsTTY: process.stderr.isTTY === true },
-    );
-    const replayMs = performance.now() - startedAt;
-    const peakRss = rss.stop();
-    const replayRate = (summary.events / replayMs) * 1000;
-    const ratio = replayRate / baseline.eventsPerSecond;
-    const refused = refusedOf(summary);
+    const runs: ReplayRun[] = [];
+    for (const workers of options.workers) {
+      say(`replay: in memory, ${workers} worker thread(s), rules ${rulesFile}, alerts to a file`);
+      runs.push(await timedReplay({ input, rulesFile, workers, chunkSize: options['chunk-size'], out: join(scratch, `alerts-${workers}.jsonl`) }));
+    }
+    const first = runs[0]!;
+    const refused = refusedOf(first.summary);
 
     const rows: Array<[string, string]> = [
       ['input', `${transactionsFile} (${count(bytes / MiB)} MiB, ${count(baseline.events)} lines)`],
       ['rules', rulesFile],
       ['read + JSON.parse (baseline)', `${count(baseline.eventsPerSecond)} events/s (${(baseline.ms / 1000).toFixed(1)} s)`],
       ["the replay's reader: read + JSON.parse + zod", `${count(reader.eventsPerSecond)} events/s (${(reader.ms / 1000).toFixed(1)} s)`],
-      ['replay in memory (profiles, core, timers, alerts to a file)', `${count(replayRate)} events/s (${(replayMs / 1000).toFixed(1)} s)`],
-      [`ratio replay / baseline (goal >= ${RATIO_GOAL})`, ratio.toFixed(3)],
-      ['postings refused (dead letters)', `${count(refused.refused)} = ${(refused.share * 100).toFixed(2)} % (${refused.byReason})`],
-      ['timers fired', `${count(summary.timersFired)} (${(summary.timersFired / Math.max(1, summary.events)).toFixed(2)} per posting)`],
-      ['published records', count(summary.publishedRecords)],
-      ['peak RSS during the replay', `${count(peakRss / MiB)} MiB`],
     ];
+    for (const run of runs) {
+      const speedUp = run === first ? '' : `, ${(run.eventsPerSecond / first.eventsPerSecond).toFixed(2)} × ${first.workers} worker(s)`;
+      rows.push([`replay, ${run.workers} worker thread(s) (profiles, core, timers, alerts to a file)`, `${count(run.eventsPerSecond)} events/s (${(run.ms / 1000).toFixed(1)} s)${speedUp}, peak RSS ${count(run.peakRss / MiB)} MiB`]);
+      rows.push([`  ratio replay / baseline (goal >= ${RATIO_GOAL})`, (run.eventsPerSecond / baseline.eventsPerSecond).toFixed(3)]);
+    }
+    rows.push(
+      ['postings refused (dead letters)', `${count(refused.refused)} = ${(refused.share * 100).toFixed(2)} % (${refused.byReason})`],
+      ['timers fired', `${count(first.summary.timersFired)} (${(first.summary.timersFired / Math.max(1, first.summary.events)).toFixed(2)} per posting)`],
+      ['published records', `${count(first.summary.publishedRecords)}${runs.length > 1 ? ' (the same bytes in every run)' : ''}`],
+    );
     const width = Math.max(...rows.map(([label]) => label.length));
     process.stdout.write(`${rows.map(([label, value]) => `${label.padEnd(width)}  ${value}`).join('\n')}\n`);
     process.stdout.write(
-      `${JSON.stringify({ bench: 'replay', rules: rulesFile, events: summary.events, refused: refused.refused, deadLetters: summary.deadLetters.byReason, baselineEventsPerSecond: Math.round(baseline.eventsPerSecond), readerEventsPerSecond: Math.round(reader.eventsPerSecond), replayEventsPerSecond: Math.round(replayRate), ratio: Number(ratio.toFixed(3)), ratioGoal: RATIO_GOAL, timersFired: summary.timersFired, publishedRecords: summary.publishedRecords, peakRssBytes: peakRss })}\n`,
+      `${JSON.stringify({
+        bench: 'replay',
+        rules: rulesFile,
+        events: first.summary.events,
+        refused: refused.refused,
+        deadLetters: first.summary.deadLetters.byReason,
+        baselineEventsPerSecond: Math.round(baseline.eventsPerSecond),
+        readerEventsPerSecond: Math.round(reader.eventsPerSecond),
+        replays: runs.map((run) => ({ workers: run.workers, eventsPerSecond: Math.round(run.eventsPerSecond), ratio: Number((run.eventsPerSecond / baseline.eventsPerSecond).toFixed(3)), peakRssBytes: run.peakRss })),
+        ratioGoal: RATIO_GOAL,
+        timersFired: first.summary.timersFired,
+        publishedRecords: first.summary.publishedRecords,
+      })}\n`,
     );
     if (refused.share > MAX_REFUSED_SHARE) {
-      throw new BenchFailure(`${count(refused.refused)} of ${count(summary.events)} postings (${(refused.share * 100).toFixed(2)} %, more than ${MAX_REFUSED_SHARE * 100} %) were refused (${refused.byReason}): the figures above do not measure a replay of this input; check --rules against the input`);
+      throw new BenchFailure(`${count(refused.refused)} of ${count(first.summary.events)} postings (${(refused.share * 100).toFixed(2)} %, more than ${MAX_REFUSED_SHARE * 100} %) were refused (${refused.byReason}): the figures above do not measure a replay of this input; check --rules against the input`);
+    }
+    const alerts = await readFile(first.out);
+    for (const run of runs.slice(1)) {
+      if (!alerts.equals(await readFile(run.out))) throw new BenchFailure(`the replay with ${run.workers} worker thread(s) wrote other alerts than with ${first.workers}: ${first.out} and ${run.out} differ`);
     }
   } finally {
     await rm(scratch, { recursive: true, force: true });
