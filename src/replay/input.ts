@@ -42,8 +42,6 @@ export interface OpenedInput {
   outcomes: OutcomeSource | undefined;
   products: ProductSource | undefined;
   profileUpdates: ProfileUpdateSource | undefined;
-  /** Where the side inputs come from: a worker of a parallel replay opens them again (each reads every one). */
-  sidePaths: SideInputPaths;
   totalBytes: number;
   reorder: (ReorderStats & { windowDays: number }) | null;
 }
@@ -60,20 +58,20 @@ export function formatOf(input: string): InputFormat {
 const isFolder = (path: string) => existsSync(path) && statSync(path).isDirectory();
 
 /** The files of the side inputs (JSON Lines), where there are any. */
-export interface SideInputPaths {
+interface SideInputPaths {
   outcomes?: string;
   products?: string;
   profileUpdates?: string;
 }
 
 /** A folder written by `tidewatch generate` brings its own product events and profile updates; named files win. */
-export function sideInputPaths(request: Pick<InputRequest, 'input' | 'outcomes' | 'products' | 'profileUpdates'>, format: InputFormat): SideInputPaths {
+function sideInputPaths(request: Pick<InputRequest, 'input' | 'outcomes' | 'products' | 'profileUpdates'>, format: InputFormat): SideInputPaths {
   const generated = (name: string) => (format === 'jsonl' && isFolder(request.input) && existsSync(join(request.input, name)) ? join(request.input, name) : undefined);
   return { outcomes: request.outcomes, products: request.products ?? generated(fileNames.products), profileUpdates: request.profileUpdates ?? generated(fileNames.profileUpdates) };
 }
 
 /** Opens the side inputs (nothing is read yet). */
-export function openSideInputs(paths: SideInputPaths): Pick<OpenedInput, 'outcomes' | 'products' | 'profileUpdates'> {
+function openSideInputs(paths: SideInputPaths): Pick<OpenedInput, 'outcomes' | 'products' | 'profileUpdates'> {
   return {
     outcomes: paths.outcomes === undefined ? undefined : jsonlOutcomes(paths.outcomes),
     products: paths.products === undefined ? undefined : jsonlProducts(paths.products),
@@ -91,8 +89,7 @@ export async function openInput(request: InputRequest): Promise<OpenedInput> {
   const format = request.format ?? formatOf(request.input);
   const assignment = request.rmAssignment === undefined ? undefined : await readRmAssignment(request.rmAssignment);
   const assigned = (profiles: OpenedInput['profiles']) => (assignment === undefined ? profiles : withRmAssignment(profiles, assignment));
-  const sidePaths = sideInputPaths(request, format);
-  const { outcomes, products, profileUpdates } = openSideInputs(sidePaths);
+  const { outcomes, products, profileUpdates } = openSideInputs(sideInputPaths(request, format));
 
   if (format === 'berka') {
     if (!isFolder(request.input)) throw new InputError(`--format berka: --input must be the folder holding ${berkaFiles.transactions} and the reference tables`);
@@ -107,7 +104,6 @@ export async function openInput(request: InputRequest): Promise<OpenedInput> {
       outcomes,
       products,
       profileUpdates,
-      sidePaths,
       totalBytes: berka.totalBytes,
       reorder: Object.assign(berka.reorder, { windowDays: reorderDays }),
     };
@@ -136,7 +132,6 @@ export async function openInput(request: InputRequest): Promise<OpenedInput> {
     outcomes,
     products,
     profileUpdates,
-    sidePaths,
     totalBytes: statSync(transactionsPath).size,
     reorder,
   };

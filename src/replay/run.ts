@@ -81,18 +81,18 @@ export async function runReplay(request: ReplayRequest, environment: ReplayEnvir
     if (request.workers > 1) {
       if (redis !== undefined) throw new ReplayOptionError('--workers above 1 keeps the state in memory; --redis takes --workers 1');
       if (request.onOutcomes !== undefined) throw new ReplayOptionError('an outcome hook runs in this thread only: it takes workers 1');
-      summary = await runParallelReplay({
+      ({ summary } = await runParallelReplay({
         core,
-        rulesFile: request.rulesFile,
         workers: request.workers,
         chunkSize: request.chunkSize,
         until,
-        input,
+        sources: input,
+        inputName: input.transactionsPath,
         writeAlert: alerts === undefined ? undefined : (line) => alerts.write(line),
         writeDeadLetter: deadLetters === undefined ? undefined : (line) => deadLetters.write(line),
         onProgress,
         signal: request.signal,
-      });
+      }));
     } else {
       const replay = new Replay({
         core,

@@ -1,17 +1,19 @@
-import type { Worker } from 'node:worker_threads';
+import { MessageChannel } from 'node:worker_threads';
+import type { MessagePort, Worker } from 'node:worker_threads';
 import type { CoreContext } from '../../core/processor.ts';
 import type { CustomerProfile } from '../../domain/profile.ts';
 import { transactionProblem } from '../../pipeline/ingest.ts';
-import { openSideInputs } from '../input.ts';
-import type { OpenedInput } from '../input.ts';
+import type { CustomerScore } from '../../report/model.ts';
+import type { OutcomeSource } from '../outcomes.ts';
 import { recordOrder } from '../publish-order.ts';
-import type { ProfileItem, ReplayDeadLetter, TransactionItem } from '../records.ts';
+import type { ProductSource, ProfileItem, ProfileUpdateSource, ReplayDeadLetter, ReplayItem, TransactionItem } from '../records.ts';
 import { ReplayTally } from '../summary.ts';
 import type { ReplaySummary } from '../summary.ts';
 import { fromWorkerSchema } from './messages.ts';
 import type { FromWorker, OrderedLine, ToWorker, WorkerSetup } from './messages.ts';
 import { OrderedMerge } from './ordered-merge.ts';
 import { CustomerOwnership } from './ownership.ts';
+import { SideInputTee } from './side-relay.ts';
 import { replayWorkerEntry, spawnWorker } from './spawn.ts';
 
 /** Reads sent to a worker and not yet answered: bounds memory when the reader runs ahead of the workers. */
@@ -20,13 +22,25 @@ const PROFILES_PER_MESSAGE = 1_000;
 /** Owners travel as bytes. */
 export const MAX_WORKERS = 255;
 
+/** What a parallel replay reads: as the engine takes them (files or generated in memory). */
+export interface ParallelSources {
+  profiles: AsyncIterable<readonly ProfileItem[]> | Iterable<readonly ProfileItem[]>;
+  transactions: AsyncIterable<ReplayItem | readonly ReplayItem[]> | Iterable<ReplayItem | readonly ReplayItem[]>;
+  outcomes?: OutcomeSource;
+  products?: ProductSource;
+  profileUpdates?: ProfileUpdateSource;
+}
+
 export interface ParallelReplayRequest {
   core: CoreContext;
-  rulesFile: string;
   workers: number;
   chunkSize: number;
   until: number | null;
-  input: OpenedInput;
+  sources: ParallelSources;
+  /** Names the transactions in dead letters. */
+  inputName: string;
+  /** Also score every profiled customer at the end, as the backtest does (finalScores). */
+  finalScores?: boolean;
   writeAlert?: (line: string) => Promise<void> | undefined;
   writeDeadLetter?: (line: string) => Promise<void> | undefined;
   onProgress?: (events: number) => void;
@@ -69,15 +83,15 @@ class ReplayWorker {
  * its customers' records in full and every other record as its event time (so each worker's stream time, batches
  * and timers move exactly as in one replay: src/replay/engine.ts, `passForeign`); it dead-letters what no customer
  * owns (unreadable or implausible records), merges the workers' alerts and dead letters by publish order
- * (src/replay/publish-order.ts), and adds up their counts. Memory: the reads in flight and the lines the slowest
- * worker has not reached yet; the profiles are held until handed out.
+ * (src/replay/publish-order.ts), and adds up their counts. Side inputs reach every worker through a tee
+ * (side-relay.ts). Memory: the reads in flight and the lines the slowest worker has not reached yet; the profiles
+ * and profile updates are held until handed out.
  */
-export async function runParallelReplay(request: ParallelReplayRequest): Promise<ReplaySummary> {
+export async function runParallelReplay(request: ParallelReplayRequest): Promise<{ summary: ReplaySummary; scores: CustomerScore[] | null }> {
   const startedAt = performance.now();
-  const { core, input } = request;
+  const { core, sources, inputName } = request;
   if (!Number.isSafeInteger(request.workers) || request.workers < 2 || request.workers > MAX_WORKERS) throw new RangeError(`workers must be 2 .. ${MAX_WORKERS}, got ${request.workers}`);
   const tally = new ReplayTally(core.calendar, core.unassignedQueue);
-  const inputName = input.transactionsPath;
   const noWrite = () => undefined;
   const alerts = new OrderedMerge(request.workers, request.writeAlert ?? noWrite);
   // sources 0 .. n-1: the workers; n: this thread's own dead letters
@@ -87,7 +101,7 @@ export async function runParallelReplay(request: ParallelReplayRequest): Promise
   // households first: a worker must hold every member of its customers' households
   const ownership = new CustomerOwnership(request.workers);
   const profiles: CustomerProfile[] = [];
-  for await (const entry of input.profiles) {
+  for await (const entry of sources.profiles) {
     for (const item of entry) {
       if (item.kind === 'rejected') {
         // one replay dead-letters them before anything else
@@ -100,13 +114,22 @@ export async function runParallelReplay(request: ParallelReplayRequest): Promise
       profiles.push(item.profile);
     }
   }
-  const updates = openSideInputs({ profileUpdates: input.sidePaths.profileUpdates }).profileUpdates;
-  if (updates !== undefined) {
-    for await (const entry of updates) for (const item of Array.isArray(entry) ? (entry as readonly ProfileItem[]) : [entry as ProfileItem]) if (item.kind === 'profile') ownership.add(item.profile);
+  // every worker reads every side input through a tee; the coordinator reads the profile updates first (one more
+  // consumer) for the households they move customers into, which keeps them in memory until the workers are past them
+  const consumers = request.workers + 1;
+  const tees = {
+    outcomes: sources.outcomes === undefined ? undefined : new SideInputTee(sources.outcomes, request.workers),
+    products: sources.products === undefined ? undefined : new SideInputTee(sources.products, request.workers),
+    profileUpdates: sources.profileUpdates === undefined ? undefined : new SideInputTee(sources.profileUpdates, consumers),
+  };
+  if (tees.profileUpdates !== undefined) {
+    for (let batch = await tees.profileUpdates.next(request.workers); batch !== undefined; batch = await tees.profileUpdates.next(request.workers)) {
+      for (const item of batch) if (item.kind === 'profile') ownership.add(item.profile);
+    }
   }
-
   const ownerOverrides = ownership.overrides();
   const workers: ReplayWorker[] = [];
+  const ports: MessagePort[] = [];
   let failure: Error | undefined;
   const fail = (error: Error) => {
     failure ??= error;
@@ -114,18 +137,28 @@ export async function runParallelReplay(request: ParallelReplayRequest): Promise
   };
   try {
     for (let index = 0; index < request.workers; index += 1) {
+      const sideInputs: WorkerSetup['sideInputs'] = {};
+      for (const name of ['outcomes', 'products', 'profileUpdates'] as const) {
+        const tee = tees[name];
+        if (tee === undefined) continue;
+        const { port1, port2 } = new MessageChannel();
+        (tee as SideInputTee<unknown>).serve(index, port1, fail);
+        ports.push(port1);
+        sideInputs[name] = port2;
+      }
       const setup: WorkerSetup = {
         index,
         workers: request.workers,
-        rulesFile: request.rulesFile,
+        rulesJson: JSON.stringify(core.rules),
         unassignedQueue: core.unassignedQueue,
         chunkSize: request.chunkSize,
         until: request.until,
         inputName,
-        sidePaths: input.sidePaths,
+        sideInputs,
+        finalScores: request.finalScores === true,
         ownerOverrides,
       };
-      const worker = new ReplayWorker(index, spawnWorker(replayWorkerEntry(), setup));
+      const worker = new ReplayWorker(index, spawnWorker(replayWorkerEntry(), setup, Object.values(sideInputs)));
       worker.thread.on('message', (raw: unknown) => {
         const parsed = fromWorkerSchema.safeParse(raw);
         if (!parsed.success) return fail(new Error(`worker ${index} sent an unexpected message: ${parsed.error.message}`));
@@ -169,8 +202,9 @@ export async function runParallelReplay(request: ParallelReplayRequest): Promise
       ownDeadLetters.push({ order: recordOrder(deadLetter.offset ?? 0), line: JSON.stringify(deadLetter) });
     };
     const ownerOf = (customerId: string) => ownership.ownerOf(customerId);
-    for await (const items of input.transactions) {
+    for await (const entry of sources.transactions) {
       check();
+      const items: readonly ReplayItem[] = Array.isArray(entry) ? (entry as readonly ReplayItem[]) : [entry as ReplayItem];
       const offsets: number[] = [];
       const eventTimes: number[] = [];
       const owners: number[] = [];
@@ -231,8 +265,12 @@ export async function runParallelReplay(request: ParallelReplayRequest): Promise
       tally.absorb(done!.tally);
       if (done!.clock !== null) endedAt = Math.max(endedAt, done!.clock);
     }
-    return tally.summary({ endedAt, elapsedMs: performance.now() - startedAt, peakRssBytes: process.resourceUsage().maxRSS * 1024 });
+    const scores = request.finalScores === true ? workers.flatMap(({ done }) => done!.scores ?? []) : null;
+    // as finalScores sorts them: highest score first, then by customer id
+    scores?.sort((left, right) => right.score - left.score || left.customerId.localeCompare(right.customerId));
+    return { summary: tally.summary({ endedAt, elapsedMs: performance.now() - startedAt, peakRssBytes: process.resourceUsage().maxRSS * 1024 }), scores };
   } finally {
+    for (const port of ports) port.close();
     await Promise.all(workers.map((worker) => worker.thread.terminate()));
   }
 }

@@ -1,3 +1,4 @@
+import { MessagePort } from 'node:worker_threads';
 import { z } from 'zod';
 import { customerProfileSchema } from '../../domain/profile.ts';
 import { transactionSchema } from '../../domain/transaction.ts';
@@ -14,12 +15,16 @@ const offset = z.number().int().nonnegative();
 export const workerSetupSchema = z.strictObject({
   index: z.number().int().nonnegative(),
   workers: z.number().int().positive(),
-  rulesFile: z.string().min(1),
+  /** The coordinator's rules as JSON (they may hold a scorecard fitted in memory, as a backtest's do). */
+  rulesJson: z.string().min(2),
   unassignedQueue: z.string().min(1),
   chunkSize: z.number().int().positive(),
   until: z.number().nullable(),
   inputName: z.string(),
-  sidePaths: z.strictObject({ outcomes: z.string().optional(), products: z.string().optional(), profileUpdates: z.string().optional() }),
+  /** Where to ask for each side input's batches (see side-relay.ts); absent: none. */
+  sideInputs: z.strictObject({ outcomes: z.instanceof(MessagePort).optional(), products: z.instanceof(MessagePort).optional(), profileUpdates: z.instanceof(MessagePort).optional() }),
+  /** Answer the churn score of every customer it was handed a profile of, at the end (a backtest's final scores). */
+  finalScores: z.boolean(),
   /** Household members whose worker is not their id's default (see CustomerOwnership). */
   ownerOverrides: z.array(z.tuple([z.string(), z.number().int().nonnegative()])),
 });
@@ -58,7 +63,12 @@ export type OrderedLine = z.infer<typeof orderedLine>;
 export const fromWorkerSchema = z.discriminatedUnion('type', [
   /** After each chunk (and at the end): what was published since, and the offset before which it is all out. */
   z.strictObject({ type: z.literal('output'), alerts: z.array(orderedLine), deadLetters: z.array(orderedLine), settledBefore: offset }),
-  z.strictObject({ type: z.literal('done'), tally: tallySnapshotSchema, clock: z.number().nullable() }),
+  z.strictObject({
+    type: z.literal('done'),
+    tally: tallySnapshotSchema,
+    clock: z.number().nullable(),
+    scores: z.array(z.strictObject({ customerId: z.string(), rmId: z.string().nullable(), tier: z.string().nullable(), score: z.number(), reasons: z.array(z.string()) })).nullable(),
+  }),
   z.strictObject({ type: z.literal('failed'), name: z.string(), message: z.string(), stack: z.string().optional() }),
 ]);
 

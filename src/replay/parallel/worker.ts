@@ -6,32 +6,41 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { businessCalendar } from '../../core/calendar.ts';
 import type { CoreContext } from '../../core/processor.ts';
-import { loadRules } from '../../core/rules.ts';
+import { parseRules } from '../../core/rules.ts';
+import { finalScores } from '../../backtest/final-scores.ts';
 import { MemoryStateStore } from '../../state/memory-store.ts';
 import { Replay } from '../engine.ts';
-import { openSideInputs } from '../input.ts';
 import { applyOutcomes } from '../outcomes.ts';
 import { toWorkerSchema, workerSetupSchema } from './messages.ts';
 import type { ChunkMessage, FromWorker, OrderedLine, ToWorker } from './messages.ts';
 import { ownerLookup } from './ownership.ts';
+import { relayedSideInput, sideItemSchemas } from './side-relay.ts';
+import type { MessagePort } from 'node:worker_threads';
+import type { z } from 'zod';
 
 const port = parentPort;
 if (port === null) throw new Error('src/replay/parallel/worker.ts runs as a worker thread (see spawn.ts)');
 const setup = workerSetupSchema.parse((workerData as { data?: unknown } | null)?.data);
 
-const rules = loadRules(setup.rulesFile);
+const rules = parseRules(setup.rulesJson, 'the rules of the parallel replay');
 const core: CoreContext = { rules, calendar: businessCalendar(rules.timeZone), unassignedQueue: setup.unassignedQueue };
 const ownerOf = ownerLookup(setup.ownerOverrides, setup.workers);
 let alerts: OrderedLine[] = [];
 let deadLetters: OrderedLine[] = [];
 
 /** Every worker reads every side input (their times move stream time for all); only the first reports unreadable lines. */
-async function* withoutRejected<Item extends { kind: string }>(source: AsyncIterable<Item | readonly Item[]>): AsyncGenerator<Item[]> {
-  for await (const entry of source) yield (Array.isArray(entry) ? (entry as readonly Item[]) : [entry as Item]).filter((item) => item.kind !== 'rejected');
+function sideInput<S extends z.ZodType<{ kind: string }>>(port: MessagePort | undefined, schema: S): AsyncIterable<Array<z.output<S>>> | undefined {
+  if (port === undefined) return undefined;
+  const source = relayedSideInput(port, schema);
+  return setup.index === 0 ? source : withoutRejected(source);
 }
-const side = openSideInputs(setup.sidePaths);
-const keep = <Item extends { kind: string }>(source: AsyncIterable<Item | readonly Item[]> | undefined) =>
-  source === undefined || setup.index === 0 ? source : withoutRejected(source as AsyncIterable<Item | readonly Item[]>);
+
+async function* withoutRejected<Item extends { kind: string }>(source: AsyncIterable<Item[]>): AsyncGenerator<Item[]> {
+  for await (const items of source) yield items.filter((item) => item.kind !== 'rejected');
+}
+
+/** The customers whose profiles this worker holds: those it scores at the end. */
+const profiled: string[] = [];
 
 const replay = new Replay({
   core,
@@ -46,9 +55,9 @@ const replay = new Replay({
   onDeadLetter: (letter, order) => {
     deadLetters.push({ order, line: JSON.stringify(letter) });
   },
-  outcomes: keep(side.outcomes),
-  products: keep(side.products),
-  profileUpdates: keep(side.profileUpdates),
+  outcomes: sideInput(setup.sideInputs.outcomes, sideItemSchemas.outcomes),
+  products: sideInput(setup.sideInputs.products, sideItemSchemas.products),
+  profileUpdates: sideInput(setup.sideInputs.profileUpdates, sideItemSchemas.profileUpdates),
   onOutcomes: applyOutcomes(rules),
 });
 
@@ -85,6 +94,7 @@ function sendOutput(): void {
 async function handle(message: ToWorker): Promise<void> {
   switch (message.type) {
     case 'profiles':
+      if (setup.finalScores) for (const profile of message.profiles) profiled.push(profile.customerId);
       await replay.loadProfiles([message.profiles.map((profile) => ({ kind: 'profile' as const, profile }))]);
       return;
     case 'chunk':
@@ -96,7 +106,9 @@ async function handle(message: ToWorker): Promise<void> {
       await replay.finish();
       sendOutput();
       const clock = replay.clock;
-      send({ type: 'done', tally: replay.tally.snapshot(), clock: Number.isFinite(clock) ? clock : null });
+      const seen = Number.isFinite(clock);
+      const scores = setup.finalScores ? (seen ? await finalScores(replay.store, profiled, clock, core) : []) : null;
+      send({ type: 'done', tally: replay.tally.snapshot(), clock: seen ? clock : null, scores });
       port!.close();
       return;
     }
