@@ -1,4 +1,3 @@
-import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { z } from 'zod';
@@ -7,13 +6,9 @@ import { assertWritable } from '../generate/output-file.ts';
 import { assertReadableFile } from './readable.ts';
 import { DEFAULT_CHUNK_SIZE } from '../replay/engine.ts';
 import { inputFormats } from '../replay/input.ts';
-import { MAX_WORKERS } from '../replay/parallel/coordinator.ts';
+import { DEFAULT_WORKERS_CAP, MAX_WORKERS, defaultWorkerCount } from '../replay/parallel/coordinator.ts';
 import { runReplay } from '../replay/run.ts';
 import type { ReplayRequest } from '../replay/run.ts';
-
-/** More workers than this rarely pays: the reading thread feeds them all. */
-const WORKERS_CAP = 8;
-const defaultWorkers = () => Math.max(1, Math.min(availableParallelism(), WORKERS_CAP));
 
 const shippedRules = fileURLToPath(new URL('../../rules/default.yaml', import.meta.url));
 const wholeNumber = z.coerce.number().int();
@@ -64,7 +59,7 @@ export function parseReplayOptions(raw: Record<string, unknown>, env: NodeJS.Pro
     until: cli.until ?? null,
     chunkSize: cli.chunkSize,
     // worker threads keep their state in memory: a Redis replay runs in one
-    workers: cli.workers ?? (cli.redis === undefined ? defaultWorkers() : 1),
+    workers: cli.workers ?? (cli.redis === undefined ? defaultWorkerCount() : 1),
     unassignedQueue: cli.unassignedQueue,
     quiet: cli.quiet,
   };
@@ -124,7 +119,7 @@ export function addReplayCommand(program: Command): Command {
     .option('--keep', 'with --redis: leave the keys in place')
     .option('--until <date>', 'let time run on after the last event up to this ISO date (through its end) or date-time, firing due timers')
     .option('--chunk-size <n>', 'records per core batch (at most)', String(DEFAULT_CHUNK_SIZE))
-    .option('--workers <n>', `worker threads, customers split by household, same output as one (default: the CPUs, at most ${WORKERS_CAP}; 1 with --redis)`)
+    .option('--workers <n>', `worker threads, customers split by household, same output as one (default: the CPUs, at most ${DEFAULT_WORKERS_CAP}; 1 with --redis)`)
     .option('--reorder-days <n>', 'put rows up to n days out of order back in event-time order (berka default 0: within each day by trans_id)')
     .option('--unassigned-queue <name>', 'RM queue of customers without an RM', 'UNASSIGNED')
     .option('--quiet', 'no progress bar and no summary')

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { MessageChannel } from 'node:worker_threads';
 import type { MessagePort, Worker } from 'node:worker_threads';
 import type { CoreContext } from '../../core/processor.ts';
@@ -21,6 +22,11 @@ const MAX_CHUNKS_IN_FLIGHT = 4;
 const PROFILES_PER_MESSAGE = 1_000;
 /** Owners travel as bytes. */
 export const MAX_WORKERS = 255;
+/** More workers than this rarely pays: the reading thread feeds them all. */
+export const DEFAULT_WORKERS_CAP = 8;
+
+/** `--workers` by default: one per CPU, at most DEFAULT_WORKERS_CAP (1 on one CPU: the replay in this thread). */
+export const defaultWorkerCount = (): number => Math.max(1, Math.min(availableParallelism(), DEFAULT_WORKERS_CAP));
 
 /** What a parallel replay reads: as the engine takes them (files or generated in memory). */
 export interface ParallelSources {

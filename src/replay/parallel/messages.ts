@@ -1,5 +1,7 @@
 import { MessagePort } from 'node:worker_threads';
 import { z } from 'zod';
+import { alertSchema } from '../../domain/alert.ts';
+import { campaignOpportunitySchema } from '../../domain/opportunity.ts';
 import { customerProfileSchema } from '../../domain/profile.ts';
 import { transactionSchema } from '../../domain/transaction.ts';
 import { tallySnapshotSchema } from '../summary.ts';
@@ -73,3 +75,9 @@ export const fromWorkerSchema = z.discriminatedUnion('type', [
 ]);
 
 export type FromWorker = z.infer<typeof fromWorkerSchema>;
+
+/** A line of the alerts as a worker writes it (`JSON.stringify` of a PublishedRecord), for a caller that wants the record back. */
+export const publishedRecordSchema = z.discriminatedUnion('feed', [
+  z.strictObject({ feed: z.enum(['rm', 'risk']), alert: alertSchema }),
+  z.strictObject({ feed: z.literal('campaign'), alert: campaignOpportunitySchema }),
+]);

@@ -4,7 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Alert } from '../../../src/domain/alert.ts';
 import { runReplay } from '../../../src/replay/run.ts';
 import type { ReplaySummary } from '../../../src/replay/summary.ts';
+import { simulate } from '../../../src/backtest/simulation.ts';
 import { CustomerOwnership } from '../../../src/replay/parallel/ownership.ts';
+import { core } from '../../support/core-fixtures.ts';
 import { generateFiles } from '../generate/files-fixture.ts';
 import type { GeneratedFiles } from '../generate/files-fixture.ts';
 import { smallBank } from '../generate/bank-fixture.ts';
@@ -88,5 +90,23 @@ describe('tidewatch replay --workers', { timeout: 120_000 }, () => {
       expect(parallel.summary).toEqual(single.summary);
       expect(JSON.stringify(parallel.summary)).toBe(JSON.stringify(single.summary));
     }
+  });
+});
+
+// a 150-customer bank generated in memory, simulated twice (once on worker threads): sized for a loaded 2-core machine
+describe('the backtest simulation on worker threads', { timeout: 120_000 }, () => {
+  it('publishes the same records in the same order, and scores every customer the same, as in one thread', async () => {
+    const source = { kind: 'generated' as const, bank: smallBank({ customers: 150, months: 5, rms: 3 }) };
+    const run = async (workers: number) => {
+      const records: string[] = [];
+      const transactions: string[] = [];
+      const simulation = await simulate({ source, core, workers, onAlert: (record) => records.push(JSON.stringify(record)), onTransaction: (transaction) => transactions.push(transaction.transactionId) });
+      const { elapsedMs: _elapsed, eventsPerSecond: _rate, peakRssBytes: _rss, ...summary } = simulation.summary;
+      return { records, transactions, summary, scores: simulation.scores, rmIds: simulation.rmIds, customers: simulation.customers };
+    };
+    const single = await run(1);
+    expect(single.records.length).toBeGreaterThan(50);
+    expect(single.scores.customers.length).toBeGreaterThan(100);
+    expect(await run(2)).toEqual(single);
   });
 });
