@@ -21,7 +21,8 @@ export const stepRanks = { timer: 0, profileUpdate: 1, product: 2, unreadable: 3
 
 export const recordOrder = (offset: number): PublishOrder => [offset, 1, 0, 0, 0];
 
-export const stepOrder = (step: number, time: number, rank: number, tie: number | string): PublishOrder => [step, 0, time, rank, tie];
+/** A time before the first event (stream time not started) is kept finite: keys cross threads as checked numbers. */
+export const stepOrder = (step: number, time: number, rank: number, tie: number | string): PublishOrder => [step, 0, Math.max(-Number.MAX_VALUE, Math.min(Number.MAX_VALUE, time)), rank, tie];
 
 /** Sorts keys as the single replay publishes: element by element (a tie of numbers and strings does not occur). */
 export function comparePublishOrder(left: PublishOrder, right: PublishOrder): number {

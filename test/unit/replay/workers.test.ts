@@ -43,7 +43,7 @@ describe('tidewatch replay --workers', { timeout: 120_000 }, () => {
   async function replayWith(workers: number, name: string): Promise<Outputs> {
     const out = join(files.folder, `${name}-alerts.jsonl`);
     const deadLetters = join(files.folder, `${name}-dead-letters.jsonl`);
-    const { summary } = await runReplay(replayRequest({ input, profiles: join(files.folder, 'profiles.jsonl'), products: join(files.folder, 'products.jsonl'), profileUpdates: join(files.folder, 'profile-updates.jsonl'), outcomes }, out, { workers, deadLetters, until: '2024-09-15' }), quietOutput);
+    const { summary } = await runReplay(replayRequest({ input, profiles: join(files.folder, 'profiles.jsonl'), products: join(files.folder, 'mixed-products.jsonl'), profileUpdates: join(files.folder, 'profile-updates.jsonl'), outcomes }, out, { workers, deadLetters, until: '2024-09-15' }), quietOutput);
     const { elapsedMs: _elapsed, eventsPerSecond: _rate, peakRssBytes: _rss, ...deterministic } = summary;
     return { alerts: await readFile(out, 'utf8'), deadLetters: await readFile(deadLetters, 'utf8'), summary: deterministic };
   }
@@ -59,6 +59,11 @@ describe('tidewatch replay --workers', { timeout: 120_000 }, () => {
     lines.splice(1500, 0, JSON.stringify({ ...foreign, transactionId: 'tx-huge', amountMinor: 10 ** 15 }));
     input = join(files.folder, 'mixed-transactions.jsonl');
     await writeFile(input, `${lines.join('\n')}\n`);
+    // and unreadable product events: one before the first, one among them
+    const products = await files.lines('products.jsonl');
+    products.splice(products.length >> 1, 0, '{"eventTime": "soon"}');
+    products.unshift('not JSON either');
+    await writeFile(join(files.folder, 'mixed-products.jsonl'), `${products.join('\n')}\n`);
     // RM outcomes on some of the alerts of a first replay: "not interested" suppresses later alerts of that kind
     outcomes = join(files.folder, 'no-outcomes.jsonl');
     await writeFile(outcomes, '');
@@ -76,7 +81,7 @@ describe('tidewatch replay --workers', { timeout: 120_000 }, () => {
     expect(single.summary.profileUpdates).toBeGreaterThan(0);
     expect(single.summary.productEvents).toBeGreaterThan(0);
     expect(single.summary.outcomes.total).toBeGreaterThan(0);
-    expect(single.summary.deadLetters.byReason).toEqual({ invalid: 2, unsupported_currency: 1 });
+    expect(single.summary.deadLetters.byReason).toEqual({ invalid: 4, unsupported_currency: 1 });
     expect(single.summary.publishedRecords).toBeGreaterThan(100);
     const households = (await files.lines('profiles.jsonl')).map((line) => (JSON.parse(line) as { householdId: string | null }).householdId);
     expect(households.length - new Set(households).size).toBeGreaterThan(10);
