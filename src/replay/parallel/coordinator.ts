@@ -216,8 +216,9 @@ export async function runParallelReplay(request: ParallelReplayRequest): Promise
       const owners: number[] = [];
       const ownItems = workers.map((): Array<Omit<TransactionItem, 'kind'>> => []);
       for (const item of items) {
-        const offset = nextOffset;
-        nextOffset += 1;
+        // as the engine numbers them: a record's own offset (read from a partition) or its ordinal
+        const offset = item.offset ?? nextOffset;
+        nextOffset = offset + 1;
         tally.events += 1;
         if (request.onProgress !== undefined && tally.events % 4_096 === 0) request.onProgress(tally.events);
         if (item.kind === 'rejected') {

@@ -14,12 +14,14 @@ import { alertOutcomeSchema } from '../outcomes.ts';
  * slowest and the fastest worker.
  */
 
-const rejectedSchema = z.strictObject({ kind: z.literal('rejected'), reason: z.enum(deadLetterReasons), detail: z.string(), origin: z.strictObject({ source: z.string(), line: z.number().int() }) });
 const originSchema = z.strictObject({ source: z.string(), line: z.number().int() });
+/** An item's offset on the partition it was read from (a rebuild), where it has one. */
+const offsetSchema = z.number().int().nonnegative().optional();
+const rejectedSchema = z.strictObject({ kind: z.literal('rejected'), reason: z.enum(deadLetterReasons), detail: z.string(), origin: originSchema, offset: offsetSchema });
 
 export const sideItemSchemas = {
   outcomes: z.discriminatedUnion('kind', [z.strictObject({ kind: z.literal('outcome'), outcome: alertOutcomeSchema }), rejectedSchema]),
-  products: z.discriminatedUnion('kind', [z.strictObject({ kind: z.literal('product'), event: productEventSchema, origin: originSchema }), rejectedSchema]),
+  products: z.discriminatedUnion('kind', [z.strictObject({ kind: z.literal('product'), event: productEventSchema, origin: originSchema, offset: offsetSchema }), rejectedSchema]),
   profileUpdates: z.discriminatedUnion('kind', [z.strictObject({ kind: z.literal('profile'), profile: customerProfileSchema }), rejectedSchema]),
 } as const;
 
