@@ -1,36 +1,60 @@
 /**
- * `npm run bench:replay`: how fast `tidewatch replay` runs in memory, against the rate of merely reading the same
- * file (lines + JSON.parse + zod validation, the replay's own reader) in the same run. Not part of `npm test`.
+ * `npm run bench:replay`: how fast `tidewatch replay` runs in memory, against the rate of merely reading and
+ * JSON.parsing the same file in the same run (the figure of issue 12's table). Not part of `npm test`.
  *
  *   npm run bench:replay                                   generates 2,000 customers × 6 months (~330,000 postings)
  *   npm run bench:replay -- --customers 1000 --months 6     a smaller bank
- *   npm run bench:replay -- --input DIR|FILE.jsonl          an existing file (or `tidewatch generate` folder)
+ *   npm run bench:replay -- --input DIR|FILE.jsonl --rules rules/presets/cn-card-daily-average.yaml
+ *   npm run bench:replay -- --workers 1,2,3                 one replay per count of worker threads (default 1,2)
  *   node --cpu-prof --import tsx bench/replay.ts ...        with a CPU profile of the whole run
  *
- * Prints a table and one JSON line ({"bench":"replay",...}); fails only when something does not work.
+ * Prints a table and one JSON line ({"bench":"replay",...}). Exits non-zero only when something does not work: the
+ * input does not match the rules (another currency), more than 1% of the postings are refused, the replays with
+ * worker threads wrote other alerts than the first, or a replay fails; never because a speed goal is missed.
  */
 import { existsSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { parseGenerateOptions } from '../src/cli/generate-command.ts';
 import { generate } from '../src/generate/run.ts';
-import { jsonlTransactions } from '../src/replay/inputs/jsonl.ts';
+import { MAX_WORKERS } from '../src/replay/parallel/coordinator.ts';
 import { runReplay } from '../src/replay/run.ts';
+import type { ReplaySummary } from '../src/replay/summary.ts';
+import { readAndParse, readerAlone } from './replay-baseline.ts';
+import { inputMismatch } from './replay-input-check.ts';
+
+/** More refused postings than this share of the input, and the figures describe another replay than the one meant. */
+const MAX_REFUSED_SHARE = 0.01;
+const RATIO_GOAL = 0.5;
 
 const optionsSchema = z.object({
   input: z.string().min(1).optional(),
+  rules: z.string().min(1).default(fileURLToPath(new URL('../rules/default.yaml', import.meta.url))),
   customers: z.coerce.number().int().positive().default(2_000),
   months: z.coerce.number().int().positive().default(6),
   'chunk-size': z.coerce.number().int().positive().default(2_000),
+  /** Replays to time in this run, each with this many worker threads (1: the replay in one thread). */
+  workers: z
+    .string()
+    .default('1,2')
+    .transform((text) => text.split(',').map(Number))
+    .pipe(z.array(z.number().int().min(1).max(MAX_WORKERS)).min(1)),
 });
 
 const count = (value: number) => Math.round(value).toLocaleString('en-US');
 const say = (text: string) => process.stderr.write(`${text}\n`);
 const MiB = 1024 * 1024;
+
+/** Something that does not work: the bench says what and exits 1 (never for a missed speed goal). */
+class BenchFailure extends Error {
+  override readonly name = 'BenchFailure';
+}
 
 /** The highest resident set size seen while a phase runs (maxRSS would also count the generation before it). */
 function startRssSampler(intervalMs = 200): { stop(): number } {
@@ -46,81 +70,130 @@ function startRssSampler(intervalMs = 200): { stop(): number } {
   };
 }
 
-/** The baseline: the replay's JSON Lines reader alone (read, split, JSON.parse, zod), counting what it hands over. */
-async function readOnly(path: string): Promise<{ events: number; ms: number }> {
+/** Postings the core did not take (dead-lettered: another currency, too late, invalid ...), against the input. */
+function refusedOf(summary: ReplaySummary): { refused: number; share: number; byReason: string } {
+  const { applied, duplicate, already_applied: alreadyApplied } = summary.transactions;
+  const refused = summary.events - applied - duplicate - alreadyApplied;
+  const byReason = Object.entries(summary.deadLetters.byReason).map(([reason, value]) => `${reason} ${count(value ?? 0)}`).join(', ');
+  return { refused, share: summary.events > 0 ? refused / summary.events : 1, byReason: byReason.length > 0 ? byReason : 'none' };
+}
+
+interface ReplayRun {
+  workers: number;
+  out: string;
+  summary: ReplaySummary;
+  ms: number;
+  eventsPerSecond: number;
+  peakRss: number;
+}
+
+/** One `tidewatch replay` in memory, timed from the call to the summary (profiles, side inputs and start-up included). */
+async function timedReplay(run: { input: string; rulesFile: string; workers: number; chunkSize: number; out: string }): Promise<ReplayRun> {
+  const rss = startRssSampler();
   const startedAt = performance.now();
-  let events = 0;
-  for await (const items of jsonlTransactions(path)) events += items.length;
-  return { events, ms: performance.now() - startedAt };
+  const { summary } = await runReplay(
+    {
+      input: { input: run.input },
+      rulesFile: run.rulesFile,
+      out: run.out,
+      deadLetters: null,
+      summaryJson: null,
+      redis: null,
+      keep: false,
+      until: null,
+      chunkSize: run.chunkSize,
+      workers: run.workers,
+      unassignedQueue: 'UNASSIGNED',
+      quiet: true,
+    },
+    { stdout: new Writable({ write: (_chunk, _encoding, done) => done() }), stderr: (text) => process.stderr.write(text), stderrIsTTY: process.stderr.isTTY === true },
+  );
+  const ms = performance.now() - startedAt;
+  return { workers: run.workers, out: run.out, summary, ms, eventsPerSecond: (summary.events / ms) * 1000, peakRss: rss.stop() };
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { input: { type: 'string' }, customers: { type: 'string' }, months: { type: 'string' }, 'chunk-size': { type: 'string' } } });
+  const { values } = parseArgs({ options: { input: { type: 'string' }, rules: { type: 'string' }, customers: { type: 'string' }, months: { type: 'string' }, 'chunk-size': { type: 'string' }, workers: { type: 'string' } } });
   const options = optionsSchema.parse(values);
+  const rulesFile = resolve(options.rules);
+  if (!existsSync(rulesFile)) throw new BenchFailure(`--rules ${options.rules}: no such file`);
   const scratch = await mkdtemp(join(tmpdir(), 'tidewatch-bench-replay-'));
   try {
     let input = options.input;
     if (input === undefined) {
-      say(`generating ${count(options.customers)} customers × ${options.months} months`);
-      await generate(
-        { bank: { customers: options.customers, months: options.months, start: '2024-01-01', seed: 42, currency: 'CZK', churnShare: 0.08, growShare: 0.05, rms: Math.max(1, Math.floor(options.customers / 250)), tierFloorsMinor: { GOLD: 10_000_000, PLATINUM: 30_000_000, BLACK_GOLD: 100_000_000 } }, out: scratch, to: 'jsonl', rate: null, quiet: true },
-        { env: {}, stdout: () => {}, stderr: () => {}, stderrIsTTY: false },
-      );
+      say(`generating ${count(options.customers)} customers × ${options.months} months in the currency of ${rulesFile}`);
+      const request = parseGenerateOptions({ customers: String(options.customers), months: String(options.months), start: '2024-01-01', rules: rulesFile, out: scratch, quiet: true }, Date.now());
+      await generate(request, { env: {}, stdout: () => {}, stderr: () => {}, stderrIsTTY: false });
       input = scratch;
     }
-    const transactionsFile = existsSync(input) && statSync(input).isDirectory() ? join(input, 'transactions.jsonl') : input;
+    if (!existsSync(input)) throw new BenchFailure(`--input ${input}: no such file or folder`);
+    const transactionsFile = statSync(input).isDirectory() ? join(input, 'transactions.jsonl') : input;
+    if (!existsSync(transactionsFile)) throw new BenchFailure(`--input ${input}: no transactions.jsonl in the folder`);
+    const mismatch = await inputMismatch(transactionsFile, rulesFile);
+    if (mismatch !== null) throw new BenchFailure(mismatch);
     const bytes = statSync(transactionsFile).size;
 
     say('baseline: warming up the page cache and the JIT, then reading the file once more');
-    await readOnly(transactionsFile);
-    const baseline = await readOnly(transactionsFile);
-    const baselineRate = (baseline.events / baseline.ms) * 1000;
-    say(`baseline: ${count(baselineRate)} events/s`);
+    await readAndParse(transactionsFile);
+    const baseline = await readAndParse(transactionsFile);
+    const reader = await readerAlone(transactionsFile);
+    say(`baseline: read + JSON.parse ${count(baseline.eventsPerSecond)} events/s; the replay's reader (+ zod) ${count(reader.eventsPerSecond)} events/s`);
 
-    say('replay: in memory, alerts to a file');
-    const rss = startRssSampler();
-    const startedAt = performance.now();
-    const { summary } = await runReplay(
-      {
-        input: { input },
-        rulesFile: fileURLToPath(new URL('../rules/default.yaml', import.meta.url)),
-        out: join(scratch, 'alerts.jsonl'),
-        deadLetters: null,
-        summaryJson: null,
-        redis: null,
-        keep: false,
-        until: null,
-        chunkSize: options['chunk-size'],
-        unassignedQueue: 'UNASSIGNED',
-        quiet: true,
-      },
-      { stdout: new Writable({ write: (_chunk, _encoding, done) => done() }), stderr: (text) => process.stderr.write(text), stderrIsTTY: process.stderr.isTTY === true },
-    );
-    const replayMs = performance.now() - startedAt;
-    const peakRss = rss.stop();
-    const replayRate = (summary.events / replayMs) * 1000;
-    const ratio = replayRate / baselineRate;
+    const runs: ReplayRun[] = [];
+    for (const workers of options.workers) {
+      say(`replay: in memory, ${workers} worker thread(s), rules ${rulesFile}, alerts to a file`);
+      runs.push(await timedReplay({ input, rulesFile, workers, chunkSize: options['chunk-size'], out: join(scratch, `alerts-${workers}.jsonl`) }));
+    }
+    const first = runs[0]!;
+    const refused = refusedOf(first.summary);
 
     const rows: Array<[string, string]> = [
       ['input', `${transactionsFile} (${count(bytes / MiB)} MiB, ${count(baseline.events)} lines)`],
-      ['read + JSON.parse + zod (baseline)', `${count(baselineRate)} events/s (${(baseline.ms / 1000).toFixed(1)} s)`],
-      ['replay in memory (profiles, core, timers, alerts to a file)', `${count(replayRate)} events/s (${(replayMs / 1000).toFixed(1)} s)`],
-      ['ratio replay / baseline (target >= 0.5)', ratio.toFixed(2)],
-      ['timers fired', count(summary.timersFired)],
-      ['published records', count(summary.publishedRecords)],
-      ['peak RSS during the replay', `${count(peakRss / MiB)} MiB`],
+      ['rules', rulesFile],
+      ['read + JSON.parse (baseline)', `${count(baseline.eventsPerSecond)} events/s (${(baseline.ms / 1000).toFixed(1)} s)`],
+      ["the replay's reader: read + JSON.parse + zod", `${count(reader.eventsPerSecond)} events/s (${(reader.ms / 1000).toFixed(1)} s)`],
     ];
+    for (const run of runs) {
+      const speedUp = run === first ? '' : `, ${(run.eventsPerSecond / first.eventsPerSecond).toFixed(2)} × ${first.workers} worker(s)`;
+      rows.push([`replay, ${run.workers} worker thread(s) (profiles, core, timers, alerts to a file)`, `${count(run.eventsPerSecond)} events/s (${(run.ms / 1000).toFixed(1)} s)${speedUp}, peak RSS ${count(run.peakRss / MiB)} MiB`]);
+      rows.push([`  ratio replay / baseline (goal >= ${RATIO_GOAL})`, (run.eventsPerSecond / baseline.eventsPerSecond).toFixed(3)]);
+    }
+    rows.push(
+      ['postings refused (dead letters)', `${count(refused.refused)} = ${(refused.share * 100).toFixed(2)} % (${refused.byReason})`],
+      ['timers fired', `${count(first.summary.timersFired)} (${(first.summary.timersFired / Math.max(1, first.summary.events)).toFixed(2)} per posting)`],
+      ['published records', `${count(first.summary.publishedRecords)}${runs.length > 1 ? ' (the same bytes in every run)' : ''}`],
+    );
     const width = Math.max(...rows.map(([label]) => label.length));
     process.stdout.write(`${rows.map(([label, value]) => `${label.padEnd(width)}  ${value}`).join('\n')}\n`);
     process.stdout.write(
-      `${JSON.stringify({ bench: 'replay', events: summary.events, baselineEventsPerSecond: Math.round(baselineRate), replayEventsPerSecond: Math.round(replayRate), ratio: Number(ratio.toFixed(3)), timersFired: summary.timersFired, publishedRecords: summary.publishedRecords, peakRssBytes: peakRss })}\n`,
+      `${JSON.stringify({
+        bench: 'replay',
+        rules: rulesFile,
+        events: first.summary.events,
+        refused: refused.refused,
+        deadLetters: first.summary.deadLetters.byReason,
+        baselineEventsPerSecond: Math.round(baseline.eventsPerSecond),
+        readerEventsPerSecond: Math.round(reader.eventsPerSecond),
+        replays: runs.map((run) => ({ workers: run.workers, eventsPerSecond: Math.round(run.eventsPerSecond), ratio: Number((run.eventsPerSecond / baseline.eventsPerSecond).toFixed(3)), peakRssBytes: run.peakRss })),
+        ratioGoal: RATIO_GOAL,
+        timersFired: first.summary.timersFired,
+        publishedRecords: first.summary.publishedRecords,
+      })}\n`,
     );
+    if (refused.share > MAX_REFUSED_SHARE) {
+      throw new BenchFailure(`${count(refused.refused)} of ${count(first.summary.events)} postings (${(refused.share * 100).toFixed(2)} %, more than ${MAX_REFUSED_SHARE * 100} %) were refused (${refused.byReason}): the figures above do not measure a replay of this input; check --rules against the input`);
+    }
+    const alerts = await readFile(first.out);
+    for (const run of runs.slice(1)) {
+      if (!alerts.equals(await readFile(run.out))) throw new BenchFailure(`the replay with ${run.workers} worker thread(s) wrote other alerts than with ${first.workers}: ${first.out} and ${run.out} differ`);
+    }
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`bench:replay: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  const text = error instanceof BenchFailure ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error);
+  process.stderr.write(`bench:replay: FAILED: ${text}\n`);
   process.exit(1);
 });

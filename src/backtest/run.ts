@@ -21,6 +21,8 @@ export interface BacktestRequest {
   /** The HTML report (with the backtest's table); null: not written. */
   report: string | null;
   quiet: boolean;
+  /** Worker threads for the replay (default 1: in this thread); the same result either way. */
+  workers?: number;
   unassignedQueue?: string;
 }
 
@@ -36,7 +38,7 @@ export async function runBacktest(request: BacktestRequest, environment: Backtes
   const rules = loadRules(request.rulesFile);
   const core: CoreContext = { rules, calendar: businessCalendar(rules.timeZone), unassignedQueue: request.unassignedQueue ?? 'UNASSIGNED' };
   const progress = new ReplayProgress(environment.stderr, environment.stderrIsTTY && !request.quiet, null);
-  const simulation = await simulate({ source: request.source, core, onProgress: (events) => progress.events(events) }).finally(() => progress.finish());
+  const simulation = await simulate({ source: request.source, core, workers: request.workers, onProgress: (events) => progress.events(events) }).finally(() => progress.finish());
   const result = backtestOf(simulation, request.window, core.calendar, rules.version);
   if (request.json !== null) await writeOutputFile(request.json, `${JSON.stringify(result, null, 2)}\n`);
   if (request.report !== null) {

@@ -6,6 +6,7 @@ import { BankSourceError } from '../backtest/bank-source.ts';
 import type { BankSource } from '../backtest/bank-source.ts';
 import { defaultWindow } from '../backtest/outcome-map.ts';
 import { runBacktest } from '../backtest/run.ts';
+import { DEFAULT_WORKERS_CAP, MAX_WORKERS, defaultWorkerCount } from '../replay/parallel/coordinator.ts';
 import { runFamilyBacktest } from '../backtest/family.ts';
 import type { FamilyBacktestRequest } from '../backtest/family.ts';
 import type { BacktestRequest } from '../backtest/run.ts';
@@ -33,6 +34,7 @@ const cliOptionsSchema = z.object({
   windowAfterDays: wholeNumber.min(0).max(730).default(defaultWindow.afterDays),
   json: z.string().min(1).optional(),
   report: z.string().min(1).optional(),
+  workers: wholeNumber.min(1).max(MAX_WORKERS).optional(),
   quiet: z.boolean().default(false),
 });
 
@@ -64,6 +66,7 @@ export function parseBacktestOptions(raw: Record<string, unknown>, env: NodeJS.P
     window: { beforeDays: cli.windowBeforeDays, afterDays: cli.windowAfterDays },
     json: cli.json ?? null,
     report: cli.report ?? null,
+    workers: cli.workers ?? defaultWorkerCount(),
     quiet: cli.quiet,
   };
 }
@@ -145,6 +148,7 @@ export function addBacktestCommand(program: Command): Command {
     .option('--window-after-days <n>', `... to this many days after it (default ${defaultWindow.afterDays})`)
     .option('--json <file>', 'the result as JSON')
     .option('--report <file>', 'also write the HTML report (with the backtest table)')
+    .option('--workers <n>', `worker threads for the replay, customers split by household, same result as one (default: the CPUs, at most ${DEFAULT_WORKERS_CAP})`)
     .option('--family-seed <s>', 'instead: a family of different generated banks (each with its own rules preset): fit on some, report on the others')
     .option('--banks <n>', 'banks of the family (default 6)')
     .option('--fit <k>', 'the first k banks are fitted on (tidewatch train), the others reported on (default 2)')

@@ -6,6 +6,7 @@ import { assertWritable } from '../generate/output-file.ts';
 import { assertReadableFile } from './readable.ts';
 import { DEFAULT_CHUNK_SIZE } from '../replay/engine.ts';
 import { inputFormats } from '../replay/input.ts';
+import { DEFAULT_WORKERS_CAP, MAX_WORKERS, defaultWorkerCount } from '../replay/parallel/coordinator.ts';
 import { runReplay } from '../replay/run.ts';
 import type { ReplayRequest } from '../replay/run.ts';
 
@@ -30,6 +31,7 @@ const cliOptionsSchema = z.object({
   keep: z.boolean().default(false),
   until: isoDateOrTime.optional(),
   chunkSize: wholeNumber.min(1).max(100_000).default(DEFAULT_CHUNK_SIZE),
+  workers: wholeNumber.min(1).max(MAX_WORKERS).optional(),
   reorderDays: wholeNumber.min(0).max(366).optional(),
   unassignedQueue: z.string().min(1).default('UNASSIGNED'),
   quiet: z.boolean().default(false),
@@ -45,6 +47,7 @@ export function parseReplayOptions(raw: Record<string, unknown>, env: NodeJS.Pro
   }
   const cli = parsed.data;
   if (cli.keep && cli.redis === undefined) throw new ConfigError('invalid options for replay:\n  --keep: applies to --redis only');
+  if ((cli.workers ?? 1) > 1 && cli.redis !== undefined) throw new ConfigError('invalid options for replay:\n  --workers: with --redis the replay runs in one thread (--workers 1)');
   return {
     input: { input: cli.input, format: cli.format, profiles: cli.profiles, outcomes: cli.outcomes, products: cli.products, profileUpdates: cli.profileUpdates, rmAssignment: cli.rmAssignment, reorderDays: cli.reorderDays },
     rulesFile: cli.rules ?? env['TIDEWATCH_RULES_FILE'] ?? shippedRules,
@@ -55,13 +58,15 @@ export function parseReplayOptions(raw: Record<string, unknown>, env: NodeJS.Pro
     keep: cli.keep,
     until: cli.until ?? null,
     chunkSize: cli.chunkSize,
+    // worker threads keep their state in memory: a Redis replay runs in one
+    workers: cli.workers ?? (cli.redis === undefined ? defaultWorkerCount() : 1),
     unassignedQueue: cli.unassignedQueue,
     quiet: cli.quiet,
   };
 }
 
 /** Mistakes in what the command was given: said in one line (exit 2), not as a stack trace. */
-const usageErrors = new Set(['InputError', 'CsvHeaderError', 'BerkaFormatError', 'RmAssignmentError', 'RulesError']);
+const usageErrors = new Set(['ReplayOptionError', 'InputError', 'CsvHeaderError', 'BerkaFormatError', 'RmAssignmentError', 'RulesError']);
 
 async function replayCommand(raw: Record<string, unknown>): Promise<void> {
   // Ctrl-C stops at the next batch, so that half-written files and the Redis keys are cleaned up
@@ -114,6 +119,7 @@ export function addReplayCommand(program: Command): Command {
     .option('--keep', 'with --redis: leave the keys in place')
     .option('--until <date>', 'let time run on after the last event up to this ISO date (through its end) or date-time, firing due timers')
     .option('--chunk-size <n>', 'records per core batch (at most)', String(DEFAULT_CHUNK_SIZE))
+    .option('--workers <n>', `worker threads, customers split by household, same output as one (default: the CPUs, at most ${DEFAULT_WORKERS_CAP}; 1 with --redis)`)
     .option('--reorder-days <n>', 'put rows up to n days out of order back in event-time order (berka default 0: within each day by trans_id)')
     .option('--unassigned-queue <name>', 'RM queue of customers without an RM', 'UNASSIGNED')
     .option('--quiet', 'no progress bar and no summary')

@@ -6,6 +6,7 @@ import { processProducts } from '../core/products.ts';
 import { processProfiles } from '../core/profiles.ts';
 import type { CoreContext } from '../core/processor.ts';
 import type { Emission } from '../core/state.ts';
+import type { Alert } from '../domain/alert.ts';
 import type { ProductEvent } from '../domain/product-event.ts';
 import type { CustomerProfile } from '../domain/profile.ts';
 import type { StateStore, StateWrite, TimerChange } from '../state/store.ts';
@@ -16,7 +17,9 @@ import { SideInputCursor } from './side-cursor.ts';
 import type { AlertOutcome, OutcomeHook, OutcomeItem, OutcomeSource } from './outcomes.ts';
 import type { Origin, ProductItem, ProductSource, ProfileItem, ProfileUpdateSource, PublishedRecord, Rejected, ReplayDeadLetter, ReplayItem, ReplaySource, TransactionItem } from './records.ts';
 import { isItemArray } from './records.ts';
-import { PendingBatch, indexOfOffset, stampDetection } from './pending-batch.ts';
+import { PendingBatch, causeOffsets, indexOfOffset, stampDetection } from './pending-batch.ts';
+import { FINISH_STEP, recordOrder, stepOrder, stepRanks } from './publish-order.ts';
+import type { PublishOrder } from './publish-order.ts';
 import { REPLAY_PARTITION, REPLAY_TIMER_SCOPE } from './positions.ts';
 import { ReplayTally } from './summary.ts';
 import type { ReplaySummary } from './summary.ts';
@@ -45,9 +48,18 @@ export interface ReplayOptions {
   until?: number | null;
   /** Names the input in dead letters of transactions the core refuses. */
   inputName?: string;
-  /** Every published record, in publish order; a returned promise is awaited (backpressure). */
-  onAlert?: (record: PublishedRecord) => void | Promise<void>;
-  onDeadLetter?: (deadLetter: ReplayDeadLetter) => void | Promise<void>;
+  /**
+   * Every published record, in publish order; a returned promise is awaited (backpressure). `order` places it in the
+   * publish order of the whole replay, so that the outputs of workers that each replay some customers merge into
+   * the very sequence one replay of all of them publishes (src/replay/parallel).
+   */
+  onAlert?: (record: PublishedRecord, order: PublishOrder) => void | Promise<void>;
+  onDeadLetter?: (deadLetter: ReplayDeadLetter, order: PublishOrder) => void | Promise<void>;
+  /**
+   * The customers this replay applies (default: all). Side inputs (product events, profile updates, outcomes) of
+   * the others only move stream time, as they do in a replay of everyone; their transactions come as `passForeign`.
+   */
+  owns?: (customerId: string) => boolean;
   /** RM outcomes (`--outcomes`), handed to `onOutcomes` when stream time reaches them. */
   outcomes?: OutcomeSource;
   /**
@@ -111,6 +123,9 @@ export class Replay {
   readonly #timerScope: string;
 
   #nextOffset = 0;
+  /** Offset of the record whose arrival moves stream time on now (FINISH_STEP at the end): orders what that publishes. */
+  #step = -1;
+  readonly #owns: (customerId: string) => boolean;
   /** Stream time: the latest event time read (or reached by letting time run on). */
   #clock = Number.NEGATIVE_INFINITY;
   #nextDue = Number.POSITIVE_INFINITY;
@@ -130,6 +145,20 @@ export class Replay {
     this.#tally = new ReplayTally(options.core.calendar, options.core.unassignedQueue);
     this.#partition = options.position?.partition ?? REPLAY_PARTITION;
     this.#timerScope = options.position?.timerScope ?? REPLAY_TIMER_SCOPE;
+    this.#owns = options.owns ?? (() => true);
+  }
+
+  /** What the replay counted so far (a worker hands it to the coordinator, which adds up every worker's). */
+  get tally(): ReplayTally {
+    return this.#tally;
+  }
+
+  /**
+   * Every record this replay publishes from now on is ordered at or after this offset (see PublishOrder): what a
+   * worker's coordinator may merge and write so far.
+   */
+  get settledBefore(): number {
+    return Math.min(this.#pending.firstOffset, this.#nextOffset);
   }
 
   /**
@@ -160,6 +189,24 @@ export class Replay {
   /** Replays the source to its end (then lets time run on to `until`), and answers the summary. */
   async run(source: ReplaySource): Promise<ReplaySummary> {
     const startedAt = this.#now();
+    await this.start();
+    for await (const entry of source) {
+      if (isItemArray(entry)) {
+        for (const item of entry) {
+          const waiting = this.#accept(item);
+          if (waiting !== undefined) await waiting;
+        }
+      } else {
+        const waiting = this.#accept(entry);
+        if (waiting !== undefined) await waiting;
+      }
+    }
+    await this.finish();
+    return this.summary(this.#now() - startedAt);
+  }
+
+  /** Opens the side inputs and reads the first timer: `run` does it; a worker feeding `acceptAt`/`passForeign` calls it first. */
+  async start(): Promise<void> {
     const onRejected = (rejected: Rejected) => this.#rejectedOutsideStream(rejected);
     this.#outcomes = await SideInputCursor.open(this.#options.outcomes, { valueOf: (item) => item.outcome, timeOf: (outcome) => outcome.recordedAt, onRejected });
     this.#products = await SideInputCursor.open(this.#options.products, {
@@ -174,23 +221,33 @@ export class Replay {
     });
     this.#nextDue = await this.#earliestDue();
     this.#boundary = this.#nextEvent();
-    for await (const entry of source) {
-      if (isItemArray(entry)) {
-        for (const item of entry) {
-          const waiting = this.#accept(item);
-          if (waiting !== undefined) await waiting;
-        }
-      } else {
-        const waiting = this.#accept(entry);
-        if (waiting !== undefined) await waiting;
-      }
-    }
-    await this.#finish();
-    return this.#tally.summary({
-      endedAt: this.#clock,
-      elapsedMs: this.#now() - startedAt,
-      peakRssBytes: process.resourceUsage().maxRSS * 1024,
-    });
+  }
+
+  /** The summary of what was replayed, `elapsedMs` taken by the caller. */
+  summary(elapsedMs: number): ReplaySummary {
+    return this.#tally.summary({ endedAt: this.#clock, elapsedMs, peakRssBytes: process.resourceUsage().maxRSS * 1024 });
+  }
+
+  /** Where stream time ended (the last event time, or `until`). */
+  get clock(): number {
+    return this.#clock;
+  }
+
+  /** One record of this replay's customers at its offset in the whole replay (a worker's share of the input). */
+  acceptAt(offset: number, item: TransactionItem): Promise<void> | undefined {
+    this.#nextOffset = offset;
+    return this.#accept(item);
+  }
+
+  /**
+   * A valid record of another worker's customer: it moves stream time and cuts batches exactly as it does in a
+   * replay of every customer (so that timers fire, and alerts are stamped, at the same instants), but is not applied.
+   */
+  passForeign(offset: number, eventTime: number): Promise<void> | undefined {
+    this.#nextOffset = offset + 1;
+    if (this.#pending.size >= this.#chunkSize || eventTime >= this.#boundary) return this.#crossThenPass(offset, eventTime);
+    this.#pass(eventTime);
+    return undefined;
   }
 
   /** The hot path: synchronous unless the pending batch must be processed first (a promise is returned then). */
@@ -223,16 +280,36 @@ export class Replay {
     if (eventTime > this.#clock) this.#clock = eventTime;
     const earliest = this.#pending.earliest;
     this.#pending.add(item, { partition: this.#partition, offset }, this.#clock);
-    if (eventTime < earliest) {
-      // the batch must end with the business day of its earliest record (see the class comment)
-      this.#boundary = Math.min(this.#nextEvent(), startOfNextDay(this.#core.calendar, eventTime));
-    }
+    this.#cutAtDayEnd(earliest, eventTime);
+  }
+
+  #pass(eventTime: number): void {
+    if (eventTime > this.#clock) this.#clock = eventTime;
+    const earliest = this.#pending.earliest;
+    this.#pending.addForeign(eventTime);
+    this.#cutAtDayEnd(earliest, eventTime);
+  }
+
+  /** The batch must end with the business day of its earliest record (see the class comment). */
+  #cutAtDayEnd(earliestBefore: number, eventTime: number): void {
+    if (eventTime < earliestBefore) this.#boundary = Math.min(this.#nextEvent(), startOfNextDay(this.#core.calendar, eventTime));
   }
 
   async #crossThenAdd(item: TransactionItem, offset: number): Promise<void> {
-    await this.#flush();
-    await this.#advanceTo(Math.max(this.#clock, item.transaction.eventTime));
+    await this.#cross(offset, item.transaction.eventTime);
     this.#add(item, offset);
+  }
+
+  async #crossThenPass(offset: number, eventTime: number): Promise<void> {
+    await this.#cross(offset, eventTime);
+    this.#pass(eventTime);
+  }
+
+  /** Processes the pending batch and moves stream time to the record at `offset`, which comes after both. */
+  async #cross(offset: number, eventTime: number): Promise<void> {
+    await this.#flush();
+    this.#step = offset;
+    await this.#advanceTo(Math.max(this.#clock, eventTime));
   }
 
   /** The earliest of the next due timer, outcome, product event and profile update: where a batch of transactions must end. */
@@ -262,8 +339,11 @@ export class Replay {
         else if (outcomes.nextAt === next) await this.#deliverOutcomes(await outcomes.takeUpTo(Math.min(time, this.#nextDue - 1, products.nextAt, updates.nextAt - 1)), time);
         else await this.#applyProduct(await products.take());
       } else if (this.#nextDue <= time) {
-        // judged no later than the next product event or profile update, which may change what they find
-        await this.#fireTimers(Math.min(time, products.nextAt, updates.nextAt));
+        // judged no later than the next product event or profile update, which may change what they find; none
+        // due after the next outcome fires before it is delivered (everything in time order: a worker, which
+        // knows only its own timers, then delivers it at the same point as a replay of every customer)
+        const judgedAt = Math.min(time, products.nextAt, updates.nextAt);
+        await this.#fireTimers(judgedAt, Math.min(judgedAt, outcomes.nextAt));
       } else {
         break;
       }
@@ -294,8 +374,9 @@ export class Replay {
         refused.push({ reason, detail, offset: record.position.offset, origin: { source: this.#options.inputName ?? 'input', line } });
       }
       refused.sort((left, right) => (left.offset ?? 0) - (right.offset ?? 0));
-      for (const deadLetter of refused) await this.#emitDeadLetter(deadLetter);
-      await this.#publish(result.emissions);
+      for (const deadLetter of refused) await this.#emitDeadLetter(deadLetter, recordOrder(deadLetter.offset ?? 0));
+      const causes = causeOffsets(result.writes);
+      await this.#publish(result.emissions, (alert) => recordOrder(causes.get(alert) ?? 0));
       await this.#commit(result.settle, []);
       this.#nextDue = await this.#earliestDue();
       if (this.#nextDue <= batch.latest) {
@@ -304,20 +385,24 @@ export class Replay {
         );
       }
     } else {
-      for (const deadLetter of refused) await this.#emitDeadLetter(deadLetter);
+      for (const deadLetter of refused) await this.#emitDeadLetter(deadLetter, recordOrder(deadLetter.offset ?? 0));
     }
   }
 
-  /** Due timers up to `now`, in rounds, as the service's sweep: write, publish, then settle (which moves each timer on). */
-  async #fireTimers(now: number): Promise<void> {
+  /**
+   * Timers due up to `dueUpTo`, judged at `now`, in rounds, as the service's sweep: write, publish, then settle (which
+   * moves each timer on past `now`).
+   */
+  async #fireTimers(now: number, dueUpTo: number): Promise<void> {
     for (;;) {
-      const due = await this.store.dueTimers(this.#timerScope, now, TIMERS_PER_ROUND);
+      const due = await this.store.dueTimers(this.#timerScope, dueUpTo, TIMERS_PER_ROUND);
       if (due.length === 0) break;
       const loaded = await this.store.load(due.map((timer) => timer.customerId));
       await readHouseholds(this.store, loaded, householdsOfCustomers(loaded, this.#core.rules), { passedDayOf: () => this.#core.calendar.dayOf(now) - 1 });
       const result = processTimers(loaded, due, { timerScope: this.#timerScope, now, detectedAt: now }, this.#core);
       await this.#commit(result.writes, []);
-      await this.#publish(result.emissions);
+      const dueOf = new Map(due.map((timer) => [timer.customerId, timer.due]));
+      await this.#publish(result.emissions, (alert) => stepOrder(this.#step, dueOf.get(alert.customerId) ?? now, stepRanks.timer, alert.customerId));
       await this.#commit(result.settle.writes, result.settle.timers);
       this.#tally.timersFired += due.length;
       const stuck = result.settle.timers.find((timer) => timer.due !== null && timer.due <= now);
@@ -334,16 +419,18 @@ export class Replay {
   async #applyProduct({ event, origin, offset }: PendingProduct): Promise<void> {
     this.#options.signal?.throwIfAborted();
     if (event.eventTime > this.#clock) this.#clock = event.eventTime;
-    this.#tally.productEvents += 1;
     const position = { partition: this.#partition, offset: offset ?? this.#nextProductOffset };
     this.#nextProductOffset = position.offset + 1;
+    if (!this.#owns(event.customerId)) return;
+    this.#tally.productEvents += 1;
+    const order = stepOrder(this.#step, event.eventTime, stepRanks.product, position.offset);
     const loaded = await this.store.load([event.customerId]);
     const timerScope = this.#timerScope;
     const input = { partition: this.#partition, firstOffset: position.offset, timerScopeOf: () => timerScope, detectedAt: this.#clock };
     const result = processProducts(loaded, [{ event, position }], input, this.#core);
     await this.#commit(result.writes, result.timers);
-    for (const { reason, detail } of result.rejected) await this.#emitDeadLetter({ reason, detail, offset: null, origin });
-    await this.#publish(result.emissions);
+    for (const { reason, detail } of result.rejected) await this.#emitDeadLetter({ reason, detail, offset: null, origin }, order);
+    await this.#publish(result.emissions, () => order);
     await this.#commit(result.settle, []);
     this.#nextDue = await this.#earliestDue();
   }
@@ -357,25 +444,33 @@ export class Replay {
     this.#options.signal?.throwIfAborted();
     const at = Math.max(this.#clock, ...profiles.map((profile) => profile.updatedAt));
     this.#clock = at;
-    this.#tally.profileUpdates += profiles.length;
-    for (const profile of profiles) this.#tally.knownRm(profile.rmId);
-    const updates = profiles.map((profile) => ({ customerId: profile.customerId, profile }));
+    // ordered by each customer's place among all the updates of the instant, as one replay of everyone publishes them
+    const placeOf = new Map<string, number>();
+    profiles.forEach((profile, index) => placeOf.has(profile.customerId) || placeOf.set(profile.customerId, index));
+    const owned = profiles.filter((profile) => this.#owns(profile.customerId));
+    if (owned.length === 0) return;
+    this.#tally.profileUpdates += owned.length;
+    for (const profile of owned) this.#tally.knownRm(profile.rmId);
+    const updates = owned.map((profile) => ({ customerId: profile.customerId, profile }));
     const loaded = await this.store.load(updates.map((update) => update.customerId));
     const result = processProfiles(loaded, updates, at, this.#core);
     await this.#commit(result.writes, []);
     await this.store.putProfiles(updates);
-    await this.#publish(result.emissions);
+    await this.#publish(result.emissions, (alert) => stepOrder(this.#step, at, stepRanks.profileUpdate, placeOf.get(alert.customerId) ?? 0));
     await this.#commit(result.settle, []);
   }
 
-  async #deliverOutcomes(outcomes: readonly AlertOutcome[], streamTime: number): Promise<void> {
+  async #deliverOutcomes(all: readonly AlertOutcome[], streamTime: number): Promise<void> {
+    const outcomes = all.filter((outcome) => this.#owns(outcome.customerId));
     if (outcomes.length === 0) return;
     for (const outcome of outcomes) this.#tally.outcome(outcome);
     await this.#options.onOutcomes?.(outcomes, { streamTime, store: this.store });
   }
 
-  async #finish(): Promise<void> {
+  /** After the last record: the pending batch, then time runs on to the last event (and to `until`). */
+  async finish(): Promise<void> {
     await this.#flush();
+    this.#step = FINISH_STEP;
     const outcomes = this.#outcomes!;
     if (this.#clock > Number.NEGATIVE_INFINITY) await this.#advanceTo(this.#clock);
     const until = this.#options.until ?? null;
@@ -398,25 +493,27 @@ export class Replay {
     }
   }
 
-  async #publish(emissions: readonly Emission[]): Promise<void> {
+  async #publish(emissions: readonly Emission[], orderOf: (alert: Alert) => PublishOrder): Promise<void> {
     const onAlert = this.#options.onAlert;
     for (const { alert, feeds } of emissions) {
+      const order = onAlert === undefined ? undefined : orderOf(alert);
       for (const feed of feeds) {
         const record: PublishedRecord = feed === 'campaign' ? { feed, alert: opportunityOf(alert) } : { feed, alert };
         this.#tally.published(feed, alert);
-        const waiting = onAlert?.(record);
+        const waiting = onAlert?.(record, order!);
         if (waiting !== undefined) await waiting;
       }
     }
   }
 
+  /** A line of the profiles or a side input that could not be read: ordered where stream time stands now. */
   #rejectedOutsideStream(item: Rejected): Promise<void> | undefined {
-    return this.#emitDeadLetter({ reason: item.reason, detail: item.detail, offset: null, origin: item.origin });
+    return this.#emitDeadLetter({ reason: item.reason, detail: item.detail, offset: null, origin: item.origin }, stepOrder(this.#step, this.#clock, stepRanks.unreadable, 0));
   }
 
-  #emitDeadLetter(deadLetter: ReplayDeadLetter): Promise<void> | undefined {
+  #emitDeadLetter(deadLetter: ReplayDeadLetter, order: PublishOrder): Promise<void> | undefined {
     this.#tally.deadLetter(deadLetter.reason);
-    const waiting = this.#options.onDeadLetter?.(deadLetter);
+    const waiting = this.#options.onDeadLetter?.(deadLetter, order);
     return waiting === undefined ? undefined : waiting;
   }
 

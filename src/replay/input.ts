@@ -57,6 +57,28 @@ export function formatOf(input: string): InputFormat {
 
 const isFolder = (path: string) => existsSync(path) && statSync(path).isDirectory();
 
+/** The files of the side inputs (JSON Lines), where there are any. */
+interface SideInputPaths {
+  outcomes?: string;
+  products?: string;
+  profileUpdates?: string;
+}
+
+/** A folder written by `tidewatch generate` brings its own product events and profile updates; named files win. */
+function sideInputPaths(request: Pick<InputRequest, 'input' | 'outcomes' | 'products' | 'profileUpdates'>, format: InputFormat): SideInputPaths {
+  const generated = (name: string) => (format === 'jsonl' && isFolder(request.input) && existsSync(join(request.input, name)) ? join(request.input, name) : undefined);
+  return { outcomes: request.outcomes, products: request.products ?? generated(fileNames.products), profileUpdates: request.profileUpdates ?? generated(fileNames.profileUpdates) };
+}
+
+/** Opens the side inputs (nothing is read yet). */
+function openSideInputs(paths: SideInputPaths): Pick<OpenedInput, 'outcomes' | 'products' | 'profileUpdates'> {
+  return {
+    outcomes: paths.outcomes === undefined ? undefined : jsonlOutcomes(paths.outcomes),
+    products: paths.products === undefined ? undefined : jsonlProducts(paths.products),
+    profileUpdates: paths.profileUpdates === undefined ? undefined : jsonlProfiles(paths.profileUpdates),
+  };
+}
+
 /** Opens what `--input` and its companions name; nothing is read yet but the berka reference tables. */
 export async function openInput(request: InputRequest): Promise<OpenedInput> {
   if (!existsSync(request.input)) throw new InputError(`--input ${request.input}: no such file or folder`);
@@ -67,13 +89,7 @@ export async function openInput(request: InputRequest): Promise<OpenedInput> {
   const format = request.format ?? formatOf(request.input);
   const assignment = request.rmAssignment === undefined ? undefined : await readRmAssignment(request.rmAssignment);
   const assigned = (profiles: OpenedInput['profiles']) => (assignment === undefined ? profiles : withRmAssignment(profiles, assignment));
-  const outcomes = request.outcomes === undefined ? undefined : jsonlOutcomes(request.outcomes);
-  // a folder written by `tidewatch generate` brings its own product events and profile updates; named files win
-  const generated = (name: string) => (format === 'jsonl' && isFolder(request.input) && existsSync(join(request.input, name)) ? join(request.input, name) : undefined);
-  const productsPath = request.products ?? generated(fileNames.products);
-  const profileUpdatesPath = request.profileUpdates ?? generated(fileNames.profileUpdates);
-  const products = productsPath === undefined ? undefined : jsonlProducts(productsPath);
-  const profileUpdates = profileUpdatesPath === undefined ? undefined : jsonlProfiles(profileUpdatesPath);
+  const { outcomes, products, profileUpdates } = openSideInputs(sideInputPaths(request, format));
 
   if (format === 'berka') {
     if (!isFolder(request.input)) throw new InputError(`--format berka: --input must be the folder holding ${berkaFiles.transactions} and the reference tables`);

@@ -1,5 +1,6 @@
 import type { TransactionRecord } from '../core/processor.ts';
 import type { Position } from '../core/features.ts';
+import type { Alert } from '../domain/alert.ts';
 import type { StateWrite } from '../state/store.ts';
 import type { ReplayDeadLetter, TransactionItem } from './records.ts';
 
@@ -24,16 +25,31 @@ export class PendingBatch {
   #streamTimes: number[] = [];
   #customers = new Set<string>();
   #refused: ReplayDeadLetter[] = [];
+  /** Records of other workers' customers read meanwhile: they count toward the batch's size and day, as in a replay of everyone. */
+  #foreign = 0;
   /** The earliest event time among the records (a late record can be earlier than the first). */
   earliest = Number.POSITIVE_INFINITY;
   #latest = Number.NEGATIVE_INFINITY;
 
   get size(): number {
-    return this.#records.length;
+    return this.#records.length + this.#foreign;
   }
 
   get isEmpty(): boolean {
-    return this.#records.length === 0 && this.#refused.length === 0;
+    return this.#records.length === 0 && this.#refused.length === 0 && this.#foreign === 0;
+  }
+
+  /** The offset of the first record or refused item held (Infinity when none): nothing before it is still to come. */
+  get firstOffset(): number {
+    const record = this.#records[0]?.position.offset ?? Number.POSITIVE_INFINITY;
+    const refused = this.#refused[0]?.offset ?? Number.POSITIVE_INFINITY;
+    return Math.min(record, refused);
+  }
+
+  /** A record another worker applies: only its event time counts here (see `#foreign`). */
+  addForeign(eventTime: number): void {
+    this.#foreign += 1;
+    if (eventTime < this.earliest) this.earliest = eventTime;
   }
 
   add(item: TransactionItem, position: Position, streamTime: number): void {
@@ -65,6 +81,7 @@ export class PendingBatch {
     this.#streamTimes = [];
     this.#customers = new Set();
     this.#refused = [];
+    this.#foreign = 0;
     this.earliest = Number.POSITIVE_INFINITY;
     this.#latest = Number.NEGATIVE_INFINITY;
     return batch;
@@ -85,6 +102,18 @@ export function stampDetection(writes: readonly StateWrite[], batch: Batch): voi
       for (const { alert } of emissions) alert.detectedAt = readAt;
     }
   }
+}
+
+/** The offset of the record that caused each alert of a batch (its outbox entry's cause): the alert's place in the publish order. */
+export function causeOffsets(writes: readonly StateWrite[]): Map<Alert, number> {
+  const causes = new Map<Alert, number>();
+  for (const { state } of writes) {
+    for (const { cause, emissions } of state.outbox) {
+      if (cause.kind !== 'offset') continue;
+      for (const { alert } of emissions) causes.set(alert, cause.offset);
+    }
+  }
+  return causes;
 }
 
 /** The index of the record at `offset` (records are in offset order). */

@@ -7,6 +7,7 @@ import { startOfNextDay } from './day-boundary.ts';
 import { MemoryStateStore } from '../state/memory-store.ts';
 import { writeOutputFile } from '../generate/output-file.ts';
 import { Replay } from './engine.ts';
+import { runParallelReplay } from './parallel/coordinator.ts';
 import { openInput } from './input.ts';
 import type { InputRequest } from './input.ts';
 import { fileSink, streamSink } from './line-sink.ts';
@@ -34,12 +35,19 @@ export interface ReplayRequest {
   /** Lets time run on after the last event: an ISO date (through the end of that business day) or date-time. */
   until: string | null;
   chunkSize: number;
+  /** Worker threads (src/replay/parallel); 1: the replay runs in this thread. Same output either way. */
+  workers: number;
   unassignedQueue: string;
   quiet: boolean;
   /** Where RM outcomes go; default: the core's processOutcomes (suppression), as in the service. */
   onOutcomes?: OutcomeHook;
   /** Stops the replay between batches; outputs are discarded and Redis keys removed as on any failure. */
   signal?: AbortSignal;
+}
+
+/** Options that do not go together (said in one line by the CLI). */
+export class ReplayOptionError extends Error {
+  override readonly name = 'ReplayOptionError';
 }
 
 export interface ReplayEnvironment {
@@ -68,23 +76,42 @@ export async function runReplay(request: ReplayRequest, environment: ReplayEnvir
     const alerts = request.out === null ? undefined : request.out === '-' ? streamSink(environment.stdout) : fileSink(request.out);
     const deadLetters = request.deadLetters === null ? undefined : fileSink(request.deadLetters);
     for (const sink of [alerts, deadLetters]) if (sink !== undefined) sinks.push(sink);
-    const replay = new Replay({
-      core,
-      store: redis?.store ?? new MemoryStateStore({ copies: false }),
-      chunkSize: request.chunkSize,
-      until: request.until === null ? null : untilInstant(request.until, core.calendar),
-      inputName: input.transactionsPath,
-      onAlert: alerts === undefined ? undefined : (record) => alerts.write(JSON.stringify(record)),
-      onDeadLetter: deadLetters === undefined ? undefined : (letter) => deadLetters.write(JSON.stringify(letter)),
-      outcomes: input.outcomes,
-      products: input.products,
-      profileUpdates: input.profileUpdates,
-      onOutcomes: request.onOutcomes ?? applyOutcomes(core.rules),
-      onProgress: (events) => progress?.events(events),
-      signal: request.signal,
-    });
-    await replay.loadProfiles(input.profiles);
-    summary = await replay.run(input.transactions);
+    const until = request.until === null ? null : untilInstant(request.until, core.calendar);
+    const onProgress = (events: number) => progress?.events(events);
+    if (request.workers > 1) {
+      if (redis !== undefined) throw new ReplayOptionError('--workers above 1 keeps the state in memory; --redis takes --workers 1');
+      if (request.onOutcomes !== undefined) throw new ReplayOptionError('an outcome hook runs in this thread only: it takes workers 1');
+      ({ summary } = await runParallelReplay({
+        core,
+        workers: request.workers,
+        chunkSize: request.chunkSize,
+        until,
+        sources: input,
+        inputName: input.transactionsPath,
+        writeAlert: alerts === undefined ? undefined : (line) => alerts.write(line),
+        writeDeadLetter: deadLetters === undefined ? undefined : (line) => deadLetters.write(line),
+        onProgress,
+        signal: request.signal,
+      }));
+    } else {
+      const replay = new Replay({
+        core,
+        store: redis?.store ?? new MemoryStateStore({ copies: false }),
+        chunkSize: request.chunkSize,
+        until,
+        inputName: input.transactionsPath,
+        onAlert: alerts === undefined ? undefined : (record) => alerts.write(JSON.stringify(record)),
+        onDeadLetter: deadLetters === undefined ? undefined : (letter) => deadLetters.write(JSON.stringify(letter)),
+        outcomes: input.outcomes,
+        products: input.products,
+        profileUpdates: input.profileUpdates,
+        onOutcomes: request.onOutcomes ?? applyOutcomes(core.rules),
+        onProgress,
+        signal: request.signal,
+      });
+      await replay.loadProfiles(input.profiles);
+      summary = await replay.run(input.transactions);
+    }
     for (const sink of sinks) await sink.close();
   } catch (error) {
     await Promise.all(sinks.map((sink) => sink.discard().catch(() => {})));
@@ -97,7 +124,7 @@ export async function runReplay(request: ReplayRequest, environment: ReplayEnvir
   const notes: RunNotes = {
     input: request.input.input,
     format: input.format,
-    store: redis === undefined ? 'in memory' : `Redis, prefix ${redis.prefix}${request.keep ? ' (kept)' : ''}`,
+    store: redis === undefined ? `in memory${request.workers > 1 ? `, ${request.workers} worker threads` : ''}` : `Redis, prefix ${redis.prefix}${request.keep ? ' (kept)' : ''}`,
     reorder: input.reorder,
   };
   if (request.summaryJson !== null) await writeOutputFile(request.summaryJson, `${JSON.stringify({ ...summary, run: notes }, null, 2)}\n`);

@@ -1,5 +1,7 @@
 import type { BusinessCalendar } from '../core/calendar.ts';
 import type { OutcomeCounts } from '../core/processor.ts';
+import { z } from 'zod';
+import { deadLetterReasons } from '../domain/dead-letter.ts';
 import type { DeadLetterReason } from '../domain/dead-letter.ts';
 import { isoWeekLabel, weekIndexOf } from './iso-week.ts';
 import type { AlertOutcome } from './outcomes.ts';
@@ -50,6 +52,42 @@ export interface ReplaySummary {
   elapsedMs: number;
   eventsPerSecond: number;
   peakRssBytes: number;
+}
+
+/**
+ * What a worker counted (src/replay/parallel), for the coordinator to add up: every count the summary is made of
+ * except those the coordinator keeps itself (events, customers, first and last event time) and the clock.
+ */
+const count = z.number().int().nonnegative();
+
+export const tallySnapshotSchema = z.strictObject({
+  profiles: z.number().int().nonnegative(),
+  productEvents: z.number().int().nonnegative(),
+  profileUpdates: z.number().int().nonnegative(),
+  timersFired: z.number().int().nonnegative(),
+  transactions: z.strictObject({ applied: count, already_applied: count, duplicate: count, too_late: count, unsupported_currency: count }),
+  balanceStampMismatches: count,
+  deadLetters: z.partialRecord(z.enum(deadLetterReasons), count),
+  alerts: z.record(z.string(), z.record(z.string(), z.record(z.string(), count))),
+  alertsByTier: z.record(z.string(), z.record(z.string(), count)),
+  published: count,
+  rms: z.array(z.string()),
+  /** rmId → [ISO week index, RM-feed records detected that week] */
+  rmWeeks: z.array(z.tuple([z.string(), z.array(z.tuple([z.number().int(), count]))])),
+  unassigned: count,
+  outcomes: z.record(z.string(), count),
+});
+
+export type TallySnapshot = z.infer<typeof tallySnapshotSchema>;
+
+/**
+ * A copy with the keys in sorted order (values mapped): the summary's JSON then does not depend on which alert came
+ * first, which differs between workers.
+ */
+function sortedKeys<V, W = V>(record: Readonly<Record<string, V>>, map: (value: V) => W = (value) => value as unknown as W): Record<string, W> {
+  const sorted: Record<string, W> = {};
+  for (const key of Object.keys(record).sort()) sorted[key] = map(record[key]!);
+  return sorted;
 }
 
 const increment = <K extends string>(counts: Partial<Record<K, number>>, key: K, by = 1) => {
@@ -123,6 +161,50 @@ export class ReplayTally {
     increment(this.#outcomes, outcome.outcome);
   }
 
+  snapshot(): TallySnapshot {
+    return {
+      profiles: this.profiles,
+      productEvents: this.productEvents,
+      profileUpdates: this.profileUpdates,
+      timersFired: this.timersFired,
+      transactions: { ...this.transactions },
+      balanceStampMismatches: this.balanceStampMismatches,
+      deadLetters: { ...this.#deadLetters },
+      alerts: this.#alerts,
+      alertsByTier: this.#alertsByTier,
+      published: this.#published,
+      rms: [...this.#rms],
+      rmWeeks: [...this.#rmWeeks].map(([rmId, weeks]) => [rmId, [...weeks]]),
+      unassigned: this.#unassigned,
+      outcomes: { ...this.#outcomes },
+    };
+  }
+
+  /** Adds a worker's counts to these (its customers are none of the others'; an RM's weeks add up). */
+  absorb(other: TallySnapshot): void {
+    this.profiles += other.profiles;
+    this.productEvents += other.productEvents;
+    this.profileUpdates += other.profileUpdates;
+    this.timersFired += other.timersFired;
+    for (const key of Object.keys(other.transactions) as (keyof OutcomeCounts)[]) this.transactions[key] += other.transactions[key];
+    this.balanceStampMismatches += other.balanceStampMismatches;
+    for (const [reason, value] of Object.entries(other.deadLetters) as Array<[DeadLetterReason, number]>) increment(this.#deadLetters, reason, value);
+    for (const [feed, byKind] of Object.entries(other.alerts)) {
+      const ours = (this.#alerts[feed] ??= {});
+      for (const [kind, byPriority] of Object.entries(byKind)) for (const [priority, value] of Object.entries(byPriority)) increment((ours[kind] ??= {}), priority, value);
+    }
+    for (const [feed, byTier] of Object.entries(other.alertsByTier)) for (const [tier, value] of Object.entries(byTier)) increment((this.#alertsByTier[feed] ??= {}), tier, value);
+    this.#published += other.published;
+    for (const rmId of other.rms) this.#rms.add(rmId);
+    for (const [rmId, weeks] of other.rmWeeks) {
+      const ours = this.#rmWeeks.get(rmId) ?? new Map<number, number>();
+      for (const [week, value] of weeks) ours.set(week, (ours.get(week) ?? 0) + value);
+      this.#rmWeeks.set(rmId, ours);
+    }
+    this.#unassigned += other.unassigned;
+    for (const [outcome, value] of Object.entries(other.outcomes)) increment(this.#outcomes, outcome, value);
+  }
+
   summary(input: { endedAt: number; elapsedMs: number; peakRssBytes: number }): ReplaySummary {
     const seen = this.#firstEventTime <= this.#lastEventTime;
     const deadLetterTotal = Object.values(this.#deadLetters).reduce((sum, count) => sum + count, 0);
@@ -135,13 +217,13 @@ export class ReplayTally {
       profileUpdates: this.profileUpdates,
       transactions: { ...this.transactions },
       balanceStampMismatches: this.balanceStampMismatches,
-      deadLetters: { total: deadLetterTotal, byReason: { ...this.#deadLetters } },
+      deadLetters: { total: deadLetterTotal, byReason: sortedKeys(this.#deadLetters as Record<string, number>) as Partial<Record<DeadLetterReason, number>> },
       timersFired: this.timersFired,
-      alerts: this.#alerts,
-      alertsByTier: this.#alertsByTier,
+      alerts: sortedKeys(this.#alerts, (byKind) => sortedKeys(byKind, (byPriority) => sortedKeys(byPriority))),
+      alertsByTier: sortedKeys(this.#alertsByTier, (byTier) => sortedKeys(byTier)),
       publishedRecords: this.#published,
       rmLoad: this.#rmLoad(seen ? this.#firstEventTime : null, seen ? input.endedAt : null),
-      outcomes: { total: outcomeTotal, byOutcome: { ...this.#outcomes } },
+      outcomes: { total: outcomeTotal, byOutcome: sortedKeys(this.#outcomes) },
       firstEventTime: seen ? new Date(this.#firstEventTime).toISOString() : null,
       lastEventTime: seen ? new Date(this.#lastEventTime).toISOString() : null,
       endedAt: seen ? new Date(input.endedAt).toISOString() : null,

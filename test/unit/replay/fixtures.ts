@@ -29,9 +29,9 @@ export async function replay(source: ReplaySource, options: Partial<ReplayOption
   const engine = new Replay({
     core,
     ...options,
-    onAlert: (record) => {
+    onAlert: (record, order) => {
       lines.push(JSON.stringify(record));
-      return options.onAlert?.(record);
+      return options.onAlert?.(record, order);
     },
     onDeadLetter: (letter) => {
       deadLetters.push(letter);

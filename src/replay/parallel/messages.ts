@@ -1,0 +1,83 @@
+import { MessagePort } from 'node:worker_threads';
+import { z } from 'zod';
+import { alertSchema } from '../../domain/alert.ts';
+import { campaignOpportunitySchema } from '../../domain/opportunity.ts';
+import { customerProfileSchema } from '../../domain/profile.ts';
+import { transactionSchema } from '../../domain/transaction.ts';
+import { tallySnapshotSchema } from '../summary.ts';
+
+/**
+ * What crosses between the coordinator and its workers (src/replay/parallel), checked with zod on arrival like
+ * any other input: a structured clone carries no types.
+ */
+
+const offset = z.number().int().nonnegative();
+
+/** What a worker is started with (workerData). */
+export const workerSetupSchema = z.strictObject({
+  index: z.number().int().nonnegative(),
+  workers: z.number().int().positive(),
+  /** The coordinator's rules as JSON (they may hold a scorecard fitted in memory, as a backtest's do). */
+  rulesJson: z.string().min(2),
+  unassignedQueue: z.string().min(1),
+  chunkSize: z.number().int().positive(),
+  until: z.number().nullable(),
+  inputName: z.string(),
+  /** Where to ask for each side input's batches (see side-relay.ts); absent: none. */
+  sideInputs: z.strictObject({ outcomes: z.instanceof(MessagePort).optional(), products: z.instanceof(MessagePort).optional(), profileUpdates: z.instanceof(MessagePort).optional() }),
+  /** Answer the churn score of every customer it was handed a profile of, at the end (a backtest's final scores). */
+  finalScores: z.boolean(),
+  /** Household members whose worker is not their id's default (see CustomerOwnership). */
+  ownerOverrides: z.array(z.tuple([z.string(), z.number().int().nonnegative()])),
+});
+
+export type WorkerSetup = z.infer<typeof workerSetupSchema>;
+
+/**
+ * A read of the input: the valid records in offset order (every worker gets all of them, as time: `offsets`,
+ * `eventTimes`, `owners`), and the worker's own records in full, in the same order.
+ */
+export const chunkMessageSchema = z.strictObject({
+  type: z.literal('chunk'),
+  offsets: z.instanceof(Float64Array),
+  eventTimes: z.instanceof(Float64Array),
+  owners: z.instanceof(Uint8Array),
+  own: z.array(z.strictObject({ line: z.number().int().nonnegative(), transaction: transactionSchema })),
+});
+
+export type ChunkMessage = z.infer<typeof chunkMessageSchema>;
+
+export const toWorkerSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('profiles'), profiles: z.array(customerProfileSchema) }),
+  chunkMessageSchema,
+  z.strictObject({ type: z.literal('end') }),
+]);
+
+export type ToWorker = z.infer<typeof toWorkerSchema>;
+
+export const publishOrderSchema = z.tuple([z.number(), z.number(), z.number(), z.number(), z.union([z.number(), z.string()])]).readonly();
+
+/** A line of an output file (an alert or a dead letter, already JSON) with its place in the publish order. */
+const orderedLine = z.strictObject({ order: publishOrderSchema, line: z.string() });
+
+export type OrderedLine = z.infer<typeof orderedLine>;
+
+export const fromWorkerSchema = z.discriminatedUnion('type', [
+  /** After each chunk (and at the end): what was published since, and the offset before which it is all out. */
+  z.strictObject({ type: z.literal('output'), alerts: z.array(orderedLine), deadLetters: z.array(orderedLine), settledBefore: offset }),
+  z.strictObject({
+    type: z.literal('done'),
+    tally: tallySnapshotSchema,
+    clock: z.number().nullable(),
+    scores: z.array(z.strictObject({ customerId: z.string(), rmId: z.string().nullable(), tier: z.string().nullable(), score: z.number(), reasons: z.array(z.string()) })).nullable(),
+  }),
+  z.strictObject({ type: z.literal('failed'), name: z.string(), message: z.string(), stack: z.string().optional() }),
+]);
+
+export type FromWorker = z.infer<typeof fromWorkerSchema>;
+
+/** A line of the alerts as a worker writes it (`JSON.stringify` of a PublishedRecord), for a caller that wants the record back. */
+export const publishedRecordSchema = z.discriminatedUnion('feed', [
+  z.strictObject({ feed: z.enum(['rm', 'risk']), alert: alertSchema }),
+  z.strictObject({ feed: z.literal('campaign'), alert: campaignOpportunitySchema }),
+]);
