@@ -118,14 +118,14 @@ describe('one CHURN_RISK episode per customer', () => {
    * A customer paying by card every day from November, with the one-feature test scorecard: activity against the
    * usual decides the score (1 a day → 5%; fewer → higher).
    */
-  function episode(paymentsFrom: (day: number) => boolean) {
+  function episode(paymentsFrom: (day: number) => boolean, money = { balance: czk(150_000), payment: czk(500) }) {
     const context = coreWith((raw) => void (raw.churn.scorecard = card()));
-    const store = new MemoryStore([profile({ rmId: 'rm-2' })], context).seed(seededState({ balances: { 'a-1': czk(150_000) }, since: pragueWinter('2023-09-01') }));
-    const ledger = new Ledger('c-1', { 'a-1': czk(150_000) });
+    const store = new MemoryStore([profile({ rmId: 'rm-2' })], context).seed(seededState({ balances: { 'a-1': money.balance }, since: pragueWinter('2023-09-01') }));
+    const ledger = new Ledger('c-1', { 'a-1': money.balance });
     const told: Array<{ day: string; reason: string; priority: string; score: number | undefined }> = [];
     for (let day = 0; day < 180; day += 1) {
       const at = pragueWinter('2023-11-01') + day * 86_400_000;
-      const emissions = [...store.advance(at - 3_600_000), ...(paymentsFrom(day) ? store.feed([ledger.debit(czk(500), at, { category: 'CARD', channel: 'CARD' })]).flat() : [])];
+      const emissions = [...store.advance(at - 3_600_000), ...(paymentsFrom(day) ? store.feed([ledger.debit(money.payment, at, { category: 'CARD', channel: 'CARD' })]).flat() : [])];
       for (const { alert } of emissions.filter((emission) => emission.alert.kind === 'CHURN_RISK')) {
         told.push({ day: new Date(alert.eventTime).toISOString().slice(0, 10), reason: alert.reason, priority: alert.priority, score: alert.evidence[0]?.value });
       }
@@ -145,6 +145,15 @@ describe('one CHURN_RISK episode per customer', () => {
     expect(told[1]!.reason).toMatch(/^Churn risk rising 73\/100: /);
     // back to daily payments: the score fell under 30 and the episode closed
     expect(store.state().churn).toBeNull();
+  });
+
+  it('a customer under the value floor (churn.minAverageBalanceMinor, 5,000 CZK) is told all the same, LOW: value sets the priority, never whether', HEAVY, () => {
+    // the same life with a hundredth of the money: 1,500 CZK and payments of 5 CZK
+    const { told } = episode((day) => day < 75 || (day < 105 && day % 3 === 0) || day >= 150, { balance: czk(1_500), payment: czk(5) });
+    expect(told.map(({ score, priority }) => [score, priority])).toEqual([
+      [50, 'LOW'],
+      [73, 'LOW'],
+    ]);
   });
 });
 
