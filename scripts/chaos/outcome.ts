@@ -48,10 +48,13 @@ export function compare(fault: string, clean: Outcome, run: Outcome, note = ''):
         duplicates += 1;
       }
     }
-    for (const id of reference.keys()) if (!seen.has(id)) missing += 1;
+    const detail = (what: string, content: string | undefined) => {
+      if (process.env.CHAOS_DETAIL !== undefined) process.stderr.write(`chaos detail ${fault} ${feed} ${what}: ${content?.slice(0, 400)}\n`);
+    };
+    for (const [id, content] of reference) if (!seen.has(id)) { missing += 1; detail('missing', content); }
     for (const [id, contents] of seen) {
       const expected = reference.get(id);
-      if (expected === undefined) extra += 1;
+      if (expected === undefined) { extra += 1; detail('extra', [...contents][0]); }
       else if (contents.size > 1 || !contents.has(expected)) divergent += 1;
     }
   }
