@@ -1,0 +1,131 @@
+import { describe, expect, it } from 'vitest';
+import { churnFeatureNames, measureChurn } from '../../../../src/core/churn-features.ts';
+import { assessChurn } from '../../../../src/core/churn.ts';
+import { CustomerFeatures } from '../../../../src/core/features.ts';
+import { formatMoney } from '../../../../src/core/money.ts';
+import { scorecardOf } from '../../../../src/core/rules.ts';
+import { Ledger, MemoryStore, calendar, coreWith, czk, dayNo, pragueWinter, profile, rules as baseRules, seededState } from '../../../support/core-fixtures.ts';
+
+/** Features are rounded to 4 decimals (a replay and the service agree). */
+const round = (value: number) => Math.round(value * 10_000) / 10_000;
+
+/**
+ * One customer known since September with 120,000.00, judged as of 31 Jan: the 60 days before the last 30 (3 Nov to
+ * 2 Jan) are the usual, 3 to 31 Jan the recent. Each feature is checked against the measurements it is made of, so
+ * that a ratio turned upside down, a window off by a day or a guard dropped is noticed.
+ */
+function measured(january: (ledger: Ledger) => ReturnType<Ledger['debit']>[], options: { opening?: number; salary?: boolean } = {}) {
+  const opening = options.opening ?? czk(120_000);
+  const store = new MemoryStore([profile()]).seed(seededState({ balances: { 'a-1': opening }, since: pragueWinter('2023-09-01') }));
+  const ledger = new Ledger('c-1', { 'a-1': opening });
+  const card = (day: string) => ledger.debit(czk(1_000), pragueWinter(day), { category: 'CARD', channel: 'CARD', counterpartyKind: 'NONE' });
+  const usual = [
+    ...(options.salary === true ? ['2023-11-15', '2023-12-15'].map((day) => ledger.credit(czk(30_000), pragueWinter(day), { category: 'SALARY', counterpartyKind: 'OTHER_BANK', initiatedBy: 'SYSTEM', channel: 'SYSTEM' })) : []),
+    card('2023-11-10'),
+    card('2023-11-20'),
+    ledger.credit(czk(6_000), pragueWinter('2023-11-25'), { counterpartyKind: 'OTHER_BANK' }),
+    ledger.debit(czk(10_000), pragueWinter('2023-12-01'), { counterpartyKind: 'OTHER_BANK' }),
+    card('2023-12-10'),
+    card('2023-12-20'),
+  ];
+  store.feed([...usual, ...january(ledger)]);
+  return measureChurn(store.state(), new CustomerFeatures(store.state(), dayNo('2024-01-31'), calendar), calendar);
+}
+
+describe('churn features are made of the measurements they name', () => {
+  it('every money share is the amount over the 90-day average balance, and every "against usual" the recent over the usual', () => {
+    const { vector, measured: m } = measured((ledger) => [
+      ledger.debit(czk(20_000), pragueWinter('2024-01-10'), { counterpartyKind: 'OTHER_BANK' }),
+      ledger.debit(czk(20_000), pragueWinter('2024-01-20'), { counterpartyKind: 'INVESTMENT_PLATFORM' }),
+      ledger.debit(czk(3_000), pragueWinter('2024-01-15'), { category: 'CARD', channel: 'CARD', counterpartyKind: 'NONE' }),
+      ledger.credit(czk(2_000), pragueWinter('2024-01-16'), { counterpartyKind: 'SAME_BANK_CUSTOMER' }),
+    ]);
+    // the usual per 30 days: the 60 days before the last 30, halved
+    expect(m.competitorUsual).toBe(czk(5_000));
+    expect(m.spendUsual).toBe(czk(2_000));
+    expect(m.inflowUsual).toBe(czk(3_000));
+    // the recent 30 days
+    expect(m.competitorRecent).toBe(czk(40_000));
+    expect(m.spendRecent).toBe(czk(3_000));
+    expect(m.inflowRecent).toBe(czk(2_000));
+    expect(m.largestOutflow).toBe(czk(20_000));
+    // net flow: money in less everything that left (competitors and everyday spending), own accounts apart
+    expect(m.netFlow).toBe(czk(2_000) - czk(43_000));
+    expect(vector.competitorOutflowShare).toBe(round(m.competitorRecent / m.average90));
+    expect(vector.largestOutflowShare).toBe(round(m.largestOutflow / m.average90));
+    expect(vector.netFlowShare).toBe(round(m.netFlow / m.average90));
+    expect(vector.competitorOutflowVsUsual).toBe(8);
+    expect(vector.spendVsUsual).toBe(1.5);
+    expect(vector.inflowVsUsual).toBe(round(2 / 3));
+    // two transfer days against one in the 60 days before: one and a half beyond the usual half a day per 30
+    expect([m.competitorTransfersRecent, m.competitorTransfersUsual, vector.competitorTransfersAboveUsual]).toEqual([2, 0.5, 1.5]);
+    // customer-initiated: 4 cards, the credit and the transfer usually (3 per 30 days); 4 in January
+    expect([m.activityRecent, m.activityUsual, vector.activityVsUsual]).toEqual([4, 3, round(4 / 3)]);
+    expect(vector.closeVsNormal).toBe(round(m.close / m.normal));
+    expect(vector.drawdown).toBe(round((m.peak - m.close) / m.peak));
+    // the last own transaction was the transfer of 20 Jan: 11 days
+    expect(m.silentDays).toBe(11);
+    expect(vector.silenceVsUsual).toBe(round(11 / m.usualGapDays));
+    expect(m.usualGapDays).toBe(90 / 10);
+  });
+
+  it('an overdue income counts from the second monthly arrival, in months since it last came', () => {
+    const { vector, measured: m } = measured(() => [], { salary: true });
+    // last salary 15 Dec: 47 days before 31 Jan
+    expect(m.incomeSilentDays).toBe(47);
+    expect(vector.incomeOverdue).toBe(round(47 / 30));
+    expect(vector.inflowVsUsual).toBe(0);
+  });
+
+  it('money shares are null when there is no balance to compare with, and so is everything against a usual of nothing', () => {
+    const { vector } = measured(() => [], { opening: 0 });
+    // the opening was nothing; the usual months drained it below zero: no average balance to share against
+    expect(vector.competitorOutflowShare).toBeNull();
+    expect(vector.largestOutflowShare).toBeNull();
+    expect(vector.netFlowShare).toBeNull();
+    expect(vector.competitorTransfersAboveUsual).toBeNull();
+    expect(vector.closeVsNormal).toBeNull();
+  });
+});
+
+describe('each reason an RM reads names the feature with the customer’s own numbers', () => {
+  it('one reason per feature that raised the score, the measurements in words and the evidence in exact integers', () => {
+    // a scorecard where every feature, whatever its value, adds one point against its usual bin
+    const { rules } = coreWith((raw) => void (raw.churn.scorecard = { ...scorecardOf(baseRules), features: churnFeatureNames.map((name) => ({ name, edges: [-1_000], points: [0, 1], missingPoints: 0, normalBin: 0 })) }));
+    const scenario = (ledger: Ledger) => [
+      ledger.debit(czk(20_000), pragueWinter('2024-01-10'), { counterpartyKind: 'OTHER_BANK' }),
+      ledger.debit(czk(20_000), pragueWinter('2024-01-20'), { counterpartyKind: 'INVESTMENT_PLATFORM' }),
+    ];
+    const store = new MemoryStore([profile()]).seed(seededState({ balances: { 'a-1': czk(120_000) }, since: pragueWinter('2023-09-01') }));
+    const ledger = new Ledger('c-1', { 'a-1': czk(120_000) });
+    const salary = (day: string) => ledger.credit(czk(30_000), pragueWinter(day), { category: 'SALARY', counterpartyKind: 'OTHER_BANK', initiatedBy: 'SYSTEM', channel: 'SYSTEM' });
+    store.feed([salary('2023-11-15'), ledger.debit(czk(1_000), pragueWinter('2023-11-20'), { category: 'CARD', channel: 'CARD' }), salary('2023-12-15'), ...scenario(ledger)]);
+    const features = new CustomerFeatures(store.state(), dayNo('2024-01-31'), calendar);
+    const m = measureChurn(store.state(), features, calendar).measured;
+    const { signals } = assessChurn(store.state(), features, rules, calendar);
+    const money = (amount: number) => formatMoney(amount, 'CZK');
+    const reasons = Object.fromEntries(signals.map((signal) => [signal.name, signal.reason]));
+    const shareOf = (amount: number) => `${Math.round((amount / m.average90) * 100)}%`;
+    // every feature but activity, whose usual (one card payment in 60 days: half a transaction a month) is no baseline
+    expect(reasons).toEqual({
+      closeVsNormal: `balance ${Math.round((m.close / m.normal) * 100)}% of its usual level (${money(m.close)} against ${money(m.normal)})`,
+      drawdown: `balance ${Math.round(((m.peak - m.close) / m.peak) * 100)}% below its 90-day peak of ${money(m.peak)}`,
+      competitorOutflowShare: `${money(czk(40_000))} to other banks and investment platforms in 30 days, ${shareOf(czk(40_000))} of the 90-day average balance`,
+      competitorOutflowVsUsual: `outflow to competitors 20.0× the usual (${money(czk(40_000))} in 30 days; usually ${money(0)})`,
+      competitorTransfersAboveUsual: 'money went to other banks or investment platforms on 2 days in 30; usually 0.0',
+      largestOutflowShare: `${money(czk(20_000))} left in one day, ${shareOf(czk(20_000))} of the 90-day average balance`,
+      netFlowShare: `net outflow of ${money(czk(40_000))} in 30 days, ${shareOf(czk(40_000))} of the 90-day average balance`,
+      inflowVsUsual: `money in 0% of the usual (${money(0)} in 30 days; usually ${money(m.inflowUsual)})`,
+      spendVsUsual: `everyday spending 0% of the usual (${money(0)} in 30 days; usually ${money(czk(500))})`,
+      incomeOverdue: 'the monthly salary or pension last arrived 47 days ago',
+      silenceVsUsual: `no customer-initiated activity for 11 days; usually one every ${Math.round(90 / 3)} days`,
+    });
+    const evidence = Object.fromEntries(signals.map((signal) => [signal.name, signal.evidence]));
+    expect(evidence.competitorTransfersAboveUsual).toEqual([{ metric: 'competitor_transfer_days_30d', unit: 'COUNT', value: 2, threshold: null, baseline: 0 }]);
+    expect(evidence.incomeOverdue).toEqual([{ metric: 'days_since_regular_income', unit: 'DAYS', value: 47, threshold: 30, baseline: null }]);
+    expect(evidence.netFlowShare).toEqual([
+      { metric: 'net_flow_30d', unit: 'MINOR_UNITS', value: -czk(40_000), threshold: null, baseline: 0 },
+      { metric: 'average_daily_balance_90d', unit: 'MINOR_UNITS', value: m.average90, threshold: null, baseline: null },
+    ]);
+  });
+});
