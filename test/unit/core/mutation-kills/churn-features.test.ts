@@ -121,6 +121,20 @@ describe('each reason an RM reads names the feature with the customer’s own nu
       silenceVsUsual: `no customer-initiated activity for 11 days; usually one every ${Math.round(90 / 3)} days`,
     });
     const evidence = Object.fromEntries(signals.map((signal) => [signal.name, signal.evidence]));
+    // what each reason's evidence measures (metric names are the API downstream systems read)
+    expect(Object.fromEntries(signals.map((signal) => [signal.name, signal.evidence.map((item) => item.metric)]))).toEqual({
+      closeVsNormal: ['closing_balance'],
+      drawdown: ['drawdown_from_90d_peak', 'sustained_peak_balance_90d'],
+      competitorOutflowShare: ['competitor_outflow_share_30d', 'competitor_outflow_30d'],
+      competitorOutflowVsUsual: ['competitor_outflow_30d'],
+      competitorTransfersAboveUsual: ['competitor_transfer_days_30d'],
+      largestOutflowShare: ['largest_daily_outflow_30d'],
+      netFlowShare: ['net_flow_30d', 'average_daily_balance_90d'],
+      inflowVsUsual: ['inflow_30d'],
+      spendVsUsual: ['everyday_spending_30d'],
+      incomeOverdue: ['days_since_regular_income'],
+      silenceVsUsual: ['days_without_customer_activity'],
+    });
     expect(evidence.competitorTransfersAboveUsual).toEqual([{ metric: 'competitor_transfer_days_30d', unit: 'COUNT', value: 2, threshold: null, baseline: 0 }]);
     expect(evidence.incomeOverdue).toEqual([{ metric: 'days_since_regular_income', unit: 'DAYS', value: 47, threshold: 30, baseline: null }]);
     expect(evidence.netFlowShare).toEqual([
