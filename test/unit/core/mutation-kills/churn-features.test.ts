@@ -143,3 +143,44 @@ describe('each reason an RM reads names the feature with the customer’s own nu
     ]);
   });
 });
+
+describe('edges of the churn features', () => {
+  const asOf = (store: MemoryStore) => measureChurn(store.state(), new CustomerFeatures(store.state(), dayNo('2024-01-31'), calendar), calendar);
+  const customer = () => ({
+    store: new MemoryStore([profile()]).seed(seededState({ balances: { 'a-1': czk(100_000) }, since: pragueWinter('2023-01-01') })),
+    ledger: new Ledger('c-1', { 'a-1': czk(100_000) }),
+  });
+
+  it('against a usual of nothing, the recent is measured against 1% of the average balance; nothing against nothing is no ratio', () => {
+    const { store, ledger } = customer();
+    store.feed([ledger.debit(czk(2_000), pragueWinter('2024-01-20'), { counterpartyKind: 'OTHER_BANK' })]);
+    const { vector, measured: m } = asOf(store);
+    expect(m.competitorUsual).toBe(0);
+    // 2,000 against 1% of a ~99,000 average: about twice the floor
+    expect(vector.competitorOutflowVsUsual).toBe(round(czk(2_000) / (0.01 * m.average90)));
+    expect(vector.competitorOutflowVsUsual).toBeGreaterThan(1.9);
+    expect(vector.competitorOutflowVsUsual).toBeLessThan(2.1);
+    const quiet = customer();
+    quiet.store.feed([quiet.ledger.debit(czk(500), pragueWinter('2024-01-20'), { category: 'CARD', channel: 'CARD' })]);
+    expect(asOf(quiet.store).vector.competitorOutflowVsUsual).toBeNull();
+  });
+
+  it('an income counts as regular from its second monthly arrival, and is forgotten half a year after it stopped', () => {
+    const salary = (ledger: Ledger, day: string) => ledger.credit(czk(30_000), pragueWinter(day), { category: 'SALARY', counterpartyKind: 'OTHER_BANK', initiatedBy: 'SYSTEM', channel: 'SYSTEM' });
+    const once = customer();
+    once.store.feed([salary(once.ledger, '2023-12-15')]);
+    expect(asOf(once.store).vector.incomeOverdue).toBeNull();
+    const twice = customer();
+    twice.store.feed([salary(twice.ledger, '2023-11-15'), salary(twice.ledger, '2023-12-15')]);
+    expect(asOf(twice.store).vector.incomeOverdue).toBe(round(47 / 30));
+    // the last of two salaries on 3 Aug: 181 days before 31 Jan, past the 180 remembered
+    const long = customer();
+    long.store.feed([salary(long.ledger, '2023-07-03'), salary(long.ledger, '2023-08-03')]);
+    expect(asOf(long.store).measured.incomeSilentDays).toBe(181);
+    expect(asOf(long.store).vector.incomeOverdue).toBeNull();
+    // a day less is still remembered
+    const remembered = customer();
+    remembered.store.feed([salary(remembered.ledger, '2023-07-04'), salary(remembered.ledger, '2023-08-04')]);
+    expect(asOf(remembered.store).vector.incomeOverdue).toBe(round(180 / 30));
+  });
+});
