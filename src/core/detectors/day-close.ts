@@ -216,7 +216,10 @@ const trendOf = (fallBp: number, trendDays: number) =>
 /** An exit's episode ends once the close is back to at least half of the customer's normal. */
 const EXIT_RECOVERED_SHARE = 0.5;
 
-/** Features that say money moved; the others say whether everyday life (income, activity, spending) goes on. */
+/**
+ * Features that say money moved; the others say whether everyday life (income, activity, spending) goes on, or that
+ * money keeps going (repeated transfers to competitors: not a one-off payment).
+ */
 const MONEY_MOVED: ReadonlySet<string> = new Set(['closeVsNormal', 'drawdown', 'competitorOutflowShare', 'competitorOutflowVsUsual', 'largestOutflowShare', 'netFlowShare']);
 
 /**
