@@ -1,4 +1,5 @@
 import type { Transaction } from '../../src/domain/transaction.ts';
+import { seededRandom } from '../../bench/random.ts';
 
 /**
  * Damaged transaction records for the fault suite, built from the clean input by a seeded generator so that every
@@ -28,18 +29,6 @@ export interface FuzzEncoders {
   transaction(record: Transaction): Promise<Buffer>;
   /** A CustomerProfile-framed record: valid Avro of the wrong schema for the topic. */
   profileBytes(customerId: string): Promise<Buffer>;
-}
-
-/** mulberry32: small, seeded, good enough to pick damage. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }
 
 const YEAR_MS = 365 * 86_400_000;

@@ -4,6 +4,7 @@ import kafkajs from 'kafkajs';
 import type { Admin, IHeaders, Kafka, Producer } from 'kafkajs';
 import { Redis } from 'ioredis';
 import { RedisStateStore } from '../../src/adapters/redis/state-store.ts';
+import { topicsUnder, topicVariables } from '../../src/adapters/registry/schemas.ts';
 import { startServiceProcess } from '../../test/support/service-process.ts';
 import type { ServiceProcess } from '../../test/support/service-process.ts';
 import { feeds } from './outcome.ts';
@@ -71,19 +72,9 @@ export class Lane {
   ) {
     lanes.push(this);
     const namespace = `chaos-${name.toLowerCase().replace(/[^a-z0-9]+/g, '-').slice(0, 32)}-${randomBytes(3).toString('hex')}`;
-    const topic = (role: string) => `${namespace}.${role}`;
-    this.topics = {
-      transactions: topic('transactions'),
-      profiles: topic('profiles'),
-      outcomes: topic('outcomes'),
-      products: topic('products'),
-      rmAlerts: topic('rm-alerts'),
-      risk: topic('risk'),
-      campaign: topic('campaign'),
-      deadLetter: topic('dead-letter'),
-      rmRoutine: topic('rm-routine'),
-      rmDigests: topic('rm-digests'),
-    };
+    // the audit topic stays the service's default: a lane does not read it
+    const { audit: _audit, ...topics } = topicsUnder(namespace);
+    this.topics = topics;
     this.env = {
       KAFKA_BROKERS: harness.brokers.join(','),
       SCHEMA_REGISTRY_URL: options.serviceRegistryUrl ?? harness.registryUrl,
@@ -91,16 +82,7 @@ export class Lane {
       TIDEWATCH_GROUP_ID: namespace,
       TIDEWATCH_DIGEST_GROUP_ID: `${namespace}-digest`,
       TIDEWATCH_REDIS_PREFIX: `${namespace}:`,
-      TIDEWATCH_TOPIC_TRANSACTIONS: this.topics.transactions,
-      TIDEWATCH_TOPIC_PROFILES: this.topics.profiles,
-      TIDEWATCH_TOPIC_OUTCOMES: this.topics.outcomes,
-      TIDEWATCH_TOPIC_PRODUCTS: this.topics.products,
-      TIDEWATCH_TOPIC_RM_ALERTS: this.topics.rmAlerts,
-      TIDEWATCH_TOPIC_RISK: this.topics.risk,
-      TIDEWATCH_TOPIC_CAMPAIGN: this.topics.campaign,
-      TIDEWATCH_TOPIC_DEAD_LETTER: this.topics.deadLetter,
-      TIDEWATCH_TOPIC_RM_ROUTINE: this.topics.rmRoutine,
-      TIDEWATCH_TOPIC_RM_DIGESTS: this.topics.rmDigests,
+      ...topicVariables(this.topics),
       TIDEWATCH_CREATE_TOPICS: 'false',
       // timers fire on the wall clock once a partition has caught up, at moments that differ between passes
       TIDEWATCH_TIMER_INTERVAL_MS: '3600000',

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Admin, Kafka, Producer } from 'kafkajs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { topicVariables } from '../../src/adapters/registry/schemas.ts';
 import { closingRounds } from '../../scripts/chaos/input.ts';
 import { parseGenerateOptions } from '../../src/cli/generate-command.ts';
 import { DAY_MS } from '../../src/core/calendar.ts';
@@ -67,16 +68,7 @@ describeIntegration('household tiers independent of timing: backlog, paced, rest
     const env = serviceEnv(context, {
       TIDEWATCH_GROUP_ID: context.groupId(name),
       TIDEWATCH_REDIS_PREFIX: `${context.redisPrefix}${name}:`,
-      TIDEWATCH_TOPIC_TRANSACTIONS: topics.transactions,
-      TIDEWATCH_TOPIC_PROFILES: topics.profiles,
-      TIDEWATCH_TOPIC_OUTCOMES: topics.outcomes,
-      TIDEWATCH_TOPIC_PRODUCTS: topics.products,
-      TIDEWATCH_TOPIC_RM_ALERTS: topics.rmAlerts,
-      TIDEWATCH_TOPIC_RISK: topics.risk,
-      TIDEWATCH_TOPIC_CAMPAIGN: topics.campaign,
-      TIDEWATCH_TOPIC_DEAD_LETTER: topics.deadLetter,
-      TIDEWATCH_TOPIC_RM_ROUTINE: topics.rmRoutine,
-      TIDEWATCH_TOPIC_RM_DIGESTS: topics.rmDigests,
+      ...topicVariables({ ...topics, audit: base.audit }),
       // timers run on the wall clock once caught up, at moments that differ between passes: off here
       TIDEWATCH_TIMER_INTERVAL_MS: '3600000',
     });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compare, formatTable, verdict } from '../../scripts/chaos/outcome.ts';
 import type { Outcome } from '../../scripts/chaos/outcome.ts';
-import { seededRandom } from '../../scripts/chaos/fuzz.ts';
+import { seededRandom } from '../../bench/random.ts';
 
 const outcome = (rm: Array<[string, string]>, states: Array<[string, string | null]>): Outcome => ({
   alerts: { rm: rm.map(([id, content]) => ({ id, content })), risk: [], campaign: [] },

@@ -55,6 +55,16 @@ export function topicsFromEnv(env: Pick<ServiceEnv, TopicEnvName>): TopicsByRole
   return Object.fromEntries(topicRoles.map((role) => [role, env[schemaCatalog[role].topicEnv]])) as Record<TopicRole, string>;
 }
 
+/** Every role's topic under one prefix (`<prefix>.rm-alerts`): the names a bench, a fault lane or a test suite owns. */
+export function topicsUnder(prefix: string): Record<TopicRole, string> {
+  return Object.fromEntries(topicRoles.map((role) => [role, `${prefix}.${role.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`])) as Record<TopicRole, string>;
+}
+
+/** The `TIDEWATCH_TOPIC_*` variables that name these topics, as `tidewatch run` reads them (only the roles given). */
+export function topicVariables(topics: Partial<TopicsByRole>): Record<string, string> {
+  return Object.fromEntries(topicRoles.filter((role) => topics[role] !== undefined).map((role) => [schemaCatalog[role].topicEnv, topics[role]!]));
+}
+
 /** Topic-name strategy, as Confluent serializers default to: one value subject per topic. */
 export const valueSubject = (topic: string): string => `${topic}-value`;
 
