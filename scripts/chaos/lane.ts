@@ -5,6 +5,7 @@ import type { Admin, IHeaders, Kafka, Producer } from 'kafkajs';
 import { Redis } from 'ioredis';
 import { RedisStateStore } from '../../src/adapters/redis/state-store.ts';
 import { topicsUnder, topicVariables } from '../../src/adapters/registry/schemas.ts';
+import { readRawTopic } from '../../test/support/kafka-io.ts';
 import { startServiceProcess } from '../../test/support/service-process.ts';
 import type { ServiceProcess } from '../../test/support/service-process.ts';
 import { feeds } from './outcome.ts';
@@ -203,7 +204,7 @@ export class Lane {
     const topicOf: Record<FeedName, string> = { rm: this.topics.rmAlerts, risk: this.topics.risk, campaign: this.topics.campaign };
     const alerts = {} as Outcome['alerts'];
     for (const feed of feeds) {
-      const records = await readRaw(this.harness, topicOf[feed]);
+      const records = await readRawTopic(this.harness.kafka, topicOf[feed]);
       alerts[feed] = await Promise.all(
         records.map(async (record) => {
           const { detectedAt: _detectedAt, ...content } = (await registry.decode(record.value!)) as Record<string, unknown>;
@@ -218,7 +219,7 @@ export class Lane {
   async deadLetters(): Promise<Map<string, string>> {
     const registry = new SchemaRegistry({ host: this.harness.registryUrl });
     const letters = new Map<string, string>();
-    for (const record of await readRaw(this.harness, this.topics.deadLetter)) {
+    for (const record of await readRawTopic(this.harness.kafka, this.topics.deadLetter)) {
       const letter = (await registry.decode(record.value!)) as { sourcePartition: number; sourceOffset: number; reason: string };
       letters.set(`${letter.sourcePartition}:${letter.sourceOffset}`, letter.reason);
     }
@@ -229,7 +230,7 @@ export class Lane {
   async notDeadLettered(): Promise<Map<string, number>> {
     const letters = await this.deadLetters();
     const accepted = new Map<string, number>();
-    for (const record of await readRaw(this.harness, this.topics.transactions)) {
+    for (const record of await readRawTopic(this.harness.kafka, this.topics.transactions)) {
       const kind = record.headers['chaos.kind']?.toString();
       if (kind !== undefined && !letters.has(`${record.partition}:${record.offset}`)) accepted.set(kind, (accepted.get(kind) ?? 0) + 1);
     }
@@ -266,38 +267,6 @@ function lastError(lines: readonly string[]): string {
   } catch {
     return said.slice(0, 160);
   }
-}
-
-export interface RawRecord {
-  partition: number;
-  offset: string;
-  key: string | null;
-  value: Buffer | null;
-  headers: IHeaders;
-}
-
-/** Every record of a topic up to its current end, undecoded, in partition then offset order. */
-export async function readRaw(harness: Harness, topic: string): Promise<RawRecord[]> {
-  const ends = await harness.admin.fetchTopicOffsets(topic);
-  const remaining = new Map(ends.filter((end) => BigInt(end.high) > BigInt(end.low)).map((end) => [end.partition, BigInt(end.high)]));
-  const records: RawRecord[] = [];
-  if (remaining.size === 0) return records;
-  const consumer = harness.kafka.consumer({ groupId: `chaos-reader-${randomBytes(6).toString('hex')}` });
-  await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: true });
-  await new Promise<void>((resolveAll, reject) => {
-    consumer
-      .run({
-        eachMessage: async ({ partition, message }) => {
-          records.push({ partition, offset: message.offset, key: message.key?.toString() ?? null, value: message.value, headers: message.headers ?? {} });
-          if (BigInt(message.offset) + 1n >= (remaining.get(partition) ?? 0n)) remaining.delete(partition);
-          if (remaining.size === 0) resolveAll();
-        },
-      })
-      .catch(reject);
-  });
-  await consumer.disconnect();
-  return records.sort((left, right) => left.partition - right.partition || Number(BigInt(left.offset) - BigInt(right.offset)));
 }
 
 /**

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createSchemaRegistry } from '../../src/adapters/registry/client.ts';
 import kafkajs from 'kafkajs';
-import type { Admin, Kafka, Producer } from 'kafkajs';
+import type { Admin, IHeaders, Kafka, Producer } from 'kafkajs';
 import { registerSchemas } from '../../src/adapters/registry/schemas.ts';
 import type { CustomerProfile } from '../../src/domain/profile.ts';
 import type { Transaction } from '../../src/domain/transaction.ts';
@@ -46,16 +46,23 @@ export interface ReadRecord<T> {
   value: T;
 }
 
-/** Every record on the topic up to its current end, decoded through the registry, in partition then offset order. */
-export async function readTopic<T>(kafka: Kafka, registryUrl: string, topic: string): Promise<ReadRecord<T>[]> {
+export interface RawRecord {
+  partition: number;
+  offset: string;
+  key: string | null;
+  value: Buffer | null;
+  headers: IHeaders;
+}
+
+/** Every record on the topic up to its current end, undecoded, in partition then offset order. */
+export async function readRawTopic(kafka: Kafka, topic: string): Promise<RawRecord[]> {
   const admin = kafka.admin();
   await admin.connect();
   const ends = await admin.fetchTopicOffsets(topic);
   await admin.disconnect();
   const remaining = new Map(ends.filter((end) => BigInt(end.high) > BigInt(end.low)).map((end) => [end.partition, BigInt(end.high)]));
-  const records: ReadRecord<T>[] = [];
+  const records: RawRecord[] = [];
   if (remaining.size === 0) return records;
-  const registry = createSchemaRegistry(registryUrl);
   const consumer = kafka.consumer({ groupId: `reader-${randomBytes(6).toString('hex')}` });
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
@@ -63,7 +70,7 @@ export async function readTopic<T>(kafka: Kafka, registryUrl: string, topic: str
     consumer
       .run({
         eachMessage: async ({ partition, message }) => {
-          records.push({ key: message.key?.toString() ?? null, partition, offset: message.offset, value: (await registry.decode(message.value!)) as T });
+          records.push({ partition, offset: message.offset, key: message.key?.toString() ?? null, value: message.value, headers: message.headers ?? {} });
           if (BigInt(message.offset) + 1n >= (remaining.get(partition) ?? 0n)) remaining.delete(partition);
           if (remaining.size === 0) resolveAll();
         },
@@ -72,6 +79,13 @@ export async function readTopic<T>(kafka: Kafka, registryUrl: string, topic: str
   });
   await consumer.disconnect();
   return records.sort((left, right) => left.partition - right.partition || Number(BigInt(left.offset) - BigInt(right.offset)));
+}
+
+/** Every record on the topic up to its current end, decoded through the registry, in partition then offset order. */
+export async function readTopic<T>(kafka: Kafka, registryUrl: string, topic: string): Promise<ReadRecord<T>[]> {
+  const registry = createSchemaRegistry(registryUrl);
+  const raw = await readRawTopic(kafka, topic);
+  return Promise.all(raw.map(async ({ key, partition, offset, value }) => ({ key, partition, offset, value: (await registry.decode(value!)) as T })));
 }
 
 /** Waits until the group has committed the end of every partition of the topic (everything processed and published). */
