@@ -27,7 +27,10 @@ export const churnFeatureNames = [
   'largestOutflowShare',
   /** Net flow of the last 30 days as a share of the 90-day average balance (negative: draining). */
   'netFlowShare',
-  /** Money in over the last 30 days (own accounts apart) against the customer's usual per 30 days. */
+  /**
+   * Money in over the last 45 days (own accounts apart) against the 45 days before: a monthly income that comes a
+   * few days late still falls in the window, so its rhythm is not read as money stopping.
+   */
   'inflowVsUsual',
   /** Customer-initiated transactions over the last 30 days against the usual per 30 days. */
   'activityVsUsual',
@@ -58,6 +61,8 @@ const EXTERNAL_IN: readonly CounterpartyKind[] = ['OTHER_BANK', 'INVESTMENT_PLAT
 
 const RECENT_DAYS = 30;
 const HISTORY_DAYS = 90;
+/** Money in is compared over halves of the history: long enough to hold a monthly income's jitter. */
+export const INFLOW_DAYS = HISTORY_DAYS / 2;
 const BASELINE_DAYS = HISTORY_DAYS - RECENT_DAYS;
 /** A usual amount this small against the balance is "none": a ratio against it would be noise. */
 const NEGLIGIBLE_SHARE = 0.01;
@@ -121,7 +126,7 @@ export function measureChurn(state: CustomerState, features: CustomerFeatures, c
   const perRecent = (recent: number, whole: number) => Math.round(((whole - recent) * RECENT_DAYS) / BASELINE_DAYS);
 
   const competitorRecent = features.flow('DEBIT', COMPETITORS, RECENT_DAYS);
-  const inflowRecent = features.flow('CREDIT', EXTERNAL_IN, RECENT_DAYS);
+  const inflowRecent = features.flow('CREDIT', EXTERNAL_IN, INFLOW_DAYS);
   const spendRecent = features.flow('DEBIT', EVERYDAY, RECENT_DAYS);
   const activityRecent = features.customerTransactions(RECENT_DAYS);
   const activity90 = features.customerTransactions(HISTORY_DAYS);
@@ -139,9 +144,9 @@ export function measureChurn(state: CustomerState, features: CustomerFeatures, c
     competitorTransfersRecent: features.daysWithFlowAtLeast('DEBIT', COMPETITORS, day - RECENT_DAYS + 1, day, transferFloor),
     competitorTransfersUsual: (features.daysWithFlowAtLeast('DEBIT', COMPETITORS, day - HISTORY_DAYS + 1, day - RECENT_DAYS, transferFloor) * RECENT_DAYS) / BASELINE_DAYS,
     largestOutflow: features.largestDailyFlow('DEBIT', LEAVING, RECENT_DAYS),
-    netFlow: inflowRecent - features.flow('DEBIT', LEAVING, RECENT_DAYS),
+    netFlow: features.flow('CREDIT', EXTERNAL_IN, RECENT_DAYS) - features.flow('DEBIT', LEAVING, RECENT_DAYS),
     inflowRecent,
-    inflowUsual: perRecent(inflowRecent, features.flow('CREDIT', EXTERNAL_IN, HISTORY_DAYS)),
+    inflowUsual: features.flow('CREDIT', EXTERNAL_IN, HISTORY_DAYS) - inflowRecent,
     activityRecent,
     activityUsual: ((activity90 - activityRecent) * RECENT_DAYS) / BASELINE_DAYS,
     spendRecent,

@@ -1,6 +1,6 @@
 import type { Evidence } from '../domain/alert.ts';
 import type { BusinessCalendar } from './calendar.ts';
-import { measureChurn } from './churn-features.ts';
+import { INFLOW_DAYS, measureChurn } from './churn-features.ts';
 import type { ChurnFeatureName, ChurnFeatureVector, ChurnMeasurements } from './churn-features.ts';
 import type { CustomerFeatures } from './features.ts';
 import { basisPoints, count, days, minorUnits } from './findings.ts';
@@ -86,8 +86,8 @@ function describe(name: ChurnFeatureName, value: number, m: ChurnMeasurements, c
       };
     case 'inflowVsUsual':
       return {
-        reason: `money in ${formatPercent(ratioBp(value))} of the usual (${money(m.inflowRecent)} in 30 days; usually ${money(m.inflowUsual)})`,
-        evidence: [minorUnits('inflow_30d', m.inflowRecent, null, m.inflowUsual)],
+        reason: `money in ${formatPercent(ratioBp(value))} of the usual (${money(m.inflowRecent)} in ${INFLOW_DAYS} days; ${money(m.inflowUsual)} in the ${INFLOW_DAYS} days before)`,
+        evidence: [minorUnits(`inflow_${INFLOW_DAYS}d`, m.inflowRecent, null, m.inflowUsual)],
       };
     case 'activityVsUsual':
       return {

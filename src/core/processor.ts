@@ -7,11 +7,12 @@ import type { DetectionContext } from './detectors/context.ts';
 import { evaluateDayClose, judgeTiers } from './detectors/day-close.ts';
 import { detectDormancy, silenceStartOf } from './detectors/dormancy.ts';
 import { detectInflow } from './detectors/inflow.ts';
-import { measure } from './detectors/measures.ts';
+import { EXIT_DAYS, measure } from './detectors/measures.ts';
 import { detectOutflow } from './detectors/outflow.ts';
+import type { DebitHistory } from './detectors/outflow.ts';
 import { mayRaiseFinding } from './detectors/screen.ts';
 import type { Finding } from './findings.ts';
-import { CustomerFeatures, applyTransaction, hasNoLedger, stateForTransaction } from './features.ts';
+import { CustomerFeatures, RETAINED_DAYS, applyTransaction, hasNoLedger, stateForTransaction } from './features.ts';
 import type { ApplyOutcome, Position } from './features.ts';
 import { deferTiers, pendingDaysReady, settlePending, tiersMustWait } from './household.ts';
 import type { HouseholdMember } from './household.ts';
@@ -198,8 +199,11 @@ function processCustomer(
     const detection = detectionContextOf(state, profile, context, transaction.eventTime);
     const asOfDay = Math.max(streamDay, eventDay);
     const detecting = mayRaiseFinding(transaction, detection);
-    const before = detecting ? measure(new CustomerFeatures(withOpeningBalance(state, transaction), asOfDay, calendar), rules) : undefined;
+    const stateBefore = detecting ? withOpeningBalance(state, transaction) : state;
+    const before = detecting ? measure(new CustomerFeatures(stateBefore, asOfDay, calendar), rules) : undefined;
     const credit = detecting && transaction.direction === 'CREDIT';
+    const toCompetitor = detecting && transaction.direction === 'DEBIT' && rules.competitorKinds.includes(transaction.counterpartyKind);
+    const debitHistory = toCompetitor ? debitHistoryOf(new CustomerFeatures(stateBefore, eventDay - EXIT_DAYS, calendar), rules) : null;
     const history = {
       monthlyRepeat: credit && isMonthlyRepeat(state.days, eventDay, flowCode('CREDIT', transaction.counterpartyKind, transaction.category), transaction.amountMinor),
       noBaseline: credit && calendar.dayOf(state.firstSeenAt) > eventDay - BASELINE_DAYS,
@@ -216,7 +220,7 @@ function processCustomer(
     dropEndedCooldowns(state, state.tiersPending?.[0] === undefined ? state.streamTime : Math.min(state.streamTime, calendar.startOf(state.tiersPending[0])));
     if (before === undefined) continue;
     const after = measure(new CustomerFeatures(state, asOfDay, calendar), rules);
-    const findings = [...detectOutflow(transaction, before, after, detection), ...detectInflow(transaction, before, after, detection, history)];
+    const findings = [...detectOutflow(transaction, before, after, detection, debitHistory), ...detectInflow(transaction, before, after, detection, history)];
     if (findings.length === 0) continue;
     if (findings.some(isExitFinding)) openChurnEpisodeOnExit(state, calendar.dayOf(transaction.eventTime));
     const emissions = emissionsFor(state, findings, policy);
@@ -226,6 +230,11 @@ function processCustomer(
   }
   if (state !== undefined) result.balanceMismatches += state.balanceMismatches - mismatchesBefore;
   return changed ? state : undefined;
+}
+
+/** The customer's own history before an exit window (features as of its day before), for judging a debit to a competitor. */
+function debitHistoryOf(before: CustomerFeatures, rules: Rules): DebitHistory {
+  return { largestCompetitorDay: before.largestDailyFlow('DEBIT', rules.competitorKinds, RETAINED_DAYS - EXIT_DAYS) };
 }
 
 /** A customer known for less than this has no normal balance for a jump to be judged against. */

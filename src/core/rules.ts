@@ -65,7 +65,10 @@ export const rulesSchema = z
           .object({
             /** A customer whose average is within this margin above the served tier's floor... */
             marginBp: basisPoints,
-            /** ...and fell by at least minFallBp over trendDays is at risk of a downgrade. */
+            /**
+             * ...and fell by at least minFallBp against its average trendDays or 3 × trendDays before, at least half
+             * of the fall gone to competitors (more than usual), is at risk of a downgrade.
+             */
             trendDays: days(60),
             minFallBp: basisPoints,
           })
@@ -124,6 +127,11 @@ export const rulesSchema = z
         countedKinds: kinds,
         /** Regular credits (salary, pension, interest) are not a balance jump. */
         excludedCategories: z.array(z.enum(categories)),
+        /**
+         * An amount over a tier's threshold (single or cumulative) is a jump only when it is also at least this share
+         * of the customer's 30-day average balance: a private client's routine million is not news.
+         */
+        minShareOfAverageBalanceBp: basisPoints,
         single: z
           .object({
             minAmountMinor: tiered,

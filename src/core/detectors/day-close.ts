@@ -4,7 +4,7 @@ import type { CustomerProfile } from '../../domain/profile.ts';
 import type { BusinessCalendar } from '../calendar.ts';
 import { isoDateOf } from '../calendar.ts';
 import { assessChurn } from '../churn.ts';
-import { seriesFeatures } from '../features.ts';
+import { RETAINED_DAYS, seriesFeatures } from '../features.ts';
 import type { CustomerFeatures } from '../features.ts';
 import { basisPoints, minorUnits, raise } from '../findings.ts';
 import type { Finding } from '../findings.ts';
@@ -17,7 +17,7 @@ import { churnThresholds } from '../rules.ts';
 import type { CustomerState } from '../state.ts';
 import { periodAverage, qualifiedTier, tierIndexOf } from '../tiers.ts';
 import type { DetectionContext } from './context.ts';
-import { isTopTier } from './context.ts';
+import { isTopTier, kindsPhrase } from './context.ts';
 
 /**
  * Detectors that judge a whole business day rather than one transaction: tier upgrade eligibility and downgrade
@@ -158,10 +158,18 @@ function upgradeEligibility(
   };
 }
 
+/** The long look-back of a downgrade's fall, in trend spans. */
+const DOWNGRADE_LONG_SPANS = 3;
+/** A downgrade risk is churn when the money went to competitors over the last 30 days: at least half the fall... */
+const DOWNGRADE_FLOW_DAYS = 30;
+const FALL_TO_COMPETITORS_SHARE = 0.5;
+/** ...and more than 1.5 times what the customer usually sends them in 30 days. */
+const ABOVE_USUAL_TIMES = 1.5;
+
 /**
- * One downgrade-risk episode per served tier: told when the average falls below the floor, or near it while
- * falling; not again while it stays there (the RM knows); a new episode once the average is back above the floor
- * and its margin, or the served tier changed.
+ * One downgrade-risk episode per served tier: told when the average has fallen (by minFallBp against the customer's
+ * own level before) to near the floor or below it; not again while it stays there (the RM knows); a new episode once
+ * the average is back above the floor and its margin, or the served tier changed.
  */
 function downgradeRisk(
   state: CustomerState,
@@ -180,26 +188,35 @@ function downgradeRisk(
   const { marginBp, trendDays, minFallBp } = rules.tiers.downgrade;
   const floor = level.minAverageMinor;
   const average = periodAverage(features, rules);
-  const before = periodAverage(features.at(features.asOfDay - trendDays), rules);
+  // the customer's own level before: the higher of the averages one and three trend spans ago, so a slow fade over
+  // six weeks counts as a fall and a customer who simply sits at the floor does not
+  const before = Math.max(periodAverage(features.at(features.asOfDay - trendDays), rules), periodAverage(features.at(features.asOfDay - DOWNGRADE_LONG_SPANS * trendDays), rules));
   const fall = basisPointsOf(before - average, before);
   const below = average < floor;
   const near = average * 10_000 < floor * (10_000 + marginBp);
   if (!near) state.downgradeTold = null; // recovered: a later fall is a new episode
   if (state.downgradeTold !== null && state.downgradeTold !== level.name) state.downgradeTold = null; // served tier changed
-  const nearAndFalling = near && fall >= minFallBp;
-  if ((!below && !nearAndFalling) || state.downgradeTold !== null) return undefined;
+  // a churn signal says the customer is moving away: an average that sits just under the floor without falling, or
+  // falls because the customer spends their savings, is a matter for the tier review, not a call
+  if (!near || fall < minFallBp || state.downgradeTold !== null) return undefined;
+  const toCompetitors = features.flow('DEBIT', rules.competitorKinds, DOWNGRADE_FLOW_DAYS);
+  const usualToCompetitors = (features.flow('DEBIT', rules.competitorKinds, RETAINED_DAYS) - toCompetitors) * DOWNGRADE_FLOW_DAYS / (RETAINED_DAYS - DOWNGRADE_FLOW_DAYS);
+  if (toCompetitors < (before - average) * FALL_TO_COMPETITORS_SHARE || toCompetitors <= usualToCompetitors * ABOVE_USUAL_TIMES) return undefined;
   state.downgradeTold = level.name;
+  const earlier = `its average ${trendDays} or ${DOWNGRADE_LONG_SPANS * trendDays} days before`;
+  const where = `${formatMoney(toCompetitors, rules.currency)} to ${kindsPhrase(rules.competitorKinds)} in ${DOWNGRADE_FLOW_DAYS} days (usually ${formatMoney(Math.round(usualToCompetitors), rules.currency)})`;
   return {
     kind: 'DOWNGRADE_RISK',
     priority: isTopTier(context) ? 'HIGH' : 'MEDIUM',
     causeKey: `${level.name}:${features.asOfDay}`,
     reason: below
-      ? `Below the ${level.name} floor: average ${formatMoney(average, rules.currency)} against ${formatMoney(floor, rules.currency)}, ${trendOf(fall, trendDays)}`
-      : `Falling toward the ${level.name} floor: average ${formatMoney(average, rules.currency)}, ${formatPercent(fall)} lower than ${trendDays} days ago; floor ${formatMoney(floor, rules.currency)}`,
+      ? `Below the ${level.name} floor: average ${formatMoney(average, rules.currency)} against ${formatMoney(floor, rules.currency)}, down ${formatPercent(fall)} from ${earlier}; ${where}`
+      : `Falling toward the ${level.name} floor: average ${formatMoney(average, rules.currency)}, down ${formatPercent(fall)} from ${earlier}; floor ${formatMoney(floor, rules.currency)}; ${where}`,
     suggestedAction: 'Talk to the customer before the tier review: find out where the money is going.',
     evidence: [
       minorUnits(`average_balance_${rules.tiers.period}`, average, floor, before),
-      basisPoints(`average_fall_${trendDays}d`, fall, minFallBp),
+      basisPoints('average_fall', fall, minFallBp),
+      minorUnits(`outflow_to_competitors_${DOWNGRADE_FLOW_DAYS}d`, toCompetitors, null, Math.round(usualToCompetitors)),
     ],
     amountAtStakeMinor: average,
     counterpartyKind: null,
@@ -209,9 +226,6 @@ function downgradeRisk(
     feeds: ['rm'],
   };
 }
-
-const trendOf = (fallBp: number, trendDays: number) =>
-  fallBp > 0 ? `${formatPercent(fallBp)} lower than ${trendDays} days ago` : fallBp < 0 ? `${formatPercent(-fallBp)} higher than ${trendDays} days ago` : `unchanged over ${trendDays} days`;
 
 /** An exit's episode ends once the close is back to at least half of the customer's normal. */
 const EXIT_RECOVERED_SHARE = 0.5;

@@ -9,10 +9,12 @@ import { isCompetitor, isTopTier, kindsPhrase, originOf } from './context.ts';
 import type { Measures } from './measures.ts';
 
 /**
- * Money arriving: one large credit (absolute per tier, or large against the customer's own 30-day average balance),
- * or the window sum from other banks crossing its threshold (money moved in tranches). Salary, pension and interest
- * are regular income, not a jump, and so is a credit repeating last month's (core/flows.ts); a customer known for
- * less than 30 days has no normal to jump from, so only the absolute amount counts for them. Inflow from a competitor is the strongest opportunity and says so.
+ * Money arriving: one large credit (over the tier's amount and at least `minShareOfAverageBalanceBp` of the customer's
+ * own 30-day average balance, or as large as that average), or the window sum from other banks crossing the tier's
+ * amount and that share (money moved in tranches). Salary, pension and interest are regular income, not a jump, and
+ * so is a credit repeating last month's (core/flows.ts); a customer known for less than 30 days has no normal to jump
+ * from, so only the tier's amount (with its share) counts for them. Inflow from a competitor is the strongest
+ * opportunity and says so.
  */
 /** What the customer's own history says about a credit (processor.ts decides it from the state before the credit). */
 export interface CreditHistory {
@@ -37,6 +39,11 @@ export function detectInflow(
   return cumulative === undefined ? [] : [cumulative];
 }
 
+/** An amount over a tier's threshold is a jump for this customer: a large enough share of their own normal. */
+function jumps(amount: number, baseline: number, context: DetectionContext): boolean {
+  return baseline <= 0 || basisPointsOf(amount, baseline) >= context.rules.largeInflow.minShareOfAverageBalanceBp;
+}
+
 function priorityOf(amount: number, fromCompetitor: boolean, context: DetectionContext): Priority {
   if (amount >= context.rules.priority.urgentAmountMinor) return 'HIGH';
   const priority: Priority = fromCompetitor ? 'HIGH' : 'MEDIUM';
@@ -51,7 +58,7 @@ function singleInflow(transaction: Transaction, before: Measures, after: Measure
   const baseline = before.averageDailyBalance30;
   const share = basisPointsOf(amount, baseline);
   const minAmount = thresholdFor(rule.minAmountMinor, tier);
-  const large = amount >= minAmount || (!noBaseline && amount >= rule.shareFloorMinor && (baseline <= 0 || share >= rule.shareOfAverageBalanceBp));
+  const large = (amount >= minAmount && jumps(amount, baseline, context)) || (!noBaseline && amount >= rule.shareFloorMinor && (baseline <= 0 || share >= rule.shareOfAverageBalanceBp));
   if (!large) return undefined;
 
   const fromCompetitor = isCompetitor(context, transaction.counterpartyKind);
@@ -85,7 +92,10 @@ function cumulativeInflow(transaction: Transaction, before: Measures, after: Mea
   const rule = rules.largeInflow.cumulative;
   if (!rule.kinds.includes(transaction.counterpartyKind)) return undefined;
   const minAmount = thresholdFor(rule.minAmountMinor, tier);
-  if (after.cumulativeInflow < minAmount || before.cumulativeInflow >= minAmount) return undefined;
+  const baseline = before.averageDailyBalance30;
+  const meets = (sum: number) => sum >= minAmount && jumps(sum, baseline, context);
+  // only the transfer that crosses the line raises it
+  if (!meets(after.cumulativeInflow) || meets(before.cumulativeInflow)) return undefined;
 
   const sum = after.cumulativeInflow;
   const fromCompetitor = rule.kinds.some((kind) => isCompetitor(context, kind));
@@ -97,8 +107,8 @@ function cumulativeInflow(transaction: Transaction, before: Measures, after: Mea
     suggestedAction: 'The customer is bringing money over in steps: follow up while the move is under way.',
     evidence: [
       minorUnits(`inflow_${rule.windowDays}d`, sum, minAmount),
-      minorUnits('average_daily_balance_30d', before.averageDailyBalance30),
-      minorUnits('relationship_balance_after', after.totalBalance, null, before.averageDailyBalance30),
+      minorUnits('average_daily_balance_30d', baseline),
+      minorUnits('relationship_balance_after', after.totalBalance, null, baseline),
     ],
     amountAtStakeMinor: sum,
     counterpartyKind: transaction.counterpartyKind,

@@ -13,14 +13,15 @@ import type { Measures } from './measures.ts';
  * to competitors crossing its threshold (gradual leakage), and every outflow to a competitor above the leakage
  * floor. All of them go to the risk team and feed the churn score; the RM hears only of an exit: a debit to a
  * competitor that leaves at most (1 - nearTotalShare) of the customer's own normal balance, whatever the amount (a
- * 15,000 CNY saver's whole relationship counts as much as a private client's). Moves between the customer's own
- * accounts are not outflow.
+ * 15,000 CNY saver's whole relationship counts as much as a private client's), in a larger step than any earlier
+ * day's to competitors (a monthly sweep to their main bank, a step the customer has taken before and come back
+ * from, is their normal). Moves between the customer's own accounts are not outflow.
  */
-export function detectOutflow(transaction: Transaction, before: Measures, after: Measures, context: DetectionContext): Finding[] {
+export function detectOutflow(transaction: Transaction, before: Measures, after: Measures, context: DetectionContext, history: DebitHistory | null = null): Finding[] {
   if (transaction.direction !== 'DEBIT') return [];
   const { rules } = context;
   const findings: Finding[] = [];
-  const single = singleOutflow(transaction, before, after, context);
+  const single = singleOutflow(transaction, before, after, context, history);
   if (single !== undefined) findings.push(single);
   const cumulative = single === undefined ? cumulativeOutflow(transaction, before, after, context) : undefined;
   if (cumulative !== undefined) findings.push(cumulative);
@@ -30,7 +31,25 @@ export function detectOutflow(transaction: Transaction, before: Measures, after:
   return findings;
 }
 
-function singleOutflow(transaction: Transaction, before: Measures, after: Measures, context: DetectionContext): Finding | undefined {
+/** What the customer's own history says about a debit to a competitor (processor.ts decides it from the state before it). */
+export interface DebitHistory {
+  /** The largest one-day outflow to competitors of the retained days before the exit window (EXIT_DAYS). */
+  largestCompetitorDay: number;
+}
+
+/** An exit is a larger step than any before it: no earlier day sent this share of it to competitors. */
+const HABITUAL_STEP_SHARE = 0.75;
+
+/**
+ * Whether the step breaks the customer's own pattern (always, without a history to judge by): a customer who sweeps
+ * most of the balance to their main bank every month, or has sent as much away before and come back, is not leaving
+ * by doing it again.
+ */
+function unlikeBefore(after: Measures, history: DebitHistory | null): boolean {
+  return history === null || history.largestCompetitorDay < HABITUAL_STEP_SHARE * after.competitorOutflowRecent;
+}
+
+function singleOutflow(transaction: Transaction, before: Measures, after: Measures, context: DetectionContext, history: DebitHistory | null): Finding | undefined {
   const { rules, tier } = context;
   const rule = rules.largeOutflow.single;
   if (!rules.largeOutflow.countedKinds.includes(transaction.counterpartyKind)) return undefined;
@@ -41,7 +60,7 @@ function singleOutflow(transaction: Transaction, before: Measures, after: Measur
   const minAmount = scaled(context, thresholdFor(rule.minAmountMinor, tier));
   const large = amount >= minAmount || (amount >= scaled(context, rule.shareFloorMinor) && share >= rule.shareOfBalanceBp);
   const toCompetitor = isCompetitor(context, transaction.counterpartyKind);
-  const exit = toCompetitor && isExit(before, after, context);
+  const exit = toCompetitor && isExit(before, after, context) && unlikeBefore(after, history);
   if (!large && !exit) return undefined;
 
   let priority: Priority = toCompetitor ? 'HIGH' : 'MEDIUM';

@@ -25,6 +25,8 @@ function month(options: {
   /** What B receives on 1 Feb at 11:00 (from its own account elsewhere in the bank), and whether it leaves the next day. */
   bReceives?: number;
   bSpends?: boolean;
+  /** What A sends to another bank on 1 Feb at 11:00. */
+  aLeaves?: number;
   profiles?: CustomerProfile[];
   context?: typeof core;
 }): { told: Told[]; store: MemoryStore } {
@@ -40,6 +42,7 @@ function month(options: {
     const on = plusDays('2024-02-01', day);
     record(on, store.advance(pragueWinter(on, '10:00')));
     record(on, store.feed([a.debit(czk(200), pragueWinter(on, '10:00'), card)]).flat());
+    if (options.aLeaves !== undefined && day === 0) record(on, store.feed([a.debit(options.aLeaves, pragueWinter(on, '11:00'), { counterpartyKind: 'OTHER_BANK' })]).flat());
     if (options.bReceives !== undefined && day === 0) record(on, store.feed([b.credit(options.bReceives, pragueWinter(on, '11:00'), { counterpartyKind: 'OWN_ACCOUNT' })]).flat());
     if (options.bReceives !== undefined && options.bSpends === true && day === 1) {
       record(on, store.feed([b.debit(options.bReceives, pragueWinter(on, '11:00'), { counterpartyKind: 'OWN_ACCOUNT' })]).flat());
@@ -113,10 +116,11 @@ describe('household tiers: members qualify together on the sum of their averages
   it('a GOLD customer whose own average slides below the floor keeps GOLD while the household holds it: no downgrade risk', () => {
     const gold = (customerId: string) => member(customerId, { servedTier: 'GOLD' });
     const downgrades = (profiles: CustomerProfile[]) =>
-      month({ a: czk(95_000), b: czk(20_000), profiles }).told.filter(({ emission }) => emission.alert.kind === 'DOWNGRADE_RISK' && emission.alert.customerId === 'c-1');
-    // alone, 95,000 is below GOLD's 100,000: at risk from the first close
-    expect(downgrades([gold('c-1'), profile({ customerId: 'c-2' })]).length).toBeGreaterThan(0);
-    // together 115,000 ≥ 80,000: the household keeps GOLD
+      month({ a: czk(130_000), aLeaves: czk(35_000), b: czk(20_000), profiles }).told.filter(({ emission }) => emission.alert.kind === 'DOWNGRADE_RISK' && emission.alert.customerId === 'c-1');
+    // alone, 130,000 less 35,000 to another bank on 1 Feb: the 30-day average falls under 110,000 (within 10% of GOLD's
+    // floor) on 18 Feb, more than 10% below its level before, the money gone to a competitor: at risk
+    expect(downgrades([gold('c-1'), profile({ customerId: 'c-2' })]).map(({ on }) => on)).toEqual(['2024-02-18']);
+    // together about 115,000 ≥ 80,000: the household keeps GOLD
     expect(downgrades([gold('c-1'), gold('c-2')])).toEqual([]);
   });
 });

@@ -19,9 +19,13 @@ describe('inflow detector, one credit against hand-made measures', () => {
     ['as much again as the average, in cash (60,000 onto 50,000)', 'SILVER', 'CASH', 'CASH', czk(60_000), czk(50_000), 0, [['LARGE_INFLOW', 'MEDIUM']]],
     ['less than the average (40,000 onto 50,000)', 'SILVER', 'CASH', 'CASH', czk(40_000), czk(50_000), 0, []],
     ['double a tiny average but under the 30,000 floor', 'SILVER', 'CASH', 'CASH', czk(20_000), czk(1_000), 0, []],
-    ['the absolute threshold from another bank: HIGH (money from a competitor)', 'SILVER', 'OTHER_BANK', 'TRANSFER', czk(100_000), czk(1_000_000), 0, [['LARGE_INFLOW', 'HIGH']]],
+    ['the absolute threshold from another bank: HIGH (money from a competitor)', 'SILVER', 'OTHER_BANK', 'TRANSFER', czk(100_000), czk(400_000), 0, [['LARGE_INFLOW', 'HIGH']]],
+    ['the same onto ten times as much is routine for this customer (10% of the average): nothing', 'SILVER', 'OTHER_BANK', 'TRANSFER', czk(100_000), czk(1_000_000), 0, []],
+    ['a fifth of the average is the least share at which the amount counts', 'SILVER', 'OTHER_BANK', 'TRANSFER', czk(100_000), czk(500_000), 0, [['LARGE_INFLOW', 'HIGH']]],
+    ['with 200 more of average (19.99%) it does not', 'SILVER', 'OTHER_BANK', 'TRANSFER', czk(100_000), czk(500_200), 0, []],
     ['the same for GOLD is under its 200,000 threshold, and a single transfer is no window sum', 'GOLD', 'OTHER_BANK', 'TRANSFER', czk(100_000), czk(1_000_000), 0, []],
-    ['...unless the window already holds 100,000 from other banks', 'GOLD', 'OTHER_BANK', 'TRANSFER', czk(100_000), czk(1_000_000), czk(100_000), [['CUMULATIVE_INFLOW', 'HIGH']]],
+    ['...unless the window already holds 100,000 from other banks', 'GOLD', 'OTHER_BANK', 'TRANSFER', czk(100_000), czk(800_000), czk(100_000), [['CUMULATIVE_INFLOW', 'HIGH']]],
+    ['...a window sum that is under a fifth of the average is routine for this customer', 'GOLD', 'OTHER_BANK', 'TRANSFER', czk(100_000), czk(1_100_000), czk(100_000), []],
     ['a top tier raises MEDIUM to HIGH', 'PLATINUM', 'CASH', 'CASH', czk(600_000), czk(2_000_000), 0, [['LARGE_INFLOW', 'HIGH']]],
     ['1,000,000 arriving is HIGH, never URGENT (an opportunity, not an emergency)', 'SILVER', 'SAME_BANK_CUSTOMER', 'TRANSFER', czk(1_000_000), czk(1_000_000), 0, [['LARGE_INFLOW', 'HIGH']]],
     ['own-account moves are not a jump', 'SILVER', 'OWN_ACCOUNT', 'TRANSFER', czk(900_000), czk(100_000), 0, []],
@@ -48,16 +52,16 @@ describe('inflow detector, one credit against hand-made measures', () => {
   });
 
   it('money from a competitor says so and suggests keeping it', () => {
-    const { before, after } = aroundCredit('OTHER_BANK', czk(150_000), czk(1_000_000));
+    const { before, after } = aroundCredit('OTHER_BANK', czk(150_000), czk(500_000));
     const credit = new Ledger().credit(czk(150_000), pragueWinter('2024-01-10'), { counterpartyKind: 'OTHER_BANK' });
     const [finding] = detectInflow(credit, before, after, { rules, tier: 'SILVER' });
-    expect(finding?.reason).toBe('Received 150,000.00 CZK from another bank, 15% of the 30-day average balance');
+    expect(finding?.reason).toBe('Received 150,000.00 CZK from another bank, 30% of the 30-day average balance');
     expect(finding?.suggestedAction).toContain('competitor');
     expect(finding?.evidence).toEqual([
       { metric: 'amount', unit: 'MINOR_UNITS', value: czk(150_000), threshold: czk(100_000), baseline: null },
-      { metric: 'share_of_average_balance_30d', unit: 'BASIS_POINTS', value: 1500, threshold: 10_000, baseline: null },
-      { metric: 'average_daily_balance_30d', unit: 'MINOR_UNITS', value: czk(1_000_000), threshold: null, baseline: null },
-      { metric: 'relationship_balance_after', unit: 'MINOR_UNITS', value: czk(1_150_000), threshold: null, baseline: czk(1_000_000) },
+      { metric: 'share_of_average_balance_30d', unit: 'BASIS_POINTS', value: 3000, threshold: 10_000, baseline: null },
+      { metric: 'average_daily_balance_30d', unit: 'MINOR_UNITS', value: czk(500_000), threshold: null, baseline: null },
+      { metric: 'relationship_balance_after', unit: 'MINOR_UNITS', value: czk(650_000), threshold: null, baseline: czk(500_000) },
     ]);
   });
 });

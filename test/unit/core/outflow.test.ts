@@ -157,6 +157,46 @@ describe('outflow, the domain brief’s cases through the processor', () => {
     ]);
   });
 
+  // Exits judged against the customer's own pattern: the same transfer is an exit for one customer and the normal for
+  // another. SILVER, 100,000.00 since October; salary 60,000.00 on the 5th from November on.
+  function monthlyRhythm(sweep: (ledger: Ledger, day: string) => ReturnType<Ledger['debit']>[]) {
+    const store = new MemoryStore([profile({ servedTier: 'SILVER', rmId: 'rm-7' })]).seed(
+      seededState({ balances: { 'a-1': czk(100_000) }, since: pragueWinter('2023-10-01'), lastActivityAt: pragueWinter('2023-10-01') }),
+    );
+    const ledger = new Ledger('c-1', { 'a-1': czk(100_000) });
+    const months = ['2023-11', '2023-12', '2024-01'];
+    const postings = months.flatMap((month) => [
+      ledger.credit(czk(60_000), pragueWinter(`${month}-05`), { category: 'SALARY', counterpartyKind: 'OTHER_BANK' }),
+      ...sweep(ledger, `${month}-20`),
+    ]);
+    const emitted = store.feed(postings);
+    return postings.map((posting, index) => ({ day: new Date(posting.eventTime).toISOString().slice(0, 10), rm: (emitted[index] ?? []).filter(({ feeds, alert }) => feeds.includes('rm') && alert.kind === 'LARGE_OUTFLOW').map(({ alert }) => alert.kind) }));
+  }
+  /** The postings an exit was told to the RM on (the tier news of the growing balance apart). */
+  const rmTold = (days: ReturnType<typeof monthlyRhythm>) => days.filter(({ rm }) => rm.length > 0);
+
+  it('a customer who sweeps most of the balance to their main bank every month is told once, the first time (no history to judge by yet); the same sweep later is their normal', () => {
+    // 20 Nov: 155,000 of 160,000 leaves: nothing before says it is a habit → the RM hears of it. 20 Dec and 20 Jan
+    // the same sweep leaves 5,000 of 65,000 again (under a fifth of the normal, an exit by amount alone), a step no
+    // larger than the one the customer took before and came back from
+    const sweep = (ledger: Ledger, day: string) => [ledger.debit(ledger.balance() - czk(5_000), pragueWinter(day), { counterpartyKind: 'OTHER_BANK' })];
+    expect(rmTold(monthlyRhythm(sweep))).toEqual([{ day: '2023-11-20', rm: ['LARGE_OUTFLOW'] }]);
+  });
+
+  it('a customer who habitually moves large steps away is not called when one step takes everything: what follows (income, activity) tells, through CHURN_RISK', () => {
+    // as above, but on 20 Jan all 65,000 go: 20 Dec sent 60,000 to another bank in one day, more than three quarters
+    // of this step: a step the customer has taken before
+    const sweep = (ledger: Ledger, day: string) => [ledger.debit(ledger.balance() - (day.startsWith('2024-01') ? 0 : czk(5_000)), pragueWinter(day), { counterpartyKind: 'OTHER_BANK' })];
+    expect(rmTold(monthlyRhythm(sweep))).toEqual([{ day: '2023-11-20', rm: ['LARGE_OUTFLOW'] }]);
+  });
+
+  it('an exit after months of small transfers to another bank is told: nothing before was this low or this large', () => {
+    // 10,000 to another bank on the 20th of November and December (a habit, but small), then on 20 Jan 95% of the
+    // balance: a step many times any before
+    const sweep = (ledger: Ledger, day: string) => [ledger.debit(day.startsWith('2024-01') ? Math.round(ledger.balance() * 0.95) : czk(10_000), pragueWinter(day), { counterpartyKind: 'OTHER_BANK' })];
+    expect(rmTold(monthlyRhythm(sweep))).toEqual([{ day: '2024-01-20', rm: ['LARGE_OUTFLOW'] }]);
+  });
+
   it('a withdrawal under the absolute threshold but over half the balance is a large outflow, for the risk team (not an exit: the RM is not called)', () => {
     const store = new MemoryStore([profile({ servedTier: 'SILVER' })]).seed(seededState({ balances: { 'a-1': czk(60_000) }, since: pragueWinter('2023-11-01') }));
     const cash = new Ledger('c-1', { 'a-1': czk(60_000) }).debit(czk(40_000), pragueWinter('2024-01-10'), { category: 'CASH', channel: 'ATM', counterpartyKind: 'CASH' });

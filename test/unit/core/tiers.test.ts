@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { opportunityOf } from '../../../src/core/policy.ts';
 import type { CoreContext } from '../../../src/core/processor.ts';
 import type { Emission } from '../../../src/core/state.ts';
+import type { CounterpartyKind } from '../../../src/domain/transaction.ts';
 import { DAY, Ledger, MemoryStore, calendar, core, coreWith, czk, dayNo, pragueWinter, profile, seededState, summary } from '../../support/core-fixtures.ts';
 
 /** `isoDate` plus `days` days, as "YYYY-MM-DD". */
@@ -185,17 +186,17 @@ describe('a customer who qualifies and then posts nothing', () => {
 describe('downgrade risk: a valuable customer’s average falling toward the served tier’s floor', () => {
   /**
    * A PLATINUM customer (floor 300,000, within 10% above it: under 330,000) holding `opening` since October moves
-   * `withdrawal` to another bank on 10 Jan, then pays 100.00 by card every day (with `cards: false`, nothing more); the
-   * timer loop runs each day before the posting, as in `weeks`. Answers what was told over 40 days.
+   * `withdrawal` to another bank (or `to`) on 10 Jan, then pays 100.00 by card every day (with `cards: false`, nothing
+   * more); the timer loop runs each day before the posting, as in `weeks`. Answers what was told over 40 days.
    */
-  function slide(opening: number, withdrawal: number, cards = true): Told[] {
+  function slide(opening: number, withdrawal: number, cards = true, to: CounterpartyKind = 'OTHER_BANK'): Told[] {
     const store = new MemoryStore([profile({ servedTier: 'PLATINUM' })]).seed(
       seededState({ balances: { 'a-1': opening }, since: pragueWinter('2023-10-01'), lastActivityAt: pragueWinter('2024-01-05') }),
     );
     const ledger = new Ledger('c-1', { 'a-1': opening });
     const told: Told[] = [];
     const record = (on: string, by: Told['by'], emissions: readonly Emission[]) => told.push(...emissions.map((emission) => ({ on, by, emission })));
-    record('2024-01-10', 'transaction', store.feed([ledger.debit(withdrawal, pragueWinter('2024-01-10'), { counterpartyKind: 'OTHER_BANK' })]).flat());
+    record('2024-01-10', 'transaction', store.feed([ledger.debit(withdrawal, pragueWinter('2024-01-10'), { counterpartyKind: to })]).flat());
     for (let day = 1; day <= 40; day += 1) {
       const on = plusDays('2024-01-10', day);
       record(on, 'timer', store.advance(pragueWinter(on)));
@@ -211,9 +212,15 @@ describe('downgrade risk: a valuable customer’s average falling toward the ser
       withdrawal: czk(100_000),
       // closes: 400,000 until 9 Jan, 300,000 on 10 Jan, then 100.00 less a day; on 9 Jan + n the average is
       // (12,000,000 − 100,000n − 50n(n − 1)) / 30: n = 20 (29 Jan) 332,700; n = 21 (30 Jan) (12,000,000 − 2,100,000
-      // − 21,000) / 30 = 329,300.00 < 330,000, and 14 days before (16 Jan, n = 7) it was (12,000,000 − 700,000 − 2,100)
-      // / 30 = 376,596.67: 12.56% lower (≥ 10%) → told at the 31 Jan wake-up; then cooling down for 30 days
-      expected: [{ on: '2024-01-31', reason: 'Falling toward the PLATINUM floor: average 329,300.00 CZK, 13% lower than 14 days ago; floor 300,000.00 CZK' }],
+      // − 21,000) / 30 = 329,300.00 < 330,000; 42 days before it was 400,000: 17.7% lower (≥ 10%), and the 100,000 to
+      // another bank is more than half of that fall → told at the 31 Jan wake-up, once
+      expected: [
+        {
+          on: '2024-01-31',
+          reason:
+            'Falling toward the PLATINUM floor: average 329,300.00 CZK, down 18% from its average 14 or 42 days before; floor 300,000.00 CZK; 100,000.00 CZK to other banks and investment platforms in 30 days (usually 0.00 CZK)',
+        },
+      ],
       // 100,000 to another bank is under PLATINUM's thresholds: leakage, for the risk feed
       first: [{ on: '2024-01-10', by: 'transaction', kind: 'LEAKAGE', priority: 'LOW', feeds: ['risk'] }],
     },
@@ -221,10 +228,9 @@ describe('downgrade risk: a valuable customer’s average falling toward the ser
       name: 'already under the floor (285,000, served PLATINUM)',
       opening: czk(285_000),
       withdrawal: czk(5_000),
-      // the first posting (10 Jan) judges the close of 9 Jan: average 285,000 < 300,000, as 14 days before (0%); one
-      // episode: the average stays below the floor for the rest of the slide, so the RM is not told it again (it was
-      // told every 30-day cooldown before: the same news, every month, while the served tier never changed)
-      expected: [{ on: '2024-01-10', reason: 'Below the PLATINUM floor: average 285,000.00 CZK against 300,000.00 CZK, unchanged over 14 days' }],
+      // the average sits under the floor without falling (−1.7% at most): the served tier is for the tier review to
+      // settle, not a customer moving away; the RM is not called (it was told before on the first close)
+      expected: [],
       first: [{ on: '2024-01-10', by: 'transaction', kind: 'LEAKAGE', priority: 'LOW', feeds: ['risk'] }],
     },
   ])('$name', ({ opening, withdrawal, expected, first }) => {
@@ -237,11 +243,19 @@ describe('downgrade risk: a valuable customer’s average falling toward the ser
 
   // A silent customer whose average slides toward a close near the floor is woken daily (wake-up.ts), so the
   // downgrade risk is seen as it builds: PLATINUM, 400,000 → 310,000 on 10 Jan, then silent; the average on 9 Jan + n
-  // is 400,000 − 3,000n: 328,000 on 2 Feb (n = 24, under 330,000), 370,000 on 19 Jan (n = 10): 11.35% lower.
+  // is 400,000 − 3,000n: 328,000 on 2 Feb (n = 24, under 330,000), 400,000 42 days before: 18% lower.
   it('a silent customer whose average slides toward the floor (close at 310,000, above it) is told too', () => {
     const told = slide(czk(400_000), czk(90_000), false);
     expect(ofKind(told, 'DOWNGRADE_RISK').map(({ on, emission }) => ({ on, reason: emission.alert.reason }))).toEqual([
-      { on: '2024-02-03', reason: 'Falling toward the PLATINUM floor: average 328,000.00 CZK, 11% lower than 14 days ago; floor 300,000.00 CZK' },
+      {
+        on: '2024-02-03',
+        reason:
+          'Falling toward the PLATINUM floor: average 328,000.00 CZK, down 18% from its average 14 or 42 days before; floor 300,000.00 CZK; 90,000.00 CZK to other banks and investment platforms in 30 days (usually 0.00 CZK)',
+      },
     ]);
+  });
+
+  it('the same fall spent in cash (a car, a wedding) is not a customer moving away: no downgrade risk for the RM', () => {
+    expect(ofKind(slide(czk(400_000), czk(100_000), true, 'CASH'), 'DOWNGRADE_RISK')).toEqual([]);
   });
 });

@@ -43,8 +43,10 @@ describe('churn features are made of the measurements they name', () => {
     // the usual per 30 days: the 60 days before the last 30, halved
     expect(m.competitorUsual).toBe(czk(5_000));
     expect(m.spendUsual).toBe(czk(2_000));
-    expect(m.inflowUsual).toBe(czk(3_000));
-    // the recent 30 days
+    // money in is compared over halves of the 90 days (a monthly income a few days late stays in its window): the
+    // 45 days before the last 45 (3 Nov to 17 Dec) held the 6,000 of 25 Nov
+    expect(m.inflowUsual).toBe(czk(6_000));
+    // the recent 30 days (money in: the last 45)
     expect(m.competitorRecent).toBe(czk(40_000));
     expect(m.spendRecent).toBe(czk(3_000));
     expect(m.inflowRecent).toBe(czk(2_000));
@@ -56,7 +58,7 @@ describe('churn features are made of the measurements they name', () => {
     expect(vector.netFlowShare).toBe(round(m.netFlow / m.average90));
     expect(vector.competitorOutflowVsUsual).toBe(8);
     expect(vector.spendVsUsual).toBe(1.5);
-    expect(vector.inflowVsUsual).toBe(round(2 / 3));
+    expect(vector.inflowVsUsual).toBe(round(2 / 6));
     // two transfer days against one in the 60 days before: one and a half beyond the usual half a day per 30
     expect([m.competitorTransfersRecent, m.competitorTransfersUsual, vector.competitorTransfersAboveUsual]).toEqual([2, 0.5, 1.5]);
     // customer-initiated: 4 cards, the credit and the transfer usually (3 per 30 days); 4 in January
@@ -67,6 +69,14 @@ describe('churn features are made of the measurements they name', () => {
     expect(m.silentDays).toBe(11);
     expect(vector.silenceVsUsual).toBe(round(11 / m.usualGapDays));
     expect(m.usualGapDays).toBe(90 / 10);
+  });
+
+  it('money in that came 34 days ago (a monthly income paid a few days late) still counts as money coming in', () => {
+    // a transfer from another bank on 28 Dec, nothing in January yet: a 30-day window (2 to 31 Jan) would read it as
+    // money in stopped; the last 45 days (18 Dec to 31 Jan) hold it, against the 6,000 of the 45 days before
+    const { vector, measured: m } = measured((ledger) => [ledger.credit(czk(30_000), pragueWinter('2023-12-28'), { counterpartyKind: 'OTHER_BANK' })]);
+    expect([m.inflowRecent, m.inflowUsual]).toEqual([czk(30_000), czk(6_000)]);
+    expect(vector.inflowVsUsual).toBe(5);
   });
 
   it('an overdue income counts from the second monthly arrival, in months since it last came', () => {
@@ -115,7 +125,7 @@ describe('each reason an RM reads names the feature with the customer’s own nu
       competitorTransfersAboveUsual: 'money went to other banks or investment platforms on 2 days in 30; usually 0.0',
       largestOutflowShare: `${money(czk(20_000))} left in one day, ${shareOf(czk(20_000))} of the 90-day average balance`,
       netFlowShare: `net outflow of ${money(czk(40_000))} in 30 days, ${shareOf(czk(40_000))} of the 90-day average balance`,
-      inflowVsUsual: `money in 0% of the usual (${money(0)} in 30 days; usually ${money(m.inflowUsual)})`,
+      inflowVsUsual: `money in 0% of the usual (${money(0)} in 45 days; ${money(m.inflowUsual)} in the 45 days before)`,
       spendVsUsual: `everyday spending 0% of the usual (${money(0)} in 30 days; usually ${money(czk(500))})`,
       incomeOverdue: 'the monthly salary or pension last arrived 47 days ago',
       silenceVsUsual: `no customer-initiated activity for 11 days; usually one every ${Math.round(90 / 3)} days`,
@@ -130,7 +140,7 @@ describe('each reason an RM reads names the feature with the customer’s own nu
       competitorTransfersAboveUsual: ['competitor_transfer_days_30d'],
       largestOutflowShare: ['largest_daily_outflow_30d'],
       netFlowShare: ['net_flow_30d', 'average_daily_balance_90d'],
-      inflowVsUsual: ['inflow_30d'],
+      inflowVsUsual: ['inflow_45d'],
       spendVsUsual: ['everyday_spending_30d'],
       incomeOverdue: ['days_since_regular_income'],
       silenceVsUsual: ['days_without_customer_activity'],

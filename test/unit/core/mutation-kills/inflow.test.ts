@@ -34,8 +34,8 @@ describe('a single large credit', () => {
   });
 
   it('from a plain payment names no origin, and suggests putting the funds to work', () => {
-    const [finding] = credit(czk(100_000), czk(1_000_000), { kind: 'NONE' });
-    expect(finding?.reason).toBe('Received 100,000.00 CZK, 10% of the 30-day average balance');
+    const [finding] = credit(czk(100_000), czk(400_000), { kind: 'NONE' });
+    expect(finding?.reason).toBe('Received 100,000.00 CZK, 25% of the 30-day average balance');
     expect(finding?.suggestedAction).toBe('Talk to the customer about putting the new funds to work.');
     expect(finding?.priority).toBe('MEDIUM');
     expect(finding?.amountAtStakeMinor).toBe(czk(100_000));
@@ -49,7 +49,7 @@ describe('a single large credit', () => {
 
 describe('money moved in from other banks in tranches (7-day window, 100,000 by default)', () => {
   it('tells the tranche that crosses the threshold, with the window sum and its evidence', () => {
-    const [finding] = credit(czk(60_000), czk(1_000_000), { inflowBefore: czk(40_000) });
+    const [finding] = credit(czk(60_000), czk(400_000), { inflowBefore: czk(40_000) });
     expect(finding).toMatchObject({
       kind: 'CUMULATIVE_INFLOW',
       priority: 'HIGH',
@@ -60,8 +60,8 @@ describe('money moved in from other banks in tranches (7-day window, 100,000 by 
       feeds: ['rm', 'campaign'],
       evidence: [
         { metric: 'inflow_7d', unit: 'MINOR_UNITS', value: czk(100_000), threshold: czk(100_000), baseline: null },
-        { metric: 'average_daily_balance_30d', unit: 'MINOR_UNITS', value: czk(1_000_000), threshold: null, baseline: null },
-        { metric: 'relationship_balance_after', unit: 'MINOR_UNITS', value: czk(1_060_000), threshold: null, baseline: czk(1_000_000) },
+        { metric: 'average_daily_balance_30d', unit: 'MINOR_UNITS', value: czk(400_000), threshold: null, baseline: null },
+        { metric: 'relationship_balance_after', unit: 'MINOR_UNITS', value: czk(460_000), threshold: null, baseline: czk(400_000) },
       ],
     });
     expect(finding?.suggestedAction).toMatch(/bringing money over in steps/);
@@ -76,8 +76,8 @@ describe('money moved in from other banks in tranches (7-day window, 100,000 by 
     const { rules: cash } = coreWith((raw) => {
       raw.largeInflow.cumulative.kinds = ['CASH'];
     });
-    expect(credit(czk(20_000), czk(1_000_000), { kind: 'CASH', inflowBefore: czk(80_000), context: { rules: cash } }).map((f) => [f.kind, f.priority])).toEqual([['CUMULATIVE_INFLOW', 'MEDIUM']]);
-    expect(credit(czk(20_000), czk(5_000_000), { kind: 'CASH', inflowBefore: czk(490_000), context: { rules: cash, tier: 'PLATINUM' } }).map((f) => [f.kind, f.priority])).toEqual([['CUMULATIVE_INFLOW', 'HIGH']]);
+    expect(credit(czk(20_000), czk(400_000), { kind: 'CASH', inflowBefore: czk(80_000), context: { rules: cash } }).map((f) => [f.kind, f.priority])).toEqual([['CUMULATIVE_INFLOW', 'MEDIUM']]);
+    expect(credit(czk(20_000), czk(2_000_000), { kind: 'CASH', inflowBefore: czk(490_000), context: { rules: cash, tier: 'PLATINUM' } }).map((f) => [f.kind, f.priority])).toEqual([['CUMULATIVE_INFLOW', 'HIGH']]);
   });
 
   it('is HIGH, not more, from 1,000,000 on, whoever the customer is', () => {
@@ -87,7 +87,7 @@ describe('money moved in from other banks in tranches (7-day window, 100,000 by 
       raw.largeInflow.single.shareFloorMinor = czk(5_000_000);
       raw.largeInflow.cumulative.minAmountMinor.default = czk(990_000);
     });
-    const sumOf = (total: number) => credit(czk(20_000), czk(10_000_000), { kind: 'CASH', inflowBefore: total - czk(20_000), context: { rules: cash } }).map((f) => [f.kind, f.priority]);
+    const sumOf = (total: number) => credit(czk(20_000), czk(4_000_000), { kind: 'CASH', inflowBefore: total - czk(20_000), context: { rules: cash } }).map((f) => [f.kind, f.priority]);
     expect(sumOf(czk(1_000_000))).toEqual([['CUMULATIVE_INFLOW', 'HIGH']]);
     expect(sumOf(czk(1_000_000) - 1)).toEqual([['CUMULATIVE_INFLOW', 'MEDIUM']]);
   });
