@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import kafkajs from 'kafkajs';
 import type { Admin, IHeaders, Kafka, Producer } from 'kafkajs';
@@ -14,6 +16,8 @@ import type { FeedName, Outcome } from './outcome.ts';
 const { Kafka: KafkaClient, logLevel, Partitioners } = kafkajs;
 const sleep = (ms: number) => new Promise((resolveSleep) => setTimeout(resolveSleep, ms));
 export const PARTITIONS = 4;
+/** CHAOS_LOGS=<dir>: every service life's log is kept there (one file per life), and the suite broker's log. */
+export const keptLogs = process.env.CHAOS_LOGS;
 
 export interface Message {
   key: string;
@@ -250,6 +254,10 @@ export class Lane {
     // topics stay: the shared producer's metadata still names them (a deleted one fails its next send); the
     // suite's broker and its data are removed at the end
     await Promise.all(this.alive().map((service) => { service.child.kill('SIGKILL'); return service.stop(); }));
+    if (keptLogs !== undefined) {
+      mkdirSync(keptLogs, { recursive: true });
+      for (const [life, service] of this.processes.entries()) writeFileSync(join(keptLogs, `${this.env.TIDEWATCH_GROUP_ID}.${life}.log`), `${service.logLines.join('\n')}\n`);
+    }
   }
 }
 

@@ -4,7 +4,7 @@ import { fuzzRecords, implausibleKinds, interleave, malformedKinds } from './fuz
 import type { FuzzKind } from './fuzz.ts';
 import { chaosInput, chunked, closingRounds } from './input.ts';
 import type { ChaosInput } from './input.ts';
-import { Harness, Lane, lanes, RefusedToRun } from './lane.ts';
+import { Harness, keptLogs, Lane, lanes, RefusedToRun } from './lane.ts';
 import type { Message } from './lane.ts';
 import { compare, formatTable, verdict } from './outcome.ts';
 import type { Outcome, Row } from './outcome.ts';
@@ -15,7 +15,7 @@ import { runCliCommand } from '../../test/support/service-process.ts';
  * `npm run chaos`: the real service against the suite's own broker, registry and Redis servers (loopback only),
  * under every fault of issue 11, each compared with one clean pass. Prints one table; exits non-zero only when the
  * suite itself could not run. Sizes: CHAOS_CUSTOMERS (100), CHAOS_MONTHS (2), CHAOS_CHUNKS (12), CHAOS_KILLS_PER_LANE
- * (7, three lanes); CHAOS_ONLY=<lane,...> runs some lanes only.
+ * (7, three lanes); CHAOS_ONLY=<lane,...> runs some lanes only; CHAOS_LOGS=<dir> keeps the services' and the broker's logs.
  */
 const CUSTOMERS = Number(process.env.CHAOS_CUSTOMERS ?? 100);
 const MONTHS = Number(process.env.CHAOS_MONTHS ?? 2);
@@ -243,13 +243,17 @@ const brokerRestarts =
         await fault.settled();
         if (index === Math.floor(CHUNKS / 3)) fault.run(async () => {
           await kafka.stop();
+          log('broker: stopped (SIGTERM)');
           await sleep(10_000);
           await kafka.start();
+          log('broker: started again on its data');
         });
         if (index === Math.floor((2 * CHUNKS) / 3)) fault.run(async () => {
           await kafka.kill();
+          log('broker: killed (-9)');
           await sleep(10_000);
           await kafka.start();
+          log('broker: started again on its data');
         });
       })
     ).row;
@@ -277,6 +281,7 @@ async function main(): Promise<void> {
   const stopAll = async () => {
     for (const lane of lanes) for (const service of lane.alive()) service.child.kill('SIGKILL');
     await Promise.allSettled([kafka.stop(), registry.stop(), sharedRedis.stop()]);
+    if (keptLogs !== undefined) kafka.keepLogs(keptLogs);
     rmSync(chaosHome, { recursive: true, force: true });
   };
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void stopAll().then(() => process.exit(130)));
@@ -333,6 +338,7 @@ async function main(): Promise<void> {
     if (only === undefined || only.includes('broker')) rows.push(
       await brokerRestarts(kafka)(context).catch((error: unknown) => {
         failures.push(`broker: ${error instanceof Error ? error.message : String(error)}`);
+        log(`broker: could not run: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
         return undefined;
       }),
     );

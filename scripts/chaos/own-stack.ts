@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import type { Server, Socket } from 'node:net';
 import { join } from 'node:path';
@@ -49,9 +49,9 @@ export class OwnKafka {
     return [`127.0.0.1:${this.brokerPort}`];
   }
 
-  static async create(): Promise<OwnKafka> {
+  /** `runDir` (emptied first) holds its configuration, data and logs: the suite's by default, a test's own otherwise. */
+  static async create(runDir = join(chaosHome, 'kafka')): Promise<OwnKafka> {
     await installKafka();
-    const runDir = join(chaosHome, 'kafka');
     rmSync(runDir, { recursive: true, force: true });
     mkdirSync(join(runDir, 'data'), { recursive: true });
     const brokerPort = await choosePort('', 'chaos Kafka broker');
@@ -89,6 +89,12 @@ export class OwnKafka {
     signalGroup(this.pid, 'SIGKILL');
     await untilDead(this.pid);
     this.pid = undefined;
+  }
+
+  /** Copies the broker's logs to `dir` (before the suite removes its home). */
+  keepLogs(dir: string): void {
+    mkdirSync(dir, { recursive: true });
+    for (const file of ['kafka.log', 'kafka.out']) if (existsSync(join(this.runDir, file))) copyFileSync(join(this.runDir, file), join(dir, `broker-${file}`));
   }
 }
 

@@ -95,6 +95,14 @@ export async function startService(env: ServiceEnv, logger: Logger, options: Ser
     rebalanceTimeout: 2 * env.TIDEWATCH_SESSION_TIMEOUT_MS,
     partitionAssigners: [coPartitionedAssigner, kafkajs.PartitionAssigners.roundRobin],
   });
+  // The audit trail has a producer of its own. kafkajs keeps every topic a producer ever sent to in its metadata set
+  // and asks for all of them on each refresh; a send to a topic that does not exist is dropped from the set, unless
+  // the broker was unreachable at that moment: then the topic stays, and once the broker is back every metadata
+  // refresh of that producer fails with UNKNOWN_TOPIC_OR_PARTITION while the topic does not exist. On the alerts'
+  // producer, a missing (or forbidden) audit topic plus a broker restart during one audit send stopped every alert
+  // until the process restarted (the consumer crash-looped, liveness stayed up: the fault suite's broker lane).
+  // Apart, only audit records can be lost that way.
+  const auditProducer: Producer = kafka.producer({ allowAutoTopicCreation: false, idempotent: true, maxInFlightRequests: 1 });
   const admin: Admin = kafka.admin();
 
   let owned: ReadonlySet<number> = new Set<number>();
@@ -176,6 +184,7 @@ export async function startService(env: ServiceEnv, logger: Logger, options: Ser
   const inputTopics = [topics.transactions, topics.profiles, topics.outcomes, topics.products];
   const lag = startLagMonitor({ admin, consumer, groupId: env.TIDEWATCH_GROUP_ID, topics: inputTopics, intervalMs: env.TIDEWATCH_LAG_INTERVAL_MS, metrics, logger });
   await producer.connect();
+  await auditProducer.connect();
   await consumer.connect();
   await consumer.subscribe({ topics: inputTopics, fromBeginning: true });
   const coalescer = new BatchCoalescer<EachBatchPayload>((unit) => watch.track(() => processUnit(deps, locks, lag, guard, unit)));
@@ -202,7 +211,7 @@ export async function startService(env: ServiceEnv, logger: Logger, options: Ser
   // from here on a changed rules file (or SIGHUP) swaps core.rules in place; an invalid one is refused and logged
   const audit = configAuditTrail(
     {
-      producer,
+      producer: auditProducer,
       encoder: () => AvroEncoder.connect(env.SCHEMA_REGISTRY_URL, { audit: topics.audit }, { register: env.TIDEWATCH_REGISTER_SCHEMAS }),
       topic: topics.audit,
       logger,
@@ -227,6 +236,7 @@ export async function startService(env: ServiceEnv, logger: Logger, options: Ser
           { name: 'batch in hand (publish, commit)', run: () => consumer.stop() },
           { name: 'consumer (leave the group)', run: () => consumer.disconnect() },
           { name: 'audit records (flush)', run: () => audit.flush() },
+          { name: 'audit producer (disconnect)', run: () => auditProducer.disconnect() },
           { name: 'producer (flush, disconnect)', run: () => producer.disconnect() },
           { name: 'admin', run: () => admin.disconnect() },
           { name: 'redis', run: () => store.close(), abandon: () => redis.disconnect(false) },

@@ -26,7 +26,11 @@ export async function startServiceProcess(env: Record<string, string>, timeoutMs
   createInterface({ input: child.stderr! }).on('line', (line) => logLines.push(line));
   const port = await new Promise<number>((resolvePort, reject) => {
     const timer = setTimeout(() => reject(new Error(`service not running after ${timeoutMs} ms:\n${logLines.join('\n')}`)), timeoutMs);
-    void exited.then((code) => reject(new Error(`service exited with ${code}:\n${logLines.join('\n')}`)));
+    // a process that exits before it runs (e.g. refusing an evicting Redis) must not leave the timer holding the caller
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`service exited with ${code}:\n${logLines.join('\n')}`));
+    });
     createInterface({ input: child.stdout! }).on('line', (line) => {
       logLines.push(line);
       const entry = JSON.parse(line) as { msg?: string; httpPort?: number };
