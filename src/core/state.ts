@@ -72,6 +72,8 @@ export interface CustomerState {
    * another member of the customer's household has passed them, oldest first; absent when none (core/household.ts).
    */
   tiersPending?: number[];
+  /** The business day the RM was last told of the customer's idle funds (one episode: until they invest or the money goes); absent when none. */
+  idleTold?: number;
   /**
    * Alerts emitted by the latest changes, kept until they are known to be delivered, so that a re-delivery after a
    * crash sends the very same records instead of computing new ones.

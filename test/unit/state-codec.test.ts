@@ -57,3 +57,16 @@ function legacyFingerprint(id: string): number {
   }
   return (high & 0xfffff) * 0x100000000 + low;
 }
+
+describe('fields appended to the stored state', () => {
+  it('keep the idle-funds episode and the pending tier days, and leave them out when there are none', () => {
+    const told = customerState('c-1', { idleTold: 20_301, tiersPending: [20_300] });
+    expect(decodeState(encodeState(told))).toEqual(told);
+    const onlyIdle = customerState('c-1', { idleTold: 20_301 });
+    expect(decodeState(encodeState(onlyIdle))).toEqual(onlyIdle);
+    const none = customerState('c-1');
+    expect(decodeState(encodeState(none))).toEqual(none);
+    expect('idleTold' in decodeState(encodeState(none))).toBe(false);
+    expect(encodeState(none).length).toBeLessThan(encodeState(onlyIdle).length);
+  });
+});

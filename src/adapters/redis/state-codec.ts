@@ -13,7 +13,7 @@ import { packSeen, unpackSeen } from './seen-codec.ts';
  *   [layout 2, customerId, rev, partition, appliedOffset, seenTransactions (bytes, see seen-codec.ts), firstSeenAt, streamTime,
  *    lastActivityAt, accounts, days (varint bytes, or arrays when not packable), [dormancy.since, dormancy.stage],
  *    cooldowns, outbox, evaluatedDay, upgradeTold, churn, rfm, lastInvestmentAt, watchUntil, suppressed,
- *    regularIncome, products, downgradeTold, balanceMismatches, tiersPending ([] when none)]
+ *    regularIncome, products, downgradeTold, balanceMismatches, tiersPending ([] when none), idleTold (null when none)]
  *
  * Layout 1 (before issue 11) held the 8 latest 52-bit transaction fingerprints at index 5: they are read as seen
  * on the (UTC) day of the state's stream time.
@@ -50,6 +50,7 @@ export function encodeState(state: CustomerState): Buffer {
     state.downgradeTold,
     state.balanceMismatches,
     state.tiersPending ?? [],
+    state.idleTold ?? null,
   ];
   // trailing fields at their initial value are left out (decodeState restores them): most customers never need them
   while (record.length > FIELDS_ALWAYS_STORED && isInitial(record[record.length - 1])) record.pop();
@@ -100,6 +101,7 @@ export function decodeState(bytes: Uint8Array): CustomerState {
     downgradeTold: later(23, null),
     balanceMismatches: later(24, 0),
     ...((later(25, []) as number[]).length > 0 ? { tiersPending: record[25] } : {}),
+    ...(later(26, null) !== null ? { idleTold: record[26] } : {}),
   } as CustomerState;
 }
 

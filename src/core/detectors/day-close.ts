@@ -291,6 +291,9 @@ function churnRisk(state: CustomerState, features: CustomerFeatures, context: De
   };
 }
 
+/** An idle-funds episode that went on this long is told again. */
+const IDLE_RETOLD_DAYS = 365;
+
 function idleFunds(
   state: CustomerState,
   profile: CustomerProfile | undefined,
@@ -303,10 +306,17 @@ function idleFunds(
   const settings = rules.idleFunds;
   if (profile === undefined || !settings.riskAppetites.includes(profile.riskAppetite)) return undefined;
   const average = features.averageDailyBalance(30);
-  if (average < settings.minAverageMinor) return undefined;
   const watchedSince = features.asOfDay - settings.noInvestmentDays;
+  const invested = state.lastInvestmentAt !== null && calendar.dayOf(state.lastInvestmentAt) > watchedSince;
+  // the episode ends when the money goes or is put to work: idle again later is news again
+  if (average < settings.minAverageMinor || invested) {
+    delete state.idleTold;
+    return undefined;
+  }
   if (calendar.dayOf(state.firstSeenAt) > watchedSince) return undefined; // not watched long enough to say
-  if (state.lastInvestmentAt !== null && calendar.dayOf(state.lastInvestmentAt) > watchedSince) return undefined;
+  // told once per episode (a reminder after a year), not every cooldown while nothing changed
+  if (state.idleTold !== undefined && state.idleTold > features.asOfDay - IDLE_RETOLD_DAYS) return undefined;
+  state.idleTold = features.asOfDay;
   const lastInvested = state.lastInvestmentAt === null ? 'no investment seen' : `last investment ${isoDateOf(calendar.dayOf(state.lastInvestmentAt))}`;
   return {
     kind: 'IDLE_FUNDS',

@@ -37,3 +37,32 @@ describe('idle funds: money sitting still for a customer a conservative product 
     });
   });
 });
+
+describe('idle funds: one episode, not a reminder every cooldown', () => {
+  /** The LOW-appetite PLATINUM customer above, paying by card every week from 10 Jan 2024 for 40 weeks; `invest` on that day. */
+  function weeks(invest: string | null) {
+    const seeded = seededState({ balances: { 'a-1': czk(400_000) }, since: pragueWinter('2023-06-01'), lastActivityAt: pragueWinter('2024-01-02') });
+    const store = new MemoryStore([profile({ servedTier: 'PLATINUM', riskAppetite: 'LOW' })]).seed(seeded);
+    const ledger = new Ledger('c-1', { 'a-1': czk(400_000) });
+    const told: string[] = [];
+    for (let week = 0; week < 40; week += 1) {
+      const at = pragueWinter('2024-01-10') + week * 7 * 86_400_000;
+      const postings = [ledger.debit(czk(300), at, { category: 'CARD', channel: 'CARD', counterpartyKind: 'NONE' })];
+      if (invest !== null && new Date(at).toISOString().slice(0, 10) === invest) {
+        postings.push(ledger.debit(czk(10_000), at + 3_600_000, { category: 'INVESTMENT_SUBSCRIPTION', counterpartyKind: 'OWN_ACCOUNT' }));
+      }
+      for (const emission of store.feed(postings).flat()) if (emission.alert.kind === 'IDLE_FUNDS') told.push(new Date(emission.alert.eventTime).toISOString().slice(0, 10));
+    }
+    return told;
+  }
+
+  it('money that stays idle for 40 weeks is told once, when it is first seen idle (the 90-day cooldown would have told it four times)', () => {
+    expect(weeks(null)).toEqual(['2024-01-09']);
+  });
+
+  it('an investment ends the episode; idle again for 180 days after it is news again', () => {
+    // invested 6 Mar 2024 (a Wednesday of the card rhythm): idle again from 180 days later, 2 Sep; told at the next
+    // posting's close (the card payment of 4 Sep judges 3 Sep)
+    expect(weeks('2024-03-06')).toEqual(['2024-01-09', '2024-09-03']);
+  });
+});
