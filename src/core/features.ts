@@ -305,6 +305,25 @@ export class CustomerFeatures {
   }
 
   /**
+   * The largest amount that left in `direction` to these counterparties on one day of the window on which it was at
+   * least `minShare` of that day's opening balance (the close of the day before): the customer's own largest move of
+   * nearly everything they held (0 when there was none).
+   */
+  largestMoveOfNearlyAll(direction: Direction, kinds: readonly CounterpartyKind[], windowDays: number, minShare: number): number {
+    const codes = flowCodes(direction, kinds);
+    const fromDay = this.asOfDay - windowDays + 1;
+    const opening = new Map<number, number>();
+    this.walkCloses(fromDay - 1, (day, close) => opening.set(day + 1, close));
+    let largest = 0;
+    for (const bucket of this.state.days) {
+      if (bucket[0]! < fromDay || bucket[0]! > this.asOfDay) continue;
+      const moved = sumOver([bucket], fromDay, this.asOfDay, codes);
+      if (moved > largest && moved >= minShare * Math.max(0, opening.get(bucket[0]!) ?? 0)) largest = moved;
+    }
+    return largest;
+  }
+
+  /**
    * Days from `fromDay` to `toDay` (both inclusive) on which at least `minAmount` moved in `direction` with these
    * counterparties: how often money went, which tells repeated transfers from one payment.
    */

@@ -203,7 +203,8 @@ function processCustomer(
     const before = detecting ? measure(new CustomerFeatures(stateBefore, asOfDay, calendar), rules) : undefined;
     const credit = detecting && transaction.direction === 'CREDIT';
     const toCompetitor = detecting && transaction.direction === 'DEBIT' && rules.competitorKinds.includes(transaction.counterpartyKind);
-    const debitHistory = toCompetitor ? debitHistoryOf(new CustomerFeatures(stateBefore, eventDay - EXIT_DAYS, calendar), rules) : null;
+    // asked only of an exit by the money, after the debit is applied: the days before the exit window are the same
+    const debitHistory = toCompetitor ? () => debitHistoryOf(new CustomerFeatures(stateBefore, eventDay - EXIT_DAYS, calendar), rules) : null;
     const history = {
       monthlyRepeat: credit && isMonthlyRepeat(state.days, eventDay, flowCode('CREDIT', transaction.counterpartyKind, transaction.category), transaction.amountMinor),
       noBaseline: credit && calendar.dayOf(state.firstSeenAt) > eventDay - BASELINE_DAYS,
@@ -234,7 +235,8 @@ function processCustomer(
 
 /** The customer's own history before an exit window (features as of its day before), for judging a debit to a competitor. */
 function debitHistoryOf(before: CustomerFeatures, rules: Rules): DebitHistory {
-  return { largestCompetitorDay: before.largestDailyFlow('DEBIT', rules.competitorKinds, RETAINED_DAYS - EXIT_DAYS) };
+  const nearlyAll = rules.largeOutflow.single.nearTotalShareBp / 10_000;
+  return { largestMoveOfNearlyAll: before.largestMoveOfNearlyAll('DEBIT', rules.competitorKinds, RETAINED_DAYS - EXIT_DAYS, nearlyAll) };
 }
 
 /** A customer known for less than this has no normal balance for a jump to be judged against. */

@@ -13,11 +13,12 @@ import type { Measures } from './measures.ts';
  * to competitors crossing its threshold (gradual leakage), and every outflow to a competitor above the leakage
  * floor. All of them go to the risk team and feed the churn score; the RM hears only of an exit: a debit to a
  * competitor that leaves at most (1 - nearTotalShare) of the customer's own normal balance, whatever the amount (a
- * 15,000 CNY saver's whole relationship counts as much as a private client's), in a larger step than any earlier
- * day's to competitors (a monthly sweep to their main bank, a step the customer has taken before and come back
- * from, is their normal). Moves between the customer's own accounts are not outflow.
+ * 15,000 CNY saver's whole relationship counts as much as a private client's), unlike before: no day of the retained
+ * 90 sent nearly all the customer then held to competitors in a step as large (a monthly sweep to their main bank, a
+ * move of nearly everything the customer made before and came back from, is their normal). Moves between the
+ * customer's own accounts are not outflow.
  */
-export function detectOutflow(transaction: Transaction, before: Measures, after: Measures, context: DetectionContext, history: DebitHistory | null = null): Finding[] {
+export function detectOutflow(transaction: Transaction, before: Measures, after: Measures, context: DetectionContext, history: (() => DebitHistory) | null = null): Finding[] {
   if (transaction.direction !== 'DEBIT') return [];
   const { rules } = context;
   const findings: Finding[] = [];
@@ -33,23 +34,26 @@ export function detectOutflow(transaction: Transaction, before: Measures, after:
 
 /** What the customer's own history says about a debit to a competitor (processor.ts decides it from the state before it). */
 export interface DebitHistory {
-  /** The largest one-day outflow to competitors of the retained days before the exit window (EXIT_DAYS). */
-  largestCompetitorDay: number;
+  /**
+   * The largest amount sent to competitors on one day of the retained days before the exit window (EXIT_DAYS) that
+   * was nearly all the customer then held (nearTotalShareBp of the day's opening balance); 0 when none was.
+   */
+  largestMoveOfNearlyAll: number;
 }
 
-/** An exit is a larger step than any before it: no earlier day sent this share of it to competitors. */
-const HABITUAL_STEP_SHARE = 0.75;
+/** A move of nearly everything at least this share of the exit's step is the same move made again. */
+const SAME_MOVE_SHARE = 0.75;
 
 /**
  * Whether the step breaks the customer's own pattern (always, without a history to judge by): a customer who sweeps
- * most of the balance to their main bank every month, or has sent as much away before and come back, is not leaving
- * by doing it again.
+ * most of the balance to their main bank every month, or has moved nearly all of as much away before and come back,
+ * is not leaving by doing it again. Asked only of a debit that is an exit by the money (the history costs a walk).
  */
-function unlikeBefore(after: Measures, history: DebitHistory | null): boolean {
-  return history === null || history.largestCompetitorDay < HABITUAL_STEP_SHARE * after.competitorOutflowRecent;
+function unlikeBefore(after: Measures, history: (() => DebitHistory) | null): boolean {
+  return history === null || history().largestMoveOfNearlyAll < SAME_MOVE_SHARE * after.competitorOutflowRecent;
 }
 
-function singleOutflow(transaction: Transaction, before: Measures, after: Measures, context: DetectionContext, history: DebitHistory | null): Finding | undefined {
+function singleOutflow(transaction: Transaction, before: Measures, after: Measures, context: DetectionContext, history: (() => DebitHistory) | null): Finding | undefined {
   const { rules, tier } = context;
   const rule = rules.largeOutflow.single;
   if (!rules.largeOutflow.countedKinds.includes(transaction.counterpartyKind)) return undefined;

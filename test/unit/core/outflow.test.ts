@@ -177,22 +177,22 @@ describe('outflow, the domain brief’s cases through the processor', () => {
 
   it('a customer who sweeps most of the balance to their main bank every month is told once, the first time (no history to judge by yet); the same sweep later is their normal', () => {
     // 20 Nov: 155,000 of 160,000 leaves: nothing before says it is a habit → the RM hears of it. 20 Dec and 20 Jan
-    // the same sweep leaves 5,000 of 65,000 again (under a fifth of the normal, an exit by amount alone), a step no
-    // larger than the one the customer took before and came back from
+    // the same sweep leaves 5,000 of 65,000 again (under a fifth of the normal, an exit by amount alone), as the
+    // customer did before (97% of what they held on 20 Nov) and came back from
     const sweep = (ledger: Ledger, day: string) => [ledger.debit(ledger.balance() - czk(5_000), pragueWinter(day), { counterpartyKind: 'OTHER_BANK' })];
     expect(rmTold(monthlyRhythm(sweep))).toEqual([{ day: '2023-11-20', rm: ['LARGE_OUTFLOW'] }]);
   });
 
   it('a customer who habitually moves large steps away is not called when one step takes everything: what follows (income, activity) tells, through CHURN_RISK', () => {
-    // as above, but on 20 Jan all 65,000 go: 20 Dec sent 60,000 to another bank in one day, more than three quarters
-    // of this step: a step the customer has taken before
+    // as above, but on 20 Jan all 65,000 go: 20 Dec sent 60,000 of 65,000 (92%) to another bank in one day, a move
+    // of nearly everything, as large (over three quarters of this one), that the customer made before
     const sweep = (ledger: Ledger, day: string) => [ledger.debit(ledger.balance() - (day.startsWith('2024-01') ? 0 : czk(5_000)), pragueWinter(day), { counterpartyKind: 'OTHER_BANK' })];
     expect(rmTold(monthlyRhythm(sweep))).toEqual([{ day: '2023-11-20', rm: ['LARGE_OUTFLOW'] }]);
   });
 
   it('an exit after months of small transfers to another bank is told: nothing before was this low or this large', () => {
-    // 10,000 to another bank on the 20th of November and December (a habit, but small), then on 20 Jan 95% of the
-    // balance: a step many times any before
+    // 10,000 to another bank on the 20th of November and December (a habit, but 7% and 5% of what the customer
+    // held), then on 20 Jan 95% of the balance
     const sweep = (ledger: Ledger, day: string) => [ledger.debit(day.startsWith('2024-01') ? Math.round(ledger.balance() * 0.95) : czk(10_000), pragueWinter(day), { counterpartyKind: 'OTHER_BANK' })];
     expect(rmTold(monthlyRhythm(sweep))).toEqual([{ day: '2024-01-20', rm: ['LARGE_OUTFLOW'] }]);
   });

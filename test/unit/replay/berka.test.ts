@@ -180,12 +180,10 @@ describe.skipIf(!runBerkaTests)('tidewatch replay --format berka over the sample
     expect(summary.firstEventTime).toBe('1993-01-01T11:00:00.000Z');
     expect(summary.lastEventTime).toBe('1994-03-31T10:00:00.000Z');
     expect(notes.reorder?.late).toBe(0);
-    // the risk team hears of every large outflow; the sample's two near-total transfers to another bank came from
-    // customers who send most of their balance there every month (about 6,000 CZK of 9,000): their normal, not an
-    // exit for the RM (detectors/outflow.ts)
+    // the risk team hears of every large outflow, the RM of the exits among them
     const told = (feed: string, kind: string) => Object.values(summary.alerts[feed]?.[kind] ?? {}).reduce((sum, count) => sum + count, 0);
-    expect(told('risk', 'LARGE_OUTFLOW')).toBeGreaterThan(0);
-    expect(told('rm', 'LARGE_OUTFLOW')).toBe(0);
+    expect(told('risk', 'LARGE_OUTFLOW')).toBeGreaterThan(told('rm', 'LARGE_OUTFLOW'));
+    expect(told('rm', 'LARGE_OUTFLOW')).toBeGreaterThan(0);
     expect(told('risk', 'LEAKAGE')).toBeGreaterThan(0);
     expect(told('rm', 'CHURN_RISK')).toBeGreaterThan(0);
     expect(summary.rmLoad.rms).toBe(77);
