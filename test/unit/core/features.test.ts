@@ -105,6 +105,22 @@ describe('features of a scripted history (numbers worked out by hand)', () => {
   });
 
   it.each([
+    // window, share of the opening balance: the largest move of nearly all (to other banks) and of any share
+    // 10 Jan: 30,000 of the 80,100 held at the close of 9 Jan (37.45%); the card payment of 5 Jan went to NONE
+    [1, 0.37, czk(30_000)],
+    [1, 0.38, 0],
+    [30, 0.3745, czk(30_000)],
+    [30, 0.3746, 0],
+  ] as const)('the largest one-day move to other banks over %i day(s) that was at least %d of what was held: %i', (window, share, expected) => {
+    expect(features.largestMoveOfNearlyAll('DEBIT', ['OTHER_BANK'], window, share)).toBe(expected);
+  });
+
+  it('a move from an empty balance counts as a move of everything it held', () => {
+    // 2 Jan: 100,000 came in from another bank onto nothing (the close of 1 Jan is 0)
+    expect(features.largestMoveOfNearlyAll('CREDIT', ['OTHER_BANK'], 30, 1)).toBe(czk(100_000));
+  });
+
+  it.each([
     [1, 1],
     [7, 2], // card payment and the transfer; interest is the bank's
     [30, 3],
