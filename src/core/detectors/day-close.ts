@@ -93,6 +93,9 @@ function updateRfm(state: CustomerState, features: CustomerFeatures, rules: Rule
   else state.rfm = { segment, slidFrom: null, slidOn: 0 };
 }
 
+/** How far under a tier's floor an eligibility told must fall to be news again when crossed (basis points). */
+const UPGRADE_FORGET_MARGIN_BP = 1000;
+
 function upgradeEligibility(
   state: CustomerState,
   profile: CustomerProfile | undefined,
@@ -107,8 +110,12 @@ function upgradeEligibility(
   const served = tierIndexOf(rules, profile.servedTier);
   const average = periodAverage(features, rules);
   const day = features.asOfDay;
-  if (qualifiedTier(rules, average, household?.averageAt(day) ?? null) <= served) {
-    state.upgradeTold = null; // back below: a later crossing is news again
+  const householdAverage = household?.averageAt(day) ?? null;
+  if (qualifiedTier(rules, average, householdAverage) <= served) {
+    // well back below (a tenth under the floor): a later crossing is news again; an average that wavers around the
+    // floor is the same news
+    const below = (amount: number) => Math.round((amount * 10_000) / (10_000 - UPGRADE_FORGET_MARGIN_BP));
+    if (qualifiedTier(rules, below(average), householdAverage === null ? null : below(householdAverage)) <= served) state.upgradeTold = null;
     return undefined;
   }
   // held on every day of the hold period, by the average and by the money actually there at each day's close: a

@@ -259,3 +259,31 @@ describe('downgrade risk: a valuable customer’s average falling toward the ser
     expect(ofKind(slide(czk(400_000), czk(100_000), true, 'CASH'), 'DOWNGRADE_RISK')).toEqual([]);
   });
 });
+
+describe('upgrade eligibility is news once per crossing, not each time the average wavers around the floor', () => {
+  /** SILVER, 120,000.00 (a GOLD average) since October; `moves` on the 1st of the months named; 1.00 by card daily. */
+  function year(moves: Record<string, number>): string[] {
+    const store = new MemoryStore([profile({ servedTier: 'SILVER' })]).seed(
+      seededState({ balances: { 'a-1': czk(120_000) }, since: pragueWinter('2023-10-01'), lastActivityAt: pragueWinter('2024-01-28') }),
+    );
+    const ledger = new Ledger('c-1', { 'a-1': czk(120_000) });
+    const told: string[] = [];
+    for (let day = 0; day < 180; day += 1) {
+      const on = plusDays('2024-02-01', day);
+      const move = moves[on];
+      const postings = [ledger.debit(czk(1), pragueWinter(on), { category: 'CARD', channel: 'CARD', counterpartyKind: 'NONE' })];
+      if (move !== undefined) postings.push(move > 0 ? ledger.credit(move, pragueWinter(on, '11:00'), { counterpartyKind: 'OWN_ACCOUNT' }) : ledger.debit(-move, pragueWinter(on, '11:00'), { counterpartyKind: 'OWN_ACCOUNT' }));
+      for (const emission of [...store.advance(pragueWinter(on)), ...store.feed(postings).flat()]) if (emission.alert.kind === 'UPGRADE_ELIGIBLE') told.push(on);
+    }
+    return told;
+  }
+
+  it('an average that dips a little under the floor (95,000) and comes back is not told again', () => {
+    expect(year({ '2024-03-01': -czk(25_000), '2024-04-01': czk(25_000) })).toEqual(['2024-02-01']);
+  });
+
+  it('an average that fell well under the floor (70,000) and crosses it again is news again', () => {
+    // from 1 May the average climbs from 70,000 by 50,000 / 30 a day: 100,000 on 18 May, held five closes, told 24 May
+    expect(year({ '2024-03-01': -czk(50_000), '2024-05-01': czk(50_000) })).toEqual(['2024-02-01', '2024-05-24']);
+  });
+});
