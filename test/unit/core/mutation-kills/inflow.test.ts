@@ -92,3 +92,12 @@ describe('money moved in from other banks in tranches (7-day window, 100,000 by 
     expect(sumOf(czk(1_000_000) - 1)).toEqual([['CUMULATIVE_INFLOW', 'MEDIUM']]);
   });
 });
+
+describe('a top-tier customer', () => {
+  it('is raised from MEDIUM to HIGH, but money from a competitor, already HIGH, is not raised further', () => {
+    // PLATINUM: a single credit is large from 500,000
+    const priorityOf = (kind: CounterpartyKind) => credit(czk(600_000), czk(5_000_000), { kind, context: { tier: 'PLATINUM' } }).map((f) => [f.kind, f.priority]);
+    expect(priorityOf('CASH')).toEqual([['LARGE_INFLOW', 'HIGH']]);
+    expect(priorityOf('OTHER_BANK')).toEqual([['LARGE_INFLOW', 'HIGH']]);
+  });
+});
