@@ -65,12 +65,8 @@ describe('upgrade eligibility on the close of a day', () => {
   // 1 Mar + (n − 1) is 90,000 + 2,000n, GOLD's 100,000 from 5 Mar; held 5 days on the close of 9 Mar (108,000).
   const crossing = () => new Customer(czk(90_000)).receives(czk(60_000), '2024-03-01');
 
-  it('is told on the last day of the hold, once; a customer back below the tier is told again when the average crosses anew', () => {
+  it('is told on the last day of the hold, once', () => {
     const customer = crossing();
-    customer.state.upgradeTold = 'GOLD'; // told in an earlier episode
-    // 29 Feb: average 90,000, back below GOLD: the earlier telling is forgotten
-    expect(customer.closeOf('2024-02-29', { profile: served('SILVER') })).toEqual([]);
-    expect(customer.state.upgradeTold).toBeNull();
     expect(ofKind(customer.closeOf('2024-03-08', { profile: served('SILVER') }), 'UPGRADE_ELIGIBLE')).toEqual([]); // held 4..8 Mar: 4 Mar was 98,000
     expect(ofKind(customer.closeOf('2024-03-09', { profile: served('SILVER') }), 'UPGRADE_ELIGIBLE')).toEqual([
       {
@@ -93,6 +89,35 @@ describe('upgrade eligibility on the close of a day', () => {
     ]);
     // still GOLD the next day: not told again
     expect(ofKind(customer.closeOf('2024-03-10', { profile: served('SILVER') }), 'UPGRADE_ELIGIBLE')).toEqual([]);
+    expect(customer.state.upgradeTold).toBe('GOLD');
+  });
+
+  it('an average that dipped to exactly a tenth under the floor is the same news: the telling is kept, the crossing not told again', () => {
+    const customer = crossing();
+    customer.state.upgradeTold = 'GOLD'; // told before the dip
+    // 29 Feb: average 90,000, exactly 90% of GOLD's 100,000 (90,000 / 0.9 = 100,000 still reaches the floor): remembered
+    expect(customer.closeOf('2024-02-29', { profile: served('SILVER') })).toEqual([]);
+    expect(customer.state.upgradeTold).toBe('GOLD');
+    // 1..4 Mar, 92,000 to 98,000 on the way back up: remembered as well
+    for (const on of ['2024-03-01', '2024-03-02', '2024-03-03', '2024-03-04']) expect(customer.closeOf(on, { profile: served('SILVER') })).toEqual([]);
+    expect(customer.state.upgradeTold).toBe('GOLD');
+    expect(ofKind(customer.closeOf('2024-03-09', { profile: served('SILVER') }), 'UPGRADE_ELIGIBLE')).toEqual([]);
+  });
+
+  it('an average more than a tenth under the floor forgets the telling: the next crossing is news again', () => {
+    // 89,999.99 until 60,000 more arrives on 1 Mar (the close is 149,999.99 from then on)
+    const customer = new Customer(czk(90_000) - 1);
+    customer.state.upgradeTold = 'GOLD';
+    // 29 Feb: 8,999,999 / 0.9 = 9,999,998.9, rounded 9,999,999 haléř: under GOLD's floor even a tenth up: forgotten
+    expect(customer.closeOf('2024-02-29', { profile: served('SILVER') })).toEqual([]);
+    expect(customer.state.upgradeTold).toBeNull();
+    customer.receives(czk(60_000), '2024-03-01');
+    // on 1 Mar + (n − 1) the average is 8,999,999 + 200,000n haléř: 99,999.99 on 5 Mar (held 5..9 Mar fails by a
+    // haléř), 101,999.99 on 6 Mar, 109,999.99 on 10 Mar: held 6..10 Mar, told anew
+    expect(ofKind(customer.closeOf('2024-03-09', { profile: served('SILVER') }), 'UPGRADE_ELIGIBLE')).toEqual([]);
+    expect(ofKind(customer.closeOf('2024-03-10', { profile: served('SILVER') }), 'UPGRADE_ELIGIBLE').map(({ reason }) => reason)).toEqual([
+      'Eligible: GOLD (served SILVER); 30-day average 109,999.99 CZK held above 100,000.00 CZK for 5 days',
+    ]);
     expect(customer.state.upgradeTold).toBe('GOLD');
   });
 
@@ -125,22 +150,29 @@ describe('upgrade eligibility on the close of a day', () => {
   });
 });
 
-describe('downgrade risk on the close of a day (floors: GOLD 100,000, PLATINUM 300,000; near: under 110%; falling: 10% in 14 days)', () => {
+describe('downgrade risk on the close of a day (floors: GOLD 100,000, PLATINUM 300,000; near: under 110%; a fall of 10% from 14 or 42 days before, half of it to competitors, more than usual)', () => {
   const downgrades = (findings: Finding[]) => ofKind(findings, 'DOWNGRADE_RISK');
+  const reasons = (findings: Finding[]) => downgrades(findings).map(({ reason }) => reason);
+  const TO_COMPETITORS = 'to other banks and investment platforms in 30 days';
 
-  it('a GOLD customer below the floor: MEDIUM, for the RM, with the average against the floor and its trend', () => {
-    expect(downgrades(new Customer(czk(95_000)).closeOf('2024-03-01', { profile: served('GOLD') }))).toEqual([
+  it('a GOLD customer whose money went to another bank, below the floor: MEDIUM, for the RM, with the average, its fall and where the money went', () => {
+    // 110,000, 40,000 to another bank on 21 Feb: on 1 Mar (20 × 110,000 + 10 × 70,000) / 30 = 96,666.67, down
+    // 13,333.33 (1,212 bp) from the 110,000 of 16 Feb and 19 Jan; the 40,000 is more than half the fall, and the
+    // customer sent nothing to competitors in the 60 days before
+    const customer = new Customer(czk(110_000)).pays(czk(40_000), '2024-02-21');
+    expect(downgrades(customer.closeOf('2024-03-01', { profile: served('GOLD') }))).toEqual([
       {
         kind: 'DOWNGRADE_RISK',
         priority: 'MEDIUM',
         causeKey: `GOLD:${dayNo('2024-03-01')}`,
-        reason: 'Below the GOLD floor: average 95,000.00 CZK against 100,000.00 CZK, unchanged over 14 days',
+        reason: `Below the GOLD floor: average 96,666.67 CZK against 100,000.00 CZK, down 12% from its average 14 or 42 days before; 40,000.00 CZK ${TO_COMPETITORS} (usually 0.00 CZK)`,
         suggestedAction: 'Talk to the customer before the tier review: find out where the money is going.',
         evidence: [
-          { metric: 'average_balance_rolling30', unit: 'MINOR_UNITS', value: czk(95_000), threshold: czk(100_000), baseline: czk(95_000) },
-          { metric: 'average_fall_14d', unit: 'BASIS_POINTS', value: 0, threshold: 1_000, baseline: null },
+          { metric: 'average_balance_rolling30', unit: 'MINOR_UNITS', value: 9_666_667, threshold: czk(100_000), baseline: czk(110_000) },
+          { metric: 'average_fall', unit: 'BASIS_POINTS', value: 1_212, threshold: 1_000, baseline: null },
+          { metric: 'outflow_to_competitors_30d', unit: 'MINOR_UNITS', value: czk(40_000), threshold: null, baseline: 0 },
         ],
-        amountAtStakeMinor: czk(95_000),
+        amountAtStakeMinor: 9_666_667,
         counterpartyKind: null,
         toCompetitor: false,
         causeTransactionId: null,
@@ -150,35 +182,95 @@ describe('downgrade risk on the close of a day (floors: GOLD 100,000, PLATINUM 3
     ]);
   });
 
-  it('below the floor, the reason says whether the average fell or rose over the 14 days', () => {
-    // 110,000, 40,000 out on 21 Feb: (20 × 110,000 + 10 × 70,000) / 30 = 96,666.67, 12.1% under 16 Feb's 110,000
-    const falling = new Customer(czk(110_000)).pays(czk(40_000), '2024-02-21').closeOf('2024-03-01', { profile: served('GOLD') });
-    expect(downgrades(falling).map(({ reason }) => reason)).toEqual(['Below the GOLD floor: average 96,666.67 CZK against 100,000.00 CZK, 12% lower than 14 days ago']);
-    // 80,000, 15,000 in on 21 Feb: (20 × 80,000 + 10 × 95,000) / 30 = 85,000, 6.25% over 16 Feb's 80,000
-    const rising = new Customer(czk(80_000)).receives(czk(15_000), '2024-02-21').closeOf('2024-03-01', { profile: served('GOLD') });
-    expect(downgrades(rising).map(({ reason }) => reason)).toEqual(['Below the GOLD floor: average 85,000.00 CZK against 100,000.00 CZK, 6% higher than 14 days ago']);
+  it('an average under the floor that did not fall (steady, or rising) is for the tier review, not told', () => {
+    expect(downgrades(new Customer(czk(95_000)).closeOf('2024-03-01', { profile: served('GOLD') }))).toEqual([]);
+    // 80,000, 15,000 in on 21 Feb: (20 × 80,000 + 10 × 95,000) / 30 = 85,000, over 16 Feb's 80,000
+    expect(downgrades(new Customer(czk(80_000)).receives(czk(15_000), '2024-02-21').closeOf('2024-03-01', { profile: served('GOLD') }))).toEqual([]);
   });
 
-  it('an average exactly at the floor is not below it, and near it without falling is no risk', () => {
+  it('an average exactly at the floor is near it, not below it; a haléř under is below', () => {
+    // 340,000, 40,000 to another bank on 1 Feb: every close of the 30 days to 1 Mar is 300,000, 11.8% under 19 Jan's
+    // 340,000 (16 Feb's: (14 × 340,000 + 16 × 300,000) / 30 = 318,666.67)
+    expect(reasons(new Customer(czk(340_000)).pays(czk(40_000), '2024-02-01').closeOf('2024-03-01', { profile: served('PLATINUM') }))).toEqual([
+      `Falling toward the PLATINUM floor: average 300,000.00 CZK, down 12% from its average 14 or 42 days before; floor 300,000.00 CZK; 40,000.00 CZK ${TO_COMPETITORS} (usually 0.00 CZK)`,
+    ]);
+    expect(reasons(new Customer(czk(340_000)).pays(czk(40_000) + 1, '2024-02-01').closeOf('2024-03-01', { profile: served('PLATINUM') }))).toEqual([
+      `Below the PLATINUM floor: average 299,999.99 CZK against 300,000.00 CZK, down 12% from its average 14 or 42 days before; 40,000.01 CZK ${TO_COMPETITORS} (usually 0.00 CZK)`,
+    ]);
+  });
+
+  it('near the floor without falling is no risk', () => {
     expect(downgrades(new Customer(czk(300_000)).closeOf('2024-03-01', { profile: served('PLATINUM') }))).toEqual([]);
     expect(downgrades(new Customer(czk(320_000)).closeOf('2024-03-01', { profile: served('PLATINUM') }))).toEqual([]);
   });
 
-  it('a fall of exactly 10% in 14 days toward the floor is told, one a little smaller is not', () => {
+  it('a fall of exactly 10% toward the floor is told, one a little smaller is not', () => {
     // 350,000, 75,000 out on 17 Feb: on 1 Mar (16 × 350,000 + 14 × 275,000) / 30 = 315,000, exactly 10% under 16 Feb's
-    // 350,000; on 29 Feb (17 × 350,000 + 13 × 275,000) / 30 = 317,500, 9.3% under
+    // (and 19 Jan's) 350,000; on 29 Feb (17 × 350,000 + 13 × 275,000) / 30 = 317,500, 9.3% under
     const customer = new Customer(czk(350_000)).pays(czk(75_000), '2024-02-17');
     expect(downgrades(customer.closeOf('2024-02-29', { profile: served('PLATINUM') }))).toEqual([]);
     expect(downgrades(customer.closeOf('2024-03-01', { profile: served('PLATINUM') })).map(({ priority, reason }) => [priority, reason])).toEqual([
-      ['HIGH', 'Falling toward the PLATINUM floor: average 315,000.00 CZK, 10% lower than 14 days ago; floor 300,000.00 CZK'],
+      ['HIGH', `Falling toward the PLATINUM floor: average 315,000.00 CZK, down 10% from its average 14 or 42 days before; floor 300,000.00 CZK; 75,000.00 CZK ${TO_COMPETITORS} (usually 0.00 CZK)`],
+    ]);
+  });
+
+  it('the fall is judged against the higher of the averages 14 and 42 days before', () => {
+    // 340,000, 34,000 to another bank on 1 Feb: on 1 Mar 306,000; 16 Feb's average (14 × 340,000 + 16 × 306,000) / 30
+    // = 321,866.67 saw only part of the fall (4.9%), 19 Jan's 340,000 all of it: exactly 10%
+    const earlyLeaver = new Customer(czk(340_000)).pays(czk(34_000), '2024-02-01').closeOf('2024-03-01', { profile: served('PLATINUM') });
+    expect(downgrades(earlyLeaver).map(({ evidence }) => evidence.slice(0, 2).map(({ value, baseline }) => [value, baseline]))).toEqual([
+      [
+        [czk(306_000), czk(340_000)],
+        [1_000, null],
+      ],
+    ]);
+    // 250,000 until 100,000 more came on 1 Jan, 75,000 to another bank on 17 Feb: 1 Mar's average is 315,000 as above;
+    // 19 Jan's (11 × 250,000 + 19 × 350,000) / 30 = 313,333.33 is under it (no fall), 16 Feb's 350,000 exactly 10% over
+    const newMoney = new Customer(czk(250_000)).receives(czk(100_000), '2024-01-01').pays(czk(75_000), '2024-02-17');
+    expect(downgrades(newMoney.closeOf('2024-03-01', { profile: served('PLATINUM') })).map(({ evidence }) => evidence.slice(0, 2).map(({ value, baseline }) => [value, baseline]))).toEqual([
+      [
+        [czk(315_000), czk(350_000)],
+        [1_000, null],
+      ],
+    ]);
+  });
+
+  it('at least half the fall must have gone to competitors (other banks, investment platforms): exactly half is told, a haléř less is spending', () => {
+    // 110,000, then on 1 Feb 12,000 out in all: every close of the 30 days to 1 Mar is 98,000, down 12,000 (10.9%)
+    // from 19 Jan's 110,000; half the fall is 6,000
+    const split = (toCompetitors: number) =>
+      new Customer(czk(110_000))
+        .pays(toCompetitors - czk(2_000), '2024-02-01')
+        .pays(czk(2_000), '2024-02-01', { counterpartyKind: 'INVESTMENT_PLATFORM' })
+        .pays(czk(12_000) - toCompetitors, '2024-02-01', { counterpartyKind: 'NONE' })
+        .closeOf('2024-03-01', { profile: served('GOLD') });
+    expect(reasons(split(czk(6_000)))).toEqual([
+      `Below the GOLD floor: average 98,000.00 CZK against 100,000.00 CZK, down 11% from its average 14 or 42 days before; 6,000.00 CZK ${TO_COMPETITORS} (usually 0.00 CZK)`,
+    ]);
+    expect(downgrades(split(czk(6_000) - 1))).toEqual([]);
+  });
+
+  it('what went to competitors must be more than 1.5 times their usual 30 days (from the 60 before): 12,000 against a usual 8,000 is not', () => {
+    // 16,000 to another bank and back from an own account on 10 Dec (closes unchanged): 16,000 in the 60 days before
+    // the last 30, 8,000 per 30 days; then 110,000 less what went to another bank on 1 Feb: 1 Mar's average
+    // 98,000 (or 97,999.99) is down over 10% from 19 Jan's 110,000, and the transfer is the whole fall
+    const sent = (amount: number) =>
+      new Customer(czk(110_000))
+        .pays(czk(16_000), '2023-12-10')
+        .receives(czk(16_000), '2023-12-10')
+        .pays(amount, '2024-02-01')
+        .closeOf('2024-03-01', { profile: served('GOLD') });
+    expect(downgrades(sent(czk(12_000)))).toEqual([]);
+    expect(reasons(sent(czk(12_000) + 1))).toEqual([
+      `Below the GOLD floor: average 97,999.99 CZK against 100,000.00 CZK, down 11% from its average 14 or 42 days before; 12,000.01 CZK ${TO_COMPETITORS} (usually 8,000.00 CZK)`,
     ]);
   });
 
   it('an average exactly 10% above the floor is not near it, however fast it fell', () => {
     // 400,000, 150,000 out on 17 Feb: (16 × 400,000 + 14 × 250,000) / 30 = 330,000 (17.5% down); 151,000: 329,533.33
     expect(downgrades(new Customer(czk(400_000)).pays(czk(150_000), '2024-02-17').closeOf('2024-03-01', { profile: served('PLATINUM') }))).toEqual([]);
-    expect(downgrades(new Customer(czk(400_000)).pays(czk(151_000), '2024-02-17').closeOf('2024-03-01', { profile: served('PLATINUM') })).map(({ reason }) => reason)).toEqual([
-      'Falling toward the PLATINUM floor: average 329,533.33 CZK, 18% lower than 14 days ago; floor 300,000.00 CZK',
+    expect(reasons(new Customer(czk(400_000)).pays(czk(151_000), '2024-02-17').closeOf('2024-03-01', { profile: served('PLATINUM') }))).toEqual([
+      `Falling toward the PLATINUM floor: average 329,533.33 CZK, down 18% from its average 14 or 42 days before; floor 300,000.00 CZK; 151,000.00 CZK ${TO_COMPETITORS} (usually 0.00 CZK)`,
     ]);
   });
 
@@ -198,11 +290,13 @@ describe('downgrade risk on the close of a day (floors: GOLD 100,000, PLATINUM 3
   });
 
   it('an episode told while served at another tier does not silence the tier served now', () => {
-    const customer = new Customer(czk(285_000));
+    // 330,000, 45,000 to another bank on 1 Feb: 285,000 on 1 Mar, 13.6% under 19 Jan's 330,000
+    const customer = new Customer(czk(330_000)).pays(czk(45_000), '2024-02-01');
     customer.state.downgradeTold = 'BLACK_GOLD';
-    expect(downgrades(customer.closeOf('2024-03-01', { profile: served('PLATINUM') })).map(({ reason }) => reason)).toEqual([
-      'Below the PLATINUM floor: average 285,000.00 CZK against 300,000.00 CZK, unchanged over 14 days',
+    expect(reasons(customer.closeOf('2024-03-01', { profile: served('PLATINUM') }))).toEqual([
+      `Below the PLATINUM floor: average 285,000.00 CZK against 300,000.00 CZK, down 14% from its average 14 or 42 days before; 45,000.00 CZK ${TO_COMPETITORS} (usually 0.00 CZK)`,
     ]);
+    expect(customer.state.downgradeTold).toBe('PLATINUM');
   });
 
   it('SILVER has no floor to fall below, even overdrawn; without a profile the served tier is unknown', () => {
@@ -216,16 +310,23 @@ describe('downgrade risk on the close of a day (floors: GOLD 100,000, PLATINUM 3
     ];
 
     it('keeps it at exactly the household floor, not below it', () => {
-      const own = () => new Customer(czk(200_000));
+      // 230,000, 30,000 to another bank on 1 Feb: 200,000 on 1 Mar, 13% under 19 Jan's 230,000; with the member's
+      // 50,000 the household's 250,000 keeps PLATINUM, with 40,000 it does not
+      const own = () => new Customer(czk(230_000)).pays(czk(30_000), '2024-02-01');
       expect(downgrades(own().closeOf('2024-03-01', { profile: served('PLATINUM', { householdId: 'h-1' }), household: withMember(czk(50_000), 'PLATINUM') }))).toEqual([]);
       expect(downgrades(own().closeOf('2024-03-01', { profile: served('PLATINUM', { householdId: 'h-1' }), household: withMember(czk(40_000), 'PLATINUM') })).map(({ reason }) => reason)).toEqual([
-        'Below the PLATINUM floor: average 200,000.00 CZK against 300,000.00 CZK, unchanged over 14 days',
+        `Below the PLATINUM floor: average 200,000.00 CZK against 300,000.00 CZK, down 13% from its average 14 or 42 days before; 30,000.00 CZK ${TO_COMPETITORS} (usually 0.00 CZK)`,
       ]);
     });
 
     it('BLACK_GOLD has no household floor: a rich household does not keep it', () => {
-      const findings = new Customer(czk(900_000)).closeOf('2024-03-01', { profile: served('BLACK_GOLD', { householdId: 'h-1' }), household: withMember(czk(2_000_000), 'BLACK_GOLD') });
-      expect(downgrades(findings).map(({ reason }) => reason)).toEqual(['Below the BLACK_GOLD floor: average 900,000.00 CZK against 1,000,000.00 CZK, unchanged over 14 days']);
+      // 1,000,000, 100,000 to another bank on 1 Feb: 900,000 on 1 Mar, exactly 10% under 19 Jan's 1,000,000
+      const findings = new Customer(czk(1_000_000))
+        .pays(czk(100_000), '2024-02-01')
+        .closeOf('2024-03-01', { profile: served('BLACK_GOLD', { householdId: 'h-1' }), household: withMember(czk(2_000_000), 'BLACK_GOLD') });
+      expect(reasons(findings)).toEqual([
+        `Below the BLACK_GOLD floor: average 900,000.00 CZK against 1,000,000.00 CZK, down 10% from its average 14 or 42 days before; 100,000.00 CZK ${TO_COMPETITORS} (usually 0.00 CZK)`,
+      ]);
     });
   });
 });

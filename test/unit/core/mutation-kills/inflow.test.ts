@@ -45,6 +45,31 @@ describe('a single large credit', () => {
     expect(credit(czk(50_000), czk(50_000), { kind: 'CASH' }).map((finding) => finding.kind)).toEqual(['LARGE_INFLOW']);
     expect(credit(czk(49_990), czk(50_000), { kind: 'CASH' })).toEqual([]);
   });
+
+  it("over the tier's amount (100,000), a credit is large only at a fifth of the 30-day average or more", () => {
+    // 100,000 onto 500,000: exactly 2,000 bp; onto 500,200: 1,999.2 bp, rounded 1,999, a private client's routine amount
+    expect(credit(czk(100_000), czk(500_000)).map((finding) => [finding.kind, finding.reason])).toEqual([
+      ['LARGE_INFLOW', 'Received 100,000.00 CZK from another bank, 20% of the 30-day average balance'],
+    ]);
+    expect(credit(czk(100_000), czk(500_200))).toEqual([]);
+    // a million onto 5,010,000 (1,996 bp) is under a fifth however large the amount; onto 5,000,000 it is a fifth, HIGH by its size
+    expect(credit(czk(1_000_000), czk(5_010_000), { kind: 'CASH' })).toEqual([]);
+    expect(credit(czk(1_000_000), czk(5_000_000), { kind: 'CASH' }).map((finding) => [finding.kind, finding.priority])).toEqual([['LARGE_INFLOW', 'HIGH']]);
+  });
+
+  it('a customer known for less than 30 days: the tier amount counts only with its share too, and the relative path not at all', () => {
+    const young = (amount: number, average: number) => {
+      const transaction = new Ledger('c-1', { 'a-1': average }).credit(amount, pragueWinter('2024-01-10'), { counterpartyKind: 'CASH' });
+      return detectInflow(transaction, measures(average, 0), { ...measures(average, amount), totalBalance: average + amount }, { rules, tier: null }, { monthlyRepeat: false, noBaseline: true }).map((f) => f.kind);
+    };
+    expect(young(czk(100_000), czk(500_000))).toEqual(['LARGE_INFLOW']);
+    expect(young(czk(100_000), czk(500_200))).toEqual([]);
+    // an empty relationship has no share to judge by: the tier's amount alone
+    expect(young(czk(100_000), 0)).toEqual(['LARGE_INFLOW']);
+    expect(young(czk(100_000) - 1, 0)).toEqual([]);
+    // as much again as the average, under the tier's amount: no normal to jump from
+    expect(young(czk(50_000), czk(50_000))).toEqual([]);
+  });
 });
 
 describe('money moved in from other banks in tranches (7-day window, 100,000 by default)', () => {
@@ -68,8 +93,20 @@ describe('money moved in from other banks in tranches (7-day window, 100,000 by 
   });
 
   it('tells nothing below the threshold, nor for the tranches after the one that crossed it', () => {
-    expect(credit(czk(60_000), czk(1_000_000), { inflowBefore: czk(40_000) - 1 })).toEqual([]);
-    expect(credit(czk(10_000), czk(1_000_000), { inflowBefore: czk(100_000) })).toEqual([]);
+    // on 400,000 every sum from 80,000 on is a fifth of the average: only the amount decides
+    expect(credit(czk(60_000), czk(400_000), { inflowBefore: czk(40_000) - 1 })).toEqual([]);
+    expect(credit(czk(10_000), czk(400_000), { inflowBefore: czk(100_000) })).toEqual([]);
+  });
+
+  it('a window sum over the amount is a jump only at a fifth of the 30-day average: the tranche that reaches the share is told', () => {
+    // onto 600,000 a fifth is 120,000: a sum of 100,000 (1,667 bp) crosses the amount but is not yet a jump
+    expect(credit(czk(40_000), czk(600_000), { inflowBefore: czk(60_000) })).toEqual([]);
+    // the next tranche brings the sum to 120,000: exactly a fifth, and the sum before (100,000) was not one
+    expect(credit(czk(20_000), czk(600_000), { inflowBefore: czk(100_000) }).map((f) => [f.kind, f.reason])).toEqual([
+      ['CUMULATIVE_INFLOW', 'Received 120,000.00 CZK from other banks in 7 days, in more than one transfer'],
+    ]);
+    // and the one after it is not told again
+    expect(credit(czk(10_000), czk(600_000), { inflowBefore: czk(120_000) })).toEqual([]);
   });
 
   it('is MEDIUM when the kinds summed are not competitors (cash), HIGH for a top tier', () => {
@@ -95,8 +132,8 @@ describe('money moved in from other banks in tranches (7-day window, 100,000 by 
 
 describe('a top-tier customer', () => {
   it('is raised from MEDIUM to HIGH, but money from a competitor, already HIGH, is not raised further', () => {
-    // PLATINUM: a single credit is large from 500,000
-    const priorityOf = (kind: CounterpartyKind) => credit(czk(600_000), czk(5_000_000), { kind, context: { tier: 'PLATINUM' } }).map((f) => [f.kind, f.priority]);
+    // PLATINUM: a single credit is large from 500,000, at a fifth of the average or more: 600,000 onto 3,000,000 is 20%
+    const priorityOf = (kind: CounterpartyKind) => credit(czk(600_000), czk(3_000_000), { kind, context: { tier: 'PLATINUM' } }).map((f) => [f.kind, f.priority]);
     expect(priorityOf('CASH')).toEqual([['LARGE_INFLOW', 'HIGH']]);
     expect(priorityOf('OTHER_BANK')).toEqual([['LARGE_INFLOW', 'HIGH']]);
   });
