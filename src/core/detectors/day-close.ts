@@ -317,7 +317,7 @@ function idleFunds(
   const invested = state.lastInvestmentAt !== null && calendar.dayOf(state.lastInvestmentAt) > watchedSince;
   // the episode ends when the money goes or is put to work: idle again later is news again
   if (average < settings.minAverageMinor || invested) {
-    delete state.idleTold;
+    if (state.idleTold !== undefined) delete state.idleTold; // most customers never had one: their state keeps its shape
     return undefined;
   }
   if (calendar.dayOf(state.firstSeenAt) > watchedSince) return undefined; // not watched long enough to say
