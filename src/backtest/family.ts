@@ -26,6 +26,8 @@ export interface FamilyBacktestRequest {
   scorecardOut: string | null;
   /** Judge this scorecard file instead of fitting one (the first `fit` banks are still left out). */
   scorecard: string | null;
+  /** Worker threads for each reported bank's replay (the same result as one); the fit banks' training runs in this thread. */
+  workers?: number;
   quiet: boolean;
 }
 
@@ -117,7 +119,7 @@ export async function runFamilyBacktest(request: FamilyBacktestRequest, environm
     const rules = loadRules(profile.rulesFile);
     rules.churn.scorecard = trained.card;
     const core = coreFor(rules);
-    const simulation = await simulate({ source: { kind: 'generated', bank: profile.options, description: profile.description }, core });
+    const simulation = await simulate({ source: { kind: 'generated', bank: profile.options, description: profile.description }, core, workers: request.workers });
     const backtest = backtestOf(simulation, defaultWindow, core.calendar, `${rules.version} + scorecard ${trained.card.version}`);
     const days = replayDays(simulation, core.calendar);
     const load = rmWeekLoad(simulation.log.rm, { rmIds: simulation.rmIds, firstDay: days?.first ?? 0, lastDay: days?.last ?? 0, dayOf: core.calendar.dayOf });

@@ -81,6 +81,7 @@ const familyOptionsSchema = z
     json: z.string().min(1).optional(),
     scorecardOut: z.string().min(1).optional(),
     scorecard: z.string().min(1).optional(),
+    workers: wholeNumber.min(1).max(MAX_WORKERS).optional(),
     quiet: z.boolean().default(false),
   })
   .refine((options) => options.fit < options.banks, { message: 'must leave at least one bank to report on', path: ['fit'] });
@@ -102,6 +103,7 @@ export function parseFamilyOptions(raw: Record<string, unknown>): FamilyBacktest
     json: cli.json ?? null,
     scorecardOut: cli.scorecardOut ?? null,
     scorecard: cli.scorecard ?? null,
+    workers: cli.workers ?? defaultWorkerCount(),
     quiet: cli.quiet,
   };
 }

@@ -8,6 +8,8 @@ const quiet = { stdout: () => undefined, stderr: () => undefined };
 describe('family backtest', () => {
   it('reads its options and refuses single-bank ones', () => {
     expect(parseFamilyOptions({ familySeed: '5', banks: '4', fit: '2', customers: '50' })).toMatchObject({ familySeed: 5, banks: 4, fit: 2, size: { customers: 50 } });
+    expect(parseFamilyOptions({ familySeed: '5', workers: '2' }).workers).toBe(2);
+    expect(() => parseFamilyOptions({ familySeed: '5', workers: '0' })).toThrow(/--workers/);
     expect(() => parseFamilyOptions({ familySeed: '5', rules: 'x.yaml' })).toThrow(/--rules: applies to a single bank/);
     expect(() => parseFamilyOptions({ familySeed: '5', banks: '2', fit: '2' })).toThrow(/--fit/);
   });
