@@ -121,6 +121,22 @@ describe('upgrade eligibility on the close of a day', () => {
     expect(customer.state.upgradeTold).toBe('GOLD');
   });
 
+  it("a household's telling is kept while the household's average is within a tenth of its floor (GOLD: 80,000 together)", () => {
+    // own 50,000 (far under GOLD's 100,000 alone, even a tenth up: 55,555.56) and a member's 22,000: together 72,000,
+    // exactly 90% of 80,000, kept; a member's 21,999.99: 71,999.99 / 0.9 = 79,999.99, forgotten
+    const dipped = (member: number) => {
+      const customer = new Customer(czk(50_000));
+      customer.state.upgradeTold = 'GOLD';
+      const household: HouseholdMember[] = [
+        { customerId: 'c-2', state: new Customer(member, { customerId: 'c-2' }).state, profile: profile({ customerId: 'c-2', householdId: 'h-1' }) },
+      ];
+      expect(customer.closeOf('2024-03-01', { profile: served('SILVER', { householdId: 'h-1' }), household })).toEqual([]);
+      return customer.state.upgradeTold;
+    };
+    expect(dipped(czk(22_000))).toBe('GOLD');
+    expect(dipped(czk(22_000) - 1)).toBeNull();
+  });
+
   it('a telling of the same tier that was never forgotten is not repeated', () => {
     const customer = crossing();
     customer.state.upgradeTold = 'GOLD';
@@ -299,9 +315,12 @@ describe('downgrade risk on the close of a day (floors: GOLD 100,000, PLATINUM 3
     expect(customer.state.downgradeTold).toBe('PLATINUM');
   });
 
-  it('SILVER has no floor to fall below, even overdrawn; without a profile the served tier is unknown', () => {
-    expect(downgrades(new Customer(czk(-1_000)).closeOf('2024-03-01', { profile: served('SILVER') }))).toEqual([]);
-    expect(downgrades(new Customer(czk(-1_000)).closeOf('2024-03-01'))).toEqual([]);
+  it('SILVER has no floor to fall below, even overdrawn by a transfer to another bank; without a profile the served tier is unknown', () => {
+    // 50,000, 60,000 to another bank on 1 Feb: -10,000 on every close to 1 Mar, a fall of 120% from 19 Jan's 50,000,
+    // all of it to a competitor: a downgrade risk, were there a tier under SILVER
+    const overdrawn = () => new Customer(czk(50_000)).pays(czk(60_000), '2024-02-01');
+    expect(downgrades(overdrawn().closeOf('2024-03-01', { profile: served('SILVER') }))).toEqual([]);
+    expect(downgrades(overdrawn().closeOf('2024-03-01'))).toEqual([]);
   });
 
   describe('a household that keeps the tier together (PLATINUM: 250,000 together)', () => {
@@ -367,6 +386,52 @@ describe('idle funds on the close of a day (300,000 for 180 days, LOW risk appet
     };
     expect(investedOn('2023-09-03').map(({ reason }) => reason)).toEqual(['400,000.00 CZK average balance idle for 180 days (last investment 2023-09-03); declared low risk appetite']);
     expect(investedOn('2023-09-04')).toEqual([]);
+  });
+});
+
+describe('an idle-funds episode (told once while the money sits still, again a year after)', () => {
+  const idle = (findings: Finding[]) => ofKind(findings, 'IDLE_FUNDS');
+  const gold = { profile: served('GOLD') };
+
+  it('is told once, and remembered: not the next day, nor any day while nothing changed', () => {
+    const customer = new Customer(czk(400_000));
+    expect(idle(customer.closeOf('2024-03-01', gold))).toHaveLength(1);
+    expect(customer.state.idleTold).toBe(dayNo('2024-03-01'));
+    expect(idle(customer.closeOf('2024-03-02', gold))).toEqual([]);
+    expect(idle(customer.closeOf('2024-06-01', gold))).toEqual([]); // 92 days on: past the old 90-day cooldown
+    expect(customer.state.idleTold).toBe(dayNo('2024-03-01'));
+  });
+
+  it('is told again exactly 365 days after the last telling, not a day sooner', () => {
+    const toldBefore = (days: number) => {
+      const customer = new Customer(czk(400_000));
+      customer.state.idleTold = dayNo('2024-03-01') - days;
+      return [idle(customer.closeOf('2024-03-01', gold)).length, customer.state.idleTold];
+    };
+    expect(toldBefore(365)).toEqual([1, dayNo('2024-03-01')]);
+    expect(toldBefore(364)).toEqual([0, dayNo('2024-03-01') - 364]);
+  });
+
+  it('ends when the customer invests or the money goes: idle again later is news again', () => {
+    const invested = new Customer(czk(400_000));
+    invested.state.idleTold = dayNo('2024-01-10');
+    invested.state.lastInvestmentAt = pragueWinter('2024-02-15');
+    expect(idle(invested.closeOf('2024-03-01', gold))).toEqual([]);
+    expect('idleTold' in invested.state).toBe(false);
+    // 250,000 on 1 Mar (under the 300,000): the episode ends; 200,000 more on 2 Mar: the 30-day average on 31 Mar is
+    // 450,000, idle again and told again
+    const spent = new Customer(czk(250_000));
+    spent.state.idleTold = dayNo('2024-01-10');
+    expect(idle(spent.closeOf('2024-03-01', gold))).toEqual([]);
+    expect('idleTold' in spent.state).toBe(false);
+    spent.receives(czk(200_000), '2024-03-02');
+    expect(idle(spent.closeOf('2024-03-31', gold)).map(({ reason }) => reason)).toEqual([
+      '450,000.00 CZK average balance idle for 180 days (no investment seen); declared low risk appetite',
+    ]);
+    // a customer who never had an episode keeps a state without one
+    const never = new Customer(czk(250_000));
+    never.closeOf('2024-03-01', gold);
+    expect('idleTold' in never.state).toBe(false);
   });
 });
 
