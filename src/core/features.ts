@@ -293,7 +293,15 @@ export class CustomerFeatures {
 
   /** The largest one-day sum of money moving in `direction` with these counterparties over the window. */
   largestDailyFlow(direction: Direction, kinds: readonly CounterpartyKind[], windowDays: number): number {
-    const codes = flowCodes(direction, kinds);
+    return this.largestDailySum(flowCodes(direction, kinds), windowDays);
+  }
+
+  /** The largest one-day sum of money in from these counterparties other than salary and pension over the window. */
+  largestDailyIrregularInflow(kinds: readonly CounterpartyKind[], windowDays: number): number {
+    return this.largestDailySum(irregularInflowCodes(kinds), windowDays);
+  }
+
+  private largestDailySum(codes: readonly number[], windowDays: number): number {
     const fromDay = this.asOfDay - windowDays + 1;
     let largest = 0;
     // one bucket per day with postings: a bucket's sum is that day's

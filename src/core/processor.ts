@@ -208,6 +208,8 @@ function processCustomer(
     const history = {
       monthlyRepeat: credit && isMonthlyRepeat(state.days, eventDay, flowCode('CREDIT', transaction.counterpartyKind, transaction.category), transaction.amountMinor),
       noBaseline: credit && calendar.dayOf(state.firstSeenAt) > eventDay - BASELINE_DAYS,
+      // the days before this one: unchanged by applying the credit (asked after it)
+      largestDayBefore: () => new CustomerFeatures(stateBefore, eventDay - 1, calendar).largestDailyIrregularInflow(rules.largeInflow.countedKinds, RETAINED_DAYS - 1),
     };
     const outcome = applyTransaction(state, transaction, position, rules, calendar);
     result.outcomes[outcome] += 1;

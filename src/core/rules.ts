@@ -140,7 +140,18 @@ export const rulesSchema = z
             shareFloorMinor: minorUnits,
           })
           .strict(),
-        cumulative: z.object({ windowDays, kinds, minAmountMinor: tiered }).strict(),
+        cumulative: z
+          .object({
+            windowDays,
+            kinds,
+            minAmountMinor: tiered,
+            /**
+             * ...and at least this multiple of the customer's own usual inflow from these kinds over such a window (from
+             * the days of the last 90 before it): a multi-banker's or a business's routine transfers in are not news. 0: off.
+             */
+            minTimesUsualBp: basisPoints.default(0),
+          })
+          .strict(),
       })
       .strict(),
     /** Staged warnings when a customer initiates nothing: fired by timers, since silence is the signal. */

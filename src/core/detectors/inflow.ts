@@ -12,8 +12,8 @@ import type { Measures } from './measures.ts';
  * Money arriving: one large credit (over the tier's amount and at least `minShareOfAverageBalanceBp` of the customer's
  * own 30-day average balance, or as large as that average), or the window sum from other banks crossing the tier's
  * amount and that share (money moved in tranches). Salary, pension and interest are regular income, not a jump, and
- * so is a credit repeating last month's (core/flows.ts); a customer known for less than 30 days has no normal to jump
- * from, so only the tier's amount (with its share) counts for them. Inflow from a competitor is the strongest
+ * so is a credit repeating last month's (core/flows.ts) or no larger than a day's money in of the last 90; a customer
+ * known for less than 30 days has no normal to jump from, so only the tier's amount (with its share) counts for them. Inflow from a competitor is the strongest
  * opportunity and says so.
  */
 /** What the customer's own history says about a credit (processor.ts decides it from the state before the credit). */
@@ -22,6 +22,11 @@ export interface CreditHistory {
   monthlyRepeat: boolean;
   /** The customer is known for less than 30 days: there is no normal to jump from, only the absolute amount counts. */
   noBaseline: boolean;
+  /**
+   * The largest day of money in (the counted kinds, regular income apart) of the retained days before this one: a
+   * credit no larger is one the customer has had before, not a jump. Asked only of a credit large enough to be one.
+   */
+  largestDayBefore?: () => number;
 }
 
 export function detectInflow(
@@ -33,7 +38,7 @@ export function detectInflow(
 ): Finding[] {
   if (transaction.direction !== 'CREDIT') return [];
   if (context.rules.largeInflow.excludedCategories.includes(transaction.category)) return [];
-  const single = history.monthlyRepeat ? undefined : singleInflow(transaction, before, after, context, history.noBaseline);
+  const single = history.monthlyRepeat ? undefined : singleInflow(transaction, before, after, context, history);
   if (single !== undefined) return [single];
   const cumulative = cumulativeInflow(transaction, before, after, context);
   return cumulative === undefined ? [] : [cumulative];
@@ -50,7 +55,7 @@ function priorityOf(amount: number, fromCompetitor: boolean, context: DetectionC
   return isTopTier(context) && priority === 'MEDIUM' ? raise(priority) : priority;
 }
 
-function singleInflow(transaction: Transaction, before: Measures, after: Measures, context: DetectionContext, noBaseline: boolean): Finding | undefined {
+function singleInflow(transaction: Transaction, before: Measures, after: Measures, context: DetectionContext, history: CreditHistory): Finding | undefined {
   const { rules, tier } = context;
   const rule = rules.largeInflow.single;
   if (!rules.largeInflow.countedKinds.includes(transaction.counterpartyKind)) return undefined;
@@ -58,8 +63,8 @@ function singleInflow(transaction: Transaction, before: Measures, after: Measure
   const baseline = before.averageDailyBalance30;
   const share = basisPointsOf(amount, baseline);
   const minAmount = thresholdFor(rule.minAmountMinor, tier);
-  const large = (amount >= minAmount && jumps(amount, baseline, context)) || (!noBaseline && amount >= rule.shareFloorMinor && (baseline <= 0 || share >= rule.shareOfAverageBalanceBp));
-  if (!large) return undefined;
+  const large = (amount >= minAmount && jumps(amount, baseline, context)) || (!history.noBaseline && amount >= rule.shareFloorMinor && (baseline <= 0 || share >= rule.shareOfAverageBalanceBp));
+  if (!large || (history.largestDayBefore !== undefined && amount <= history.largestDayBefore())) return undefined;
 
   const fromCompetitor = isCompetitor(context, transaction.counterpartyKind);
   const origin = originOf(transaction.counterpartyKind);
@@ -93,7 +98,8 @@ function cumulativeInflow(transaction: Transaction, before: Measures, after: Mea
   if (!rule.kinds.includes(transaction.counterpartyKind)) return undefined;
   const minAmount = thresholdFor(rule.minAmountMinor, tier);
   const baseline = before.averageDailyBalance30;
-  const meets = (sum: number) => sum >= minAmount && jumps(sum, baseline, context);
+  const usual = before.usualCumulativeInflow;
+  const meets = (sum: number) => sum >= minAmount && jumps(sum, baseline, context) && sum * 10_000 >= usual * rule.minTimesUsualBp;
   // only the transfer that crosses the line raises it
   if (!meets(after.cumulativeInflow) || meets(before.cumulativeInflow)) return undefined;
 
@@ -106,7 +112,7 @@ function cumulativeInflow(transaction: Transaction, before: Measures, after: Mea
     reason: `Received ${formatMoney(sum, rules.currency)} from ${kindsPhrase(rule.kinds)} in ${rule.windowDays} days, in more than one transfer`,
     suggestedAction: 'The customer is bringing money over in steps: follow up while the move is under way.',
     evidence: [
-      minorUnits(`inflow_${rule.windowDays}d`, sum, minAmount),
+      minorUnits(`inflow_${rule.windowDays}d`, sum, minAmount, usual),
       minorUnits('average_daily_balance_30d', baseline),
       minorUnits('relationship_balance_after', after.totalBalance, null, baseline),
     ],

@@ -16,6 +16,8 @@ export interface Measures {
   /** The customer's usual outflow of the same kinds per such window, from the retained days before the window. */
   usualCumulativeOutflow: number;
   cumulativeInflow: number;
+  /** The customer's usual inflow of the same kinds per such window, from the retained days before the window. */
+  usualCumulativeInflow: number;
   /** Outflow to competitors over 90 days: the customer's own usual level of leakage. */
   competitorOutflow90: number;
   /** Outflow to competitors over the last few days, today's included: an exit in two or three transfers. */
@@ -29,13 +31,17 @@ export function measure(features: CustomerFeatures, rules: Rules): Measures {
   const cumulativeOutflow = features.flow('DEBIT', outflow.kinds, outflow.windowDays);
   const daysBefore = RETAINED_DAYS - outflow.windowDays;
   const outflowBefore = daysBefore > 0 ? features.flow('DEBIT', outflow.kinds, RETAINED_DAYS) - cumulativeOutflow : 0;
+  const inflowDaysBefore = RETAINED_DAYS - inflow.windowDays;
+  const cumulativeInflow = features.irregularInflow(inflow.kinds, inflow.windowDays);
+  const inflowBefore = inflowDaysBefore > 0 ? features.irregularInflow(inflow.kinds, RETAINED_DAYS) - cumulativeInflow : 0;
   return {
     totalBalance: features.totalBalance,
     averageDailyBalance30: features.averageDailyBalance(30),
     cumulativeOutflow,
     usualCumulativeOutflow: daysBefore > 0 ? Math.round((outflowBefore * outflow.windowDays) / daysBefore) : 0,
     // salary and pension are regular income, never money moved over
-    cumulativeInflow: features.irregularInflow(inflow.kinds, inflow.windowDays),
+    cumulativeInflow,
+    usualCumulativeInflow: inflowDaysBefore > 0 ? Math.round((inflowBefore * inflow.windowDays) / inflowDaysBefore) : 0,
     competitorOutflow90: features.flow('DEBIT', rules.competitorKinds, 90),
     competitorOutflowRecent: features.flow('DEBIT', rules.competitorKinds, EXIT_DAYS),
     customerTransactions30: features.customerTransactions(30),

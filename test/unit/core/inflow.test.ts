@@ -4,7 +4,7 @@ import type { Measures } from '../../../src/core/detectors/measures.ts';
 import type { Category, CounterpartyKind } from '../../../src/domain/transaction.ts';
 import { Ledger, MemoryStore, UNASSIGNED, czk, pragueWinter, profile, rules, seededState, summary } from '../../support/core-fixtures.ts';
 
-const quiet: Measures = { totalBalance: 0, averageDailyBalance30: 0, cumulativeOutflow: 0, usualCumulativeOutflow: 0, cumulativeInflow: 0, competitorOutflow90: 0, competitorOutflowRecent: 0, customerTransactions30: 0 };
+const quiet: Measures = { totalBalance: 0, averageDailyBalance30: 0, cumulativeOutflow: 0, usualCumulativeOutflow: 0, cumulativeInflow: 0, usualCumulativeInflow: 0, competitorOutflow90: 0, competitorOutflowRecent: 0, customerTransactions30: 0 };
 
 /** Measures around one credit onto a steady balance (the 30-day average is that balance). */
 function aroundCredit(kind: CounterpartyKind, amount: number, balance: number, inflowBefore = 0) {
@@ -88,10 +88,50 @@ describe('inflow, the domain brief’s cases through the processor', () => {
     expect(alert.reason).toBe('Received 1,150,000.00 CZK from other banks in 7 days, in more than one transfer');
     // 30-day average on 11 Jan before the second tranche: (26 × 5,000,000 + 4 × 5,575,000) / 30 = 5,076,666.67
     expect(alert.evidence).toEqual([
-      { metric: 'inflow_7d', unit: 'MINOR_UNITS', value: czk(1_150_000), threshold: czk(1_000_000), baseline: null },
+      { metric: 'inflow_7d', unit: 'MINOR_UNITS', value: czk(1_150_000), threshold: czk(1_000_000), baseline: 0 }, // nothing in from other banks before: no usual,
       { metric: 'average_daily_balance_30d', unit: 'MINOR_UNITS', value: 507_666_667, threshold: null, baseline: null },
       { metric: 'relationship_balance_after', unit: 'MINOR_UNITS', value: czk(6_150_000), threshold: null, baseline: 507_666_667 },
     ]);
+  });
+
+  it('a business that receives its takings from other banks every week is told while that is new, not once it is its normal', () => {
+    // SILVER, 400,000.00 since October with nothing coming in; from 8 Jan, every Monday and Wednesday 60,000 from
+    // another bank (each under the 100,000 single threshold), paid on to suppliers on Friday. The window sum reaches
+    // 120,000 every week; the usual per 7 days (from the 83 days before the window) grows by about 10,120 a week, so
+    // the sum stops being 1.5 × the usual once the habit is 12 weeks deep and the 14-day cooldown spaces the rest
+    const store = new MemoryStore([profile()]).seed(seededState({ balances: { 'a-1': czk(400_000) }, since: pragueWinter('2023-10-01') }));
+    const ledger = new Ledger('c-1', { 'a-1': czk(400_000) });
+    const told: string[] = [];
+    for (let week = 0; week < 20; week += 1) {
+      const monday = Date.parse('2024-01-08T00:00:00Z') + week * 7 * 86_400_000;
+      const on = (offset: number) => new Date(monday + offset * 86_400_000).toISOString().slice(0, 10);
+      const postings = [
+        ledger.credit(czk(60_000), pragueWinter(on(0)), { counterpartyKind: 'OTHER_BANK' }),
+        ledger.credit(czk(60_000), pragueWinter(on(2)), { counterpartyKind: 'OTHER_BANK' }),
+        ledger.debit(czk(120_000), pragueWinter(on(4)), { counterpartyKind: 'SAME_BANK_CUSTOMER' }),
+      ];
+      store.feed(postings).forEach((emissions, index) => {
+        if (emissions.some(({ alert }) => alert.kind === 'CUMULATIVE_INFLOW')) told.push(new Date(postings[index]!.eventTime).toISOString().slice(0, 10));
+      });
+    }
+    expect(told.length).toBeGreaterThan(0);
+    expect(told[0]).toBe('2024-01-10');
+    // nothing once the takings are the customer's normal (the last 8 weeks, from 4 Mar)
+    expect(told.filter((day) => day >= '2024-03-04')).toEqual([]);
+  });
+
+  it('a credit no larger than one the customer had on a day of the last 90 is their normal; a new high is news', () => {
+    // SILVER, 400,000.00 since October: 150,000 from another bank on 8 Jan (37% of the average: a jump), 140,000 on
+    // 20 Feb (43 days on: not last month's repeat, but no larger than 8 Jan's), 300,000 on 25 Mar (a new high)
+    const store = new MemoryStore([profile()]).seed(seededState({ balances: { 'a-1': czk(400_000) }, since: pragueWinter('2023-10-01') }));
+    const ledger = new Ledger('c-1', { 'a-1': czk(400_000) });
+    const credits = [
+      ledger.credit(czk(150_000), pragueWinter('2024-01-08'), { counterpartyKind: 'OTHER_BANK' }),
+      ledger.credit(czk(140_000), pragueWinter('2024-02-20'), { counterpartyKind: 'OTHER_BANK' }),
+      ledger.credit(czk(300_000), pragueWinter('2024-03-25'), { counterpartyKind: 'OTHER_BANK' }),
+    ];
+    const kinds = store.feed(credits).map((emissions) => emissions.filter(({ alert }) => alert.kind === 'LARGE_INFLOW').length);
+    expect(kinds).toEqual([1, 0, 1]);
   });
 
   it('tranches further apart than the 7-day window do not add up', () => {

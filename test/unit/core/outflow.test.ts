@@ -4,7 +4,7 @@ import { detectOutflow } from '../../../src/core/detectors/outflow.ts';
 import type { CounterpartyKind } from '../../../src/domain/transaction.ts';
 import { DAY, Ledger, MemoryStore, core, coreWith, czk, ofKinds, pragueWinter, profile, rules, seededState, summary } from '../../support/core-fixtures.ts';
 
-const quiet: Measures = { totalBalance: 0, averageDailyBalance30: 0, cumulativeOutflow: 0, usualCumulativeOutflow: 0, cumulativeInflow: 0, competitorOutflow90: 0, competitorOutflowRecent: 0, customerTransactions30: 0 };
+const quiet: Measures = { totalBalance: 0, averageDailyBalance30: 0, cumulativeOutflow: 0, usualCumulativeOutflow: 0, cumulativeInflow: 0, usualCumulativeInflow: 0, competitorOutflow90: 0, competitorOutflowRecent: 0, customerTransactions30: 0 };
 
 /** Measures around one debit from a steady balance (the 30-day average is that balance). */
 function aroundDebit(kind: CounterpartyKind, amount: number, balance: number, extra: Partial<Measures> = {}) {

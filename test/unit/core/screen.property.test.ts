@@ -15,6 +15,7 @@ const measures = fc.record<Measures>({
   cumulativeOutflow: money,
   usualCumulativeOutflow: money,
   cumulativeInflow: money,
+  usualCumulativeInflow: money,
   competitorOutflow90: money,
   competitorOutflowRecent: money,
   customerTransactions30: fc.integer({ min: 0, max: 500 }),

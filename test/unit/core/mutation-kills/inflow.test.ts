@@ -10,6 +10,7 @@ const measures = (average: number, inflow: number): Measures => ({
   cumulativeOutflow: 0,
   usualCumulativeOutflow: 0,
   cumulativeInflow: inflow,
+  usualCumulativeInflow: 0,
   competitorOutflow90: 0,
   competitorOutflowRecent: 0,
   customerTransactions30: 4,
@@ -84,7 +85,7 @@ describe('money moved in from other banks in tranches (7-day window, 100,000 by 
       toCompetitor: false,
       feeds: ['rm', 'campaign'],
       evidence: [
-        { metric: 'inflow_7d', unit: 'MINOR_UNITS', value: czk(100_000), threshold: czk(100_000), baseline: null },
+        { metric: 'inflow_7d', unit: 'MINOR_UNITS', value: czk(100_000), threshold: czk(100_000), baseline: 0 },
         { metric: 'average_daily_balance_30d', unit: 'MINOR_UNITS', value: czk(400_000), threshold: null, baseline: null },
         { metric: 'relationship_balance_after', unit: 'MINOR_UNITS', value: czk(460_000), threshold: null, baseline: czk(400_000) },
       ],

@@ -43,6 +43,8 @@ describe('the measures around a transaction', () => {
       usualCumulativeOutflow: czk(9_000),
       // from other banks in 7 days, the salary and the transfer of 20 Feb apart
       cumulativeInflow: czk(11_000),
+      // the 5,000 of 20 Feb in the 83 retained days before the 7-day window, per 7 days
+      usualCumulativeInflow: Math.round((czk(5_000) * 7) / 83),
       competitorOutflow90: czk(36_000),
       // 26 Feb .. 1 Mar: 3,000 + 2,000 (the 4,000 of 25 Feb is six days back)
       competitorOutflowRecent: czk(5_000),
@@ -59,6 +61,7 @@ describe('the measures around a transaction', () => {
       cumulativeOutflow: 0,
       usualCumulativeOutflow: 0,
       cumulativeInflow: 0,
+      usualCumulativeInflow: 0,
       competitorOutflow90: 0,
       competitorOutflowRecent: 0,
       customerTransactions30: 0,

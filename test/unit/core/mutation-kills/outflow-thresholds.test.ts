@@ -25,6 +25,7 @@ function cumulative(options: { average: number; sumBefore?: number; sumAfter: nu
     cumulativeOutflow: sumBefore,
     usualCumulativeOutflow: usual,
     cumulativeInflow: 0,
+    usualCumulativeInflow: 0,
     competitorOutflow90: sumBefore,
     competitorOutflowRecent: 0,
     customerTransactions30: 3,

@@ -18,6 +18,7 @@ function debit(kind: CounterpartyKind, amount: number, balance: number, options:
     cumulativeOutflow: 0,
     usualCumulativeOutflow: 0,
     cumulativeInflow: 0,
+    usualCumulativeInflow: 0,
     competitorOutflow90: options.competitorOutflow90 ?? 0,
     competitorOutflowRecent: options.recentBefore ?? 0,
     customerTransactions30: 0,
