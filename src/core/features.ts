@@ -301,6 +301,27 @@ export class CustomerFeatures {
     return this.largestDailySum(irregularInflowCodes(kinds), windowDays);
   }
 
+  /**
+   * The largest sum of money in from these counterparties (salary and pension apart) over `spanDays` days in a row,
+   * among the spans that end on a day of the window: the customer's own largest transfer-in of that length.
+   */
+  largestSpanIrregularInflow(kinds: readonly CounterpartyKind[], windowDays: number, spanDays: number): number {
+    const codes = irregularInflowCodes(kinds);
+    const fromDay = this.asOfDay - windowDays + 1;
+    const daily = new Map<number, number>();
+    for (const bucket of this.state.days) {
+      if (bucket[0]! < fromDay - spanDays + 1 || bucket[0]! > this.asOfDay) continue;
+      daily.set(bucket[0]!, sumOver([bucket], bucket[0]!, bucket[0]!, codes));
+    }
+    let span = 0;
+    let largest = 0;
+    for (let day = fromDay - spanDays + 1; day <= this.asOfDay; day += 1) {
+      span += (daily.get(day) ?? 0) - (daily.get(day - spanDays) ?? 0);
+      if (day >= fromDay) largest = Math.max(largest, span);
+    }
+    return largest;
+  }
+
   private largestDailySum(codes: readonly number[], windowDays: number): number {
     const fromDay = this.asOfDay - windowDays + 1;
     let largest = 0;

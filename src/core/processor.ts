@@ -210,6 +210,10 @@ function processCustomer(
       noBaseline: credit && calendar.dayOf(state.firstSeenAt) > eventDay - BASELINE_DAYS,
       // the days before this one: unchanged by applying the credit (asked after it)
       largestDayBefore: () => new CustomerFeatures(stateBefore, eventDay - 1, calendar).largestDailyIrregularInflow(rules.largeInflow.countedKinds, RETAINED_DAYS - 1),
+      largestWindowBefore: () => {
+        const { windowDays, kinds } = rules.largeInflow.cumulative;
+        return new CustomerFeatures(stateBefore, eventDay - 1, calendar).largestSpanIrregularInflow(kinds, RETAINED_DAYS - windowDays, windowDays);
+      },
     };
     const outcome = applyTransaction(state, transaction, position, rules, calendar);
     result.outcomes[outcome] += 1;

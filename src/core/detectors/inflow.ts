@@ -27,6 +27,8 @@ export interface CreditHistory {
    * credit no larger is one the customer has had before, not a jump. Asked only of a credit large enough to be one.
    */
   largestDayBefore?: () => number;
+  /** The largest sum over the cumulative window's length of the retained days before this one (the same kinds). */
+  largestWindowBefore?: () => number;
 }
 
 export function detectInflow(
@@ -40,7 +42,7 @@ export function detectInflow(
   if (context.rules.largeInflow.excludedCategories.includes(transaction.category)) return [];
   const single = history.monthlyRepeat ? undefined : singleInflow(transaction, before, after, context, history);
   if (single !== undefined) return [single];
-  const cumulative = cumulativeInflow(transaction, before, after, context);
+  const cumulative = cumulativeInflow(transaction, before, after, context, history);
   return cumulative === undefined ? [] : [cumulative];
 }
 
@@ -92,7 +94,7 @@ function singleInflow(transaction: Transaction, before: Measures, after: Measure
   };
 }
 
-function cumulativeInflow(transaction: Transaction, before: Measures, after: Measures, context: DetectionContext): Finding | undefined {
+function cumulativeInflow(transaction: Transaction, before: Measures, after: Measures, context: DetectionContext, history: CreditHistory): Finding | undefined {
   const { rules, tier } = context;
   const rule = rules.largeInflow.cumulative;
   if (!rule.kinds.includes(transaction.counterpartyKind)) return undefined;
@@ -102,6 +104,8 @@ function cumulativeInflow(transaction: Transaction, before: Measures, after: Mea
   const meets = (sum: number) => sum >= minAmount && jumps(sum, baseline, context) && sum * 10_000 >= usual * rule.minTimesUsualBp;
   // only the transfer that crosses the line raises it
   if (!meets(after.cumulativeInflow) || meets(before.cumulativeInflow)) return undefined;
+  // a sum the customer has had over such a window before is their normal: a business's lumpy takings
+  if (history.largestWindowBefore !== undefined && after.cumulativeInflow <= history.largestWindowBefore()) return undefined;
 
   const sum = after.cumulativeInflow;
   const fromCompetitor = rule.kinds.some((kind) => isCompetitor(context, kind));

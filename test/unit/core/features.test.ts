@@ -115,6 +115,16 @@ describe('features of a scripted history (numbers worked out by hand)', () => {
     expect(features.largestMoveOfNearlyAll('DEBIT', ['OTHER_BANK'], window, share)).toBe(expected);
   });
 
+  it('the largest money in (salary apart) over spans of days that end in the window', () => {
+    // money in: 100,000 from another bank on 2 Jan, 100.00 interest (NONE) on 5 Jan; as of 10 Jan
+    expect(features.largestSpanIrregularInflow(['OTHER_BANK'], 30, 7)).toBe(czk(100_000));
+    expect(features.largestSpanIrregularInflow(['OTHER_BANK', 'NONE'], 30, 7)).toBe(czk(100_100)); // 2..5 Jan in one span
+    expect(features.largestSpanIrregularInflow(['OTHER_BANK', 'NONE'], 30, 3)).toBe(czk(100_000)); // 2 and 5 Jan never in 3 days
+    // spans ending 8..10 Jan (window of 3 days) reach back to 2 Jan only with 7 days: 2..8 Jan
+    expect(features.largestSpanIrregularInflow(['OTHER_BANK'], 3, 7)).toBe(czk(100_000));
+    expect(features.largestSpanIrregularInflow(['OTHER_BANK'], 2, 7)).toBe(0);
+  });
+
   it('a move from an empty balance counts as a move of everything it held', () => {
     // 2 Jan: 100,000 came in from another bank onto nothing (the close of 1 Jan is 0)
     expect(features.largestMoveOfNearlyAll('CREDIT', ['OTHER_BANK'], 30, 1)).toBe(czk(100_000));
