@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { detectInflow } from '../../../../src/core/detectors/inflow.ts';
 import type { Measures } from '../../../../src/core/detectors/measures.ts';
+import type { CreditHistory } from '../../../../src/core/detectors/inflow.ts';
 import type { CounterpartyKind } from '../../../../src/domain/transaction.ts';
 import { Ledger, coreWith, czk, pragueWinter, rules } from '../../../support/core-fixtures.ts';
 
@@ -15,13 +16,21 @@ const measures = (average: number, inflow: number): Measures => ({
   competitorOutflowRecent: 0,
   customerTransactions30: 4,
 });
-/** A credit of `amount` from `kind` onto a steady `average`, with `inflowBefore` already in the 7-day window sum. */
-function credit(amount: number, average: number, options: { kind?: CounterpartyKind; inflowBefore?: number; context?: { rules?: typeof rules; tier?: string | null } } = {}) {
-  const { kind = 'OTHER_BANK', inflowBefore = 0 } = options;
+/**
+ * A credit of `amount` from `kind` onto a steady `average`, with `inflowBefore` already in the 7-day window sum
+ * (`usual`: the customer's usual 7-day sum; `history`: what their own history says, none unless given).
+ */
+function credit(
+  amount: number,
+  average: number,
+  options: { kind?: CounterpartyKind; inflowBefore?: number; usual?: number; history?: Partial<CreditHistory>; context?: { rules?: typeof rules; tier?: string | null } } = {},
+) {
+  const { kind = 'OTHER_BANK', inflowBefore = 0, usual = 0 } = options;
   const transaction = new Ledger('c-1', { 'a-1': average }).credit(amount, pragueWinter('2024-01-10'), { counterpartyKind: kind });
-  const before = measures(average, inflowBefore);
-  const after = { ...measures(average, inflowBefore + amount), totalBalance: average + amount };
-  return detectInflow(transaction, before, after, { rules, tier: null, ...options.context });
+  const before = { ...measures(average, inflowBefore), usualCumulativeInflow: usual };
+  const after = { ...measures(average, inflowBefore + amount), usualCumulativeInflow: usual, totalBalance: average + amount };
+  const context = { rules, tier: null, ...options.context };
+  return options.history === undefined ? detectInflow(transaction, before, after, context) : detectInflow(transaction, before, after, context, { monthlyRepeat: false, noBaseline: false, ...options.history });
 }
 
 describe('a single large credit', () => {
@@ -56,6 +65,12 @@ describe('a single large credit', () => {
     // a million onto 5,010,000 (1,996 bp) is under a fifth however large the amount; onto 5,000,000 it is a fifth, HIGH by its size
     expect(credit(czk(1_000_000), czk(5_010_000), { kind: 'CASH' })).toEqual([]);
     expect(credit(czk(1_000_000), czk(5_000_000), { kind: 'CASH' }).map((finding) => [finding.kind, finding.priority])).toEqual([['LARGE_INFLOW', 'HIGH']]);
+  });
+
+  it("a credit no larger than a day's money in of the customer's last 90 days is their normal; a haléř more is news", () => {
+    // 100,000 in cash onto 400,000 (25%): large by the tier's amount, unless the customer had a day of 100,000 in before
+    expect(credit(czk(100_000), czk(400_000), { kind: 'CASH', history: { largestDayBefore: () => czk(100_000) } })).toEqual([]);
+    expect(credit(czk(100_000), czk(400_000), { kind: 'CASH', history: { largestDayBefore: () => czk(100_000) - 1 } }).map((f) => f.kind)).toEqual(['LARGE_INFLOW']);
   });
 
   it('a customer known for less than 30 days: the tier amount counts only with its share too, and the relative path not at all', () => {
@@ -108,6 +123,17 @@ describe('money moved in from other banks in tranches (7-day window, 100,000 by 
     ]);
     // and the one after it is not told again
     expect(credit(czk(10_000), czk(600_000), { inflowBefore: czk(120_000) })).toEqual([]);
+  });
+
+  it("a window sum is news only at 1.5 times the customer's usual 7-day sum: 120,000 against a usual 80,000 is, a haléř less is not", () => {
+    // onto 400,000 (every sum from 80,000 on is a fifth of it): 60,000 more onto 60,000 is 120,000, exactly 15,000 bp
+    // of the usual 80,000; onto 59,999.99 it is 119,999.99, under it (though over the 100,000 and the share)
+    expect(credit(czk(60_000), czk(400_000), { inflowBefore: czk(60_000), usual: czk(80_000) }).map((f) => [f.kind, f.evidence[0]])).toEqual([
+      ['CUMULATIVE_INFLOW', { metric: 'inflow_7d', unit: 'MINOR_UNITS', value: czk(120_000), threshold: czk(100_000), baseline: czk(80_000) }],
+    ]);
+    expect(credit(czk(60_000), czk(400_000), { inflowBefore: czk(60_000) - 1, usual: czk(80_000) })).toEqual([]);
+    // the sum before (100,000 against a usual 80,000: 12,500 bp) had not met it: 130,000 is the tranche that does
+    expect(credit(czk(30_000), czk(400_000), { inflowBefore: czk(100_000), usual: czk(80_000) }).map((f) => f.kind)).toEqual(['CUMULATIVE_INFLOW']);
   });
 
   it('is MEDIUM when the kinds summed are not competitors (cash), HIGH for a top tier', () => {
