@@ -91,7 +91,7 @@ function describe(name: ChurnFeatureName, value: number, m: ChurnMeasurements, c
       };
     case 'activityVsUsual':
       return {
-        reason: `${m.activityRecent} customer-initiated transactions in 30 days; usually ${Math.round(m.activityUsual)}`,
+        reason: `${m.activityRecent} customer-initiated transaction${m.activityRecent === 1 ? '' : 's'} in 30 days; usually ${Math.round(m.activityUsual)}`,
         evidence: [count('customer_transactions_30d', m.activityRecent, Math.round(m.activityUsual))],
       };
     case 'spendVsUsual':

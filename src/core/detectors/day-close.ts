@@ -284,7 +284,7 @@ function churnRisk(state: CustomerState, features: CustomerFeatures, context: De
     kind: 'CHURN_RISK',
     priority,
     causeKey: `${state.churn.since}:${score}`,
-    reason: `${worsens ? 'Churn risk rising' : 'Churn risk'} ${score}/100: ${top.map((signal) => signal.reason).join('; ')}${caveat}`,
+    reason: `${worsens ? 'Churn risk rising' : 'Churn risk'} ${score}/100: ${top.length === 0 ? 'the scorecard’s base rate, no feature above its usual' : top.map((signal) => signal.reason).join('; ')}${caveat}`,
     suggestedAction: lifeGoesOn
       ? 'Ask the customer what the money was for, and whether the bank can help with it.'
       : 'Call the customer this week: ask how the relationship is going and what would keep them.',
@@ -300,6 +300,8 @@ function churnRisk(state: CustomerState, features: CustomerFeatures, context: De
 
 /** An idle-funds episode that went on this long is told again. */
 const IDLE_RETOLD_DAYS = 365;
+/** An idle-funds episode ends when the average falls this share under the minimum (or the customer invests). */
+const IDLE_GONE_MARGIN = 0.1;
 
 function idleFunds(
   state: CustomerState,
@@ -315,9 +317,11 @@ function idleFunds(
   const average = features.averageDailyBalance(30);
   const watchedSince = features.asOfDay - settings.noInvestmentDays;
   const invested = state.lastInvestmentAt !== null && calendar.dayOf(state.lastInvestmentAt) > watchedSince;
-  // the episode ends when the money goes or is put to work: idle again later is news again
+  // the episode ends when the money goes (a tenth under the minimum: an average that wavers around it is the same
+  // episode) or is put to work: idle again later is news again
+  const gone = average < settings.minAverageMinor * (1 - IDLE_GONE_MARGIN);
   if (average < settings.minAverageMinor || invested) {
-    if (state.idleTold !== undefined) delete state.idleTold; // most customers never had one: their state keeps its shape
+    if ((gone || invested) && state.idleTold !== undefined) delete state.idleTold;
     return undefined;
   }
   if (calendar.dayOf(state.firstSeenAt) > watchedSince) return undefined; // not watched long enough to say

@@ -65,7 +65,8 @@ function singleInflow(transaction: Transaction, before: Measures, after: Measure
   const baseline = before.averageDailyBalance30;
   const share = basisPointsOf(amount, baseline);
   const minAmount = thresholdFor(rule.minAmountMinor, tier);
-  const large = (amount >= minAmount && jumps(amount, baseline, context)) || (!history.noBaseline && amount >= rule.shareFloorMinor && (baseline <= 0 || share >= rule.shareOfAverageBalanceBp));
+  const byAmount = amount >= minAmount && jumps(amount, baseline, context);
+  const large = byAmount || (!history.noBaseline && amount >= rule.shareFloorMinor && (baseline <= 0 || share >= rule.shareOfAverageBalanceBp));
   if (!large || (history.largestDayBefore !== undefined && amount <= history.largestDayBefore())) return undefined;
 
   const fromCompetitor = isCompetitor(context, transaction.counterpartyKind);
@@ -81,7 +82,8 @@ function singleInflow(transaction: Transaction, before: Measures, after: Measure
       : 'Talk to the customer about putting the new funds to work.',
     evidence: [
       minorUnits('amount', amount, minAmount),
-      basisPoints('share_of_average_balance_30d', share, rule.shareOfAverageBalanceBp),
+      // the share line that made it large: a fifth with the tier's amount, as much again without it
+      basisPoints('share_of_average_balance_30d', share, byAmount ? rules.largeInflow.minShareOfAverageBalanceBp : rule.shareOfAverageBalanceBp),
       minorUnits('average_daily_balance_30d', baseline),
       minorUnits('relationship_balance_after', after.totalBalance, null, baseline),
     ],

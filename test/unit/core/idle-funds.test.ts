@@ -66,3 +66,32 @@ describe('idle funds: one episode, not a reminder every cooldown', () => {
     expect(weeks('2024-03-06')).toEqual(['2024-01-09', '2024-09-03']);
   });
 });
+
+describe('idle funds: an average that wavers around the minimum is the same episode', () => {
+  /** LOW, PLATINUM, 320,000.00 idle since June; on 1 Mar `out` leaves for a month and comes back on 1 Apr; daily card payments of 1.00. */
+  function dip(out: number): string[] {
+    const seeded = seededState({ balances: { 'a-1': czk(320_000) }, since: pragueWinter('2023-06-01'), lastActivityAt: pragueWinter('2024-01-02') });
+    const store = new MemoryStore([profile({ servedTier: 'PLATINUM', riskAppetite: 'LOW' })]).seed(seeded);
+    const ledger = new Ledger('c-1', { 'a-1': czk(320_000) });
+    const told: string[] = [];
+    for (let day = 0; day < 150; day += 1) {
+      const at = pragueWinter('2024-01-10') + day * 86_400_000;
+      const on = new Date(at).toISOString().slice(0, 10);
+      const postings = [ledger.debit(czk(1), at, { category: 'CARD', channel: 'CARD', counterpartyKind: 'NONE' })];
+      if (on === '2024-03-01') postings.push(ledger.debit(out, at + 3_600_000, { counterpartyKind: 'OWN_ACCOUNT' }));
+      if (on === '2024-04-01') postings.push(ledger.credit(out, at + 3_600_000, { counterpartyKind: 'OWN_ACCOUNT' }));
+      for (const emission of store.feed(postings).flat()) if (emission.alert.kind === 'IDLE_FUNDS') told.push(new Date(emission.alert.eventTime).toISOString().slice(0, 10));
+    }
+    return told;
+  }
+
+  it('a dip to about 300,000 and back (less than a tenth under the minimum) is not told again', () => {
+    expect(dip(czk(30_000))).toEqual(['2024-01-09']);
+  });
+
+  it('a fall well under it (about 220,000) ends the episode: idle again above it is news again', () => {
+    const told = dip(czk(100_000));
+    expect(told[0]).toBe('2024-01-09');
+    expect(told).toHaveLength(2);
+  });
+});

@@ -59,7 +59,7 @@ describe('inflow detector, one credit against hand-made measures', () => {
     expect(finding?.suggestedAction).toContain('competitor');
     expect(finding?.evidence).toEqual([
       { metric: 'amount', unit: 'MINOR_UNITS', value: czk(150_000), threshold: czk(100_000), baseline: null },
-      { metric: 'share_of_average_balance_30d', unit: 'BASIS_POINTS', value: 3000, threshold: 10_000, baseline: null },
+      { metric: 'share_of_average_balance_30d', unit: 'BASIS_POINTS', value: 3000, threshold: 2000, baseline: null }, // the line with the tier's amount: a fifth
       { metric: 'average_daily_balance_30d', unit: 'MINOR_UNITS', value: czk(500_000), threshold: null, baseline: null },
       { metric: 'relationship_balance_after', unit: 'MINOR_UNITS', value: czk(650_000), threshold: null, baseline: czk(500_000) },
     ]);

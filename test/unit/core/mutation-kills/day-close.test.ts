@@ -608,7 +608,7 @@ describe('what a churn alert says about its reasons', () => {
     expect(oneOff!.reason).toMatch(/^Churn risk 50\/100: balance \d\d% of its usual level \([^)]*\)\. Income and everyday activity go on: it may be a one-off payment; tidewatch escalates if they stop$/);
     expect(oneOff!.suggestedAction).toBe('Ask the customer what the money was for, and whether the bank can help with it.');
     const [leaving] = ofKind(spender('2024-01-15').closeOf('2024-03-01', { rules: card }), 'CHURN_RISK');
-    expect(leaving!.reason).toMatch(/^Churn risk 73\/100: balance \d\d% of its usual level \([^)]*\); 1 customer-initiated transactions in 30 days; usually 11$/);
+    expect(leaving!.reason).toMatch(/^Churn risk 73\/100: balance \d\d% of its usual level \([^)]*\); 1 customer-initiated transaction in 30 days; usually 11$/);
     expect(leaving!.suggestedAction).toBe('Call the customer this week: ask how the relationship is going and what would keep them.');
     expect(leaving!.evidence.map(({ metric }) => metric)).toEqual(['churn_score', 'closing_balance', 'customer_transactions_30d']);
   });
@@ -640,7 +640,7 @@ describe('what a churn alert says about its reasons', () => {
   it('a score the intercept alone reaches names no reason and does not call it a one-off payment', () => {
     const card = rulesWith(scorecard([{ name: 'closeVsNormal', edges: [], points: [0], missingPoints: 0, normalBin: 0 }], 0));
     const [alert] = ofKind(new Customer(czk(100_000)).closeOf('2024-03-01', { rules: card }), 'CHURN_RISK');
-    expect(alert).toMatchObject({ reason: 'Churn risk 50/100: ', suggestedAction: 'Call the customer this week: ask how the relationship is going and what would keep them.' });
+    expect(alert).toMatchObject({ reason: 'Churn risk 50/100: the scorecard’s base rate, no feature above its usual', suggestedAction: 'Call the customer this week: ask how the relationship is going and what would keep them.' });
     expect(alert!.evidence).toEqual([{ metric: 'churn_score', unit: 'SCORE', value: 50, threshold: 50, baseline: null }]);
   });
 });
