@@ -7,6 +7,7 @@ import type { DetectionContext } from './detectors/context.ts';
 import { evaluateDayClose, judgeTiers } from './detectors/day-close.ts';
 import { detectDormancy, silenceStartOf } from './detectors/dormancy.ts';
 import { detectInflow } from './detectors/inflow.ts';
+import type { CreditHistory } from './detectors/inflow.ts';
 import { EXIT_DAYS, measure } from './detectors/measures.ts';
 import { detectOutflow } from './detectors/outflow.ts';
 import type { DebitHistory } from './detectors/outflow.ts';
@@ -205,15 +206,10 @@ function processCustomer(
     const toCompetitor = detecting && transaction.direction === 'DEBIT' && rules.competitorKinds.includes(transaction.counterpartyKind);
     // asked only of an exit by the money, after the debit is applied: the days before the exit window are the same
     const debitHistory = toCompetitor ? () => debitHistoryOf(new CustomerFeatures(stateBefore, eventDay - EXIT_DAYS, calendar), rules) : null;
-    const history = {
+    const history: CreditHistory = {
       monthlyRepeat: credit && isMonthlyRepeat(state.days, eventDay, flowCode('CREDIT', transaction.counterpartyKind, transaction.category), transaction.amountMinor),
       noBaseline: credit && calendar.dayOf(state.firstSeenAt) > eventDay - BASELINE_DAYS,
-      // the days before this one: unchanged by applying the credit (asked after it)
-      largestDayBefore: () => new CustomerFeatures(stateBefore, eventDay - 1, calendar).largestDailyIrregularInflow(rules.largeInflow.countedKinds, RETAINED_DAYS - 1),
-      largestWindowBefore: () => {
-        const { windowDays, kinds } = rules.largeInflow.cumulative;
-        return new CustomerFeatures(stateBefore, eventDay - 1, calendar).largestSpanIrregularInflow(kinds, RETAINED_DAYS - windowDays, windowDays);
-      },
+      ...(credit ? moneyInBefore(new CustomerFeatures(stateBefore, eventDay - 1, calendar), rules) : {}),
     };
     const outcome = applyTransaction(state, transaction, position, rules, calendar);
     result.outcomes[outcome] += 1;
@@ -243,6 +239,18 @@ function processCustomer(
 function debitHistoryOf(before: CustomerFeatures, rules: Rules): DebitHistory {
   const nearlyAll = rules.largeOutflow.single.nearTotalShareBp / 10_000;
   return { largestMoveOfNearlyAll: before.largestMoveOfNearlyAll('DEBIT', rules.competitorKinds, RETAINED_DAYS - EXIT_DAYS, nearlyAll) };
+}
+
+/**
+ * The customer's money in before the day of a credit, looked up only when the credit is large enough to be a jump
+ * (after it is applied: the days before it are the same).
+ */
+function moneyInBefore(before: CustomerFeatures, rules: Rules): Pick<CreditHistory, 'largestDayBefore' | 'largestWindowBefore'> {
+  const { windowDays, kinds } = rules.largeInflow.cumulative;
+  return {
+    largestDayBefore: () => before.largestDailyIrregularInflow(rules.largeInflow.countedKinds, RETAINED_DAYS - 1),
+    largestWindowBefore: () => before.largestSpanIrregularInflow(kinds, RETAINED_DAYS - windowDays, windowDays),
+  };
 }
 
 /** A customer known for less than this has no normal balance for a jump to be judged against. */

@@ -13,8 +13,8 @@ import type { Measures } from './measures.ts';
  * own 30-day average balance, or as large as that average), or the window sum from other banks crossing the tier's
  * amount and that share (money moved in tranches). Salary, pension and interest are regular income, not a jump, and
  * so is a credit repeating last month's (core/flows.ts) or no larger than a day's money in of the last 90; a customer
- * known for less than 30 days has no normal to jump from, so only the tier's amount (with its share) counts for them. Inflow from a competitor is the strongest
- * opportunity and says so.
+ * known for less than 30 days has no normal to jump from, so only the tier's amount (with its share) counts for them.
+ * Inflow from a competitor is the strongest opportunity and says so.
  */
 /** What the customer's own history says about a credit (processor.ts decides it from the state before the credit). */
 export interface CreditHistory {
