@@ -190,6 +190,23 @@ describe('outflow, the domain brief’s cases through the processor', () => {
     expect(rmTold(monthlyRhythm(sweep))).toEqual([{ day: '2023-11-20', rm: ['LARGE_OUTFLOW'] }]);
   });
 
+  it('a move of nearly all that is far larger than the one the customer made before is an exit all the same', () => {
+    // 100,000 since October; 20 Nov: 90,000 of it to another bank (told: the first such move); 1 Dec: 400,000 comes in
+    // (an inheritance); 20 Jan: 390,000 of 410,000 to another bank. The move of 20 Nov was nearly all the customer
+    // then held, but under three quarters of this one (292,500): not the same move made again
+    const store = new MemoryStore([profile({ servedTier: 'SILVER', rmId: 'rm-7' })]).seed(
+      seededState({ balances: { 'a-1': czk(100_000) }, since: pragueWinter('2023-10-01'), lastActivityAt: pragueWinter('2023-10-01') }),
+    );
+    const ledger = new Ledger('c-1', { 'a-1': czk(100_000) });
+    const postings = [
+      ledger.debit(czk(90_000), pragueWinter('2023-11-20'), { counterpartyKind: 'OTHER_BANK' }),
+      ledger.credit(czk(400_000), pragueWinter('2023-12-01'), { counterpartyKind: 'OWN_ACCOUNT' }),
+      ledger.debit(czk(390_000), pragueWinter('2024-01-20'), { counterpartyKind: 'OTHER_BANK' }),
+    ];
+    const exits = store.feed(postings).map((emissions) => emissions.filter(({ feeds, alert }) => feeds.includes('rm') && alert.kind === 'LARGE_OUTFLOW').length);
+    expect(exits).toEqual([1, 0, 1]);
+  });
+
   it('an exit after months of small transfers to another bank is told: nothing before was this low or this large', () => {
     // 10,000 to another bank on the 20th of November and December (a habit, but 7% and 5% of what the customer
     // held), then on 20 Jan 95% of the balance
