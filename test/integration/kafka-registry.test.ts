@@ -1,6 +1,7 @@
 import kafkajs from 'kafkajs';
 import type { Consumer, Producer } from 'kafkajs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { requireBackwardCompatibility, valueSubject } from '../../src/adapters/registry/schemas.ts';
 import { registerValueSchema } from '../support/avro.ts';
 import { transaction } from '../support/fixtures.ts';
 import { describeIntegration } from '../support/integration.ts';
@@ -61,5 +62,12 @@ describeIntegration('kafka and schema registry plumbing', (context) => {
 
     const idOf = (record: { value: unknown }) => (record.value as { transactionId: string }).transactionId;
     expect([...received].sort((a, b) => idOf(a).localeCompare(idOf(b))).map((record) => record.value)).toEqual(sent);
+  });
+
+  it('pins a new subject to BACKWARD when several instances start at once (the registry answers all but one 409 at first)', async () => {
+    const subject = valueSubject(context.topic('compat-race'));
+    await Promise.all(Array.from({ length: 6 }, () => requireBackwardCompatibility(context.endpoints.schemaRegistryUrl, subject)));
+    const answer = await fetch(`${context.endpoints.schemaRegistryUrl.replace(/\/+$/, '')}/config/${encodeURIComponent(subject)}`);
+    expect(await answer.json()).toMatchObject({ compatibilityLevel: 'BACKWARD' });
   });
 });

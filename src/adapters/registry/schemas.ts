@@ -85,9 +85,14 @@ const roleEntries = <R extends TopicRole>(topicsByRole: TopicsByRole<R>) =>
 
 const subjectPath = (subject: string) => `/subjects/${encodeURIComponent(subject)}`;
 
+type RegistryAnswer = Awaited<ReturnType<typeof registryRequest>>;
+
 /** A registry call the client has no method for; undefined on 404, the parsed body otherwise. */
 async function callRegistry(registry: RegistryTarget, path: string, init: { method?: string; body?: string } = {}): Promise<unknown> {
-  const answer = await registryRequest(registry, path, init);
+  return bodyOf(registry, path, init, await registryRequest(registry, path, init));
+}
+
+function bodyOf(registry: RegistryTarget, path: string, init: { method?: string }, answer: RegistryAnswer): unknown {
   if (answer.status === 404) return undefined;
   if (answer.status < 200 || answer.status >= 300) {
     const url = redactUrl(`${registryConnection(registry).url.replace(/\/+$/, '')}${path}`);
@@ -101,9 +106,14 @@ async function callRegistry(registry: RegistryTarget, path: string, init: { meth
  * on the topic. The client only sets compatibility on a subject's first registration and has no call of its
  * own for it, and the registry's global default may be NONE (Apicurio's is), hence the plain PUT every time.
  */
-async function requireBackwardCompatibility(registry: RegistryTarget, subject: string): Promise<void> {
+export async function requireBackwardCompatibility(registry: RegistryTarget, subject: string): Promise<void> {
   const path = `/config/${encodeURIComponent(subject)}`;
-  const answer = await callRegistry(registry, path, { method: 'PUT', body: JSON.stringify({ compatibility: COMPATIBILITY.BACKWARD }) });
+  const put = { method: 'PUT', body: JSON.stringify({ compatibility: COMPATIBILITY.BACKWARD }) };
+  // two instances starting together both create the subject's rule: Apicurio answers the later one 409 ("a rule
+  // named COMPATIBILITY already exists"), and the same PUT again updates the rule that now exists
+  let answered = await registryRequest(registry, path, put);
+  if (answered.status === 409) answered = await registryRequest(registry, path, put);
+  const answer = bodyOf(registry, path, put, answered);
   if (answer === undefined) throw new Error(`PUT ${path} answered 404: the registry would not pin the subject's compatibility`);
 }
 
