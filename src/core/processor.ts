@@ -4,6 +4,7 @@ import type { DueTimer, LoadedCustomer, StateWrite, TimerChange } from '../state
 import type { BusinessCalendar } from './calendar.ts';
 import type { ChurnObservation } from './churn-features.ts';
 import type { DetectionContext } from './detectors/context.ts';
+import { isCompetitor } from './detectors/context.ts';
 import { evaluateDayClose, judgeTiers } from './detectors/day-close.ts';
 import { detectDormancy, silenceStartOf } from './detectors/dormancy.ts';
 import { detectInflow } from './detectors/inflow.ts';
@@ -203,7 +204,7 @@ function processCustomer(
     const stateBefore = detecting ? withOpeningBalance(state, transaction) : state;
     const before = detecting ? measure(new CustomerFeatures(stateBefore, asOfDay, calendar), rules) : undefined;
     const credit = detecting && transaction.direction === 'CREDIT';
-    const toCompetitor = detecting && transaction.direction === 'DEBIT' && rules.competitorKinds.includes(transaction.counterpartyKind);
+    const toCompetitor = detecting && transaction.direction === 'DEBIT' && isCompetitor(detection, transaction.counterpartyKind);
     // asked only of an exit by the money, after the debit is applied: the days before the exit window are the same
     const debitHistory = toCompetitor ? () => debitHistoryOf(new CustomerFeatures(stateBefore, eventDay - EXIT_DAYS, calendar), rules) : null;
     const history: CreditHistory = {

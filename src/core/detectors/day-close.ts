@@ -195,17 +195,21 @@ function downgradeRisk(
   const { marginBp, trendDays, minFallBp } = rules.tiers.downgrade;
   const floor = level.minAverageMinor;
   const average = periodAverage(features, rules);
-  // the customer's own level before: the higher of the averages one and three trend spans ago, so a slow fade over
-  // six weeks counts as a fall and a customer who simply sits at the floor does not
-  const before = Math.max(periodAverage(features.at(features.asOfDay - trendDays), rules), periodAverage(features.at(features.asOfDay - DOWNGRADE_LONG_SPANS * trendDays), rules));
-  const fall = basisPointsOf(before - average, before);
   const below = average < floor;
   const near = average * 10_000 < floor * (10_000 + marginBp);
-  if (!near) state.downgradeTold = null; // recovered: a later fall is a new episode
+  if (!near) {
+    state.downgradeTold = null; // recovered: a later fall is a new episode
+    return undefined;
+  }
   if (state.downgradeTold !== null && state.downgradeTold !== level.name) state.downgradeTold = null; // served tier changed
+  if (state.downgradeTold !== null) return undefined; // the RM knows
+  // the customer's own level before: the higher of the averages one and three trend spans ago, so a slow fade over
+  // six weeks counts as a fall and a customer who simply sits at the floor does not (read only near the floor)
+  const before = Math.max(periodAverage(features.at(features.asOfDay - trendDays), rules), periodAverage(features.at(features.asOfDay - DOWNGRADE_LONG_SPANS * trendDays), rules));
+  const fall = basisPointsOf(before - average, before);
   // a churn signal says the customer is moving away: an average that sits just under the floor without falling, or
   // falls because the customer spends their savings, is a matter for the tier review, not a call
-  if (!near || fall < minFallBp || state.downgradeTold !== null) return undefined;
+  if (fall < minFallBp) return undefined;
   const toCompetitors = features.flow('DEBIT', rules.competitorKinds, DOWNGRADE_FLOW_DAYS);
   const usualToCompetitors = (features.flow('DEBIT', rules.competitorKinds, RETAINED_DAYS) - toCompetitors) * DOWNGRADE_FLOW_DAYS / (RETAINED_DAYS - DOWNGRADE_FLOW_DAYS);
   if (toCompetitors < (before - average) * FALL_TO_COMPETITORS_SHARE || toCompetitors <= usualToCompetitors * ABOVE_USUAL_TIMES) return undefined;

@@ -29,21 +29,23 @@ export function measure(features: CustomerFeatures, rules: Rules): Measures {
   const { cumulative: outflow } = rules.largeOutflow;
   const { cumulative: inflow } = rules.largeInflow;
   const cumulativeOutflow = features.flow('DEBIT', outflow.kinds, outflow.windowDays);
-  const daysBefore = RETAINED_DAYS - outflow.windowDays;
-  const outflowBefore = daysBefore > 0 ? features.flow('DEBIT', outflow.kinds, RETAINED_DAYS) - cumulativeOutflow : 0;
-  const inflowDaysBefore = RETAINED_DAYS - inflow.windowDays;
+  // salary and pension are regular income, never money moved over
   const cumulativeInflow = features.irregularInflow(inflow.kinds, inflow.windowDays);
-  const inflowBefore = inflowDaysBefore > 0 ? features.irregularInflow(inflow.kinds, RETAINED_DAYS) - cumulativeInflow : 0;
   return {
     totalBalance: features.totalBalance,
     averageDailyBalance30: features.averageDailyBalance(30),
     cumulativeOutflow,
-    usualCumulativeOutflow: daysBefore > 0 ? Math.round((outflowBefore * outflow.windowDays) / daysBefore) : 0,
-    // salary and pension are regular income, never money moved over
+    usualCumulativeOutflow: usualPerWindow(cumulativeOutflow, features.flow('DEBIT', outflow.kinds, RETAINED_DAYS), outflow.windowDays),
     cumulativeInflow,
-    usualCumulativeInflow: inflowDaysBefore > 0 ? Math.round((inflowBefore * inflow.windowDays) / inflowDaysBefore) : 0,
+    usualCumulativeInflow: usualPerWindow(cumulativeInflow, features.irregularInflow(inflow.kinds, RETAINED_DAYS), inflow.windowDays),
     competitorOutflow90: features.flow('DEBIT', rules.competitorKinds, 90),
     competitorOutflowRecent: features.flow('DEBIT', rules.competitorKinds, EXIT_DAYS),
     customerTransactions30: features.customerTransactions(30),
   };
+}
+
+/** The usual sum per window: what the retained days before the window moved, scaled to the window's length. */
+function usualPerWindow(inWindow: number, retained: number, windowDays: number): number {
+  const daysBefore = RETAINED_DAYS - windowDays;
+  return daysBefore > 0 ? Math.round(((retained - inWindow) * windowDays) / daysBefore) : 0;
 }
