@@ -40,6 +40,14 @@ export const churnFeatureNames = [
   'incomeOverdue',
   /** Days without customer-initiated activity against the customer's usual gap between such transactions. */
   'silenceVsUsual',
+  /**
+   * The part of a two-month fall of the balance that went to competitors in repeated transfers beyond the customer's
+   * usual, as a share of the balance before (0-1): a leak that the salary keeps refilling drains the account month
+   * by month while no 30-day window looks unusual against a normal the leak itself has already lowered. The largest
+   * day is left out (one payment buys something), and so is twice the rate sent before (a standing order to the
+   * customer's other bank is their normal).
+   */
+  'drainToCompetitors',
 ] as const;
 
 export type ChurnFeatureName = (typeof churnFeatureNames)[number];
@@ -61,6 +69,11 @@ const EXTERNAL_IN: readonly CounterpartyKind[] = ['OTHER_BANK', 'INVESTMENT_PLAT
 
 const RECENT_DAYS = 30;
 const HISTORY_DAYS = 90;
+/** The drain is measured over the last 60 days against the 30 before them (the oldest third of the history). */
+const DRAIN_DAYS = 60;
+const DRAIN_BEFORE_DAYS = HISTORY_DAYS - DRAIN_DAYS;
+/** What was sent to competitors before counts twice: a leak is well above the customer's old rate, not on it. */
+const DRAIN_USUAL_TIMES = 2;
 /** Money in is compared over halves of the history: long enough to hold a monthly income's jitter. */
 export const INFLOW_DAYS = HISTORY_DAYS / 2;
 const BASELINE_DAYS = HISTORY_DAYS - RECENT_DAYS;
@@ -83,6 +96,12 @@ function versusUsual(recent: number, usualPer30: number, floor: number): number 
   if (usualPer30 <= 0 || usualPer30 < floor) return recent > 0 && floor > 0 ? cap(recent / floor) : null;
   return cap(recent / usualPer30);
 }
+
+/**
+ * How far the monthly average balance fell over the last two months when it fell in both (0 otherwise): a drain goes
+ * one way, while a balance that swings with large transfers in and out has a lower month now and then.
+ */
+const steadyFall = (m: ChurnMeasurements): number => (m.averageBefore > m.averageBetween && m.averageBetween > m.average30 ? m.averageBefore - m.average30 : 0);
 
 /** The amounts and counts behind the features, for the reasons an RM reads (money in minor units). */
 export interface ChurnMeasurements {
@@ -107,6 +126,14 @@ export interface ChurnMeasurements {
   /** Days since the last customer-initiated transaction (null: never). */
   silentDays: number | null;
   usualGapDays: number;
+  /** Average balance of the 30 days before the last 60 (the level the drain is measured from). */
+  averageBefore: number;
+  /** Average balance of the 30 days before the last 30. */
+  averageBetween: number;
+  /** Average balance of the last 30 days. */
+  average30: number;
+  /** Sent to competitors in the last 60 days beyond twice the rate before and the largest day (0 or more). */
+  competitorExcess: number;
 }
 
 /**
@@ -132,6 +159,13 @@ export function measureChurn(state: CustomerState, features: CustomerFeatures, c
   const activity90 = features.customerTransactions(HISTORY_DAYS);
   const lastActivityDay = state.lastActivityAt === null ? null : calendar.dayOf(state.lastActivityAt);
   const income = state.regularIncome;
+  const average60 = features.averageDailyBalance(DRAIN_DAYS);
+  const competitor60 = features.flow('DEBIT', COMPETITORS, DRAIN_DAYS);
+  const competitorBefore = features.flow('DEBIT', COMPETITORS, HISTORY_DAYS) - competitor60;
+  const competitorExcess = Math.max(
+    0,
+    competitor60 - features.largestDailyFlow('DEBIT', COMPETITORS, DRAIN_DAYS) - (DRAIN_USUAL_TIMES * competitorBefore * DRAIN_DAYS) / DRAIN_BEFORE_DAYS,
+  );
   // a balance of nothing gives no floor: any transfer would count
   const transferFloor = Math.max(1, Math.round(TRANSFER_SHARE * scale));
   const measured: ChurnMeasurements = {
@@ -154,6 +188,10 @@ export function measureChurn(state: CustomerState, features: CustomerFeatures, c
     incomeSilentDays: income === null ? null : day - income[0],
     silentDays: lastActivityDay === null ? null : day - lastActivityDay,
     usualGapDays: HISTORY_DAYS / Math.max(activity90, 1),
+    averageBefore: Math.round((average90 * HISTORY_DAYS - average60 * DRAIN_DAYS) / DRAIN_BEFORE_DAYS),
+    averageBetween: Math.round((average60 * DRAIN_DAYS - average30 * RECENT_DAYS) / (DRAIN_DAYS - RECENT_DAYS)),
+    average30,
+    competitorExcess: Math.round(competitorExcess),
   };
   const m = measured;
   const vector: ChurnFeatureVector = {
@@ -169,6 +207,7 @@ export function measureChurn(state: CustomerState, features: CustomerFeatures, c
     spendVsUsual: hasHistory ? versusUsual(m.spendRecent, m.spendUsual, 0) : null,
     incomeOverdue: income !== null && income[1] >= 2 && m.incomeSilentDays !== null && m.incomeSilentDays <= INCOME_REMEMBERED_DAYS ? m.incomeSilentDays / MONTH_DAYS : null,
     silenceVsUsual: m.silentDays === null ? null : cap(m.silentDays / m.usualGapDays),
+    drainToCompetitors: hasHistory && m.averageBefore > 0 ? Math.min(m.competitorExcess, steadyFall(m)) / m.averageBefore : null,
   };
   for (const name of churnFeatureNames) {
     const value = vector[name];

@@ -109,5 +109,10 @@ function describe(name: ChurnFeatureName, value: number, m: ChurnMeasurements, c
         reason: `no customer-initiated activity for ${m.silentDays} days; usually one every ${Math.max(1, Math.round(m.usualGapDays))} days`,
         evidence: [days('days_without_customer_activity', m.silentDays ?? 0, Math.round(m.usualGapDays))],
       };
+    case 'drainToCompetitors':
+      return {
+        reason: `${money(m.competitorExcess)} to competitors in repeated transfers beyond the usual over two months, while the average balance went from ${money(m.averageBefore)} to ${money(m.average30)}`,
+        evidence: [minorUnits('average_daily_balance_30d', m.average30, null, m.averageBefore), minorUnits('competitor_outflow_excess_60d', m.competitorExcess)],
+      };
   }
 }

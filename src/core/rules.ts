@@ -164,7 +164,7 @@ export const rulesSchema = z
     /**
      * The churn-risk score, 0-100, from a scorecard fitted on the bank's own history (`tidewatch train`), and when it
      * becomes an alert: one episode per customer, opened at alertFromScore, escalated when the score rose by
-     * escalateBy, closed below clearBelowScore.
+     * escalateBy, closed once it stayed below clearBelowScore for clearAfterDays.
      */
     churn: z
       .object({
@@ -177,6 +177,11 @@ export const rulesSchema = z
         clearBelowScore: score.optional(),
         /** While an episode lasts, the RM is told again when the score rose by this much since the last alert. */
         escalateBy: z.number().int().min(1).max(100),
+        /**
+         * An open episode closes once the score has stayed under clearBelowScore for this many days in a row: a leak
+         * the salary refills scores high and low within a month, and a dip is not the end of it (absent: 30).
+         */
+        clearAfterDays: days(365).default(30),
         /** A salary or pension that used to arrive monthly is overdue after this many days: the customer is looked at that day. */
         regularIncomeGapDays: days(90),
         /**

@@ -49,9 +49,10 @@ export interface CustomerState {
   /**
    * An open churn-risk episode: the day it began, the score and the score's own urgency last told (before the value at
    * stake raised it); `exit` when an exit opened it (the money went: it stays open until the money is back, not
-   * merely until the score falls); null when none.
+   * merely until the score falls); `quietSince`: the first day of the current run of scores under the clearing
+   * score (the episode closes when the run is long enough); null when none.
    */
-  churn: { since: number; toldScore: number; toldLevel?: Priority; exit?: true } | null;
+  churn: { since: number; toldScore: number; toldLevel?: Priority; exit?: true; quietSince?: number } | null;
   /** The RFM segment at the last evaluation; a slide from a valuable segment is remembered for a while. */
   rfm: { segment: RfmSegment; slidFrom: RfmSegment | null; slidOn: number } | null;
   /**

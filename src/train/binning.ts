@@ -31,6 +31,7 @@ export const coarseClasses: Record<ChurnFeatureName, readonly number[]> = {
   spendVsUsual: [0.2, 0.5, 0.8],
   incomeOverdue: [1.4, 2, 3],
   silenceVsUsual: [3, 6, 12],
+  drainToCompetitors: [0.1, 0.2, 0.3],
 };
 
 export const defaultBinning: BinningOptions = { bins: 7, minSamples: 40, classes: coarseClasses };

@@ -249,7 +249,7 @@ const MONEY_MOVED: ReadonlySet<string> = new Set(['closeVsNormal', 'drawdown', '
 
 /**
  * One churn-risk episode per customer: opened when the score reaches the threshold, told again (one priority
- * higher) only when it rose by `escalateBy`, closed when it falls below the clearing score. When only money moved
+ * higher) only when it rose by `escalateBy`, closed once it stayed below the clearing score for `clearAfterDays`. When only money moved
  * and income and everyday activity go on, the alert says it may be a one-off payment and that the episode escalates
  * if they stop: only what happens next can tell paying for something from moving the relationship away.
  */
@@ -264,8 +264,15 @@ function churnRisk(state: CustomerState, features: CustomerFeatures, context: De
   // until the money is back, and the RM is not told of the same departure again when activity then stops
   const moneyStillGone = episode?.exit === true && (vector.closeVsNormal === null || vector.closeVsNormal < EXIT_RECOVERED_SHARE);
   if (episode !== null && score < clearBelowScore && !moneyStillGone) {
-    state.churn = null;
+    // the money of an exit is back: that ends it; a dip of the score is not the end of a leak the salary refills
+    const quietSince = episode.quietSince ?? features.asOfDay;
+    if (episode.exit === true || features.asOfDay - quietSince + 1 >= settings.clearAfterDays) state.churn = null;
+    else state.churn = { ...episode, quietSince };
     return undefined;
+  }
+  if (episode?.quietSince !== undefined && score >= clearBelowScore) {
+    const { quietSince: _, ...stillOpen } = episode;
+    state.churn = stillOpen;
   }
   if (moneyStillGone) return undefined;
   const average = features.averageDailyBalance(30);

@@ -60,8 +60,18 @@ describe('what the RM hears of each persona (shipped rules and scorecard)', () =
     expect(reasons[1]).toMatch(/^Churn risk rising \d+\/100: /);
   });
 
-  it('an exit opens the episode and the RM is not told of the same departure again when activity then stops', HEAVY, () => {
-    expect(heard('leak with the salary refilling').map(([kind]) => kind)).toEqual(['LARGE_OUTFLOW']);
+  it('the leak the salary refills: a CHURN_RISK episode weeks before the exit, escalated as it drains; then the exit, and not the same departure again when activity stops', HEAVY, () => {
+    const told = heard('leak with the salary refilling');
+    expect(told.map(([kind, , priority]) => [kind, priority])).toEqual([
+      ['CHURN_RISK', 'MEDIUM'],
+      ['CHURN_RISK', 'HIGH'],
+      ['LARGE_OUTFLOW', 'URGENT'],
+    ]);
+    expect(told[0]![1]).toBeGreaterThanOrEqual(30);
+    expect(told[2]![1]).toBe(0);
+    const reasons = churnTold(lifeOf('leak with the salary refilling')).map(({ emission }) => emission.alert.reason);
+    expect(reasons[0]).toMatch(/^Churn risk \d+\/100: .*to competitors in repeated transfers beyond the usual over two months/);
+    expect(reasons[1]).toMatch(/^Churn risk rising \d+\/100: /);
     expect(lifeOf('leak with the salary refilling').store.state().churn).toMatchObject({ exit: true });
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { churnFeatureNames, churnFeaturesOf } from '../../../src/core/churn-features.ts';
+import { churnFeatureNames, churnFeaturesOf, measureChurn } from '../../../src/core/churn-features.ts';
 import type { ChurnFeatureVector } from '../../../src/core/churn-features.ts';
 import { assessChurn } from '../../../src/core/churn.ts';
 import { CustomerFeatures } from '../../../src/core/features.ts';
@@ -103,6 +103,55 @@ describe('churn features: the customer against their own normal', () => {
     expect(transfersInJanuary([['2024-01-05', 12_000], ['2024-01-12', 1_000], ['2024-01-19', 1_000]]).competitorTransfersAboveUsual).toBe(0);
   });
 
+  /**
+   * 100,000.00 since September with a salary of 30,000.00 on the 10th and card spending of 30,000.00 a month (on the
+   * 20th), as of 31 Jan; `transfers` to the given counterparty on the given days, each `share` of the balance then.
+   */
+  function drained(transfers: readonly string[], options: { share?: number; scale?: number; kind?: 'OTHER_BANK' | 'INVESTMENT_PLATFORM' | 'NONE'; refill?: [day: string, amount: number] } = {}) {
+    const scale = options.scale ?? 1;
+    const store = new MemoryStore([profile()]).seed(seededState({ balances: { 'a-1': czk(100_000) * scale }, since: pragueWinter('2023-09-01') }));
+    const ledger = new Ledger('c-1', { 'a-1': czk(100_000) * scale });
+    const events: Array<[number, () => ReturnType<Ledger['debit']>]> = [];
+    for (const month of ['2023-10', '2023-11', '2023-12', '2024-01']) {
+      events.push([pragueWinter(`${month}-10`), () => ledger.credit(czk(30_000) * scale, pragueWinter(`${month}-10`), { category: 'SALARY', counterpartyKind: 'OTHER_BANK' })]);
+      events.push([pragueWinter(`${month}-20`), () => ledger.debit(czk(30_000) * scale, pragueWinter(`${month}-20`), { category: 'CARD', channel: 'CARD', counterpartyKind: 'NONE' })]);
+    }
+    for (const day of transfers) {
+      events.push([pragueWinter(day), () => ledger.debit(Math.round(ledger.balance() * (options.share ?? 0.12)), pragueWinter(day), { counterpartyKind: options.kind ?? 'INVESTMENT_PLATFORM' })]);
+    }
+    const refill = options.refill;
+    if (refill !== undefined) events.push([pragueWinter(refill[0]), () => ledger.credit(czk(refill[1]) * scale, pragueWinter(refill[0]), { counterpartyKind: 'OTHER_BANK' })]);
+    store.feed(events.sort(([left], [right]) => left - right).map(([, post]) => post()));
+    return measureChurn(store.state(), new CustomerFeatures(store.state(), dayNo('2024-01-31'), calendar), calendar);
+  }
+  const weekly = ['2023-12-04', '2023-12-11', '2023-12-18', '2023-12-27', '2024-01-03', '2024-01-12', '2024-01-17', '2024-01-24'];
+
+  it('see a leak the salary refills: two months of transfers to a platform, the balance lower each month', () => {
+    const { vector, measured } = drained(weekly);
+    // 12% of the balance a week since December: the monthly averages fall November → December → January
+    expect(measured.averageBefore).toBeGreaterThan(measured.averageBetween);
+    expect(measured.averageBetween).toBeGreaterThan(measured.average30);
+    expect(vector.drainToCompetitors).toBeGreaterThan(0.2);
+    // the same as a share for a customer with a tenth or ten times the money
+    expect(drained(weekly, { scale: 10 }).vector.drainToCompetitors).toBeCloseTo(vector.drainToCompetitors!, 3);
+    expect(drained(weekly, { scale: 0.1 }).vector.drainToCompetitors).toBeCloseTo(vector.drainToCompetitors!, 3);
+  });
+
+  it('see no drain in one large payment, in spending, or in transfers the customer always made', () => {
+    // a house down payment: one day, left out as a purchase
+    expect(drained(['2024-01-12'], { share: 0.6, kind: 'OTHER_BANK' }).vector.drainToCompetitors).toBe(0);
+    // the same weekly amounts spent rather than sent to competitors
+    expect(drained(weekly, { kind: 'NONE' }).vector.drainToCompetitors).toBe(0);
+    // weekly transfers since October: the rate before is the customer's normal, the excess over twice it is nothing
+    const always = ['2023-11-01', '2023-11-08', '2023-11-15', '2023-11-22', '2023-11-29', ...weekly];
+    expect(drained(always, { share: 0.06 }).measured.competitorExcess).toBe(0);
+    // money sent out in December and brought back in January: the balance swings, it does not drain
+    const swing = drained(weekly.slice(0, 4), { refill: ['2024-01-02', 30_000] });
+    expect(swing.measured.averageBefore).toBeGreaterThan(swing.measured.average30);
+    expect(swing.measured.competitorExcess).toBeGreaterThan(0);
+    expect(swing.vector.drainToCompetitors).toBe(0);
+  });
+
   it('are null where there is no baseline yet (a customer first seen 30 days ago)', () => {
     const store = new MemoryStore([profile()]);
     const ledger = new Ledger('c-1', { 'a-1': czk(50_000) });
@@ -118,12 +167,12 @@ describe('one CHURN_RISK episode per customer', () => {
    * A customer paying by card every day from November, with the one-feature test scorecard: activity against the
    * usual decides the score (1 a day → 5%; fewer → higher).
    */
-  function episode(paymentsFrom: (day: number) => boolean, money = { balance: czk(150_000), payment: czk(500) }) {
+  function episode(paymentsFrom: (day: number) => boolean, money = { balance: czk(150_000), payment: czk(500) }, days = 180) {
     const context = coreWith((raw) => void (raw.churn.scorecard = card()));
     const store = new MemoryStore([profile({ rmId: 'rm-2' })], context).seed(seededState({ balances: { 'a-1': money.balance }, since: pragueWinter('2023-09-01') }));
     const ledger = new Ledger('c-1', { 'a-1': money.balance });
     const told: Array<{ day: string; reason: string; priority: string; score: number | undefined }> = [];
-    for (let day = 0; day < 180; day += 1) {
+    for (let day = 0; day < days; day += 1) {
       const at = pragueWinter('2023-11-01') + day * 86_400_000;
       const emissions = [...store.advance(at - 3_600_000), ...(paymentsFrom(day) ? store.feed([ledger.debit(money.payment, at, { category: 'CARD', channel: 'CARD' })]).flat() : [])];
       for (const { alert } of emissions.filter((emission) => emission.alert.kind === 'CHURN_RISK')) {
@@ -136,14 +185,14 @@ describe('one CHURN_RISK episode per customer', () => {
   it('opens when the score reaches the threshold, is not repeated while it stays, escalates one priority higher when it rose, and closes below the clearing score', HEAVY, () => {
     // every day until mid-January, then every third day (activity 1/3 of the usual → bin 1: 3 points, 50%), then
     // nothing from mid-February (bin 0: 4 points, 73%: risen by 23 ≥ 15), then every day again from April
-    const { told, store } = episode((day) => day < 75 || (day < 105 && day % 3 === 0) || day >= 150);
+    const { told, store } = episode((day) => day < 75 || (day < 105 && day % 3 === 0) || day >= 150, undefined, 215);
     expect(told.map(({ score, priority }) => [score, priority])).toEqual([
       [50, 'MEDIUM'],
       [73, 'HIGH'],
     ]);
     expect(told[0]!.reason).toMatch(/^Churn risk 50\/100: \d+ customer-initiated transactions in 30 days; usually \d+$/);
     expect(told[1]!.reason).toMatch(/^Churn risk rising 73\/100: /);
-    // back to daily payments: the score fell under 30 and the episode closed
+    // back to daily payments: the score fell under 30, stayed there for 30 days, and the episode closed
     expect(store.state().churn).toBeNull();
   });
 

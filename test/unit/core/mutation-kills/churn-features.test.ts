@@ -129,6 +129,8 @@ describe('each reason an RM reads names the feature with the customer’s own nu
       spendVsUsual: `everyday spending 0% of the usual (${money(0)} in 30 days; usually ${money(czk(500))})`,
       incomeOverdue: 'the monthly salary or pension last arrived 47 days ago',
       silenceVsUsual: `no customer-initiated activity for 11 days; usually one every ${Math.round(90 / 3)} days`,
+      // the second transfer beyond the largest day, nothing sent before; the balance rose (no drain: bin 0, point here only by this card)
+      drainToCompetitors: `${money(czk(20_000))} to competitors in repeated transfers beyond the usual over two months, while the average balance went from ${money(m.averageBefore)} to ${money(m.average30)}`,
     });
     const evidence = Object.fromEntries(signals.map((signal) => [signal.name, signal.evidence]));
     // what each reason's evidence measures (metric names are the API downstream systems read)
@@ -144,7 +146,12 @@ describe('each reason an RM reads names the feature with the customer’s own nu
       spendVsUsual: ['everyday_spending_30d'],
       incomeOverdue: ['days_since_regular_income'],
       silenceVsUsual: ['days_without_customer_activity'],
+      drainToCompetitors: ['average_daily_balance_30d', 'competitor_outflow_excess_60d'],
     });
+    expect(evidence.drainToCompetitors).toEqual([
+      { metric: 'average_daily_balance_30d', unit: 'MINOR_UNITS', value: m.average30, threshold: null, baseline: m.averageBefore },
+      { metric: 'competitor_outflow_excess_60d', unit: 'MINOR_UNITS', value: czk(20_000), threshold: null, baseline: null },
+    ]);
     expect(evidence.competitorTransfersAboveUsual).toEqual([{ metric: 'competitor_transfer_days_30d', unit: 'COUNT', value: 2, threshold: null, baseline: 0 }]);
     expect(evidence.incomeOverdue).toEqual([{ metric: 'days_since_regular_income', unit: 'DAYS', value: 47, threshold: 30, baseline: null }]);
     expect(evidence.netFlowShare).toEqual([

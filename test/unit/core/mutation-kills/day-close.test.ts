@@ -514,11 +514,34 @@ describe('one churn episode, judged close by close (alert from 50, clear below 3
     customer.receives(czk(30_000), '2024-03-04'); // 75%: 30, not below 30
     expect(churn('2024-03-04')).toEqual([]);
     expect(customer.state.churn).toEqual({ since: opened, toldScore: 65, toldLevel: 'HIGH' });
-    customer.receives(czk(10_000), '2024-03-05'); // 85%: 29
+    customer.receives(czk(10_000), '2024-03-05'); // 85%: 29, the first day under the clearing score
     expect(churn('2024-03-05')).toEqual([]);
+    expect(customer.state.churn).toEqual({ since: opened, toldScore: 65, toldLevel: 'HIGH', quietSince: dayNo('2024-03-05') });
+    customer.pays(czk(35_000), '2024-03-06'); // 50% again: the same episode, under the 65 + 15 that would escalate it
+    expect(churn('2024-03-06')).toEqual([]);
+    expect(customer.state.churn).toEqual({ since: opened, toldScore: 65, toldLevel: 'HIGH' });
+  });
+
+  it('closes only once the score stayed under the clearing score for churn.clearAfterDays (30) days in a row', () => {
+    const calm = rulesWith(scorecard([{ name: 'closeVsNormal', edges: [], points: [0], missingPoints: 0, normalBin: 0 }], logit(10)));
+    const fifty = rulesWith(scorecard([{ name: 'closeVsNormal', edges: [], points: [0], missingPoints: 0, normalBin: 0 }], logit(50)));
+    const customer = new Customer(czk(100_000));
+    const opened = dayNo('2024-02-01');
+    customer.state.churn = { since: opened, toldScore: 50, toldLevel: 'MEDIUM' };
+    const close = (on: string, rules: typeof calm) => ofKind(customer.closeOf(on, { rules }), 'CHURN_RISK');
+    expect(close('2024-03-01', calm)).toEqual([]);
+    expect(customer.state.churn).toEqual({ since: opened, toldScore: 50, toldLevel: 'MEDIUM', quietSince: dayNo('2024-03-01') });
+    // back at 50 after ten quiet days: the run is broken, nothing is told (the episode was told at 50)
+    expect(close('2024-03-11', fifty)).toEqual([]);
+    expect(customer.state.churn).toEqual({ since: opened, toldScore: 50, toldLevel: 'MEDIUM' });
+    // a new run from 12 March: its 29th day keeps the episode, its 30th closes it
+    expect(close('2024-03-12', calm)).toEqual([]);
+    expect(close('2024-04-09', calm)).toEqual([]);
+    expect(customer.state.churn).toEqual({ since: opened, toldScore: 50, toldLevel: 'MEDIUM', quietSince: dayNo('2024-03-12') });
+    expect(close('2024-04-10', calm)).toEqual([]);
     expect(customer.state.churn).toBeNull();
-    customer.pays(czk(35_000), '2024-03-06'); // 50% again: a new episode
-    expect(churn('2024-03-06').map(({ causeKey, reason }) => [causeKey, reason.split(':')[0]])).toEqual([[`${dayNo('2024-03-06')}:50`, 'Churn risk 50/100']]);
+    // closed: 50 opens a new episode
+    expect(close('2024-04-11', fifty).map(({ causeKey }) => causeKey)).toEqual([`${dayNo('2024-04-11')}:50`]);
   });
 
   it('a score of 80 opens HIGH, 79 MEDIUM', () => {
@@ -577,9 +600,9 @@ describe('after an exit (an episode the exit opened), the customer is gone until
     expect(young.state.churn).toMatchObject({ exit: true });
   });
 
-  it('an episode the score opened ends below the clearing score, wherever the balance is', () => {
+  it('an episode the score opened ends once the score stayed below the clearing score, wherever the balance is', () => {
     const customer = new Customer(czk(100_000)).pays(czk(55_000), '2024-02-25');
-    customer.state.churn = { since: dayNo('2024-02-25'), toldScore: 65, toldLevel: 'HIGH' };
+    customer.state.churn = { since: dayNo('2024-02-25'), toldScore: 65, toldLevel: 'HIGH', quietSince: dayNo('2024-02-01') };
     customer.closeOf('2024-03-01', { rules: calm });
     expect(customer.state.churn).toBeNull();
   });
