@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { RETAINED_DAYS } from '../../../src/core/features.ts';
+import { MAX_TIERS_PENDING } from '../../../src/core/household.ts';
 import type { Emission } from '../../../src/core/state.ts';
 import type { CustomerProfile } from '../../../src/domain/profile.ts';
 import { DAY, Ledger, MemoryStore, czk, dayNo, pragueWinter, profile, seededState } from '../../support/core-fixtures.ts';
@@ -76,6 +78,18 @@ describe('household tiers wait for every member to pass the day (event-time wate
     const onTime = february(() => 0, { bMovesIn: czk(50_000) });
     const late = february((day) => (day < 10 ? 9 : 0), { bMovesIn: czk(50_000) });
     expect(tierAlerts(late.told)).toEqual(tierAlerts(onTime.told));
+  });
+
+  it('a member that never moves: at most 90 days wait, and the flow buckets are kept back from the oldest of them', () => {
+    const stuck = february(() => 200, { days: 100 });
+    const state = stuck.store.state('c-1');
+    const pending = state.tiersPending ?? [];
+    const lastDay = dayNo(plusDays('2024-02-01', 99));
+    expect(pending).toHaveLength(MAX_TIERS_PENDING);
+    expect(pending.at(-1)).toBe(lastDay - 1);
+    // the oldest waiting day, judged late, reads the 90 days before it as on time: nothing older is kept
+    expect(state.days[0]?.[0]).toBeGreaterThanOrEqual(pending[0]! - (RETAINED_DAYS - 1));
+    expect(state.days.some((bucket) => bucket[0]! < lastDay - (RETAINED_DAYS - 1))).toBe(true);
   });
 
   it('a member whose partition lags by more than 40 days: every waiting day is still judged, as on time', () => {
