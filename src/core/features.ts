@@ -88,6 +88,7 @@ export function applyTransaction(state: CustomerState, transaction: Transaction,
 
   // the day's other postings first: a stamp may have been taken before or after any of them
   const sameDayMoney = grossFlowOn(state.days, day);
+  noteOpened(state, transaction, day, calendar.dayOf(state.firstSeenAt));
   moveBalance(state, transaction, sameDayMoney);
   if (transaction.amountMinor > 0) addToDay(state.days, day, flowCode(transaction.direction, transaction.counterpartyKind, transaction.category), transaction.amountMinor);
   if (transaction.direction === 'CREDIT' && (transaction.category === 'SALARY' || transaction.category === 'PENSION')) {
@@ -102,9 +103,55 @@ export function applyTransaction(state: CustomerState, transaction: Transaction,
   }
   state.firstSeenAt = Math.min(state.firstSeenAt, transaction.eventTime);
   state.streamTime = Math.max(state.streamTime, transaction.eventTime);
-  dropDaysBefore(state.days, calendar.dayOf(state.streamTime) - (RETAINED_DAYS - 1));
+  const oldestKept = retainedFrom(state, calendar);
+  dropDaysBefore(state.days, oldestKept);
+  forgetOpenedBefore(state, oldestKept);
   forgetSeenBefore(state.seenTransactions, calendar.dayOf(state.streamTime) - rules.allowedLatenessDays);
   return 'applied';
+}
+
+/**
+ * The first business day kept in the flow buckets: RETAINED_DAYS back from the customer's clock, or from the oldest
+ * day whose tier decisions still wait for the household (core/household.ts), so that the day, judged late, reads the
+ * same days as on time.
+ */
+function retainedFrom(state: CustomerState, calendar: BusinessCalendar): number {
+  const streamDay = calendar.dayOf(state.streamTime);
+  const waiting = state.tiersPending?.[0];
+  return (waiting === undefined ? streamDay : Math.min(streamDay, waiting)) - (RETAINED_DAYS - 1);
+}
+
+/**
+ * Remembers an account first seen after the customer's first day (its first day and its opening balance), and moves
+ * an account's first day back for a late posting: the series as of an earlier day leaves such an account out.
+ */
+function noteOpened(state: CustomerState, transaction: Transaction, day: number, firstDay: number): void {
+  const opened = state.accountsOpened?.[transaction.accountId];
+  if (opened !== undefined) {
+    if (day < opened[0]) opened[0] = day;
+    return;
+  }
+  if (state.accounts[transaction.accountId] !== undefined || day <= firstDay) return;
+  const signed = transaction.direction === 'CREDIT' ? transaction.amountMinor : -transaction.amountMinor;
+  state.accountsOpened = { ...state.accountsOpened, [transaction.accountId]: [day, transaction.balanceAfterMinor - signed] };
+}
+
+/** Accounts first seen before the oldest day kept: no series the state can still give reads a day before them. */
+function forgetOpenedBefore(state: CustomerState, oldestDay: number): void {
+  if (state.accountsOpened === undefined) return;
+  const kept = Object.entries(state.accountsOpened).filter(([, [firstDay]]) => firstDay >= oldestDay);
+  if (kept.length === 0) delete state.accountsOpened;
+  else if (kept.length < Object.keys(state.accountsOpened).length) state.accountsOpened = Object.fromEntries(kept);
+}
+
+/**
+ * The openings of the accounts first seen after `day`: the daily series walked back from today's balances carries
+ * each of them back to the days before its first posting, where the customer as of `day` had not shown it.
+ */
+function openingsAfter(state: CustomerState, day: number): number {
+  let sum = 0;
+  for (const [firstDay, opening] of Object.values(state.accountsOpened ?? {})) if (firstDay > day) sum += opening;
+  return sum;
 }
 
 /**
@@ -171,23 +218,33 @@ interface CloseSeries {
 /** Days a close series covers: the longest window (90) and a month of hold or trend days before it, at most. */
 const SERIES_DAYS = 150;
 
-/** Features that will be read at many windows and earlier days (a day-close evaluation): closes are walked once. */
+/**
+ * Features that will be read at many windows and earlier days (a day-close evaluation): closes are walked once. They
+ * are the customer as of `asOfDay`, whatever the state has seen since: an account first seen after it is left out of
+ * every close (the walk back from today's balances would carry its opening balance back), so a day judged late (a
+ * tier decision waiting for the household) or a household member read by another customer reads as on time.
+ */
 export function seriesFeatures(state: CustomerState, asOfDay: number, calendar: BusinessCalendar): CustomerFeatures {
-  return new CustomerFeatures(state, asOfDay, calendar, {});
+  return new CustomerFeatures(state, asOfDay, calendar, {}, asOfDay);
 }
 
 export class CustomerFeatures {
   readonly totalBalance: number;
   /** Present when the closes are to be walked once and shared (seriesFeatures); absent: each read walks its window. */
   private readonly shared: { series?: CloseSeries } | undefined;
+  /** Where the walk back over the closes starts: the total balance, less the accounts first seen after `knownAsOf`. */
+  private readonly walkFrom: number;
 
   constructor(
     readonly state: CustomerState,
     readonly asOfDay: number,
     private readonly calendar: BusinessCalendar,
     shared?: { series?: CloseSeries },
+    /** The day the customer is seen as of (seriesFeatures): accounts first seen after it are not in the closes. */
+    private readonly knownAsOf?: number,
   ) {
     this.totalBalance = Object.values(state.accounts).reduce((sum, [balance]) => sum + balance, 0);
+    this.walkFrom = knownAsOf === undefined ? this.totalBalance : this.totalBalance - openingsAfter(state, knownAsOf);
     this.shared = shared;
   }
 
@@ -195,14 +252,14 @@ export class CustomerFeatures {
   at(day: number): CustomerFeatures {
     const series = this.shared?.series;
     const shares = series === undefined ? day <= this.asOfDay : day <= series.toDay;
-    return new CustomerFeatures(this.state, day, this.calendar, shares ? this.shared : undefined);
+    return new CustomerFeatures(this.state, day, this.calendar, shares ? this.shared : undefined, this.knownAsOf);
   }
 
   /** Walks daily closes from asOfDay back to fromDay (inclusive), newest first. */
   private walkCloses(fromDay: number, visit: (day: number, close: number) => void, asOfDay = this.asOfDay): void {
     const days = this.state.days;
     let index = days.length - 1;
-    let close = this.totalBalance;
+    let close = this.walkFrom;
     while (index >= 0 && days[index]![0]! > asOfDay) {
       close -= netFlowOf(days[index]!);
       index -= 1;

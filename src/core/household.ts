@@ -1,6 +1,6 @@
 import type { CustomerProfile } from '../domain/profile.ts';
 import type { BusinessCalendar } from './calendar.ts';
-import { seriesFeatures } from './features.ts';
+import { RETAINED_DAYS, seriesFeatures } from './features.ts';
 import type { CustomerFeatures } from './features.ts';
 import type { Rules } from './rules.ts';
 import type { CustomerState } from './state.ts';
@@ -21,8 +21,12 @@ export interface HouseholdMember {
   passedDay?: number;
 }
 
-/** Pending days kept at most: a member whose partition never moves must not grow the state without bound. */
-export const MAX_TIERS_PENDING = 40;
+/**
+ * Pending days kept at most: a member whose partition never moves must not grow the state without bound. As many
+ * as the flow window holds days: a member's partition may lag by weeks (a backlog consumed partition by partition,
+ * a long outage), and a day dropped here is a decision never judged (its alert moved to a later day).
+ */
+export const MAX_TIERS_PENDING = RETAINED_DAYS;
 
 /**
  * Every member that may count toward the household's sum is complete up to `day`. A member without a state yet

@@ -76,6 +76,13 @@ export interface CustomerState {
   /** The business day the RM was last told of the customer's idle funds (one episode: until they invest or the money goes); absent when none. */
   idleTold?: number;
   /**
+   * accountId → [first business day with a posting, opening balance (the balance before its first posting)] of the
+   * accounts first seen after the customer's first day, within the flow window; absent when none. The daily series as
+   * of an earlier day leaves them out (core/features.ts seriesFeatures): a household member's or a waiting day's view
+   * of a day is then what it was on that day, whatever accounts appeared since (README, "Household tiers").
+   */
+  accountsOpened?: Record<string, [firstDay: number, openingBalance: number]>;
+  /**
    * Alerts emitted by the latest changes, kept until they are known to be delivered, so that a re-delivery after a
    * crash sends the very same records instead of computing new ones.
    */

@@ -119,15 +119,14 @@ describeIntegration('household tiers independent of timing: backlog, paced, rest
     const isTier = (alert: string) => alert.startsWith('UPGRADE_ELIGIBLE') || alert.startsWith('DOWNGRADE_RISK');
     const sorted = (alerts: Map<string, string>, tiers: boolean) =>
       [...alerts].filter(([, alert]) => isTier(alert) === tiers).sort(([left], [right]) => left.localeCompare(right));
-    const differing = (left: Map<string, string>, right: Map<string, string>) =>
-      [...left.keys()].filter((id) => !right.has(id)).length + [...right.keys()].filter((id) => !left.has(id)).length;
     for (const other of [paced, restarted]) {
       expect(sorted(other, false)).toEqual(sorted(backlog, false));
-      // Known limit (README, "Household tiers"): an account first seen after the judged day is reconstructed with
-      // its opening balance when the day is judged late, but counted as nothing on time; measured on the chaos
-      // branch: 2 of 615 ids; with balances that follow the flows from the first stamp (issue 13): 12 (tier alerts
-      // moved by a day). Before the watermark: dozens of household ids differed here. Every other alert is equal.
-      expect(differing(new Map(sorted(other, true)), new Map(sorted(backlog, true)))).toBeLessThanOrEqual(16);
+      // every tier alert too, household ones included, evidence and all. Before 7 December 12 tier ids differed per
+      // pass (6 missing, 6 extra): household upgrades told as of a later day in the backlog, where a member's partition
+      // stayed about 60 days behind and the customer's waiting days passed the 40 then kept (the oldest dropped).
+      // An account first seen after the judged day (its opening carried back when judged late) is the other way a
+      // late day read differently; this bank does not hit it (unit tests: test/unit/core/household-watermark.test.ts)
+      expect(sorted(other, true)).toEqual(sorted(backlog, true));
     }
   });
 });

@@ -69,4 +69,13 @@ describe('fields appended to the stored state', () => {
     expect('idleTold' in decodeState(encodeState(none))).toBe(false);
     expect(encodeState(none).length).toBeLessThan(encodeState(onlyIdle).length);
   });
+
+  it('keep the accounts first seen after the first day; a state written before them decodes without any', () => {
+    const opened = customerState('c-1', { accountsOpened: { 'a-2': [20_310, 6_000_000] } });
+    expect(decodeState(encodeState(opened))).toEqual(opened);
+    const withoutOpened = customerState('c-1', { idleTold: 20_301 });
+    expect('accountsOpened' in decodeState(encodeState(withoutOpened))).toBe(false);
+    // only idleTold after the pending days, as states were stored before the field: one element shorter
+    expect(encodeState(opened).length).toBeGreaterThan(encodeState(withoutOpened).length);
+  });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CustomerFeatures, applyTransaction, featureView, featuresAsOf, newCustomerState } from '../../../src/core/features.ts';
+import { CustomerFeatures, applyTransaction, featureView, featuresAsOf, newCustomerState, seriesFeatures } from '../../../src/core/features.ts';
 import type { CustomerState } from '../../../src/core/state.ts';
 import type { Transaction } from '../../../src/domain/transaction.ts';
 import { counterpartyKinds } from '../../../src/domain/transaction.ts';
@@ -357,5 +357,46 @@ describe('own-account transfers and bank postings', () => {
     const { state } = history([ledger.interest(czk(1), pragueWinter('2024-01-31')), ledger.fee(czk(2), pragueWinter('2024-02-29'))]);
     expect(state.lastActivityAt).toBeNull();
     expect(asOf(state, '2024-02-29').customerTransactions(90)).toBe(0);
+  });
+});
+
+describe('the series as of an earlier day (seriesFeatures): accounts first seen after it are left out', () => {
+  /** a-1 from 2 Jan; a-2, which held 60,000.00 before tidewatch saw it, first posts on 8 Jan (+100.00 interest). */
+  function opensLater() {
+    const ledger = new Ledger('c-1', { 'a-2': czk(60_000) });
+    const early = [
+      ledger.credit(czk(100_000), pragueWinter('2024-01-02'), { counterpartyKind: 'OTHER_BANK' }),
+      ledger.debit(czk(1_000), pragueWinter('2024-01-05'), { category: 'CARD', channel: 'CARD', counterpartyKind: 'NONE' }),
+    ];
+    const later = [ledger.interest(czk(100), pragueWinter('2024-01-08'), { accountId: 'a-2' }), ledger.debit(czk(500), pragueWinter('2024-01-09'))];
+    return { ledger, early, later };
+  }
+
+  it('reads a day as the state of that day read it, whatever accounts appeared since', () => {
+    const { early, later } = opensLater();
+    const then = history(early).state;
+    const now = history([...early, ...later]).state;
+    expect(now.accountsOpened).toEqual({ 'a-2': [dayNo('2024-01-08'), czk(60_000)] });
+    expect(then.accountsOpened).toBeUndefined();
+    const asThen = seriesFeatures(then, dayNo('2024-01-06'), calendar);
+    const asNow = seriesFeatures(now, dayNo('2024-01-06'), calendar);
+    for (const day of ['2024-01-01', '2024-01-02', '2024-01-05', '2024-01-06']) {
+      expect(asNow.at(dayNo(day)).closingBalance()).toBe(asThen.at(dayNo(day)).closingBalance());
+    }
+    expect(asNow.averageDailyBalance(30)).toBe(asThen.averageDailyBalance(30));
+    expect(asNow.averageMonthToDate()).toBe(asThen.averageMonthToDate());
+    // as of its own first day and later the account counts, its opening carried back as before
+    expect(seriesFeatures(now, dayNo('2024-01-08'), calendar).at(dayNo('2024-01-06')).closingBalance()).toBe(czk(99_000 + 60_000));
+    // features as of a day without the series (the detectors' before and after) are unchanged: the opening carried back
+    expect(closeOn(now, '2024-01-06')).toBe(czk(99_000 + 60_000));
+  });
+
+  it('a late posting moves the account\'s first day back; accounts older than the flow window are forgotten', () => {
+    const { ledger, early, later } = opensLater();
+    const late = ledger.credit(czk(200), pragueWinter('2024-01-07'), { accountId: 'a-2', counterpartyKind: 'OWN_ACCOUNT' });
+    const { state } = history([...early, ...later, late]);
+    expect(state.accountsOpened).toEqual({ 'a-2': [dayNo('2024-01-07'), czk(60_000)] });
+    history([ledger.debit(czk(100), pragueWinter('2024-06-01'))], state);
+    expect(state.accountsOpened).toBeUndefined();
   });
 });
