@@ -11,7 +11,7 @@ import { measureRawConsume, measureRawConsumePlatformatic } from './baseline.ts'
 import { measureBatchAnatomy } from './batch-anatomy.ts';
 import { CleanupStack } from './cleanup-stack.ts';
 import { ALTERNATIVE_CLIENT, compareClients } from './client-comparison.ts';
-import { benchConfig } from './config.ts';
+import { BENCH_USAGE, benchCommand, benchConfig } from './config.ts';
 import { PhaseProfiler, phaseRunner } from './cpu-profile.ts';
 import { startInProcess } from './in-process-service.ts';
 import { totalOf } from './kafka.ts';
@@ -168,6 +168,15 @@ async function runBench(cleanup: CleanupStack): Promise<Omit<BenchResults, 'tota
 }
 
 async function main(): Promise<number> {
+  const command = benchCommand(process.argv.slice(2));
+  if (command === 'help') {
+    process.stdout.write(BENCH_USAGE);
+    return 0;
+  }
+  if (command !== 'run') {
+    process.stderr.write(`bench: ${command.error}\n\n${BENCH_USAGE}`);
+    return 2;
+  }
   const startedAt = performance.now();
   const cleanup = new CleanupStack();
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
