@@ -16,6 +16,7 @@ import { PhaseProfiler, phaseRunner } from './cpu-profile.ts';
 import { startInProcess } from './in-process-service.ts';
 import { totalOf } from './kafka.ts';
 import { measureLatency } from './latency.ts';
+import { liveInputProblems } from './live-checks.ts';
 import { LiveTraffic } from './live-traffic.ts';
 import { rawConsumeGroup, serviceEnvironment, serviceVariables } from './names.ts';
 import { say } from './progress.ts';
@@ -191,12 +192,11 @@ async function main(): Promise<number> {
     const results: BenchResults = { ...measured, totalMilliseconds: performance.now() - startedAt };
     process.stdout.write(`${formatTable(results)}\n${formatJson(results)}\n`);
     const { alternative } = results.clients;
-    if (alternative.error !== null) {
-      // the figure this bench promises beside kafkajs's is missing: that is something that does not work
-      say(`failed: ${alternative.client} ${alternative.version} did not work against this broker: ${alternative.error} (BENCH_ALT_CLIENT=none measures kafkajs alone)`);
-      return 1;
-    }
-    return 0;
+    const problems = liveInputProblems({ produced: results.dataSet.transactions, saturation: results.saturation, latency: results.latency });
+    // the figure this bench promises beside kafkajs's is missing: that is something that does not work
+    if (alternative.error !== null) problems.push(`${alternative.client} ${alternative.version} did not work against this broker: ${alternative.error} (BENCH_ALT_CLIENT=none measures kafkajs alone)`);
+    for (const problem of problems) say(`failed: ${problem}`);
+    return problems.length > 0 ? 1 : 0;
   } catch (error) {
     say(`failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     await cleanup.runAll();
