@@ -86,6 +86,10 @@ export async function measureRawConsume(kafka: Kafka, target: RawConsumeTarget):
 export async function measureRawConsumePlatformatic(brokers: readonly string[], clientId: string, target: RawConsumeTarget): Promise<RawConsumeResult> {
   const { topic, groupId, expected } = target;
   const consumer = new Consumer({ groupId, clientId, bootstrapBrokers: [...brokers], maxWaitTime: 500, autocommit: true });
+  let clientError: unknown;
+  consumer.on('error', (error: unknown) => {
+    clientError ??= error;
+  });
   let joinedAt: number | undefined;
   consumer.on('consumer:group:join', () => {
     joinedAt ??= performance.now();
@@ -100,11 +104,14 @@ export async function measureRawConsumePlatformatic(brokers: readonly string[], 
         records += 1;
         if (records === expected) resolveDone(resultOf(records, joinedAt, firstAt, performance.now()));
       });
-      stream.once('error', reject);
+      // kept for the stream's life: a second error (while closing, say) must not be an unhandled 'error' event
+      stream.on('error', reject);
       stream.once('end', () => reject(new Error(`the stream ended after ${records} of ${expected} records`)));
     });
     try {
-      return await done;
+      const result = await done;
+      if (clientError !== undefined) throw clientError;
+      return result;
     } finally {
       stream.removeAllListeners('data');
       await stream.close();
