@@ -20,7 +20,7 @@ export async function deleteKafkaResources(admin: Admin, names: BenchNames): Pro
   const existing = new Set(await admin.listTopics());
   const topics = Object.values(names.topics).filter((topic) => existing.has(topic));
   if (topics.length > 0) await admin.deleteTopics({ topics });
-  await admin.deleteGroups(Object.values(names.groups)).catch(() => []);
+  await admin.deleteGroups([...Object.values(names.groups), ...names.rawConsumeGroups]).catch(() => []);
 }
 
 /** The value subjects registered for the run's topics: soft delete, then permanent (Confluent API semantics). */

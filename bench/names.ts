@@ -9,16 +9,23 @@ import type { TopicsByRole } from '../src/adapters/registry/schemas.ts';
 export interface BenchNames {
   runId: string;
   topics: TopicsByRole;
-  groups: { baseline: string; service: string; alertReader: string };
+  groups: { service: string; alertReader: string };
+  /** One fresh group per raw consume (client × round), see `rawConsumeGroup`. */
+  rawConsumeGroups: string[];
   redisPrefix: string;
 }
 
-export function benchNames(): BenchNames {
+/** The group of one raw consume: every client and round reads the topic from a group never used before. */
+export const rawConsumeGroup = (runId: string, client: string, round: number): string => `tw-bench-${runId}.raw-${client}-${round}`;
+
+export function benchNames(rawRounds = 1): BenchNames {
   const runId = randomBytes(4).toString('hex');
+  const rounds = Array.from({ length: rawRounds }, (_, index) => index + 1);
   return {
     runId,
     topics: topicsUnder(`tw-bench-${runId}`),
-    groups: { baseline: `tw-bench-${runId}.baseline`, service: `tw-bench-${runId}.service`, alertReader: `tw-bench-${runId}.alert-reader` },
+    groups: { service: `tw-bench-${runId}.service`, alertReader: `tw-bench-${runId}.alert-reader` },
+    rawConsumeGroups: ['kafkajs', 'alternative'].flatMap((client) => rounds.map((round) => rawConsumeGroup(runId, client, round))),
     redisPrefix: `tw-bench:${runId}:`,
   };
 }

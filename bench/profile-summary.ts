@@ -10,6 +10,7 @@ import type { Profiler } from 'node:inspector';
 
 const AREAS: ReadonlyArray<readonly [string, RegExp]> = [
   ['kafkajs', /node_modules\/kafkajs\//],
+  ['@platformatic/kafka', /node_modules\/@platformatic\//],
   ['avsc (Avro)', /node_modules\/avsc\//],
   ['schema-registry client', /node_modules\/@kafkajs\/confluent-schema-registry\//],
   ['zod', /node_modules\/zod\//],

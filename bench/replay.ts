@@ -6,6 +6,8 @@
  *   npm run bench:replay -- --customers 1000 --months 6     a smaller bank
  *   npm run bench:replay -- --input DIR|FILE.jsonl --rules rules/presets/cn-card-daily-average.yaml
  *   npm run bench:replay -- --workers 1,2,3                 one replay per count of worker threads (default 1,2)
+ *   npm run bench:replay -- --memory 10000000               memory over 10M postings streamed through a pipe
+ *   npm run bench:replay -- --help                          every option (bench/replay-options.ts)
  *   node --cpu-prof --import tsx bench/replay.ts ...        with a CPU profile of the whole run
  *
  * Prints a table and one JSON line ({"bench":"replay",...}). Exits non-zero only when something does not work: the
@@ -18,34 +20,19 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Writable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
-import { z } from 'zod';
 import { parseGenerateOptions } from '../src/cli/generate-command.ts';
 import { generate } from '../src/generate/run.ts';
-import { MAX_WORKERS } from '../src/replay/parallel/coordinator.ts';
 import { runReplay } from '../src/replay/run.ts';
 import type { ReplaySummary } from '../src/replay/summary.ts';
 import { readAndParse, readerAlone } from './replay-baseline.ts';
 import { inputMismatch } from './replay-input-check.ts';
+import { liveHeapSlopePerMillion, measureReplayMemory } from './replay-memory.ts';
+import { parseReplayBenchArgs, REPLAY_BENCH_USAGE, UsageError } from './replay-options.ts';
+import type { ReplayBenchOptions } from './replay-options.ts';
 
 /** More refused postings than this share of the input, and the figures describe another replay than the one meant. */
 const MAX_REFUSED_SHARE = 0.01;
 const RATIO_GOAL = 0.5;
-
-const optionsSchema = z.object({
-  input: z.string().min(1).optional(),
-  rules: z.string().min(1).default(fileURLToPath(new URL('../rules/default.yaml', import.meta.url))),
-  customers: z.coerce.number().int().positive().default(2_000),
-  months: z.coerce.number().int().positive().default(6),
-  'chunk-size': z.coerce.number().int().positive().default(2_000),
-  /** Replays to time in this run, each with this many worker threads (1: the replay in one thread). */
-  workers: z
-    .string()
-    .default('1,2')
-    .transform((text) => text.split(',').map(Number))
-    .pipe(z.array(z.number().int().min(1).max(MAX_WORKERS)).min(1)),
-});
 
 const count = (value: number) => Math.round(value).toLocaleString('en-US');
 const say = (text: string) => process.stderr.write(`${text}\n`);
@@ -112,11 +99,62 @@ async function timedReplay(run: { input: string; rulesFile: string; workers: num
   return { workers: run.workers, out: run.out, summary, ms, eventsPerSecond: (summary.events / ms) * 1000, peakRss: rss.stop() };
 }
 
+/** --memory: RSS, heap and live heap every --sample-every postings of a streamed replay, and the live heap's slope. */
+async function memoryBench(options: ReplayBenchOptions & { memory: number }, rulesFile: string): Promise<void> {
+  const run = await measureReplayMemory({ postings: options.memory, customers: options.customers, every: options['sample-every'], rulesFile, seed: options.seed, chunkSize: options['chunk-size'], say });
+  const refused = refusedOf(run.summary);
+  const mib = (bytes: number) => `${count(bytes / MiB)} MiB`;
+  const header = ['postings', 'seconds', 'RSS', 'heap used', 'live heap (after GC)', 'peak RSS so far'];
+  const body = run.marks.map((mark) => [count(mark.postings), mark.seconds.toFixed(0), mib(mark.rssBytes), mib(mark.heapUsedBytes), mib(mark.liveHeapBytes), mib(mark.peakRssBytes)]);
+  const widths = header.map((title, column) => Math.max(title.length, ...body.map((cells) => cells[column]?.length ?? 0)));
+  const line = (cells: readonly string[]) => cells.map((cell, column) => cell.padStart(widths[column] ?? 0)).join('  ');
+  const half = liveHeapSlopePerMillion(run.marks, options.memory / 2);
+  const slopeFrom = Math.min(1_000_000, options.memory / 2);
+  const fromFirstMillion = liveHeapSlopePerMillion(run.marks, slopeFrom);
+  const slope = (bytes: number) => (Number.isNaN(bytes) ? 'n/a (too few marks)' : `${bytes >= 0 ? '+' : ''}${(bytes / MiB).toFixed(1)} MiB per million postings`);
+  process.stdout.write(
+    [
+      `replay memory: ${count(run.postings)} postings of ${count(run.customers)} generated customers (${run.months} months, ${count(run.feedDays)} days fed), rules ${rulesFile}, in memory, one thread`,
+      line(header),
+      ...body.map(line),
+      `live heap slope (least squares): ${slope(fromFirstMillion)} from ${count(slopeFrom)} postings on, ${slope(half)} over the second half`,
+      `replay: ${count(run.eventsPerSecond)} events/s (${run.seconds.toFixed(0)} s, generation beside it in its own process); peak RSS ${mib(run.peakRssBytes)}`,
+      `postings refused (dead letters): ${count(refused.refused)} = ${(refused.share * 100).toFixed(2)} % (${refused.byReason}); timers fired ${count(run.summary.timersFired)}; published records ${count(run.summary.publishedRecords)}`,
+      '',
+    ].join('\n'),
+  );
+  process.stdout.write(
+    `${JSON.stringify({
+      bench: 'replay-memory',
+      rules: rulesFile,
+      postings: run.postings,
+      customers: run.customers,
+      months: run.months,
+      marks: run.marks,
+      liveHeapSlopeBytesPerMillion: { from: slopeFrom, fromThere: Math.round(fromFirstMillion), secondHalf: Math.round(half) },
+      eventsPerSecond: Math.round(run.eventsPerSecond),
+      peakRssBytes: run.peakRssBytes,
+      refused: refused.refused,
+      timersFired: run.summary.timersFired,
+      publishedRecords: run.summary.publishedRecords,
+    })}\n`,
+  );
+  if (refused.share > MAX_REFUSED_SHARE) throw new BenchFailure(`${count(refused.refused)} of ${count(run.summary.events)} postings (${(refused.share * 100).toFixed(2)} %) were refused (${refused.byReason}): the memory figures do not describe a replay of this input`);
+}
+
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { input: { type: 'string' }, rules: { type: 'string' }, customers: { type: 'string' }, months: { type: 'string' }, 'chunk-size': { type: 'string' }, workers: { type: 'string' } } });
-  const options = optionsSchema.parse(values);
+  const parsed = parseReplayBenchArgs(process.argv.slice(2));
+  if (parsed.help) {
+    process.stdout.write(REPLAY_BENCH_USAGE);
+    return;
+  }
+  const { options } = parsed;
   const rulesFile = resolve(options.rules);
   if (!existsSync(rulesFile)) throw new BenchFailure(`--rules ${options.rules}: no such file`);
+  if (options.memory !== undefined) {
+    await memoryBench({ ...options, memory: options.memory }, rulesFile);
+    return;
+  }
   const scratch = await mkdtemp(join(tmpdir(), 'tidewatch-bench-replay-'));
   try {
     let input = options.input;
@@ -193,6 +231,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
+  if (error instanceof UsageError) {
+    process.stderr.write(`bench:replay: ${error.message}\n\n${REPLAY_BENCH_USAGE}`);
+    process.exit(2);
+  }
   const text = error instanceof BenchFailure ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error);
   process.stderr.write(`bench:replay: FAILED: ${text}\n`);
   process.exit(1);

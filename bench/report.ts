@@ -1,5 +1,6 @@
 import type { RawConsumeResult } from './baseline.ts';
 import type { AnatomyRow } from './batch-anatomy.ts';
+import type { ClientComparison } from './client-comparison.ts';
 import type { BenchConfig } from './config.ts';
 import type { LatencyResult } from './latency.ts';
 import type { RedisMemoryResult } from './redis-memory.ts';
@@ -14,7 +15,10 @@ export interface BenchResults {
   config: BenchConfig;
   dataSet: { customers: number; profiles: number; transactions: number; days: number; rmAlertsFromHistory: number };
   produce: { milliseconds: number; perSecond: number };
+  /** kafkajs's best raw consume round: what the saturation ratio is against. */
   baseline: RawConsumeResult;
+  /** Every raw consume round, kafkajs's and the alternative client's, same topic, same run. */
+  clients: ClientComparison;
   saturation: SaturationResult & { ratioToBaseline: number; roundTripsPerEvent: number; recordsPerBatch: number };
   latency: LatencyResult & { roundTripsPerEvent: number; recordsPerBatch: number };
   anatomy: AnatomyRow[];
@@ -49,7 +53,7 @@ export function formatTable(results: BenchResults): string {
   const rows: Array<[string, string, string, string]> = [
     ['data set', `${integer(results.dataSet.customers)} customers, ${integer(results.dataSet.transactions)} transactions over ${results.dataSet.days} days`, '', ''],
     ['produced (Avro, 6 partitions)', `${integer(results.dataSet.profiles + results.dataSet.transactions)} records in ${(results.produce.milliseconds / 1000).toFixed(1)} s (${integer(results.produce.perSecond)}/s)`, '', ''],
-    ['baseline: raw kafkajs consume', `${integer(baseline.perSecond)} events/s (${integer(baseline.records)} in ${ms(baseline.milliseconds)})`, '', ''],
+    ...rawConsumeRows(results.clients),
     [
       'end-to-end at saturation',
       `${integer(sat.perSecond)} events/s (${integer(sat.committed)} tx + ${integer(sat.profiles)} profiles in ${(sat.milliseconds / 1000).toFixed(1)} s${sat.finished ? '' : ', DEADLINE HIT'})`,
@@ -91,6 +95,27 @@ export function formatTable(results: BenchResults): string {
       .trimEnd();
   const header = `tidewatch bench ${results.runId}: ${results.services}; seed ${results.config.BENCH_SEED}; service ${results.process.serviceInProcess ? 'in the bench process' : 'as its own process'}`;
   return [header, line(['figure', 'value', 'target', '']), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line), '', formatAnatomy(results.anatomy)].join('\n');
+}
+
+const rounds = (results: readonly RawConsumeResult[]) => results.map((result) => integer(result.perSecond)).join(', ');
+
+/** Raw consume of the transactions topic, kafkajs and the alternative client: what the client itself costs. */
+export function rawConsumeRows(clients: ClientComparison): Array<[string, string, string, string]> {
+  const { baseline, kafkajsRounds, alternative } = clients;
+  const rows: Array<[string, string, string, string]> = [
+    ['baseline: raw kafkajs consume', `${integer(baseline.perSecond)} events/s (${integer(baseline.records)} in ${ms(baseline.milliseconds)} from the group join; best of rounds ${rounds(kafkajsRounds)})`, '', ''],
+  ];
+  const label = `raw ${alternative.client} ${alternative.version} consume, same topic`;
+  if (alternative.skipped) rows.push([label, 'not measured (BENCH_ALT_CLIENT=none)', '', '']);
+  else if (alternative.best === null) rows.push([label, `DID NOT WORK: ${alternative.error ?? 'no round finished'}`, '', '']);
+  else {
+    const best = alternative.best;
+    rows.push(
+      [label, `${integer(best.perSecond)} events/s (${integer(best.records)} in ${ms(best.milliseconds)} from the group join; best of rounds ${rounds(alternative.rounds)})`, '', ''],
+      ['  ratio to raw kafkajs, same run', `${alternative.ratioToKafkajs.toFixed(2)}×`, '', ''],
+    );
+  }
+  return rows;
 }
 
 function serviceProcessRows(service: ServiceProcessResult | null): Array<[string, string, string, string]> {

@@ -37,7 +37,7 @@ export async function prepareRun(config: BenchConfig, cleanup: CleanupStack): Pr
   const services = await acquireServices();
   cleanup.push('release the local stack', () => services.release());
   const { endpoints } = services;
-  const names = benchNames();
+  const names = benchNames(config.BENCH_RAW_ROUNDS);
   say(`run ${names.runId} on ${services.source}: kafka ${endpoints.kafkaBrokers.join(',')}, registry ${endpoints.schemaRegistryUrl}, redis ${endpoints.redisUrl}`);
 
   const kafka = kafkaFor(endpoints.kafkaBrokers, `tw-bench-${names.runId}`);
