@@ -21,6 +21,8 @@ export class Ledger {
   readonly #random: Random;
   readonly #current: Float64Array;
   readonly #savings: Float64Array;
+  /** customer → event time of their latest large move out (the exit rule asks whether the customer did it before). */
+  readonly #largeOutAt = new Map<number, number>();
   #sequence = 0;
 
   constructor(customers: readonly CustomerPlan[], random: Random) {
@@ -36,6 +38,11 @@ export class Ledger {
 
   totalBalanceOf(customer: number): number {
     return (this.#current[customer] ?? 0) + (this.#savings[customer] ?? 0);
+  }
+
+  /** Event time of the customer's latest large move out, if any. */
+  lastLargeOutflowAt(customer: number): number | undefined {
+    return this.#largeOutAt.get(customer);
   }
 
   /** The account holding most of the money, and its share of the relationship balance. */
@@ -104,6 +111,7 @@ export class Ledger {
     const balance = (savings ? this.#savings[customer] : this.#current[customer]) ?? 0;
     const counterpartyKind = kind ?? (this.#random() < 0.6 ? 'OTHER_BANK' : 'INVESTMENT_PLATFORM');
     const category = counterpartyKind === 'INVESTMENT_PLATFORM' ? 'INVESTMENT_SUBSCRIPTION' : 'TRANSFER';
+    this.#largeOutAt.set(customer, at);
     return [this.#debit(plan, savings, at, idPrefix, wholeCrowns(balance * share), { category, channel: pick(this.#random, ['ONLINE', 'BRANCH'] as const), counterpartyKind, bank: true })];
   }
 

@@ -11,9 +11,14 @@ const LIVE_MIX: ReadonlyArray<readonly [PostingKind, number]> = [
   ['sameBankOut', 4],
   ['transferIn', 4],
 ];
-/** A withdrawal of most of the biggest account is a LARGE_OUTFLOW for sure when that account holds most of the money. */
+/**
+ * A withdrawal of 95% of the biggest account is an exit the RM hears of when it leaves at most a fifth of the money
+ * (that account holds 90% of it or more: 95% × 90% leaves 14.5%) and the customer made no such move in the 90 days
+ * the core remembers (a move of nearly all the customer did before is their habit, not an exit).
+ */
 const DESIGNED_MIN_BALANCE_MINOR = 50_000_00;
-const DESIGNED_MIN_ACCOUNT_SHARE = 0.6;
+const DESIGNED_MIN_ACCOUNT_SHARE = 0.9;
+const DESIGNED_NO_LARGE_MOVE_MS = 91 * 86_400_000;
 
 export interface LiveTransaction {
   transaction: Transaction;
@@ -47,7 +52,7 @@ export class LiveTraffic {
   next(at: number): LiveTransaction {
     this.#count += 1;
     if (this.#count % this.#designedEvery === 0) {
-      const customer = this.#nextDesignedCustomer();
+      const customer = this.#nextDesignedCustomer(at);
       if (customer !== undefined) return { transaction: this.#dataSet.ledger.nearTotalWithdrawal(customer, at, 'live'), designedAlert: true };
     }
     for (;;) {
@@ -56,12 +61,14 @@ export class LiveTraffic {
     }
   }
 
-  #nextDesignedCustomer(): number | undefined {
+  #nextDesignedCustomer(at: number): number | undefined {
     const ledger = this.#dataSet.ledger;
     while (this.#nextCandidate < this.#candidates.length) {
       const customer = this.#candidates[this.#nextCandidate];
       this.#nextCandidate += 1;
       if (customer === undefined) break;
+      const movedBefore = ledger.lastLargeOutflowAt(customer);
+      if (movedBefore !== undefined && at - movedBefore < DESIGNED_NO_LARGE_MOVE_MS) continue;
       if (ledger.totalBalanceOf(customer) >= DESIGNED_MIN_BALANCE_MINOR && ledger.largestAccountOf(customer).share >= DESIGNED_MIN_ACCOUNT_SHARE) return customer;
     }
     return undefined;
