@@ -71,6 +71,12 @@ export const rulesSchema = z
              */
             trendDays: days(60),
             minFallBp: basisPoints,
+            /**
+             * Whether a fall that one day's transfer to competitors carried is told (true) or waits until the money
+             * keeps going (false: at least half the fall went to them beyond the largest day; one payment, for a house
+             * or a car, is left to the churn score, which escalates if income and activity then stop). Absent: false.
+             */
+            oneDayTransferCounts: z.boolean().default(false),
           })
           .strict(),
       })

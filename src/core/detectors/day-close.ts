@@ -213,6 +213,11 @@ function downgradeRisk(
   const toCompetitors = features.flow('DEBIT', rules.competitorKinds, DOWNGRADE_FLOW_DAYS);
   const usualToCompetitors = (features.flow('DEBIT', rules.competitorKinds, RETAINED_DAYS) - toCompetitors) * DOWNGRADE_FLOW_DAYS / (RETAINED_DAYS - DOWNGRADE_FLOW_DAYS);
   if (toCompetitors < (before - average) * FALL_TO_COMPETITORS_SHARE || toCompetitors <= usualToCompetitors * ABOVE_USUAL_TIMES) return undefined;
+  // moving away repeats: when one day's transfer alone carried the fall (a house, a car), only what follows can tell
+  if (!rules.tiers.downgrade.oneDayTransferCounts) {
+    const beyondOneDay = toCompetitors - features.largestDailyFlow('DEBIT', rules.competitorKinds, DOWNGRADE_FLOW_DAYS);
+    if (beyondOneDay < (before - average) * FALL_TO_COMPETITORS_SHARE) return undefined;
+  }
   state.downgradeTold = level.name;
   const earlier = `its average ${trendDays} or ${DOWNGRADE_LONG_SPANS * trendDays} days before`;
   const where = `${formatMoney(toCompetitors, rules.currency)} to ${kindsPhrase(rules.competitorKinds)} in ${DOWNGRADE_FLOW_DAYS} days (usually ${formatMoney(Math.round(usualToCompetitors), rules.currency)})`;

@@ -115,8 +115,10 @@ describe('household tiers: members qualify together on the sum of their averages
 
   it('a GOLD customer whose own average slides below the floor keeps GOLD while the household holds it: no downgrade risk', () => {
     const gold = (customerId: string) => member(customerId, { servedTier: 'GOLD' });
+    // one transfer: with the rule that a fall one day's transfer carried counts (the shipped rules wait for more)
+    const context = coreWith((raw) => void (raw.tiers.downgrade.oneDayTransferCounts = true));
     const downgrades = (profiles: CustomerProfile[]) =>
-      month({ a: czk(130_000), aLeaves: czk(35_000), b: czk(20_000), profiles }).told.filter(({ emission }) => emission.alert.kind === 'DOWNGRADE_RISK' && emission.alert.customerId === 'c-1');
+      month({ a: czk(130_000), aLeaves: czk(35_000), b: czk(20_000), profiles, context }).told.filter(({ emission }) => emission.alert.kind === 'DOWNGRADE_RISK' && emission.alert.customerId === 'c-1');
     // alone, 130,000 less 35,000 to another bank on 1 Feb: the 30-day average falls under 110,000 (within 10% of GOLD's
     // floor) on 18 Feb, more than 10% below its level before, the money gone to a competitor: at risk
     expect(downgrades([gold('c-1'), profile({ customerId: 'c-2' })]).map(({ on }) => on)).toEqual(['2024-02-18']);

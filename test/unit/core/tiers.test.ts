@@ -184,13 +184,16 @@ describe('a customer who qualifies and then posts nothing', () => {
 });
 
 describe('downgrade risk: a valuable customer’s average falling toward the served tier’s floor', () => {
+  // each slide below is one transfer: with the rule that a fall one day's transfer carried counts (the shipped
+  // rules wait until the money keeps going: the last test)
+  const oneDayCounts = coreWith((raw) => void (raw.tiers.downgrade.oneDayTransferCounts = true));
   /**
    * A PLATINUM customer (floor 300,000, within 10% above it: under 330,000) holding `opening` since October moves
    * `withdrawal` to another bank (or `to`) on 10 Jan, then pays 100.00 by card every day (with `cards: false`, nothing
    * more); the timer loop runs each day before the posting, as in `weeks`. Answers what was told over 40 days.
    */
-  function slide(opening: number, withdrawal: number, cards = true, to: CounterpartyKind = 'OTHER_BANK'): Told[] {
-    const store = new MemoryStore([profile({ servedTier: 'PLATINUM' })]).seed(
+  function slide(opening: number, withdrawal: number, cards = true, to: CounterpartyKind = 'OTHER_BANK', context = oneDayCounts): Told[] {
+    const store = new MemoryStore([profile({ servedTier: 'PLATINUM' })], context).seed(
       seededState({ balances: { 'a-1': opening }, since: pragueWinter('2023-10-01'), lastActivityAt: pragueWinter('2024-01-05') }),
     );
     const ledger = new Ledger('c-1', { 'a-1': opening });
@@ -257,6 +260,10 @@ describe('downgrade risk: a valuable customer’s average falling toward the ser
 
   it('the same fall spent in cash (a car, a wedding) is not a customer moving away: no downgrade risk for the RM', () => {
     expect(ofKind(slide(czk(400_000), czk(100_000), true, 'CASH'), 'DOWNGRADE_RISK')).toEqual([]);
+  });
+
+  it('with the shipped rules, one transfer to another bank (a house, a car) is no downgrade risk until the money keeps going', () => {
+    expect(ofKind(slide(czk(400_000), czk(100_000), true, 'OTHER_BANK', core), 'DOWNGRADE_RISK')).toEqual([]);
   });
 });
 

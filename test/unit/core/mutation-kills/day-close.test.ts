@@ -170,13 +170,32 @@ describe('downgrade risk on the close of a day (floors: GOLD 100,000, PLATINUM 3
   const downgrades = (findings: Finding[]) => ofKind(findings, 'DOWNGRADE_RISK');
   const reasons = (findings: Finding[]) => downgrades(findings).map(({ reason }) => reason);
   const TO_COMPETITORS = 'to other banks and investment platforms in 30 days';
+  // the thresholds below, each with one transfer: with a fall one day's transfer carries counted
+  const oneDay = coreWith((raw) => void (raw.tiers.downgrade.oneDayTransferCounts = true)).rules;
+
+  it('with the shipped rules a fall that one day’s transfer carried is not told (a house, a car); the same money in two transfers is', () => {
+    // 110,000, 40,000 to another bank on 21 Feb (one day: 96,666.67 on 1 Mar, as above) or 20,000 on 20 and 20,000 on
+    // 21 Feb (two: (19 × 110,000 + 90,000 + 10 × 70,000) / 30 = 96,000, 12.7% down)
+    const once = new Customer(czk(110_000)).pays(czk(40_000), '2024-02-21');
+    expect(downgrades(once.closeOf('2024-03-01', { profile: served('GOLD') }))).toEqual([]);
+    expect(downgrades(once.closeOf('2024-03-01', { rules: oneDay, profile: served('GOLD') }))).toHaveLength(1);
+    const twice = new Customer(czk(110_000)).pays(czk(20_000), '2024-02-20').pays(czk(20_000), '2024-02-21');
+    expect(reasons(twice.closeOf('2024-03-01', { profile: served('GOLD') }))).toEqual([
+      `Below the GOLD floor: average 96,000.00 CZK against 100,000.00 CZK, down 13% from its average 14 or 42 days before; 40,000.00 CZK ${TO_COMPETITORS} (usually 0.00 CZK)`,
+    ]);
+    // beyond the largest day the rest must still be half the fall: 6,000 on 20 Feb and 34,000 on 21 Feb average
+    // 96,466.67 on 1 Mar, a fall of 13,533.33; the 6,000 beyond the largest day is under half of it
+    const mostlyOnce = new Customer(czk(110_000)).pays(czk(6_000), '2024-02-20').pays(czk(34_000), '2024-02-21');
+    expect(downgrades(mostlyOnce.closeOf('2024-03-01', { profile: served('GOLD') }))).toEqual([]);
+    expect(downgrades(mostlyOnce.closeOf('2024-03-01', { rules: oneDay, profile: served('GOLD') }))).toHaveLength(1);
+  });
 
   it('a GOLD customer whose money went to another bank, below the floor: MEDIUM, for the RM, with the average, its fall and where the money went', () => {
     // 110,000, 40,000 to another bank on 21 Feb: on 1 Mar (20 × 110,000 + 10 × 70,000) / 30 = 96,666.67, down
     // 13,333.33 (1,212 bp) from the 110,000 of 16 Feb and 19 Jan; the 40,000 is more than half the fall, and the
     // customer sent nothing to competitors in the 60 days before
     const customer = new Customer(czk(110_000)).pays(czk(40_000), '2024-02-21');
-    expect(downgrades(customer.closeOf('2024-03-01', { profile: served('GOLD') }))).toEqual([
+    expect(downgrades(customer.closeOf('2024-03-01', { rules: oneDay, profile: served('GOLD') }))).toEqual([
       {
         kind: 'DOWNGRADE_RISK',
         priority: 'MEDIUM',
@@ -199,33 +218,33 @@ describe('downgrade risk on the close of a day (floors: GOLD 100,000, PLATINUM 3
   });
 
   it('an average under the floor that did not fall (steady, or rising) is for the tier review, not told', () => {
-    expect(downgrades(new Customer(czk(95_000)).closeOf('2024-03-01', { profile: served('GOLD') }))).toEqual([]);
+    expect(downgrades(new Customer(czk(95_000)).closeOf('2024-03-01', { rules: oneDay, profile: served('GOLD') }))).toEqual([]);
     // 80,000, 15,000 in on 21 Feb: (20 × 80,000 + 10 × 95,000) / 30 = 85,000, over 16 Feb's 80,000
-    expect(downgrades(new Customer(czk(80_000)).receives(czk(15_000), '2024-02-21').closeOf('2024-03-01', { profile: served('GOLD') }))).toEqual([]);
+    expect(downgrades(new Customer(czk(80_000)).receives(czk(15_000), '2024-02-21').closeOf('2024-03-01', { rules: oneDay, profile: served('GOLD') }))).toEqual([]);
   });
 
   it('an average exactly at the floor is near it, not below it; a haléř under is below', () => {
     // 340,000, 40,000 to another bank on 1 Feb: every close of the 30 days to 1 Mar is 300,000, 11.8% under 19 Jan's
     // 340,000 (16 Feb's: (14 × 340,000 + 16 × 300,000) / 30 = 318,666.67)
-    expect(reasons(new Customer(czk(340_000)).pays(czk(40_000), '2024-02-01').closeOf('2024-03-01', { profile: served('PLATINUM') }))).toEqual([
+    expect(reasons(new Customer(czk(340_000)).pays(czk(40_000), '2024-02-01').closeOf('2024-03-01', { rules: oneDay, profile: served('PLATINUM') }))).toEqual([
       `Falling toward the PLATINUM floor: average 300,000.00 CZK, down 12% from its average 14 or 42 days before; floor 300,000.00 CZK; 40,000.00 CZK ${TO_COMPETITORS} (usually 0.00 CZK)`,
     ]);
-    expect(reasons(new Customer(czk(340_000)).pays(czk(40_000) + 1, '2024-02-01').closeOf('2024-03-01', { profile: served('PLATINUM') }))).toEqual([
+    expect(reasons(new Customer(czk(340_000)).pays(czk(40_000) + 1, '2024-02-01').closeOf('2024-03-01', { rules: oneDay, profile: served('PLATINUM') }))).toEqual([
       `Below the PLATINUM floor: average 299,999.99 CZK against 300,000.00 CZK, down 12% from its average 14 or 42 days before; 40,000.01 CZK ${TO_COMPETITORS} (usually 0.00 CZK)`,
     ]);
   });
 
   it('near the floor without falling is no risk', () => {
-    expect(downgrades(new Customer(czk(300_000)).closeOf('2024-03-01', { profile: served('PLATINUM') }))).toEqual([]);
-    expect(downgrades(new Customer(czk(320_000)).closeOf('2024-03-01', { profile: served('PLATINUM') }))).toEqual([]);
+    expect(downgrades(new Customer(czk(300_000)).closeOf('2024-03-01', { rules: oneDay, profile: served('PLATINUM') }))).toEqual([]);
+    expect(downgrades(new Customer(czk(320_000)).closeOf('2024-03-01', { rules: oneDay, profile: served('PLATINUM') }))).toEqual([]);
   });
 
   it('a fall of exactly 10% toward the floor is told, one a little smaller is not', () => {
     // 350,000, 75,000 out on 17 Feb: on 1 Mar (16 × 350,000 + 14 × 275,000) / 30 = 315,000, exactly 10% under 16 Feb's
     // (and 19 Jan's) 350,000; on 29 Feb (17 × 350,000 + 13 × 275,000) / 30 = 317,500, 9.3% under
     const customer = new Customer(czk(350_000)).pays(czk(75_000), '2024-02-17');
-    expect(downgrades(customer.closeOf('2024-02-29', { profile: served('PLATINUM') }))).toEqual([]);
-    expect(downgrades(customer.closeOf('2024-03-01', { profile: served('PLATINUM') })).map(({ priority, reason }) => [priority, reason])).toEqual([
+    expect(downgrades(customer.closeOf('2024-02-29', { rules: oneDay, profile: served('PLATINUM') }))).toEqual([]);
+    expect(downgrades(customer.closeOf('2024-03-01', { rules: oneDay, profile: served('PLATINUM') })).map(({ priority, reason }) => [priority, reason])).toEqual([
       ['HIGH', `Falling toward the PLATINUM floor: average 315,000.00 CZK, down 10% from its average 14 or 42 days before; floor 300,000.00 CZK; 75,000.00 CZK ${TO_COMPETITORS} (usually 0.00 CZK)`],
     ]);
   });
@@ -233,7 +252,7 @@ describe('downgrade risk on the close of a day (floors: GOLD 100,000, PLATINUM 3
   it('the fall is judged against the higher of the averages 14 and 42 days before', () => {
     // 340,000, 34,000 to another bank on 1 Feb: on 1 Mar 306,000; 16 Feb's average (14 × 340,000 + 16 × 306,000) / 30
     // = 321,866.67 saw only part of the fall (4.9%), 19 Jan's 340,000 all of it: exactly 10%
-    const earlyLeaver = new Customer(czk(340_000)).pays(czk(34_000), '2024-02-01').closeOf('2024-03-01', { profile: served('PLATINUM') });
+    const earlyLeaver = new Customer(czk(340_000)).pays(czk(34_000), '2024-02-01').closeOf('2024-03-01', { rules: oneDay, profile: served('PLATINUM') });
     expect(downgrades(earlyLeaver).map(({ evidence }) => evidence.slice(0, 2).map(({ value, baseline }) => [value, baseline]))).toEqual([
       [
         [czk(306_000), czk(340_000)],
@@ -243,7 +262,7 @@ describe('downgrade risk on the close of a day (floors: GOLD 100,000, PLATINUM 3
     // 250,000 until 100,000 more came on 1 Jan, 75,000 to another bank on 17 Feb: 1 Mar's average is 315,000 as above;
     // 19 Jan's (11 × 250,000 + 19 × 350,000) / 30 = 313,333.33 is under it (no fall), 16 Feb's 350,000 exactly 10% over
     const newMoney = new Customer(czk(250_000)).receives(czk(100_000), '2024-01-01').pays(czk(75_000), '2024-02-17');
-    expect(downgrades(newMoney.closeOf('2024-03-01', { profile: served('PLATINUM') })).map(({ evidence }) => evidence.slice(0, 2).map(({ value, baseline }) => [value, baseline]))).toEqual([
+    expect(downgrades(newMoney.closeOf('2024-03-01', { rules: oneDay, profile: served('PLATINUM') })).map(({ evidence }) => evidence.slice(0, 2).map(({ value, baseline }) => [value, baseline]))).toEqual([
       [
         [czk(315_000), czk(350_000)],
         [1_000, null],
@@ -259,7 +278,7 @@ describe('downgrade risk on the close of a day (floors: GOLD 100,000, PLATINUM 3
         .pays(toCompetitors - czk(2_000), '2024-02-01')
         .pays(czk(2_000), '2024-02-01', { counterpartyKind: 'INVESTMENT_PLATFORM' })
         .pays(czk(12_000) - toCompetitors, '2024-02-01', { counterpartyKind: 'NONE' })
-        .closeOf('2024-03-01', { profile: served('GOLD') });
+        .closeOf('2024-03-01', { rules: oneDay, profile: served('GOLD') });
     expect(reasons(split(czk(6_000)))).toEqual([
       `Below the GOLD floor: average 98,000.00 CZK against 100,000.00 CZK, down 11% from its average 14 or 42 days before; 6,000.00 CZK ${TO_COMPETITORS} (usually 0.00 CZK)`,
     ]);
@@ -275,7 +294,7 @@ describe('downgrade risk on the close of a day (floors: GOLD 100,000, PLATINUM 3
         .pays(czk(16_000), '2023-12-10')
         .receives(czk(16_000), '2023-12-10')
         .pays(amount, '2024-02-01')
-        .closeOf('2024-03-01', { profile: served('GOLD') });
+        .closeOf('2024-03-01', { rules: oneDay, profile: served('GOLD') });
     expect(downgrades(sent(czk(12_000)))).toEqual([]);
     expect(reasons(sent(czk(12_000) + 1))).toEqual([
       `Below the GOLD floor: average 97,999.99 CZK against 100,000.00 CZK, down 11% from its average 14 or 42 days before; 12,000.01 CZK ${TO_COMPETITORS} (usually 8,000.00 CZK)`,
@@ -284,8 +303,8 @@ describe('downgrade risk on the close of a day (floors: GOLD 100,000, PLATINUM 3
 
   it('an average exactly 10% above the floor is not near it, however fast it fell', () => {
     // 400,000, 150,000 out on 17 Feb: (16 × 400,000 + 14 × 250,000) / 30 = 330,000 (17.5% down); 151,000: 329,533.33
-    expect(downgrades(new Customer(czk(400_000)).pays(czk(150_000), '2024-02-17').closeOf('2024-03-01', { profile: served('PLATINUM') }))).toEqual([]);
-    expect(reasons(new Customer(czk(400_000)).pays(czk(151_000), '2024-02-17').closeOf('2024-03-01', { profile: served('PLATINUM') }))).toEqual([
+    expect(downgrades(new Customer(czk(400_000)).pays(czk(150_000), '2024-02-17').closeOf('2024-03-01', { rules: oneDay, profile: served('PLATINUM') }))).toEqual([]);
+    expect(reasons(new Customer(czk(400_000)).pays(czk(151_000), '2024-02-17').closeOf('2024-03-01', { rules: oneDay, profile: served('PLATINUM') }))).toEqual([
       `Falling toward the PLATINUM floor: average 329,533.33 CZK, down 18% from its average 14 or 42 days before; floor 300,000.00 CZK; 151,000.00 CZK ${TO_COMPETITORS} (usually 0.00 CZK)`,
     ]);
   });
@@ -295,13 +314,13 @@ describe('downgrade risk on the close of a day (floors: GOLD 100,000, PLATINUM 3
     // told in an earlier episode and never recovered since: not again
     const unrecovered = slide();
     unrecovered.state.downgradeTold = 'PLATINUM';
-    expect(downgrades(unrecovered.closeOf('2024-03-01', { profile: served('PLATINUM') }))).toEqual([]);
+    expect(downgrades(unrecovered.closeOf('2024-03-01', { rules: oneDay, profile: served('PLATINUM') }))).toEqual([]);
     // the close of 16 Feb (average 400,000, well above the margin) ends the episode: the fall is news again
     const recovered = slide();
     recovered.state.downgradeTold = 'PLATINUM';
-    expect(downgrades(recovered.closeOf('2024-02-16', { profile: served('PLATINUM') }))).toEqual([]);
+    expect(downgrades(recovered.closeOf('2024-02-16', { rules: oneDay, profile: served('PLATINUM') }))).toEqual([]);
     expect(recovered.state.downgradeTold).toBeNull();
-    expect(downgrades(recovered.closeOf('2024-03-01', { profile: served('PLATINUM') }))).toHaveLength(1);
+    expect(downgrades(recovered.closeOf('2024-03-01', { rules: oneDay, profile: served('PLATINUM') }))).toHaveLength(1);
     expect(recovered.state.downgradeTold).toBe('PLATINUM');
   });
 
@@ -309,7 +328,7 @@ describe('downgrade risk on the close of a day (floors: GOLD 100,000, PLATINUM 3
     // 330,000, 45,000 to another bank on 1 Feb: 285,000 on 1 Mar, 13.6% under 19 Jan's 330,000
     const customer = new Customer(czk(330_000)).pays(czk(45_000), '2024-02-01');
     customer.state.downgradeTold = 'BLACK_GOLD';
-    expect(reasons(customer.closeOf('2024-03-01', { profile: served('PLATINUM') }))).toEqual([
+    expect(reasons(customer.closeOf('2024-03-01', { rules: oneDay, profile: served('PLATINUM') }))).toEqual([
       `Below the PLATINUM floor: average 285,000.00 CZK against 300,000.00 CZK, down 14% from its average 14 or 42 days before; 45,000.00 CZK ${TO_COMPETITORS} (usually 0.00 CZK)`,
     ]);
     expect(customer.state.downgradeTold).toBe('PLATINUM');
@@ -319,7 +338,7 @@ describe('downgrade risk on the close of a day (floors: GOLD 100,000, PLATINUM 3
     // 50,000, 60,000 to another bank on 1 Feb: -10,000 on every close to 1 Mar, a fall of 120% from 19 Jan's 50,000,
     // all of it to a competitor: a downgrade risk, were there a tier under SILVER
     const overdrawn = () => new Customer(czk(50_000)).pays(czk(60_000), '2024-02-01');
-    expect(downgrades(overdrawn().closeOf('2024-03-01', { profile: served('SILVER') }))).toEqual([]);
+    expect(downgrades(overdrawn().closeOf('2024-03-01', { rules: oneDay, profile: served('SILVER') }))).toEqual([]);
     expect(downgrades(overdrawn().closeOf('2024-03-01'))).toEqual([]);
   });
 
@@ -332,8 +351,8 @@ describe('downgrade risk on the close of a day (floors: GOLD 100,000, PLATINUM 3
       // 230,000, 30,000 to another bank on 1 Feb: 200,000 on 1 Mar, 13% under 19 Jan's 230,000; with the member's
       // 50,000 the household's 250,000 keeps PLATINUM, with 40,000 it does not
       const own = () => new Customer(czk(230_000)).pays(czk(30_000), '2024-02-01');
-      expect(downgrades(own().closeOf('2024-03-01', { profile: served('PLATINUM', { householdId: 'h-1' }), household: withMember(czk(50_000), 'PLATINUM') }))).toEqual([]);
-      expect(downgrades(own().closeOf('2024-03-01', { profile: served('PLATINUM', { householdId: 'h-1' }), household: withMember(czk(40_000), 'PLATINUM') })).map(({ reason }) => reason)).toEqual([
+      expect(downgrades(own().closeOf('2024-03-01', { rules: oneDay, profile: served('PLATINUM', { householdId: 'h-1' }), household: withMember(czk(50_000), 'PLATINUM') }))).toEqual([]);
+      expect(downgrades(own().closeOf('2024-03-01', { rules: oneDay, profile: served('PLATINUM', { householdId: 'h-1' }), household: withMember(czk(40_000), 'PLATINUM') })).map(({ reason }) => reason)).toEqual([
         `Below the PLATINUM floor: average 200,000.00 CZK against 300,000.00 CZK, down 13% from its average 14 or 42 days before; 30,000.00 CZK ${TO_COMPETITORS} (usually 0.00 CZK)`,
       ]);
     });
@@ -342,7 +361,7 @@ describe('downgrade risk on the close of a day (floors: GOLD 100,000, PLATINUM 3
       // 1,000,000, 100,000 to another bank on 1 Feb: 900,000 on 1 Mar, exactly 10% under 19 Jan's 1,000,000
       const findings = new Customer(czk(1_000_000))
         .pays(czk(100_000), '2024-02-01')
-        .closeOf('2024-03-01', { profile: served('BLACK_GOLD', { householdId: 'h-1' }), household: withMember(czk(2_000_000), 'BLACK_GOLD') });
+        .closeOf('2024-03-01', { rules: oneDay, profile: served('BLACK_GOLD', { householdId: 'h-1' }), household: withMember(czk(2_000_000), 'BLACK_GOLD') });
       expect(reasons(findings)).toEqual([
         `Below the BLACK_GOLD floor: average 900,000.00 CZK against 1,000,000.00 CZK, down 10% from its average 14 or 42 days before; 100,000.00 CZK ${TO_COMPETITORS} (usually 0.00 CZK)`,
       ]);
