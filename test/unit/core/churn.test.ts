@@ -132,6 +132,14 @@ describe('churn features: the customer against their own normal', () => {
     expect(measured.averageBefore).toBeGreaterThan(measured.averageBetween);
     expect(measured.averageBetween).toBeGreaterThan(measured.average30);
     expect(vector.drainToCompetitors).toBeGreaterThan(0.2);
+    // less was sent beyond the usual than the balance fell (spending too): what went to competitors is the drain
+    expect(measured.competitorExcess).toBeLessThan(measured.averageBefore - measured.average30);
+    expect(vector.drainToCompetitors).toBeCloseTo(measured.competitorExcess / measured.averageBefore, 4);
+    // a gift of 40,000 on 15 January refills part of it: now the fall is less than what was sent, and the fall is the drain
+    const refilled = drained(weekly, { refill: ['2024-01-15', 40_000] });
+    expect(refilled.measured.averageBetween).toBeGreaterThan(refilled.measured.average30);
+    expect(refilled.measured.competitorExcess).toBeGreaterThan(refilled.measured.averageBefore - refilled.measured.average30);
+    expect(refilled.vector.drainToCompetitors).toBeCloseTo((refilled.measured.averageBefore - refilled.measured.average30) / refilled.measured.averageBefore, 4);
     // the same as a share for a customer with a tenth or ten times the money
     expect(drained(weekly, { scale: 10 }).vector.drainToCompetitors).toBeCloseTo(vector.drainToCompetitors!, 3);
     expect(drained(weekly, { scale: 0.1 }).vector.drainToCompetitors).toBeCloseTo(vector.drainToCompetitors!, 3);
@@ -157,7 +165,7 @@ describe('churn features: the customer against their own normal', () => {
     const ledger = new Ledger('c-1', { 'a-1': czk(50_000) });
     store.feed([ledger.debit(czk(100), pragueWinter('2024-01-02')), ledger.debit(czk(100), pragueWinter('2024-01-20'))]);
     const vector = churnFeaturesOf(store.state(), new CustomerFeatures(store.state(), dayNo('2024-01-31'), calendar), calendar);
-    expect(vector).toMatchObject({ closeVsNormal: null, competitorOutflowVsUsual: null, activityVsUsual: null, inflowVsUsual: null, spendVsUsual: null });
+    expect(vector).toMatchObject({ closeVsNormal: null, competitorOutflowVsUsual: null, activityVsUsual: null, inflowVsUsual: null, spendVsUsual: null, drainToCompetitors: null });
     expect(vector.drawdown).not.toBeNull();
   });
 });
