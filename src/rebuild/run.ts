@@ -15,7 +15,7 @@ import type { CoreContext } from '../core/processor.ts';
 import { loadRules } from '../core/rules.ts';
 import type { Logger } from '../observability/logger.ts';
 import { timerScopeOf } from '../service/pipeline.ts';
-import { rebuildPartition } from './partition.ts';
+import { rebuildPartitions } from './partition.ts';
 import type { PartitionRebuilt } from './partition.ts';
 import { inputRoles, planPartition, selectPartitions } from './plan.ts';
 import type { PartitionOffsets, PartitionPlan } from './plan.ts';
@@ -42,8 +42,8 @@ const DAY_SECONDS = 86_400;
 
 /**
  * `tidewatch rebuild`, configured by the service's own environment (topics, group, Redis prefix, rules): checks the
- * group is idle and Redis keeps data, picks the partitions, plans each from the broker's offsets, rebuilds them one by
- * one and answers what it did.
+ * group is idle and Redis keeps data, picks the partitions, plans each from the broker's offsets, rebuilds them together
+ * (one event-time order) and answers what it did.
  */
 export async function runRebuild(env: ServiceEnv, request: RebuildRequest, logger: Logger, progress: (line: string) => void): Promise<RebuildSummary> {
   const rules = loadRules(env.TIDEWATCH_RULES_FILE);
@@ -81,11 +81,8 @@ export async function runRebuild(env: ServiceEnv, request: RebuildRequest, logge
 
     const decoder = AvroDecoder.forUrl(connections.registry);
     const deps = { kafka, redis, store, prefix, decoder, core, scopeOf, timersUntil: request.timersUntil, progress };
-    const rebuilt: PartitionRebuilt[] = [];
-    for (const plan of plans) {
-      rebuilt.push(await rebuildPartition(deps, plan));
-      progress(`partition ${plan.partition}: rebuilt, epoch written`);
-    }
+    const rebuilt: PartitionRebuilt[] = await rebuildPartitions(deps, plans);
+    for (const partition of rebuilt) progress(`partition ${partition.partition}: rebuilt, epoch written`);
     return { groupId: env.TIDEWATCH_GROUP_ID, timersUntil: new Date(request.timersUntil).toISOString(), rebuilt, skipped };
   } finally {
     await admin.disconnect().catch(() => {});

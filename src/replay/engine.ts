@@ -17,7 +17,8 @@ import { SideInputCursor } from './side-cursor.ts';
 import type { AlertOutcome, OutcomeHook, OutcomeItem, OutcomeSource } from './outcomes.ts';
 import type { Origin, ProductItem, ProductSource, ProfileItem, ProfileUpdateSource, PublishedRecord, Rejected, ReplayDeadLetter, ReplayItem, ReplaySource, TransactionItem } from './records.ts';
 import { isItemArray } from './records.ts';
-import { PendingBatch, causeOffsets, indexOfOffset, stampDetection } from './pending-batch.ts';
+import { PendingBatch, byPartition, causeOffsets, indexOfOffset, stampDetection } from './pending-batch.ts';
+import type { Batch } from './pending-batch.ts';
 import { FINISH_STEP, recordOrder, stepOrder, stepRanks } from './publish-order.ts';
 import type { PublishOrder } from './publish-order.ts';
 import { REPLAY_PARTITION, REPLAY_TIMER_SCOPE } from './positions.ts';
@@ -30,6 +31,17 @@ interface PendingProduct {
   origin: Origin;
   /** Its offset on the products partition, when it came from one (a rebuild); else its ordinal. */
   offset: number | undefined;
+  /** The input partition it came from (a rebuild of several partitions at once); undefined: the replay's own. */
+  partition: number | undefined;
+}
+
+/** What a replay of several input partitions at once (`partitions`) counted for each of them. */
+export interface PartitionCounts {
+  /** Transactions the core applied. */
+  applied: number;
+  timersFired: number;
+  /** Records refused (dead letters: the readers', the core's). */
+  refused: number;
 }
 
 export { REPLAY_PARTITION, REPLAY_TIMER_SCOPE } from './positions.ts';
@@ -86,6 +98,14 @@ export interface ReplayOptions {
    * is the one the service expects; its items then carry their Kafka offsets (`offset` of an item).
    */
   position?: { partition: number; timerScope: string };
+  /**
+   * Several input partitions replayed together in one event-time order (`tidewatch rebuild` of more than one
+   * partition): each item names its partition (`partition` of an item), each partition keeps its own timer set, and a
+   * batch is processed partition by partition (its records applied as that partition's, at their offsets). A household's
+   * members on any of them are then complete up to the day before stream time, as in a replay of everyone. Replaces
+   * `position` (the first entry is the partition of items that name none).
+   */
+  partitions?: ReadonlyArray<{ partition: number; timerScope: string }>;
 }
 
 /** A state write refused in a replay: someone else writes under the replay's keys (a shared Redis prefix?). */
@@ -120,7 +140,9 @@ export class Replay {
   /** Ordinal of the next product event: its offset on the replay's one products partition, unless the event carries its own. */
   #nextProductOffset = 0;
   readonly #partition: number;
-  readonly #timerScope: string;
+  /** Timer scope of each input partition replayed, by partition number (one entry unless `partitions`). */
+  readonly #scopes: Map<number, string>;
+  readonly #counts = new Map<number, PartitionCounts>();
 
   #nextOffset = 0;
   /** Offset of the record whose arrival moves stream time on now (FINISH_STEP at the end): orders what that publishes. */
@@ -143,9 +165,32 @@ export class Replay {
     if (!Number.isSafeInteger(this.#chunkSize) || this.#chunkSize < 1) throw new RangeError(`chunkSize must be a positive integer, got ${this.#chunkSize}`);
     this.#now = options.now ?? (() => performance.now());
     this.#tally = new ReplayTally(options.core.calendar, options.core.unassignedQueue);
-    this.#partition = options.position?.partition ?? REPLAY_PARTITION;
-    this.#timerScope = options.position?.timerScope ?? REPLAY_TIMER_SCOPE;
+    const positions = options.partitions ?? [options.position ?? { partition: REPLAY_PARTITION, timerScope: REPLAY_TIMER_SCOPE }];
+    if (positions.length === 0) throw new RangeError('partitions must name at least one partition');
+    this.#partition = positions[0]!.partition;
+    this.#scopes = new Map(positions.map(({ partition, timerScope }) => [partition, timerScope]));
     this.#owns = options.owns ?? (() => true);
+  }
+
+  /** What the replay counted for one of its input partitions (zeros for a partition it has not seen). */
+  countsOf(partition: number): PartitionCounts {
+    let counts = this.#counts.get(partition);
+    if (counts === undefined) {
+      counts = { applied: 0, timersFired: 0, refused: 0 };
+      this.#counts.set(partition, counts);
+    }
+    return counts;
+  }
+
+  #scopeOf(partition: number): string {
+    const scope = this.#scopes.get(partition);
+    if (scope === undefined) throw new RangeError(`partition ${partition} is not one this replay applies`);
+    return scope;
+  }
+
+  /** `partition` for a dead letter of an item that named its partition (the output of a replay of one stays as it was). */
+  #partitionTag(partition: number | undefined): { partition?: number } {
+    return partition === undefined ? {} : { partition };
   }
 
   /** What the replay counted so far (a worker hands it to the coordinator, which adds up every worker's). */
@@ -210,7 +255,7 @@ export class Replay {
     const onRejected = (rejected: Rejected) => this.#rejectedOutsideStream(rejected);
     this.#outcomes = await SideInputCursor.open(this.#options.outcomes, { valueOf: (item) => item.outcome, timeOf: (outcome) => outcome.recordedAt, onRejected });
     this.#products = await SideInputCursor.open(this.#options.products, {
-      valueOf: ({ event, origin, offset }): PendingProduct => ({ event, origin, offset }),
+      valueOf: ({ event, origin, offset, partition }): PendingProduct => ({ event, origin, offset, partition }),
       timeOf: ({ event }) => event.eventTime,
       onRejected,
     });
@@ -259,13 +304,13 @@ export class Replay {
     tally.events += 1;
     if (this.#options.onProgress !== undefined && tally.events % PROGRESS_EVERY === 0) this.#options.onProgress(tally.events);
     if (item.kind === 'rejected') {
-      this.#pending.refuse({ reason: item.reason, detail: item.detail, offset, origin: item.origin });
+      this.#pending.refuse({ reason: item.reason, detail: item.detail, offset, origin: item.origin, ...this.#partitionTag(item.partition) });
       return undefined;
     }
     // the service's bounds of rules `input` (a replay's clock is the data's own: no "ahead of the clock")
     const implausible = transactionProblem(item.transaction, Number.POSITIVE_INFINITY, this.#core.rules.input);
     if (implausible !== undefined) {
-      this.#pending.refuse({ reason: 'invalid', detail: implausible, offset, origin: { source: this.#options.inputName ?? 'input', line: item.line } });
+      this.#pending.refuse({ reason: 'invalid', detail: implausible, offset, origin: { source: this.#options.inputName ?? 'input', line: item.line }, ...this.#partitionTag(item.partition) });
       return undefined;
     }
     const { eventTime, customerId } = item.transaction;
@@ -279,7 +324,7 @@ export class Replay {
     const eventTime = item.transaction.eventTime;
     if (eventTime > this.#clock) this.#clock = eventTime;
     const earliest = this.#pending.earliest;
-    this.#pending.add(item, { partition: this.#partition, offset }, this.#clock);
+    this.#pending.add(item, { partition: item.partition ?? this.#partition, offset }, this.#clock);
     this.#cutAtDayEnd(earliest, eventTime);
   }
 
@@ -352,27 +397,34 @@ export class Replay {
     this.#boundary = this.#nextEvent();
   }
 
-  /** The pending batch, as the service handles one: load, core, commit, publish, settle. */
+  /** The pending batch, as the service handles one: load, core, commit, publish, settle (partition by partition). */
   async #flush(): Promise<void> {
     if (this.#pending.isEmpty) return;
     this.#options.signal?.throwIfAborted();
-    const batch = this.#pending.take();
+    for (const [partition, batch] of byPartition(this.#pending.take(), this.#partition)) await this.#flushPartition(partition, batch);
+  }
+
+  /** One input partition's share of a batch (all of it, unless `partitions`). */
+  async #flushPartition(partition: number, batch: Batch): Promise<void> {
     const { records, refused } = batch;
+    const counts = this.countsOf(partition);
     if (records.length > 0) {
       const loaded = await this.store.load(batch.customers);
       // in event-time order every member is complete up to the day before the clock's: no household waits
       const passedDay = this.#core.calendar.dayOf(Math.max(this.#clock, batch.latest)) - 1;
       await readHouseholds(this.store, loaded, householdsForTransactions(loaded, records, this.#core.rules, this.#core.calendar), { passedDayOf: () => passedDay });
-      const input = { partition: this.#partition, firstOffset: records[0]!.position.offset, timerScope: this.#timerScope, detectedAt: this.#clock };
+      const input = { partition, firstOffset: records[0]!.position.offset, timerScope: this.#scopeOf(partition), detectedAt: this.#clock };
       const result = processTransactions(loaded, records, input, this.#core);
+      counts.applied += result.outcomes.applied;
       if (result.emissions.length > 0) stampDetection(result.writes, batch);
       await this.#commit(result.writes, result.timers);
       this.#tally.outcomesOfBatch(result.outcomes);
       this.#tally.balanceStampMismatches += result.balanceMismatches;
       for (const { record, reason, detail } of result.rejected) {
         const line = batch.lines[indexOfOffset(records, record.position.offset)] ?? 0;
-        refused.push({ reason, detail, offset: record.position.offset, origin: { source: this.#options.inputName ?? 'input', line } });
+        refused.push({ reason, detail, offset: record.position.offset, origin: { source: this.#options.inputName ?? 'input', line }, ...this.#partitionTag(this.#scopes.size > 1 ? partition : undefined) });
       }
+      counts.refused += refused.length;
       refused.sort((left, right) => (left.offset ?? 0) - (right.offset ?? 0));
       for (const deadLetter of refused) await this.#emitDeadLetter(deadLetter, recordOrder(deadLetter.offset ?? 0));
       const causes = causeOffsets(result.writes);
@@ -385,6 +437,7 @@ export class Replay {
         );
       }
     } else {
+      counts.refused += refused.length;
       for (const deadLetter of refused) await this.#emitDeadLetter(deadLetter, recordOrder(deadLetter.offset ?? 0));
     }
   }
@@ -394,42 +447,49 @@ export class Replay {
    * moves each timer on past `now`).
    */
   async #fireTimers(now: number, dueUpTo: number): Promise<void> {
+    for (const [partition, timerScope] of this.#scopes) await this.#fireTimersOf(partition, timerScope, now, dueUpTo);
+    this.#nextDue = await this.#earliestDue();
+  }
+
+  /** The due timers of one input partition's timer set. */
+  async #fireTimersOf(partition: number, timerScope: string, now: number, dueUpTo: number): Promise<void> {
     for (;;) {
-      const due = await this.store.dueTimers(this.#timerScope, dueUpTo, TIMERS_PER_ROUND);
+      const due = await this.store.dueTimers(timerScope, dueUpTo, TIMERS_PER_ROUND);
       if (due.length === 0) break;
       const loaded = await this.store.load(due.map((timer) => timer.customerId));
       await readHouseholds(this.store, loaded, householdsOfCustomers(loaded, this.#core.rules), { passedDayOf: () => this.#core.calendar.dayOf(now) - 1 });
-      const result = processTimers(loaded, due, { timerScope: this.#timerScope, now, detectedAt: now }, this.#core);
+      const result = processTimers(loaded, due, { timerScope, now, detectedAt: now }, this.#core);
       await this.#commit(result.writes, []);
       const dueOf = new Map(due.map((timer) => [timer.customerId, timer.due]));
       await this.#publish(result.emissions, (alert) => stepOrder(this.#step, dueOf.get(alert.customerId) ?? now, stepRanks.timer, alert.customerId));
       await this.#commit(result.settle.writes, result.settle.timers);
       this.#tally.timersFired += due.length;
+      this.countsOf(partition).timersFired += due.length;
       const stuck = result.settle.timers.find((timer) => timer.due !== null && timer.due <= now);
       if (stuck !== undefined) throw new Error(`the timer of ${stuck.customerId} did not move past ${new Date(now).toISOString()}`);
       if (due.length < TIMERS_PER_ROUND) break;
     }
-    this.#nextDue = await this.#earliestDue();
   }
 
   /**
    * One product event, as the service handles a batch of them: load, core, commit (state and the customer's timer),
    * publish, settle. Detected at its own event time (stream time), so two replays give the same bytes.
    */
-  async #applyProduct({ event, origin, offset }: PendingProduct): Promise<void> {
+  async #applyProduct({ event, origin, offset, partition }: PendingProduct): Promise<void> {
     this.#options.signal?.throwIfAborted();
     if (event.eventTime > this.#clock) this.#clock = event.eventTime;
-    const position = { partition: this.#partition, offset: offset ?? this.#nextProductOffset };
+    const position = { partition: partition ?? this.#partition, offset: offset ?? this.#nextProductOffset };
     this.#nextProductOffset = position.offset + 1;
     if (!this.#owns(event.customerId)) return;
     this.#tally.productEvents += 1;
     const order = stepOrder(this.#step, event.eventTime, stepRanks.product, position.offset);
     const loaded = await this.store.load([event.customerId]);
-    const timerScope = this.#timerScope;
-    const input = { partition: this.#partition, firstOffset: position.offset, timerScopeOf: () => timerScope, detectedAt: this.#clock };
+    const timerScope = this.#scopeOf(position.partition);
+    const input = { partition: position.partition, firstOffset: position.offset, timerScopeOf: () => timerScope, detectedAt: this.#clock };
     const result = processProducts(loaded, [{ event, position }], input, this.#core);
     await this.#commit(result.writes, result.timers);
-    for (const { reason, detail } of result.rejected) await this.#emitDeadLetter({ reason, detail, offset: null, origin }, order);
+    this.countsOf(position.partition).refused += result.rejected.length;
+    for (const { reason, detail } of result.rejected) await this.#emitDeadLetter({ reason, detail, offset: null, origin, ...this.#partitionTag(partition) }, order);
     await this.#publish(result.emissions, () => order);
     await this.#commit(result.settle, []);
     this.#nextDue = await this.#earliestDue();
@@ -518,7 +578,11 @@ export class Replay {
   }
 
   async #earliestDue(): Promise<number> {
-    const [first] = await this.store.dueTimers(this.#timerScope, Number.POSITIVE_INFINITY, 1);
-    return first?.due ?? Number.POSITIVE_INFINITY;
+    let earliest = Number.POSITIVE_INFINITY;
+    for (const timerScope of this.#scopes.values()) {
+      const [first] = await this.store.dueTimers(timerScope, Number.POSITIVE_INFINITY, 1);
+      if (first !== undefined && first.due < earliest) earliest = first.due;
+    }
+    return earliest;
   }
 }

@@ -127,3 +127,29 @@ export function indexOfOffset(records: readonly TransactionRecord[], offset: num
   }
   return low;
 }
+
+/**
+ * A batch split by input partition (a replay of several at once), in partition order, each share with its records in
+ * offset order as read; a batch of one partition is handed over as it is. `own`: the partition of what names none.
+ */
+export function byPartition(batch: Batch, own: number): Array<[number, Batch]> {
+  const partitionOf = (deadLetter: ReplayDeadLetter) => deadLetter.partition ?? own;
+  const partitions = new Set([...batch.records.map((record) => record.position.partition), ...batch.refused.map(partitionOf)]);
+  if (partitions.size <= 1) return [[[...partitions][0] ?? own, batch]];
+  return [...partitions]
+    .sort((left, right) => left - right)
+    .map((partition): [number, Batch] => {
+      const share: Batch = { records: [], lines: [], streamTimes: [], customers: [], refused: batch.refused.filter((deadLetter) => partitionOf(deadLetter) === partition), latest: Number.NEGATIVE_INFINITY };
+      const customers = new Set<string>();
+      batch.records.forEach((record, index) => {
+        if (record.position.partition !== partition) return;
+        share.records.push(record);
+        share.lines.push(batch.lines[index]!);
+        share.streamTimes.push(batch.streamTimes[index]!);
+        customers.add(record.transaction.customerId);
+        if (record.transaction.eventTime > share.latest) share.latest = record.transaction.eventTime;
+      });
+      share.customers = [...customers];
+      return [partition, share];
+    });
+}

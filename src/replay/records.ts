@@ -19,6 +19,8 @@ export interface Rejected {
   origin: Origin;
   /** Its offset on the partition it was read from (a rebuild); absent: its ordinal in the input. */
   offset?: number;
+  /** The input partition it was read from (a rebuild of several partitions at once); absent: the replay's own. */
+  partition?: number;
 }
 
 /** One item of a replay's input, in the order the replay applies them (event time, within the allowed lateness). */
@@ -31,6 +33,8 @@ export interface TransactionItem {
   line: number;
   /** Its offset on the partition it was read from (a rebuild); absent: its ordinal in the input. */
   offset?: number;
+  /** The input partition it was read from (a rebuild of several partitions at once); absent: the replay's own. */
+  partition?: number;
 }
 
 /**
@@ -49,6 +53,8 @@ export interface ReplayDeadLetter {
   /** The record's offset in the replay (its ordinal among the items applied); null for records outside the stream (profiles, outcomes). */
   offset: number | null;
   origin: Origin;
+  /** The input partition of the record (a rebuild of several partitions at once); absent: the replay's own, or none. */
+  partition?: number;
 }
 
 export const isItemArray = (value: ReplayItem | readonly ReplayItem[]): value is readonly ReplayItem[] => Array.isArray(value);
@@ -60,7 +66,7 @@ export type ProfileItem = { kind: 'profile'; profile: CustomerProfile } | Reject
 export type ProfileUpdateSource = AsyncIterable<ProfileItem | readonly ProfileItem[]>;
 
 /** A product event (`--products`) as a reader hands it over, with where it came from for dead letters. */
-export type ProductItem = { kind: 'product'; event: ProductEvent; origin: Origin; offset?: number } | Rejected;
+export type ProductItem = { kind: 'product'; event: ProductEvent; origin: Origin; offset?: number; partition?: number } | Rejected;
 
 /** Product events in event-time order, applied as stream time reaches them. */
 export type ProductSource = AsyncIterable<ProductItem | readonly ProductItem[]>;
