@@ -536,8 +536,11 @@ describe('one churn episode, judged close by close (alert from 50, clear below 3
     customer.receives(czk(10_000), '2024-03-05'); // 85%: 29, the first day under the clearing score
     expect(churn('2024-03-05')).toEqual([]);
     expect(customer.state.churn).toEqual({ since: opened, toldScore: 65, toldLevel: 'HIGH', quietSince: dayNo('2024-03-05') });
-    customer.pays(czk(35_000), '2024-03-06'); // 50% again: the same episode, under the 65 + 15 that would escalate it
+    customer.pays(czk(10_000), '2024-03-06'); // 75%: 30 again, the clearing score itself: the quiet run is broken
     expect(churn('2024-03-06')).toEqual([]);
+    expect(customer.state.churn).toEqual({ since: opened, toldScore: 65, toldLevel: 'HIGH' });
+    customer.pays(czk(25_000), '2024-03-07'); // 50%: the same episode, under the 65 + 15 that would escalate it
+    expect(churn('2024-03-07')).toEqual([]);
     expect(customer.state.churn).toEqual({ since: opened, toldScore: 65, toldLevel: 'HIGH' });
   });
 
