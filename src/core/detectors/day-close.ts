@@ -254,9 +254,9 @@ const MONEY_MOVED: ReadonlySet<string> = new Set(['closeVsNormal', 'drawdown', '
 
 /**
  * One churn-risk episode per customer: opened when the score reaches the threshold, told again (one priority
- * higher) only when it rose by `escalateBy`, closed once it stayed below the clearing score for `clearAfterDays`. When only money moved
- * and income and everyday activity go on, the alert says it may be a one-off payment and that the episode escalates
- * if they stop: only what happens next can tell paying for something from moving the relationship away.
+ * higher) only when it rose by `escalateBy`, closed once it stayed below the clearing score for `clearAfterDays`.
+ * When only money moved and income and everyday activity go on, the alert says it may be a one-off payment and that
+ * the episode escalates if they stop: only what happens next can tell paying for something from moving away.
  */
 function churnRisk(state: CustomerState, features: CustomerFeatures, context: DetectionContext, calendar: BusinessCalendar, eventTime: number): Finding | undefined {
   const { rules } = context;
