@@ -1,95 +1,107 @@
 import { describe, expect, it } from 'vitest';
-import { householdFeatures, householdsForTransactions, householdsOfCustomers, membersPassed, pendingDaysReady, tiersMustWait } from '../../../../src/core/household.ts';
-import type { HouseholdMember } from '../../../../src/core/household.ts';
+import type { CustomerProfile } from '../../../../src/domain/profile.ts';
 import { seriesFeatures } from '../../../../src/core/features.ts';
-import { Ledger, calendar, core, czk, dayNo, pragueWinter, profile, recordsOf, seededState } from '../../../support/core-fixtures.ts';
+import { hasHouseholdRule, householdFeatures, householdsForTransactions, householdsOfCustomers } from '../../../../src/core/household.ts';
+import type { CustomerState } from '../../../../src/core/state.ts';
+import { calendar, coreWith, czk, dayNo, pragueWinter, profile, rules, seededState } from '../../../support/core-fixtures.ts';
 
-/** The watermark's guards one by one (core/household.ts): who may hold a household's day, and who may not. */
-const day = dayNo('2024-02-10');
-const since = pragueWinter('2023-10-01');
-const member = (customerId: string, passedDay: number | undefined, status: 'ACTIVE' | 'CLOSED' = 'ACTIVE'): HouseholdMember => ({
+/** The shipped rules without any household floor. */
+const { rules: noHouseholds } = coreWith((raw) => {
+  for (const level of raw.tiers.levels) delete level.householdMinAverageMinor;
+});
+
+const steady = (customerId: string, balance: number) => seededState({ customerId, balances: { 'a-1': balance }, since: pragueWinter('2023-10-01') });
+const member = (customerId: string, state: CustomerState | undefined, overrides: Partial<CustomerProfile> = {}) => ({
   customerId,
-  state: seededState({ customerId, balances: { [`${customerId}-a`]: czk(35_000) }, since }),
-  profile: profile({ customerId, householdId: 'h-1', status }),
-  ...(passedDay === undefined ? {} : { passedDay }),
+  state,
+  profile: profile({ customerId, householdId: 'h-1', ...overrides }),
 });
-const own = () => seededState({ customerId: 'c-1', balances: { 'a-1': czk(50_000) }, since });
-const inHousehold = profile({ customerId: 'c-1', householdId: 'h-1' });
+const record = (customerId: string, isoDate: string) => ({ transaction: { customerId, eventTime: pragueWinter(isoDate) } });
 
-describe('which members hold a household day', () => {
-  it('a closed member never holds it, wherever its partition is; an open one behind the day does', () => {
-    expect(membersPassed([member('c-2', day - 5, 'CLOSED')], day)).toBe(true);
-    expect(membersPassed([member('c-2', day - 5)], day)).toBe(false);
-    expect(membersPassed([member('c-2', day)], day)).toBe(true);
-    // a member whose partition's watermark the caller does not know counts as complete
-    expect(membersPassed([member('c-2', undefined)], day)).toBe(true);
-  });
-
-  it('a day waits only for a customer in a household, under rules with a household floor, while a member is behind or an earlier day waits', () => {
-    expect(tiersMustWait(own(), inHousehold, day, [member('c-2', day - 1)], core.rules)).toBe(true);
-    expect(tiersMustWait(own(), inHousehold, day, [member('c-2', day)], core.rules)).toBe(false);
-    // no household on the profile, no profile: nothing to wait for
-    expect(tiersMustWait(own(), profile({ customerId: 'c-1', householdId: null }), day, [member('c-2', day - 1)], core.rules)).toBe(false);
-    expect(tiersMustWait(own(), undefined, day, [member('c-2', day - 1)], core.rules)).toBe(false);
-    // members not read (a batch that judges no close): nothing known to wait for
-    expect(tiersMustWait(own(), inHousehold, day, undefined, core.rules)).toBe(false);
-    // an earlier day still waits: this one waits behind it, even with every member past it
-    const waiting = own();
-    waiting.tiersPending = [day - 1];
-    expect(tiersMustWait(waiting, inHousehold, day, [member('c-2', day)], core.rules)).toBe(true);
-  });
-
-  it('the waiting days whose members have all passed are judged, oldest first, up to the first that still waits', () => {
-    const state = own();
-    state.tiersPending = [day - 2, day - 1, day];
-    expect(pendingDaysReady(state, [member('c-2', day - 1)])).toEqual([day - 2, day - 1]);
-    expect(pendingDaysReady(state, undefined)).toEqual([]);
+describe('whether the rules judge households at all', () => {
+  it('does with the shipped tiers (GOLD and PLATINUM have household floors), not without any floor', () => {
+    expect(hasHouseholdRule(rules)).toBe(true);
+    expect(hasHouseholdRule(noHouseholds)).toBe(false);
   });
 });
 
-describe('what a household sums', () => {
-  it('a member first seen after the judged day is not in its sum (as in the replay, where it has no state yet then)', () => {
-    const later = member('c-2', undefined);
-    later.state!.firstSeenAt = pragueWinter('2024-02-11');
-    expect(householdFeatures(seriesFeatures(own(), day, calendar), [later], core.rules, calendar)).toBeNull();
-    const sameDay = member('c-2', undefined);
-    sameDay.state!.firstSeenAt = pragueWinter('2024-02-10');
-    expect(householdFeatures(seriesFeatures(own(), day, calendar), [sameDay], core.rules, calendar)?.members).toBe(2);
+describe('a household’s combined features', () => {
+  const day = dayNo('2024-02-10');
+  const own = () => seriesFeatures(steady('c-1', czk(60_000)), day, calendar);
+
+  it('sums the customer’s and every other member’s period average and closing balance', () => {
+    const household = householdFeatures(own(), [member('c-2', steady('c-2', czk(30_000))), member('c-3', steady('c-3', czk(10_000)))], rules, calendar);
+    expect(household?.members).toBe(3);
+    expect(household?.averageAt(day)).toBe(czk(100_000));
+    expect(household?.closingAt(day)).toBe(czk(100_000));
+  });
+
+  it('leaves out a member with no history yet and a closed member', () => {
+    const household = householdFeatures(
+      own(),
+      [member('c-2', steady('c-2', czk(30_000))), member('c-3', undefined), member('c-4', steady('c-4', czk(500_000)), { status: 'CLOSED' })],
+      rules,
+      calendar,
+    );
+    expect(household?.members).toBe(2);
+    expect(household?.averageAt(day)).toBe(czk(90_000));
+  });
+
+  it('is no household when no other member counts, when there are no members, or when the rules have no household floor', () => {
+    expect(householdFeatures(own(), [member('c-3', undefined)], rules, calendar)).toBeNull();
+    expect(householdFeatures(own(), undefined, rules, calendar)).toBeNull();
+    expect(householdFeatures(own(), [member('c-2', steady('c-2', czk(30_000)))], noHouseholds, calendar)).toBeNull();
   });
 });
 
-describe('which households a batch reads', () => {
-  it('a customer with a day waiting for the household is read on any record, even one on a day already judged', () => {
-    const ledger = new Ledger('c-1', { 'a-1': czk(50_000) });
-    const records = recordsOf([ledger.debit(czk(200), pragueWinter('2024-02-10', '12:00'), { category: 'CARD', channel: 'CARD', counterpartyKind: 'NONE' })]);
-    const state = own();
-    state.streamTime = pragueWinter('2024-02-10', '09:00');
-    state.evaluatedDay = dayNo('2024-02-09');
-    const loaded = (pending: number[] | undefined) => {
-      const copy = structuredClone(state);
-      if (pending !== undefined) copy.tiersPending = pending;
-      return new Map([['c-1', { state: copy, profile: inHousehold }]]);
-    };
-    expect(householdsForTransactions(loaded(undefined), records, core.rules, calendar)).toEqual([]);
-    expect(householdsForTransactions(loaded([dayNo('2024-02-08')]), records, core.rules, calendar)).toEqual(['h-1']);
-    // a customer seen for the first time, with one day in the batch, judges no close yet: nothing to read
-    expect(householdsForTransactions(new Map([['c-1', { state: undefined, profile: inHousehold }]]), recordsOf([ledger.debit(czk(1), pragueWinter('2024-02-11', '10:00'))]), core.rules, calendar)).toEqual([]);
+describe('which households a transaction batch must read', () => {
+  // the stored customer last posted on 10 Feb and had the close of 9 Feb judged: its next close to judge is 10 Feb's,
+  // on its first record of 11 Feb or later
+  const stored = () => Object.assign(steady('c-1', czk(90_000)), { streamTime: pragueWinter('2024-02-10'), evaluatedDay: dayNo('2024-02-09') });
+  const loadedWith = (state: CustomerState | undefined, overrides: Partial<CustomerProfile> = {}) =>
+    new Map([['c-1', { state, profile: profile({ householdId: 'h-1', ...overrides }) }]]);
+
+  it.each([
+    { name: 'a record on the day it last posted (no close to judge)', dates: ['2024-02-10'], read: [] },
+    { name: 'a record on the next day (judges the close of 10 Feb)', dates: ['2024-02-11'], read: ['h-1'] },
+    { name: 'records spanning both days', dates: ['2024-02-10', '2024-02-11'], read: ['h-1'] },
+  ])('a stored customer: $name → $read', ({ dates, read }) => {
+    expect(householdsForTransactions(loadedWith(stored()), dates.map((date) => record('c-1', date)), rules, calendar)).toEqual(read);
   });
 
-  it('a new customer whose batch spans two days judges the first day’s close: its household is read, unless the customer is closed or unknown', () => {
-    const ledger = new Ledger('c-1', { 'a-1': czk(50_000) });
-    const card = { category: 'CARD', channel: 'CARD', counterpartyKind: 'NONE' } as const;
-    // records out of day order: the span is 10 to 11 February whichever comes first
-    const twoDays = recordsOf([ledger.debit(czk(1), pragueWinter('2024-02-11', '10:00'), card), ledger.debit(czk(1), pragueWinter('2024-02-10', '10:00'), card), ledger.debit(czk(1), pragueWinter('2024-02-11', '12:00'), card)]);
-    const newcomer = (status: 'ACTIVE' | 'CLOSED') => new Map([['c-1', { state: undefined, profile: profile({ customerId: 'c-1', householdId: 'h-1', status }) }]]);
-    expect(householdsForTransactions(newcomer('ACTIVE'), twoDays, core.rules, calendar)).toEqual(['h-1']);
-    expect(householdsForTransactions(newcomer('CLOSED'), twoDays, core.rules, calendar)).toEqual([]);
-    expect(householdsForTransactions(new Map(), twoDays, core.rules, calendar)).toEqual([]);
+  it('counts a close already judged ahead of the stream (a wake-up judged the day after it last posted)', () => {
+    const ahead = Object.assign(stored(), { evaluatedDay: dayNo('2024-02-11') });
+    expect(householdsForTransactions(loadedWith(ahead), [record('c-1', '2024-02-12')], rules, calendar)).toEqual([]);
+    expect(householdsForTransactions(loadedWith(ahead), [record('c-1', '2024-02-13')], rules, calendar)).toEqual(['h-1']);
+  });
+
+  it('for a new customer, only when its own records span more than one day, in whatever order they come', () => {
+    expect(householdsForTransactions(loadedWith(undefined), [record('c-1', '2024-02-11'), record('c-1', '2024-02-11')], rules, calendar)).toEqual([]);
+    expect(householdsForTransactions(loadedWith(undefined), [record('c-1', '2024-02-12'), record('c-1', '2024-02-11')], rules, calendar)).toEqual(['h-1']);
+    expect(householdsForTransactions(loadedWith(undefined), [record('c-1', '2024-02-11'), record('c-1', '2024-02-12')], rules, calendar)).toEqual(['h-1']);
+  });
+
+  it('never for a customer without a household, a closed one, one not loaded, or under rules without household floors', () => {
+    const next = [record('c-1', '2024-02-11')];
+    expect(householdsForTransactions(loadedWith(stored(), { householdId: null }), next, rules, calendar)).toEqual([]);
+    expect(householdsForTransactions(loadedWith(stored(), { status: 'CLOSED' }), next, rules, calendar)).toEqual([]);
+    expect(householdsForTransactions(new Map(), next, rules, calendar)).toEqual([]);
+    expect(householdsForTransactions(loadedWith(stored()), next, noHouseholds, calendar)).toEqual([]);
+  });
+
+  it('names a household once however many of its members judge a close', () => {
+    const loaded = new Map([
+      ['c-1', { state: undefined, profile: profile({ customerId: 'c-1', householdId: 'h-1' }) }],
+      ['c-2', { state: undefined, profile: profile({ customerId: 'c-2', householdId: 'h-1' }) }],
+      ['c-3', { state: undefined, profile: profile({ customerId: 'c-3', householdId: 'h-2' }) }],
+    ]);
+    const records = ['c-1', 'c-2', 'c-3'].flatMap((id) => [record(id, '2024-02-11'), record(id, '2024-02-12')]);
+    expect(householdsForTransactions(loaded, records, rules, calendar).sort()).toEqual(['h-1', 'h-2']);
   });
 });
 
-describe('which households a timer sweep reads', () => {
-  it('those of open customers in a household, each once', () => {
+describe('which households a timer sweep must read', () => {
+  it('the households of the due customers, once each, leaving out closed customers and those without one', () => {
     const loaded = new Map([
       ['c-1', { profile: profile({ customerId: 'c-1', householdId: 'h-1' }) }],
       ['c-2', { profile: profile({ customerId: 'c-2', householdId: 'h-1' }) }],
@@ -97,6 +109,7 @@ describe('which households a timer sweep reads', () => {
       ['c-4', { profile: profile({ customerId: 'c-4', householdId: null }) }],
       ['c-5', { profile: undefined }],
     ]);
-    expect(householdsOfCustomers(loaded, core.rules)).toEqual(['h-1']);
+    expect(householdsOfCustomers(loaded, rules)).toEqual(['h-1']);
+    expect(householdsOfCustomers(loaded, noHouseholds)).toEqual([]);
   });
 });
