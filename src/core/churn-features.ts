@@ -161,7 +161,8 @@ export function measureChurn(state: CustomerState, features: CustomerFeatures, c
   const income = state.regularIncome;
   const average60 = features.averageDailyBalance(DRAIN_DAYS);
   const competitor60 = features.flow('DEBIT', COMPETITORS, DRAIN_DAYS);
-  const competitorBefore = features.flow('DEBIT', COMPETITORS, HISTORY_DAYS) - competitor60;
+  const competitor90 = features.flow('DEBIT', COMPETITORS, HISTORY_DAYS);
+  const competitorBefore = competitor90 - competitor60;
   const competitorExcess = Math.max(
     0,
     competitor60 - features.largestDailyFlow('DEBIT', COMPETITORS, DRAIN_DAYS) - (DRAIN_USUAL_TIMES * competitorBefore * DRAIN_DAYS) / DRAIN_BEFORE_DAYS,
@@ -174,7 +175,7 @@ export function measureChurn(state: CustomerState, features: CustomerFeatures, c
     peak,
     average90,
     competitorRecent,
-    competitorUsual: perRecent(competitorRecent, features.flow('DEBIT', COMPETITORS, HISTORY_DAYS)),
+    competitorUsual: perRecent(competitorRecent, competitor90),
     competitorTransfersRecent: features.daysWithFlowAtLeast('DEBIT', COMPETITORS, day - RECENT_DAYS + 1, day, transferFloor),
     competitorTransfersUsual: (features.daysWithFlowAtLeast('DEBIT', COMPETITORS, day - HISTORY_DAYS + 1, day - RECENT_DAYS, transferFloor) * RECENT_DAYS) / BASELINE_DAYS,
     largestOutflow: features.largestDailyFlow('DEBIT', LEAVING, RECENT_DAYS),

@@ -210,7 +210,7 @@ function processCustomer(
     const history: CreditHistory = {
       monthlyRepeat: credit && isMonthlyRepeat(state.days, eventDay, flowCode('CREDIT', transaction.counterpartyKind, transaction.category), transaction.amountMinor),
       noBaseline: credit && calendar.dayOf(state.firstSeenAt) > eventDay - BASELINE_DAYS,
-      ...(credit ? moneyInBefore(new CustomerFeatures(stateBefore, eventDay - 1, calendar), rules) : {}),
+      ...(credit ? moneyInBefore(() => new CustomerFeatures(stateBefore, eventDay - 1, calendar), rules) : {}),
     };
     const outcome = applyTransaction(state, transaction, position, rules, calendar);
     result.outcomes[outcome] += 1;
@@ -243,14 +243,14 @@ function debitHistoryOf(before: CustomerFeatures, rules: Rules): DebitHistory {
 }
 
 /**
- * The customer's money in before the day of a credit, looked up only when the credit is large enough to be a jump
- * (after it is applied: the days before it are the same).
+ * The customer's money in before the day of a credit, looked up (features built) only when the credit is large enough
+ * to be a jump (after it is applied: the days before it are the same).
  */
-function moneyInBefore(before: CustomerFeatures, rules: Rules): Pick<CreditHistory, 'largestDayBefore' | 'largestWindowBefore'> {
+function moneyInBefore(before: () => CustomerFeatures, rules: Rules): Pick<CreditHistory, 'largestDayBefore' | 'largestWindowBefore'> {
   const { windowDays, kinds } = rules.largeInflow.cumulative;
   return {
-    largestDayBefore: () => before.largestDailyIrregularInflow(rules.largeInflow.countedKinds, RETAINED_DAYS - 1),
-    largestWindowBefore: () => before.largestSpanIrregularInflow(kinds, RETAINED_DAYS - windowDays, windowDays),
+    largestDayBefore: () => before().largestDailyIrregularInflow(rules.largeInflow.countedKinds, RETAINED_DAYS - 1),
+    largestWindowBefore: () => before().largestSpanIrregularInflow(kinds, RETAINED_DAYS - windowDays, windowDays),
   };
 }
 
