@@ -1,6 +1,8 @@
 import type { CounterpartyKind } from '../domain/transaction.ts';
 import type { BusinessCalendar } from './calendar.ts';
 import type { CustomerFeatures } from './features.ts';
+import { competitorRun } from './month-memory.ts';
+import type { CompetitorRun } from './month-memory.ts';
 import type { CustomerState } from './state.ts';
 
 /**
@@ -48,6 +50,12 @@ export const churnFeatureNames = [
    * customer's other bank is their normal).
    */
   'drainToCompetitors',
+  /**
+   * Months in a row (of the last six remembered, core/month-memory.ts) in which the customer sent competitors at
+   * least twice their rate of the months before: a leak the salary refills is the customer's "usual" within 90 days,
+   * but not against the months before it began. One month buys something; moving away repeats.
+   */
+  'competitorMonthsAboveBefore',
 ] as const;
 
 export type ChurnFeatureName = (typeof churnFeatureNames)[number];
@@ -61,7 +69,8 @@ export interface ChurnObservation {
   score: number;
 }
 
-const COMPETITORS: readonly CounterpartyKind[] = ['OTHER_BANK', 'INVESTMENT_PLATFORM'];
+/** Where money goes when it leaves for another provider (fixed: the score's meaning must not vary with a bank's rules). */
+export const COMPETITORS: readonly CounterpartyKind[] = ['OTHER_BANK', 'INVESTMENT_PLATFORM'];
 /** Money that leaves the relationship: everything but moves between the customer's own accounts. */
 const LEAVING: readonly CounterpartyKind[] = ['OTHER_BANK', 'INVESTMENT_PLATFORM', 'CASH', 'SAME_BANK_CUSTOMER', 'NONE'];
 const EVERYDAY: readonly CounterpartyKind[] = ['NONE', 'CASH', 'SAME_BANK_CUSTOMER'];
@@ -134,6 +143,8 @@ export interface ChurnMeasurements {
   average30: number;
   /** Sent to competitors in the last 60 days beyond twice the rate before and the largest day (0 or more). */
   competitorExcess: number;
+  /** The latest run of remembered months above the earlier rate to competitors (null: too few months remembered). */
+  competitorRun: CompetitorRun | null;
 }
 
 /**
@@ -142,7 +153,7 @@ export interface ChurnMeasurements {
  */
 export function measureChurn(state: CustomerState, features: CustomerFeatures, calendar: BusinessCalendar): { vector: ChurnFeatureVector; measured: ChurnMeasurements } {
   const day = features.asOfDay;
-  const hasHistory = calendar.dayOf(state.firstSeenAt) <= day - (HISTORY_DAYS - 1);
+  const hasHistory = features.covers(HISTORY_DAYS);
   const average90 = features.averageDailyBalance(HISTORY_DAYS);
   const average30 = features.averageDailyBalance(RECENT_DAYS);
   const normal = Math.round((average90 * HISTORY_DAYS - average30 * RECENT_DAYS) / BASELINE_DAYS);
@@ -193,6 +204,7 @@ export function measureChurn(state: CustomerState, features: CustomerFeatures, c
     averageBetween: Math.round((average60 * DRAIN_DAYS - average30 * RECENT_DAYS) / (DRAIN_DAYS - RECENT_DAYS)),
     average30,
     competitorExcess: Math.round(competitorExcess),
+    competitorRun: competitorRun(state),
   };
   const m = measured;
   const vector: ChurnFeatureVector = {
@@ -209,6 +221,7 @@ export function measureChurn(state: CustomerState, features: CustomerFeatures, c
     incomeOverdue: income !== null && income[1] >= 2 && m.incomeSilentDays !== null && m.incomeSilentDays <= INCOME_REMEMBERED_DAYS ? m.incomeSilentDays / MONTH_DAYS : null,
     silenceVsUsual: m.silentDays === null ? null : cap(m.silentDays / m.usualGapDays),
     drainToCompetitors: hasHistory && m.averageBefore > 0 ? Math.min(m.competitorExcess, steadyFall(m)) / m.averageBefore : null,
+    competitorMonthsAboveBefore: m.competitorRun?.months ?? null,
   };
   for (const name of churnFeatureNames) {
     const value = vector[name];

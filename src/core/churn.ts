@@ -114,5 +114,12 @@ function describe(name: ChurnFeatureName, value: number, m: ChurnMeasurements, c
         reason: `${money(m.competitorExcess)} to competitors in repeated transfers beyond the usual over two months, while the average balance went from ${money(m.averageBefore)} to ${money(m.average30)}`,
         evidence: [minorUnits('average_daily_balance_30d', m.average30, null, m.averageBefore), minorUnits('competitor_outflow_excess_60d', m.competitorExcess)],
       };
+    case 'competitorMonthsAboveBefore': {
+      const run = m.competitorRun ?? { months: 0, perMonth: 0, perMonthBefore: 0 };
+      return {
+        reason: `${money(run.perMonth)} ${run.months === 1 ? 'in the last month' : `a month for ${run.months} months in a row`} to other banks and investment platforms; ${money(run.perMonthBefore)} a month before`,
+        evidence: [count('competitor_months_above_before', run.months, 0), minorUnits('competitor_outflow_per_month', run.perMonth, null, run.perMonthBefore)],
+      };
+    }
   }
 }

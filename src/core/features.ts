@@ -248,6 +248,11 @@ export class CustomerFeatures {
     this.shared = shared;
   }
 
+  /** Whether the customer was seen from the first day of the window ending at asOfDay: a usual measured over it is theirs. */
+  covers(windowDays: number): boolean {
+    return this.calendar.dayOf(this.state.firstSeenAt) <= this.asOfDay - (windowDays - 1);
+  }
+
   /** The same customer's features as of an earlier day, sharing the closes already computed. */
   at(day: number): CustomerFeatures {
     const series = this.shared?.series;

@@ -206,7 +206,7 @@ function processCustomer(
     const credit = detecting && transaction.direction === 'CREDIT';
     const toCompetitor = detecting && transaction.direction === 'DEBIT' && isCompetitor(detection, transaction.counterpartyKind);
     // asked only of an exit by the money, after the debit is applied: the days before the exit window are the same
-    const debitHistory = toCompetitor ? () => debitHistoryOf(new CustomerFeatures(stateBefore, eventDay - EXIT_DAYS, calendar), rules) : null;
+    const debitHistory: DebitHistory | null = toCompetitor ? (minShare) => debitHistoryOf(new CustomerFeatures(stateBefore, eventDay - EXIT_DAYS, calendar), rules, minShare) : null;
     const history: CreditHistory = {
       monthlyRepeat: credit && isMonthlyRepeat(state.days, eventDay, flowCode('CREDIT', transaction.counterpartyKind, transaction.category), transaction.amountMinor),
       noBaseline: credit && calendar.dayOf(state.firstSeenAt) > eventDay - BASELINE_DAYS,
@@ -237,9 +237,8 @@ function processCustomer(
 }
 
 /** The customer's own history before an exit window (features as of its day before), for judging a debit to a competitor. */
-function debitHistoryOf(before: CustomerFeatures, rules: Rules): DebitHistory {
-  const nearlyAll = rules.largeOutflow.single.nearTotalShareBp / 10_000;
-  return { largestMoveOfNearlyAll: before.largestMoveOfNearlyAll('DEBIT', rules.competitorKinds, RETAINED_DAYS - EXIT_DAYS, nearlyAll) };
+function debitHistoryOf(before: CustomerFeatures, rules: Rules, minShare: number): number {
+  return before.largestMoveOfNearlyAll('DEBIT', rules.competitorKinds, RETAINED_DAYS - EXIT_DAYS, minShare);
 }
 
 /**

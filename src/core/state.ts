@@ -83,6 +83,11 @@ export interface CustomerState {
    */
   accountsOpened?: Record<string, [firstDay: number, openingBalance: number]>;
   /**
+   * The customer's last six 30-day blocks (core/month-memory.ts), flat: [last day, average balance, outflow to
+   * competitors, ...], oldest first; absent when none. What the months before the retained 90 days were like.
+   */
+  months?: number[];
+  /**
    * Alerts emitted by the latest changes, kept until they are known to be delivered, so that a re-delivery after a
    * crash sends the very same records instead of computing new ones.
    */

@@ -32,6 +32,7 @@ export const coarseClasses: Record<ChurnFeatureName, readonly number[]> = {
   incomeOverdue: [1.4, 2, 3],
   silenceVsUsual: [3, 6, 12],
   drainToCompetitors: [0.1, 0.2, 0.3],
+  competitorMonthsAboveBefore: [1, 2, 3],
 };
 
 export const defaultBinning: BinningOptions = { bins: 7, minSamples: 40, classes: coarseClasses };

@@ -14,7 +14,7 @@ import { packSeen, unpackSeen } from './seen-codec.ts';
  *    lastActivityAt, accounts, days (varint bytes, or arrays when not packable), [dormancy.since, dormancy.stage],
  *    cooldowns, outbox, evaluatedDay, upgradeTold, churn, rfm, lastInvestmentAt, watchUntil, suppressed,
  *    regularIncome, products, downgradeTold, balanceMismatches, tiersPending ([] when none), idleTold (null when none),
- *    accountsOpened (null when none)]
+ *    accountsOpened (null when none), months (null when none)]
  *
  * Layout 1 (before issue 11) held the 8 latest 52-bit transaction fingerprints at index 5: they are read as seen
  * on the (UTC) day of the state's stream time.
@@ -53,6 +53,7 @@ export function encodeState(state: CustomerState): Buffer {
     state.tiersPending ?? [],
     state.idleTold ?? null,
     state.accountsOpened ?? null,
+    state.months ?? null,
   ];
   // trailing fields at their initial value are left out (decodeState restores them): most customers never need them
   while (record.length > FIELDS_ALWAYS_STORED && isInitial(record[record.length - 1])) record.pop();
@@ -105,6 +106,7 @@ export function decodeState(bytes: Uint8Array): CustomerState {
     ...((later(25, []) as number[]).length > 0 ? { tiersPending: record[25] } : {}),
     ...(later(26, null) !== null ? { idleTold: record[26] } : {}),
     ...(later(27, null) !== null ? { accountsOpened: record[27] } : {}),
+    ...(later(28, null) !== null ? { months: record[28] } : {}),
   } as CustomerState;
 }
 

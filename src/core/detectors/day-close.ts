@@ -4,6 +4,7 @@ import type { CustomerProfile } from '../../domain/profile.ts';
 import type { BusinessCalendar } from '../calendar.ts';
 import { isoDateOf } from '../calendar.ts';
 import { assessChurn } from '../churn.ts';
+import { COMPETITORS } from '../churn-features.ts';
 import { RETAINED_DAYS, seriesFeatures } from '../features.ts';
 import type { CustomerFeatures } from '../features.ts';
 import { basisPoints, minorUnits, raise } from '../findings.ts';
@@ -11,6 +12,7 @@ import type { Finding } from '../findings.ts';
 import { householdFeatures } from '../household.ts';
 import type { HouseholdFeatures, HouseholdMember } from '../household.ts';
 import { basisPointsOf, formatMoney, formatPercent } from '../money.ts';
+import { rememberMonths } from '../month-memory.ts';
 import { rfmOf, slideTargets } from '../rfm.ts';
 import type { Rules } from '../rules.ts';
 import { churnThresholds } from '../rules.ts';
@@ -39,6 +41,7 @@ export function evaluateDayClose(
   const features = seriesFeatures(state, day, calendar);
   const eventTime = calendar.startOf(day + 1) - 1;
   const findings: Finding[] = [];
+  rememberMonths(state, features, COMPETITORS);
   updateRfm(state, features, rules, calendar);
   // deferred: the household's other members have not all passed the day yet (judgeTiers judges it once they have)
   if (tiers === 'judge') findings.push(...tierFindings(state, profile, features, householdFeatures(features, household, rules, calendar), context, eventTime));
@@ -203,6 +206,9 @@ function downgradeRisk(
   }
   if (state.downgradeTold !== null && state.downgradeTold !== level.name) state.downgradeTold = null; // served tier changed
   if (state.downgradeTold !== null) return undefined; // the RM knows
+  // what the customer usually sends to competitors is measured over the retained days: without them seen, there is
+  // no usual to be above (a bank's first weeks on tidewatch, a new customer), so no call
+  if (!features.covers(RETAINED_DAYS)) return undefined;
   // the customer's own level before: the higher of the averages one and three trend spans ago, so a slow fade over
   // six weeks counts as a fall and a customer who simply sits at the floor does not (read only near the floor)
   const before = Math.max(periodAverage(features.at(features.asOfDay - trendDays), rules), periodAverage(features.at(features.asOfDay - DOWNGRADE_LONG_SPANS * trendDays), rules));

@@ -18,7 +18,7 @@ import type { Measures } from './measures.ts';
  * move of nearly everything the customer made before and came back from, is their normal). Moves between the
  * customer's own accounts are not outflow.
  */
-export function detectOutflow(transaction: Transaction, before: Measures, after: Measures, context: DetectionContext, history: (() => DebitHistory) | null = null): Finding[] {
+export function detectOutflow(transaction: Transaction, before: Measures, after: Measures, context: DetectionContext, history: DebitHistory | null = null): Finding[] {
   if (transaction.direction !== 'DEBIT') return [];
   const { rules } = context;
   const findings: Finding[] = [];
@@ -32,28 +32,32 @@ export function detectOutflow(transaction: Transaction, before: Measures, after:
   return findings;
 }
 
-/** What the customer's own history says about a debit to a competitor (processor.ts decides it from the state before it). */
-export interface DebitHistory {
-  /**
-   * The largest amount sent to competitors on one day of the retained days before the exit window (EXIT_DAYS) that
-   * was nearly all the customer then held (nearTotalShareBp of the day's opening balance); 0 when none was.
-   */
-  largestMoveOfNearlyAll: number;
-}
+/**
+ * What the customer's own history says about a debit to a competitor (processor.ts decides it from the state before
+ * it): the largest amount sent to competitors on one day of the retained days before the exit window (EXIT_DAYS) that
+ * was at least `minShare` of what the customer then held (the day's opening balance); 0 when none was.
+ */
+export type DebitHistory = (minShare: number) => number;
 
-/** A move of nearly everything at least this share of the exit's step is the same move made again. */
+/** An earlier move at least this share of the exit's step, in amount and in its share of the balance, is the same move made again. */
 const SAME_MOVE_SHARE = 0.75;
 
 /**
  * Whether the step breaks the customer's own pattern (always, without a history to judge by): a customer who sweeps
- * most of the balance to their main bank every month, or has moved nearly all of as much away before and come back,
- * is not leaving by doing it again. Asked only of a debit that is an exit by the money (the history costs a walk).
+ * most of the balance to their main bank every month (two thirds, or nearly all), or has moved nearly all of as much
+ * away before and come back, is not leaving by doing it again. The earlier move must have taken about as large a share
+ * of what was there as this step (never more than nearTotalShareBp asked). Asked only of a debit that is an exit by the
+ * money (the history costs a walk).
  */
-function unlikeBefore(after: Measures, history: (() => DebitHistory) | null): boolean {
-  return history === null || history().largestMoveOfNearlyAll < SAME_MOVE_SHARE * after.competitorOutflowRecent;
+function unlikeBefore(after: Measures, history: DebitHistory | null, context: DetectionContext): boolean {
+  if (history === null) return true;
+  const step = after.competitorOutflowRecent;
+  const stepShare = step / Math.max(1, Math.max(0, after.totalBalance) + step);
+  const minShare = Math.min(context.rules.largeOutflow.single.nearTotalShareBp / 10_000, SAME_MOVE_SHARE * stepShare);
+  return history(minShare) < SAME_MOVE_SHARE * step;
 }
 
-function singleOutflow(transaction: Transaction, before: Measures, after: Measures, context: DetectionContext, history: (() => DebitHistory) | null): Finding | undefined {
+function singleOutflow(transaction: Transaction, before: Measures, after: Measures, context: DetectionContext, history: DebitHistory | null): Finding | undefined {
   const { rules, tier } = context;
   const rule = rules.largeOutflow.single;
   if (!rules.largeOutflow.countedKinds.includes(transaction.counterpartyKind)) return undefined;
@@ -64,7 +68,7 @@ function singleOutflow(transaction: Transaction, before: Measures, after: Measur
   const minAmount = scaled(context, thresholdFor(rule.minAmountMinor, tier));
   const large = amount >= minAmount || (amount >= scaled(context, rule.shareFloorMinor) && share >= rule.shareOfBalanceBp);
   const toCompetitor = isCompetitor(context, transaction.counterpartyKind);
-  const exit = toCompetitor && isExit(before, after, context) && unlikeBefore(after, history);
+  const exit = toCompetitor && isExit(before, after, context) && unlikeBefore(after, history, context);
   if (!large && !exit) return undefined;
 
   let priority: Priority = toCompetitor ? 'HIGH' : 'MEDIUM';

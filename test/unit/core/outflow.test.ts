@@ -190,6 +190,33 @@ describe('outflow, the domain brief’s cases through the processor', () => {
     expect(rmTold(monthlyRhythm(sweep))).toEqual([{ day: '2023-11-20', rm: ['LARGE_OUTFLOW'] }]);
   });
 
+  /**
+   * 100,000.00 since October: on 10 Nov `earlierShare` of it goes to another bank; on 15 Nov money from the
+   * customer's own account brings the balance to 112,000.00; on 1 Dec 75,000.00 is spent by card; on 20 Dec 68% of
+   * what is left (38,000.00) goes to another bank, leaving 12,160.00: under a fifth of the 30-day normal (~65,500),
+   * an exit by the money. Which postings the RM was told of as an exit.
+   */
+  function twoThirdsAgain(earlierShare: number) {
+    const store = new MemoryStore([profile({ servedTier: 'SILVER', rmId: 'rm-7' })]).seed(
+      seededState({ balances: { 'a-1': czk(100_000) }, since: pragueWinter('2023-10-01'), lastActivityAt: pragueWinter('2023-10-01') }),
+    );
+    const ledger = new Ledger('c-1', { 'a-1': czk(100_000) });
+    const postings = [
+      ledger.debit(Math.round(czk(100_000) * earlierShare), pragueWinter('2023-11-10'), { counterpartyKind: 'OTHER_BANK' }),
+    ];
+    postings.push(ledger.credit(czk(112_000) - ledger.balance(), pragueWinter('2023-11-15'), { counterpartyKind: 'OWN_ACCOUNT' }));
+    postings.push(ledger.debit(czk(75_000), pragueWinter('2023-12-01'), { category: 'CARD', channel: 'CARD' }));
+    postings.push(ledger.debit(Math.round(ledger.balance() * 0.68), pragueWinter('2023-12-20'), { counterpartyKind: 'OTHER_BANK' }));
+    return store.feed(postings).map((emissions) => emissions.filter(({ feeds, alert }) => feeds.includes('rm') && alert.kind === 'LARGE_OUTFLOW').length);
+  }
+
+  it('a step of two thirds the customer took before is their normal, not an exit; a step twice the share they took before is one', () => {
+    // 10 Nov sent 68% of what was there, as large a share as 20 Dec's step and larger in amount: the same move again
+    expect(twoThirdsAgain(0.68)).toEqual([0, 0, 0, 0]);
+    // 10 Nov sent 40%: under three quarters of 20 Dec's share (51%), not the same move
+    expect(twoThirdsAgain(0.4)).toEqual([0, 0, 0, 1]);
+  });
+
   it('a move of nearly all that is far larger than the one the customer made before is an exit all the same', () => {
     // 100,000 since October; 20 Nov: 90,000 of it to another bank (told: the first such move); 1 Dec: 400,000 comes in
     // (an inheritance); 20 Jan: 390,000 of 410,000 to another bank. The move of 20 Nov was nearly all the customer

@@ -192,9 +192,9 @@ describe('downgrade risk: a valuable customer’s average falling toward the ser
    * `withdrawal` to another bank (or `to`) on 10 Jan, then pays 100.00 by card every day (with `cards: false`, nothing
    * more); the timer loop runs each day before the posting, as in `weeks`. Answers what was told over 40 days.
    */
-  function slide(opening: number, withdrawal: number, cards = true, to: CounterpartyKind = 'OTHER_BANK', context = oneDayCounts): Told[] {
+  function slide(opening: number, withdrawal: number, cards = true, to: CounterpartyKind = 'OTHER_BANK', context = oneDayCounts, since = '2023-10-01'): Told[] {
     const store = new MemoryStore([profile({ servedTier: 'PLATINUM' })], context).seed(
-      seededState({ balances: { 'a-1': opening }, since: pragueWinter('2023-10-01'), lastActivityAt: pragueWinter('2024-01-05') }),
+      seededState({ balances: { 'a-1': opening }, since: pragueWinter(since), lastActivityAt: pragueWinter('2024-01-05') }),
     );
     const ledger = new Ledger('c-1', { 'a-1': opening });
     const told: Told[] = [];
@@ -256,6 +256,14 @@ describe('downgrade risk: a valuable customer’s average falling toward the ser
           'Falling toward the PLATINUM floor: average 328,000.00 CZK, down 18% from its average 14 or 42 days before; floor 300,000.00 CZK; 90,000.00 CZK to other banks and investment platforms in 30 days (usually 0.00 CZK)',
       },
     ]);
+  });
+
+  it('a customer seen for less than the 90 days their usual is measured over is not told until they are: before, there is no usual to be above', () => {
+    // the slide of the first case, but first seen on 4 Nov: the close of 30 Jan covers 88 days, of 1 Feb 90 (told at
+    // the 2 Feb wake-up, the average still falling under the margin)
+    expect(ofKind(slide(czk(400_000), czk(100_000), true, 'OTHER_BANK', oneDayCounts, '2023-11-04'), 'DOWNGRADE_RISK').map(({ on }) => on)).toEqual(['2024-02-02']);
+    // first seen on 2 Nov: 91 days by 31 Jan, told as in the first case
+    expect(ofKind(slide(czk(400_000), czk(100_000), true, 'OTHER_BANK', oneDayCounts, '2023-11-02'), 'DOWNGRADE_RISK').map(({ on }) => on)).toEqual(['2024-01-31']);
   });
 
   it('the same fall spent in cash (a car, a wedding) is not a customer moving away: no downgrade risk for the RM', () => {

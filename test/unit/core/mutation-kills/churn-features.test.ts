@@ -131,6 +131,8 @@ describe('each reason an RM reads names the feature with the customer’s own nu
       silenceVsUsual: `no customer-initiated activity for 11 days; usually one every ${Math.round(90 / 3)} days`,
       // the second transfer beyond the largest day, nothing sent before; the balance rose (no drain: bin 0, point here only by this card)
       drainToCompetitors: `${money(czk(20_000))} to competitors in repeated transfers beyond the usual over two months, while the average balance went from ${money(m.averageBefore)} to ${money(m.average30)}`,
+      // the remembered 30-day block that ended on 17 Jan holds the transfer of 10 Jan; the three before it none
+      competitorMonthsAboveBefore: `${money(czk(20_000))} in the last month to other banks and investment platforms; ${money(0)} a month before`,
     });
     const evidence = Object.fromEntries(signals.map((signal) => [signal.name, signal.evidence]));
     // what each reason's evidence measures (metric names are the API downstream systems read)
@@ -147,6 +149,7 @@ describe('each reason an RM reads names the feature with the customer’s own nu
       incomeOverdue: ['days_since_regular_income'],
       silenceVsUsual: ['days_without_customer_activity'],
       drainToCompetitors: ['average_daily_balance_30d', 'competitor_outflow_excess_60d'],
+      competitorMonthsAboveBefore: ['competitor_months_above_before', 'competitor_outflow_per_month'],
     });
     expect(evidence.drainToCompetitors).toEqual([
       { metric: 'average_daily_balance_30d', unit: 'MINOR_UNITS', value: m.average30, threshold: null, baseline: m.averageBefore },

@@ -1,0 +1,100 @@
+import type { CounterpartyKind } from '../domain/transaction.ts';
+import type { CustomerFeatures } from './features.ts';
+import { RETAINED_DAYS } from './features.ts';
+import type { CustomerState } from './state.ts';
+
+/**
+ * A memory of the customer's months beyond the 90 retained days of flows: for each 30-day block of a fixed grid
+ * (block k holds the days 30k to 30k + 29), its average balance and what went to competitors. A leak that the salary
+ * keeps refilling becomes, within 90 days, the customer's "usual"; only the months before it show that it is new.
+ */
+export const MONTH_DAYS = 30;
+/** Six months: three inside the retained days, three beyond them. */
+export const REMEMBERED_MONTHS = 6;
+
+/** One remembered block: its last day, its average daily balance and its outflow to competitors (minor units). */
+export interface RememberedMonth {
+  endDay: number;
+  averageBalance: number;
+  toCompetitors: number;
+}
+
+const FIELDS = 3;
+
+export function rememberedMonths(state: CustomerState): RememberedMonth[] {
+  const flat = state.months ?? [];
+  const months: RememberedMonth[] = [];
+  for (let index = 0; index + FIELDS <= flat.length; index += FIELDS) months.push({ endDay: flat[index]!, averageBalance: flat[index + 1]!, toCompetitors: flat[index + 2]! });
+  return months;
+}
+
+/**
+ * Records every block completed by `features.asOfDay` that is not remembered yet and still lies whole within the
+ * retained days (and after the customer's first day), then forgets blocks older than REMEMBERED_MONTHS. A block is
+ * measured once, at the first close after it ended: a replay and the service record the same values.
+ */
+export function rememberMonths(state: CustomerState, features: CustomerFeatures, competitors: readonly CounterpartyKind[]): void {
+  const day = features.asOfDay;
+  const lastComplete = Math.floor((day + 1) / MONTH_DAYS) - 1;
+  const months = rememberedMonths(state);
+  const lastRemembered = months.at(-1)?.endDay ?? Number.NEGATIVE_INFINITY;
+  for (let block = lastComplete - REMEMBERED_MONTHS + 1; block <= lastComplete; block += 1) {
+    const first = block * MONTH_DAYS;
+    const end = first + MONTH_DAYS - 1;
+    if (end <= lastRemembered || first < day - (RETAINED_DAYS - 1) || !features.at(end).covers(MONTH_DAYS)) continue;
+    const then = features.at(end);
+    months.push({ endDay: end, averageBalance: then.averageDailyBalance(MONTH_DAYS), toCompetitors: then.flow('DEBIT', competitors, MONTH_DAYS) });
+  }
+  const kept = months.filter((month) => month.endDay > lastComplete * MONTH_DAYS + MONTH_DAYS - 1 - REMEMBERED_MONTHS * MONTH_DAYS);
+  if (kept.length === 0) {
+    delete state.months;
+    return;
+  }
+  state.months = kept.flatMap((month) => [month.endDay, month.averageBalance, month.toCompetitors]);
+}
+
+/** A month counts as above the customer's earlier rate from twice that rate, and from this share of the balance then. */
+const ABOVE_TIMES = 2;
+const ABOVE_SHARE = 0.05;
+/**
+ * A customer who already sent competitors this share of their balance every month runs money through the account (a
+ * multi-banker's main account elsewhere, a business's turnover): more of it is their business, not a new leak.
+ */
+const THROUGH_ACCOUNT_SHARE = 0.25;
+
+/** The latest run of months above the customer's earlier rate to competitors, with the rates behind it. */
+export interface CompetitorRun {
+  months: number;
+  /** What went to competitors per month in the run, and per month before it (minor units). */
+  perMonth: number;
+  perMonthBefore: number;
+}
+
+/**
+ * The longest run of the latest consecutive remembered months in which the customer sent competitors at least twice
+ * their rate of the months before the run (and at least 5% of the balance they held then): a transfer that buys
+ * something is one month; moving the relationship away repeats month after month. A run needs a rate before it under a
+ * quarter of the balance (THROUGH_ACCOUNT_SHARE). Null without at least one month before the run to compare with.
+ */
+export function competitorRun(state: CustomerState): CompetitorRun | null {
+  const months = consecutiveTail(rememberedMonths(state));
+  if (months.length < 2) return null;
+  let best: CompetitorRun = { months: 0, perMonth: 0, perMonthBefore: 0 };
+  for (let start = months.length - 1; start >= 1; start -= 1) {
+    const before = months.slice(0, start);
+    const run = months.slice(start);
+    const rateBefore = before.reduce((sum, month) => sum + month.toCompetitors, 0) / before.length;
+    const balanceBefore = before.reduce((sum, month) => sum + month.averageBalance, 0) / before.length;
+    const floor = Math.max(ABOVE_TIMES * rateBefore, ABOVE_SHARE * balanceBefore);
+    if (balanceBefore <= 0 || rateBefore > THROUGH_ACCOUNT_SHARE * balanceBefore || !run.every((month) => month.toCompetitors > 0 && month.toCompetitors >= floor)) continue;
+    best = { months: run.length, perMonth: Math.round(run.reduce((sum, month) => sum + month.toCompetitors, 0) / run.length), perMonthBefore: Math.round(rateBefore) };
+  }
+  return best;
+}
+
+/** The remembered months from the last gap on (a month never measured breaks a run). */
+function consecutiveTail(months: readonly RememberedMonth[]): RememberedMonth[] {
+  let from = months.length - 1;
+  while (from > 0 && months[from - 1]!.endDay === months[from]!.endDay - MONTH_DAYS) from -= 1;
+  return months.slice(Math.max(0, from));
+}

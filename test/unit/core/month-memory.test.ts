@@ -1,0 +1,134 @@
+import { describe, expect, it } from 'vitest';
+import { decodeState, encodeState } from '../../../src/adapters/redis/state-codec.ts';
+import { measureChurn } from '../../../src/core/churn-features.ts';
+import { assessChurn } from '../../../src/core/churn.ts';
+import { CustomerFeatures } from '../../../src/core/features.ts';
+import { formatMoney } from '../../../src/core/money.ts';
+import { MONTH_DAYS, REMEMBERED_MONTHS, competitorRun, rememberedMonths } from '../../../src/core/month-memory.ts';
+import type { CustomerState } from '../../../src/core/state.ts';
+import { Ledger, MemoryStore, calendar, czk, dayNo, pragueWinter, profile, rules } from '../../support/core-fixtures.ts';
+
+const MONTHS = ['2023-06', '2023-07', '2023-08', '2023-09', '2023-10', '2023-11', '2023-12', '2024-01', '2024-02', '2024-03'];
+
+/**
+ * A customer with 100,000.00 from June 2023: a standing transfer of `usual` to another bank on the 5th, a salary of
+ * 30,000.00 and `usual` on the 10th and card spending of 30,000.00 on the 20th every month; from `leakFrom` on, `leak` of the
+ * balance (or `leakAmount`, which a raise of the salary pays for) to an investment platform on the 15th and 25th.
+ */
+function customer(options: { leakFrom?: string; leak?: number; leakAmount?: number; usual?: number; scale?: number; oneOff?: [day: string, share: number] } = {}) {
+  const scale = options.scale ?? 1;
+  const store = new MemoryStore([profile()]);
+  const ledger = new Ledger('c-1', { 'a-1': czk(100_000) * scale });
+  const posts: Array<[number, () => ReturnType<Ledger['debit']>]> = [];
+  const at = (day: string, post: (time: number) => ReturnType<Ledger['debit']>) => posts.push([pragueWinter(day), () => post(pragueWinter(day))]);
+  at('2023-06-01', (time) => ledger.credit(czk(1_000) * scale, time, { counterpartyKind: 'NONE' }));
+  for (const month of MONTHS) {
+    if ((options.usual ?? 0) > 0) at(`${month}-05`, (time) => ledger.debit(czk(options.usual!) * scale, time, { counterpartyKind: 'OTHER_BANK' }));
+    const leaking = options.leakFrom !== undefined && month >= options.leakFrom;
+    const raise = leaking ? 2 * (options.leakAmount ?? 0) : 0;
+    at(`${month}-10`, (time) => ledger.credit(czk(30_000 + (options.usual ?? 0) + raise) * scale, time, { category: 'SALARY', counterpartyKind: 'OTHER_BANK' }));
+    at(`${month}-20`, (time) => ledger.debit(czk(30_000) * scale, time, { category: 'CARD', channel: 'CARD' }));
+    if (leaking) {
+      const amount = () => (options.leakAmount === undefined ? Math.round(ledger.balance() * (options.leak ?? 0.12)) : czk(options.leakAmount) * scale);
+      for (const day of ['15', '25']) at(`${month}-${day}`, (time) => ledger.debit(amount(), time, { counterpartyKind: 'INVESTMENT_PLATFORM' }));
+    }
+  }
+  const oneOff = options.oneOff;
+  if (oneOff !== undefined) at(oneOff[0], (time) => ledger.debit(Math.round(ledger.balance() * oneOff[1]), time, { counterpartyKind: 'OTHER_BANK' }));
+  store.feed(posts.sort(([left], [right]) => left - right).map(([, post]) => post()));
+  return store.state();
+}
+
+const asOf = (state: CustomerState) => measureChurn(state, new CustomerFeatures(state, dayNo('2024-03-25'), calendar), calendar);
+
+describe('the month memory: what the months before the retained 90 days were like', () => {
+  it('remembers the last six complete 30-day blocks, each measured from its own days', () => {
+    const state = customer({ usual: 2_000 });
+    const months = rememberedMonths(state);
+    expect(months).toHaveLength(REMEMBERED_MONTHS);
+    // consecutive blocks of the fixed grid, the newest complete by the latest close
+    for (const [index, month] of months.entries()) {
+      expect((month.endDay + 1) % MONTH_DAYS).toBe(0);
+      if (index > 0) expect(month.endDay - months[index - 1]!.endDay).toBe(MONTH_DAYS);
+    }
+    expect(months.at(-1)!.endDay).toBeGreaterThan(dayNo('2024-03-20') - MONTH_DAYS);
+    // one standing transfer of 2,000.00 a month: each block holds one (a block may hold the 5th of two months, or none)
+    for (const month of months) expect([0, czk(2_000), czk(4_000)]).toContain(month.toCompetitors);
+    expect(months.reduce((sum, month) => sum + month.toCompetitors, 0)).toBe(czk(2_000) * REMEMBERED_MONTHS);
+    // the balance moves between ~100,000 and ~130,000 with the salary and the card: every average lies inside
+    for (const month of months) {
+      expect(month.averageBalance).toBeGreaterThan(czk(80_000));
+      expect(month.averageBalance).toBeLessThan(czk(131_000));
+    }
+  });
+
+  it('does not measure a block from before the customer was first seen', () => {
+    const state = customer();
+    const first = calendar.dayOf(state.firstSeenAt);
+    for (const month of rememberedMonths(state)) expect(month.endDay - (MONTH_DAYS - 1)).toBeGreaterThanOrEqual(first);
+  });
+
+  it('survives the store: encoded and decoded unchanged, and absent for a state that never had it', () => {
+    const state = customer({ leakFrom: '2023-12' });
+    expect(state.months).toBeDefined();
+    expect(decodeState(encodeState(state)).months).toEqual(state.months);
+    const without = { ...state };
+    delete without.months;
+    expect('months' in decodeState(encodeState(without))).toBe(false);
+  });
+});
+
+describe('competitor months above before: a leak the salary refills is new against the months before it', () => {
+  it('counts the months in a row of a leak that began four months ago, when no 30-day feature sees it any more', () => {
+    const state = customer({ leakFrom: '2023-12', usual: 1_000 });
+    const { vector, measured } = asOf(state);
+    expect(vector.competitorMonthsAboveBefore).toBeGreaterThanOrEqual(3);
+    expect(measured.competitorRun!.perMonth).toBeGreaterThan(2 * measured.competitorRun!.perMonthBefore);
+    // inside the 90 days the leak is the usual by now: the 30-day comparison sees nothing unusual
+    expect(vector.competitorOutflowVsUsual).toBeLessThan(1.5);
+    // the RM reads the run with the customer's own amounts
+    const signal = assessChurn(state, new CustomerFeatures(state, dayNo('2024-03-25'), calendar), rules, calendar).signals.find((one) => one.name === 'competitorMonthsAboveBefore');
+    const run = measured.competitorRun!;
+    expect(signal?.reason).toBe(
+      `${formatMoney(run.perMonth, 'CZK')} a month for ${run.months} months in a row to other banks and investment platforms; ${formatMoney(run.perMonthBefore, 'CZK')} a month before`,
+    );
+  });
+
+  it('is the same share of the months for a customer with a tenth or ten times the money', () => {
+    const feature = asOf(customer({ leakFrom: '2023-12', usual: 1_000 })).vector.competitorMonthsAboveBefore;
+    expect(asOf(customer({ leakFrom: '2023-12', usual: 1_000, scale: 10 })).vector.competitorMonthsAboveBefore).toBe(feature);
+    expect(asOf(customer({ leakFrom: '2023-12', usual: 1_000, scale: 0.1 })).vector.competitorMonthsAboveBefore).toBe(feature);
+  });
+
+  it('sees nothing in transfers the customer always made, however large', () => {
+    // a standing order of 12,000.00 a month to their other bank since June: their normal
+    expect(asOf(customer({ usual: 12_000 })).vector.competitorMonthsAboveBefore).toBe(0);
+    // small new transfers, 1% of the balance twice a month, to a customer who sent nothing before: under 5% a month
+    expect(asOf(customer({ leakFrom: '2023-12', leak: 0.01 })).vector.competitorMonthsAboveBefore).toBe(0);
+    expect(asOf(customer({ leakFrom: '2023-12', leak: 0.04 })).vector.competitorMonthsAboveBefore).toBeGreaterThanOrEqual(3);
+    // a customer who always sent a third of the balance to their other bank, then over twice as much (a raise pays
+    // for it): money runs through the account; the same rise from a tenth of the balance is a run
+    expect(asOf(customer({ usual: 35_000, leakFrom: '2023-12', leakAmount: 30_000 })).vector.competitorMonthsAboveBefore).toBe(0);
+    expect(asOf(customer({ usual: 10_000, leakFrom: '2023-12', leakAmount: 30_000 })).vector.competitorMonthsAboveBefore).toBeGreaterThanOrEqual(3);
+    // the leak since the first month: no month before it to compare with, never above its own rate
+    expect(asOf(customer({ leakFrom: '2023-06' })).vector.competitorMonthsAboveBefore).toBe(0);
+  });
+
+  it('counts a one-off payment as one month at most, and nothing once a month without it follows', () => {
+    // a house down payment in February, the month before last: the month after it is back to usual
+    expect(asOf(customer({ usual: 1_000, oneOff: ['2024-02-03', 0.6] })).vector.competitorMonthsAboveBefore).toBe(0);
+    // in the latest complete month: one month
+    expect(asOf(customer({ usual: 1_000, oneOff: ['2024-03-03', 0.6] })).vector.competitorMonthsAboveBefore).toBeLessThanOrEqual(1);
+  });
+
+  it('is null with fewer than two months remembered, and a gap breaks the run', () => {
+    const state = customer({ leakFrom: '2023-12' });
+    expect(competitorRun({ ...state, months: state.months!.slice(0, 3) })).toBeNull();
+    // the months before the gap are not the run's "before"
+    const months = rememberedMonths(state);
+    const gapped = months.flatMap((month, index) => [index < 2 ? month.endDay - MONTH_DAYS : month.endDay, month.averageBalance, month.toCompetitors]);
+    const run = competitorRun({ ...state, months: gapped });
+    expect(run).not.toBeNull();
+    expect(run!.months).toBeLessThan(competitorRun(state)!.months);
+  });
+});
