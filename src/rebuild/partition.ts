@@ -73,9 +73,10 @@ interface PartitionWork {
  * transactions merged by event time, so that a household's members on any of them are complete up to the day before
  * stream time whenever its tiers are judged, as in the live service (a member on a partition not rebuilt is in Redis
  * already). Nothing is published: the alerts were published before the loss. Each batch's outbox is settled as the
- * service settles a delivered batch, the timers due up to `timersUntil` fire (their alerts withheld too, their
- * cooldowns and dormancy stages kept), and each partition's watermark is raised as the service's timer sweep raises
- * it. Only then are the epochs written: a rebuild that fails leaves the partitions refused.
+ * service settles a delivered batch, only the timers due up to `timersUntil` fire (their alerts withheld too, their
+ * cooldowns and dormancy stages kept; later ones fire after the restart), and each partition's watermark is raised
+ * as the service's timer sweep raises it. Only then are the epochs written: a rebuild that fails leaves the partitions
+ * refused.
  */
 export async function rebuildPartitions(deps: PartitionRebuildDeps, plans: readonly PartitionPlan[]): Promise<PartitionRebuilt[]> {
   if (plans.length === 0) return [];
@@ -147,6 +148,7 @@ export async function rebuildPartitions(deps: PartitionRebuildDeps, plans: reado
     store: deps.store,
     partitions: works.map((work) => ({ partition: work.plan.partition, timerScope: work.scope })),
     until: deps.timersUntil,
+    timersDueBy: deps.timersUntil,
     outcomes: inOneBatch(outcomes),
     products: inOneBatch(products),
     profileUpdates: inOneBatch(updates),
