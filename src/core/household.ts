@@ -37,21 +37,29 @@ export const membersPassed = (members: readonly HouseholdMember[], day: number):
 
 /**
  * Whether the tier decisions of `day` must wait for the household: the rules have a household floor, the customer is
- * in a household whose other members were read, and some member's partition has not passed the day yet, or an
- * earlier day still waits (days are judged in order: the upgrade told is remembered from one day to the next).
+ * in a household whose other members were read, and some member's partition has not passed the day yet (by `lagDays`
+ * more: CoreContext.householdLagDays), or an earlier day still waits (days are judged in order: the upgrade told is
+ * remembered from one day to the next).
  */
-export function tiersMustWait(state: CustomerState, profile: CustomerProfile | undefined, day: number, members: readonly HouseholdMember[] | undefined, rules: Rules): boolean {
+export function tiersMustWait(
+  state: CustomerState,
+  profile: CustomerProfile | undefined,
+  day: number,
+  members: readonly HouseholdMember[] | undefined,
+  rules: Rules,
+  lagDays = 0,
+): boolean {
   if (!hasHouseholdRule(rules) || profile?.householdId == null) return false;
   if ((state.tiersPending?.length ?? 0) > 0) return true;
-  return members !== undefined && !membersPassed(members, day);
+  return members !== undefined && !membersPassed(members, day + lagDays);
 }
 
-/** The pending days whose members have all passed them, oldest first (a day still waiting holds the later ones). */
-export function pendingDaysReady(state: CustomerState, members: readonly HouseholdMember[] | undefined): number[] {
+/** The pending days whose members have all passed them (by `lagDays` more), oldest first (a day still waiting holds the later ones). */
+export function pendingDaysReady(state: CustomerState, members: readonly HouseholdMember[] | undefined, lagDays = 0): number[] {
   if (members === undefined) return [];
   const ready: number[] = [];
   for (const day of state.tiersPending ?? []) {
-    if (!membersPassed(members, day)) break;
+    if (!membersPassed(members, day + lagDays)) break;
     ready.push(day);
   }
   return ready;

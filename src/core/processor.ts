@@ -41,6 +41,13 @@ export interface CoreContext {
   unassignedQueue: string;
   /** Sees every churn assessment of a day close (tidewatch train); absent in the service. */
   observeChurn?: (observation: ChurnObservation) => void;
+  /**
+   * Household tier decisions of a day wait until every member's partition has passed it by this many days more, and
+   * are looked at again only then (default 0: the service and the replays). `tidewatch rebuild` replays with a lag,
+   * so that the days the live service may still have been waiting on at the loss are left waiting in the rebuilt
+   * state, for the restarted service to judge and tell (core/household.ts).
+   */
+  householdLagDays?: number;
 }
 
 export interface TransactionRecord {
@@ -131,7 +138,7 @@ export function processTransactions(
  */
 export function timerDue(state: CustomerState, profile: CustomerProfile | undefined, context: CoreContext): number | null {
   const owed = state.outbox.find((entry) => entry.cause.kind === 'timer');
-  return owed?.cause.kind === 'timer' ? owed.cause.due : nextWakeUp(state, profile, context.rules, context.calendar);
+  return owed?.cause.kind === 'timer' ? owed.cause.due : nextWakeUp(state, profile, context.rules, context.calendar, context.householdLagDays);
 }
 
 /** The detection context of a customer as of an instant: tier from the profile, lower thresholds while on watch. */
@@ -185,7 +192,7 @@ function processCustomer(
     const streamDay = calendar.dayOf(state.streamTime);
     const eventDay = calendar.dayOf(transaction.eventTime);
     // days whose tiers waited for the household's other members, once their partitions have passed them
-    const closing = pendingLooked ? [] : judgePendingTiers(state, profile, detectionContextOf(state, profile, context, transaction.eventTime), calendar, stored?.household).findings;
+    const closing = pendingLooked ? [] : judgePendingTiers(state, profile, detectionContextOf(state, profile, context, transaction.eventTime), context, stored?.household).findings;
     pendingLooked = true;
     if (eventDay > streamDay && state.evaluatedDay < eventDay - 1) {
       // the first event of a new day: judge the close of the day before it (tiers, churn score, RFM, idle funds)
@@ -279,7 +286,7 @@ function closeDay(
   context: CoreContext,
   household: readonly HouseholdMember[] | undefined,
 ): Finding[] {
-  const wait = tiersMustWait(state, profile, day, household, context.rules);
+  const wait = tiersMustWait(state, profile, day, household, context.rules, context.householdLagDays);
   const findings = evaluateDayClose(state, profile, day, detection, context.calendar, household, wait ? 'defer' : 'judge');
   if (wait) deferTiers(state, day);
   return findings;
@@ -290,12 +297,12 @@ function judgePendingTiers(
   state: CustomerState,
   profile: CustomerProfile | undefined,
   detection: DetectionContext,
-  calendar: BusinessCalendar,
+  context: CoreContext,
   household: readonly HouseholdMember[] | undefined,
 ): { findings: Finding[]; judged: number } {
-  const ready = pendingDaysReady(state, household);
+  const ready = pendingDaysReady(state, household, context.householdLagDays);
   if (ready.length === 0) return { findings: [], judged: 0 };
-  const findings = ready.flatMap((day) => judgeTiers(state, profile, day, detection, calendar, household));
+  const findings = ready.flatMap((day) => judgeTiers(state, profile, day, detection, context.calendar, household));
   settlePending(state, ready.length);
   return { findings, judged: ready.length };
 }
@@ -355,7 +362,7 @@ export function processTimers(
       const profile = stored.profile;
       const detection = detectionContextOf(state, profile, context, input.now);
       const findings: Finding[] = [];
-      const pending = judgePendingTiers(state, profile, detection, calendar, stored.household);
+      const pending = judgePendingTiers(state, profile, detection, context, stored.household);
       findings.push(...pending.findings);
       const closedDay = calendar.dayOf(input.now) - 1;
       const closeDue =
@@ -382,7 +389,7 @@ export function processTimers(
       const settled: CustomerState = { ...state, outbox: state.outbox.filter((entry) => !isTimerEntry(entry)), rev: rev + 1 };
       result.settle.writes.push({ customerId: timer.customerId, expectedRev: rev, state: settled });
     }
-    const next = nextWakeUp(state, stored.profile, rules, calendar);
+    const next = nextWakeUp(state, stored.profile, rules, calendar, context.householdLagDays);
     // a day still waiting for the household: looked at again at the next sweep, not in this one
     result.settle.timers.push({ scope: input.timerScope, customerId: timer.customerId, due: next === null ? null : Math.max(next, input.now + 1) });
   }

@@ -17,7 +17,7 @@ const AFTER_MIDNIGHT_MS = 60_000;
  * pension is overdue; and the day the notice window of a maturity without auto-rollover opens. One timer per
  * customer: the earliest of these.
  */
-export function nextWakeUp(state: CustomerState, profile: CustomerProfile | undefined, rules: Rules, calendar: BusinessCalendar): number | null {
+export function nextWakeUp(state: CustomerState, profile: CustomerProfile | undefined, rules: Rules, calendar: BusinessCalendar, householdLagDays = 0): number | null {
   const candidates: number[] = [];
   const dormancy = nextDormancyDue(state, profile, rules);
   if (dormancy !== null) candidates.push(dormancy);
@@ -47,9 +47,10 @@ export function nextWakeUp(state: CustomerState, profile: CustomerProfile | unde
       const overdueDay = state.regularIncome[0] + rules.churn.regularIncomeGapDays + 1;
       if (overdueDay > state.evaluatedDay) candidates.push(calendar.startOf(overdueDay + 1) + AFTER_MIDNIGHT_MS);
     }
-    // tier decisions waiting for the household's other members: looked at again at the next sweep
+    // tier decisions waiting for the household's other members: looked at again at the next sweep (with a lag, not
+    // before the day they can be judged: a replay must not fire a timer it knows changes nothing)
     const waiting = state.tiersPending?.[0];
-    if (waiting !== undefined) candidates.push(calendar.startOf(waiting + 1) + AFTER_MIDNIGHT_MS);
+    if (waiting !== undefined) candidates.push(calendar.startOf(waiting + 1 + householdLagDays) + AFTER_MIDNIGHT_MS);
     // the day a maturity's notice window opens (processTimers tells it then); already open: at the next sweep
     const maturityWindow = nextMaturityWindowDay(state, profile, rules);
     if (maturityWindow !== null) candidates.push(calendar.startOf(maturityWindow) + AFTER_MIDNIGHT_MS);

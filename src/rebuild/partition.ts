@@ -12,6 +12,7 @@ import { outcomeItems, productItems, profileHistory, transactionItems } from './
 import type { RecordDecoder } from './inputs.ts';
 import { readRange } from './partition-reader.ts';
 import type { InputRole, PartitionPlan, ReplayRange } from './plan.ts';
+import { handOverWaitingDays, rebuildCore } from './waiting-days.ts';
 
 export interface PartitionRebuildDeps {
   kafka: Kafka;
@@ -37,6 +38,8 @@ export interface PartitionRebuilt {
   customers: number;
   /** Alerts (per feed) the replay recomputed: published before the loss, so not published again. */
   alertsWithheld: number;
+  /** Customers whose household tier days are left waiting, for the restarted service to judge and tell (rebuildCore). */
+  householdsWaiting: number;
   timersFired: number;
   /** Records the service dead-lettered (or the core refused): skipped again. */
   refused: number;
@@ -73,9 +76,11 @@ interface PartitionWork {
  * transactions merged by event time, so that a household's members on any of them are complete up to the day before
  * stream time whenever its tiers are judged, as in the live service (a member on a partition not rebuilt is in Redis
  * already). Nothing is published: the alerts were published before the loss. Each batch's outbox is settled as the
- * service settles a delivered batch, the timers due up to `timersUntil` fire (their alerts withheld too, their
- * cooldowns and dormancy stages kept), and each partition's watermark is raised as the service's timer sweep raises
- * it. Only then are the epochs written: a rebuild that fails leaves the partitions refused.
+ * service settles a delivered batch, only the timers due up to `timersUntil` fire (their alerts withheld too, their
+ * cooldowns and dormancy stages kept; later ones fire after the restart), the household tier days the service may
+ * still have been waiting on are left waiting for it (waiting-days.ts), and each partition's watermark is raised as
+ * the service's timer sweep raises it. Only then are the epochs written: a rebuild that fails leaves the partitions
+ * refused.
  */
 export async function rebuildPartitions(deps: PartitionRebuildDeps, plans: readonly PartitionPlan[]): Promise<PartitionRebuilt[]> {
   if (plans.length === 0) return [];
@@ -109,6 +114,8 @@ export async function rebuildPartitions(deps: PartitionRebuildDeps, plans: reado
   const erased: string[] = [];
   const outcomes: OutcomeItem[] = [];
   const products: ProductItem[] = [];
+  /** Customers any profile version puts in a household: those whose tier days may be left waiting. */
+  const householders = new Set<string>();
   /** Each customer's partition (the input topics are co-partitioned by customer): whose alert a withheld one is. */
   const partitionOf = new Map<string, PartitionWork>();
   for (const work of works) {
@@ -129,6 +136,7 @@ export async function rebuildPartitions(deps: PartitionRebuildDeps, plans: reado
     updates.push(...profiles.updates);
     erased.push(...profiles.erased);
     products.push(...own.map((item): ProductItem => (item.kind === 'product' ? { ...item, partition } : item)));
+    for (const item of [...profiles.initial, ...profiles.updates]) if (item.kind === 'profile' && item.profile.householdId !== null) householders.add(item.profile.customerId);
     const customerIds = [
       ...profiles.initial.flatMap((item) => (item.kind === 'profile' ? [item.profile.customerId] : [])),
       ...profiles.erased,
@@ -143,10 +151,11 @@ export async function rebuildPartitions(deps: PartitionRebuildDeps, plans: reado
   products.sort((left, right) => (left.kind === 'product' ? left.event.eventTime : 0) - (right.kind === 'product' ? right.event.eventTime : 0));
 
   const replay = new Replay({
-    core: deps.core,
+    core: rebuildCore(deps.core),
     store: deps.store,
     partitions: works.map((work) => ({ partition: work.plan.partition, timerScope: work.scope })),
     until: deps.timersUntil,
+    timersDueBy: deps.timersUntil,
     outcomes: inOneBatch(outcomes),
     products: inOneBatch(products),
     profileUpdates: inOneBatch(updates),
@@ -164,6 +173,7 @@ export async function rebuildPartitions(deps: PartitionRebuildDeps, plans: reado
   deps.progress(`partition(s) ${works.map((work) => work.plan.partition).join(', ')}: replaying ${total} transaction record(s) together, in event-time order`);
   const summary = await replay.run(mergedTransactions(deps, works, partitionOf));
   await deps.store.putProfiles(erased.map((customerId) => ({ customerId, profile: null })));
+  const waiting = await handOverWaitingDays(deps.store, householders, new Map(works.map((work) => [work.plan.partition, work.scope])), deps.core);
   // as the service's timer sweep: each partition has passed the day before the clock (household tiers wait for it)
   const clock = Math.max(deps.timersUntil, summary.endedAt === null ? Number.NEGATIVE_INFINITY : Date.parse(summary.endedAt));
   const day = deps.core.calendar.dayOf(clock) - 1;
@@ -180,6 +190,7 @@ export async function rebuildPartitions(deps: PartitionRebuildDeps, plans: reado
       transactionsApplied: counts.applied,
       customers: work.customers.size,
       alertsWithheld: work.alertsWithheld,
+      householdsWaiting: waiting.get(work.plan.partition) ?? 0,
       timersFired: counts.timersFired,
       refused: counts.refused,
       interruptedRemoved: work.interruptedRemoved,

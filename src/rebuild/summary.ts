@@ -25,7 +25,8 @@ export function rebuildSummaryText(summary: RebuildSummary): string {
     lines.push(
       `  partition ${partition.partition}: ${recordsOf(partition)} records replayed (transactions ${read.transactions}, profiles ${read.profiles}, ` +
         `outcomes ${read.outcomes}, products ${read.products}); ${partition.customers} customers restored, ${partition.transactionsApplied} transactions applied, ` +
-        `${partition.timersFired} timers fired, ${partition.alertsWithheld} alerts not published again, ${partition.refused} records refused as before` +
+        `${partition.timersFired} timers fired, ${partition.alertsWithheld} alerts not published again, ${partition.householdsWaiting} customers' household tier days left waiting, ` +
+        `${partition.refused} records refused as before` +
         `${partition.gaps.length > 0 ? '; INCOMPLETE' : ''}; epoch written`,
     );
   }
@@ -33,7 +34,9 @@ export function rebuildSummaryText(summary: RebuildSummary): string {
   const incomplete = incompletePartitions(summary);
   lines.push(
     `rebuilt ${summary.rebuilt.length} partition(s): ${total(summary.rebuilt, recordsOf)} records replayed, ${total(summary.rebuilt, (partition) => partition.customers)} customers restored, ` +
-      `${total(summary.rebuilt, (partition) => partition.alertsWithheld)} alerts not published again; incomplete partitions: ${incomplete.length === 0 ? 'none' : incomplete.map((partition) => partition.partition).join(', ')}`,
+      `${total(summary.rebuilt, (partition) => partition.alertsWithheld)} alerts not published again, ` +
+      `${total(summary.rebuilt, (partition) => partition.householdsWaiting)} customers' household tier days left waiting (the service tells them); ` +
+      `incomplete partitions: ${incomplete.length === 0 ? 'none' : incomplete.map((partition) => partition.partition).join(', ')}`,
   );
   if (incomplete.length > 0) lines.push(...incompleteWarning(incomplete));
   if (summary.rebuilt.length > 0) lines.push('restart the service: it accepts the rebuilt partitions and continues from the committed offsets');

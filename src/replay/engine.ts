@@ -58,6 +58,12 @@ export interface ReplayOptions {
   chunkSize?: number;
   /** Lets stream time run on after the last event, firing the timers due up to this instant (UTC millis). */
   until?: number | null;
+  /**
+   * Only timers due up to this instant fire (default: every timer, as stream time reaches it); later ones stay in the
+   * timer set. `tidewatch rebuild` (`--timers-until`): a service fires its timers in sweeps, and those it had not swept
+   * before the loss fire after the restart, not in the replay.
+   */
+  timersDueBy?: number;
   /** Names the input in dead letters of transactions the core refuses. */
   inputName?: string;
   /**
@@ -447,7 +453,8 @@ export class Replay {
    * moves each timer on past `now`).
    */
   async #fireTimers(now: number, dueUpTo: number): Promise<void> {
-    for (const [partition, timerScope] of this.#scopes) await this.#fireTimersOf(partition, timerScope, now, dueUpTo);
+    const upTo = Math.min(dueUpTo, this.#options.timersDueBy ?? Number.POSITIVE_INFINITY);
+    for (const [partition, timerScope] of this.#scopes) await this.#fireTimersOf(partition, timerScope, now, upTo);
     this.#nextDue = await this.#earliestDue();
   }
 
@@ -580,7 +587,7 @@ export class Replay {
   async #earliestDue(): Promise<number> {
     let earliest = Number.POSITIVE_INFINITY;
     for (const timerScope of this.#scopes.values()) {
-      const [first] = await this.store.dueTimers(timerScope, Number.POSITIVE_INFINITY, 1);
+      const [first] = await this.store.dueTimers(timerScope, this.#options.timersDueBy ?? Number.POSITIVE_INFINITY, 1);
       if (first !== undefined && first.due < earliest) earliest = first.due;
     }
     return earliest;

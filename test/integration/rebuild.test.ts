@@ -147,7 +147,7 @@ describeIntegration('tidewatch rebuild', (context) => {
     expect(rebuild.code, rebuild.stderr).toBe(0);
     expect(rebuild.stdout).toContain('partition 0: ');
     expect(rebuild.stdout).toContain('partition 1: ');
-    expect(rebuild.stdout).toMatch(new RegExp(`rebuilt 2 partition\\(s\\): ${history.length + CUSTOMERS} records replayed, ${CUSTOMERS} customers restored, \\d+ alerts not published again; incomplete partitions: none`));
+    expect(rebuild.stdout).toMatch(new RegExp(`rebuilt 2 partition\\(s\\): ${history.length + CUSTOMERS} records replayed, ${CUSTOMERS} customers restored, \\d+ alerts not published again, \\d+ customers' household tier days left waiting \\(the service tells them\\); incomplete partitions: none`));
     expect(rebuild.stdout).not.toContain('WARNING');
     for (const partition of [0, 1]) expect(await redis.client.exists(epochKey(context.redisPrefix, `${topics.transactions}:${partition}`))).toBe(1);
     expect(await featuresSnapshot(redis.url, context.redisPrefix, customerIds, asOf), 'features as before the loss').toEqual(before);

@@ -85,6 +85,7 @@ describe('rebuildSummaryText', () => {
     transactionsApplied: 98,
     customers: 10,
     alertsWithheld: 4,
+    householdsWaiting: 1,
     timersFired: 12,
     refused: 2,
     interruptedRemoved: 0,
@@ -96,7 +97,10 @@ describe('rebuildSummaryText', () => {
     const text = rebuildSummaryText(summary);
     expect(text).toContain('partition 0: 113 records replayed (transactions 100, profiles 10, outcomes 1, products 2); 10 customers restored');
     expect(text).toContain('partition 1: skipped: its epoch is present');
-    expect(text).toContain('rebuilt 2 partition(s): 226 records replayed, 20 customers restored, 8 alerts not published again; incomplete partitions: none');
+    expect(text).toContain('4 alerts not published again, 1 customers\' household tier days left waiting, 2 records refused as before; epoch written');
+    expect(text).toContain(
+      'rebuilt 2 partition(s): 226 records replayed, 20 customers restored, 8 alerts not published again, 2 customers\' household tier days left waiting (the service tells them); incomplete partitions: none',
+    );
     expect(text).not.toContain('WARNING');
   });
 

@@ -40,6 +40,19 @@ describe('Replay as a partition of the service (tidewatch rebuild)', { timeout: 
     expect(await store.dueTimers('replay:0', Number.POSITIVE_INFINITY, 10)).toEqual([]);
   });
 
+  it('fires only the timers due by timersDueBy (--timers-until): the later ones stay in the timer set for the service', async () => {
+    const { items, profiles } = partitionRecords();
+    const swept = await replayInto(new MemoryStateStore(), items, profiles, []);
+    expect(swept.timersFired).toBeGreaterThan(0);
+    const store = new MemoryStateStore();
+    const replay = new Replay({ core, store, position: { partition: PARTITION, timerScope: SCOPE }, timersDueBy: 0 });
+    await replay.loadProfiles([profiles]);
+    const unswept = await replay.run([items]);
+    expect(unswept.timersFired).toBe(0);
+    const lastRecord = items.at(-1)!.transaction.eventTime;
+    expect((await store.dueTimers(SCOPE, lastRecord, 10_000)).length).toBeGreaterThan(0);
+  });
+
   it('a state rebuilt up to a committed offset continues as one pass: nothing counted or alerted twice, nothing different', async () => {
     const { items, profiles, customerIds } = partitionRecords();
     const oncePublished: string[] = [];
