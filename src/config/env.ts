@@ -94,6 +94,13 @@ export const envSchema = z.object({
    * inside the pod's 512 MiB.
    */
   TIDEWATCH_STATE_CACHE_CUSTOMERS: z.coerce.number().int().min(0).max(10_000_000).default(20_000),
+  /**
+   * How long a fetch may wait for more records before its unit of work runs (the broker answers once it holds a
+   * full fetch, 256 KiB a partition, or after this long): a customer's records arriving within it make one state
+   * write and one produce. 0: answered as soon as anything is there; a unit is already one write per customer,
+   * however many of its records a fetch holds, which at saturation is every fetch.
+   */
+  TIDEWATCH_WRITE_COALESCE_MS: z.coerce.number().int().min(0).max(1_000).default(0),
   /** Once, after upgrading from a version without partition epochs: take committed partitions' state as intact. */
   TIDEWATCH_ADOPT_STATE: z
     .enum(['true', 'false'])

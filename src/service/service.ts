@@ -31,6 +31,7 @@ import { inSpan, spanKinds, startTracing } from '../observability/tracing.ts';
 import { BatchCoalescer } from './batch-coalescer.ts';
 import { featuresRoute } from './features-route.ts';
 import { DeferredSettles } from './deferred-settles.ts';
+import { fetchWait } from './fetch-wait.ts';
 import { OwnedPartitions } from './owned-partitions.ts';
 import { PartitionClocks } from './partition-clocks.ts';
 import { PartitionLocks } from './partition-locks.ts';
@@ -81,14 +82,14 @@ export async function startService(env: ServiceEnv, logger: Logger, options: Ser
     maxInFlightRequests: 1,
     createPartitioner: kafkajs.Partitioners.DefaultPartitioner,
   });
-  // 256 KiB per partition (~2,000 records) bounds a fetch's memory; the broker answers as soon as data is there
+  // 256 KiB per partition (~2,000 records) bounds a fetch's memory; the broker answers as soon as data is there, or,
+  // with a coalescing interval, once it holds a full partition's fetch or the interval has passed (fetchWait)
   // a customer's partition n of every input topic goes to one instance (co-partitioned); round robin stays listed so
   // that instances of an older version, which know only that, can share the group during a rolling upgrade
   const consumer: Consumer = kafka.consumer({
     groupId: env.TIDEWATCH_GROUP_ID,
     allowAutoTopicCreation: false,
-    maxWaitTimeInMs: 500,
-    maxBytesPerPartition: 256 * 1024,
+    ...fetchWait(env.TIDEWATCH_WRITE_COALESCE_MS),
     // a member killed with SIGKILL never leaves the group: its partitions wait sessionTimeout for a new owner
     // (kafkajs' 30 s by default; it has no static membership). 10 s, heartbeats every second (a unit heartbeats too)
     sessionTimeout: env.TIDEWATCH_SESSION_TIMEOUT_MS,
