@@ -19,6 +19,11 @@ export interface OwnedPartitionsOptions {
   onLoaded?(fromMemory: number, fromRedis: number): void;
 }
 
+/** A partition's fence as a unit holds it. */
+export interface PartitionFence extends OwnerFence {
+  partition: number;
+}
+
 /** A state write of a unit, with what the cache keeps beside it once Redis has it. */
 export interface OwnedWrite extends StateWrite {
   /** The input partition the write was made for (its owner fences the write, its cache keeps the state). */
@@ -82,34 +87,33 @@ export class OwnedPartitions {
   }
 
   /**
-   * Makes sure this instance holds a generation for each partition (one round trip for those not claimed yet in
-   * this assignment, none otherwise). Throws PartitionFencedError for a partition taken from under it.
+   * The fences a unit of these partitions writes under: this instance's generation of each partition it is assigned,
+   * claimed (one round trip) the first time in this assignment. A partition it is not assigned (a batch fetched
+   * before a rebalance; another instance owning the transactions partition while an older version shares the group
+   * with round robin) is neither claimed nor fenced, so it never takes a partition from its owner: its writes are
+   * conditional on their revisions alone, as before ownership was fenced, and not kept in memory. Throws
+   * PartitionFencedError for a partition taken from under this instance.
    */
-  async claim(partitions: Iterable<number>): Promise<void> {
-    const wanted = [...new Set(partitions)];
+  async claim(partitions: Iterable<number>): Promise<PartitionFence[]> {
+    const wanted = [...new Set(partitions)].filter((partition) => this.#assigned.has(partition));
     const fenced = wanted.filter((partition) => !this.mayWork(partition));
     if (fenced.length > 0) throw new PartitionFencedError(fenced.map((partition) => this.#options.scopeOf(partition)));
     const unclaimed = wanted.filter((partition) => this.#standing.get(partition) === undefined);
-    if (unclaimed.length === 0) return;
-    const claims = await this.#store.claimPartitions(unclaimed.map((partition) => ({ scope: this.#options.scopeOf(partition), previous: this.#previous.get(partition) })));
-    unclaimed.forEach((partition, index) => {
-      const claim = claims[index];
-      if (claim === undefined) throw new Error(`no claim answered for partition ${partition}`);
-      // held here before, and someone else held it since: what is cached of it may be older than Redis
-      if (!claim.kept && this.#previous.has(partition)) this.#drop(partition, 'taken_meanwhile');
-      this.#previous.delete(partition);
-      this.#standing.set(partition, { kind: 'claimed', generation: claim.generation });
-    });
-  }
-
-  /** The fences of these partitions (each must be claimed: see claim). */
-  fencesOf(partitions: Iterable<number>): OwnerFence[] {
-    return [...new Set(partitions)].map((partition) => {
+    if (unclaimed.length > 0) {
+      const claims = await this.#store.claimPartitions(unclaimed.map((partition) => ({ scope: this.#options.scopeOf(partition), previous: this.#previous.get(partition) })));
+      unclaimed.forEach((partition, index) => {
+        const claim = claims[index];
+        if (claim === undefined) throw new Error(`no claim answered for partition ${partition}`);
+        // held here before, and someone else held it since: what is cached of it may be older than Redis
+        if (!claim.kept && this.#previous.has(partition)) this.#drop(partition, 'taken_meanwhile');
+        this.#previous.delete(partition);
+        this.#standing.set(partition, { kind: 'claimed', generation: claim.generation });
+      });
+    }
+    return wanted.map((partition) => {
       const standing = this.#standing.get(partition);
-      if (standing?.kind === 'fenced') throw new PartitionFencedError([this.#options.scopeOf(partition)]);
-      // a rebalance while the unit ran: it fails and is retried under the new assignment's claim
-      if (standing === undefined) throw new Error(`partition ${partition} is not claimed in the current assignment`);
-      return { scope: this.#options.scopeOf(partition), generation: standing.generation };
+      if (standing?.kind !== 'claimed') throw new PartitionFencedError([this.#options.scopeOf(partition)]);
+      return { partition, scope: this.#options.scopeOf(partition), generation: standing.generation };
     });
   }
 
@@ -131,39 +135,36 @@ export class OwnedPartitions {
     return loaded;
   }
 
-  /** Customers whose cached entry is no longer what Redis holds (a profile stored, an erasure). */
-  forget(customerIds: Iterable<string>): void {
-    this.#cache.forget(customerIds);
-  }
-
   /**
-   * One write to Redis, fenced by the owners of `partitions`: what it wrote is cached (unless `remember` is false),
-   * what it could not write is forgotten. Refused by a fence, the partitions are given up until the next
-   * assignment and their caches dropped; the error is rethrown, so the unit fails and commits no offset.
+   * One write to Redis under the fences `claim` gave the unit: what it wrote is cached (unless `remember` is false,
+   * or its partition is no longer assigned here), what it could not write is forgotten. Refused by a fence, the
+   * partitions are given up until the next assignment and their caches dropped; the error is rethrown, so the unit
+   * fails and commits no offset. A rebalance between claim and commit changes nothing: the unit keeps the fences it
+   * started under, so its write lands only if nobody took the partitions meanwhile.
    */
   async commit(unit: {
-    partitions: Iterable<number>;
+    fences: readonly PartitionFence[];
     writes: readonly OwnedWrite[];
     timers?: readonly TimerChange[];
     watermarks?: readonly WatermarkChange[];
     remember?: boolean;
   }): Promise<{ conflicts: string[] }> {
-    const { writes } = unit;
-    const partitions = [...new Set(unit.partitions)];
-    const fences = this.fencesOf(partitions);
+    const { writes, fences } = unit;
     let conflicts: string[];
     try {
-      ({ conflicts } = await this.#store.commit(writes, unit.timers ?? [], unit.watermarks ?? [], fences));
+      ({ conflicts } = await this.#store.commit(writes, unit.timers ?? [], unit.watermarks ?? [], fences.map(({ scope, generation }) => ({ scope, generation }))));
     } catch (error) {
       // written or not, nobody knows: Redis is read again for these
       this.#cache.forget(writes.map((write) => write.customerId));
-      if (error instanceof PartitionFencedError) this.#fence(partitions.filter((partition) => error.scopes.includes(this.#options.scopeOf(partition))));
+      if (error instanceof PartitionFencedError) this.#fence(fences.filter(({ scope }) => error.scopes.includes(scope)).map(({ partition }) => partition));
       throw error;
     }
     const refused = new Set(conflicts);
+    const fencedBy = new Set(fences.map(({ partition }) => partition));
     for (const write of writes) {
-      if (refused.has(write.customerId) || unit.remember === false || !this.#assigned.has(write.partition)) this.#cache.forget([write.customerId]);
-      else this.#cache.put(write.partition, write.customerId, { rev: write.state.rev, state: write.state, profile: write.profile });
+      const keep = !refused.has(write.customerId) && unit.remember !== false && fencedBy.has(write.partition) && this.#assigned.has(write.partition);
+      if (keep) this.#cache.put(write.partition, write.customerId, { rev: write.state.rev, state: write.state, profile: write.profile });
+      else this.#cache.forget([write.customerId]);
     }
     return { conflicts };
   }

@@ -160,7 +160,7 @@ export async function handleTransactionBatches(deps: PipelineDeps, batches: read
   const deadLetters: DeadLetter[] = [];
   const admitted = await Promise.all(batches.map((batch) => admitBatch(deps, batch, now, deadLetters)));
   const partitions = admitted.map(({ batch }) => batch.partition);
-  await storeCall(deps, () => deps.owned.claim(partitions));
+  const fences = await storeCall(deps, () => deps.owned.claim(partitions));
   const customerIds = [...new Set(admitted.flatMap(({ records }) => records.map((record) => record.transaction.customerId)))];
   const loaded = await storeCall(deps, () => deps.owned.load(customerIds));
   const households = householdsForTransactions(loaded, admitted.flatMap(({ records }) => records), deps.core.rules, deps.core.calendar);
@@ -193,7 +193,7 @@ export async function handleTransactionBatches(deps: PipelineDeps, batches: read
 
   // the previous units' settles of these partitions ride along, except for customers this unit rewrites anyway
   const deferred = deps.settles.take(partitions).filter((write) => !loaded.has(write.customerId));
-  const { conflicts } = await storeCall(deps, () => deps.owned.commit({ partitions, writes: [...writes, ...deferred], timers, watermarks: passedDays(deps, admitted) }));
+  const { conflicts } = await storeCall(deps, () => deps.owned.commit({ fences, writes: [...writes, ...deferred], timers, watermarks: passedDays(deps, admitted) }));
   deps.metrics.stateConflicts.inc(conflicts.length);
   const settled = new Set(deferred.map((write) => write.customerId));
   const refused = conflicts.filter((customerId) => !settled.has(customerId));
@@ -243,18 +243,18 @@ export async function handleProfileBatch(deps: PipelineDeps, batch: Batch): Prom
   }
   const updates = [...latest].map(([customerId, profile]) => ({ customerId, profile }));
   const partitions = [batch.partition];
-  await storeCall(deps, () => deps.owned.claim(partitions));
+  const fences = await storeCall(deps, () => deps.owned.claim(partitions));
   // taken out of memory and not put back: their profiles change below (read from Redis again next time)
   const loaded = await storeCall(deps, () => deps.owned.load(updates.map((update) => update.customerId)));
   const result = processProfiles(loaded, updates, now, deps.core);
-  const { conflicts } = await storeCall(deps, () => deps.owned.commit({ partitions, writes: ownedWrites(result.writes, batch.partition, loaded), remember: false }));
+  const { conflicts } = await storeCall(deps, () => deps.owned.commit({ fences, writes: ownedWrites(result.writes, batch.partition, loaded), remember: false }));
   if (conflicts.length > 0) {
     deps.metrics.stateConflicts.inc(conflicts.length);
     throw new StateConflictError(`state of ${conflicts.length} customer(s) changed while their profiles were read; retrying the batch`);
   }
   await storeCall(deps, () => deps.store.putProfiles(updates));
   await publishAll(deps, result.emissions, deadLetters);
-  const settled = await storeCall(deps, () => deps.owned.commit({ partitions, writes: ownedWrites(result.settle, batch.partition, loaded), remember: false }));
+  const settled = await storeCall(deps, () => deps.owned.commit({ fences, writes: ownedWrites(result.settle, batch.partition, loaded), remember: false }));
   deps.metrics.stateConflicts.inc(settled.conflicts.length);
   deps.metrics.recordsConsumed.inc({ topic: batch.topic, outcome: 'processed' }, batch.messages.length - deadLetters.length);
   deps.metrics.recordsConsumed.inc({ topic: batch.topic, outcome: 'dead_lettered' }, deadLetters.length);
@@ -274,10 +274,10 @@ export async function handleOutcomeBatch(deps: PipelineDeps, batch: Batch): Prom
     else deadLetters.push(deadLetterOf(sourceOf(batch, message), admission.reason, admission.detail, now));
   }
   const partitions = [batch.partition];
-  await storeCall(deps, () => deps.owned.claim(partitions));
+  const fences = await storeCall(deps, () => deps.owned.claim(partitions));
   const loaded = await storeCall(deps, () => deps.owned.load(outcomes.map((outcome) => outcome.customerId)));
   const writes = ownedWrites(processOutcomes(loaded, outcomes, deps.core.rules), batch.partition, loaded);
-  const { conflicts } = await storeCall(deps, () => deps.owned.commit({ partitions, writes }));
+  const { conflicts } = await storeCall(deps, () => deps.owned.commit({ fences, writes }));
   if (conflicts.length > 0) {
     deps.metrics.stateConflicts.inc(conflicts.length);
     throw new StateConflictError(`state of ${conflicts.length} customer(s) changed while outcomes were applied; retrying the batch`);
@@ -323,7 +323,7 @@ export async function handleProductBatch(deps: PipelineDeps, batch: Batch): Prom
     records.push({ event, position: { partition: batch.partition, offset } });
   }
   const partitions = [batch.partition];
-  await storeCall(deps, () => deps.owned.claim(partitions));
+  const fences = await storeCall(deps, () => deps.owned.claim(partitions));
   const loaded = await storeCall(deps, () => deps.owned.load(records.map((record) => record.event.customerId)));
   const input = {
     partition: batch.partition,
@@ -335,13 +335,13 @@ export async function handleProductBatch(deps: PipelineDeps, batch: Batch): Prom
   for (const rejection of result.rejected) {
     deadLetters.push(deadLetterOf(sources.get(rejection.record.position.offset)!, rejection.reason, rejection.detail, now));
   }
-  const { conflicts } = await storeCall(deps, () => deps.owned.commit({ partitions, writes: ownedWrites(result.writes, batch.partition, loaded), timers: result.timers }));
+  const { conflicts } = await storeCall(deps, () => deps.owned.commit({ fences, writes: ownedWrites(result.writes, batch.partition, loaded), timers: result.timers }));
   if (conflicts.length > 0) {
     deps.metrics.stateConflicts.inc(conflicts.length);
     throw new StateConflictError(`state of ${conflicts.length} customer(s) changed while product events were applied; retrying the batch`);
   }
   await publishAll(deps, result.emissions, deadLetters);
-  const settled = await storeCall(deps, () => deps.owned.commit({ partitions, writes: ownedWrites(result.settle, batch.partition, loaded) }));
+  const settled = await storeCall(deps, () => deps.owned.commit({ fences, writes: ownedWrites(result.settle, batch.partition, loaded) }));
   deps.metrics.stateConflicts.inc(settled.conflicts.length);
   if (result.outcomes.already_applied > 0) deps.metrics.redeliveredAlerts.inc(result.emissions.length);
   for (const [outcome, count] of Object.entries(result.outcomes)) if (count > 0) deps.metrics.productEvents.inc({ outcome }, count);
@@ -371,13 +371,13 @@ const MAX_ROUNDS_PER_SWEEP = 20;
 export async function sweepTimers(deps: PipelineDeps, partition: number, now: number): Promise<number> {
   const timerScope = timerScopeOf(deps.topics.transactions, partition);
   const partitions = [partition];
-  await storeCall(deps, () => deps.owned.claim(partitions));
+  const fences = await storeCall(deps, () => deps.owned.claim(partitions));
   // a partition with no batch since its last one: its settles go now, before its timers read those customers
   const deferred = deps.settles.take(partitions);
   // the partition has passed the day before `now` (its stream time, or the wall clock once caught up): a partition
   // without records must not hold its household members' tiers for ever (core/household.ts)
   const passed = [{ scope: timerScope, day: deps.core.calendar.dayOf(now) - 1 }];
-  deps.metrics.stateConflicts.inc((await storeCall(deps, () => deps.owned.commit({ partitions, writes: deferred, watermarks: passed }))).conflicts.length);
+  deps.metrics.stateConflicts.inc((await storeCall(deps, () => deps.owned.commit({ fences, writes: deferred, watermarks: passed }))).conflicts.length);
   let fired = 0;
   for (let round = 0; round < MAX_ROUNDS_PER_SWEEP; round += 1) {
     const due = await storeCall(deps, () => deps.store.dueTimers(timerScope, now, TIMERS_PER_ROUND));
@@ -385,13 +385,13 @@ export async function sweepTimers(deps: PipelineDeps, partition: number, now: nu
     const loaded = await storeCall(deps, () => deps.owned.load(due.map((timer) => timer.customerId)));
     await storeCall(deps, () => readHouseholds(deps.store, loaded, householdsOfCustomers(loaded, deps.core.rules), watermarksOf(deps)));
     const result = processTimers(loaded, due, { timerScope, now, detectedAt: deps.clock() }, deps.core);
-    const { conflicts } = await storeCall(deps, () => deps.owned.commit({ partitions, writes: ownedWrites(result.writes, partition, loaded) }));
+    const { conflicts } = await storeCall(deps, () => deps.owned.commit({ fences, writes: ownedWrites(result.writes, partition, loaded) }));
     const lost = new Set(conflicts);
     deps.metrics.stateConflicts.inc(conflicts.length);
     await publishAll(deps, result.emissions.filter((emission) => !lost.has(emission.alert.customerId)), []);
     const settleWrites = result.settle.writes.filter((write) => !lost.has(write.customerId));
     const settleTimers = result.settle.timers.filter((timer) => !lost.has(timer.customerId));
-    const settled = await storeCall(deps, () => deps.owned.commit({ partitions, writes: ownedWrites(settleWrites, partition, loaded), timers: settleTimers }));
+    const settled = await storeCall(deps, () => deps.owned.commit({ fences, writes: ownedWrites(settleWrites, partition, loaded), timers: settleTimers }));
     deps.metrics.stateConflicts.inc(settled.conflicts.length);
     const alerted = new Set(result.emissions.map((emission) => emission.alert.customerId));
     for (const timer of due) {

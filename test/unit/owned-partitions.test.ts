@@ -37,9 +37,9 @@ function nextWrite(partition: number, customerId: string, loaded: ReadonlyMap<st
 
 /** A unit of work on one partition: claim, load, write each customer once. */
 async function unit(owned: OwnedPartitions, partition: number, customerIds: readonly string[], appliedOffset: number) {
-  await owned.claim([partition]);
+  const fences = await owned.claim([partition]);
   const loaded = await owned.load(customerIds);
-  return owned.commit({ partitions: [partition], writes: customerIds.map((id) => nextWrite(partition, id, loaded, appliedOffset)) });
+  return owned.commit({ fences, writes: customerIds.map((id) => nextWrite(partition, id, loaded, appliedOffset)) });
 }
 
 describe('owned partitions: states kept where they are used', () => {
@@ -82,8 +82,10 @@ describe('owned partitions: states kept where they are used', () => {
     owner.owned.assigned(new Set([0]));
     await unit(owner.owned, 0, ['c-1'], 2);
     // the zombie wakes up with its unit in hand: c-1 from its memory (revision 1) and a customer nobody wrote yet
+    const fences = await zombie.owned.claim([0]);
+    expect(fences, 'it still believes it holds generation 1').toEqual([{ partition: 0, scope: 'tx:0', generation: 1 }]);
     const loaded = await zombie.owned.load(['c-1', 'c-9']);
-    const refused = zombie.owned.commit({ partitions: [0], writes: [nextWrite(0, 'c-1', loaded, 1), nextWrite(0, 'c-9', loaded, 1)] });
+    const refused = zombie.owned.commit({ fences, writes: [nextWrite(0, 'c-1', loaded, 1), nextWrite(0, 'c-9', loaded, 1)] });
     await expect(refused).rejects.toBeInstanceOf(PartitionFencedError);
     expect(await store.load(['c-1', 'c-9'])).toEqual(
       new Map([
@@ -134,27 +136,32 @@ describe('owned partitions: states kept where they are used', () => {
     const { owned, readFromStore } = instance(store);
     owned.assigned(new Set([0]));
     await unit(owned, 0, ['c-1', 'c-2'], 1);
+    const fences = await owned.claim([0]);
     const loaded = await owned.load(['c-1', 'c-2']);
     // c-1 written meanwhile through another path (input not keyed by customer)
     await store.commit([{ customerId: 'c-1', expectedRev: 1, state: customerState('c-1', { rev: 2 }) }], []);
-    expect(await owned.commit({ partitions: [0], writes: [nextWrite(0, 'c-1', loaded, 2), nextWrite(0, 'c-2', loaded, 2)] })).toEqual({ conflicts: ['c-1'] });
+    expect(await owned.commit({ fences, writes: [nextWrite(0, 'c-1', loaded, 2), nextWrite(0, 'c-2', loaded, 2)] })).toEqual({ conflicts: ['c-1'] });
     readFromStore.length = 0;
     await owned.load(['c-1', 'c-2']);
     expect(readFromStore).toEqual(['c-1']);
   });
 
-  it('claim each partition once per assignment (one round trip), and not cache what a revoked partition writes late', async () => {
+  it('claim each partition once per assignment (one round trip); a unit keeps the fence it started under across a rebalance', async () => {
     const store = new MemoryStateStore();
     const { owned } = instance(store);
     owned.assigned(new Set([0, 1]));
-    await owned.claim([0, 1]);
+    const fences = await owned.claim([0, 1]);
     const before = store.roundTrips;
-    await owned.claim([1, 0]);
+    expect(await owned.claim([1, 0])).toEqual([...fences].reverse());
     expect(store.roundTrips).toBe(before);
     const loaded = await owned.load(['c-1']);
-    owned.assigned(new Set([1])); // revoked while the unit ran; its write still carries a standing generation
-    await expect(owned.commit({ partitions: [0], writes: [nextWrite(0, 'c-1', loaded, 1)] })).rejects.toThrow(/not claimed/);
-    expect(owned.cachedCustomers).toBe(0);
+    owned.assigned(new Set([1])); // partition 0 revoked while the unit ran; nobody has taken it yet
+    expect(await owned.commit({ fences: fences.filter(({ partition }) => partition === 0), writes: [nextWrite(0, 'c-1', loaded, 1)] })).toEqual({ conflicts: [] });
+    expect(owned.cachedCustomers, 'not kept for a partition no longer owned').toBe(0);
+    // a batch fetched before the rebalance neither takes partition 0 from its new owner nor is fenced
+    expect(await owned.claim([0])).toEqual([]);
+    const [next] = await store.claimPartitions([{ scope: scopeOf(0), previous: undefined }]);
+    expect(next?.generation, 'nobody raised partition 0 since its first claim').toBe(2);
   });
 });
 
