@@ -25,7 +25,7 @@ import type { DeadLetter, SourceRecord } from '../pipeline/dead-letter.ts';
 import { admit, eventTimeProblem, transactionProblem } from '../pipeline/ingest.ts';
 import { readHouseholds } from '../state/households.ts';
 import type { LoadedCustomer, StateStore, StateWrite, TimerChange, WatermarkChange } from '../state/store.ts';
-import { crashPoint } from './crash-hook.ts';
+import { crashPoint, stallPoint } from './crash-hook.ts';
 import type { DeferredSettles } from './deferred-settles.ts';
 import type { OwnedPartitions, OwnedWrite } from './owned-partitions.ts';
 import type { PartitionClocks } from './partition-clocks.ts';
@@ -193,6 +193,7 @@ export async function handleTransactionBatches(deps: PipelineDeps, batches: read
 
   // the previous units' settles of these partitions ride along, except for customers this unit rewrites anyway
   const deferred = deps.settles.take(partitions).filter((write) => !loaded.has(write.customerId));
+  stallPoint('before-store'); // test only (crash-hook.ts): a stalled owner with its unit in hand
   const { conflicts } = await storeCall(deps, () => deps.owned.commit({ fences, writes: [...writes, ...deferred], timers, watermarks: passedDays(deps, admitted) }));
   deps.metrics.stateConflicts.inc(conflicts.length);
   const settled = new Set(deferred.map((write) => write.customerId));

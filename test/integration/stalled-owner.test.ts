@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import type { Admin, Kafka, Producer } from 'kafkajs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Alert } from '../../src/domain/alert.ts';
@@ -19,11 +20,18 @@ const AS_OF = Date.UTC(2025, 6, 1);
 const SESSION_MS = '6000';
 
 /**
- * Issue 12: a partition moves while its old owner is stalled (SIGSTOP, as a long GC pause or a frozen VM). The old
- * owner keeps its customers' states in memory; the new owner takes the partitions (a higher owner generation in
- * Redis) and goes on. When the old one wakes up, whatever it still had in hand is refused, and what it kept in memory
- * is dropped before it works on any partition again, so the end state and the alerts are those of one clean pass.
+ * Issue 12: a partition moves while its old owner is stalled (SIGSTOP with a unit in hand, its states computed and
+ * not yet written, as in a long GC pause or a frozen VM). The old owner keeps its customers' states in memory; the
+ * new owner takes the partitions (a higher owner generation in Redis) and goes on. When the old one wakes up, the
+ * write it had in hand is refused, and what it kept in memory is dropped before it works on any partition again, so
+ * the end state and the alerts are those of one clean pass.
  */
+/** A process's state letter from /proc (T: stopped). */
+async function processState(pid: number): Promise<string> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+}
+
 describeIntegration('delivery guarantees: a partition moves while its old owner is stalled', (context) => {
   const input = serviceTopics(context);
   let kafka: Kafka;
@@ -49,8 +57,8 @@ describeIntegration('delivery guarantees: a partition moves while its old owner 
       async createOutputs() {
         await context.createTopics(Object.values(outputs).map((topic) => ({ topic, numPartitions: 3 })));
       },
-      async start() {
-        const service = await startServiceProcess(env);
+      async start(overrides: Record<string, string> = {}) {
+        const service = await startServiceProcess({ ...env, ...overrides });
         running.push(service);
         return service;
       },
@@ -90,7 +98,8 @@ describeIntegration('delivery guarantees: a partition moves while its old owner 
   it('the stalled owner’s late writes are refused, its memory is dropped, and the result is one clean pass’s', { timeout: 300_000 }, async () => {
     const moved = pass('stalled');
     await moved.createOutputs();
-    const old = await moved.start();
+    // the old owner stops itself (SIGSTOP) right before writing the states of the first unit after it is armed
+    const old = await moved.start({ TIDEWATCH_TEST_STALL_AT: 'before-store' });
     // in three rounds, each consumed before the next: the later rounds find their customers in the owner's memory
     for (let at = 0; at < parts[0].length; at += 1_000) {
       await produce(parts[0].slice(at, at + 1_000));
@@ -101,9 +110,10 @@ describeIntegration('delivery guarantees: a partition moves while its old owner 
     expect(counterValue(warm, 'tidewatch_state_loads_total', { source: 'redis' }), 'each customer read from Redis once').toBeLessThanOrEqual(CUSTOMERS);
     expect(counterValue(warm, 'tidewatch_state_loads_total', { source: 'memory' }), 'and from memory after').toBeGreaterThan(CUSTOMERS);
 
-    // more records, and the old owner freezes with them in hand (or about to fetch them)
+    // more records, and the old owner freezes with their unit in hand: states computed, not yet written
+    old.child.kill('SIGUSR2');
     await produce(parts[1]);
-    old.child.kill('SIGSTOP');
+    await expect.poll(() => processState(old.child.pid!), { timeout: 60_000, interval: 100 }).toBe('T');
     const next = await moved.start();
     await produce(parts[2]);
     await moved.consumed();
@@ -117,8 +127,8 @@ describeIntegration('delivery guarantees: a partition moves while its old owner 
     await produce(parts[3]);
     await moved.consumed();
     const woken = await metricsOf(old);
-    const dropped = ['taken_meanwhile', 'fenced'].reduce((sum, reason) => sum + counterValue(woken, 'tidewatch_state_cache_drops_total', { reason }), 0);
-    expect(dropped, 'the old owner dropped what it kept of the partitions taken while it slept').toBeGreaterThan(0);
+    expect(counterValue(woken, 'tidewatch_state_cache_drops_total', { reason: 'fenced' }), 'its write in hand refused, what it kept of those partitions dropped').toBeGreaterThan(0);
+    expect(old.logLines.some((line) => line.includes('PartitionFencedError') || line.includes('taken by another instance')), 'it says so').toBe(true);
     expect(await old.stop()).toBe(0);
     expect(await next.stop()).toBe(0);
 
