@@ -314,18 +314,20 @@ export class RedisStateStore implements StateStore {
     const timerCommands = [...timerCommandsOf(this.#prefix, timers), ...watermarks.map(({ scope, day }): Command => (sink) => sink.zadd(watermarksKey(this.#prefix), 'GT', day, scope))];
     let written: number[];
     if (this.#client instanceof Cluster) {
-      // A script cannot read another slot's key, so on a Cluster the generations are read in the same round trip
-      // as the writes, not before them: a stale owner is told, and its writes still pass the revision check only if
-      // no newer owner has written those customers.
-      const fenceCommands = fenceKeys.map((key): Command => (sink) => sink.get(key));
+      // A script cannot read another slot's key, so on a Cluster the generations are read in a round trip of their
+      // own before the writes: a stale owner writes nothing, and a take-over that falls between the two round trips
+      // is left to the revision check (the stale owner's write passes only where nobody newer wrote the customer).
+      if (fenceKeys.length > 0) {
+        const generations = await this.#send('commit', fenceKeys.map((key): Command => (sink) => sink.get(key)));
+        const fenced = fences.filter((fence, index) => generations[index]?.[1] !== String(fence.generation)).map(({ scope }) => scope);
+        if (fenced.length > 0) throw new PartitionFencedError(fenced);
+      }
       const writeCommands = writes.map(
         (write, index): Command =>
           (sink) => sink.tidewatchCommitState(keys[index]!, String(write.expectedRev), values[index]!, ttl),
       );
-      const replies = await this.#send('commit', [...fenceCommands, ...writeCommands, ...timerCommands]);
-      const fenced = fences.filter((fence, index) => replies[index]?.[1] !== String(fence.generation)).map(({ scope }) => scope);
-      if (fenced.length > 0) throw new PartitionFencedError(fenced);
-      written = writes.map((_, index) => integer(keys[index]!, replies[fences.length + index]?.[1]));
+      const replies = await this.#send('commit', [...writeCommands, ...timerCommands]);
+      written = writes.map((_, index) => integer(keys[index]!, replies[index]?.[1]));
     } else {
       const fenceArgs = fences.map(({ generation }) => String(generation));
       const args = writes.flatMap((write, index) => [String(write.expectedRev), values[index]!]);
