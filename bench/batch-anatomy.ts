@@ -16,6 +16,7 @@ import { loadRules } from '../src/core/rules.ts';
 import type { Transaction } from '../src/domain/transaction.ts';
 import { createMetrics } from '../src/observability/metrics.ts';
 import { DeferredSettles } from '../src/service/deferred-settles.ts';
+import { OwnedPartitions } from '../src/service/owned-partitions.ts';
 import { PartitionClocks } from '../src/service/partition-clocks.ts';
 import { handleTransactionBatches, timerScopeOf } from '../src/service/pipeline.ts';
 import type { PipelineDeps } from '../src/service/pipeline.ts';
@@ -84,9 +85,13 @@ export async function measureBatchAnatomy(setup: AnatomySetup): Promise<AnatomyR
       campaign: env.TIDEWATCH_TOPIC_CAMPAIGN,
       deadLetter: env.TIDEWATCH_TOPIC_DEAD_LETTER,
     };
+    // the partition owned as the service owns it: its customers stay in memory from one batch to the next
+    const owned = new OwnedPartitions(store, { scopeOf: (partition) => timerScopeOf(env.TIDEWATCH_TOPIC_TRANSACTIONS, partition), maxCustomers: env.TIDEWATCH_STATE_CACHE_CUSTOMERS });
+    owned.assigned(new Set([PARTITION]));
     const deps: PipelineDeps = {
       core,
       store,
+      owned,
       decoder: new TimedDecoder(env.SCHEMA_REGISTRY_URL, clock),
       encoder: timedEncoder(await AvroEncoder.connect(env.SCHEMA_REGISTRY_URL, outputs, { register: false }), clock),
       producer: timedProducer(setup.producer, clock),
@@ -150,7 +155,8 @@ async function measureRow(label: string, prepared: readonly PreparedBatch[], dep
 
 /** Times the pieces again on the batch's own data, outside the batch: the core alone, and a state's codec and clone. */
 function sideMeasures(store: TimedStore, records: readonly TransactionRecord[], batch: Batch, core: CoreContext, side: Record<'core' | 'decode' | 'encode' | 'clone', number[]>): void {
-  const loaded = store.lastLoaded;
+  // copies: the core updates states in place, and the ones the batch read from Redis are now the partition's cache
+  const loaded = new Map([...store.lastLoaded].map(([customerId, customer]) => [customerId, { ...customer, state: structuredClone(customer.state) }]));
   const input = { partition: batch.partition, firstOffset: Number(batch.firstOffset()), timerScope: timerScopeOf(batch.topic, batch.partition), detectedAt: Date.now() };
   const coreStart = performance.now();
   processTransactions(loaded, records, input, core);
@@ -163,7 +169,7 @@ function sideMeasures(store: TimedStore, records: readonly TransactionRecord[], 
     decodeStoredState('(anatomy)', stored);
     side.decode.push(1000 * (performance.now() - decodeStart));
   }
-  for (const customer of loaded.values()) {
+  for (const customer of store.lastLoaded.values()) {
     if (customer.state === undefined) continue;
     const cloneStart = performance.now();
     structuredClone(customer.state);

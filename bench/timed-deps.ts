@@ -5,7 +5,7 @@ import type { DecodeResult } from '../src/adapters/registry/avro-decoder.ts';
 import type { AvroEncoder } from '../src/adapters/registry/avro-encoder.ts';
 import type { OutputRole } from '../src/adapters/kafka/publisher.ts';
 import type { HouseholdMember } from '../src/core/household.ts';
-import type { DueTimer, LoadedCustomer, StateStore, StateWrite, TimerChange, WatermarkChange } from '../src/state/store.ts';
+import type { DueTimer, LoadedCustomer, OwnerFence, PartitionClaim, StateStore, StateWrite, TimerChange, WatermarkChange } from '../src/state/store.ts';
 import type { CustomerProfile } from '../src/domain/profile.ts';
 
 export type Phase = 'decode' | 'load' | 'commit' | 'alertEncode' | 'send';
@@ -83,9 +83,13 @@ export class TimedStore implements StateStore {
     return this.lastLoaded;
   }
 
-  commit(writes: readonly StateWrite[], timers: readonly TimerChange[], watermarks: readonly WatermarkChange[] = []): Promise<{ conflicts: string[] }> {
+  commit(writes: readonly StateWrite[], timers: readonly TimerChange[], watermarks: readonly WatermarkChange[] = [], fences: readonly OwnerFence[] = []): Promise<{ conflicts: string[] }> {
     this.lastWrites = writes;
-    return this.#clock.time('commit', () => this.#inner.commit(writes, timers, watermarks));
+    return this.#clock.time('commit', () => this.#inner.commit(writes, timers, watermarks, fences));
+  }
+
+  claimPartitions(claims: ReadonlyArray<{ scope: string; previous: number | undefined }>): Promise<PartitionClaim[]> {
+    return this.#inner.claimPartitions(claims);
   }
 
   watermarks(): Promise<Map<string, number>> {

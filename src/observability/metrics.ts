@@ -79,6 +79,16 @@ export function createMetrics() {
     producerErrors: counter('tidewatch_producer_errors_total', 'Failed sends to Kafka (the batch is retried).'),
     consumerCrashes: counter('tidewatch_consumer_crashes_total', 'Times the Kafka consumer crashed (kafkajs restarts it when the error is retriable).'),
     redisRoundTrips: counter('tidewatch_redis_round_trips_total', 'Round trips to Redis (pipelines count once).'),
+    stateLoads: counter(
+      'tidewatch_state_loads_total',
+      'Customers handed to a unit of work, by source: memory (the owned partition keeps them) or redis (not seen since the partition was taken).',
+      ['source'],
+    ),
+    stateCacheDrops: counter(
+      'tidewatch_state_cache_drops_total',
+      "Owned partitions whose cached states were dropped, by reason: revoked (rebalance), taken_meanwhile (another instance owned it between two of this one's assignments), fenced (another instance took it while this one worked).",
+      ['reason'],
+    ),
     outcomes: counter('tidewatch_outcomes_total', 'Outcomes RMs recorded about alerts, by alert kind and outcome.', ['kind', 'outcome']),
     productEvents: counter(
       'tidewatch_product_events_total',

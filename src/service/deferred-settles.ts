@@ -1,4 +1,4 @@
-import type { StateWrite } from '../state/store.ts';
+import type { OwnedWrite } from './owned-partitions.ts';
 
 /**
  * Outbox settles of delivered transaction batches, waiting to ride along with the next write to Redis, per input
@@ -9,9 +9,9 @@ import type { StateWrite } from '../state/store.ts';
  * Whoever sends a partition's settles holds that partition's lock, so they never race its batches or its timers.
  */
 export class DeferredSettles {
-  private readonly byPartition = new Map<number, StateWrite[]>();
+  private readonly byPartition = new Map<number, OwnedWrite[]>();
 
-  add(partition: number, settles: readonly StateWrite[]): void {
+  add(partition: number, settles: readonly OwnedWrite[]): void {
     if (settles.length === 0) return;
     const waiting = this.byPartition.get(partition);
     if (waiting === undefined) this.byPartition.set(partition, [...settles]);
@@ -19,8 +19,8 @@ export class DeferredSettles {
   }
 
   /** The settles of these partitions, now the caller's to send; none stay behind. */
-  take(partitions: Iterable<number>): StateWrite[] {
-    const taken: StateWrite[] = [];
+  take(partitions: Iterable<number>): OwnedWrite[] {
+    const taken: OwnedWrite[] = [];
     for (const partition of partitions) {
       const waiting = this.byPartition.get(partition);
       if (waiting === undefined) continue;

@@ -24,15 +24,19 @@ import { deadLetterOf } from '../pipeline/dead-letter.ts';
 import type { DeadLetter, SourceRecord } from '../pipeline/dead-letter.ts';
 import { admit, eventTimeProblem, transactionProblem } from '../pipeline/ingest.ts';
 import { readHouseholds } from '../state/households.ts';
-import type { StateStore, StateWrite, TimerChange, WatermarkChange } from '../state/store.ts';
-import { crashPoint } from './crash-hook.ts';
+import type { LoadedCustomer, StateStore, StateWrite, TimerChange, WatermarkChange } from '../state/store.ts';
+import { crashPoint, stallPoint } from './crash-hook.ts';
 import type { DeferredSettles } from './deferred-settles.ts';
+import type { OwnedPartitions, OwnedWrite } from './owned-partitions.ts';
 import type { PartitionClocks } from './partition-clocks.ts';
 
 /** The adapters around the core, as one batch sees them. */
 export interface PipelineDeps {
   core: CoreContext;
+  /** Redis itself: households, profiles, timers, watermarks (read and written as they are). */
   store: StateStore;
+  /** The owned partitions' customers: kept in memory between units, written through to `store`, fenced per partition. */
+  owned: OwnedPartitions;
   decoder: AvroDecoder;
   encoder: AvroEncoder<OutputRole>;
   producer: Producer;
@@ -93,6 +97,11 @@ async function publishAll(deps: PipelineDeps, emissions: readonly Emission[], de
   for (const deadLetter of deadLetters) deps.metrics.deadLetters.inc({ reason: deadLetter.record.reason });
 }
 
+/** A unit's writes for one partition, with the profiles the cache keeps beside the states once they are stored. */
+function ownedWrites(writes: readonly StateWrite[], partition: number, loaded: ReadonlyMap<string, LoadedCustomer>): OwnedWrite[] {
+  return writes.map((write) => ({ ...write, partition, profile: loaded.get(write.customerId)?.profile }));
+}
+
 /** Household members' partitions' watermarks come from the store, by timer scope. */
 const watermarksOf = (deps: PipelineDeps) => ({ scopeOf: (partition: number) => timerScopeOf(deps.topics.transactions, partition) });
 
@@ -150,13 +159,15 @@ export async function handleTransactionBatches(deps: PipelineDeps, batches: read
   const now = deps.clock();
   const deadLetters: DeadLetter[] = [];
   const admitted = await Promise.all(batches.map((batch) => admitBatch(deps, batch, now, deadLetters)));
+  const partitions = admitted.map(({ batch }) => batch.partition);
+  const fences = await storeCall(deps, () => deps.owned.claim(partitions));
   const customerIds = [...new Set(admitted.flatMap(({ records }) => records.map((record) => record.transaction.customerId)))];
-  const loaded = await storeCall(deps, () => deps.store.load(customerIds));
+  const loaded = await storeCall(deps, () => deps.owned.load(customerIds));
   const households = householdsForTransactions(loaded, admitted.flatMap(({ records }) => records), deps.core.rules, deps.core.calendar);
   await storeCall(deps, () => readHouseholds(deps.store, loaded, households, watermarksOf(deps)));
 
-  const writes: StateWrite[] = [];
-  const settles = new Map<number, StateWrite[]>();
+  const writes: OwnedWrite[] = [];
+  const settles = new Map<number, OwnedWrite[]>();
   const timers: TimerChange[] = [];
   const emissions: Emission[] = [];
   let redelivered = 0;
@@ -164,12 +175,12 @@ export async function handleTransactionBatches(deps: PipelineDeps, batches: read
     const timerScope = timerScopeOf(batch.topic, batch.partition);
     const input = { partition: batch.partition, firstOffset: Number(batch.firstOffset()), timerScope, detectedAt: now };
     const result = processTransactions(loaded, records, input, deps.core);
+    writes.push(...ownedWrites(result.writes, batch.partition, loaded));
+    settles.set(batch.partition, [...(settles.get(batch.partition) ?? []), ...ownedWrites(result.settle, batch.partition, loaded)]);
     for (const write of result.writes) {
       // a customer whose records came on two partitions (input not keyed by customer) is written twice, in order
       loaded.set(write.customerId, { rev: write.state.rev, state: write.state, profile: loaded.get(write.customerId)?.profile });
     }
-    writes.push(...result.writes);
-    settles.set(batch.partition, [...(settles.get(batch.partition) ?? []), ...result.settle]);
     timers.push(...result.timers);
     emissions.push(...result.emissions);
     for (const rejection of result.rejected) {
@@ -181,8 +192,9 @@ export async function handleTransactionBatches(deps: PipelineDeps, batches: read
   }
 
   // the previous units' settles of these partitions ride along, except for customers this unit rewrites anyway
-  const deferred = deps.settles.take(admitted.map(({ batch }) => batch.partition)).filter((write) => !loaded.has(write.customerId));
-  const { conflicts } = await storeCall(deps, () => deps.store.commit([...writes, ...deferred], timers, passedDays(deps, admitted)));
+  const deferred = deps.settles.take(partitions).filter((write) => !loaded.has(write.customerId));
+  stallPoint('before-store'); // test only (crash-hook.ts): a stalled owner with its unit in hand
+  const { conflicts } = await storeCall(deps, () => deps.owned.commit({ fences, writes: [...writes, ...deferred], timers, watermarks: passedDays(deps, admitted) }));
   deps.metrics.stateConflicts.inc(conflicts.length);
   const settled = new Set(deferred.map((write) => write.customerId));
   const refused = conflicts.filter((customerId) => !settled.has(customerId));
@@ -231,16 +243,19 @@ export async function handleProfileBatch(deps: PipelineDeps, batch: Batch): Prom
     else deadLetters.push(deadLetterOf(source, admission.reason, admission.detail, now));
   }
   const updates = [...latest].map(([customerId, profile]) => ({ customerId, profile }));
-  const loaded = await storeCall(deps, () => deps.store.load(updates.map((update) => update.customerId)));
+  const partitions = [batch.partition];
+  const fences = await storeCall(deps, () => deps.owned.claim(partitions));
+  // taken out of memory and not put back: their profiles change below (read from Redis again next time)
+  const loaded = await storeCall(deps, () => deps.owned.load(updates.map((update) => update.customerId)));
   const result = processProfiles(loaded, updates, now, deps.core);
-  const { conflicts } = await storeCall(deps, () => deps.store.commit(result.writes, []));
+  const { conflicts } = await storeCall(deps, () => deps.owned.commit({ fences, writes: ownedWrites(result.writes, batch.partition, loaded), remember: false }));
   if (conflicts.length > 0) {
     deps.metrics.stateConflicts.inc(conflicts.length);
     throw new StateConflictError(`state of ${conflicts.length} customer(s) changed while their profiles were read; retrying the batch`);
   }
   await storeCall(deps, () => deps.store.putProfiles(updates));
   await publishAll(deps, result.emissions, deadLetters);
-  const settled = await storeCall(deps, () => deps.store.commit(result.settle, []));
+  const settled = await storeCall(deps, () => deps.owned.commit({ fences, writes: ownedWrites(result.settle, batch.partition, loaded), remember: false }));
   deps.metrics.stateConflicts.inc(settled.conflicts.length);
   deps.metrics.recordsConsumed.inc({ topic: batch.topic, outcome: 'processed' }, batch.messages.length - deadLetters.length);
   deps.metrics.recordsConsumed.inc({ topic: batch.topic, outcome: 'dead_lettered' }, deadLetters.length);
@@ -259,8 +274,11 @@ export async function handleOutcomeBatch(deps: PipelineDeps, batch: Batch): Prom
     if (admission.admitted) outcomes.push(admission.value);
     else deadLetters.push(deadLetterOf(sourceOf(batch, message), admission.reason, admission.detail, now));
   }
-  const loaded = await storeCall(deps, () => deps.store.load(outcomes.map((outcome) => outcome.customerId)));
-  const { conflicts } = await storeCall(deps, () => deps.store.commit(processOutcomes(loaded, outcomes, deps.core.rules), []));
+  const partitions = [batch.partition];
+  const fences = await storeCall(deps, () => deps.owned.claim(partitions));
+  const loaded = await storeCall(deps, () => deps.owned.load(outcomes.map((outcome) => outcome.customerId)));
+  const writes = ownedWrites(processOutcomes(loaded, outcomes, deps.core.rules), batch.partition, loaded);
+  const { conflicts } = await storeCall(deps, () => deps.owned.commit({ fences, writes }));
   if (conflicts.length > 0) {
     deps.metrics.stateConflicts.inc(conflicts.length);
     throw new StateConflictError(`state of ${conflicts.length} customer(s) changed while outcomes were applied; retrying the batch`);
@@ -305,7 +323,9 @@ export async function handleProductBatch(deps: PipelineDeps, batch: Batch): Prom
     sources.set(offset, source);
     records.push({ event, position: { partition: batch.partition, offset } });
   }
-  const loaded = await storeCall(deps, () => deps.store.load([...new Set(records.map((record) => record.event.customerId))]));
+  const partitions = [batch.partition];
+  const fences = await storeCall(deps, () => deps.owned.claim(partitions));
+  const loaded = await storeCall(deps, () => deps.owned.load(records.map((record) => record.event.customerId)));
   const input = {
     partition: batch.partition,
     firstOffset: Number(batch.firstOffset()),
@@ -316,13 +336,13 @@ export async function handleProductBatch(deps: PipelineDeps, batch: Batch): Prom
   for (const rejection of result.rejected) {
     deadLetters.push(deadLetterOf(sources.get(rejection.record.position.offset)!, rejection.reason, rejection.detail, now));
   }
-  const { conflicts } = await storeCall(deps, () => deps.store.commit(result.writes, result.timers));
+  const { conflicts } = await storeCall(deps, () => deps.owned.commit({ fences, writes: ownedWrites(result.writes, batch.partition, loaded), timers: result.timers }));
   if (conflicts.length > 0) {
     deps.metrics.stateConflicts.inc(conflicts.length);
     throw new StateConflictError(`state of ${conflicts.length} customer(s) changed while product events were applied; retrying the batch`);
   }
   await publishAll(deps, result.emissions, deadLetters);
-  const settled = await storeCall(deps, () => deps.store.commit(result.settle, []));
+  const settled = await storeCall(deps, () => deps.owned.commit({ fences, writes: ownedWrites(result.settle, batch.partition, loaded) }));
   deps.metrics.stateConflicts.inc(settled.conflicts.length);
   if (result.outcomes.already_applied > 0) deps.metrics.redeliveredAlerts.inc(result.emissions.length);
   for (const [outcome, count] of Object.entries(result.outcomes)) if (count > 0) deps.metrics.productEvents.inc({ outcome }, count);
@@ -351,26 +371,28 @@ const MAX_ROUNDS_PER_SWEEP = 20;
  */
 export async function sweepTimers(deps: PipelineDeps, partition: number, now: number): Promise<number> {
   const timerScope = timerScopeOf(deps.topics.transactions, partition);
+  const partitions = [partition];
+  const fences = await storeCall(deps, () => deps.owned.claim(partitions));
   // a partition with no batch since its last one: its settles go now, before its timers read those customers
-  const deferred = deps.settles.take([partition]);
+  const deferred = deps.settles.take(partitions);
   // the partition has passed the day before `now` (its stream time, or the wall clock once caught up): a partition
   // without records must not hold its household members' tiers for ever (core/household.ts)
   const passed = [{ scope: timerScope, day: deps.core.calendar.dayOf(now) - 1 }];
-  deps.metrics.stateConflicts.inc((await storeCall(deps, () => deps.store.commit(deferred, [], passed))).conflicts.length);
+  deps.metrics.stateConflicts.inc((await storeCall(deps, () => deps.owned.commit({ fences, writes: deferred, watermarks: passed }))).conflicts.length);
   let fired = 0;
   for (let round = 0; round < MAX_ROUNDS_PER_SWEEP; round += 1) {
     const due = await storeCall(deps, () => deps.store.dueTimers(timerScope, now, TIMERS_PER_ROUND));
     if (due.length === 0) return fired;
-    const loaded = await storeCall(deps, () => deps.store.load(due.map((timer) => timer.customerId)));
+    const loaded = await storeCall(deps, () => deps.owned.load(due.map((timer) => timer.customerId)));
     await storeCall(deps, () => readHouseholds(deps.store, loaded, householdsOfCustomers(loaded, deps.core.rules), watermarksOf(deps)));
     const result = processTimers(loaded, due, { timerScope, now, detectedAt: deps.clock() }, deps.core);
-    const { conflicts } = await storeCall(deps, () => deps.store.commit(result.writes, []));
+    const { conflicts } = await storeCall(deps, () => deps.owned.commit({ fences, writes: ownedWrites(result.writes, partition, loaded) }));
     const lost = new Set(conflicts);
     deps.metrics.stateConflicts.inc(conflicts.length);
     await publishAll(deps, result.emissions.filter((emission) => !lost.has(emission.alert.customerId)), []);
     const settleWrites = result.settle.writes.filter((write) => !lost.has(write.customerId));
     const settleTimers = result.settle.timers.filter((timer) => !lost.has(timer.customerId));
-    const settled = await storeCall(deps, () => deps.store.commit(settleWrites, settleTimers));
+    const settled = await storeCall(deps, () => deps.owned.commit({ fences, writes: ownedWrites(settleWrites, partition, loaded), timers: settleTimers }));
     deps.metrics.stateConflicts.inc(settled.conflicts.length);
     const alerted = new Set(result.emissions.map((emission) => emission.alert.customerId));
     for (const timer of due) {

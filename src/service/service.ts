@@ -31,6 +31,8 @@ import { inSpan, spanKinds, startTracing } from '../observability/tracing.ts';
 import { BatchCoalescer } from './batch-coalescer.ts';
 import { featuresRoute } from './features-route.ts';
 import { DeferredSettles } from './deferred-settles.ts';
+import { fetchWait } from './fetch-wait.ts';
+import { OwnedPartitions } from './owned-partitions.ts';
 import { PartitionClocks } from './partition-clocks.ts';
 import { PartitionLocks } from './partition-locks.ts';
 import { startRulesReloader } from './rules-reload.ts';
@@ -80,14 +82,14 @@ export async function startService(env: ServiceEnv, logger: Logger, options: Ser
     maxInFlightRequests: 1,
     createPartitioner: kafkajs.Partitioners.DefaultPartitioner,
   });
-  // 256 KiB per partition (~2,000 records) bounds a fetch's memory; the broker answers as soon as data is there
+  // 256 KiB per partition (~2,000 records) bounds a fetch's memory; the broker answers as soon as data is there, or,
+  // with a coalescing interval, once it holds a full partition's fetch or the interval has passed (fetchWait)
   // a customer's partition n of every input topic goes to one instance (co-partitioned); round robin stays listed so
   // that instances of an older version, which know only that, can share the group during a rolling upgrade
   const consumer: Consumer = kafka.consumer({
     groupId: env.TIDEWATCH_GROUP_ID,
     allowAutoTopicCreation: false,
-    maxWaitTimeInMs: 500,
-    maxBytesPerPartition: 256 * 1024,
+    ...fetchWait(env.TIDEWATCH_WRITE_COALESCE_MS),
     // a member killed with SIGKILL never leaves the group: its partitions wait sessionTimeout for a new owner
     // (kafkajs' 30 s by default; it has no static membership). 10 s, heartbeats every second (a unit heartbeats too)
     sessionTimeout: env.TIDEWATCH_SESSION_TIMEOUT_MS,
@@ -109,6 +111,19 @@ export async function startService(env: ServiceEnv, logger: Logger, options: Ser
   const clocks = new PartitionClocks();
   const settles = new DeferredSettles();
   const locks = new PartitionLocks();
+  const ownedPartitions = new OwnedPartitions(store, {
+    scopeOf: (partition) => timerScopeOf(topics.transactions, partition),
+    maxCustomers: env.TIDEWATCH_STATE_CACHE_CUSTOMERS,
+    onLoaded: (fromMemory, fromRedis) => {
+      metrics.stateLoads.inc({ source: 'memory' }, fromMemory);
+      metrics.stateLoads.inc({ source: 'redis' }, fromRedis);
+    },
+    onDropped: (partition, reason, customers) => {
+      metrics.stateCacheDrops.inc({ reason });
+      if (reason === 'revoked') logger.info({ partition, customers }, 'partition revoked: its cached states dropped');
+      else logger.warn({ partition, customers, reason }, 'partition taken by another instance meanwhile: its cached states dropped, Redis is read again');
+    },
+  });
   const guard = new StateGuard({
     redis,
     admin,
@@ -128,6 +143,7 @@ export async function startService(env: ServiceEnv, logger: Logger, options: Ser
     metrics,
     onAssigned: (partitions) => {
       owned = partitions;
+      ownedPartitions.assigned(owned);
       clocks.retainOnly(owned);
       settles.retainOnly(owned);
       guard.retainOnly(owned);
@@ -179,7 +195,7 @@ export async function startService(env: ServiceEnv, logger: Logger, options: Ser
     });
   }
   const encoder = await AvroEncoder.connect(connections.registry, outputs, { register: env.TIDEWATCH_REGISTER_SCHEMAS });
-  const deps: PipelineDeps = { core, store, decoder: AvroDecoder.forUrl(connections.registry), encoder, producer, topics, metrics, clocks, settles, clock };
+  const deps: PipelineDeps = { core, store, owned: ownedPartitions, decoder: AvroDecoder.forUrl(connections.registry), encoder, producer, topics, metrics, clocks, settles, clock };
 
   const inputTopics = [topics.transactions, topics.profiles, topics.outcomes, topics.products];
   const lag = startLagMonitor({ admin, consumer, groupId: env.TIDEWATCH_GROUP_ID, topics: inputTopics, intervalMs: env.TIDEWATCH_LAG_INTERVAL_MS, metrics, logger });
@@ -201,7 +217,8 @@ export async function startService(env: ServiceEnv, logger: Logger, options: Ser
     sweep: async () => {
       await learnIdlePartitions(admin, env.TIDEWATCH_GROUP_ID, topics.transactions, owned, clocks);
       for (const partition of owned) {
-        if (guard.isLost(partition)) continue;
+        // a partition lost with Redis' data, or taken by another instance under this one: no timers until reassigned
+        if (guard.isLost(partition) || !ownedPartitions.mayWork(partition)) continue;
         const now = clocks.timerNow(partition, clock());
         if (now === undefined) continue;
         await locks.run(partition, () => sweepTimers(deps, partition, now));
@@ -277,11 +294,12 @@ async function processUnit(deps: PipelineDeps, locks: PartitionLocks, lag: LagMo
     const ofTopic = (topic: string) => live.filter((candidate) => candidate.batch.topic === topic).map((payload) => payload.batch);
     const processing = (role: string, batches: readonly Batch[], work: () => Promise<void>) =>
       batches.length === 0 ? Promise.resolve() : inSpan(`tidewatch process ${role}`, spanKinds.internal, batchAttributes(batches), work);
+    // each under its partition's lock, as products and transactions: a timer sweep never works on the same customers
     await processing('profiles', ofTopic(deps.topics.profiles), async () => {
-      for (const batch of ofTopic(deps.topics.profiles)) await handleProfileBatch(deps, batch);
+      for (const batch of ofTopic(deps.topics.profiles)) await locks.run(batch.partition, () => handleProfileBatch(deps, batch));
     });
     await processing('outcomes', ofTopic(deps.topics.outcomes), async () => {
-      for (const batch of ofTopic(deps.topics.outcomes)) await handleOutcomeBatch(deps, batch);
+      for (const batch of ofTopic(deps.topics.outcomes)) await locks.run(batch.partition, () => handleOutcomeBatch(deps, batch));
     });
     await processing('products', ofTopic(deps.topics.products), async () => {
       for (const batch of ofTopic(deps.topics.products)) await locks.run(batch.partition, () => handleProductBatch(deps, batch));

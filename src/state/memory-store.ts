@@ -3,7 +3,8 @@ import { customerProfileSchema } from '../domain/profile.ts';
 import type { CustomerProfile } from '../domain/profile.ts';
 import type { HouseholdMember } from '../core/household.ts';
 import { checkedMembers } from './households.ts';
-import type { DueTimer, LoadedCustomer, StateStore, StateWrite, TimerChange, WatermarkChange } from './store.ts';
+import { PartitionFencedError } from './store.ts';
+import type { DueTimer, LoadedCustomer, OwnerFence, PartitionClaim, StateStore, StateWrite, TimerChange, WatermarkChange } from './store.ts';
 import { assertValidTimer, assertValidWrite } from './write-checks.ts';
 
 /**
@@ -29,6 +30,8 @@ export class MemoryStateStore implements StateStore {
   readonly #profiles = new Map<string, CustomerProfile>();
   readonly #timers = new Map<string, TimerQueue>();
   readonly #watermarks = new Map<string, number>();
+  /** Partition scope → owner generation (claimPartitions). */
+  readonly #owners = new Map<string, number>();
   /** householdId → customers whose profile named it when stored (a set per household, as in Redis). */
   readonly #households = new Map<string, Set<string>>();
   #roundTrips = 0;
@@ -63,13 +66,21 @@ export class MemoryStateStore implements StateStore {
     return loaded;
   }
 
-  async commit(writes: readonly StateWrite[], timers: readonly TimerChange[], watermarks: readonly WatermarkChange[] = []): Promise<{ conflicts: string[] }> {
+  async commit(
+    writes: readonly StateWrite[],
+    timers: readonly TimerChange[],
+    watermarks: readonly WatermarkChange[] = [],
+    fences: readonly OwnerFence[] = [],
+  ): Promise<{ conflicts: string[] }> {
     if (writes.length === 0 && timers.length === 0 && watermarks.length === 0) return { conflicts: [] };
     writes.forEach(assertValidWrite);
     timers.forEach(assertValidTimer);
     this.#roundTrips += 1;
+    const fenced = fences.filter(({ scope, generation }) => this.#owners.get(scope) !== generation).map(({ scope }) => scope);
+    // as in Redis: the states are refused whole, the timers and watermarks of the same round trip still go
+    const applied = fenced.length > 0 ? [] : writes;
     const conflicts: string[] = [];
-    for (const { customerId, expectedRev, state } of writes) {
+    for (const { customerId, expectedRev, state } of applied) {
       if ((this.#states.get(customerId)?.rev ?? 0) !== expectedRev) conflicts.push(customerId);
       else this.#states.set(customerId, { rev: state.rev, state: this.#copy(state) });
     }
@@ -85,7 +96,19 @@ export class MemoryStateStore implements StateStore {
       else queue.set(customerId, due);
     }
     for (const { scope, day } of watermarks) this.#watermarks.set(scope, Math.max(day, this.#watermarks.get(scope) ?? day));
+    if (fenced.length > 0) throw new PartitionFencedError(fenced);
     return { conflicts };
+  }
+
+  async claimPartitions(claims: ReadonlyArray<{ scope: string; previous: number | undefined }>): Promise<PartitionClaim[]> {
+    if (claims.length === 0) return [];
+    this.#roundTrips += 1;
+    return claims.map(({ scope, previous }) => {
+      const stored = this.#owners.get(scope);
+      const generation = (stored ?? 0) + 1;
+      this.#owners.set(scope, generation);
+      return { scope, generation, kept: previous !== undefined && stored === previous };
+    });
   }
 
   async watermarks(): Promise<Map<string, number>> {

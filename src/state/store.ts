@@ -39,6 +39,31 @@ export interface WatermarkChange {
   day: number;
 }
 
+/**
+ * An owner's claim on an input partition (issue 12): the generation it wrote when it took the partition. A commit
+ * carrying it is refused whole once another instance has taken the partition since (a higher generation stored), so a
+ * zombie after a rebalance cannot overwrite what the new owner wrote.
+ */
+export interface OwnerFence {
+  /** The partition's timer scope (`<transactions topic>:<partition>`). */
+  scope: string;
+  generation: number;
+}
+
+/** A partition taken: its new generation, and whether the generation held before was still the stored one. */
+export interface PartitionClaim extends OwnerFence {
+  /** Nobody took the partition since `previous`: what the claimant remembers of it is still what Redis holds. */
+  kept: boolean;
+}
+
+/** A commit refused because another instance took some of its partitions: nothing of its state writes was written. */
+export class PartitionFencedError extends Error {
+  override readonly name = 'PartitionFencedError';
+  constructor(readonly scopes: readonly string[]) {
+    super(`partition(s) ${scopes.join(', ')} taken by another instance: this instance's writes to them are refused`);
+  }
+}
+
 export interface DueTimer {
   customerId: string;
   due: number;
@@ -54,7 +79,19 @@ export interface StateStore {
    * Conditional writes plus timer changes (and watermarks, written after the states, so that a reader who sees a
    * watermark also sees the states behind it); answers the customers whose write was refused.
    */
-  commit(writes: readonly StateWrite[], timers: readonly TimerChange[], watermarks?: readonly WatermarkChange[]): Promise<{ conflicts: string[] }>;
+  commit(
+    writes: readonly StateWrite[],
+    timers: readonly TimerChange[],
+    watermarks?: readonly WatermarkChange[],
+    /** Checked with the writes: a fence whose generation is no longer the stored one refuses every write (PartitionFencedError). */
+    fences?: readonly OwnerFence[],
+  ): Promise<{ conflicts: string[] }>;
+  /**
+   * Takes partitions: each one's generation goes up by one (INCR), which fences out every earlier claim. `previous`
+   * is the generation this claimant held before (undefined: none); `kept` says whether it was still the stored one.
+   * One round trip.
+   */
+  claimPartitions(claims: ReadonlyArray<{ scope: string; previous: number | undefined }>): Promise<PartitionClaim[]>;
   /** Every partition's watermark, by scope. One round trip. */
   watermarks(): Promise<Map<string, number>>;
   /** Upserts profiles; null deletes one (a tombstone on the compacted topic, e.g. an erasure request). */

@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CustomerState } from '../../src/core/state.ts';
 import type { Alert } from '../../src/domain/alert.ts';
 import type { CustomerProfile } from '../../src/domain/profile.ts';
+import { PartitionFencedError } from '../../src/state/store.ts';
 import type { StateStore } from '../../src/state/store.ts';
 
 const DAY_MS = 86_400_000;
@@ -418,6 +419,47 @@ export function stateStoreContract(
       const households = await store.loadHouseholds(Array.from({ length: 20 }, (_, index) => `h-${index}`));
       expect([...households.values()].map((members) => members.length)).toEqual(Array.from({ length: 20 }, () => 2));
       expect(store.roundTrips - before).toBe(options.householdRounds ?? 1);
+    });
+  });
+
+  describe('partition ownership (fencing)', () => {
+    it('raise the generation on every claim, and say whether the claimant’s previous one still stood', async () => {
+      const [first] = await store.claimPartitions([{ scope: 'orders-0', previous: undefined }]);
+      expect(first).toEqual({ scope: 'orders-0', generation: 1, kept: false });
+      const [again] = await store.claimPartitions([{ scope: 'orders-0', previous: 1 }]);
+      expect(again).toEqual({ scope: 'orders-0', generation: 2, kept: true });
+      // another instance takes it (generation 3): the holder of 2 learns it was not kept when it claims again
+      await store.claimPartitions([{ scope: 'orders-0', previous: undefined }]);
+      const [back, other] = await store.claimPartitions([
+        { scope: 'orders-0', previous: 2 },
+        { scope: 'orders-1', previous: 7 },
+      ]);
+      expect(back).toEqual({ scope: 'orders-0', generation: 4, kept: false });
+      expect(other).toEqual({ scope: 'orders-1', generation: 1, kept: false });
+    });
+
+    it('write under the current generation, refuse every state write of an older one (a zombie) and keep the newer owner’s', async () => {
+      const [old] = await store.claimPartitions([{ scope: 'orders-0', previous: undefined }]);
+      const owned = customerState('c-1', { rev: 1, appliedOffset: 10 });
+      expect(await store.commit([{ customerId: 'c-1', expectedRev: 0, state: owned }], [], [], [old!])).toEqual({ conflicts: [] });
+      const [taken] = await store.claimPartitions([{ scope: 'orders-0', previous: undefined }]);
+      const newer = customerState('c-1', { rev: 2, appliedOffset: 20 });
+      expect(await store.commit([{ customerId: 'c-1', expectedRev: 1, state: newer }], [], [], [taken!])).toEqual({ conflicts: [] });
+      // the zombie read c-1 before the take-over (revision 1) and a customer nobody wrote since: both refused
+      const stale = customerState('c-1', { rev: 2, appliedOffset: 15 });
+      const fresh = customerState('c-2', { rev: 1 });
+      const zombie = store.commit([{ customerId: 'c-2', expectedRev: 0, state: fresh }, { customerId: 'c-1', expectedRev: 1, state: stale }], [], [], [old!]);
+      await expect(zombie).rejects.toBeInstanceOf(PartitionFencedError);
+      await expect(zombie).rejects.toMatchObject({ scopes: ['orders-0'] });
+      const loaded = await store.load(['c-1', 'c-2']);
+      expect(loaded.get('c-1')).toMatchObject({ rev: 2, state: newer });
+      expect(loaded.get('c-2')).toMatchObject({ rev: 0, state: undefined });
+    });
+
+    it('refuse a write fenced by a partition nobody has claimed (its generation gone, as after a flush)', async () => {
+      const write = store.commit([{ customerId: 'c-1', expectedRev: 0, state: customerState('c-1') }], [], [], [{ scope: 'orders-9', generation: 3 }]);
+      await expect(write).rejects.toBeInstanceOf(PartitionFencedError);
+      expect((await store.load(['c-1'])).get('c-1')?.rev).toBe(0);
     });
   });
 

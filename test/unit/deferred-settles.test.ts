@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { DeferredSettles } from '../../src/service/deferred-settles.ts';
-import type { StateWrite } from '../../src/state/store.ts';
+import type { OwnedWrite } from '../../src/service/owned-partitions.ts';
 import { customerState } from '../support/state-store-contract.ts';
 
-const settle = (customerId: string, partition: number): StateWrite => ({ customerId, expectedRev: 1, state: customerState(customerId, { rev: 2, partition }) });
+const settle = (customerId: string, partition: number): OwnedWrite => ({ customerId, expectedRev: 1, state: customerState(customerId, { rev: 2, partition }), partition, profile: undefined });
 
 describe('deferred settles', () => {
   it('hand each partition’s settles over once, to whoever takes that partition', () => {

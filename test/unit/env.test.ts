@@ -10,6 +10,8 @@ describe('parseEnv', () => {
     expect(env.TIDEWATCH_TOPIC_TRANSACTIONS).toBe('tidewatch.transactions.v1');
     expect(env.TIDEWATCH_CREATE_TOPICS).toBe(true);
     expect(env.TIDEWATCH_HTTP_PORT).toBe(8080);
+    expect(env.TIDEWATCH_STATE_CACHE_CUSTOMERS).toBe(20_000);
+    expect(env.TIDEWATCH_WRITE_COALESCE_MS).toBe(0);
   });
 
   it.each([
@@ -18,6 +20,9 @@ describe('parseEnv', () => {
     ['a Redis URL of another scheme', { REDIS_URL: 'http://redis:6379' }, /REDIS_URL: expected redis:\/\//],
     ['a port out of range', { TIDEWATCH_HTTP_PORT: '70000' }, /TIDEWATCH_HTTP_PORT/],
     ['a flag that is not true or false', { TIDEWATCH_CREATE_TOPICS: 'yes' }, /TIDEWATCH_CREATE_TOPICS/],
+    ['a negative state cache', { TIDEWATCH_STATE_CACHE_CUSTOMERS: '-1' }, /TIDEWATCH_STATE_CACHE_CUSTOMERS/],
+    ['a coalescing interval past a second', { TIDEWATCH_WRITE_COALESCE_MS: '1500' }, /TIDEWATCH_WRITE_COALESCE_MS/],
+    ['a coalescing interval that is not whole milliseconds', { TIDEWATCH_WRITE_COALESCE_MS: '2.5' }, /TIDEWATCH_WRITE_COALESCE_MS/],
   ])('refuses %s and names the variable', (_case, change, message) => {
     expect(() => parseEnv({ ...minimal, ...change })).toThrow(message);
   });

@@ -6,6 +6,7 @@
  * - `<prefix>timers:{<scope>}`         sorted set of wake-ups: member customerId, score due time (UTC millis)
  * - `<prefix>{h:<householdId>}:members` set of the customers whose profile names the household (household tiers)
  * - `<prefix>epoch:{<scope>}`          an input partition's state is present (see epochKey)
+ * - `<prefix>owner:{<scope>}`          an input partition's owner generation, the fencing token (see ownerKey)
  * - `<prefix>rebuild:{<scope>}`        customers a rebuild of the partition is writing (see rebuildKey)
  * - `<prefix>digest:{<scope>}:<part>`  the digest stage's keys of one routine-topic partition (see digest-store.ts)
  *
@@ -41,6 +42,15 @@ export function watermarksKey(prefix: string): string {
  */
 export function epochKey(prefix: string, scope: string): string {
   return `${prefix}epoch:{${scope}}`;
+}
+
+/**
+ * The owner generation of an input partition (`<scope>` as for the epoch): raised by one (INCR) by each instance that
+ * takes the partition; a state write carrying an older generation is refused (state-store.ts), so an instance that
+ * lost the partition while stalled cannot overwrite its new owner.
+ */
+export function ownerKey(prefix: string, scope: string): string {
+  return `${prefix}owner:{${scope}}`;
 }
 
 /**

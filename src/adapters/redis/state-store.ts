@@ -3,12 +3,13 @@ import type { ClientContext, Redis, Result } from 'ioredis';
 import type { HouseholdMember } from '../../core/household.ts';
 import type { CustomerState } from '../../core/state.ts';
 import type { CustomerProfile } from '../../domain/profile.ts';
-import type { DueTimer, LoadedCustomer, StateStore, StateWrite, TimerChange, WatermarkChange } from '../../state/store.ts';
+import { PartitionFencedError } from '../../state/store.ts';
+import type { DueTimer, LoadedCustomer, OwnerFence, PartitionClaim, StateStore, StateWrite, TimerChange, WatermarkChange } from '../../state/store.ts';
 import { checkedMembers } from '../../state/households.ts';
 import { assertValidTimer, assertValidWrite } from '../../state/write-checks.ts';
 import { decodeProfile, encodeProfile } from './profile-codec.ts';
 import { decodeState, encodeState } from './state-codec.ts';
-import { assertKeyPrefix, householdMembersKey, profileKey, stateKey, timersKey, watermarksKey } from './keys.ts';
+import { assertKeyPrefix, householdMembersKey, ownerKey, profileKey, stateKey, timersKey, watermarksKey } from './keys.ts';
 
 /** Registered with defineCommand on the client: ioredis sends EVALSHA, and EVAL when the server lacks the script. */
 const COMMIT_STATE_COMMAND = 'tidewatchCommitState';
@@ -19,9 +20,14 @@ const COMMIT_STATES_COMMAND = 'tidewatchCommitStates';
 /** Households' members with their states and profiles in one command (a standalone server: no slots to respect). */
 const LOAD_HOUSEHOLDS_COMMAND = 'tidewatchLoadHouseholds';
 
+/** Partitions taken: owner generations raised, each answered with whether the claimant's previous one stood. */
+const CLAIM_PARTITIONS_COMMAND = 'tidewatchClaimPartitions';
+
 declare module 'ioredis' {
   interface RedisCommander<Context extends ClientContext = { type: 'default' }> {
-    /** Defined by RedisStateStore: COMMIT_STATES_LUA over numberOfKeys state keys; answers 1 or 0 per key. */
+    /** Defined by RedisStateStore: CLAIM_PARTITIONS_LUA over numberOfKeys owner keys. */
+    tidewatchClaimPartitions(numberOfKeys: number, ...keysAndArgs: string[]): Result<number[], Context>;
+    /** Defined by RedisStateStore: COMMIT_STATES_LUA over owner keys, then state keys; see there for the answer. */
     tidewatchCommitStates(numberOfKeys: number, ...keysAndArgs: (string | Buffer | number)[]): Result<number[], Context>;
     /** Defined by RedisStateStore: LOAD_HOUSEHOLDS_LUA, bulk replies as Buffers. */
     tidewatchLoadHouseholdsBuffer(numberOfKeys: number, ...keysAndArgs: string[]): Result<unknown[], Context>;
@@ -53,12 +59,21 @@ return 1
 `;
 
 /**
- * KEYS: state keys; ARGV[1] TTL seconds, then per key its expected revision and its new value. Every key is checked
- * before any is written, so a key holding a foreign value fails the whole call and changes nothing.
+ * KEYS: ARGV[2] owner keys (fences), then the state keys; ARGV[1] TTL seconds, ARGV[2] the number of fences, then per
+ * fence the generation the writer holds, then per state key its expected revision and its new value. A fence whose
+ * stored generation differs (another instance took the partition since; a missing key counts as differing) refuses
+ * every write: the answer is {index of that fence}. Otherwise every state key is checked before any is written, so a
+ * key holding a foreign value fails the whole call and changes nothing, and the answer is {0, then 1 or 0 per key}.
  */
 const COMMIT_STATES_LUA = `
+local fences = tonumber(ARGV[2])
+for i = 1, fences do
+  if redis.call('GET', KEYS[i]) ~= ARGV[2 + i] then
+    return {i}
+  end
+end
 local stored = {}
-for i = 1, #KEYS do
+for i = fences + 1, #KEYS do
   local head = redis.call('GETRANGE', KEYS[i], 0, 20)
   stored[i] = '0'
   if head ~= '' then
@@ -69,16 +84,37 @@ for i = 1, #KEYS do
     stored[i] = string.sub(head, 1, bar - 1)
   end
 end
-local results = {}
-for i = 1, #KEYS do
-  if stored[i] == ARGV[2 * i] then
-    redis.call('SET', KEYS[i], ARGV[2 * i + 1], 'EX', ARGV[1])
-    results[i] = 1
+local results = {0}
+local at = 2 + fences
+for i = fences + 1, #KEYS do
+  if stored[i] == ARGV[at + 1] then
+    redis.call('SET', KEYS[i], ARGV[at + 2], 'EX', ARGV[1])
+    results[#results + 1] = 1
   else
-    results[i] = 0
+    results[#results + 1] = 0
   end
+  at = at + 2
 end
 return results
+`;
+
+/**
+ * KEYS: owner keys; ARGV: per key the generation the claimant held before ('' none). Raises each generation by one
+ * and answers, per key, the new generation and 1 when the previous one was still stored (nobody took the partition
+ * in between), else 0.
+ */
+const CLAIM_PARTITIONS_LUA = `
+local out = {}
+for i = 1, #KEYS do
+  local stored = redis.call('GET', KEYS[i])
+  local kept = 0
+  if ARGV[i] ~= '' and stored == ARGV[i] then
+    kept = 1
+  end
+  out[#out + 1] = redis.call('INCR', KEYS[i])
+  out[#out + 1] = kept
+end
+return out
 `;
 
 /**
@@ -169,6 +205,8 @@ interface CommandSink {
   zrem(key: string, ...members: string[]): unknown;
   tidewatchCommitStates(numberOfKeys: number, ...keysAndArgs: (string | Buffer | number)[]): unknown;
   tidewatchLoadHouseholdsBuffer(numberOfKeys: number, ...keysAndArgs: string[]): unknown;
+  tidewatchClaimPartitions(numberOfKeys: number, ...keysAndArgs: string[]): unknown;
+  get(key: string): unknown;
   set(key: string, value: Buffer): unknown;
   del(...keys: string[]): unknown;
   sadd(key: string, ...members: string[]): unknown;
@@ -222,6 +260,7 @@ export class RedisStateStore implements StateStore {
     client.defineCommand(COMMIT_STATE_COMMAND, { numberOfKeys: 1, lua: COMMIT_STATE_LUA });
     client.defineCommand(COMMIT_STATES_COMMAND, { lua: COMMIT_STATES_LUA });
     client.defineCommand(LOAD_HOUSEHOLDS_COMMAND, { lua: LOAD_HOUSEHOLDS_LUA });
+    client.defineCommand(CLAIM_PARTITIONS_COMMAND, { lua: CLAIM_PARTITIONS_LUA });
   }
 
   /** Batches sent so far: one per call that had something to send. */
@@ -258,17 +297,31 @@ export class RedisStateStore implements StateStore {
     return { rev, state, profile };
   }
 
-  async commit(writes: readonly StateWrite[], timers: readonly TimerChange[], watermarks: readonly WatermarkChange[] = []): Promise<{ conflicts: string[] }> {
+  async commit(
+    writes: readonly StateWrite[],
+    timers: readonly TimerChange[],
+    watermarks: readonly WatermarkChange[] = [],
+    fences: readonly OwnerFence[] = [],
+  ): Promise<{ conflicts: string[] }> {
     if (writes.length === 0 && timers.length === 0 && watermarks.length === 0) return { conflicts: [] };
     writes.forEach(assertValidWrite);
     timers.forEach(assertValidTimer);
     const ttl = this.#stateTtlSeconds;
     const keys = writes.map((write) => stateKey(this.#prefix, write.customerId));
     const values = writes.map((write) => encodeStoredState(write.state));
+    const fenceKeys = fences.map(({ scope }) => ownerKey(this.#prefix, scope));
     // after the states in the pipeline: a reader who sees the watermark sees the states that passed it
     const timerCommands = [...timerCommandsOf(this.#prefix, timers), ...watermarks.map(({ scope, day }): Command => (sink) => sink.zadd(watermarksKey(this.#prefix), 'GT', day, scope))];
     let written: number[];
     if (this.#client instanceof Cluster) {
+      // A script cannot read another slot's key, so on a Cluster the generations are read in a round trip of their
+      // own before the writes: a stale owner writes nothing, and a take-over that falls between the two round trips
+      // is left to the revision check (the stale owner's write passes only where nobody newer wrote the customer).
+      if (fenceKeys.length > 0) {
+        const generations = await this.#send('commit', fenceKeys.map((key): Command => (sink) => sink.get(key)));
+        const fenced = fences.filter((fence, index) => generations[index]?.[1] !== String(fence.generation)).map(({ scope }) => scope);
+        if (fenced.length > 0) throw new PartitionFencedError(fenced);
+      }
       const writeCommands = writes.map(
         (write, index): Command =>
           (sink) => sink.tidewatchCommitState(keys[index]!, String(write.expectedRev), values[index]!, ttl),
@@ -276,14 +329,32 @@ export class RedisStateStore implements StateStore {
       const replies = await this.#send('commit', [...writeCommands, ...timerCommands]);
       written = writes.map((_, index) => integer(keys[index]!, replies[index]?.[1]));
     } else {
+      const fenceArgs = fences.map(({ generation }) => String(generation));
       const args = writes.flatMap((write, index) => [String(write.expectedRev), values[index]!]);
-      const writeCommands: Command[] = writes.length === 0 ? [] : [(sink) => sink.tidewatchCommitStates(keys.length, ...keys, ttl, ...args)];
+      const checked = writes.length > 0 || fences.length > 0;
+      const writeCommands: Command[] = checked ? [(sink) => sink.tidewatchCommitStates(fenceKeys.length + keys.length, ...fenceKeys, ...keys, ttl, fences.length, ...fenceArgs, ...args)] : [];
       const replies = await this.#send('commit', [...writeCommands, ...timerCommands]);
-      const flags = writes.length === 0 ? [] : replies[0]?.[1];
-      if (!Array.isArray(flags) || flags.length !== writes.length) throw new Error(`Redis commit: the script answered ${String(flags)}`);
-      written = flags.map((flag, index) => integer(keys[index]!, flag));
+      const flags = checked ? replies[0]?.[1] : [0];
+      if (!Array.isArray(flags)) throw new Error(`Redis commit: the script answered ${String(flags)}`);
+      const fencedAt = integer('(fences)', flags[0]);
+      if (fencedAt > 0) throw new PartitionFencedError([fences[fencedAt - 1]?.scope ?? '(unknown)']);
+      if (flags.length !== writes.length + 1) throw new Error(`Redis commit: the script answered ${flags.length - 1} flags for ${writes.length} writes`);
+      written = flags.slice(1).map((flag, index) => integer(keys[index]!, flag));
     }
     return { conflicts: writes.filter((_, index) => written[index] === 0).map((write) => write.customerId) };
+  }
+
+  async claimPartitions(claims: ReadonlyArray<{ scope: string; previous: number | undefined }>): Promise<PartitionClaim[]> {
+    if (claims.length === 0) return [];
+    const keys = claims.map(({ scope }) => ownerKey(this.#prefix, scope));
+    const previous = claims.map((claim) => (claim.previous === undefined ? '' : String(claim.previous)));
+    // one call for all on a standalone server; one per partition on a Cluster (each owner key is its own slot)
+    const calls: Array<{ keys: string[]; previous: string[] }> =
+      this.#client instanceof Cluster ? keys.map((key, index) => ({ keys: [key], previous: [previous[index]!] })) : [{ keys, previous }];
+    const replies = await this.#send('claimPartitions', calls.map((call): Command => (sink) => sink.tidewatchClaimPartitions(call.keys.length, ...call.keys, ...call.previous)));
+    const flat = replies.flatMap(([, value]) => (Array.isArray(value) ? value : []));
+    if (flat.length !== 2 * claims.length) throw new Error(`Redis claimPartitions: answered ${flat.length} values for ${claims.length} partitions`);
+    return claims.map(({ scope }, index) => ({ scope, generation: integer(keys[index]!, flat[2 * index]), kept: integer(keys[index]!, flat[2 * index + 1]) === 1 }));
   }
 
   async putProfiles(profiles: ReadonlyArray<{ customerId: string; profile: CustomerProfile | null }>): Promise<void> {
