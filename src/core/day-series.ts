@@ -1,17 +1,18 @@
 import { bucketSum, netFlowOf } from './flows.ts';
 
 /**
- * A customer's daily closes and flow sums by business day, derived from the flow buckets once and read by every day
- * close until a transaction changes them (issue 12: a silent customer in motion is judged every day, and each close
- * walked 90 days of buckets a dozen times over to find figures that had not changed since the day before).
+ * A customer's daily closes and flow sums by business day, derived from the flow buckets in one walk and shared by
+ * every read of one day close (issue 12: each close walked up to 90 days of buckets a dozen times over, once per
+ * window read).
  *
  * A close does not depend on the day it is read as of: the close of day d is the balance the walk starts from less
  * the net flow of every day after d. So outside the days with buckets it is constant (the opening carried back before
- * the first, the balance now after the last), and one series answers any window of any day. Flow sums are 0 outside.
+ * the first, the balance now after the last), and one series answers any window of any day, the hold days and trend
+ * days before the judged one included. Flow sums are 0 outside.
  *
- * Derived, never stored: kept per bucket array (the state's `days`) in a WeakMap, forgotten by applyTransaction
- * before it touches the buckets or the balances (forgetDaySeries), and checked against the buckets' ends and the
- * starting balance at every lookup, so that a state changed any other way is never read stale.
+ * Derived per evaluation, never kept: keeping it across closes (a WeakMap per bucket array, forgotten when a posting
+ * changes the state) was measured and gained nothing on a replay, where most closes follow a day with postings, for
+ * several KiB of heap per customer.
  */
 export interface DaySeries {
   /** First and last business day with a bucket (first > last: none). */
@@ -27,38 +28,12 @@ export interface DaySeries {
   readonly closePrefix: readonly number[];
   /** Per code mask: daily sums over first..last and their prefix sums, built on first use. */
   readonly flows: Map<number, { sums: number[]; prefix: number[] }>;
-  /** What the series was built from, to tell a changed state. */
+  /** The buckets it was derived from. */
   readonly days: readonly number[][];
-  readonly bucketCount: number;
-  readonly firstBucket: readonly number[] | undefined;
-  readonly lastBucket: readonly number[] | undefined;
-  readonly lastBucketLength: number;
 }
 
-const known = new WeakMap<readonly number[][], DaySeries>();
-
-/** Drops the series derived from these buckets: called before they, or the balances they are walked from, change. */
-export function forgetDaySeries(days: readonly number[][]): void {
-  known.delete(days);
-}
-
-const stillMatches = (series: DaySeries, days: readonly number[][], walkFrom: number): boolean =>
-  series.walkFrom === walkFrom &&
-  series.bucketCount === days.length &&
-  series.firstBucket === days[0] &&
-  series.lastBucket === days[days.length - 1] &&
-  series.lastBucketLength === (days[days.length - 1]?.length ?? 0);
-
-/** The series of these buckets walked back from `walkFrom`: the one already derived when it still matches, else a new one. */
+/** The series of these buckets, walked back from `walkFrom` (the balance now, less any account left out). */
 export function daySeriesOf(days: readonly number[][], walkFrom: number): DaySeries {
-  const cached = known.get(days);
-  if (cached !== undefined && stillMatches(cached, days, walkFrom)) return cached;
-  const series = build(days, walkFrom);
-  known.set(days, series);
-  return series;
-}
-
-function build(days: readonly number[][], walkFrom: number): DaySeries {
   const first = days[0]?.[0] ?? 0;
   const last = days[days.length - 1]?.[0] ?? -1;
   const length = Math.max(0, last - first + 1);
@@ -84,10 +59,6 @@ function build(days: readonly number[][], walkFrom: number): DaySeries {
     closePrefix,
     flows: new Map(),
     days,
-    bucketCount: days.length,
-    firstBucket: days[0],
-    lastBucket: days[days.length - 1],
-    lastBucketLength: days[days.length - 1]?.length ?? 0,
   };
 }
 

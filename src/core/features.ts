@@ -1,7 +1,7 @@
 import type { CounterpartyKind, Direction, Transaction } from '../domain/transaction.ts';
 import { counterpartyKinds } from '../domain/transaction.ts';
 import type { BusinessCalendar } from './calendar.ts';
-import { closeOn, daySeriesOf, flowOn, flowOver, forgetDaySeries, sumOfCloses } from './day-series.ts';
+import { closeOn, daySeriesOf, flowOn, flowOver, sumOfCloses } from './day-series.ts';
 import type { DaySeries } from './day-series.ts';
 import { CUSTOMER_INITIATED_COUNT, addToDay, bucketSum, dropDaysBefore, flowCode, flowMask, irregularInflowMask, netFlowOf, sumOverMask } from './flows.ts';
 import type { Rules } from './rules.ts';
@@ -89,8 +89,6 @@ export function applyTransaction(state: CustomerState, transaction: Transaction,
     if (day < calendar.dayOf(state.streamTime) - rules.allowedLatenessDays) return 'too_late';
   }
   rememberSeen(state.seenTransactions, day, fingerprint);
-  // the buckets and balances change below: the closes and flows derived from them are stale
-  forgetDaySeries(state.days);
 
   // the day's other postings first: a stamp may have been taken before or after any of them
   const sameDayMoney = grossFlowOn(state.days, day);
@@ -214,21 +212,13 @@ function nextIncomeRhythm(rhythm: [number, number] | null, day: number): [number
  */
 /**
  * Features that will be read at many windows and earlier days (a day-close evaluation): closes and flows come from
- * the customer's day series (core/day-series.ts), derived once and kept until a transaction changes the state. They
+ * the customer's day series (core/day-series.ts), derived once and shared by every read of the evaluation. They
  * are the customer as of `asOfDay`, whatever the state has seen since: an account first seen after it is left out of
  * every close (the walk back from today's balances would carry its opening balance back), so a day judged late (a
  * tier decision waiting for the household) or a household member read by another customer reads as on time.
  */
 export function seriesFeatures(state: CustomerState, asOfDay: number, calendar: BusinessCalendar): CustomerFeatures {
   return new CustomerFeatures(state, asOfDay, calendar, {}, asOfDay);
-}
-
-/**
- * Features of the customer as it stands (no account left out) read from its day series: the next wake-up, just after
- * a day close derived the series, or just before the next one reuses it. The same figures as new CustomerFeatures.
- */
-export function currentSeriesFeatures(state: CustomerState, asOfDay: number, calendar: BusinessCalendar): CustomerFeatures {
-  return new CustomerFeatures(state, asOfDay, calendar, {});
 }
 
 /** Features reading the day series hold it once looked up (and every earlier day's features share it). */

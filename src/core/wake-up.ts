@@ -1,7 +1,7 @@
 import type { CustomerProfile } from '../domain/profile.ts';
 import type { BusinessCalendar } from './calendar.ts';
 import { nextDormancyDue } from './detectors/dormancy.ts';
-import { currentSeriesFeatures } from './features.ts';
+import { CustomerFeatures } from './features.ts';
 import { nextMaturityWindowDay } from './maturity.ts';
 import type { Rules } from './rules.ts';
 import type { CustomerState } from './state.ts';
@@ -23,7 +23,7 @@ export function nextWakeUp(state: CustomerState, profile: CustomerProfile | unde
   if (dormancy !== null) candidates.push(dormancy);
   if (profile?.status !== 'CLOSED') {
     const streamDay = calendar.dayOf(state.streamTime);
-    const features = currentSeriesFeatures(state, Math.max(streamDay, state.evaluatedDay), calendar);
+    const features = new CustomerFeatures(state, Math.max(streamDay, state.evaluatedDay), calendar);
     const average = features.averageDailyBalance(30);
     const close = features.closingBalance();
     const worthADailyLook = Math.max(average, close) >= rules.churn.minAverageBalanceMinor || state.churn !== null;

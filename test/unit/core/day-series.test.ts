@@ -9,7 +9,8 @@ import { Ledger, calendar, czk, dayNo, pragueWinter, profile, rules } from '../.
 
 /**
  * The day series (core/day-series.ts) stands in for walks over the buckets in every day close: it must give what the
- * walks give, for any day and window, and must never be read once the state it came from has changed.
+ * walks give, for any day and window, and a close must read the state as it is, never a series derived before a
+ * change (these fail if the series is ever kept across closes without being forgotten on every change).
  */
 
 /** A small deterministic generator, so that a failure names its seed. */
@@ -82,7 +83,7 @@ describe('day series: the same figures as walking the buckets', () => {
   });
 });
 
-describe('day series: never read stale', () => {
+describe('day series: a state changed between reads is read as it is', () => {
   it('a late move between own accounts (no bucket, slot or balance total changes) is seen at the next read', () => {
     const { state, ledger } = scattered(7);
     const lastDay = calendar.dayOf(state.streamTime);
