@@ -33,12 +33,27 @@ export interface ChurnAssessment {
  * score most, each with its value against the customer's own usual level.
  */
 export function assessChurn(state: CustomerState, features: CustomerFeatures, rules: Rules, calendar: BusinessCalendar): ChurnAssessment {
+  const { score, vector, signals } = scoreChurn(state, features, rules, calendar);
+  return { score, signals: signals(), vector };
+}
+
+/**
+ * assessChurn with the signals described only when asked: a day close reads them only when it tells the RM, and
+ * wording every raising feature (money formatted) at every close of every customer cost more than the score.
+ */
+export function scoreChurn(
+  state: CustomerState,
+  features: CustomerFeatures,
+  rules: Rules,
+  calendar: BusinessCalendar,
+): { score: number; vector: ChurnFeatureVector; signals: () => ChurnSignal[] } {
   const { vector, measured } = measureChurn(state, features, calendar);
   const { score, contributions } = scoreWith(scorecardOf(rules), vector);
-  const signals = contributions
-    .filter((contribution) => contribution.points > 0 && contribution.value !== null)
-    .map((contribution) => ({ name: contribution.name, points: contribution.points, ...describe(contribution.name, contribution.value!, measured, rules.currency) }));
-  return { score, signals, vector };
+  const signals = () =>
+    contributions
+      .filter((contribution) => contribution.points > 0 && contribution.value !== null)
+      .map((contribution) => ({ name: contribution.name, points: contribution.points, ...describe(contribution.name, contribution.value!, measured, rules.currency) }));
+  return { score, vector, signals };
 }
 
 const ratioBp = (value: number) => Math.round(value * 10_000);

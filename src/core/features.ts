@@ -1,10 +1,14 @@
 import type { CounterpartyKind, Direction, Transaction } from '../domain/transaction.ts';
 import { counterpartyKinds } from '../domain/transaction.ts';
 import type { BusinessCalendar } from './calendar.ts';
-import { CUSTOMER_INITIATED_COUNT, addToDay, dropDaysBefore, flowCode, flowCodes, irregularInflowCodes, netFlowOf, sumOver } from './flows.ts';
+import { closeOn, daySeriesOf, flowOn, flowOver, sumOfCloses } from './day-series.ts';
+import type { DaySeries } from './day-series.ts';
+import { CUSTOMER_INITIATED_COUNT, addToDay, bucketSum, dropDaysBefore, flowCode, flowMask, irregularInflowMask, netFlowOf, sumOverMask } from './flows.ts';
 import type { Rules } from './rules.ts';
 import { forgetSeenBefore, hasSeen, rememberSeen, transactionFingerprint } from './seen-transactions.ts';
 import type { CustomerState } from './state.ts';
+
+const CUSTOMER_INITIATED_MASK = 1 << CUSTOMER_INITIATED_COUNT;
 
 /** The longest window any feature looks back over (days, today included). */
 export const RETAINED_DAYS = 90;
@@ -181,8 +185,11 @@ function moveBalance(state: CustomerState, transaction: Transaction, sameDayMone
 
 /** Money moved in and out on a day so far (own-account moves included), as a bound on intra-day stamp order. */
 function grossFlowOn(days: readonly number[][], day: number): number {
-  const bucket = days.findLast((candidate) => candidate[0] === day);
-  if (bucket === undefined) return 0;
+  // days are in order: stop at the first older one (the first posting of a new day would otherwise read them all)
+  let index = days.length - 1;
+  while (index >= 0 && days[index]![0]! > day) index -= 1;
+  const bucket = days[index];
+  if (bucket === undefined || bucket[0] !== day) return 0;
   let gross = 0;
   for (let slot = 1; slot < bucket.length; slot += 2) if (bucket[slot] !== CUSTOMER_INITIATED_COUNT) gross += bucket[slot + 1]!;
   return gross;
@@ -204,22 +211,8 @@ function nextIncomeRhythm(rhythm: [number, number] | null, day: number): [number
  * posting corrects the past days it belongs to. Days before the first posting carry the opening balance back.
  */
 /**
- * Daily closes of a window, oldest first, with prefix sums: built in one walk and shared by the features of every day
- * up to its last one (a day's close does not depend on the day the features are read as of).
- */
-interface CloseSeries {
-  fromDay: number;
-  toDay: number;
-  closes: number[];
-  /** prefix[i]: the sum of the first i closes (exact: closes are integers far below 2^53 / 150). */
-  prefix: number[];
-}
-
-/** Days a close series covers: the longest window (90) and a month of hold or trend days before it, at most. */
-const SERIES_DAYS = 150;
-
-/**
- * Features that will be read at many windows and earlier days (a day-close evaluation): closes are walked once. They
+ * Features that will be read at many windows and earlier days (a day-close evaluation): closes and flows come from
+ * the customer's day series (core/day-series.ts), derived once and shared by every read of the evaluation. They
  * are the customer as of `asOfDay`, whatever the state has seen since: an account first seen after it is left out of
  * every close (the walk back from today's balances would carry its opening balance back), so a day judged late (a
  * tier decision waiting for the household) or a household member read by another customer reads as on time.
@@ -228,10 +221,15 @@ export function seriesFeatures(state: CustomerState, asOfDay: number, calendar: 
   return new CustomerFeatures(state, asOfDay, calendar, {}, asOfDay);
 }
 
+/** Features reading the day series hold it once looked up (and every earlier day's features share it). */
+interface SharedSeries {
+  series?: DaySeries;
+}
+
 export class CustomerFeatures {
   readonly totalBalance: number;
-  /** Present when the closes are to be walked once and shared (seriesFeatures); absent: each read walks its window. */
-  private readonly shared: { series?: CloseSeries } | undefined;
+  /** Present when the closes and flows are read from the day series (seriesFeatures); absent: each read walks its window. */
+  private readonly shared: SharedSeries | undefined;
   /** Where the walk back over the closes starts: the total balance, less the accounts first seen after `knownAsOf`. */
   private readonly walkFrom: number;
 
@@ -239,12 +237,14 @@ export class CustomerFeatures {
     readonly state: CustomerState,
     readonly asOfDay: number,
     private readonly calendar: BusinessCalendar,
-    shared?: { series?: CloseSeries },
+    shared?: SharedSeries,
     /** The day the customer is seen as of (seriesFeatures): accounts first seen after it are not in the closes. */
     private readonly knownAsOf?: number,
+    /** [totalBalance, walkFrom] of the same state and knownAsOf (at(): the hold days re-read them for every day). */
+    balances?: readonly [number, number],
   ) {
-    this.totalBalance = Object.values(state.accounts).reduce((sum, [balance]) => sum + balance, 0);
-    this.walkFrom = knownAsOf === undefined ? this.totalBalance : this.totalBalance - openingsAfter(state, knownAsOf);
+    this.totalBalance = balances?.[0] ?? Object.values(state.accounts).reduce((sum, [balance]) => sum + balance, 0);
+    this.walkFrom = balances?.[1] ?? (knownAsOf === undefined ? this.totalBalance : this.totalBalance - openingsAfter(state, knownAsOf));
     this.shared = shared;
   }
 
@@ -253,11 +253,9 @@ export class CustomerFeatures {
     return this.calendar.dayOf(this.state.firstSeenAt) <= this.asOfDay - (windowDays - 1);
   }
 
-  /** The same customer's features as of an earlier day, sharing the closes already computed. */
+  /** The same customer's features as of another day, sharing the series already looked up (a close does not depend on the day it is read as of). */
   at(day: number): CustomerFeatures {
-    const series = this.shared?.series;
-    const shares = series === undefined ? day <= this.asOfDay : day <= series.toDay;
-    return new CustomerFeatures(this.state, day, this.calendar, shares ? this.shared : undefined, this.knownAsOf);
+    return new CustomerFeatures(this.state, day, this.calendar, this.shared, this.knownAsOf, [this.totalBalance, this.walkFrom]);
   }
 
   /** Walks daily closes from asOfDay back to fromDay (inclusive), newest first. */
@@ -278,23 +276,17 @@ export class CustomerFeatures {
     }
   }
 
-  /** The shared close series, if it covers fromDay..asOfDay (built on first use, from this day back). */
-  private seriesFor(fromDay: number): CloseSeries | undefined {
+  /** The day series, when these features read from it. */
+  private series(): DaySeries | undefined {
     if (this.shared === undefined) return undefined;
-    let series = this.shared.series;
-    if (series === undefined) {
-      const toDay = this.asOfDay;
-      const seriesFrom = toDay - SERIES_DAYS + 1;
-      const closes = new Array<number>(SERIES_DAYS);
-      this.walkCloses(seriesFrom, (day, close) => {
-        closes[day - seriesFrom] = close;
-      }, toDay);
-      const prefix = [0];
-      for (const close of closes) prefix.push(prefix[prefix.length - 1]! + close);
-      series = { fromDay: seriesFrom, toDay, closes, prefix };
-      this.shared.series = series;
-    }
-    return fromDay >= series.fromDay && this.asOfDay <= series.toDay ? series : undefined;
+    this.shared.series ??= daySeriesOf(this.state.days, this.walkFrom);
+    return this.shared.series;
+  }
+
+  /** Sum of the codes in `mask` over fromDay..toDay (inclusive). */
+  private sumFlows(mask: number, fromDay: number, toDay: number): number {
+    const series = this.series();
+    return series === undefined ? sumOverMask(this.state.days, fromDay, toDay, mask) : flowOver(series, mask, fromDay, toDay);
   }
 
   /** Average of the daily closing balances of the last `windowDays` days (today's close is the balance so far). */
@@ -308,10 +300,8 @@ export class CustomerFeatures {
 
   private averageFrom(fromDay: number): number {
     const count = this.asOfDay - fromDay + 1;
-    const series = this.seriesFor(fromDay);
-    if (series !== undefined) {
-      return Math.round((series.prefix[this.asOfDay - series.fromDay + 1]! - series.prefix[fromDay - series.fromDay]!) / count);
-    }
+    const series = this.series();
+    if (series !== undefined) return Math.round(sumOfCloses(series, fromDay, this.asOfDay) / count);
     let sum = 0;
     this.walkCloses(fromDay, (_, close) => {
       sum += close;
@@ -322,10 +312,10 @@ export class CustomerFeatures {
   /** Highest daily close over the last `windowDays` days. */
   peakBalance(windowDays = RETAINED_DAYS): number {
     const fromDay = this.asOfDay - windowDays + 1;
-    const series = this.seriesFor(fromDay);
+    const series = this.series();
     let peak = Number.NEGATIVE_INFINITY;
     if (series !== undefined) {
-      for (let day = fromDay; day <= this.asOfDay; day += 1) peak = Math.max(peak, series.closes[day - series.fromDay]!);
+      for (let day = fromDay; day <= this.asOfDay; day += 1) peak = Math.max(peak, closeOn(series, day));
       return peak;
     }
     this.walkCloses(fromDay, (_, close) => {
@@ -341,26 +331,38 @@ export class CustomerFeatures {
   sustainedPeak(windowDays: number, holdDays: number): number {
     const recent: number[] = [];
     let peak = Number.NEGATIVE_INFINITY;
-    this.walkCloses(this.asOfDay - windowDays + 1, (_, close) => {
+    const visit = (close: number) => {
       recent.push(close);
       if (recent.length > holdDays) recent.shift();
       if (recent.length === holdDays) peak = Math.max(peak, Math.min(...recent));
-    });
+    };
+    const fromDay = this.asOfDay - windowDays + 1;
+    const series = holdDays >= 1 ? this.series() : undefined;
+    if (series !== undefined) {
+      // the same runs as the walk below, without a queue: the lowest close of each holdDays days ending at `day`
+      for (let day = fromDay; day + holdDays - 1 <= this.asOfDay; day += 1) {
+        let lowest = closeOn(series, day);
+        for (let later = day + 1; later < day + holdDays; later += 1) lowest = Math.min(lowest, closeOn(series, later));
+        peak = Math.max(peak, lowest);
+      }
+      return peak;
+    }
+    this.walkCloses(fromDay, (_, close) => visit(close));
     return peak;
   }
 
   flow(direction: Direction, kinds: readonly CounterpartyKind[], windowDays: number): number {
-    return sumOver(this.state.days, this.asOfDay - windowDays + 1, this.asOfDay, flowCodes(direction, kinds));
+    return this.sumFlows(flowMask(direction, kinds), this.asOfDay - windowDays + 1, this.asOfDay);
   }
 
   /** The largest one-day sum of money moving in `direction` with these counterparties over the window. */
   largestDailyFlow(direction: Direction, kinds: readonly CounterpartyKind[], windowDays: number): number {
-    return this.largestDailySum(flowCodes(direction, kinds), windowDays);
+    return this.largestDailySum(flowMask(direction, kinds), windowDays);
   }
 
   /** The largest one-day sum of money in from these counterparties other than salary and pension over the window. */
   largestDailyIrregularInflow(kinds: readonly CounterpartyKind[], windowDays: number): number {
-    return this.largestDailySum(irregularInflowCodes(kinds), windowDays);
+    return this.largestDailySum(irregularInflowMask(kinds), windowDays);
   }
 
   /**
@@ -368,12 +370,12 @@ export class CustomerFeatures {
    * among the spans that end on a day of the window: the customer's own largest transfer-in of that length.
    */
   largestSpanIrregularInflow(kinds: readonly CounterpartyKind[], windowDays: number, spanDays: number): number {
-    const codes = irregularInflowCodes(kinds);
+    const mask = irregularInflowMask(kinds);
     const fromDay = this.asOfDay - windowDays + 1;
     const daily = new Map<number, number>();
     for (const bucket of this.state.days) {
       if (bucket[0]! < fromDay - spanDays + 1 || bucket[0]! > this.asOfDay) continue;
-      daily.set(bucket[0]!, sumOver([bucket], bucket[0]!, bucket[0]!, codes));
+      daily.set(bucket[0]!, bucketSum(bucket, mask));
     }
     let span = 0;
     let largest = 0;
@@ -384,13 +386,19 @@ export class CustomerFeatures {
     return largest;
   }
 
-  private largestDailySum(codes: readonly number[], windowDays: number): number {
+  private largestDailySum(mask: number, windowDays: number): number {
     const fromDay = this.asOfDay - windowDays + 1;
     let largest = 0;
+    const series = this.series();
+    if (series !== undefined) {
+      // a day without postings sums to 0, which never beats the 0 to start from
+      for (let day = fromDay; day <= this.asOfDay; day += 1) largest = Math.max(largest, flowOn(series, mask, day));
+      return largest;
+    }
     // one bucket per day with postings: a bucket's sum is that day's
     for (const bucket of this.state.days) {
       if (bucket[0]! < fromDay || bucket[0]! > this.asOfDay) continue;
-      largest = Math.max(largest, sumOver([bucket], fromDay, this.asOfDay, codes));
+      largest = Math.max(largest, bucketSum(bucket, mask));
     }
     return largest;
   }
@@ -401,14 +409,14 @@ export class CustomerFeatures {
    * nearly everything they held (0 when there was none).
    */
   largestMoveOfNearlyAll(direction: Direction, kinds: readonly CounterpartyKind[], windowDays: number, minShare: number): number {
-    const codes = flowCodes(direction, kinds);
+    const mask = flowMask(direction, kinds);
     const fromDay = this.asOfDay - windowDays + 1;
     const opening = new Map<number, number>();
     this.walkCloses(fromDay - 1, (day, close) => opening.set(day + 1, close));
     let largest = 0;
     for (const bucket of this.state.days) {
       if (bucket[0]! < fromDay || bucket[0]! > this.asOfDay) continue;
-      const moved = sumOver([bucket], fromDay, this.asOfDay, codes);
+      const moved = bucketSum(bucket, mask);
       if (moved > largest && moved >= minShare * Math.max(0, opening.get(bucket[0]!) ?? 0)) largest = moved;
     }
     return largest;
@@ -419,11 +427,17 @@ export class CustomerFeatures {
    * counterparties: how often money went, which tells repeated transfers from one payment.
    */
   daysWithFlowAtLeast(direction: Direction, kinds: readonly CounterpartyKind[], fromDay: number, toDay: number, minAmount: number): number {
-    const codes = flowCodes(direction, kinds);
+    const mask = flowMask(direction, kinds);
     let count = 0;
+    // a day without postings sums to 0: it counts only when the bar is 0 or less, which the daily sums cannot tell
+    const series = minAmount > 0 ? this.series() : undefined;
+    if (series !== undefined) {
+      for (let day = fromDay; day <= toDay; day += 1) if (flowOn(series, mask, day) >= minAmount) count += 1;
+      return count;
+    }
     for (const bucket of this.state.days) {
       if (bucket[0]! < fromDay || bucket[0]! > toDay) continue;
-      if (sumOver([bucket], fromDay, toDay, codes) >= minAmount) count += 1;
+      if (bucketSum(bucket, mask) >= minAmount) count += 1;
     }
     return count;
   }
@@ -435,11 +449,11 @@ export class CustomerFeatures {
 
   /** Money in from these counterparties other than salary and pension. */
   irregularInflow(kinds: readonly CounterpartyKind[], windowDays: number): number {
-    return sumOver(this.state.days, this.asOfDay - windowDays + 1, this.asOfDay, irregularInflowCodes(kinds));
+    return this.sumFlows(irregularInflowMask(kinds), this.asOfDay - windowDays + 1, this.asOfDay);
   }
 
   customerTransactions(windowDays: number): number {
-    return sumOver(this.state.days, this.asOfDay - windowDays + 1, this.asOfDay, [CUSTOMER_INITIATED_COUNT]);
+    return this.sumFlows(CUSTOMER_INITIATED_MASK, this.asOfDay - windowDays + 1, this.asOfDay);
   }
 }
 

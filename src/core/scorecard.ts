@@ -112,6 +112,19 @@ export function pointsOf(feature: BinnedFeature, value: number | null): number {
   return value === null ? feature.missingPoints : feature.points[binOf(feature.edges, value)]!;
 }
 
+/** Each feature name's place in localeCompare order, per scorecard: ties are broken by it at every score without a locale comparison. */
+const nameRanks = new WeakMap<Scorecard, Map<string, number>>();
+
+function nameRanksOf(card: Scorecard): Map<string, number> {
+  let ranks = nameRanks.get(card);
+  if (ranks === undefined) {
+    const names = card.features.map((feature) => feature.name).sort((left, right) => left.localeCompare(right));
+    ranks = new Map(names.map((name, index) => [name, index]));
+    nameRanks.set(card, ranks);
+  }
+  return ranks;
+}
+
 export function scoreWith(card: Scorecard, vector: ChurnFeatureVector): ScoreResult {
   let logit = card.intercept;
   const contributions: Contribution[] = [];
@@ -121,7 +134,8 @@ export function scoreWith(card: Scorecard, vector: ChurnFeatureVector): ScoreRes
     logit += points;
     contributions.push({ name: feature.name, value, points: points - feature.points[feature.normalBin]! });
   }
-  contributions.sort((left, right) => right.points - left.points || left.name.localeCompare(right.name));
+  const rank = nameRanksOf(card);
+  contributions.sort((left, right) => right.points - left.points || rank.get(left.name)! - rank.get(right.name)!);
   return { score: Math.round(100 / (1 + Math.exp(-logit))), contributions };
 }
 

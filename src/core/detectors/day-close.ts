@@ -3,7 +3,7 @@ import type { Priority } from '../../domain/alert.ts';
 import type { CustomerProfile } from '../../domain/profile.ts';
 import type { BusinessCalendar } from '../calendar.ts';
 import { isoDateOf } from '../calendar.ts';
-import { assessChurn } from '../churn.ts';
+import { scoreChurn } from '../churn.ts';
 import { COMPETITORS } from '../churn-features.ts';
 import { RETAINED_DAYS, seriesFeatures } from '../features.ts';
 import type { CustomerFeatures } from '../features.ts';
@@ -268,7 +268,7 @@ function churnRisk(state: CustomerState, features: CustomerFeatures, context: De
   const { rules } = context;
   const settings = rules.churn;
   const { alertFromScore, clearBelowScore } = churnThresholds(rules);
-  const { score, signals, vector } = assessChurn(state, features, rules, calendar);
+  const { score, signals, vector } = scoreChurn(state, features, rules, calendar);
   context.observer?.({ customerId: state.customerId, day: features.asOfDay, vector, score });
   const episode = state.churn;
   // after an exit the money-moved features fade as the new, lower balance becomes the normal: the customer is gone
@@ -299,7 +299,7 @@ function churnRisk(state: CustomerState, features: CustomerFeatures, context: De
   if (worsens && episode.toldLevel !== undefined && priorities.indexOf(level) >= priorities.indexOf(episode.toldLevel)) return undefined;
   state.churn = { since: episode?.since ?? features.asOfDay, toldScore: score, toldLevel: level };
   const priority = belowValueFloor ? 'LOW' : isTopTier(context) || average >= rules.priority.urgentAmountMinor ? raise(level) : level;
-  const top = signals.slice(0, settings.topReasons);
+  const top = signals().slice(0, settings.topReasons);
   const lifeGoesOn = top.length > 0 && top.every((signal) => MONEY_MOVED.has(signal.name));
   const caveat = lifeGoesOn ? '. Income and everyday activity go on: it may be a one-off payment; tidewatch escalates if they stop' : '';
   return {

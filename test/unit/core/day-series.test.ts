@@ -1,0 +1,145 @@
+import { describe, expect, it } from 'vitest';
+import { daySeriesOf, sumOfCloses } from '../../../src/core/day-series.ts';
+import { evaluateDayClose } from '../../../src/core/detectors/day-close.ts';
+import { CustomerFeatures, applyTransaction, newCustomerState, seriesFeatures } from '../../../src/core/features.ts';
+import type { CustomerState } from '../../../src/core/state.ts';
+import type { CounterpartyKind, Transaction } from '../../../src/domain/transaction.ts';
+import { counterpartyKinds } from '../../../src/domain/transaction.ts';
+import { Ledger, calendar, czk, dayNo, pragueWinter, profile, rules } from '../../support/core-fixtures.ts';
+
+/**
+ * The day series (core/day-series.ts) stands in for walks over the buckets in every day close: it must give what the
+ * walks give, for any day and window, and a close must read the state as it is, never a series derived before a
+ * change (these fail if the series is ever kept across closes without being forgotten on every change).
+ */
+
+/** A small deterministic generator, so that a failure names its seed. */
+function random(seed: number): () => number {
+  let value = seed >>> 0;
+  return () => {
+    value = (Math.imul(value ^ (value >>> 15), 0x2c1b3c6d) + 0x9e3779b9) >>> 0;
+    return value / 2 ** 32;
+  };
+}
+
+/** A customer with postings on scattered days of two accounts (one opened late), ending on `lastIso`. */
+function scattered(seed: number): { state: CustomerState; ledger: Ledger; next: () => number } {
+  const next = random(seed);
+  const ledger = new Ledger('c-ds', { 'a-1': czk(50_000) });
+  const start = pragueWinter('2024-01-02');
+  const state = newCustomerState('c-ds', 0, start);
+  for (let day = 0; day < 120; day += 1) {
+    if (next() < 0.55) continue;
+    const postings = 1 + Math.floor(next() * 3);
+    for (let index = 0; index < postings; index += 1) {
+      const kind: CounterpartyKind = counterpartyKinds[Math.floor(next() * counterpartyKinds.length)]!;
+      const accountId = day > 60 && next() < 0.3 ? 'a-2' : 'a-1';
+      const amount = czk(100 + Math.floor(next() * 20_000));
+      const at = start + day * 86_400_000 + index * 60_000;
+      const transaction =
+        next() < 0.5 ? ledger.credit(amount, at, { counterpartyKind: kind, accountId }) : ledger.debit(amount, at, { counterpartyKind: kind, accountId, initiatedBy: next() < 0.5 ? 'CUSTOMER' : 'SYSTEM' });
+      applyTransaction(state, transaction, { partition: 0, offset: state.appliedOffset + 1 }, rules, calendar);
+    }
+  }
+  return { state, ledger, next };
+}
+
+/** Every read a day close makes, as of `day`. */
+function reads(features: CustomerFeatures) {
+  const competitors: CounterpartyKind[] = ['OTHER_BANK', 'INVESTMENT_PLATFORM'];
+  return {
+    averages: [1, 7, 30, 45, 60, 90, 120].map((window) => features.averageDailyBalance(window)),
+    monthToDate: features.averageMonthToDate(),
+    close: features.closingBalance(),
+    peak: features.peakBalance(),
+    sustainedPeak: [1, 3, 5].map((hold) => features.sustainedPeak(90, hold)),
+    flows: [5, 30, 60, 90].flatMap((window) => [features.flow('DEBIT', competitors, window), features.flow('CREDIT', counterpartyKinds, window), features.irregularInflow(counterpartyKinds, window)]),
+    largest: [30, 60, 90].map((window) => features.largestDailyFlow('DEBIT', counterpartyKinds, window)),
+    days: [0, 1, czk(5_000)].map((floor) => features.daysWithFlowAtLeast('DEBIT', counterpartyKinds, features.asOfDay - 89, features.asOfDay - 30, floor)),
+    activity: [30, 90].map((window) => features.customerTransactions(window)),
+  };
+}
+
+/** What walking the buckets gives: features without the series, as of the same day and seen as of it. */
+const walked = (state: CustomerState, day: number) => new CustomerFeatures(state, day, calendar, undefined, day);
+
+describe('day series: the same figures as walking the buckets', () => {
+  it.each([1, 2, 3, 4, 5])('seed %i: every read, as of days before, within and after the postings', (seed) => {
+    const { state } = scattered(seed);
+    const lastDay = calendar.dayOf(state.streamTime);
+    for (const day of [lastDay - 150, lastDay - 100, lastDay - 45, lastDay - 1, lastDay, lastDay + 1, lastDay + 40]) {
+      expect(reads(seriesFeatures(state, day, calendar)), `as of day ${day}`).toEqual(reads(walked(state, day)));
+      // an earlier day's features share the series of a later one
+      expect(reads(seriesFeatures(state, lastDay, calendar).at(day)), `at(${day})`).toEqual(reads(walked(state, day).at(day)));
+    }
+  });
+
+  it('a customer without buckets: every close is the balance', () => {
+    const state = newCustomerState('c-empty', 0, pragueWinter('2024-03-01'));
+    state.accounts['a-1'] = [czk(1_000), pragueWinter('2024-03-01')];
+    const series = daySeriesOf(state.days, czk(1_000));
+    expect(sumOfCloses(series, 10, 19)).toBe(10 * czk(1_000));
+    expect(reads(seriesFeatures(state, dayNo('2024-03-05'), calendar))).toEqual(reads(walked(state, dayNo('2024-03-05'))));
+  });
+});
+
+describe('day series: a state changed between reads is read as it is', () => {
+  it('a late move between own accounts (no bucket, slot or balance total changes) is seen at the next read', () => {
+    const { state, ledger } = scattered(7);
+    const lastDay = calendar.dayOf(state.streamTime);
+    const day = lastDay - 3;
+    const at = (minutes: number) => calendar.startOf(day) + minutes * 60_000;
+    const move = (amount: number, minutes: number) =>
+      [
+        ledger.debit(amount, at(minutes), { counterpartyKind: 'OWN_ACCOUNT', accountId: 'a-1' }),
+        ledger.credit(amount, at(minutes + 1), { counterpartyKind: 'OWN_ACCOUNT', accountId: 'a-2' }),
+      ].forEach((transaction) => expect(applyTransaction(state, transaction, { partition: 0, offset: state.appliedOffset + 1 }, rules, calendar)).toBe('applied'));
+    move(czk(1_000), 600);
+    const before = reads(seriesFeatures(state, lastDay, calendar));
+    const shape = JSON.stringify(state.days.map((bucket) => bucket.filter((_, slot) => slot % 2 === 1)));
+    move(czk(9_000), 700);
+    // the same days, codes and total balance: only the amounts of a bucket inside the series moved
+    expect(JSON.stringify(state.days.map((bucket) => bucket.filter((_, slot) => slot % 2 === 1)))).toBe(shape);
+    const after = reads(seriesFeatures(state, lastDay, calendar));
+    expect(after).toEqual(reads(walked(state, lastDay)));
+    expect(after).not.toEqual(before);
+  });
+
+  it('a change made to the buckets or balances outside applyTransaction is noticed too', () => {
+    const { state } = scattered(8);
+    const lastDay = calendar.dayOf(state.streamTime);
+    reads(seriesFeatures(state, lastDay, calendar));
+    state.days.push([lastDay + 1, 8 + counterpartyKinds.indexOf('OTHER_BANK'), czk(3_000)]);
+    state.accounts['a-1'] = [state.accounts['a-1']![0] - czk(3_000), state.accounts['a-1']![1]];
+    expect(reads(seriesFeatures(state, lastDay + 1, calendar))).toEqual(reads(walked(state, lastDay + 1)));
+  });
+
+  it('the daily closes of a silent customer, one after another on one state, judge as on a fresh copy each day', () => {
+    const { state } = scattered(9);
+    const fresh = structuredClone(state);
+    const lastDay = calendar.dayOf(state.streamTime);
+    const holder = profile({ customerId: 'c-ds', servedTier: 'GOLD' });
+    const context = { rules, tier: holder.servedTier, thresholdFactorBp: 10_000 };
+    for (let day = lastDay; day < lastDay + 40; day += 1) {
+      const kept = evaluateDayClose(state, holder, day, context, calendar);
+      const copy = structuredClone(fresh);
+      const judged = evaluateDayClose(copy, holder, day, context, calendar);
+      expect(kept, `close of day ${day}`).toEqual(judged);
+      expect(state).toEqual(copy);
+      Object.assign(fresh, copy);
+    }
+  });
+
+  it('a close after a posting on the same state reads the posting', () => {
+    const { state, ledger } = scattered(10);
+    const lastDay = calendar.dayOf(state.streamTime);
+    const holder = profile({ customerId: 'c-ds' });
+    const context = { rules, tier: holder.servedTier, thresholdFactorBp: 10_000 };
+    evaluateDayClose(state, holder, lastDay, context, calendar);
+    const exit: Transaction = ledger.debit(czk(40_000), calendar.startOf(lastDay + 1) + 3_600_000, { counterpartyKind: 'OTHER_BANK' });
+    applyTransaction(state, exit, { partition: 0, offset: state.appliedOffset + 1 }, rules, calendar);
+    const copy = structuredClone(state);
+    expect(evaluateDayClose(state, holder, lastDay + 1, context, calendar)).toEqual(evaluateDayClose(copy, holder, lastDay + 1, context, calendar));
+    expect(state).toEqual(copy);
+  });
+});
