@@ -35,17 +35,19 @@ export function rememberedMonths(state: CustomerState): RememberedMonth[] {
  */
 export function rememberMonths(state: CustomerState, features: CustomerFeatures, competitors: readonly CounterpartyKind[]): void {
   const day = features.asOfDay;
-  const lastComplete = Math.floor((day + 1) / MONTH_DAYS) - 1;
+  // block k ends on day 30k + 29; the first block whose days are all still retained starts on or after day - 89
+  const lastComplete = Math.floor((day - (MONTH_DAYS - 1)) / MONTH_DAYS);
+  const firstRetained = Math.ceil((day - (RETAINED_DAYS - 1)) / MONTH_DAYS);
   const months = rememberedMonths(state);
   const lastRemembered = months.at(-1)?.endDay ?? Number.NEGATIVE_INFINITY;
-  for (let block = lastComplete - REMEMBERED_MONTHS + 1; block <= lastComplete; block += 1) {
-    const first = block * MONTH_DAYS;
-    const end = first + MONTH_DAYS - 1;
-    if (end <= lastRemembered || first < day - (RETAINED_DAYS - 1) || !features.at(end).covers(MONTH_DAYS)) continue;
+  for (let block = firstRetained; block <= lastComplete; block += 1) {
+    const end = block * MONTH_DAYS + MONTH_DAYS - 1;
     const then = features.at(end);
+    if (end <= lastRemembered || !then.covers(MONTH_DAYS)) continue;
     months.push({ endDay: end, averageBalance: then.averageDailyBalance(MONTH_DAYS), toCompetitors: then.flow('DEBIT', competitors, MONTH_DAYS) });
   }
-  const kept = months.filter((month) => month.endDay > lastComplete * MONTH_DAYS + MONTH_DAYS - 1 - REMEMBERED_MONTHS * MONTH_DAYS);
+  const oldestKeptEnd = (lastComplete - REMEMBERED_MONTHS + 1) * MONTH_DAYS + MONTH_DAYS - 1;
+  const kept = months.filter((month) => month.endDay >= oldestKeptEnd);
   if (kept.length === 0) {
     delete state.months;
     return;
@@ -86,7 +88,7 @@ export function competitorRun(state: CustomerState): CompetitorRun | null {
     const rateBefore = before.reduce((sum, month) => sum + month.toCompetitors, 0) / before.length;
     const balanceBefore = before.reduce((sum, month) => sum + month.averageBalance, 0) / before.length;
     const floor = Math.max(ABOVE_TIMES * rateBefore, ABOVE_SHARE * balanceBefore);
-    if (balanceBefore <= 0 || rateBefore > THROUGH_ACCOUNT_SHARE * balanceBefore || !run.every((month) => month.toCompetitors > 0 && month.toCompetitors >= floor)) continue;
+    if (balanceBefore <= 0 || rateBefore > THROUGH_ACCOUNT_SHARE * balanceBefore || !run.every((month) => month.toCompetitors >= floor)) continue;
     best = { months: run.length, perMonth: Math.round(run.reduce((sum, month) => sum + month.toCompetitors, 0) / run.length), perMonthBefore: Math.round(rateBefore) };
   }
   return best;

@@ -46,15 +46,13 @@ const SAME_MOVE_SHARE = 0.75;
  * Whether the step breaks the customer's own pattern (always, without a history to judge by): a customer who sweeps
  * most of the balance to their main bank every month (two thirds, or nearly all), or has moved nearly all of as much
  * away before and come back, is not leaving by doing it again. The earlier move must have taken about as large a share
- * of what was there as this step (never more than nearTotalShareBp asked). Asked only of a debit that is an exit by the
- * money (the history costs a walk).
+ * of what was there as this step. Asked only of a debit that is an exit by the money (the history costs a walk).
  */
-function unlikeBefore(after: Measures, history: DebitHistory | null, context: DetectionContext): boolean {
+function unlikeBefore(after: Measures, history: DebitHistory | null): boolean {
   if (history === null) return true;
   const step = after.competitorOutflowRecent;
   const stepShare = step / Math.max(1, Math.max(0, after.totalBalance) + step);
-  const minShare = Math.min(context.rules.largeOutflow.single.nearTotalShareBp / 10_000, SAME_MOVE_SHARE * stepShare);
-  return history(minShare) < SAME_MOVE_SHARE * step;
+  return history(SAME_MOVE_SHARE * stepShare) < SAME_MOVE_SHARE * step;
 }
 
 function singleOutflow(transaction: Transaction, before: Measures, after: Measures, context: DetectionContext, history: DebitHistory | null): Finding | undefined {
@@ -68,7 +66,7 @@ function singleOutflow(transaction: Transaction, before: Measures, after: Measur
   const minAmount = scaled(context, thresholdFor(rule.minAmountMinor, tier));
   const large = amount >= minAmount || (amount >= scaled(context, rule.shareFloorMinor) && share >= rule.shareOfBalanceBp);
   const toCompetitor = isCompetitor(context, transaction.counterpartyKind);
-  const exit = toCompetitor && isExit(before, after, context) && unlikeBefore(after, history, context);
+  const exit = toCompetitor && isExit(before, after, context) && unlikeBefore(after, history);
   if (!large && !exit) return undefined;
 
   let priority: Priority = toCompetitor ? 'HIGH' : 'MEDIUM';

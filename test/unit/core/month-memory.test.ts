@@ -4,7 +4,8 @@ import { measureChurn } from '../../../src/core/churn-features.ts';
 import { assessChurn } from '../../../src/core/churn.ts';
 import { CustomerFeatures } from '../../../src/core/features.ts';
 import { formatMoney } from '../../../src/core/money.ts';
-import { MONTH_DAYS, REMEMBERED_MONTHS, competitorRun, rememberedMonths } from '../../../src/core/month-memory.ts';
+import { MONTH_DAYS, REMEMBERED_MONTHS, competitorRun, rememberMonths, rememberedMonths } from '../../../src/core/month-memory.ts';
+import type { RememberedMonth } from '../../../src/core/month-memory.ts';
 import type { CustomerState } from '../../../src/core/state.ts';
 import { Ledger, MemoryStore, calendar, czk, dayNo, pragueWinter, profile, rules } from '../../support/core-fixtures.ts';
 
@@ -130,5 +131,60 @@ describe('competitor months above before: a leak the salary refills is new again
     const run = competitorRun({ ...state, months: gapped });
     expect(run).not.toBeNull();
     expect(run!.months).toBeLessThan(competitorRun(state)!.months);
+  });
+});
+
+describe('the month memory, block by block', () => {
+  /** A state remembering these months (consecutive blocks ending on day 19649 + 30i unless given). */
+  const remembering = (months: ReadonlyArray<Partial<RememberedMonth> & Pick<RememberedMonth, 'toCompetitors'>>): CustomerState => {
+    const state = customer();
+    state.months = months.flatMap((month, index) => [month.endDay ?? 19_649 + index * MONTH_DAYS, month.averageBalance ?? czk(100_000), month.toCompetitors]);
+    return state;
+  };
+
+  it('measures the run exactly: its months, what went out a month in it and before it', () => {
+    const balance = czk(20_000);
+    const run = competitorRun(remembering([1_000, 3_000, 6_000, 9_000].map((amount) => ({ toCompetitors: czk(amount), averageBalance: balance }))));
+    // each of the last three at least twice 1,000 and 5% of 20,000: a run of three, 6,000 a month against 1,000
+    expect(run).toEqual({ months: 3, perMonth: czk(6_000), perMonthBefore: czk(1_000) });
+    // against 100,000, 5% is 5,000: 3,000 is under it, and the run is the last two against their mean before (2,000)
+    expect(competitorRun(remembering([1_000, 3_000, 6_000, 9_000].map((amount) => ({ toCompetitors: czk(amount) }))))).toEqual({ months: 2, perMonth: czk(7_500), perMonthBefore: czk(2_000) });
+  });
+
+  it('counts a month exactly at twice the rate before, and not a customer whose rate before is exactly a quarter of the balance', () => {
+    expect(competitorRun(remembering([{ toCompetitors: czk(5_000) }, { toCompetitors: czk(10_000) }]))!.months).toBe(1);
+    expect(competitorRun(remembering([{ toCompetitors: czk(5_000) }, { toCompetitors: czk(9_999) }]))!.months).toBe(0);
+    // 25,000 a month of 100,000 is a quarter: still a leak to watch; above it, money runs through the account
+    expect(competitorRun(remembering([{ toCompetitors: czk(25_000) }, { toCompetitors: czk(60_000) }]))!.months).toBe(1);
+    expect(competitorRun(remembering([{ toCompetitors: czk(25_001) }, { toCompetitors: czk(60_000) }]))!.months).toBe(0);
+  });
+
+  it('needs a balance before the run: nothing held and nothing sent is no rate to be above', () => {
+    expect(competitorRun(remembering([{ toCompetitors: 0, averageBalance: 0 }, { toCompetitors: czk(1_000), averageBalance: 0 }]))!.months).toBe(0);
+    expect(competitorRun(remembering([{ toCompetitors: 0 }, { toCompetitors: czk(5_000) }]))!.months).toBe(1);
+  });
+
+  it('records a block at the close of its own last day, only blocks whose days are all retained, and forgets all when none is left', () => {
+    const state = customer();
+    delete state.months;
+    // block 656 ends on day 19,709 (18 Dec 2023): the close of that day records it, and the blocks before it whose
+    // first day is within the 90 days (653 starts on 19,590, 120 days before: not; 654 on 19,620: 90 days, the first)
+    rememberMonths(state, new CustomerFeatures(state, 19_709, calendar), ['OTHER_BANK', 'INVESTMENT_PLATFORM']);
+    expect(rememberedMonths(state).map((month) => month.endDay)).toEqual([19_649, 19_679, 19_709]);
+    // a day later the oldest of them starts 90 days back, one day before the retained days: not measured afresh
+    const later = customer();
+    delete later.months;
+    rememberMonths(later, new CustomerFeatures(later, 19_710, calendar), ['OTHER_BANK', 'INVESTMENT_PLATFORM']);
+    expect(rememberedMonths(later).map((month) => month.endDay)).toEqual([19_679, 19_709]);
+    // the next block is not complete before its last day
+    rememberMonths(state, new CustomerFeatures(state, 19_708 + MONTH_DAYS, calendar), ['OTHER_BANK', 'INVESTMENT_PLATFORM']);
+    expect(rememberedMonths(state).map((month) => month.endDay)).toEqual([19_649, 19_679, 19_709]);
+    // seven months later the three are older than the six kept; the three blocks still retained are measured
+    rememberMonths(state, new CustomerFeatures(state, 19_709 + 7 * MONTH_DAYS, calendar), ['OTHER_BANK', 'INVESTMENT_PLATFORM']);
+    expect(rememberedMonths(state).map((month) => month.endDay)).toEqual([19_709 + 5 * MONTH_DAYS, 19_709 + 6 * MONTH_DAYS, 19_709 + 7 * MONTH_DAYS]);
+    // a customer seen for less than a block, remembering only an old block: nothing left to keep
+    const young = { ...customer(), firstSeenAt: calendar.startOf(19_700), months: [19_500, czk(1_000), 0] };
+    rememberMonths(young, new CustomerFeatures(young, 19_709, calendar), ['OTHER_BANK', 'INVESTMENT_PLATFORM']);
+    expect('months' in young).toBe(false);
   });
 });
