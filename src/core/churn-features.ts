@@ -56,6 +56,12 @@ export const churnFeatureNames = [
    * but not against the months before it began. One month buys something; moving away repeats.
    */
   'competitorMonthsAboveBefore',
+  /**
+   * What the customer usually sends competitors per 30 days (the 60 days before the last 30), as a share of the 90-day
+   * average balance: a customer whose money runs through the account to their other bank every month moves a lot
+   * to competitors as their normal, so a rise in it says less (the scorecard's points are negative).
+   */
+  'competitorTurnover',
 ] as const;
 
 export type ChurnFeatureName = (typeof churnFeatureNames)[number];
@@ -222,6 +228,7 @@ export function measureChurn(state: CustomerState, features: CustomerFeatures, c
     silenceVsUsual: m.silentDays === null ? null : cap(m.silentDays / m.usualGapDays),
     drainToCompetitors: hasHistory && m.averageBefore > 0 ? Math.min(m.competitorExcess, steadyFall(m)) / m.averageBefore : null,
     competitorMonthsAboveBefore: m.competitorRun?.months ?? null,
+    competitorTurnover: hasHistory && scale > 0 ? cap(m.competitorUsual / scale) : null,
   };
   for (const name of churnFeatureNames) {
     const value = vector[name];

@@ -129,6 +129,11 @@ function describe(name: ChurnFeatureName, value: number, m: ChurnMeasurements, c
         reason: `${money(m.competitorExcess)} to competitors in repeated transfers beyond the usual over two months, while the average balance went from ${money(m.averageBefore)} to ${money(m.average30)}`,
         evidence: [minorUnits('average_daily_balance_30d', m.average30, null, m.averageBefore), minorUnits('competitor_outflow_excess_60d', m.competitorExcess)],
       };
+    case 'competitorTurnover':
+      return {
+        reason: `usually ${money(m.competitorUsual)} a month to other banks and investment platforms, ${formatPercent(ratioBp(value))} of the 90-day average balance`,
+        evidence: [minorUnits('competitor_outflow_usual_30d', m.competitorUsual, null, m.average90)],
+      };
     case 'competitorMonthsAboveBefore': {
       const run = m.competitorRun ?? { months: 0, perMonth: 0, perMonthBefore: 0 };
       return {

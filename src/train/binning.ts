@@ -33,6 +33,7 @@ export const coarseClasses: Record<ChurnFeatureName, readonly number[]> = {
   silenceVsUsual: [3, 6, 12],
   drainToCompetitors: [0.1, 0.2, 0.3],
   competitorMonthsAboveBefore: [1, 2, 3],
+  competitorTurnover: [0.25, 0.5, 1],
 };
 
 export const defaultBinning: BinningOptions = { bins: 7, minSamples: 40, classes: coarseClasses };

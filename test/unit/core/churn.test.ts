@@ -160,6 +160,24 @@ describe('churn features: the customer against their own normal', () => {
     expect(swing.vector.drainToCompetitors).toBe(0);
   });
 
+  it('measure money that runs through the account: the usual outflow to competitors per 30 days against the balance, which lowers the score', () => {
+    const always = ['2023-11-01', '2023-11-08', '2023-11-15', '2023-11-22', '2023-11-29', ...weekly];
+    const { vector, measured } = drained(always, { share: 0.06 });
+    expect(vector.competitorTurnover).toBeCloseTo(measured.competitorUsual / measured.average90, 4);
+    expect(vector.competitorTurnover).toBeGreaterThan(0.1);
+    expect(drained(always, { share: 0.06, scale: 10 }).vector.competitorTurnover).toBeCloseTo(vector.competitorTurnover!, 3);
+    // nothing sent before the last 30 days: no turnover
+    expect(drained(['2024-01-12'], { share: 0.3 }).vector.competitorTurnover).toBe(0);
+    // the shipped scorecard: a customer who usually sends half the balance away a month scores one point of log-odds lower
+    const card = scorecardOf(rules);
+    const none = Object.fromEntries(churnFeatureNames.map((name) => [name, null])) as ChurnFeatureVector;
+    const logOdds = (score: number) => Math.log(score / (100 - score));
+    const plain = scoreWith({ ...card, alertFromScore: 50 }, { ...none, activityVsUsual: 0.3, competitorTurnover: 0 }).score;
+    const through = scoreWith({ ...card, alertFromScore: 50 }, { ...none, activityVsUsual: 0.3, competitorTurnover: 0.6 }).score;
+    expect(through).toBeLessThan(plain);
+    expect(logOdds(plain) - logOdds(through)).toBeCloseTo(1, 0);
+  });
+
   it('are null where there is no baseline yet (a customer first seen 30 days ago)', () => {
     const store = new MemoryStore([profile()]);
     const ledger = new Ledger('c-1', { 'a-1': czk(50_000) });

@@ -133,6 +133,8 @@ describe('each reason an RM reads names the feature with the customer’s own nu
       drainToCompetitors: `${money(czk(20_000))} to competitors in repeated transfers beyond the usual over two months, while the average balance went from ${money(m.averageBefore)} to ${money(m.average30)}`,
       // the remembered 30-day block that ended on 17 Jan holds the transfer of 10 Jan; the three before it none
       competitorMonthsAboveBefore: `${money(czk(20_000))} in the last month to other banks and investment platforms; ${money(0)} a month before`,
+      // nothing went to competitors in the 60 days before the last 30
+      competitorTurnover: `usually ${money(0)} a month to other banks and investment platforms, 0% of the 90-day average balance`,
     });
     const evidence = Object.fromEntries(signals.map((signal) => [signal.name, signal.evidence]));
     // what each reason's evidence measures (metric names are the API downstream systems read)
@@ -150,6 +152,7 @@ describe('each reason an RM reads names the feature with the customer’s own nu
       silenceVsUsual: ['days_without_customer_activity'],
       drainToCompetitors: ['average_daily_balance_30d', 'competitor_outflow_excess_60d'],
       competitorMonthsAboveBefore: ['competitor_months_above_before', 'competitor_outflow_per_month'],
+      competitorTurnover: ['competitor_outflow_usual_30d'],
     });
     expect(evidence.drainToCompetitors).toEqual([
       { metric: 'average_daily_balance_30d', unit: 'MINOR_UNITS', value: m.average30, threshold: null, baseline: m.averageBefore },
