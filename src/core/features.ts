@@ -406,9 +406,9 @@ export class CustomerFeatures {
   /**
    * The largest amount that left in `direction` to these counterparties on one day of the window on which it was at
    * least `minShare` of that day's opening balance (the close of the day before): the customer's own largest move of
-   * nearly everything they held (0 when there was none).
+   * that much of what they held (0 when there was none).
    */
-  largestMoveOfNearlyAll(direction: Direction, kinds: readonly CounterpartyKind[], windowDays: number, minShare: number): number {
+  largestMoveOfShare(direction: Direction, kinds: readonly CounterpartyKind[], windowDays: number, minShare: number): number {
     const mask = flowMask(direction, kinds);
     const fromDay = this.asOfDay - windowDays + 1;
     const opening = new Map<number, number>();

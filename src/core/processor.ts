@@ -245,7 +245,7 @@ function processCustomer(
 
 /** The customer's own history before an exit window (features as of its day before), for judging a debit to a competitor. */
 function debitHistoryOf(before: CustomerFeatures, rules: Rules, minShare: number): number {
-  return before.largestMoveOfNearlyAll('DEBIT', rules.competitorKinds, RETAINED_DAYS - EXIT_DAYS, minShare);
+  return before.largestMoveOfShare('DEBIT', rules.competitorKinds, RETAINED_DAYS - EXIT_DAYS, minShare);
 }
 
 /**

@@ -112,7 +112,7 @@ describe('features of a scripted history (numbers worked out by hand)', () => {
     [30, 0.3745, czk(30_000)],
     [30, 0.3746, 0],
   ] as const)('the largest one-day move to other banks over %i day(s) that was at least %d of what was held: %i', (window, share, expected) => {
-    expect(features.largestMoveOfNearlyAll('DEBIT', ['OTHER_BANK'], window, share)).toBe(expected);
+    expect(features.largestMoveOfShare('DEBIT', ['OTHER_BANK'], window, share)).toBe(expected);
   });
 
   it('the largest money in (salary apart) over spans of days that end in the window', () => {
@@ -127,7 +127,7 @@ describe('features of a scripted history (numbers worked out by hand)', () => {
 
   it('a move from an empty balance counts as a move of everything it held', () => {
     // 2 Jan: 100,000 came in from another bank onto nothing (the close of 1 Jan is 0)
-    expect(features.largestMoveOfNearlyAll('CREDIT', ['OTHER_BANK'], 30, 1)).toBe(czk(100_000));
+    expect(features.largestMoveOfShare('CREDIT', ['OTHER_BANK'], 30, 1)).toBe(czk(100_000));
   });
 
   it.each([
