@@ -22,12 +22,14 @@ export interface DaySeries {
   readonly walkFrom: number;
   /** The close of every day before `first`. */
   readonly closeBefore: number;
-  /** closes[i]: the close of day first + i. */
-  readonly closes: readonly number[];
-  /** closePrefix[i]: the sum of closes[0..i-1] (exact: integers far below 2^53). */
-  readonly closePrefix: readonly number[];
-  /** Per code mask: daily sums over first..last and their prefix sums, built on first use. */
-  readonly flows: Map<number, { sums: number[]; prefix: number[] }>;
+  /**
+   * closeSuffix[i]: the sum of the closes of days first + i .. last; closeSuffix[last - first + 1] = 0. One array built in
+   * the one walk back (issue 12 item 4: the closes and their prefix sums were two arrays and two loops per close); a
+   * close is the difference of two neighbours (exact: integers far below 2^53).
+   */
+  readonly closeSuffix: readonly number[];
+  /** Per code mask: the suffix sums of the daily sums over first..last (as closeSuffix), built on first use; no map until then. */
+  flows: Map<number, number[]> | undefined;
   /** The buckets it was derived from. */
   readonly days: readonly number[][];
 }
@@ -37,36 +39,28 @@ export function daySeriesOf(days: readonly number[][], walkFrom: number): DaySer
   const first = days[0]?.[0] ?? 0;
   const last = days[days.length - 1]?.[0] ?? -1;
   const length = Math.max(0, last - first + 1);
-  const closes = new Array<number>(length);
+  const closeSuffix = new Array<number>(length + 1);
+  closeSuffix[length] = 0;
   let close = walkFrom;
+  let sum = 0;
   let index = days.length - 1;
   for (let day = last; day >= first; day -= 1) {
-    closes[day - first] = close;
+    sum += close;
+    closeSuffix[day - first] = sum;
     if (index >= 0 && days[index]![0] === day) {
       close -= netFlowOf(days[index]!);
       index -= 1;
     }
   }
-  const closePrefix = new Array<number>(length + 1);
-  closePrefix[0] = 0;
-  for (let offset = 0; offset < length; offset += 1) closePrefix[offset + 1] = closePrefix[offset]! + closes[offset]!;
-  return {
-    first,
-    last,
-    walkFrom,
-    closeBefore: close,
-    closes,
-    closePrefix,
-    flows: new Map(),
-    days,
-  };
+  return { first, last, walkFrom, closeBefore: close, closeSuffix, flows: undefined, days };
 }
 
 /** The close of `day`. */
 export function closeOn(series: DaySeries, day: number): number {
   if (day > series.last) return series.walkFrom;
   if (day < series.first) return series.closeBefore;
-  return series.closes[day - series.first]!;
+  const offset = day - series.first;
+  return series.closeSuffix[offset]! - series.closeSuffix[offset + 1]!;
 }
 
 /** The sum of the closes of fromDay..toDay (inclusive; 0 when empty). */
@@ -78,29 +72,39 @@ export function sumOfCloses(series: DaySeries, fromDay: number, toDay: number): 
   if (toDay > last) sum += (toDay - Math.max(fromDay, last + 1) + 1) * series.walkFrom;
   const from = Math.max(fromDay, first);
   const to = Math.min(toDay, last);
-  if (from <= to) sum += series.closePrefix[to - first + 1]! - series.closePrefix[from - first]!;
+  if (from <= to) sum += series.closeSuffix[from - first]! - series.closeSuffix[to - first + 1]!;
   return sum;
 }
 
-function flowsOf(series: DaySeries, mask: number): { sums: number[]; prefix: number[] } {
-  let flows = series.flows.get(mask);
-  if (flows === undefined) {
-    const length = series.closes.length;
-    const sums = new Array<number>(length).fill(0);
-    for (const bucket of series.days) sums[bucket[0]! - series.first] = bucketSum(bucket, mask);
-    const prefix = new Array<number>(length + 1);
-    prefix[0] = 0;
-    for (let offset = 0; offset < length; offset += 1) prefix[offset + 1] = prefix[offset]! + sums[offset]!;
-    flows = { sums, prefix };
-    series.flows.set(mask, flows);
+/** Suffix sums of the daily sums of `mask`, walked back over the buckets in one pass (no zero-filled day array). */
+function flowsOf(series: DaySeries, mask: number): number[] {
+  series.flows ??= new Map();
+  let suffix = series.flows.get(mask);
+  if (suffix === undefined) {
+    const { first, last, days } = series;
+    const length = Math.max(0, last - first + 1);
+    suffix = new Array<number>(length + 1);
+    suffix[length] = 0;
+    let sum = 0;
+    let index = days.length - 1;
+    for (let day = last; day >= first; day -= 1) {
+      if (index >= 0 && days[index]![0] === day) {
+        sum += bucketSum(days[index]!, mask);
+        index -= 1;
+      }
+      suffix[day - first] = sum;
+    }
+    series.flows.set(mask, suffix);
   }
-  return flows;
+  return suffix;
 }
 
 /** The sum of the codes in `mask` on `day` (0 on a day without postings). */
 export function flowOn(series: DaySeries, mask: number, day: number): number {
   if (day < series.first || day > series.last) return 0;
-  return flowsOf(series, mask).sums[day - series.first]!;
+  const suffix = flowsOf(series, mask);
+  const offset = day - series.first;
+  return suffix[offset]! - suffix[offset + 1]!;
 }
 
 /** The sum of the codes in `mask` over fromDay..toDay (inclusive). */
@@ -108,6 +112,6 @@ export function flowOver(series: DaySeries, mask: number, fromDay: number, toDay
   const from = Math.max(fromDay, series.first);
   const to = Math.min(toDay, series.last);
   if (from > to) return 0;
-  const { prefix } = flowsOf(series, mask);
-  return prefix[to - series.first + 1]! - prefix[from - series.first]!;
+  const suffix = flowsOf(series, mask);
+  return suffix[from - series.first]! - suffix[to - series.first + 1]!;
 }

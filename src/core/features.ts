@@ -329,13 +329,7 @@ export class CustomerFeatures {
    * a credit that left again within the hold was never the customer's level.
    */
   sustainedPeak(windowDays: number, holdDays: number): number {
-    const recent: number[] = [];
     let peak = Number.NEGATIVE_INFINITY;
-    const visit = (close: number) => {
-      recent.push(close);
-      if (recent.length > holdDays) recent.shift();
-      if (recent.length === holdDays) peak = Math.max(peak, Math.min(...recent));
-    };
     const fromDay = this.asOfDay - windowDays + 1;
     const series = holdDays >= 1 ? this.series() : undefined;
     if (series !== undefined) {
@@ -347,7 +341,13 @@ export class CustomerFeatures {
       }
       return peak;
     }
-    this.walkCloses(fromDay, (_, close) => visit(close));
+    // the walk's queue and closure only on the path without a series (not once per close on the day-close path)
+    const recent: number[] = [];
+    this.walkCloses(fromDay, (_, close) => {
+      recent.push(close);
+      if (recent.length > holdDays) recent.shift();
+      if (recent.length === holdDays) peak = Math.max(peak, Math.min(...recent));
+    });
     return peak;
   }
 

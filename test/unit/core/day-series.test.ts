@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { daySeriesOf, sumOfCloses } from '../../../src/core/day-series.ts';
+import { closeOn, daySeriesOf, flowOn, flowOver, sumOfCloses } from '../../../src/core/day-series.ts';
+import { bucketSum, netFlowOf } from '../../../src/core/flows.ts';
 import { evaluateDayClose } from '../../../src/core/detectors/day-close.ts';
 import { CustomerFeatures, applyTransaction, newCustomerState, seriesFeatures } from '../../../src/core/features.ts';
 import type { CustomerState } from '../../../src/core/state.ts';
@@ -141,5 +142,57 @@ describe('day series: a state changed between reads is read as it is', () => {
     const copy = structuredClone(state);
     expect(evaluateDayClose(state, holder, lastDay + 1, context, calendar)).toEqual(evaluateDayClose(copy, holder, lastDay + 1, context, calendar));
     expect(state).toEqual(copy);
+  });
+});
+
+describe('day series: suffix sums give each close and flow of the buckets', () => {
+  /** Buckets [day, code, amount, ...] on scattered days, codes across money in (0..7), out (8..15) and regular income (24..31). */
+  function buckets(seed: number): number[][] {
+    const next = random(seed);
+    const days: number[][] = [];
+    for (let day = 500; day < 590; day += 1) {
+      if (next() < 0.5) continue;
+      const bucket = [day];
+      for (let slot = Math.floor(next() * 4); slot >= 0; slot -= 1) {
+        const group = [0, 8, 24][Math.floor(next() * 3)]!;
+        bucket.push(group + Math.floor(next() * 8), 1 + Math.floor(next() * 3_000_000_000));
+      }
+      days.push(bucket);
+    }
+    return days;
+  }
+
+  it('closes, close sums and flow sums match a walk of the buckets, for two series read in turn (nothing shared)', () => {
+    const masks = [0xff, 0xff00, 0x5a5a, 0xff000000];
+    const all = [1, 2, 3].map((seed) => ({ days: buckets(seed), walkFrom: 7_000_000_000 + seed }));
+    const series = all.map(({ days, walkFrom }) => daySeriesOf(days, walkFrom));
+    for (let index = 0; index < all.length; index += 1) {
+      const { days, walkFrom } = all[index]!;
+      const own = series[index]!;
+      // expected closes by walking back, as the walk over the buckets does
+      const closes = new Map<number, number>();
+      let close = walkFrom;
+      let at = days.length - 1;
+      for (let day = 600; day >= 480; day -= 1) {
+        closes.set(day, close);
+        if (at >= 0 && days[at]![0] === day) close -= netFlowOf(days[at]!);
+        if (at >= 0 && days[at]![0] === day) at -= 1;
+      }
+      for (let day = 480; day <= 600; day += 1) {
+        expect(closeOn(own, day)).toBe(closes.get(day));
+        for (const span of [1, 7, 30]) {
+          let sum = 0;
+          for (let d = day; d < day + span && d <= 600; d += 1) sum += closes.get(d)!;
+          if (day + span - 1 <= 600) expect(sumOfCloses(own, day, day + span - 1)).toBe(sum);
+        }
+        for (const mask of masks) {
+          const daily = (d: number) => days.filter((bucket) => bucket[0] === d).reduce((sum, bucket) => sum + bucketSum(bucket, mask), 0);
+          expect(flowOn(own, mask, day)).toBe(daily(day));
+          let over = 0;
+          for (let d = day - 9; d <= day; d += 1) over += daily(d);
+          expect(flowOver(own, mask, day - 9, day)).toBe(over);
+        }
+      }
+    }
   });
 });
