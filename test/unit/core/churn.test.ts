@@ -183,7 +183,7 @@ describe('churn features: the customer against their own normal', () => {
     const ledger = new Ledger('c-1', { 'a-1': czk(50_000) });
     store.feed([ledger.debit(czk(100), pragueWinter('2024-01-02')), ledger.debit(czk(100), pragueWinter('2024-01-20'))]);
     const vector = churnFeaturesOf(store.state(), new CustomerFeatures(store.state(), dayNo('2024-01-31'), calendar), calendar);
-    expect(vector).toMatchObject({ closeVsNormal: null, competitorOutflowVsUsual: null, activityVsUsual: null, inflowVsUsual: null, spendVsUsual: null, drainToCompetitors: null });
+    expect(vector).toMatchObject({ closeVsNormal: null, competitorOutflowVsUsual: null, activityVsUsual: null, inflowVsUsual: null, spendVsUsual: null, drainToCompetitors: null, competitorTurnover: null });
     expect(vector.drawdown).not.toBeNull();
   });
 });

@@ -95,6 +95,7 @@ describe('churn features are made of the measurements they name', () => {
     expect(vector.netFlowShare).toBeNull();
     expect(vector.competitorTransfersAboveUsual).toBeNull();
     expect(vector.closeVsNormal).toBeNull();
+    expect(vector.competitorTurnover).toBeNull();
   });
 });
 
