@@ -38,15 +38,19 @@ export function rememberMonths(state: CustomerState, features: CustomerFeatures,
   // block k ends on day 30k + 29; the first block whose days are all still retained starts on or after day - 89
   const lastComplete = Math.floor((day - (MONTH_DAYS - 1)) / MONTH_DAYS);
   const firstRetained = Math.ceil((day - (RETAINED_DAYS - 1)) / MONTH_DAYS);
+  const flat = state.months ?? [];
+  const lastRemembered = flat.length >= FIELDS ? flat[flat.length - FIELDS]! : Number.NEGATIVE_INFINITY;
+  const oldestKeptEnd = (lastComplete - REMEMBERED_MONTHS + 1) * MONTH_DAYS + MONTH_DAYS - 1;
+  // most closes fall inside a block already remembered: nothing to measure, nothing to forget, nothing to copy
+  const lastCompleteEnd = lastComplete * MONTH_DAYS + MONTH_DAYS - 1;
+  if (lastCompleteEnd <= lastRemembered && (flat.length === 0 || flat[0]! >= oldestKeptEnd)) return;
   const months = rememberedMonths(state);
-  const lastRemembered = months.at(-1)?.endDay ?? Number.NEGATIVE_INFINITY;
   for (let block = firstRetained; block <= lastComplete; block += 1) {
     const end = block * MONTH_DAYS + MONTH_DAYS - 1;
     const then = features.at(end);
     if (end <= lastRemembered || !then.covers(MONTH_DAYS)) continue;
     months.push({ endDay: end, averageBalance: then.averageDailyBalance(MONTH_DAYS), toCompetitors: then.flow('DEBIT', competitors, MONTH_DAYS) });
   }
-  const oldestKeptEnd = (lastComplete - REMEMBERED_MONTHS + 1) * MONTH_DAYS + MONTH_DAYS - 1;
   const kept = months.filter((month) => month.endDay >= oldestKeptEnd);
   if (kept.length === 0) {
     delete state.months;
