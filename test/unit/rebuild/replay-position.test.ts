@@ -3,7 +3,7 @@ import { SyntheticBank } from '../../../src/generate/bank.ts';
 import { Replay } from '../../../src/replay/engine.ts';
 import type { TransactionItem } from '../../../src/replay/records.ts';
 import { MemoryStateStore } from '../../../src/state/memory-store.ts';
-import { core, profileItems, smallBank } from '../replay/fixtures.ts';
+import { core, partitionOfThree, profileItems, smallBank, threePartitionBank } from '../replay/fixtures.ts';
 
 const PARTITION = 3;
 const SCOPE = 'bank.transactions:3';
@@ -87,17 +87,8 @@ describe('Replay as a partition of the service (tidewatch rebuild)', { timeout: 
  */
 describe('Replay of several partitions together (tidewatch rebuild)', { timeout: 120_000 }, () => {
   it('publishes what one replay of everyone publishes, each partition keeping its offsets, timers and counts', async () => {
-    const bank = new SyntheticBank(smallBank({ months: 3 }));
-    const transactions = [...bank.days()].flatMap((day) => day.transactions);
-    const profiles = profileItems(bank.profiles());
-    const partitionOf = (customerId: string) => [...customerId].reduce((sum, char) => sum + char.charCodeAt(0), 0) % 3;
-    const nextOffset = [0, 0, 0];
-    const items: TransactionItem[] = transactions.map((transaction, index) => {
-      const partition = partitionOf(transaction.customerId);
-      const offset = nextOffset[partition]!;
-      nextOffset[partition] = offset + 1;
-      return { kind: 'transaction', transaction, line: index + 1, offset, partition };
-    });
+    const { transactions, items, profiles, nextOffset } = threePartitionBank();
+    const partitionOf = partitionOfThree;
 
     const alone: string[] = [];
     const one = new Replay({ core, store: new MemoryStateStore(), onAlert: (record) => void alone.push(JSON.stringify(record)) });

@@ -1,29 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import type { CoreContext } from '../../../src/core/processor.ts';
 import type { Alert } from '../../../src/domain/alert.ts';
-import { SyntheticBank } from '../../../src/generate/bank.ts';
 import { handOverWaitingDays, rebuildCore } from '../../../src/rebuild/waiting-days.ts';
 import { Replay } from '../../../src/replay/engine.ts';
 import type { PublishedRecord, TransactionItem } from '../../../src/replay/records.ts';
 import { MemoryStateStore } from '../../../src/state/memory-store.ts';
-import { core, profileItems, smallBank } from '../replay/fixtures.ts';
+import { core, partitionOfThree, threePartitionBank } from '../replay/fixtures.ts';
 
 const positions = [0, 1, 2].map((partition) => ({ partition, timerScope: `bank.transactions:${partition}` }));
 const scopes = new Map(positions.map(({ partition, timerScope }) => [partition, timerScope]));
-const partitionOf = (customerId: string) => [...customerId].reduce((sum, char) => sum + char.charCodeAt(0), 0) % 3;
+const partitionOf = partitionOfThree;
 
-/** A generated bank's postings on three co-partitioned partitions, in event-time order, each with its offset. */
+/** A generated bank's postings on three co-partitioned partitions, with the customers in a household. */
 function bank() {
-  const generated = new SyntheticBank(smallBank({ months: 3 }));
-  const transactions = [...generated.days()].flatMap((day) => day.transactions);
-  const nextOffset = [0, 0, 0];
-  const items: TransactionItem[] = transactions.map((transaction, index) => {
-    const partition = partitionOf(transaction.customerId);
-    const offset = nextOffset[partition]!;
-    nextOffset[partition] = offset + 1;
-    return { kind: 'transaction', transaction, line: index + 1, offset, partition };
-  });
-  const profiles = profileItems(generated.profiles());
+  const { generated, items, profiles } = threePartitionBank();
   const householders = generated.profiles().flatMap((profile) => (profile.householdId === null ? [] : [profile.customerId]));
   return { items, profiles, householders };
 }

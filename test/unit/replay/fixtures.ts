@@ -65,3 +65,20 @@ export const smallBank = (overrides: Partial<BankOptions> = {}): BankOptions => 
   tierFloorsMinor: { GOLD: 10_000_000, PLATINUM: 30_000_000, BLACK_GOLD: 100_000_000 },
   ...overrides,
 });
+
+/** The partition of three a customer's records are on (the input topics are co-partitioned by customer). */
+export const partitionOfThree = (customerId: string) => [...customerId].reduce((sum, char) => sum + char.charCodeAt(0), 0) % 3;
+
+/** A small generated bank's postings as records of three co-partitioned partitions, in event-time order, each with its offset. */
+export function threePartitionBank() {
+  const generated = new SyntheticBank(smallBank({ months: 3 }));
+  const transactions = [...generated.days()].flatMap((day) => day.transactions);
+  const nextOffset = [0, 0, 0];
+  const items: TransactionItem[] = transactions.map((transaction, index) => {
+    const partition = partitionOfThree(transaction.customerId);
+    const offset = nextOffset[partition]!;
+    nextOffset[partition] = offset + 1;
+    return { kind: 'transaction', transaction, line: index + 1, offset, partition };
+  });
+  return { generated, transactions, items, profiles: profileItems(generated.profiles()), nextOffset };
+}
