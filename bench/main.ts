@@ -154,11 +154,13 @@ async function runBench(cleanup: CleanupStack): Promise<Omit<BenchResults, 'tota
       ...saturation,
       ratioToBaseline: saturation.perSecond / baseline.perSecond,
       roundTripsPerEvent: perEvent(saturation.counters.redisRoundTrips, saturation.counters.recordsConsumed),
+      cpuMicrosecondsPerEvent: perEvent(saturation.counters.cpuSeconds * 1e6, saturation.counters.recordsConsumed),
       recordsPerBatch: perBatch(saturation.counters.recordsConsumed, saturation.counters.batches),
     },
     latency: {
       ...latency,
       roundTripsPerEvent: perEvent(latency.counters.redisRoundTrips, latency.counters.recordsConsumed),
+      cpuMicrosecondsPerEvent: perEvent(latency.counters.cpuSeconds * 1e6, latency.counters.recordsConsumed),
       recordsPerBatch: perBatch(latency.counters.recordsConsumed, latency.counters.batches),
     },
     anatomy,

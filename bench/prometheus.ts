@@ -49,6 +49,11 @@ export interface ServiceCounters {
   tooLate: number;
   /** Transaction ids seen before at another offset. */
   duplicates: number;
+  /**
+   * CPU seconds of the service's process, user and system (prom-client's process_cpu_seconds_total): what a phase
+   * cost whatever else the machine ran, where the wall-clock figures move with the load. In-process, the bench's too.
+   */
+  cpuSeconds: number;
 }
 
 export function serviceCounters(samples: readonly MetricSample[], transactionsTopic: string): ServiceCounters {
@@ -63,6 +68,7 @@ export function serviceCounters(samples: readonly MetricSample[], transactionsTo
     deadLetters: sumOf(samples, 'tidewatch_dead_letters_total'),
     tooLate: sumOf(samples, 'tidewatch_transactions_total', { outcome: 'too_late' }),
     duplicates: sumOf(samples, 'tidewatch_transactions_total', { outcome: 'duplicate' }),
+    cpuSeconds: sumOf(samples, 'process_cpu_seconds_total'),
   };
 }
 

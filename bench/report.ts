@@ -19,8 +19,8 @@ export interface BenchResults {
   baseline: RawConsumeResult;
   /** Every raw consume round, kafkajs's and the alternative client's, same topic, same run. */
   clients: ClientComparison;
-  saturation: SaturationResult & { ratioToBaseline: number; roundTripsPerEvent: number; recordsPerBatch: number };
-  latency: LatencyResult & { roundTripsPerEvent: number; recordsPerBatch: number };
+  saturation: SaturationResult & { ratioToBaseline: number; roundTripsPerEvent: number; cpuMicrosecondsPerEvent: number; recordsPerBatch: number };
+  latency: LatencyResult & { roundTripsPerEvent: number; cpuMicrosecondsPerEvent: number; recordsPerBatch: number };
   anatomy: AnatomyRow[];
   redisMemory: RedisMemoryResult;
   /** The bench's process: maxRSS over the whole run, and the peak sampled (every 250 ms) during each service phase. */
@@ -50,6 +50,8 @@ const verdict = (met: boolean) => (met ? 'met' : 'MISSED');
 /** The plain-text table: one row per figure, its target and whether it was met (a miss never fails the run). */
 export function formatTable(results: BenchResults): string {
   const { saturation: sat, latency: lat, redisMemory: mem, baseline } = results;
+  // the process's CPU seconds: in-process they include the bench's producer and reader
+  const cpuNote = results.process.serviceInProcess ? ' (with the bench)' : '';
   const rows: Array<[string, string, string, string]> = [
     ['data set', `${integer(results.dataSet.customers)} customers, ${integer(results.dataSet.transactions)} transactions over ${results.dataSet.days} days`, '', ''],
     ['produced (Avro, 6 partitions)', `${integer(results.dataSet.profiles + results.dataSet.transactions)} records in ${(results.produce.milliseconds / 1000).toFixed(1)} s (${integer(results.produce.perSecond)}/s)`, '', ''],
@@ -63,6 +65,7 @@ export function formatTable(results: BenchResults): string {
     ['  steady state (after the first commit)', `${integer(sat.steadyPerSecond)} events/s (first commit ${ms(sat.firstCommitMilliseconds)} after the group join)`, '', ''],
     ['  ratio to baseline', `${sat.ratioToBaseline.toFixed(2)}× (steady state ${(sat.steadyPerSecond / baseline.perSecond).toFixed(2)}×)`, `≥ ${TARGETS.ratioToBaseline}×`, verdict(sat.ratioToBaseline >= TARGETS.ratioToBaseline)],
     ['  redis round trips / event', sat.roundTripsPerEvent.toFixed(4), `≤ ${TARGETS.roundTripsPerEvent}`, verdict(sat.roundTripsPerEvent <= TARGETS.roundTripsPerEvent)],
+    [`  service CPU / event${cpuNote}`, `${sat.cpuMicrosecondsPerEvent.toFixed(1)} µs`, '', ''],
     ['  records / batch (mean)', sat.recordsPerBatch.toFixed(1), '', ''],
     ['  group join after start', ms(sat.startupMilliseconds), '', ''],
     ['paced live traffic', `${integer(lat.achievedPerSecond)} events/s achieved (target ${integer(lat.targetPerSecond)}, ${integer(lat.produced)} in ${(lat.windowMs / 1000).toFixed(1)} s)`, '', ''],
@@ -71,6 +74,7 @@ export function formatTable(results: BenchResults): string {
     ['  RM alert latency max', ms(lat.maxMs), '', ''],
     ['  samples', `${integer(lat.samples)} of ${integer(lat.designedAlerts)} designed alerts${lat.missing > 0 ? ` (${lat.missing} missing)` : ''}`, '', ''],
     ['  redis round trips / event', lat.roundTripsPerEvent.toFixed(4), `≤ ${TARGETS.roundTripsPerEvent}`, verdict(lat.roundTripsPerEvent <= TARGETS.roundTripsPerEvent)],
+    [`  service CPU / event${cpuNote}`, `${lat.cpuMicrosecondsPerEvent.toFixed(1)} µs`, '', ''],
     ['  records / batch (mean)', lat.recordsPerBatch.toFixed(1), '', ''],
     ['  caught up after last send', ms(lat.catchUpMs), '', ''],
     ['  event-loop delay p99 / max, service', `${ms(lat.serviceEventLoopDelayP99Ms)} / ${ms(lat.serviceEventLoopDelayMaxMs)}`, '', ''],
