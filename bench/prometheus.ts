@@ -54,6 +54,11 @@ export interface ServiceCounters {
    * cost whatever else the machine ran, where the wall-clock figures move with the load. In-process, the bench's too.
    */
   cpuSeconds: number;
+  /**
+   * Customers handed to units of work (from memory or Redis): each is one state write of its unit, so per event it
+   * says how many records of one customer a write already carries (what coalescing writes over more could save).
+   */
+  customerLoads: number;
 }
 
 export function serviceCounters(samples: readonly MetricSample[], transactionsTopic: string): ServiceCounters {
@@ -69,6 +74,7 @@ export function serviceCounters(samples: readonly MetricSample[], transactionsTo
     tooLate: sumOf(samples, 'tidewatch_transactions_total', { outcome: 'too_late' }),
     duplicates: sumOf(samples, 'tidewatch_transactions_total', { outcome: 'duplicate' }),
     cpuSeconds: sumOf(samples, 'process_cpu_seconds_total'),
+    customerLoads: sumOf(samples, 'tidewatch_state_loads_total'),
   };
 }
 

@@ -19,8 +19,8 @@ export interface BenchResults {
   baseline: RawConsumeResult;
   /** Every raw consume round, kafkajs's and the alternative client's, same topic, same run. */
   clients: ClientComparison;
-  saturation: SaturationResult & { ratioToBaseline: number; roundTripsPerEvent: number; cpuMicrosecondsPerEvent: number; recordsPerBatch: number };
-  latency: LatencyResult & { roundTripsPerEvent: number; cpuMicrosecondsPerEvent: number; recordsPerBatch: number };
+  saturation: SaturationResult & { ratioToBaseline: number; roundTripsPerEvent: number; cpuMicrosecondsPerEvent: number; eventsPerStateWrite: number; recordsPerBatch: number };
+  latency: LatencyResult & { roundTripsPerEvent: number; cpuMicrosecondsPerEvent: number; eventsPerStateWrite: number; recordsPerBatch: number };
   anatomy: AnatomyRow[];
   redisMemory: RedisMemoryResult;
   /** The bench's process: maxRSS over the whole run, and the peak sampled (every 250 ms) during each service phase. */
@@ -66,6 +66,7 @@ export function formatTable(results: BenchResults): string {
     ['  ratio to baseline', `${sat.ratioToBaseline.toFixed(2)}× (steady state ${(sat.steadyPerSecond / baseline.perSecond).toFixed(2)}×)`, `≥ ${TARGETS.ratioToBaseline}×`, verdict(sat.ratioToBaseline >= TARGETS.ratioToBaseline)],
     ['  redis round trips / event', sat.roundTripsPerEvent.toFixed(4), `≤ ${TARGETS.roundTripsPerEvent}`, verdict(sat.roundTripsPerEvent <= TARGETS.roundTripsPerEvent)],
     [`  service CPU / event${cpuNote}`, `${sat.cpuMicrosecondsPerEvent.toFixed(1)} µs`, '', ''],
+    ['  events / state write', sat.eventsPerStateWrite.toFixed(2), '', ''],
     ['  records / batch (mean)', sat.recordsPerBatch.toFixed(1), '', ''],
     ['  group join after start', ms(sat.startupMilliseconds), '', ''],
     ['paced live traffic', `${integer(lat.achievedPerSecond)} events/s achieved (target ${integer(lat.targetPerSecond)}, ${integer(lat.produced)} in ${(lat.windowMs / 1000).toFixed(1)} s)`, '', ''],
@@ -75,6 +76,7 @@ export function formatTable(results: BenchResults): string {
     ['  samples', `${integer(lat.samples)} of ${integer(lat.designedAlerts)} designed alerts${lat.missing > 0 ? ` (${lat.missing} missing)` : ''}`, '', ''],
     ['  redis round trips / event', lat.roundTripsPerEvent.toFixed(4), `≤ ${TARGETS.roundTripsPerEvent}`, verdict(lat.roundTripsPerEvent <= TARGETS.roundTripsPerEvent)],
     [`  service CPU / event${cpuNote}`, `${lat.cpuMicrosecondsPerEvent.toFixed(1)} µs`, '', ''],
+    ['  events / state write', lat.eventsPerStateWrite.toFixed(2), '', ''],
     ['  records / batch (mean)', lat.recordsPerBatch.toFixed(1), '', ''],
     ['  caught up after last send', ms(lat.catchUpMs), '', ''],
     ['  event-loop delay p99 / max, service', `${ms(lat.serviceEventLoopDelayP99Ms)} / ${ms(lat.serviceEventLoopDelayMaxMs)}`, '', ''],
