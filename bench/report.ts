@@ -140,12 +140,13 @@ function serviceProcessRows(service: ServiceProcessResult | null): Array<[string
 
 /** One batch of the service's handler by phase: where a record's time goes at each batch size. */
 function formatAnatomy(rows: readonly AnatomyRow[]): string {
-  const header = ['records/batch', 'customers', 'decode', 'load', 'commit', 'alert enc', 'send', 'other', 'total', 'µs/record', 'core µs/rec', 'state dec µs', 'state enc µs', 'clone µs'];
+  const header = ['records/batch', 'customers', 'decode', 'load', 'commit', 'alert enc', 'send', 'other', 'total', 'µs/record', 'CPU µs/rec', 'core µs/rec', 'state dec µs', 'state enc µs', 'clone µs'];
   const body = rows.map((row) => [
     row.label,
     row.customersPerBatch.toFixed(0),
     ...(['decode', 'load', 'commit', 'alertEncode', 'send', 'other', 'total'] as const).map((phase) => row.phasesMs[phase].toFixed(2)),
     row.microsecondsPerRecord.toFixed(0),
+    row.cpuMicrosecondsPerRecord.toFixed(0),
     row.coreUsPerRecord.toFixed(1),
     row.stateDecodeUsPerCustomer.toFixed(1),
     row.stateEncodeUsPerCustomer.toFixed(1),
@@ -154,7 +155,7 @@ function formatAnatomy(rows: readonly AnatomyRow[]): string {
   const widths = header.map((title, column) => Math.max(title.length, ...body.map((cells) => cells[column]?.length ?? 0)));
   const line = (cells: readonly string[]) => cells.map((cell, column) => (column === 0 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0))).join('  ');
   return [
-    'one batch of live-like traffic through the service\'s handler (mean ms per batch; "other" = validation, core, metrics):',
+    'one batch of live-like traffic through the service\'s handler (mean ms per batch; "other" = validation, core, metrics; CPU: the process\'s, all threads):',
     line(header),
     ...body.map(line),
   ].join('\n');
