@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { alertSchema } from '../../domain/alert.ts';
 import { campaignOpportunitySchema } from '../../domain/opportunity.ts';
 import { customerProfileSchema } from '../../domain/profile.ts';
-import { transactionSchema } from '../../domain/transaction.ts';
+import type { Transaction } from '../../domain/transaction.ts';
 import { tallySnapshotSchema } from '../summary.ts';
 
 /**
@@ -33,17 +33,38 @@ export const workerSetupSchema = z.strictObject({
 
 export type WorkerSetup = z.infer<typeof workerSetupSchema>;
 
+/** A worker's own record of a chunk, as the coordinator read it. */
+export interface OwnRecord {
+  line: number;
+  transaction: Transaction;
+}
+
+/**
+ * The coordinator hands on only transactions its reader validated (transactionSchema) and the rules' bounds passed,
+ * so a worker checks their shape, not every field again: the full schema cost each worker about 3 µs a record, a
+ * twentieth of what the core spends on it.
+ */
+const ownRecord = z.custom<OwnRecord>((value) => {
+  if (typeof value !== 'object' || value === null) return false;
+  const { line, transaction } = value as { line?: unknown; transaction?: unknown };
+  if (typeof line !== 'number' || typeof transaction !== 'object' || transaction === null) return false;
+  const { customerId, eventTime } = transaction as { customerId?: unknown; eventTime?: unknown };
+  return typeof customerId === 'string' && typeof eventTime === 'number';
+}, 'expected a record the coordinator validated: {line, transaction}');
+
 /**
  * A read of the input: the valid records in offset order (every worker gets all of them, as time: `offsets`,
  * `eventTimes`, `owners`), and the worker's own records in full, in the same order.
  */
-export const chunkMessageSchema = z.strictObject({
-  type: z.literal('chunk'),
-  offsets: z.instanceof(Float64Array),
-  eventTimes: z.instanceof(Float64Array),
-  owners: z.instanceof(Uint8Array),
-  own: z.array(z.strictObject({ line: z.number().int().nonnegative(), transaction: transactionSchema })),
-});
+export const chunkMessageSchema = z
+  .strictObject({
+    type: z.literal('chunk'),
+    offsets: z.instanceof(Float64Array),
+    eventTimes: z.instanceof(Float64Array),
+    owners: z.instanceof(Uint8Array),
+    own: z.array(ownRecord),
+  })
+  .refine(({ offsets, eventTimes, owners }) => eventTimes.length === offsets.length && owners.length === offsets.length, 'offsets, eventTimes and owners differ in length');
 
 export type ChunkMessage = z.infer<typeof chunkMessageSchema>;
 
