@@ -17,8 +17,13 @@ import { CustomerOwnership } from './ownership.ts';
 import { SideInputTee } from './side-relay.ts';
 import { replayWorkerEntry, spawnWorker } from './spawn.ts';
 
-/** Reads sent to a worker and not yet answered: bounds memory when the reader runs ahead of the workers. */
-const MAX_CHUNKS_IN_FLIGHT = 4;
+/**
+ * Records sent to a worker and not yet answered (at least one read is always let through): bounds memory when the
+ * reader runs ahead of the workers (about 10 MiB of messages per worker on a generated bank). Room for about ten
+ * reads of a file, or a hundred days of a backtest's bank: a worker that meets a day heavier than the others' runs
+ * on instead of waiting for them, and the reader can read ahead while the workers start.
+ */
+const MAX_RECORDS_IN_FLIGHT = 32_768;
 const PROFILES_PER_MESSAGE = 1_000;
 /** Owners travel as bytes. */
 export const MAX_WORKERS = 255;
@@ -55,7 +60,9 @@ export interface ParallelReplayRequest {
 
 /** One worker thread and what the coordinator knows of it. */
 class ReplayWorker {
+  /** Records of the chunks sent and not yet answered, and how many each chunk held (answers come in order). */
   inFlight = 0;
+  readonly #chunkSizes: number[] = [];
   done: Extract<FromWorker, { type: 'done' }> | undefined;
   #wake: (() => void) | undefined;
 
@@ -65,8 +72,16 @@ class ReplayWorker {
   ) {}
 
   post(message: ToWorker): void {
-    if (message.type === 'chunk') this.inFlight += 1;
+    if (message.type === 'chunk') {
+      this.inFlight += message.offsets.length;
+      this.#chunkSizes.push(message.offsets.length);
+    }
     this.thread.postMessage(message);
+  }
+
+  /** The worker answered its oldest chunk (or the end). */
+  answeredChunk(): void {
+    this.inFlight -= this.#chunkSizes.shift() ?? 0;
   }
 
   /** Resolves at the worker's next answer (or failure). */
@@ -176,7 +191,7 @@ export async function runParallelReplay(request: ParallelReplayRequest): Promise
         }
         if (message.type === 'done') worker.done = message;
         else {
-          worker.inFlight = Math.max(0, worker.inFlight - 1);
+          worker.answeredChunk();
           alerts.add(index, message.alerts, message.settledBefore);
           deadLetters.add(index, message.deadLetters, message.settledBefore);
         }
@@ -243,7 +258,7 @@ export async function runParallelReplay(request: ParallelReplayRequest): Promise
       if (offsets.length > 0) {
         const timeline = { offsets: Float64Array.from(offsets), eventTimes: Float64Array.from(eventTimes), owners: Uint8Array.from(owners) };
         for (const worker of workers) {
-          while (worker.inFlight >= MAX_CHUNKS_IN_FLIGHT) {
+          while (worker.inFlight > 0 && worker.inFlight + offsets.length > MAX_RECORDS_IN_FLIGHT) {
             await worker.answered();
             check();
           }
