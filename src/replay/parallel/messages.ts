@@ -1,3 +1,4 @@
+import { deserialize, serialize } from 'node:v8';
 import { MessagePort } from 'node:worker_threads';
 import { z } from 'zod';
 import { alertSchema } from '../../domain/alert.ts';
@@ -56,9 +57,8 @@ const ownRecord = z.custom<OwnRecord>((value) => {
  * A read of the input: the valid records in offset order (every worker gets all of them, as time: `offsets`,
  * `eventTimes`, `owners`), and the worker's own records in full, in the same order.
  */
-export const chunkMessageSchema = z
+export const chunkSchema = z
   .strictObject({
-    type: z.literal('chunk'),
     offsets: z.instanceof(Float64Array),
     eventTimes: z.instanceof(Float64Array),
     owners: z.instanceof(Uint8Array),
@@ -66,7 +66,27 @@ export const chunkMessageSchema = z
   })
   .refine(({ offsets, eventTimes, owners }) => eventTimes.length === offsets.length && owners.length === offsets.length, 'offsets, eventTimes and owners differ in length');
 
+export type Chunk = z.infer<typeof chunkSchema>;
+
+/**
+ * A chunk travels serialized (v8.serialize, the structured clone's own format) in an ArrayBuffer that is transferred,
+ * not copied, and the worker deserializes it only when it replays it: the reads waiting in its queue are then bytes
+ * outside its heap, not thousands of objects that outlive a scavenge or two and get copied into the old generation.
+ */
+const chunkMessageSchema = z.strictObject({ type: z.literal('chunk'), records: z.number().int().nonnegative(), payload: z.instanceof(ArrayBuffer) });
+
 export type ChunkMessage = z.infer<typeof chunkMessageSchema>;
+
+export function packChunk(chunk: Chunk): { message: ChunkMessage; transfer: ArrayBuffer } {
+  const bytes = serialize(chunk);
+  // v8.serialize answers a Buffer of its own ArrayBuffer; a view into a larger one would send the rest along
+  const payload = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? (bytes.buffer as ArrayBuffer) : new Uint8Array(bytes).buffer;
+  return { message: { type: 'chunk', records: chunk.offsets.length, payload }, transfer: payload };
+}
+
+export function unpackChunk(payload: ArrayBuffer): Chunk {
+  return chunkSchema.parse(deserialize(Buffer.from(payload)));
+}
 
 export const toWorkerSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('profiles'), profiles: z.array(customerProfileSchema) }),
@@ -90,6 +110,9 @@ export const fromWorkerSchema = z.discriminatedUnion('type', [
     type: z.literal('done'),
     tally: tallySnapshotSchema,
     clock: z.number().nullable(),
+    /** Where the worker's time went (diagnostics: see ParallelThreads). */
+    threadCpuMs: z.number().nullable(),
+    idleMs: z.number(),
     scores: z.array(z.strictObject({ customerId: z.string(), rmId: z.string().nullable(), tier: z.string().nullable(), score: z.number(), reasons: z.array(z.string()) })).nullable(),
   }),
   z.strictObject({ type: z.literal('failed'), name: z.string(), message: z.string(), stack: z.string().optional() }),
