@@ -84,8 +84,17 @@ export function packChunk(chunk: Chunk): { message: ChunkMessage; transfer: Arra
   return { message: { type: 'chunk', records: chunk.offsets.length, payload }, transfer: payload };
 }
 
+/**
+ * The chunk in the bytes, which are let go of at once: the ArrayBuffer waited in the queue long enough to be old,
+ * and an old ArrayBuffer's memory is freed only by a full collection, which that memory (outside the heap but
+ * counted) then brings on sooner. Moved into a new, young ArrayBuffer nothing holds, it goes at the next scavenge.
+ * (v8.deserialize makes typed arrays views into the bytes: they are copied out first.)
+ */
 export function unpackChunk(payload: ArrayBuffer): Chunk {
-  return chunkSchema.parse(deserialize(Buffer.from(payload)));
+  const { offsets, eventTimes, owners, own } = chunkSchema.parse(deserialize(Buffer.from(payload)));
+  const chunk = { offsets: offsets.slice(), eventTimes: eventTimes.slice(), owners: owners.slice(), own };
+  structuredClone(payload, { transfer: [payload] });
+  return chunk;
 }
 
 export const toWorkerSchema = z.discriminatedUnion('type', [

@@ -14,6 +14,8 @@ describe('a chunk between the coordinator and a worker', () => {
     expect(transfer).toBe(message.payload);
     expect(toWorkerSchema.parse(message)).toEqual({ type: 'chunk', records: 2, payload: message.payload });
     expect(unpackChunk(message.payload)).toEqual(chunk());
+    // and the bytes are let go of once read (see unpackChunk)
+    expect(message.payload.byteLength).toBe(0);
   });
 
   it('is refused when its timeline arrays differ in length, or a record is not {line, transaction}', () => {
