@@ -14,9 +14,9 @@ import type { Measures } from './measures.ts';
  * floor. All of them go to the risk team and feed the churn score; the RM hears only of an exit: a debit to a
  * competitor that leaves at most (1 - nearTotalShare) of the customer's own normal balance, whatever the amount (a
  * 15,000 CNY saver's whole relationship counts as much as a private client's), unlike before: no day of the retained
- * 90 sent nearly all the customer then held to competitors in a step as large (a monthly sweep to their main bank, a
- * move of nearly everything the customer made before and came back from, is their normal). Moves between the
- * customer's own accounts are not outflow.
+ * 90, and no remembered month of the half year before them, sent competitors about as large a share of what the
+ * customer then held in a step about as large (a monthly sweep to their main bank, a move of nearly everything the
+ * customer made before and came back from, is their normal). Moves between the customer's own accounts are not outflow.
  */
 export function detectOutflow(transaction: Transaction, before: Measures, after: Measures, context: DetectionContext, history: DebitHistory | null = null): Finding[] {
   if (transaction.direction !== 'DEBIT') return [];
@@ -35,7 +35,8 @@ export function detectOutflow(transaction: Transaction, before: Measures, after:
 /**
  * What the customer's own history says about a debit to a competitor (processor.ts decides it from the state before
  * it): the largest amount sent to competitors on one day of the retained days before the exit window (EXIT_DAYS) that
- * was at least `minShare` of what the customer then held (the day's opening balance); 0 when none was.
+ * was at least `minShare` of what the customer then held (the day's opening balance), or in one remembered month
+ * before them that was at least `minShare` of what was held then (core/month-memory.ts); 0 when none was.
  */
 export type DebitHistory = (minShare: number) => number;
 
