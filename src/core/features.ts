@@ -1,9 +1,9 @@
 import type { CounterpartyKind, Direction, Transaction } from '../domain/transaction.ts';
 import { counterpartyKinds } from '../domain/transaction.ts';
 import type { BusinessCalendar } from './calendar.ts';
-import { closeOn, daySeriesOf, flowOn, flowOver, sumOfCloses } from './day-series.ts';
+import { addToSeries, closeOn, daySeriesOf, daysWithFlowOf, flowOver, largestFlowOn, sumOfCloses, sustainedPeakOf } from './day-series.ts';
 import type { DaySeries } from './day-series.ts';
-import { CUSTOMER_INITIATED_COUNT, addToDay, bucketSum, dropDaysBefore, flowCode, flowMask, irregularInflowMask, netFlowOf, sumOverMask } from './flows.ts';
+import { CUSTOMER_INITIATED_COUNT, bucketSum, dropDaysBefore, flowCode, flowMask, irregularInflowMask, netFlowOf, sumOverMask } from './flows.ts';
 import type { Rules } from './rules.ts';
 import { forgetSeenBefore, hasSeen, rememberSeen, transactionFingerprint } from './seen-transactions.ts';
 import type { CustomerState } from './state.ts';
@@ -94,7 +94,7 @@ export function applyTransaction(state: CustomerState, transaction: Transaction,
   const sameDayMoney = grossFlowOn(state.days, day);
   noteOpened(state, transaction, day, calendar.dayOf(state.firstSeenAt));
   moveBalance(state, transaction, sameDayMoney);
-  if (transaction.amountMinor > 0) addToDay(state.days, day, flowCode(transaction.direction, transaction.counterpartyKind, transaction.category), transaction.amountMinor);
+  if (transaction.amountMinor > 0) addToSeries(state.days, day, flowCode(transaction.direction, transaction.counterpartyKind, transaction.category), transaction.amountMinor);
   if (transaction.direction === 'CREDIT' && (transaction.category === 'SALARY' || transaction.category === 'PENSION')) {
     state.regularIncome = nextIncomeRhythm(state.regularIncome, day);
   }
@@ -102,7 +102,7 @@ export function applyTransaction(state: CustomerState, transaction: Transaction,
     state.lastInvestmentAt = Math.max(state.lastInvestmentAt ?? transaction.eventTime, transaction.eventTime);
   }
   if (transaction.initiatedBy === 'CUSTOMER') {
-    addToDay(state.days, day, CUSTOMER_INITIATED_COUNT, 1);
+    addToSeries(state.days, day, CUSTOMER_INITIATED_COUNT, 1);
     state.lastActivityAt = Math.max(state.lastActivityAt ?? transaction.eventTime, transaction.eventTime);
   }
   state.firstSeenAt = Math.min(state.firstSeenAt, transaction.eventTime);
@@ -332,15 +332,8 @@ export class CustomerFeatures {
     let peak = Number.NEGATIVE_INFINITY;
     const fromDay = this.asOfDay - windowDays + 1;
     const series = holdDays >= 1 ? this.series() : undefined;
-    if (series !== undefined) {
-      // the same runs as the walk below, without a queue: the lowest close of each holdDays days ending at `day`
-      for (let day = fromDay; day + holdDays - 1 <= this.asOfDay; day += 1) {
-        let lowest = closeOn(series, day);
-        for (let later = day + 1; later < day + holdDays; later += 1) lowest = Math.min(lowest, closeOn(series, later));
-        peak = Math.max(peak, lowest);
-      }
-      return peak;
-    }
+    // the same runs as the walk below, without a queue: the lowest close of each holdDays days in a row
+    if (series !== undefined) return sustainedPeakOf(series, fromDay, this.asOfDay, holdDays);
     // the walk's queue and closure only on the path without a series (not once per close on the day-close path)
     const recent: number[] = [];
     this.walkCloses(fromDay, (_, close) => {
@@ -388,14 +381,11 @@ export class CustomerFeatures {
 
   private largestDailySum(mask: number, windowDays: number): number {
     const fromDay = this.asOfDay - windowDays + 1;
-    let largest = 0;
     const series = this.series();
-    if (series !== undefined) {
-      // a day without postings sums to 0, which never beats the 0 to start from
-      for (let day = fromDay; day <= this.asOfDay; day += 1) largest = Math.max(largest, flowOn(series, mask, day));
-      return largest;
-    }
+    // a day without postings sums to 0, which never beats the 0 to start from
+    if (series !== undefined) return largestFlowOn(series, mask, fromDay, this.asOfDay);
     // one bucket per day with postings: a bucket's sum is that day's
+    let largest = 0;
     for (const bucket of this.state.days) {
       if (bucket[0]! < fromDay || bucket[0]! > this.asOfDay) continue;
       largest = Math.max(largest, bucketSum(bucket, mask));
@@ -428,13 +418,10 @@ export class CustomerFeatures {
    */
   daysWithFlowAtLeast(direction: Direction, kinds: readonly CounterpartyKind[], fromDay: number, toDay: number, minAmount: number): number {
     const mask = flowMask(direction, kinds);
-    let count = 0;
     // a day without postings sums to 0: it counts only when the bar is 0 or less, which the daily sums cannot tell
     const series = minAmount > 0 ? this.series() : undefined;
-    if (series !== undefined) {
-      for (let day = fromDay; day <= toDay; day += 1) if (flowOn(series, mask, day) >= minAmount) count += 1;
-      return count;
-    }
+    if (series !== undefined) return daysWithFlowOf(series, mask, fromDay, toDay, minAmount);
+    let count = 0;
     for (const bucket of this.state.days) {
       if (bucket[0]! < fromDay || bucket[0]! > toDay) continue;
       if (bucketSum(bucket, mask) >= minAmount) count += 1;
