@@ -112,6 +112,9 @@ function versusUsual(recent: number, usualPer30: number, floor: number): number 
   return cap(recent / usualPer30);
 }
 
+/** The usual per 30 days of a sum over the history: what the days before the recent ones moved, scaled. */
+const perRecent = (recent: number, whole: number): number => Math.round(((whole - recent) * RECENT_DAYS) / BASELINE_DAYS);
+
 /**
  * How far the monthly average balance fell over the last two months when it fell in both (0 otherwise): a drain goes
  * one way, while a balance that swings with large transfers in and out has a lower month now and then.
@@ -167,7 +170,6 @@ export function measureChurn(state: CustomerState, features: CustomerFeatures, c
   // a one-day spike is not a peak the customer fell from: the peak must have held for a few days
   const peak = features.sustainedPeak(HISTORY_DAYS, PEAK_HOLD_DAYS);
   const scale = Math.max(average90, 0);
-  const perRecent = (recent: number, whole: number) => Math.round(((whole - recent) * RECENT_DAYS) / BASELINE_DAYS);
 
   const competitorRecent = features.flow('DEBIT', COMPETITORS, RECENT_DAYS);
   const inflowRecent = features.flow('CREDIT', EXTERNAL_IN, INFLOW_DAYS);

@@ -334,6 +334,8 @@ export interface TimerBatchResult {
   settle: { writes: StateWrite[]; timers: TimerChange[] };
 }
 
+const isTimerEntry = (entry: OutboxEntry): boolean => entry.cause.kind === 'timer';
+
 /**
  * Due timers of one partition. A timer is a wake-up hint; the state decides. Alerts computed for a due timer are
  * kept in the outbox until the timer has moved on, so that a crash before that re-sends the very same alerts.
@@ -354,7 +356,6 @@ export function processTimers(
     }
     const state = stored.state;
     let rev = stored.rev;
-    const isTimerEntry = (entry: OutboxEntry) => entry.cause.kind === 'timer';
     const owed = state.outbox.filter((entry) => entry.cause.kind === 'timer' && entry.cause.due === timer.due);
     if (owed.length > 0) {
       result.emissions.push(...owed.flatMap((entry) => entry.emissions));
