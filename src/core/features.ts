@@ -148,13 +148,25 @@ function forgetOpenedBefore(state: CustomerState, oldestDay: number): void {
   else if (kept.length < Object.keys(state.accountsOpened).length) state.accountsOpened = Object.fromEntries(kept);
 }
 
+/** The sum of the accounts' balances (in their order: the same sum as ever), without an array or a closure per read. */
+function totalBalanceOf(state: CustomerState): number {
+  let sum = 0;
+  for (const accountId in state.accounts) sum += state.accounts[accountId]![0];
+  return sum;
+}
+
 /**
  * The openings of the accounts first seen after `day`: the daily series walked back from today's balances carries
  * each of them back to the days before its first posting, where the customer as of `day` had not shown it.
  */
 function openingsAfter(state: CustomerState, day: number): number {
+  const opened = state.accountsOpened;
   let sum = 0;
-  for (const [firstDay, opening] of Object.values(state.accountsOpened ?? {})) if (firstDay > day) sum += opening;
+  if (opened === undefined) return sum;
+  for (const accountId in opened) {
+    const [firstDay, opening] = opened[accountId]!;
+    if (firstDay > day) sum += opening;
+  }
   return sum;
 }
 
@@ -180,7 +192,11 @@ function moveBalance(state: CustomerState, transaction: Transaction, sameDayMone
     if (disagrees && gap !== offset) state.balanceMismatches += 1;
     offset = disagrees ? gap : 0;
   }
-  state.accounts[transaction.accountId] = offset === 0 ? [balance, Math.max(account[1], transaction.eventTime)] : [balance, Math.max(account[1], transaction.eventTime), offset];
+  // moved in place: a new tuple per posting outlived the young generation in the state
+  account[0] = balance;
+  account[1] = Math.max(account[1], transaction.eventTime);
+  if (offset !== 0) account[2] = offset;
+  else if (account.length > 2) account.length = 2;
 }
 
 /** Money moved in and out on a day so far (own-account moves included), as a bound on intra-day stamp order. */
@@ -243,7 +259,7 @@ export class CustomerFeatures {
     /** [totalBalance, walkFrom] of the same state and knownAsOf (at(): the hold days re-read them for every day). */
     balances?: readonly [number, number],
   ) {
-    this.totalBalance = balances?.[0] ?? Object.values(state.accounts).reduce((sum, [balance]) => sum + balance, 0);
+    this.totalBalance = balances?.[0] ?? totalBalanceOf(state);
     this.walkFrom = balances?.[1] ?? (knownAsOf === undefined ? this.totalBalance : this.totalBalance - openingsAfter(state, knownAsOf));
     this.shared = shared;
   }

@@ -209,7 +209,8 @@ function processCustomer(
     const asOfDay = Math.max(streamDay, eventDay);
     const detecting = mayRaiseFinding(transaction, detection);
     const stateBefore = detecting ? withOpeningBalance(state, transaction) : state;
-    const before = detecting ? measure(new CustomerFeatures(stateBefore, asOfDay, calendar), rules) : undefined;
+    // the measures read the day series (kept up to date by every posting, core/day-series.ts), not walks of the buckets
+    const before = detecting ? measure(new CustomerFeatures(stateBefore, asOfDay, calendar, {}), rules) : undefined;
     const credit = detecting && transaction.direction === 'CREDIT';
     const toCompetitor = detecting && transaction.direction === 'DEBIT' && isCompetitor(detection, transaction.counterpartyKind);
     // asked only of an exit by the money, after the debit is applied: the days before the exit window are the same
@@ -230,7 +231,7 @@ function processCustomer(
     // a tier decision still waiting for the household is judged against the cooldowns of its own day
     dropEndedCooldowns(state, state.tiersPending?.[0] === undefined ? state.streamTime : Math.min(state.streamTime, calendar.startOf(state.tiersPending[0])));
     if (before === undefined) continue;
-    const after = measure(new CustomerFeatures(state, asOfDay, calendar), rules);
+    const after = measure(new CustomerFeatures(state, asOfDay, calendar, {}), rules);
     const findings = [...detectOutflow(transaction, before, after, detection, debitHistory), ...detectInflow(transaction, before, after, detection, history)];
     if (findings.length === 0) continue;
     if (findings.some(isExitFinding)) openChurnEpisodeOnExit(state, calendar.dayOf(transaction.eventTime));
@@ -380,9 +381,15 @@ export function processTimers(
       findings.push(...maturing.findings);
       const emissions = emissionsFor(state, findings, { rules, profile, unassignedQueue: context.unassignedQueue, detectedAt: input.detectedAt });
       if (silence !== undefined || closeDue || maturing.changed || pending.judged > 0) {
-        state.outbox = [...state.outbox.filter((entry) => !isTimerEntry(entry)), ...(emissions.length > 0 ? [{ cause: { kind: 'timer' as const, due: timer.due }, emissions }] : [])];
+        // most closes tell nothing to a customer owing nothing: the empty outbox stays as it is
+        if (emissions.length > 0 || state.outbox.length > 0) {
+          state.outbox = [...state.outbox.filter((entry) => !isTimerEntry(entry)), ...(emissions.length > 0 ? [{ cause: { kind: 'timer' as const, due: timer.due }, emissions }] : [])];
+        }
         rev += 1;
-        result.writes.push({ customerId: timer.customerId, expectedRev: stored.rev, state: { ...state, rev } });
+        // written as updated in place (as processTransactions does): a copy per fired timer outlived the young
+        // generation in the store, and was most of what a replay's scavenges copied
+        state.rev = rev;
+        result.writes.push({ customerId: timer.customerId, expectedRev: stored.rev, state });
         result.emissions.push(...emissions);
       }
     }

@@ -93,7 +93,8 @@ function updateRfm(state: CustomerState, features: CustomerFeatures, rules: Rule
   const slid = previous?.segment === 'IMPORTANT_VALUE' && slideTargets.includes(segment);
   if (slid) state.rfm = { segment, slidFrom: 'IMPORTANT_VALUE', slidOn: features.asOfDay };
   else if (previous !== null && slideTargets.includes(segment) && previous.slidFrom !== null) state.rfm = { ...previous, segment };
-  else state.rfm = { segment, slidFrom: null, slidOn: 0 };
+  // unchanged (most closes): kept, not replaced by an equal object the state then holds on to
+  else if (previous === null || previous.segment !== segment || previous.slidFrom !== null || previous.slidOn !== 0) state.rfm = { segment, slidFrom: null, slidOn: 0 };
 }
 
 /** How far under a tier's floor an eligibility told must fall to be news again when crossed (basis points). */
