@@ -167,7 +167,8 @@ function processCustomer(
   let changed = false;
   const mismatchesBefore = state?.balanceMismatches ?? 0;
   let pendingLooked = false;
-  if (state !== undefined && state.partition === batch.partition) {
+  // (an empty outbox, most customers' at most batches, is kept rather than replaced by a new empty array)
+  if (state !== undefined && state.partition === batch.partition && state.outbox.length > 0) {
     // every batch before this one was published before its offsets were committed: its alerts are delivered
     state.outbox = state.outbox.filter((entry) => entry.cause.kind !== 'offset' || entry.cause.offset >= batch.firstOffset);
   }
