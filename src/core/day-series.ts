@@ -62,6 +62,13 @@ export function daySeriesOf(days: readonly number[][], walkFrom: number): DaySer
 }
 
 /**
+ * Whether these buckets have running sums kept (a close read them since they were last made): reads outside a close
+ * (the next wake-up, the transaction detectors' measures) use them then, and walk their few days otherwise, rather
+ * than make sums for one read (a state decoded from Redis for one batch).
+ */
+export const seriesKept = (days: readonly number[][]): boolean => ledgers.has(days);
+
+/**
  * addToDay, keeping the buckets' ledger (when one was made) up to date: a posting on the latest day moves one running
  * sum of each kind; a late one, the sums from its day on.
  */

@@ -23,6 +23,7 @@ import { dropEndedCooldowns, emissionsFor } from './policy.ts';
 import type { Rules } from './rules.ts';
 import type { CustomerState, Emission, OutboxEntry } from './state.ts';
 import { nextWakeUp } from './wake-up.ts';
+import { seriesKept } from './day-series.ts';
 import { flowCode, isMonthlyRepeat } from './flows.ts';
 
 /**
@@ -210,8 +211,9 @@ function processCustomer(
     const asOfDay = Math.max(streamDay, eventDay);
     const detecting = mayRaiseFinding(transaction, detection);
     const stateBefore = detecting ? withOpeningBalance(state, transaction) : state;
-    // the measures read the day series (kept up to date by every posting, core/day-series.ts), not walks of the buckets
-    const before = detecting ? measure(new CustomerFeatures(stateBefore, asOfDay, calendar, {}), rules) : undefined;
+    // the measures read the day series when it is kept (core/day-series.ts), not walks of the buckets
+    const series = seriesKept(state.days) ? {} : undefined;
+    const before = detecting ? measure(new CustomerFeatures(stateBefore, asOfDay, calendar, series), rules) : undefined;
     const credit = detecting && transaction.direction === 'CREDIT';
     const toCompetitor = detecting && transaction.direction === 'DEBIT' && isCompetitor(detection, transaction.counterpartyKind);
     // asked only of an exit by the money, after the debit is applied: the days before the exit window are the same
@@ -232,7 +234,7 @@ function processCustomer(
     // a tier decision still waiting for the household is judged against the cooldowns of its own day
     dropEndedCooldowns(state, state.tiersPending?.[0] === undefined ? state.streamTime : Math.min(state.streamTime, calendar.startOf(state.tiersPending[0])));
     if (before === undefined) continue;
-    const after = measure(new CustomerFeatures(state, asOfDay, calendar, {}), rules);
+    const after = measure(new CustomerFeatures(state, asOfDay, calendar, seriesKept(state.days) ? {} : undefined), rules);
     const findings = [...detectOutflow(transaction, before, after, detection, debitHistory), ...detectInflow(transaction, before, after, detection, history)];
     if (findings.length === 0) continue;
     if (findings.some(isExitFinding)) openChurnEpisodeOnExit(state, calendar.dayOf(transaction.eventTime));
