@@ -24,7 +24,7 @@ export interface DaySeries {
   readonly last: number;
   /** The close of every day from `last` on (the balance the walk starts from). */
   readonly walkFrom: number;
-  /** The close of day d (first - 1 <= d <= last) is base + the ledger's running net flow of d. */
+  /** The close of day d (first - 1 <= d <= last) is base + the ledger's running net flow as of d. */
   readonly base: number;
   /** Absent when there are no buckets. */
   readonly ledger: DayLedger | undefined;
@@ -32,8 +32,11 @@ export interface DaySeries {
   readonly days: readonly number[][];
 }
 
-/** Days a ledger is made for beyond the days it covers: it is made again once the buckets reach past them. */
-const SLACK_DAYS = 32;
+/**
+ * Days a ledger is made for beyond the days it covers: it is made again once the buckets reach past them (every 16
+ * days of a daily poster: a few percent of its closes; more slack is more heap per customer).
+ */
+const SLACK_DAYS = 16;
 
 /** Running sums over the business days origin..covered of one bucket array. */
 interface DayLedger {
@@ -41,9 +44,11 @@ interface DayLedger {
   /** The last day summed: the last bucket's day. */
   covered: number;
   readonly capacity: number;
-  /** net[i]: the net flow of the buckets on days origin..origin + i (days dropped since included: only differences are read). */
-  readonly net: Float64Array;
-  /** netSums[i]: net[0] + ... + net[i] (sums of closes). */
+  /**
+   * netSums[i]: net(origin) + ... + net(origin + i), where net(d) is the net flow of the buckets on days origin..d (days
+   * dropped since included: only differences are read). Sums of closes are differences of netSums, and net(d) is
+   * netSums[i] - netSums[i - 1] (not kept apart: half the heap).
+   */
   readonly netSums: Float64Array;
   /** The code masks read so far, and for each the running sum of its codes (as net), made on first read. */
   readonly masks: number[];
@@ -58,7 +63,7 @@ export function daySeriesOf(days: readonly number[][], walkFrom: number): DaySer
   const first = days[0]![0]!;
   const last = days[days.length - 1]![0]!;
   const ledger = ledgerOf(days, first, last);
-  return { first, last, walkFrom, base: walkFrom - ledger.net[last - ledger.origin]!, ledger, days };
+  return { first, last, walkFrom, base: walkFrom - netAt(ledger, last), ledger, days };
 }
 
 /**
@@ -86,11 +91,8 @@ export function addToSeries(days: number[][], day: number, code: number, amount:
   const sign = netSignOf(code);
   if (sign !== 0) {
     const delta = sign * amount;
-    const { net, netSums } = ledger;
-    for (let index = at; index <= end; index += 1) {
-      net[index] = net[index]! + delta;
-      netSums[index] = netSums[index]! + delta * (index - at + 1);
-    }
+    const { netSums } = ledger;
+    for (let index = at; index <= end; index += 1) netSums[index] = netSums[index]! + delta * (index - at + 1);
   }
   for (let slot = 0; slot < ledger.masks.length; slot += 1) {
     if (((ledger.masks[slot]! >>> code) & 1) === 0) continue;
@@ -104,7 +106,6 @@ function ledgerOf(days: readonly number[][], first: number, last: number): DayLe
   const known = ledgers.get(days);
   if (known !== undefined && first >= known.origin && last === known.covered) return known;
   const capacity = last - first + 1 + SLACK_DAYS;
-  const net = new Float64Array(capacity);
   const netSums = new Float64Array(capacity);
   let cumulative = 0;
   let sum = 0;
@@ -114,21 +115,20 @@ function ledgerOf(days: readonly number[][], first: number, last: number): DayLe
       cumulative += netFlowOf(days[index]!);
       index += 1;
     }
-    net[day - first] = cumulative;
     sum += cumulative;
     netSums[day - first] = sum;
   }
-  const ledger: DayLedger = { origin: first, covered: last, capacity, net, netSums, masks: [], flows: [] };
+  const ledger: DayLedger = { origin: first, covered: last, capacity, netSums, masks: [], flows: [] };
   ledgers.set(days, ledger);
   return ledger;
 }
 
 /** Carries the running sums on to `day` (days without postings). */
 function extend(ledger: DayLedger, day: number): void {
-  const { net, netSums, flows } = ledger;
+  const { netSums, flows } = ledger;
+  const net = netAt(ledger, ledger.covered);
   for (let index = ledger.covered - ledger.origin + 1; index <= day - ledger.origin; index += 1) {
-    net[index] = net[index - 1]!;
-    netSums[index] = netSums[index - 1]! + net[index]!;
+    netSums[index] = netSums[index - 1]! + net;
     for (const sums of flows) sums[index] = sums[index - 1]!;
   }
   ledger.covered = day;
@@ -155,6 +155,13 @@ function flowsOf(series: DaySeries, mask: number): Float64Array {
   return sums;
 }
 
+/** The running net flow as of `day` (0 before the ledger's origin). */
+function netAt(ledger: DayLedger, day: number): number {
+  const index = day - ledger.origin;
+  if (index < 0) return 0;
+  return index === 0 ? ledger.netSums[0]! : ledger.netSums[index]! - ledger.netSums[index - 1]!;
+}
+
 /** A running sum as of `day` (0 before the ledger's origin). */
 const runningAt = (sums: Float64Array, origin: number, day: number): number => (day < origin ? 0 : sums[day - origin]!);
 
@@ -162,7 +169,7 @@ const runningAt = (sums: Float64Array, origin: number, day: number): number => (
 export function closeOn(series: DaySeries, day: number): number {
   const { ledger } = series;
   if (day > series.last || ledger === undefined) return series.walkFrom;
-  return series.base + runningAt(ledger.net, ledger.origin, Math.max(day, series.first - 1));
+  return series.base + netAt(ledger, Math.max(day, series.first - 1));
 }
 
 /** The sum of the closes of fromDay..toDay (inclusive; 0 when empty). */
