@@ -46,6 +46,8 @@ export interface AnatomyRow {
   /** Mean wall time per batch, by phase; `other` is the rest: validation, the core, metrics. */
   phasesMs: Record<Phase | 'other' | 'total', number>;
   microsecondsPerRecord: number;
+  /** The bench process's CPU (user + system, every thread: GC helpers too) during the handler, per record: unlike the wall times, hardly moved by what else the machine runs. */
+  cpuMicrosecondsPerRecord: number;
   /** Measured beside the batch, per customer or record (µs): what the phases are made of. */
   coreUsPerRecord: number;
   stateDecodeUsPerCustomer: number;
@@ -126,10 +128,14 @@ async function measureRow(label: string, prepared: readonly PreparedBatch[], dep
   const phases: Array<Record<Phase | 'other' | 'total', number>> = [];
   const side = { core: [] as number[], decode: [] as number[], encode: [] as number[], clone: [] as number[] };
   let records = 0;
+  let cpuMicroseconds = 0;
   for (const { batch, records: batchRecords } of prepared) {
     clock.take();
     const startedAt = performance.now();
+    const cpuBefore = process.cpuUsage();
     await handleTransactionBatches(deps, [batch]);
+    const cpu = process.cpuUsage(cpuBefore);
+    cpuMicroseconds += cpu.user + cpu.system;
     const total = performance.now() - startedAt;
     const timed = clock.take();
     const accounted = Object.values(timed).reduce((sum, milliseconds) => sum + milliseconds, 0);
@@ -146,6 +152,7 @@ async function measureRow(label: string, prepared: readonly PreparedBatch[], dep
     customersPerBatch: mean(prepared.map((entry) => entry.customers)),
     phasesMs: { decode: meanOf('decode'), load: meanOf('load'), commit: meanOf('commit'), alertEncode: meanOf('alertEncode'), send: meanOf('send'), other: meanOf('other'), total: meanOf('total') },
     microsecondsPerRecord: (1000 * totalMs) / records,
+    cpuMicrosecondsPerRecord: cpuMicroseconds / records,
     coreUsPerRecord: mean(side.core),
     stateDecodeUsPerCustomer: mean(side.decode),
     stateEncodeUsPerCustomer: mean(side.encode),

@@ -134,7 +134,7 @@ async function runBench(cleanup: CleanupStack): Promise<Omit<BenchResults, 'tota
   const customerIds = loaded.dataSet.customers.map((plan) => plan.customerId);
   const redisMemory = await measureRedisMemory(run.redis, names.redisPrefix, customerIds, seededRandom(config.BENCH_SEED + 1), config.BENCH_MEMORY_SAMPLE);
 
-  const perEvent = (roundTrips: number, records: number) => (records === 0 ? Number.NaN : roundTrips / records);
+  const perEvent = (amount: number, records: number) => (records === 0 ? Number.NaN : amount / records);
   const perBatch = (records: number, batches: number) => (batches === 0 ? Number.NaN : records / batches);
   return {
     runId: names.runId,
@@ -154,11 +154,15 @@ async function runBench(cleanup: CleanupStack): Promise<Omit<BenchResults, 'tota
       ...saturation,
       ratioToBaseline: saturation.perSecond / baseline.perSecond,
       roundTripsPerEvent: perEvent(saturation.counters.redisRoundTrips, saturation.counters.recordsConsumed),
+      cpuMicrosecondsPerEvent: perEvent(saturation.counters.cpuSeconds * 1e6, saturation.counters.recordsConsumed),
+      eventsPerStateWrite: saturation.counters.recordsConsumed / saturation.counters.customerLoads,
       recordsPerBatch: perBatch(saturation.counters.recordsConsumed, saturation.counters.batches),
     },
     latency: {
       ...latency,
       roundTripsPerEvent: perEvent(latency.counters.redisRoundTrips, latency.counters.recordsConsumed),
+      cpuMicrosecondsPerEvent: perEvent(latency.counters.cpuSeconds * 1e6, latency.counters.recordsConsumed),
+      eventsPerStateWrite: latency.counters.recordsConsumed / latency.counters.customerLoads,
       recordsPerBatch: perBatch(latency.counters.recordsConsumed, latency.counters.batches),
     },
     anatomy,

@@ -49,6 +49,16 @@ export interface ServiceCounters {
   tooLate: number;
   /** Transaction ids seen before at another offset. */
   duplicates: number;
+  /**
+   * CPU seconds of the service's process, user and system (prom-client's process_cpu_seconds_total): what a phase
+   * cost whatever else the machine ran, where the wall-clock figures move with the load. In-process, the bench's too.
+   */
+  cpuSeconds: number;
+  /**
+   * Customers handed to units of work (from memory or Redis): each is one state write of its unit, so per event it
+   * says how many records of one customer a write already carries (what coalescing writes over more could save).
+   */
+  customerLoads: number;
 }
 
 export function serviceCounters(samples: readonly MetricSample[], transactionsTopic: string): ServiceCounters {
@@ -63,6 +73,8 @@ export function serviceCounters(samples: readonly MetricSample[], transactionsTo
     deadLetters: sumOf(samples, 'tidewatch_dead_letters_total'),
     tooLate: sumOf(samples, 'tidewatch_transactions_total', { outcome: 'too_late' }),
     duplicates: sumOf(samples, 'tidewatch_transactions_total', { outcome: 'duplicate' }),
+    cpuSeconds: sumOf(samples, 'process_cpu_seconds_total'),
+    customerLoads: sumOf(samples, 'tidewatch_state_loads_total'),
   };
 }
 

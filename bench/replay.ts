@@ -22,6 +22,8 @@ import { join, resolve } from 'node:path';
 import { Writable } from 'node:stream';
 import { parseGenerateOptions } from '../src/cli/generate-command.ts';
 import { generate } from '../src/generate/run.ts';
+import type { ParallelThreads } from '../src/replay/parallel/coordinator.ts';
+import { threadCpuMs } from '../src/replay/parallel/thread-cpu.ts';
 import { runReplay } from '../src/replay/run.ts';
 import type { ReplaySummary } from '../src/replay/summary.ts';
 import { readAndParse, readerAlone } from './replay-baseline.ts';
@@ -72,13 +74,51 @@ interface ReplayRun {
   ms: number;
   eventsPerSecond: number;
   peakRss: number;
+  cpu: CpuSplit;
+}
+
+/**
+ * CPU seconds of one replay by thread: this one (the reader, and the replay itself with one thread), each worker
+ * (and how long it waited for work), and the rest of the process (V8's GC and compiler threads, the loader). On two
+ * cores, two workers can go no faster than the total over two: what this shows.
+ */
+interface CpuSplit {
+  total: number;
+  thisThread: number | null;
+  workers: Array<{ cpu: number | null; idle: number }>;
+  /** How long this thread waited for the workers to take more (0: the reader was the limit). */
+  waitedForWorkers: number | null;
+}
+
+const seconds = (ms: number) => Number((ms / 1000).toFixed(1));
+
+function cpuSplit(processMicros: NodeJS.CpuUsage, thisThreadMs: number | null, threads: ParallelThreads | undefined): CpuSplit {
+  return {
+    total: seconds((processMicros.user + processMicros.system) / 1000),
+    thisThread: thisThreadMs === null ? null : seconds(thisThreadMs),
+    workers: (threads?.workers ?? []).map((worker) => ({ cpu: worker.cpuMs === null ? null : seconds(worker.cpuMs), idle: seconds(worker.idleMs) })),
+    waitedForWorkers: threads === undefined ? null : seconds(threads.waitedForWorkersMs),
+  };
+}
+
+function cpuText(cpu: CpuSplit, ms: number): string {
+  const known = [cpu.thisThread, ...cpu.workers.map((worker) => worker.cpu)];
+  const parts = [`total ${cpu.total} = ${(cpu.total / (ms / 1000)).toFixed(2)} cores busy`, `this thread ${cpu.thisThread ?? 'n/a'}`];
+  if (cpu.workers.length > 0) {
+    parts.push(`workers ${cpu.workers.map((worker) => worker.cpu ?? 'n/a').join(' + ')} (event loop idle ${cpu.workers.map((worker) => worker.idle).join(', ')})`);
+    parts.push(`reader waited for workers ${cpu.waitedForWorkers} s`);
+  }
+  if (known.every((value) => value !== null)) parts.push(`other threads (V8 GC and compiler, loader) ${seconds((cpu.total - known.reduce((sum: number, value) => sum + value!, 0)) * 1000)}`);
+  return parts.join('; ');
 }
 
 /** One `tidewatch replay` in memory, timed from the call to the summary (profiles, side inputs and start-up included). */
 async function timedReplay(run: { input: string; rulesFile: string; workers: number; chunkSize: number; out: string }): Promise<ReplayRun> {
   const rss = startRssSampler();
   const startedAt = performance.now();
-  const { summary } = await runReplay(
+  const cpuAtStart = process.cpuUsage();
+  const threadAtStart = threadCpuMs();
+  const { summary, threads } = await runReplay(
     {
       input: { input: run.input },
       rulesFile: run.rulesFile,
@@ -96,7 +136,9 @@ async function timedReplay(run: { input: string; rulesFile: string; workers: num
     { stdout: new Writable({ write: (_chunk, _encoding, done) => done() }), stderr: (text) => process.stderr.write(text), stderrIsTTY: process.stderr.isTTY === true },
   );
   const ms = performance.now() - startedAt;
-  return { workers: run.workers, out: run.out, summary, ms, eventsPerSecond: (summary.events / ms) * 1000, peakRss: rss.stop() };
+  const threadAtEnd = threadCpuMs();
+  const cpu = cpuSplit(process.cpuUsage(cpuAtStart), threadAtStart === null || threadAtEnd === null ? null : threadAtEnd - threadAtStart, threads);
+  return { workers: run.workers, out: run.out, summary, ms, eventsPerSecond: (summary.events / ms) * 1000, peakRss: rss.stop(), cpu };
 }
 
 /** --memory: RSS, heap and live heap every --sample-every postings of a streamed replay, and the live heap's slope. */
@@ -195,6 +237,7 @@ async function main(): Promise<void> {
       const speedUp = run === first ? '' : `, ${(run.eventsPerSecond / first.eventsPerSecond).toFixed(2)} × ${first.workers} worker(s)`;
       rows.push([`replay, ${run.workers} worker thread(s) (profiles, core, timers, alerts to a file)`, `${count(run.eventsPerSecond)} events/s (${(run.ms / 1000).toFixed(1)} s)${speedUp}, peak RSS ${count(run.peakRss / MiB)} MiB`]);
       rows.push([`  ratio replay / baseline (goal >= ${RATIO_GOAL})`, (run.eventsPerSecond / baseline.eventsPerSecond).toFixed(3)]);
+      rows.push(['  CPU seconds by thread', cpuText(run.cpu, run.ms)]);
     }
     rows.push(
       ['postings refused (dead letters)', `${count(refused.refused)} = ${(refused.share * 100).toFixed(2)} % (${refused.byReason})`],
@@ -212,7 +255,7 @@ async function main(): Promise<void> {
         deadLetters: first.summary.deadLetters.byReason,
         baselineEventsPerSecond: Math.round(baseline.eventsPerSecond),
         readerEventsPerSecond: Math.round(reader.eventsPerSecond),
-        replays: runs.map((run) => ({ workers: run.workers, eventsPerSecond: Math.round(run.eventsPerSecond), ratio: Number((run.eventsPerSecond / baseline.eventsPerSecond).toFixed(3)), peakRssBytes: run.peakRss })),
+        replays: runs.map((run) => ({ workers: run.workers, eventsPerSecond: Math.round(run.eventsPerSecond), ratio: Number((run.eventsPerSecond / baseline.eventsPerSecond).toFixed(3)), peakRssBytes: run.peakRss, cpuSeconds: run.cpu })),
         ratioGoal: RATIO_GOAL,
         timersFired: first.summary.timersFired,
         publishedRecords: first.summary.publishedRecords,

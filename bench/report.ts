@@ -19,8 +19,8 @@ export interface BenchResults {
   baseline: RawConsumeResult;
   /** Every raw consume round, kafkajs's and the alternative client's, same topic, same run. */
   clients: ClientComparison;
-  saturation: SaturationResult & { ratioToBaseline: number; roundTripsPerEvent: number; recordsPerBatch: number };
-  latency: LatencyResult & { roundTripsPerEvent: number; recordsPerBatch: number };
+  saturation: SaturationResult & { ratioToBaseline: number; roundTripsPerEvent: number; cpuMicrosecondsPerEvent: number; eventsPerStateWrite: number; recordsPerBatch: number };
+  latency: LatencyResult & { roundTripsPerEvent: number; cpuMicrosecondsPerEvent: number; eventsPerStateWrite: number; recordsPerBatch: number };
   anatomy: AnatomyRow[];
   redisMemory: RedisMemoryResult;
   /** The bench's process: maxRSS over the whole run, and the peak sampled (every 250 ms) during each service phase. */
@@ -50,6 +50,8 @@ const verdict = (met: boolean) => (met ? 'met' : 'MISSED');
 /** The plain-text table: one row per figure, its target and whether it was met (a miss never fails the run). */
 export function formatTable(results: BenchResults): string {
   const { saturation: sat, latency: lat, redisMemory: mem, baseline } = results;
+  // the process's CPU seconds: in-process they include the bench's producer and reader
+  const cpuNote = results.process.serviceInProcess ? ' (with the bench)' : '';
   const rows: Array<[string, string, string, string]> = [
     ['data set', `${integer(results.dataSet.customers)} customers, ${integer(results.dataSet.transactions)} transactions over ${results.dataSet.days} days`, '', ''],
     ['produced (Avro, 6 partitions)', `${integer(results.dataSet.profiles + results.dataSet.transactions)} records in ${(results.produce.milliseconds / 1000).toFixed(1)} s (${integer(results.produce.perSecond)}/s)`, '', ''],
@@ -63,6 +65,8 @@ export function formatTable(results: BenchResults): string {
     ['  steady state (after the first commit)', `${integer(sat.steadyPerSecond)} events/s (first commit ${ms(sat.firstCommitMilliseconds)} after the group join)`, '', ''],
     ['  ratio to baseline', `${sat.ratioToBaseline.toFixed(2)}× (steady state ${(sat.steadyPerSecond / baseline.perSecond).toFixed(2)}×)`, `≥ ${TARGETS.ratioToBaseline}×`, verdict(sat.ratioToBaseline >= TARGETS.ratioToBaseline)],
     ['  redis round trips / event', sat.roundTripsPerEvent.toFixed(4), `≤ ${TARGETS.roundTripsPerEvent}`, verdict(sat.roundTripsPerEvent <= TARGETS.roundTripsPerEvent)],
+    [`  service CPU / event${cpuNote}`, `${sat.cpuMicrosecondsPerEvent.toFixed(1)} µs`, '', ''],
+    ['  events / state write', sat.eventsPerStateWrite.toFixed(2), '', ''],
     ['  records / batch (mean)', sat.recordsPerBatch.toFixed(1), '', ''],
     ['  group join after start', ms(sat.startupMilliseconds), '', ''],
     ['paced live traffic', `${integer(lat.achievedPerSecond)} events/s achieved (target ${integer(lat.targetPerSecond)}, ${integer(lat.produced)} in ${(lat.windowMs / 1000).toFixed(1)} s)`, '', ''],
@@ -71,6 +75,8 @@ export function formatTable(results: BenchResults): string {
     ['  RM alert latency max', ms(lat.maxMs), '', ''],
     ['  samples', `${integer(lat.samples)} of ${integer(lat.designedAlerts)} designed alerts${lat.missing > 0 ? ` (${lat.missing} missing)` : ''}`, '', ''],
     ['  redis round trips / event', lat.roundTripsPerEvent.toFixed(4), `≤ ${TARGETS.roundTripsPerEvent}`, verdict(lat.roundTripsPerEvent <= TARGETS.roundTripsPerEvent)],
+    [`  service CPU / event${cpuNote}`, `${lat.cpuMicrosecondsPerEvent.toFixed(1)} µs`, '', ''],
+    ['  events / state write', lat.eventsPerStateWrite.toFixed(2), '', ''],
     ['  records / batch (mean)', lat.recordsPerBatch.toFixed(1), '', ''],
     ['  caught up after last send', ms(lat.catchUpMs), '', ''],
     ['  event-loop delay p99 / max, service', `${ms(lat.serviceEventLoopDelayP99Ms)} / ${ms(lat.serviceEventLoopDelayMaxMs)}`, '', ''],
@@ -134,12 +140,13 @@ function serviceProcessRows(service: ServiceProcessResult | null): Array<[string
 
 /** One batch of the service's handler by phase: where a record's time goes at each batch size. */
 function formatAnatomy(rows: readonly AnatomyRow[]): string {
-  const header = ['records/batch', 'customers', 'decode', 'load', 'commit', 'alert enc', 'send', 'other', 'total', 'µs/record', 'core µs/rec', 'state dec µs', 'state enc µs', 'clone µs'];
+  const header = ['records/batch', 'customers', 'decode', 'load', 'commit', 'alert enc', 'send', 'other', 'total', 'µs/record', 'CPU µs/rec', 'core µs/rec', 'state dec µs', 'state enc µs', 'clone µs'];
   const body = rows.map((row) => [
     row.label,
     row.customersPerBatch.toFixed(0),
     ...(['decode', 'load', 'commit', 'alertEncode', 'send', 'other', 'total'] as const).map((phase) => row.phasesMs[phase].toFixed(2)),
     row.microsecondsPerRecord.toFixed(0),
+    row.cpuMicrosecondsPerRecord.toFixed(0),
     row.coreUsPerRecord.toFixed(1),
     row.stateDecodeUsPerCustomer.toFixed(1),
     row.stateEncodeUsPerCustomer.toFixed(1),
@@ -148,7 +155,7 @@ function formatAnatomy(rows: readonly AnatomyRow[]): string {
   const widths = header.map((title, column) => Math.max(title.length, ...body.map((cells) => cells[column]?.length ?? 0)));
   const line = (cells: readonly string[]) => cells.map((cell, column) => (column === 0 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0))).join('  ');
   return [
-    'one batch of live-like traffic through the service\'s handler (mean ms per batch; "other" = validation, core, metrics):',
+    'one batch of live-like traffic through the service\'s handler (mean ms per batch; "other" = validation, core, metrics; CPU: the process\'s, all threads):',
     line(header),
     ...body.map(line),
   ].join('\n');

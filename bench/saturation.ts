@@ -1,6 +1,7 @@
 import type { Admin } from 'kafkajs';
 import { committedOffsets, reached, totalOf } from './kafka.ts';
 import type { Offsets } from './kafka.ts';
+import { countersBetween } from './prometheus.ts';
 import type { ServiceCounters } from './prometheus.ts';
 import { sleep, withTimeout } from './progress.ts';
 import type { ServiceHandle } from './service-handle.ts';
@@ -23,6 +24,7 @@ export interface SaturationResult {
   startupMilliseconds: number;
   /** Group joined to the first transactions commit seen (the first batch, polled every 50 ms). */
   firstCommitMilliseconds: number;
+  /** From the group join to the end. */
   counters: ServiceCounters;
 }
 
@@ -40,6 +42,8 @@ export interface SaturationInput {
 export async function measureSaturation(admin: Admin, input: SaturationInput): Promise<SaturationResult> {
   const { service, group, topics, ends } = input;
   const joinedAt = await withTimeout(service.joined, JOIN_TIMEOUT_MS, 'the service joining its consumer group');
+  // counted from the join: the start-up (tsx compiling the sources, connecting) is not the phase's CPU
+  const atJoin = (await service.snapshot()).counters;
   let firstCommit: { at: number; committed: number } | undefined;
   let committed = 0;
   let finished = false;
@@ -67,6 +71,6 @@ export async function measureSaturation(admin: Admin, input: SaturationInput): P
     steadyPerSecond: (committed - steady.committed) / ((doneAt - steady.at) / 1000),
     startupMilliseconds: joinedAt - input.startedAt,
     firstCommitMilliseconds: steady.at - joinedAt,
-    counters: (await service.snapshot()).counters,
+    counters: countersBetween(atJoin, (await service.snapshot()).counters),
   };
 }

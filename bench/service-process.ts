@@ -1,5 +1,6 @@
 import { execFile, spawn } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { readFile, readdir, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -58,7 +59,10 @@ async function psResidentBytes(pid: number): Promise<number | undefined> {
 export async function startServiceProcess(variables: Record<string, string>, options: ServiceProcessOptions = {}): Promise<ServiceHandle> {
   // the bench's configuration only, as the in-process service gets it: none of the shell's TIDEWATCH_* or LOG_LEVEL
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('TIDEWATCH_') && name !== 'LOG_LEVEL'));
-  const profiling = options.cpuProfileDirectory === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDirectory}`, '--cpu-prof-name=service.cpuprofile', '--cpu-prof-interval=250'];
+  // every thread writes a profile (tsx's loader runs in a worker): one fixed name would let the worker's overwrite
+  // the main thread's, so each gets node's default name in a folder of its own and the main thread's is kept
+  const threadProfiles = options.cpuProfileDirectory === undefined ? undefined : join(options.cpuProfileDirectory, `service-threads-${process.pid}`);
+  const profiling = threadProfiles === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${threadProfiles}`, '--cpu-prof-interval=250'];
   const child = spawn(process.execPath, [...profiling, '--import', 'tsx', 'src/cli/main.ts', 'run'], {
     cwd: repoRoot,
     // info: 'tidewatch running' (the port) and 'partitions assigned' (the join) are info lines
@@ -128,6 +132,7 @@ export async function startServiceProcess(variables: Record<string, string>, opt
         throw error;
       });
       if (code !== 0) throw new Error(describe(`the service process exited with ${code ?? signal} on SIGTERM, not 0`));
+      if (threadProfiles !== undefined && options.cpuProfileDirectory !== undefined) await keepMainThreadProfile(threadProfiles, join(options.cpuProfileDirectory, 'service.cpuprofile'));
     })());
 
   let port: number;
@@ -159,4 +164,13 @@ export async function startServiceProcess(variables: Record<string, string>, opt
     stop,
     process: info,
   };
+}
+
+/** Node names a thread's profile `CPU.<date>.<time>.<pid>.<thread id>.<seq>.cpuprofile`; the main thread is 0. */
+async function keepMainThreadProfile(folder: string, target: string): Promise<void> {
+  const names = await readdir(folder);
+  const main = names.find((name) => /^CPU\.\d+\.\d+\.\d+\.0\.\d+\.cpuprofile$/.test(name));
+  if (main === undefined) throw new Error(`no main-thread CPU profile among ${names.join(', ') || 'none'} in ${folder}`);
+  await rename(join(folder, main), target);
+  await rm(folder, { recursive: true, force: true });
 }

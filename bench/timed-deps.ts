@@ -60,6 +60,10 @@ export class TimedDecoder extends AvroDecoder {
   override decode(bytes: Buffer | null): Promise<DecodeResult> {
     return this.#clock.span(() => super.decode(bytes));
   }
+
+  override decodeAll(values: ReadonlyArray<Buffer | null>): Promise<DecodeResult[]> {
+    return this.#clock.span(() => super.decodeAll(values));
+  }
 }
 
 /** The store, timed; what each load answered and each commit wrote is kept for side measurements. */

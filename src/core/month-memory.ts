@@ -115,3 +115,23 @@ export function competitorRun(state: CustomerState): CompetitorRun | null {
   }
   return best;
 }
+
+
+/**
+ * The largest outflow to competitors of a remembered month that ended before `beforeDay` and sent at least `minShare`
+ * of what the customer then held (the month's average balance plus what left: the money was there before it went);
+ * 0 when none did. It lets an exit be judged against the customer's own moves beyond the 90 retained days: a
+ * multi-banker who moved two thirds of what they held to their other bank for a month, half a year ago, and came back,
+ * is not leaving by doing it again. (A move the customer came back from within days leaves the month's average near
+ * what was held and does not count: measured on generated banks, counting it cost a tenth of the sudden exits.)
+ */
+export function largestMonthOfShare(state: CustomerState, beforeDay: number, minShare: number): number {
+  const flat = state.months ?? [];
+  let largest = 0;
+  for (let index = 0; index + FIELDS <= flat.length; index += FIELDS) {
+    const [endDay, averageBalance, toCompetitors] = [flat[index]!, flat[index + 1]!, flat[index + 2]!];
+    if (endDay >= beforeDay || toCompetitors <= largest) continue;
+    if (toCompetitors >= minShare * (Math.max(0, averageBalance) + toCompetitors)) largest = toCompetitors;
+  }
+  return largest;
+}

@@ -19,6 +19,7 @@ import type { ApplyOutcome, Position } from './features.ts';
 import { deferTiers, pendingDaysReady, settlePending, tiersMustWait } from './household.ts';
 import type { HouseholdMember } from './household.ts';
 import { dueMaturities } from './maturity.ts';
+import { largestMonthOfShare } from './month-memory.ts';
 import { dropEndedCooldowns, emissionsFor } from './policy.ts';
 import type { Rules } from './rules.ts';
 import type { CustomerState, Emission, OutboxEntry } from './state.ts';
@@ -217,7 +218,7 @@ function processCustomer(
     const credit = detecting && transaction.direction === 'CREDIT';
     const toCompetitor = detecting && transaction.direction === 'DEBIT' && isCompetitor(detection, transaction.counterpartyKind);
     // asked only of an exit by the money, after the debit is applied: the days before the exit window are the same
-    const debitHistory: DebitHistory | null = toCompetitor ? (minShare) => debitHistoryOf(new CustomerFeatures(stateBefore, eventDay - EXIT_DAYS, calendar), rules, minShare) : null;
+    const debitHistory: DebitHistory | null = toCompetitor ? (minShare) => debitHistoryOf(stateBefore, eventDay, calendar, rules, minShare) : null;
     const history: CreditHistory = {
       monthlyRepeat: credit && isMonthlyRepeat(state.days, eventDay, flowCode('CREDIT', transaction.counterpartyKind, transaction.category), transaction.amountMinor),
       noBaseline: credit && calendar.dayOf(state.firstSeenAt) > eventDay - BASELINE_DAYS,
@@ -247,9 +248,14 @@ function processCustomer(
   return changed ? state : undefined;
 }
 
-/** The customer's own history before an exit window (features as of its day before), for judging a debit to a competitor. */
-function debitHistoryOf(before: CustomerFeatures, rules: Rules, minShare: number): number {
-  return before.largestMoveOfShare('DEBIT', rules.competitorKinds, RETAINED_DAYS - EXIT_DAYS, minShare);
+/**
+ * The customer's own history before the exit window of a debit to a competitor on `eventDay`, for judging it: the
+ * retained days (features as of the window's day before) and the remembered months beyond them.
+ */
+function debitHistoryOf(stateBefore: CustomerState, eventDay: number, calendar: BusinessCalendar, rules: Rules, minShare: number): number {
+  const windowStart = eventDay - EXIT_DAYS;
+  const retained = new CustomerFeatures(stateBefore, windowStart, calendar).largestMoveOfShare('DEBIT', rules.competitorKinds, RETAINED_DAYS - EXIT_DAYS, minShare);
+  return Math.max(retained, largestMonthOfShare(stateBefore, windowStart + 1, minShare));
 }
 
 /**

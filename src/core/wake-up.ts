@@ -1,8 +1,8 @@
 import type { CustomerProfile } from '../domain/profile.ts';
 import type { BusinessCalendar } from './calendar.ts';
-import { nextDormancyDue } from './detectors/dormancy.ts';
 import { seriesKept } from './day-series.ts';
-import { CustomerFeatures } from './features.ts';
+import { nextDormancyDue, silenceStartOf, toldStage } from './detectors/dormancy.ts';
+import { CustomerFeatures, hasNoLedger } from './features.ts';
 import { nextMaturityWindowDay } from './maturity.ts';
 import type { Rules } from './rules.ts';
 import type { CustomerState } from './state.ts';
@@ -12,11 +12,30 @@ import { periodAverage, qualifiedTier, tierIndexOf } from './tiers.ts';
 const AFTER_MIDNIGHT_MS = 60_000;
 
 /**
+ * A customer who stops acting has no event to wake them: the churn score (silence against the customer's usual gap,
+ * activity and spending against their usual) is looked at again every few days of a silence, from the first day a
+ * silence can be unusual for anyone until the first dormancy stage takes over (at most 56 days: after two months an
+ * alert is a report, not a warning). Only the looks are fixed; what the score makes of a silence is the customer's own.
+ */
+export const SILENCE_LOOKS = { fromDays: 8, everyDays: 4, untilDays: 56 } as const;
+
+/**
+ * The first day after `evaluatedDay` on which a silence begun on `silentSinceDay` is looked at, or null: none left
+ * before `untilDays` (and before the first dormancy stage, `stageDays`).
+ */
+export function nextSilenceLook(silentSinceDay: number, evaluatedDay: number, stageDays: number): number | null {
+  const { fromDays, everyDays, untilDays } = SILENCE_LOOKS;
+  const silent = Math.max(fromDays, evaluatedDay + 1 - silentSinceDay);
+  const look = fromDays + Math.ceil((silent - fromDays) / everyDays) * everyDays;
+  return look > untilDays || look >= stageDays ? null : silentSinceDay + look;
+}
+
+/**
  * When the customer must be looked at again with no event: the next dormancy stage; the close of a day with
  * activity, for customers worth a daily look; the next day while their average is still moving toward another tier,
  * an upgrade waits out its hold, a downgrade risk builds or a churn episode is open; the day a monthly salary or
- * pension is overdue; and the day the notice window of a maturity without auto-rollover opens. One timer per
- * customer: the earliest of these.
+ * pension is overdue; every few days of a silence (SILENCE_LOOKS); and the day the notice window of a maturity
+ * without auto-rollover opens. One timer per customer: the earliest of these.
  */
 export function nextWakeUp(state: CustomerState, profile: CustomerProfile | undefined, rules: Rules, calendar: BusinessCalendar, householdLagDays = 0): number | null {
   const candidates: number[] = [];
@@ -49,6 +68,11 @@ export function nextWakeUp(state: CustomerState, profile: CustomerProfile | unde
     if (state.regularIncome !== null && state.regularIncome[1] >= 2) {
       const overdueDay = state.regularIncome[0] + rules.churn.regularIncomeGapDays + 1;
       if (overdueDay > state.evaluatedDay) candidates.push(calendar.startOf(overdueDay + 1) + AFTER_MIDNIGHT_MS);
+    }
+    const firstStageDays = rules.dormancy.stagesDays[0];
+    if (!hasNoLedger(state) && toldStage(state) === 0 && firstStageDays !== undefined) {
+      const look = nextSilenceLook(calendar.dayOf(silenceStartOf(state)), state.evaluatedDay, firstStageDays);
+      if (look !== null) candidates.push(calendar.startOf(look + 1) + AFTER_MIDNIGHT_MS);
     }
     // tier decisions waiting for the household's other members: looked at again at the next sweep (with a lag, not
     // before the day they can be judged: a replay must not fire a timer it knows changes nothing)

@@ -8,6 +8,7 @@ import { MemoryStateStore } from '../state/memory-store.ts';
 import { writeOutputFile } from '../generate/output-file.ts';
 import { Replay } from './engine.ts';
 import { runParallelReplay } from './parallel/coordinator.ts';
+import type { ParallelThreads } from './parallel/coordinator.ts';
 import { openInput } from './input.ts';
 import type { InputRequest } from './input.ts';
 import { fileSink, streamSink } from './line-sink.ts';
@@ -59,6 +60,8 @@ export interface ReplayEnvironment {
 export interface ReplayRun {
   summary: ReplaySummary;
   notes: RunNotes;
+  /** With worker threads: where the time went (the bench prints it). */
+  threads?: ParallelThreads;
 }
 
 /** `tidewatch replay` end to end: rules, input, store, outputs, the engine, then the summary. */
@@ -72,6 +75,7 @@ export async function runReplay(request: ReplayRequest, environment: ReplayEnvir
   const redis: RedisReplayStore | undefined = request.redis === null ? undefined : await openRedisReplayStore(request.redis, { keep: request.keep });
   const sinks: LineSink[] = [];
   let summary: ReplaySummary;
+  let threads: ParallelThreads | undefined;
   try {
     const alerts = request.out === null ? undefined : request.out === '-' ? streamSink(environment.stdout) : fileSink(request.out);
     const deadLetters = request.deadLetters === null ? undefined : fileSink(request.deadLetters);
@@ -81,7 +85,7 @@ export async function runReplay(request: ReplayRequest, environment: ReplayEnvir
     if (request.workers > 1) {
       if (redis !== undefined) throw new ReplayOptionError('--workers above 1 keeps the state in memory; --redis takes --workers 1');
       if (request.onOutcomes !== undefined) throw new ReplayOptionError('an outcome hook runs in this thread only: it takes workers 1');
-      ({ summary } = await runParallelReplay({
+      ({ summary, threads } = await runParallelReplay({
         core,
         workers: request.workers,
         chunkSize: request.chunkSize,
@@ -133,7 +137,7 @@ export async function runReplay(request: ReplayRequest, environment: ReplayEnvir
     if (request.out === '-') environment.stderr(text);
     else environment.stdout.write(text);
   }
-  return { summary, notes };
+  return threads === undefined ? { summary, notes } : { summary, notes, threads };
 }
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;

@@ -1,5 +1,5 @@
 import kafkajs from 'kafkajs';
-import type { Admin, Batch, Consumer, EachBatchPayload, Producer } from 'kafkajs';
+import type { Admin, Batch, Consumer, EachBatchPayload, OffsetsByTopicPartition, Producer } from 'kafkajs';
 import type { Attributes } from '@opentelemetry/api';
 import type { ServiceEnv } from '../config/env.ts';
 import { connectionsOf, describeKafka, describeRedis, describeRegistry } from '../config/security.ts';
@@ -312,7 +312,10 @@ async function processUnit(deps: PipelineDeps, locks: PartitionLocks, lag: LagMo
       ),
     );
     for (const payload of live) payload.resolveOffset(payload.batch.lastOffset());
-    await inSpan('tidewatch commit', spanKinds.internal, { 'tidewatch.partitions': live.length }, () => first.commitOffsetsIfNecessary());
+    // one OffsetCommit for the unit's partitions. Without offsets, commitOffsetsIfNecessary commits nothing (no
+    // autocommit interval or threshold is set): the offsets went when kafkajs, after each partition's eachBatch,
+    // committed what was resolved, and the unit's batches all return at once, so each of them sent the same request
+    await inSpan('tidewatch commit', spanKinds.internal, { 'tidewatch.partitions': live.length }, () => first.commitOffsetsIfNecessary(offsetsAfter(live)));
   });
   for (const { batch } of live) lag.batchFinished(batch.topic, batch.partition, Number(batch.messages.at(-1)?.timestamp ?? Date.now()));
   await first.heartbeat();
@@ -321,6 +324,18 @@ async function processUnit(deps: PipelineDeps, locks: PartitionLocks, lag: LagMo
     deps.metrics.batches.inc({ topic: payload.batch.topic });
     deps.metrics.batchDuration.observe({ topic: payload.batch.topic }, seconds);
   }
+}
+
+/** The offsets to commit once these batches are done: the next record of each batch's partition. */
+function offsetsAfter(payloads: readonly EachBatchPayload[]): OffsetsByTopicPartition {
+  const byTopic = new Map<string, Array<{ partition: number; offset: string }>>();
+  for (const { batch } of payloads) {
+    const partitions = byTopic.get(batch.topic) ?? [];
+    // as kafkajs resolves an offset (its decimal string plus one), so that its own commit after the batch finds it done
+    partitions.push({ partition: batch.partition, offset: (BigInt(batch.lastOffset()) + 1n).toString() });
+    byTopic.set(batch.topic, partitions);
+  }
+  return { topics: [...byTopic].map(([topic, partitions]) => ({ topic, partitions })) };
 }
 
 /** Span attributes of some batches: counts, topics and partitions, nothing from the records themselves. */

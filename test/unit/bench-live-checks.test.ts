@@ -4,6 +4,8 @@ import type { ServiceCounters } from '../../bench/prometheus.ts';
 
 const counters = (over: Partial<ServiceCounters> = {}): ServiceCounters => ({
   redisRoundTrips: 0,
+  cpuSeconds: 0,
+  customerLoads: 0,
   recordsConsumed: 0,
   transactionsConsumed: 0,
   batches: 0,

@@ -19,6 +19,19 @@ const describe = (error: unknown) => (error instanceof Error ? error.message : S
 const httpStatusOf = (error: unknown) =>
   typeof error === 'object' && error !== null && 'status' in error ? (error as { status: unknown }).status : undefined;
 
+const notFramed = (): DecodeResult => ({ ok: false, reason: 'undecodable', detail: 'not a schema-registry framed record (magic byte 0, schema id, body)' });
+
+const isFramed = (bytes: Buffer | null): bytes is Buffer => bytes !== null && bytes.length > HEADER_BYTES && bytes[0] === MAGIC_BYTE;
+
+function decodeBody(bytes: Buffer, schemaId: number, schema: WriterSchema | undefined): DecodeResult {
+  if (schema === undefined) return { ok: false, reason: 'unknown_schema', detail: `schema id ${schemaId} is not in the registry` };
+  try {
+    return { ok: true, value: schema.fromBuffer(bytes.subarray(HEADER_BYTES)), schemaId };
+  } catch (error) {
+    return { ok: false, reason: 'undecodable', detail: `schema id ${schemaId}: ${describe(error)}` };
+  }
+}
+
 /**
  * Decodes Confluent-framed Avro (magic byte, 4-byte big-endian schema id, Avro body).
  * A bad record is answered, never thrown, so the caller can dead-letter it with the reason. A registry that
@@ -38,17 +51,25 @@ export class AvroDecoder {
   }
 
   async decode(bytes: Buffer | null): Promise<DecodeResult> {
-    if (bytes === null || bytes.length <= HEADER_BYTES || bytes[0] !== MAGIC_BYTE) {
-      return { ok: false, reason: 'undecodable', detail: 'not a schema-registry framed record (magic byte 0, schema id, body)' };
-    }
+    if (!isFramed(bytes)) return notFramed();
     const schemaId = bytes.readInt32BE(1);
-    const schema = await this.writerSchema(schemaId);
-    if (schema === undefined) return { ok: false, reason: 'unknown_schema', detail: `schema id ${schemaId} is not in the registry` };
-    try {
-      return { ok: true, value: schema.fromBuffer(bytes.subarray(HEADER_BYTES)), schemaId };
-    } catch (error) {
-      return { ok: false, reason: 'undecodable', detail: `schema id ${schemaId}: ${describe(error)}` };
-    }
+    return decodeBody(bytes, schemaId, await this.writerSchema(schemaId));
+  }
+
+  /**
+   * A batch's records, answered as `decode` answers each: the writer schemas are awaited once per id, then every
+   * record decodes synchronously (a promise per record cost more than the Avro decoding itself).
+   */
+  async decodeAll(values: ReadonlyArray<Buffer | null>): Promise<DecodeResult[]> {
+    const ids = new Set<number>();
+    for (const bytes of values) if (isFramed(bytes)) ids.add(bytes.readInt32BE(1));
+    const schemas = new Map<number, WriterSchema | undefined>();
+    await Promise.all([...ids].map(async (schemaId) => schemas.set(schemaId, await this.writerSchema(schemaId))));
+    return values.map((bytes) => {
+      if (!isFramed(bytes)) return notFramed();
+      const schemaId = bytes.readInt32BE(1);
+      return decodeBody(bytes, schemaId, schemas.get(schemaId));
+    });
   }
 
   /** Undefined when the registry says the id does not exist; a registry failure is thrown and not remembered. */

@@ -12,7 +12,7 @@ import type { Finding } from '../findings.ts';
 import { householdFeatures } from '../household.ts';
 import type { HouseholdFeatures, HouseholdMember } from '../household.ts';
 import { basisPointsOf, formatMoney, formatPercent } from '../money.ts';
-import { rememberMonths } from '../month-memory.ts';
+import { largestMonthOfShare, rememberMonths } from '../month-memory.ts';
 import { rfmOf, slideTargets } from '../rfm.ts';
 import type { Rules } from '../rules.ts';
 import { churnThresholds } from '../rules.ts';
@@ -175,7 +175,7 @@ const DOWNGRADE_LONG_SPANS = 3;
 /** A downgrade risk is churn when the money went to competitors over the last 30 days: at least half the fall... */
 const DOWNGRADE_FLOW_DAYS = 30;
 const FALL_TO_COMPETITORS_SHARE = 0.5;
-/** ...and more than 1.5 times what the customer usually sends them in 30 days. */
+/** ...and more than 1.5 times what the customer usually sends them in 30 days, and more than in any remembered month. */
 const ABOVE_USUAL_TIMES = 1.5;
 
 /**
@@ -221,6 +221,9 @@ function downgradeRisk(
   const toCompetitors = features.flow('DEBIT', rules.competitorKinds, DOWNGRADE_FLOW_DAYS);
   const usualToCompetitors = (features.flow('DEBIT', rules.competitorKinds, RETAINED_DAYS) - toCompetitors) * DOWNGRADE_FLOW_DAYS / (RETAINED_DAYS - DOWNGRADE_FLOW_DAYS);
   if (toCompetitors < (before - average) * FALL_TO_COMPETITORS_SHARE || toCompetitors <= usualToCompetitors * ABOVE_USUAL_TIMES) return undefined;
+  // a multi-banker's transfers to their other banks swing from month to month: a month like one of the half year
+  // before is their range, not a move away
+  if (toCompetitors <= largestMonthOfShare(state, features.asOfDay - DOWNGRADE_FLOW_DAYS + 1, 0)) return undefined;
   // moving away repeats: when one day's transfer alone carried the fall (a house, a car), only what follows can tell
   if (!rules.tiers.downgrade.oneDayTransferCounts) {
     const beyondOneDay = toCompetitors - features.largestDailyFlow('DEBIT', rules.competitorKinds, DOWNGRADE_FLOW_DAYS);

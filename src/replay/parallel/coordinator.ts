@@ -10,15 +10,21 @@ import { recordOrder } from '../publish-order.ts';
 import type { ProductSource, ProfileItem, ProfileUpdateSource, ReplayDeadLetter, ReplayItem, TransactionItem } from '../records.ts';
 import { ReplayTally } from '../summary.ts';
 import type { ReplaySummary } from '../summary.ts';
-import { fromWorkerSchema } from './messages.ts';
+import { fromWorkerSchema, packChunk } from './messages.ts';
 import type { FromWorker, OrderedLine, ToWorker, WorkerSetup } from './messages.ts';
 import { OrderedMerge } from './ordered-merge.ts';
 import { CustomerOwnership } from './ownership.ts';
 import { SideInputTee } from './side-relay.ts';
 import { replayWorkerEntry, spawnWorker } from './spawn.ts';
+import { threadCpuMs } from './thread-cpu.ts';
 
-/** Reads sent to a worker and not yet answered: bounds memory when the reader runs ahead of the workers. */
-const MAX_CHUNKS_IN_FLIGHT = 4;
+/**
+ * Records sent to a worker and not yet answered (at least one read is always let through): bounds memory when the
+ * reader runs ahead of the workers (about 10 MiB of messages per worker on a generated bank). Room for about ten
+ * reads of a file, or a hundred days of a backtest's bank: a worker that meets a day heavier than the others' runs
+ * on instead of waiting for them, and the reader can read ahead while the workers start.
+ */
+const MAX_RECORDS_IN_FLIGHT = 32_768;
 const PROFILES_PER_MESSAGE = 1_000;
 /** Owners travel as bytes. */
 export const MAX_WORKERS = 255;
@@ -27,6 +33,17 @@ export const DEFAULT_WORKERS_CAP = 8;
 
 /** `--workers` by default: one per CPU, at most DEFAULT_WORKERS_CAP (1 on one CPU: the replay in this thread). */
 export const defaultWorkerCount = (): number => Math.max(1, Math.min(availableParallelism(), DEFAULT_WORKERS_CAP));
+
+/**
+ * Where a parallel replay's time went, for the bench (`npm run bench:replay`): CPU of this thread and of each worker
+ * (null where the platform cannot tell: not Linux), how long each worker's event loop waited for work (its start-up
+ * included), and how long this thread waited for workers to take more records (0: the reader was the limit).
+ */
+export interface ParallelThreads {
+  coordinatorCpuMs: number | null;
+  waitedForWorkersMs: number;
+  workers: Array<{ cpuMs: number | null; idleMs: number }>;
+}
 
 /** What a parallel replay reads: as the engine takes them (files or generated in memory). */
 export interface ParallelSources {
@@ -51,11 +68,15 @@ export interface ParallelReplayRequest {
   writeDeadLetter?: (line: string) => Promise<void> | undefined;
   onProgress?: (events: number) => void;
   signal?: AbortSignal;
+  /** Records in flight to a worker, at most (default MAX_RECORDS_IN_FLIGHT): tests make the reader wait often. */
+  maxRecordsInFlight?: number;
 }
 
 /** One worker thread and what the coordinator knows of it. */
 class ReplayWorker {
+  /** Records of the chunks sent and not yet answered, and how many each chunk held (answers come in order). */
   inFlight = 0;
+  readonly #chunkSizes: number[] = [];
   done: Extract<FromWorker, { type: 'done' }> | undefined;
   #wake: (() => void) | undefined;
 
@@ -64,9 +85,17 @@ class ReplayWorker {
     readonly thread: Worker,
   ) {}
 
-  post(message: ToWorker): void {
-    if (message.type === 'chunk') this.inFlight += 1;
-    this.thread.postMessage(message);
+  post(message: ToWorker, transfer: readonly ArrayBuffer[] = []): void {
+    if (message.type === 'chunk') {
+      this.inFlight += message.records;
+      this.#chunkSizes.push(message.records);
+    }
+    this.thread.postMessage(message, transfer);
+  }
+
+  /** The worker answered its oldest chunk (or the end). */
+  answeredChunk(): void {
+    this.inFlight -= this.#chunkSizes.shift() ?? 0;
   }
 
   /** Resolves at the worker's next answer (or failure). */
@@ -93,8 +122,10 @@ class ReplayWorker {
  * (side-relay.ts). Memory: the reads in flight and the lines the slowest worker has not reached yet; the profiles
  * and profile updates are held until handed out.
  */
-export async function runParallelReplay(request: ParallelReplayRequest): Promise<{ summary: ReplaySummary; scores: CustomerScore[] | null }> {
+export async function runParallelReplay(request: ParallelReplayRequest): Promise<{ summary: ReplaySummary; scores: CustomerScore[] | null; threads: ParallelThreads }> {
   const startedAt = performance.now();
+  const cpuAtStart = threadCpuMs();
+  let waitedForWorkersMs = 0;
   const { core, sources, inputName } = request;
   if (!Number.isSafeInteger(request.workers) || request.workers < 2 || request.workers > MAX_WORKERS) throw new RangeError(`workers must be 2 .. ${MAX_WORKERS}, got ${request.workers}`);
   const tally = new ReplayTally(core.calendar, core.unassignedQueue);
@@ -103,6 +134,7 @@ export async function runParallelReplay(request: ParallelReplayRequest): Promise
   // sources 0 .. n-1: the workers; n: this thread's own dead letters
   const deadLetters = new OrderedMerge(request.workers + 1, request.writeDeadLetter ?? noWrite);
   const own = request.workers;
+  const maxInFlight = request.maxRecordsInFlight ?? MAX_RECORDS_IN_FLIGHT;
 
   // households first: a worker must hold every member of its customers' households
   const ownership = new CustomerOwnership(request.workers);
@@ -176,7 +208,7 @@ export async function runParallelReplay(request: ParallelReplayRequest): Promise
         }
         if (message.type === 'done') worker.done = message;
         else {
-          worker.inFlight = Math.max(0, worker.inFlight - 1);
+          worker.answeredChunk();
           alerts.add(index, message.alerts, message.settledBefore);
           deadLetters.add(index, message.deadLetters, message.settledBefore);
         }
@@ -243,11 +275,14 @@ export async function runParallelReplay(request: ParallelReplayRequest): Promise
       if (offsets.length > 0) {
         const timeline = { offsets: Float64Array.from(offsets), eventTimes: Float64Array.from(eventTimes), owners: Uint8Array.from(owners) };
         for (const worker of workers) {
-          while (worker.inFlight >= MAX_CHUNKS_IN_FLIGHT) {
+          while (worker.inFlight > 0 && worker.inFlight + offsets.length > maxInFlight) {
+            const waitFrom = performance.now();
             await worker.answered();
+            waitedForWorkersMs += performance.now() - waitFrom;
             check();
           }
-          worker.post({ type: 'chunk', ...timeline, own: ownItems[worker.index]! });
+          const { message, transfer } = packChunk({ ...timeline, own: ownItems[worker.index]! });
+          worker.post(message, [transfer]);
         }
       }
       await alerts.drain();
@@ -275,7 +310,13 @@ export async function runParallelReplay(request: ParallelReplayRequest): Promise
     const scores = request.finalScores === true ? workers.flatMap(({ done }) => done!.scores ?? []) : null;
     // as finalScores sorts them: highest score first, then by customer id
     scores?.sort((left, right) => right.score - left.score || left.customerId.localeCompare(right.customerId));
-    return { summary: tally.summary({ endedAt, elapsedMs: performance.now() - startedAt, peakRssBytes: process.resourceUsage().maxRSS * 1024 }), scores };
+    const cpuAtEnd = threadCpuMs();
+    const threads: ParallelThreads = {
+      coordinatorCpuMs: cpuAtStart === null || cpuAtEnd === null ? null : cpuAtEnd - cpuAtStart,
+      waitedForWorkersMs,
+      workers: workers.map(({ done }) => ({ cpuMs: done!.threadCpuMs, idleMs: done!.idleMs })),
+    };
+    return { summary: tally.summary({ endedAt, elapsedMs: performance.now() - startedAt, peakRssBytes: process.resourceUsage().maxRSS * 1024 }), scores, threads };
   } finally {
     for (const port of ports) port.close();
     await Promise.all(workers.map((worker) => worker.thread.terminate()));

@@ -11,10 +11,11 @@ import { finalScores } from '../../backtest/final-scores.ts';
 import { MemoryStateStore } from '../../state/memory-store.ts';
 import { Replay } from '../engine.ts';
 import { applyOutcomes } from '../outcomes.ts';
-import { toWorkerSchema, workerSetupSchema } from './messages.ts';
-import type { ChunkMessage, FromWorker, OrderedLine, ToWorker } from './messages.ts';
+import { toWorkerSchema, unpackChunk, workerSetupSchema } from './messages.ts';
+import type { Chunk, FromWorker, OrderedLine, ToWorker } from './messages.ts';
 import { ownerLookup } from './ownership.ts';
 import { relayedSideInput, sideItemSchemas } from './side-relay.ts';
+import { threadCpuMs } from './thread-cpu.ts';
 import type { MessagePort } from 'node:worker_threads';
 import type { z } from 'zod';
 
@@ -68,7 +69,7 @@ async function startOnce(): Promise<void> {
   await replay.start();
 }
 
-async function replayChunk({ offsets, eventTimes, owners, own }: ChunkMessage): Promise<void> {
+async function replayChunk({ offsets, eventTimes, owners, own }: Chunk): Promise<void> {
   await startOnce();
   let next = 0;
   for (let index = 0; index < offsets.length; index += 1) {
@@ -98,7 +99,7 @@ async function handle(message: ToWorker): Promise<void> {
       await replay.loadProfiles([message.profiles.map((profile) => ({ kind: 'profile' as const, profile }))]);
       return;
     case 'chunk':
-      await replayChunk(message);
+      await replayChunk(unpackChunk(message.payload));
       sendOutput();
       return;
     case 'end': {
@@ -108,7 +109,7 @@ async function handle(message: ToWorker): Promise<void> {
       const clock = replay.clock;
       const seen = Number.isFinite(clock);
       const scores = setup.finalScores ? (seen ? await finalScores(replay.store, profiled, clock, core) : []) : null;
-      send({ type: 'done', tally: replay.tally.snapshot(), clock: seen ? clock : null, scores });
+      send({ type: 'done', tally: replay.tally.snapshot(), clock: seen ? clock : null, scores, threadCpuMs: threadCpuMs(), idleMs: performance.eventLoopUtilization().idle });
       port!.close();
       return;
     }

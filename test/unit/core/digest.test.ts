@@ -243,7 +243,7 @@ describe('a digest', () => {
 });
 
 // a 200-run property: 13.5 s measured under load, so a timeout of its own
-describe('digests due at a flush', { timeout: 120_000 }, () => {
+describe('digests due at a flush', { timeout: 300_000 }, () => {
   const at = prague('2026-01-14 13:30');
   const due = (pending: Alert[], lastCuts = new Map<string, number>(), now = at, core = enabled) => dueDigests({ pending, lastCuts, now, rules: core.rules, calendar: core.calendar });
 

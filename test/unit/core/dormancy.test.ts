@@ -116,9 +116,12 @@ describe('dormancy: silence is the signal', () => {
     const state = acting.state();
     expect(toldStage(state)).toBe(0);
     expect(nextDormancyDue(state, profile(), rules)).toBe(back.eventTime + 60 * DAY);
-    // the timer first wakes for the close of that day (11 Mar: a posting, a customer worth a daily look), then for the stage
+    // the timer first wakes for the close of that day (11 Mar: a posting, a customer worth a daily look), then to look
+    // at the new silence on its eighth day, then every four days, then for the stage
     expect(acting.timers.get('tx/0/c-1')).toBe(afterCloseOf('2024-03-11'));
     acting.sweep(afterCloseOf('2024-03-11'));
+    expect(acting.timers.get('tx/0/c-1')).toBe(afterCloseOf('2024-03-19'));
+    expect(acting.advance(back.eventTime + 60 * DAY - 1)).toEqual([]);
     expect(acting.timers.get('tx/0/c-1')).toBe(back.eventTime + 60 * DAY);
     expect(detectDormancy(state, profile(), T0 + 95 * DAY, { rules, tier: 'SILVER' }, calendar)).toBeUndefined();
     const again = detectDormancy(state, profile(), back.eventTime + 60 * DAY, { rules, tier: 'SILVER' }, calendar)!;

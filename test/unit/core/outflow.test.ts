@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { rememberedMonths } from '../../../src/core/month-memory.ts';
 import type { Measures } from '../../../src/core/detectors/measures.ts';
 import { detectOutflow } from '../../../src/core/detectors/outflow.ts';
 import type { CounterpartyKind } from '../../../src/domain/transaction.ts';
@@ -215,6 +216,39 @@ describe('outflow, the domain brief’s cases through the processor', () => {
     expect(twoThirdsAgain(0.68)).toEqual([0, 0, 0, 0]);
     // 10 Nov sent 40%: under three quarters of 20 Dec's share (51%), not the same move
     expect(twoThirdsAgain(0.4)).toEqual([0, 0, 0, 1]);
+  });
+
+  /**
+   * As twoThirdsAgain, with the earlier move half a year back, beyond the retained days: 100,000.00 since May; on 23 Jun
+   * `earlierShare` of it goes to another bank for the rest of the 30-day block (22 Jun - 21 Jul) and comes back from
+   * the customer's own account on 15 Aug; a salary of 5,000.00 on the 5th of every month from August; 75,000.00 spent
+   * by card on 21 Nov; on 20 Dec 85% of the 45,000.00 left goes to another bank, leaving 6,750.00: under a fifth of
+   * the 30-day normal (45,000), an exit by the money. Only the month memory still knows June.
+   */
+  function moveAgainMonthsLater(earlierShare: number) {
+    const store = new MemoryStore([profile({ servedTier: 'SILVER', rmId: 'rm-7' })]).seed(
+      seededState({ balances: { 'a-1': czk(100_000) }, since: pragueWinter('2023-05-01'), lastActivityAt: pragueWinter('2023-05-01') }),
+    );
+    const ledger = new Ledger('c-1', { 'a-1': czk(100_000) });
+    const postings = [ledger.debit(Math.round(czk(100_000) * earlierShare), pragueWinter('2023-06-23'), { counterpartyKind: 'OTHER_BANK' })];
+    postings.push(ledger.credit(czk(5_000), pragueWinter('2023-08-05'), { category: 'SALARY', counterpartyKind: 'OTHER_BANK' }));
+    postings.push(ledger.credit(czk(100_000) - ledger.balance(), pragueWinter('2023-08-15'), { counterpartyKind: 'OWN_ACCOUNT' }));
+    for (const month of ['2023-09', '2023-10', '2023-11']) postings.push(ledger.credit(czk(5_000), pragueWinter(`${month}-05`), { category: 'SALARY', counterpartyKind: 'OTHER_BANK' }));
+    postings.push(ledger.debit(czk(75_000), pragueWinter('2023-11-21'), { category: 'CARD', channel: 'CARD' }));
+    postings.push(ledger.credit(czk(5_000), pragueWinter('2023-12-05'), { category: 'SALARY', counterpartyKind: 'OTHER_BANK' }));
+    postings.push(ledger.debit(Math.round(ledger.balance() * 0.85), pragueWinter('2023-12-20'), { counterpartyKind: 'OTHER_BANK' }));
+    const told = store.feed(postings).map((emissions) => emissions.filter(({ feeds, alert }) => feeds.includes('rm') && alert.kind === 'LARGE_OUTFLOW').length);
+    return { told, remembered: rememberedMonths(store.state()) };
+  }
+
+  it('a step the customer took half a year before, beyond the retained days, is their normal: the month memory remembers it', () => {
+    const same = moveAgainMonthsLater(0.7);
+    // the block of 22 Jun - 21 Jul sent 70,000 while 32,333 stayed on average: 68% of what was held, at least three
+    // quarters of December's 85%, and more than three quarters of its amount (38,250): the same move again
+    expect(same.remembered.some((month) => month.toCompetitors === czk(70_000))).toBe(true);
+    expect(same.told).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 0]);
+    // 40% in June: 39% of what was held, under three quarters of December's share: the RM hears of the exit
+    expect(moveAgainMonthsLater(0.4).told).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 1]);
   });
 
   it('a move of nearly all that is far larger than the one the customer made before is an exit all the same', () => {

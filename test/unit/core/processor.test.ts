@@ -159,8 +159,9 @@ describe('processTimers', () => {
    * GOLD with 150,000.00 since June 2023 (served at the tier its balance qualifies for: no upgrade or idle funds to
    * tell); last acted 1 Jan 2024; interest on 31 Jan. The interest batch sets the timer to the close of 31 Jan (a
    * customer worth a daily look, ≥ 20,000.00, whose day had a posting: 1 Feb 00:01 Prague); that sweep judges the day,
-   * finds nothing, and moves the timer to the first dormancy stage, 1 Mar (60 days after 1 Jan). A closed relationship
-   * has no timer at all.
+   * finds nothing, and moves the timer to the next look at the silence (every four days from the eighth), which find
+   * nothing either, then to the first dormancy stage, 1 Mar (60 days after 1 Jan). A closed relationship has no timer
+   * at all.
    */
   function quietCustomer(customer = profile({ servedTier: 'GOLD' })) {
     const store = new MemoryStore([customer]).seed(seededState({ balances: { 'a-1': czk(150_000) }, since: pragueWinter('2023-06-01') }));
@@ -174,6 +175,13 @@ describe('processTimers', () => {
     const closeOfJanuary = store.sweep(afterCloseOf('2024-01-31'));
     expect(closeOfJanuary.emissions).toEqual([]);
     expect(store.state().evaluatedDay).toBe(dayNo('2024-01-31'));
+    // the silence is looked at every four days until the first dormancy stage: a steady balance scores nothing
+    const looks: number[] = [];
+    for (let due = store.timers.get(`${SCOPE}/c-1`)!; due < T0 + 60 * DAY; due = store.timers.get(`${SCOPE}/c-1`)!) {
+      looks.push(due);
+      expect(store.sweep(due).emissions).toEqual([]);
+    }
+    expect(looks).toEqual(['2024-02-02', '2024-02-06', '2024-02-10', '2024-02-14', '2024-02-18', '2024-02-22', '2024-02-26'].map(afterCloseOf));
     expect(store.timers.get(`${SCOPE}/c-1`)).toBe(T0 + 60 * DAY);
     return { store, ledger };
   }
@@ -235,7 +243,8 @@ describe('processTimers', () => {
     // a day early: no stage reached; the close of 28 Feb had not been judged (last judged: 31 Jan), so it is, quietly
     ['fired early (nothing reached yet)', T0 + 59 * DAY, false, '2024-02-28', T0 + 60 * DAY],
     // the posting of 20 Feb judged 19 Feb; the wake-up judges 29 Feb; the next stage counts from 20 Feb
-    ['the customer acted since the timer was set', T0 + 60 * DAY, true, '2024-02-29', T0 + 50 * DAY + 60 * DAY],
+    // acted on 20 Feb: that silence is looked at on its 12th day, 3 Mar, before its first stage
+    ['the customer acted since the timer was set', T0 + 60 * DAY, true, '2024-02-29', afterCloseOf('2024-03-03')],
   ])('a spurious timer, %s, alerts nothing and is rescheduled', (_, now, acted, judged, next) => {
     const { store, ledger } = quietCustomer();
     if (acted) store.feed([ledger.debit(czk(200), T0 + 50 * DAY, { counterpartyKind: 'CASH' })]);
@@ -292,8 +301,10 @@ describe('timers and transactions together', () => {
     const store = new MemoryStore([profile({ servedTier: 'GOLD' })]).seed(seededState({ balances: { 'a-1': czk(150_000) }, since: pragueWinter('2023-06-01') }));
     const ledger = new Ledger('c-1', { 'a-1': czk(150_000) });
     store.feed([ledger.debit(czk(500), T0, { category: 'CARD' })]);
-    // the close of 1 Jan is judged first (2 Jan 00:01), quietly; then the timer waits for the first stage
+    // the close of 1 Jan is judged first (2 Jan 00:01), quietly; then the timer waits for the first stage, looking at the silence on the way
     expect(store.sweep(afterCloseOf('2024-01-01')).emissions).toEqual([]);
+    // the looks at the silence (every four days from the eighth) find nothing to tell
+    expect(store.advance(T0 + 60 * DAY - 1)).toEqual([]);
     const due = T0 + 60 * DAY;
     expect(store.timers.get(`${SCOPE}/c-1`)).toBe(due);
     const fired = processTimers(store.load(['c-1']), [{ customerId: 'c-1', due }], { timerScope: SCOPE, now: due, detectedAt: DETECTED_AT }, core);

@@ -192,10 +192,9 @@ describe('downgrade risk: a valuable customer’s average falling toward the ser
    * `withdrawal` to another bank (or `to`) on 10 Jan, then pays 100.00 by card every day (with `cards: false`, nothing
    * more); the timer loop runs each day before the posting, as in `weeks`. Answers what was told over 40 days.
    */
-  function slide(opening: number, withdrawal: number, cards = true, to: CounterpartyKind = 'OTHER_BANK', context = oneDayCounts, since = '2023-10-01'): Told[] {
-    const store = new MemoryStore([profile({ servedTier: 'PLATINUM' })], context).seed(
-      seededState({ balances: { 'a-1': opening }, since: pragueWinter(since), lastActivityAt: pragueWinter('2024-01-05') }),
-    );
+  function slide(opening: number, withdrawal: number, cards = true, to: CounterpartyKind = 'OTHER_BANK', context = oneDayCounts, since = '2023-10-01', months?: number[]): Told[] {
+    const state = seededState({ balances: { 'a-1': opening }, since: pragueWinter(since), lastActivityAt: pragueWinter('2024-01-05') });
+    const store = new MemoryStore([profile({ servedTier: 'PLATINUM' })], context).seed(months === undefined ? state : { ...state, months });
     const ledger = new Ledger('c-1', { 'a-1': opening });
     const told: Told[] = [];
     const record = (on: string, by: Told['by'], emissions: readonly Emission[]) => told.push(...emissions.map((emission) => ({ on, by, emission })));
@@ -264,6 +263,14 @@ describe('downgrade risk: a valuable customer’s average falling toward the ser
     expect(ofKind(slide(czk(400_000), czk(100_000), true, 'OTHER_BANK', oneDayCounts, '2023-11-04'), 'DOWNGRADE_RISK').map(({ on }) => on)).toEqual(['2024-02-02']);
     // first seen on 2 Nov: 91 days by 31 Jan, told as in the first case
     expect(ofKind(slide(czk(400_000), czk(100_000), true, 'OTHER_BANK', oneDayCounts, '2023-11-02'), 'DOWNGRADE_RISK').map(({ on }) => on)).toEqual(['2024-01-31']);
+  });
+
+  it('a month like one of the half year before is the customer’s range, not a move away: told only above every remembered month', () => {
+    // the first case, remembering the block of 19 Nov - 18 Dec 2023 (day 19,709 its last), when the customer sent
+    // competitors `sent`: 100,000 to another bank in the last 30 days is news only if it is more than that month's
+    const remembering = (sent: number) => ofKind(slide(czk(400_000), czk(100_000), true, 'OTHER_BANK', oneDayCounts, '2023-10-01', [19_709, czk(400_000), sent]), 'DOWNGRADE_RISK').map(({ on }) => on);
+    expect(remembering(czk(100_000))).toEqual([]);
+    expect(remembering(czk(99_999))).toEqual(['2024-01-31']);
   });
 
   it('the same fall spent in cash (a car, a wedding) is not a customer moving away: no downgrade risk for the RM', () => {

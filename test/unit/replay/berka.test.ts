@@ -189,5 +189,5 @@ describe.skipIf(!runBerkaTests)('tidewatch replay --format berka over the sample
     expect(summary.rmLoad.rms).toBe(77);
     expect(summary.rmLoad.unassigned).toBe(0);
     expect(summary.rmLoad.max).toBeGreaterThan(0);
-  }, 60_000);
+  }, 240_000);
 });

@@ -2,7 +2,12 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Alert } from '../../../src/domain/alert.ts';
-import { runReplay } from '../../../src/replay/run.ts';
+import { businessCalendar } from '../../../src/core/calendar.ts';
+import { loadRules } from '../../../src/core/rules.ts';
+import { openInput } from '../../../src/replay/input.ts';
+import { runParallelReplay } from '../../../src/replay/parallel/coordinator.ts';
+import type { ReplayItem } from '../../../src/replay/records.ts';
+import { runReplay, untilInstant } from '../../../src/replay/run.ts';
 import type { ReplaySummary } from '../../../src/replay/summary.ts';
 import { simulate } from '../../../src/backtest/simulation.ts';
 import { CustomerOwnership } from '../../../src/replay/parallel/ownership.ts';
@@ -10,7 +15,7 @@ import { core } from '../../support/core-fixtures.ts';
 import { generateFiles } from '../generate/files-fixture.ts';
 import type { GeneratedFiles } from '../generate/files-fixture.ts';
 import { smallBank } from '../generate/bank-fixture.ts';
-import { quietOutput, replayRequest } from '../../support/replay-request.ts';
+import { quietOutput, replayRequest, shippedRules } from '../../support/replay-request.ts';
 
 interface Outputs {
   alerts: string;
@@ -85,6 +90,39 @@ describe('tidewatch replay --workers', { timeout: 120_000 }, () => {
     expect(single.summary.publishedRecords).toBeGreaterThan(100);
     const households = (await files.lines('profiles.jsonl')).map((line) => (JSON.parse(line) as { householdId: string | null }).householdId);
     expect(households.length - new Set(households).size).toBeGreaterThan(10);
+  });
+
+  it('writes the same bytes when the reader hands out a few records at a time and waits for the workers', async () => {
+    // reads of 7 records end mid-day and mid-household, and at most 50 in flight keeps the reader waiting for the
+    // slower worker: the merge then writes what both have passed, read by read
+    const rules = loadRules(shippedRules);
+    const context = { rules, calendar: businessCalendar(rules.timeZone), unassignedQueue: 'UNASSIGNED' };
+    const opened = await openInput({ input, profiles: join(files.folder, 'profiles.jsonl'), products: join(files.folder, 'mixed-products.jsonl'), profileUpdates: join(files.folder, 'profile-updates.jsonl'), outcomes, timeZone: rules.timeZone });
+    async function* sevenAtATime(): AsyncGenerator<ReplayItem[]> {
+      let read: ReplayItem[] = [];
+      for await (const items of opened.transactions) {
+        for (const item of items) {
+          read.push(item);
+          if (read.length === 7) yield read.splice(0);
+        }
+      }
+      if (read.length > 0) yield read;
+    }
+    const alerts: string[] = [];
+    const deadLetters: string[] = [];
+    await runParallelReplay({
+      core: context,
+      workers: 2,
+      chunkSize: 2_000,
+      until: untilInstant('2024-09-15', context.calendar),
+      sources: { ...opened, transactions: sevenAtATime() },
+      inputName: opened.transactionsPath,
+      writeAlert: (line) => void alerts.push(line),
+      writeDeadLetter: (line) => void deadLetters.push(line),
+      maxRecordsInFlight: 50,
+    });
+    expect(alerts.map((line) => `${line}\n`).join('')).toBe(single.alerts);
+    expect(deadLetters.map((line) => `${line}\n`).join('')).toBe(single.deadLetters);
   });
 
   it('writes the same bytes with 2 and with 3 worker threads as in one thread', async () => {

@@ -9,6 +9,8 @@ import { DAY, Ledger, afterCloseOf, calendar, czk, dayNo, pragueWinter, profile,
 // from 60 days of silence, a monthly income overdue 40 days after the last one.
 const SEEN = pragueWinter('2024-01-10');
 const DORMANCY_DUE = SEEN + 60 * DAY;
+/** With nothing else to wait for, a silence is looked at on its eighth day (18 Jan), then every four days. */
+const FIRST_LOOK = afterCloseOf('2024-01-18');
 
 /** Steady at `balance` since October, seen and active on 10 Jan; the close of `evaluated` judged. */
 function customer(balance: number, options: { evaluated?: string; extra?: Partial<CustomerState> } = {}): CustomerState {
@@ -32,13 +34,13 @@ describe('when a customer is looked at again without an event', () => {
     expect(wake(customer(czk(50_000), { evaluated: '2024-01-09' }))).toBe(afterCloseOf('2024-01-10'));
   });
 
-  it('only at the next dormancy stage for a customer below the daily-look balance', () => {
-    expect(wake(customer(rules.churn.minAverageBalanceMinor - 1, { evaluated: '2024-01-09' }))).toBe(DORMANCY_DUE);
+  it('only when the silence is next looked at, for a customer below the daily-look balance', () => {
+    expect(wake(customer(rules.churn.minAverageBalanceMinor - 1, { evaluated: '2024-01-09' }))).toBe(FIRST_LOOK);
     expect(wake(customer(rules.churn.minAverageBalanceMinor, { evaluated: '2024-01-09' }))).toBe(afterCloseOf('2024-01-10'));
   });
 
-  it('only at the next dormancy stage once its close is judged and nothing is moving', () => {
-    expect(wake(customer(czk(50_000)))).toBe(DORMANCY_DUE);
+  it('only when the silence is next looked at, once its close is judged and nothing is moving', () => {
+    expect(wake(customer(czk(50_000)))).toBe(FIRST_LOOK);
   });
 
   it('the day after next while a churn episode is open, whatever the balance', () => {
@@ -48,10 +50,10 @@ describe('when a customer is looked at again without an event', () => {
   it('daily while the average sits above the served tier and the upgrade is not told yet', () => {
     expect(wake(customer(czk(150_000)), { servedTier: 'SILVER' })).toBe(afterCloseOf('2024-01-11'));
     expect(wake(customer(czk(150_000), { extra: { upgradeTold: 'SILVER' } }), { servedTier: 'SILVER' })).toBe(afterCloseOf('2024-01-11'));
-    expect(wake(customer(czk(150_000), { extra: { upgradeTold: 'GOLD' } }), { servedTier: 'SILVER' })).toBe(DORMANCY_DUE);
-    expect(wake(customer(czk(150_000)), { servedTier: 'GOLD' })).toBe(DORMANCY_DUE);
+    expect(wake(customer(czk(150_000), { extra: { upgradeTold: 'GOLD' } }), { servedTier: 'SILVER' })).toBe(FIRST_LOOK);
+    expect(wake(customer(czk(150_000)), { servedTier: 'GOLD' })).toBe(FIRST_LOOK);
     // no profile: no served tier to be above
-    expect(wake(customer(czk(150_000)), 'no profile')).toBe(DORMANCY_DUE);
+    expect(wake(customer(czk(150_000)), 'no profile')).toBe(FIRST_LOOK);
   });
 
   it('daily while the close sits in another tier than the average (a deposit on its way to an upgrade)', () => {
@@ -63,18 +65,40 @@ describe('when a customer is looked at again without an event', () => {
     // GOLD (floor 100,000): 150,000 then 45,000 out: close 105,000 < 110,000 and below the average (148,500)
     expect(wake(afterPosting(czk(150_000), 'debit', czk(45_000)), { servedTier: 'GOLD' })).toBe(afterCloseOf('2024-01-11'));
     // 35,000 out: the close (115,000) is still more than 10% above the floor
-    expect(wake(afterPosting(czk(150_000), 'debit', czk(35_000)), { servedTier: 'GOLD' })).toBe(DORMANCY_DUE);
+    expect(wake(afterPosting(czk(150_000), 'debit', czk(35_000)), { servedTier: 'GOLD' })).toBe(FIRST_LOOK);
     // served SILVER has no floor to fall below
-    expect(wake(afterPosting(czk(50_000), 'debit', czk(20_000)), { servedTier: 'SILVER' })).toBe(DORMANCY_DUE);
+    expect(wake(afterPosting(czk(50_000), 'debit', czk(20_000)), { servedTier: 'SILVER' })).toBe(FIRST_LOOK);
   });
 
   it('the day a monthly income is overdue, once it has come twice in rhythm', () => {
-    // last salary 5 Jan, second in a row: overdue (gap 42 days) on 5 Jan + 43 = 17 Feb, judged after its close
-    const paid = (streak: number) => customer(czk(1_000), { extra: { regularIncome: [dayNo('2024-01-05'), streak] } });
+    // last salary 5 Jan, second in a row: overdue (gap 42 days) on 5 Jan + 43 = 17 Feb, judged after its close; the
+    // silence is looked at on 15 and 19 Feb (its 36th and 40th days), so the overdue day comes between two looks
+    const paid = (streak: number, evaluated = '2024-02-15') => customer(czk(1_000), { evaluated, extra: { regularIncome: [dayNo('2024-01-05'), streak] } });
     expect(wake(paid(2))).toBe(afterCloseOf('2024-02-17'));
-    expect(wake(paid(1))).toBe(DORMANCY_DUE);
-    // already judged past the overdue day: nothing more to wait for
-    expect(wake(Object.assign(paid(2), { evaluatedDay: dayNo('2024-02-17') }))).toBe(DORMANCY_DUE);
+    expect(wake(paid(1))).toBe(afterCloseOf('2024-02-19'));
+    // already judged past the overdue day: nothing more to wait for than the next look
+    expect(wake(paid(2, '2024-02-17'))).toBe(afterCloseOf('2024-02-19'));
+  });
+
+  it('every four days of a silence from its eighth, until the first dormancy stage takes over', () => {
+    const evaluated = (isoDate: string) => wake(customer(czk(50_000), { evaluated: isoDate }));
+    expect(evaluated('2024-01-17')).toBe(afterCloseOf('2024-01-18'));
+    expect(evaluated('2024-01-18')).toBe(afterCloseOf('2024-01-22'));
+    expect(evaluated('2024-01-19')).toBe(afterCloseOf('2024-01-22'));
+    // the 52nd day (2 Mar) and the 56th (6 Mar) are the last looks; after them only the stage (60 days) is left
+    expect(evaluated('2024-03-01')).toBe(afterCloseOf('2024-03-02'));
+    expect(evaluated('2024-03-02')).toBe(afterCloseOf('2024-03-06'));
+    expect(evaluated('2024-03-06')).toBe(DORMANCY_DUE);
+    // a stage told for this silence: the dormancy alerts say the rest
+    expect(wake(customer(czk(50_000), { extra: { dormancy: { since: SEEN, stage: 1 } } }))).toBe(SEEN + 90 * DAY);
+  });
+
+  it('no look on or after the first dormancy stage of a bank whose stage comes sooner', () => {
+    const early = { ...rules, dormancy: { ...rules.dormancy, stagesDays: [30, 90] } };
+    const at = (isoDate: string) => nextWakeUp(customer(czk(50_000), { evaluated: isoDate }), profile(), early, calendar);
+    // the 28th day (7 Feb) is the last look before the stage on the 30th
+    expect(at('2024-02-03')).toBe(afterCloseOf('2024-02-07'));
+    expect(at('2024-02-07')).toBe(SEEN + 30 * DAY);
   });
 
   it('never for a closed relationship', () => {
