@@ -105,12 +105,16 @@ const TRANSFER_SHARE = 0.04;
 
 const cap = (value: number) => Math.max(-RATIO_CAP, Math.min(RATIO_CAP, value));
 const round4 = (value: number) => Math.round(value * 10_000) / 10_000;
+const rounded = (value: number | null): number | null => (value === null ? null : round4(value));
 
 /** recent against usual (both per 30 days): null without a usual level worth comparing with. */
 function versusUsual(recent: number, usualPer30: number, floor: number): number | null {
   if (usualPer30 <= 0 || usualPer30 < floor) return recent > 0 && floor > 0 ? cap(recent / floor) : null;
   return cap(recent / usualPer30);
 }
+
+/** The usual per 30 days of a sum over the history: what the days before the recent ones moved, scaled. */
+const perRecent = (recent: number, whole: number): number => Math.round(((whole - recent) * RECENT_DAYS) / BASELINE_DAYS);
 
 /**
  * How far the monthly average balance fell over the last two months when it fell in both (0 otherwise): a drain goes
@@ -167,7 +171,6 @@ export function measureChurn(state: CustomerState, features: CustomerFeatures, c
   // a one-day spike is not a peak the customer fell from: the peak must have held for a few days
   const peak = features.sustainedPeak(HISTORY_DAYS, PEAK_HOLD_DAYS);
   const scale = Math.max(average90, 0);
-  const perRecent = (recent: number, whole: number) => Math.round(((whole - recent) * RECENT_DAYS) / BASELINE_DAYS);
 
   const competitorRecent = features.flow('DEBIT', COMPETITORS, RECENT_DAYS);
   const inflowRecent = features.flow('CREDIT', EXTERNAL_IN, INFLOW_DAYS);
@@ -213,27 +216,24 @@ export function measureChurn(state: CustomerState, features: CustomerFeatures, c
     competitorRun: competitorRun(state),
   };
   const m = measured;
+  // each value rounded as it is made (a loop over the names after, by key, cost more than the rounding)
   const vector: ChurnFeatureVector = {
-    closeVsNormal: hasHistory && m.normal > 0 ? cap(m.close / m.normal) : null,
-    drawdown: m.peak > 0 ? Math.max(0, Math.min(1, (m.peak - m.close) / m.peak)) : null,
-    competitorOutflowShare: scale > 0 ? cap(m.competitorRecent / scale) : null,
-    competitorOutflowVsUsual: hasHistory ? versusUsual(m.competitorRecent, m.competitorUsual, NEGLIGIBLE_SHARE * scale) : null,
-    competitorTransfersAboveUsual: hasHistory && scale > 0 ? m.competitorTransfersRecent - m.competitorTransfersUsual : null,
-    largestOutflowShare: scale > 0 ? cap(m.largestOutflow / scale) : null,
-    netFlowShare: scale > 0 ? cap(m.netFlow / scale) : null,
-    inflowVsUsual: hasHistory ? versusUsual(m.inflowRecent, m.inflowUsual, 0) : null,
-    activityVsUsual: hasHistory && m.activityUsual >= 1 ? cap(m.activityRecent / m.activityUsual) : null,
-    spendVsUsual: hasHistory ? versusUsual(m.spendRecent, m.spendUsual, 0) : null,
-    incomeOverdue: income !== null && income[1] >= 2 && m.incomeSilentDays !== null && m.incomeSilentDays <= INCOME_REMEMBERED_DAYS ? m.incomeSilentDays / MONTH_DAYS : null,
-    silenceVsUsual: m.silentDays === null ? null : cap(m.silentDays / m.usualGapDays),
-    drainToCompetitors: hasHistory && m.averageBefore > 0 ? Math.min(m.competitorExcess, steadyFall(m)) / m.averageBefore : null,
-    competitorMonthsAboveBefore: m.competitorRun?.months ?? null,
-    competitorTurnover: hasHistory && scale > 0 ? cap(m.competitorUsual / scale) : null,
+    closeVsNormal: rounded(hasHistory && m.normal > 0 ? cap(m.close / m.normal) : null),
+    drawdown: rounded(m.peak > 0 ? Math.max(0, Math.min(1, (m.peak - m.close) / m.peak)) : null),
+    competitorOutflowShare: rounded(scale > 0 ? cap(m.competitorRecent / scale) : null),
+    competitorOutflowVsUsual: rounded(hasHistory ? versusUsual(m.competitorRecent, m.competitorUsual, NEGLIGIBLE_SHARE * scale) : null),
+    competitorTransfersAboveUsual: rounded(hasHistory && scale > 0 ? m.competitorTransfersRecent - m.competitorTransfersUsual : null),
+    largestOutflowShare: rounded(scale > 0 ? cap(m.largestOutflow / scale) : null),
+    netFlowShare: rounded(scale > 0 ? cap(m.netFlow / scale) : null),
+    inflowVsUsual: rounded(hasHistory ? versusUsual(m.inflowRecent, m.inflowUsual, 0) : null),
+    activityVsUsual: rounded(hasHistory && m.activityUsual >= 1 ? cap(m.activityRecent / m.activityUsual) : null),
+    spendVsUsual: rounded(hasHistory ? versusUsual(m.spendRecent, m.spendUsual, 0) : null),
+    incomeOverdue: rounded(income !== null && income[1] >= 2 && m.incomeSilentDays !== null && m.incomeSilentDays <= INCOME_REMEMBERED_DAYS ? m.incomeSilentDays / MONTH_DAYS : null),
+    silenceVsUsual: rounded(m.silentDays === null ? null : cap(m.silentDays / m.usualGapDays)),
+    drainToCompetitors: rounded(hasHistory && m.averageBefore > 0 ? Math.min(m.competitorExcess, steadyFall(m)) / m.averageBefore : null),
+    competitorMonthsAboveBefore: rounded(m.competitorRun?.months ?? null),
+    competitorTurnover: rounded(hasHistory && scale > 0 ? cap(m.competitorUsual / scale) : null),
   };
-  for (const name of churnFeatureNames) {
-    const value = vector[name];
-    if (value !== null) vector[name] = round4(value);
-  }
   return { vector, measured };
 }
 

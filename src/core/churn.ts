@@ -7,7 +7,7 @@ import { basisPoints, count, days, minorUnits } from './findings.ts';
 import { formatMoney, formatPercent } from './money.ts';
 import type { Rules } from './rules.ts';
 import { scorecardOf } from './rules.ts';
-import { scoreWith } from './scorecard.ts';
+import { scoreOf, scoreWith } from './scorecard.ts';
 import type { CustomerState } from './state.ts';
 
 /** One feature that raised the score: how much (log-odds against behaving as usual), in plain words with the numbers. */
@@ -33,8 +33,8 @@ export interface ChurnAssessment {
  * score most, each with its value against the customer's own usual level.
  */
 export function assessChurn(state: CustomerState, features: CustomerFeatures, rules: Rules, calendar: BusinessCalendar): ChurnAssessment {
-  const { score, vector, signals } = scoreChurn(state, features, rules, calendar);
-  return { score, signals: signals(), vector };
+  const scored = scoreChurn(state, features, rules, calendar);
+  return { score: scored.score, signals: scored.signals(), vector: scored.vector };
 }
 
 /**
@@ -46,14 +46,25 @@ export function scoreChurn(
   features: CustomerFeatures,
   rules: Rules,
   calendar: BusinessCalendar,
-): { score: number; vector: ChurnFeatureVector; signals: () => ChurnSignal[] } {
+): { readonly score: number; readonly vector: ChurnFeatureVector; signals(): ChurnSignal[] } {
   const { vector, measured } = measureChurn(state, features, calendar);
-  const { score, contributions } = scoreWith(scorecardOf(rules), vector);
-  const signals = () =>
-    contributions
-      .filter((contribution) => contribution.points > 0 && contribution.value !== null)
-      .map((contribution) => ({ name: contribution.name, points: contribution.points, ...describe(contribution.name, contribution.value!, measured, rules.currency) }));
-  return { score, vector, signals };
+  return new ScoredChurn(scoreOf(scorecardOf(rules), vector), vector, measured, rules);
+}
+
+/** A score whose signals are worded (and the contributions behind them sorted) only when read. */
+class ScoredChurn {
+  constructor(
+    readonly score: number,
+    readonly vector: ChurnFeatureVector,
+    private readonly measured: ChurnMeasurements,
+    private readonly rules: Rules,
+  ) {}
+
+  signals(): ChurnSignal[] {
+    return scoreWith(scorecardOf(this.rules), this.vector)
+      .contributions.filter((contribution) => contribution.points > 0 && contribution.value !== null)
+      .map((contribution) => ({ name: contribution.name, points: contribution.points, ...describe(contribution.name, contribution.value!, this.measured, this.rules.currency) }));
+  }
 }
 
 const ratioBp = (value: number) => Math.round(value * 10_000);

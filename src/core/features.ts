@@ -1,9 +1,9 @@
 import type { CounterpartyKind, Direction, Transaction } from '../domain/transaction.ts';
 import { counterpartyKinds } from '../domain/transaction.ts';
 import type { BusinessCalendar } from './calendar.ts';
-import { closeOn, daySeriesOf, flowOn, flowOver, sumOfCloses } from './day-series.ts';
+import { addToSeries, closeOn, daySeriesOf, daysWithFlowOf, flowOver, largestFlowOn, sumOfCloses, sustainedPeakOf } from './day-series.ts';
 import type { DaySeries } from './day-series.ts';
-import { CUSTOMER_INITIATED_COUNT, addToDay, bucketSum, dropDaysBefore, flowCode, flowMask, irregularInflowMask, netFlowOf, sumOverMask } from './flows.ts';
+import { CUSTOMER_INITIATED_COUNT, bucketSum, dropDaysBefore, flowCode, flowMask, irregularInflowMask, netFlowOf, sumOverMask } from './flows.ts';
 import type { Rules } from './rules.ts';
 import { forgetSeenBefore, hasSeen, rememberSeen, transactionFingerprint } from './seen-transactions.ts';
 import type { CustomerState } from './state.ts';
@@ -94,7 +94,7 @@ export function applyTransaction(state: CustomerState, transaction: Transaction,
   const sameDayMoney = grossFlowOn(state.days, day);
   noteOpened(state, transaction, day, calendar.dayOf(state.firstSeenAt));
   moveBalance(state, transaction, sameDayMoney);
-  if (transaction.amountMinor > 0) addToDay(state.days, day, flowCode(transaction.direction, transaction.counterpartyKind, transaction.category), transaction.amountMinor);
+  if (transaction.amountMinor > 0) addToSeries(state.days, day, flowCode(transaction.direction, transaction.counterpartyKind, transaction.category), transaction.amountMinor);
   if (transaction.direction === 'CREDIT' && (transaction.category === 'SALARY' || transaction.category === 'PENSION')) {
     state.regularIncome = nextIncomeRhythm(state.regularIncome, day);
   }
@@ -102,7 +102,7 @@ export function applyTransaction(state: CustomerState, transaction: Transaction,
     state.lastInvestmentAt = Math.max(state.lastInvestmentAt ?? transaction.eventTime, transaction.eventTime);
   }
   if (transaction.initiatedBy === 'CUSTOMER') {
-    addToDay(state.days, day, CUSTOMER_INITIATED_COUNT, 1);
+    addToSeries(state.days, day, CUSTOMER_INITIATED_COUNT, 1);
     state.lastActivityAt = Math.max(state.lastActivityAt ?? transaction.eventTime, transaction.eventTime);
   }
   state.firstSeenAt = Math.min(state.firstSeenAt, transaction.eventTime);
@@ -148,13 +148,25 @@ function forgetOpenedBefore(state: CustomerState, oldestDay: number): void {
   else if (kept.length < Object.keys(state.accountsOpened).length) state.accountsOpened = Object.fromEntries(kept);
 }
 
+/** The sum of the accounts' balances (in their order: the same sum as ever), without an array or a closure per read. */
+function totalBalanceOf(state: CustomerState): number {
+  let sum = 0;
+  for (const accountId in state.accounts) sum += state.accounts[accountId]![0];
+  return sum;
+}
+
 /**
  * The openings of the accounts first seen after `day`: the daily series walked back from today's balances carries
  * each of them back to the days before its first posting, where the customer as of `day` had not shown it.
  */
 function openingsAfter(state: CustomerState, day: number): number {
+  const opened = state.accountsOpened;
   let sum = 0;
-  for (const [firstDay, opening] of Object.values(state.accountsOpened ?? {})) if (firstDay > day) sum += opening;
+  if (opened === undefined) return sum;
+  for (const accountId in opened) {
+    const [firstDay, opening] = opened[accountId]!;
+    if (firstDay > day) sum += opening;
+  }
   return sum;
 }
 
@@ -180,7 +192,11 @@ function moveBalance(state: CustomerState, transaction: Transaction, sameDayMone
     if (disagrees && gap !== offset) state.balanceMismatches += 1;
     offset = disagrees ? gap : 0;
   }
-  state.accounts[transaction.accountId] = offset === 0 ? [balance, Math.max(account[1], transaction.eventTime)] : [balance, Math.max(account[1], transaction.eventTime), offset];
+  // moved in place: a new tuple per posting outlived the young generation in the state
+  account[0] = balance;
+  account[1] = Math.max(account[1], transaction.eventTime);
+  if (offset !== 0) account[2] = offset;
+  else if (account.length > 2) account.length = 2;
 }
 
 /** Money moved in and out on a day so far (own-account moves included), as a bound on intra-day stamp order. */
@@ -243,7 +259,7 @@ export class CustomerFeatures {
     /** [totalBalance, walkFrom] of the same state and knownAsOf (at(): the hold days re-read them for every day). */
     balances?: readonly [number, number],
   ) {
-    this.totalBalance = balances?.[0] ?? Object.values(state.accounts).reduce((sum, [balance]) => sum + balance, 0);
+    this.totalBalance = balances?.[0] ?? totalBalanceOf(state);
     this.walkFrom = balances?.[1] ?? (knownAsOf === undefined ? this.totalBalance : this.totalBalance - openingsAfter(state, knownAsOf));
     this.shared = shared;
   }
@@ -332,15 +348,8 @@ export class CustomerFeatures {
     let peak = Number.NEGATIVE_INFINITY;
     const fromDay = this.asOfDay - windowDays + 1;
     const series = holdDays >= 1 ? this.series() : undefined;
-    if (series !== undefined) {
-      // the same runs as the walk below, without a queue: the lowest close of each holdDays days ending at `day`
-      for (let day = fromDay; day + holdDays - 1 <= this.asOfDay; day += 1) {
-        let lowest = closeOn(series, day);
-        for (let later = day + 1; later < day + holdDays; later += 1) lowest = Math.min(lowest, closeOn(series, later));
-        peak = Math.max(peak, lowest);
-      }
-      return peak;
-    }
+    // the same runs as the walk below, without a queue: the lowest close of each holdDays days in a row
+    if (series !== undefined) return sustainedPeakOf(series, fromDay, this.asOfDay, holdDays);
     // the walk's queue and closure only on the path without a series (not once per close on the day-close path)
     const recent: number[] = [];
     this.walkCloses(fromDay, (_, close) => {
@@ -388,14 +397,11 @@ export class CustomerFeatures {
 
   private largestDailySum(mask: number, windowDays: number): number {
     const fromDay = this.asOfDay - windowDays + 1;
-    let largest = 0;
     const series = this.series();
-    if (series !== undefined) {
-      // a day without postings sums to 0, which never beats the 0 to start from
-      for (let day = fromDay; day <= this.asOfDay; day += 1) largest = Math.max(largest, flowOn(series, mask, day));
-      return largest;
-    }
+    // a day without postings sums to 0, which never beats the 0 to start from
+    if (series !== undefined) return largestFlowOn(series, mask, fromDay, this.asOfDay);
     // one bucket per day with postings: a bucket's sum is that day's
+    let largest = 0;
     for (const bucket of this.state.days) {
       if (bucket[0]! < fromDay || bucket[0]! > this.asOfDay) continue;
       largest = Math.max(largest, bucketSum(bucket, mask));
@@ -428,13 +434,10 @@ export class CustomerFeatures {
    */
   daysWithFlowAtLeast(direction: Direction, kinds: readonly CounterpartyKind[], fromDay: number, toDay: number, minAmount: number): number {
     const mask = flowMask(direction, kinds);
-    let count = 0;
     // a day without postings sums to 0: it counts only when the bar is 0 or less, which the daily sums cannot tell
     const series = minAmount > 0 ? this.series() : undefined;
-    if (series !== undefined) {
-      for (let day = fromDay; day <= toDay; day += 1) if (flowOn(series, mask, day) >= minAmount) count += 1;
-      return count;
-    }
+    if (series !== undefined) return daysWithFlowOf(series, mask, fromDay, toDay, minAmount);
+    let count = 0;
     for (const bucket of this.state.days) {
       if (bucket[0]! < fromDay || bucket[0]! > toDay) continue;
       if (bucketSum(bucket, mask) >= minAmount) count += 1;

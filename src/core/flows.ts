@@ -129,6 +129,11 @@ export function bucketSum(bucket: readonly number[], mask: number): number {
   return total;
 }
 
+/** How a code's amount moves the balance: +1 money in, -1 money out, 0 a count (customer-initiated transactions). */
+export function netSignOf(code: number): number {
+  return isInflow(code) ? 1 : isOutflow(code) ? -1 : 0;
+}
+
 /** Money in minus money out on one bucket (own-account transfers cancel out across the customer's accounts). */
 export function netFlowOf(bucket: readonly number[]): number {
   let net = 0;

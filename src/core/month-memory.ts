@@ -83,27 +83,39 @@ export interface CompetitorRun {
  * quarter of the balance (THROUGH_ACCOUNT_SHARE). Null without at least one month before the run to compare with.
  */
 export function competitorRun(state: CustomerState): CompetitorRun | null {
-  const months = consecutiveTail(rememberedMonths(state));
-  if (months.length < 2) return null;
+  // read on the flat memory in place, [last day, average balance, to competitors] per month (every day close asks; the
+  // months, slices and sums as objects cost more than the answer): the months from the last gap on (a month never
+  // measured breaks a run)
+  const flat = state.months ?? [];
+  const count = Math.floor(flat.length / FIELDS);
+  let from = count - 1;
+  while (from > 0 && flat[(from - 1) * FIELDS] === flat[from * FIELDS]! - MONTH_DAYS) from -= 1;
+  from = Math.max(0, from);
+  if (count - from < 2) return null;
   let best: CompetitorRun = { months: 0, perMonth: 0, perMonthBefore: 0 };
-  for (let start = months.length - 1; start >= 1; start -= 1) {
-    const before = months.slice(0, start);
-    const run = months.slice(start);
-    const rateBefore = before.reduce((sum, month) => sum + month.toCompetitors, 0) / before.length;
-    const balanceBefore = before.reduce((sum, month) => sum + month.averageBalance, 0) / before.length;
+  for (let start = count - 1; start >= from + 1; start -= 1) {
+    // the months before the run (from..start - 1) and the run (start..count - 1), summed in order
+    let sentBefore = 0;
+    let heldBefore = 0;
+    for (let month = from; month < start; month += 1) {
+      sentBefore += flat[month * FIELDS + 2]!;
+      heldBefore += flat[month * FIELDS + 1]!;
+    }
+    const rateBefore = sentBefore / (start - from);
+    const balanceBefore = heldBefore / (start - from);
     const floor = Math.max(ABOVE_TIMES * rateBefore, ABOVE_SHARE * balanceBefore);
-    if (balanceBefore <= 0 || rateBefore > THROUGH_ACCOUNT_SHARE * balanceBefore || !run.every((month) => month.toCompetitors >= floor)) continue;
-    best = { months: run.length, perMonth: Math.round(run.reduce((sum, month) => sum + month.toCompetitors, 0) / run.length), perMonthBefore: Math.round(rateBefore) };
+    if (balanceBefore <= 0 || rateBefore > THROUGH_ACCOUNT_SHARE * balanceBefore) continue;
+    let sentInRun = 0;
+    let above = true;
+    for (let month = start; month < count && above; month += 1) {
+      above = flat[month * FIELDS + 2]! >= floor;
+      sentInRun += flat[month * FIELDS + 2]!;
+    }
+    if (above) best = { months: count - start, perMonth: Math.round(sentInRun / (count - start)), perMonthBefore: Math.round(rateBefore) };
   }
   return best;
 }
 
-/** The remembered months from the last gap on (a month never measured breaks a run). */
-function consecutiveTail(months: readonly RememberedMonth[]): RememberedMonth[] {
-  let from = months.length - 1;
-  while (from > 0 && months[from - 1]!.endDay === months[from]!.endDay - MONTH_DAYS) from -= 1;
-  return months.slice(Math.max(0, from));
-}
 
 /**
  * The largest outflow to competitors of a remembered month that ended before `beforeDay` and sent at least `minShare`

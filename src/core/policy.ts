@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Alert } from '../domain/alert.ts';
+import type { Alert, AlertKind } from '../domain/alert.ts';
 import type { CustomerProfile } from '../domain/profile.ts';
 import { isRoutine } from './digest.ts';
 import type { Finding } from './findings.ts';
@@ -98,11 +98,12 @@ function renderAlert(customerId: string, finding: Finding, context: PolicyContex
 
 /** Forgets cooldowns and suppressions that have ended by `instant`, so the state does not grow with kinds long past. */
 export function dropEndedCooldowns(state: CustomerState, instant: number): void {
-  for (const [kind, until] of Object.entries(state.cooldowns) as [keyof CustomerState['cooldowns'], [number, number]][]) {
-    if (until[0] <= instant) delete state.cooldowns[kind];
+  // by key, without the entries arrays (this runs for every posting)
+  for (const kind in state.cooldowns) {
+    if (state.cooldowns[kind as AlertKind]![0] <= instant) delete state.cooldowns[kind as AlertKind];
   }
-  for (const [kind, until] of Object.entries(state.suppressed) as [keyof CustomerState['suppressed'], number][]) {
-    if (until <= instant) delete state.suppressed[kind];
+  for (const kind in state.suppressed) {
+    if (state.suppressed[kind as AlertKind]! <= instant) delete state.suppressed[kind as AlertKind];
   }
   if (state.watchUntil !== null && state.watchUntil <= instant) state.watchUntil = null;
 }

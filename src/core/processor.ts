@@ -24,6 +24,7 @@ import { dropEndedCooldowns, emissionsFor } from './policy.ts';
 import type { Rules } from './rules.ts';
 import type { CustomerState, Emission, OutboxEntry } from './state.ts';
 import { nextWakeUp } from './wake-up.ts';
+import { seriesKept } from './day-series.ts';
 import { flowCode, isMonthlyRepeat } from './flows.ts';
 
 /**
@@ -168,7 +169,8 @@ function processCustomer(
   let changed = false;
   const mismatchesBefore = state?.balanceMismatches ?? 0;
   let pendingLooked = false;
-  if (state !== undefined && state.partition === batch.partition) {
+  // (an empty outbox, most customers' at most batches, is kept rather than replaced by a new empty array)
+  if (state !== undefined && state.partition === batch.partition && state.outbox.length > 0) {
     // every batch before this one was published before its offsets were committed: its alerts are delivered
     state.outbox = state.outbox.filter((entry) => entry.cause.kind !== 'offset' || entry.cause.offset >= batch.firstOffset);
   }
@@ -210,7 +212,9 @@ function processCustomer(
     const asOfDay = Math.max(streamDay, eventDay);
     const detecting = mayRaiseFinding(transaction, detection);
     const stateBefore = detecting ? withOpeningBalance(state, transaction) : state;
-    const before = detecting ? measure(new CustomerFeatures(stateBefore, asOfDay, calendar), rules) : undefined;
+    // the measures read the day series when it is kept (core/day-series.ts), not walks of the buckets
+    const series = seriesKept(state.days) ? {} : undefined;
+    const before = detecting ? measure(new CustomerFeatures(stateBefore, asOfDay, calendar, series), rules) : undefined;
     const credit = detecting && transaction.direction === 'CREDIT';
     const toCompetitor = detecting && transaction.direction === 'DEBIT' && isCompetitor(detection, transaction.counterpartyKind);
     // asked only of an exit by the money, after the debit is applied: the days before the exit window are the same
@@ -231,7 +235,7 @@ function processCustomer(
     // a tier decision still waiting for the household is judged against the cooldowns of its own day
     dropEndedCooldowns(state, state.tiersPending?.[0] === undefined ? state.streamTime : Math.min(state.streamTime, calendar.startOf(state.tiersPending[0])));
     if (before === undefined) continue;
-    const after = measure(new CustomerFeatures(state, asOfDay, calendar), rules);
+    const after = measure(new CustomerFeatures(state, asOfDay, calendar, seriesKept(state.days) ? {} : undefined), rules);
     const findings = [...detectOutflow(transaction, before, after, detection, debitHistory), ...detectInflow(transaction, before, after, detection, history)];
     if (findings.length === 0) continue;
     if (findings.some(isExitFinding)) openChurnEpisodeOnExit(state, calendar.dayOf(transaction.eventTime));
@@ -340,6 +344,8 @@ export interface TimerBatchResult {
   settle: { writes: StateWrite[]; timers: TimerChange[] };
 }
 
+const isTimerEntry = (entry: OutboxEntry): boolean => entry.cause.kind === 'timer';
+
 /**
  * Due timers of one partition. A timer is a wake-up hint; the state decides. Alerts computed for a due timer are
  * kept in the outbox until the timer has moved on, so that a crash before that re-sends the very same alerts.
@@ -360,7 +366,6 @@ export function processTimers(
     }
     const state = stored.state;
     let rev = stored.rev;
-    const isTimerEntry = (entry: OutboxEntry) => entry.cause.kind === 'timer';
     const owed = state.outbox.filter((entry) => entry.cause.kind === 'timer' && entry.cause.due === timer.due);
     if (owed.length > 0) {
       result.emissions.push(...owed.flatMap((entry) => entry.emissions));
@@ -385,9 +390,15 @@ export function processTimers(
       findings.push(...maturing.findings);
       const emissions = emissionsFor(state, findings, { rules, profile, unassignedQueue: context.unassignedQueue, detectedAt: input.detectedAt });
       if (silence !== undefined || closeDue || maturing.changed || pending.judged > 0) {
-        state.outbox = [...state.outbox.filter((entry) => !isTimerEntry(entry)), ...(emissions.length > 0 ? [{ cause: { kind: 'timer' as const, due: timer.due }, emissions }] : [])];
+        // most closes tell nothing to a customer owing nothing: the empty outbox stays as it is
+        if (emissions.length > 0 || state.outbox.length > 0) {
+          state.outbox = [...state.outbox.filter((entry) => !isTimerEntry(entry)), ...(emissions.length > 0 ? [{ cause: { kind: 'timer' as const, due: timer.due }, emissions }] : [])];
+        }
         rev += 1;
-        result.writes.push({ customerId: timer.customerId, expectedRev: stored.rev, state: { ...state, rev } });
+        // written as updated in place (as processTransactions does): a copy per fired timer outlived the young
+        // generation in the store, and was most of what a replay's scavenges copied
+        state.rev = rev;
+        result.writes.push({ customerId: timer.customerId, expectedRev: stored.rev, state });
         result.emissions.push(...emissions);
       }
     }

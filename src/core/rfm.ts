@@ -52,7 +52,7 @@ export function rfmOf(features: CustomerFeatures, lastActivityDay: number | null
   const recencyScore = scoreOf(recencyDays, cuts.recencyDays, true);
   const frequencyScore = scoreOf(frequency, cuts.frequency90Days, false);
   const monetaryScore = scoreOf(monetaryMinor, cuts.monetaryMinor, false);
-  const high = (value: number) => value >= cuts.highScore;
+  const { highScore } = cuts;
   return {
     recencyDays,
     frequency,
@@ -60,6 +60,6 @@ export function rfmOf(features: CustomerFeatures, lastActivityDay: number | null
     recencyScore,
     frequencyScore,
     monetaryScore,
-    segment: segmentOf(high(recencyScore), high(frequencyScore), high(monetaryScore)),
+    segment: segmentOf(recencyScore >= highScore, frequencyScore >= highScore, monetaryScore >= highScore),
   };
 }

@@ -126,17 +126,24 @@ function nameRanksOf(card: Scorecard): Map<string, number> {
 }
 
 export function scoreWith(card: Scorecard, vector: ChurnFeatureVector): ScoreResult {
-  let logit = card.intercept;
   const contributions: Contribution[] = [];
   for (const feature of card.features) {
     const value = vector[feature.name];
-    const points = pointsOf(feature, value);
-    logit += points;
-    contributions.push({ name: feature.name, value, points: points - feature.points[feature.normalBin]! });
+    contributions.push({ name: feature.name, value, points: pointsOf(feature, value) - feature.points[feature.normalBin]! });
   }
   const rank = nameRanksOf(card);
   contributions.sort((left, right) => right.points - left.points || rank.get(left.name)! - rank.get(right.name)!);
-  return { score: Math.round(100 / (1 + Math.exp(-logit))), contributions };
+  return { score: scoreOf(card, vector), contributions };
+}
+
+/**
+ * scoreWith's score alone: a day close needs the contributions (made, then sorted) only when it tells the RM, and
+ * making them at every close of every customer cost more than the score.
+ */
+export function scoreOf(card: Scorecard, vector: ChurnFeatureVector): number {
+  let logit = card.intercept;
+  for (const feature of card.features) logit += pointsOf(feature, vector[feature.name]);
+  return Math.round(100 / (1 + Math.exp(-logit)));
 }
 
 export class ScorecardError extends Error {

@@ -11,17 +11,23 @@ export function periodAverage(features: CustomerFeatures, rules: Rules): number 
 
 /** Index of a tier in the rules (0 = lowest); an unknown or missing served tier counts as the lowest. */
 export function tierIndexOf(rules: Rules, name: string | null | undefined): number {
-  const index = rules.tiers.levels.findIndex((level) => level.name === name);
-  return index === -1 ? 0 : index;
+  const { levels } = rules.tiers;
+  for (let index = 0; index < levels.length; index += 1) if (levels[index]!.name === name) return index;
+  return 0;
 }
 
-/** The highest tier whose floor the average reaches, alone or (where the tier has one) as a household. */
+/**
+ * The highest tier whose floor the average reaches, alone or (where the tier has one) as a household. (Loops without a
+ * callback: a day close asks this for every hold day, and a closure per call cost more than the comparisons.)
+ */
 export function qualifiedTier(rules: Rules, average: number, householdAverage: number | null): number {
+  const { levels } = rules.tiers;
   let qualified = 0;
-  rules.tiers.levels.forEach((level, index) => {
+  for (let index = 0; index < levels.length; index += 1) {
+    const level = levels[index]!;
     const alone = average >= level.minAverageMinor;
     const together = householdAverage !== null && level.householdMinAverageMinor !== null && householdAverage >= level.householdMinAverageMinor;
     if (alone || together) qualified = index;
-  });
+  }
   return qualified;
 }

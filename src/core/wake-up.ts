@@ -1,5 +1,6 @@
 import type { CustomerProfile } from '../domain/profile.ts';
 import type { BusinessCalendar } from './calendar.ts';
+import { seriesKept } from './day-series.ts';
 import { nextDormancyDue, silenceStartOf, toldStage } from './detectors/dormancy.ts';
 import { CustomerFeatures, hasNoLedger } from './features.ts';
 import { nextMaturityWindowDay } from './maturity.ts';
@@ -42,7 +43,9 @@ export function nextWakeUp(state: CustomerState, profile: CustomerProfile | unde
   if (dormancy !== null) candidates.push(dormancy);
   if (profile?.status !== 'CLOSED') {
     const streamDay = calendar.dayOf(state.streamTime);
-    const features = new CustomerFeatures(state, Math.max(streamDay, state.evaluatedDay), calendar);
+    // read from the day series when it is kept (core/day-series.ts), not by walking the buckets: this runs for every
+    // customer of every batch and timer, and the walk of 30 closes was a tenth of a replay
+    const features = new CustomerFeatures(state, Math.max(streamDay, state.evaluatedDay), calendar, seriesKept(state.days) ? {} : undefined);
     const average = features.averageDailyBalance(30);
     const close = features.closingBalance();
     const worthADailyLook = Math.max(average, close) >= rules.churn.minAverageBalanceMinor || state.churn !== null;

@@ -93,11 +93,14 @@ function updateRfm(state: CustomerState, features: CustomerFeatures, rules: Rule
   const slid = previous?.segment === 'IMPORTANT_VALUE' && slideTargets.includes(segment);
   if (slid) state.rfm = { segment, slidFrom: 'IMPORTANT_VALUE', slidOn: features.asOfDay };
   else if (previous !== null && slideTargets.includes(segment) && previous.slidFrom !== null) state.rfm = { ...previous, segment };
-  else state.rfm = { segment, slidFrom: null, slidOn: 0 };
+  // unchanged (most closes): kept, not replaced by an equal object the state then holds on to
+  else if (previous === null || previous.segment !== segment || previous.slidFrom !== null || previous.slidOn !== 0) state.rfm = { segment, slidFrom: null, slidOn: 0 };
 }
 
 /** How far under a tier's floor an eligibility told must fall to be news again when crossed (basis points). */
 const UPGRADE_FORGET_MARGIN_BP = 1000;
+/** An amount as if the floors were UPGRADE_FORGET_MARGIN_BP higher: qualifiedTier(wellBelow(average)) is the tier it is well inside. */
+const wellBelow = (amount: number): number => Math.round((amount * 10_000) / (10_000 - UPGRADE_FORGET_MARGIN_BP));
 
 function upgradeEligibility(
   state: CustomerState,
@@ -117,8 +120,7 @@ function upgradeEligibility(
   if (qualifiedTier(rules, average, householdAverage) <= served) {
     // well back below (a tenth under the floor): a later crossing is news again; an average that wavers around the
     // floor is the same news
-    const below = (amount: number) => Math.round((amount * 10_000) / (10_000 - UPGRADE_FORGET_MARGIN_BP));
-    if (qualifiedTier(rules, below(average), householdAverage === null ? null : below(householdAverage)) <= served) state.upgradeTold = null;
+    if (qualifiedTier(rules, wellBelow(average), householdAverage === null ? null : wellBelow(householdAverage)) <= served) state.upgradeTold = null;
     return undefined;
   }
   // held on every day of the hold period, by the average and by the money actually there at each day's close: a
@@ -271,7 +273,8 @@ function churnRisk(state: CustomerState, features: CustomerFeatures, context: De
   const { rules } = context;
   const settings = rules.churn;
   const { alertFromScore, clearBelowScore } = churnThresholds(rules);
-  const { score, signals, vector } = scoreChurn(state, features, rules, calendar);
+  const scored = scoreChurn(state, features, rules, calendar);
+  const { score, vector } = scored;
   context.observer?.({ customerId: state.customerId, day: features.asOfDay, vector, score });
   const episode = state.churn;
   // after an exit the money-moved features fade as the new, lower balance becomes the normal: the customer is gone
@@ -302,7 +305,7 @@ function churnRisk(state: CustomerState, features: CustomerFeatures, context: De
   if (worsens && episode.toldLevel !== undefined && priorities.indexOf(level) >= priorities.indexOf(episode.toldLevel)) return undefined;
   state.churn = { since: episode?.since ?? features.asOfDay, toldScore: score, toldLevel: level };
   const priority = belowValueFloor ? 'LOW' : isTopTier(context) || average >= rules.priority.urgentAmountMinor ? raise(level) : level;
-  const top = signals().slice(0, settings.topReasons);
+  const top = scored.signals().slice(0, settings.topReasons);
   const lifeGoesOn = top.length > 0 && top.every((signal) => MONEY_MOVED.has(signal.name));
   const caveat = lifeGoesOn ? '. Income and everyday activity go on: it may be a one-off payment; tidewatch escalates if they stop' : '';
   return {

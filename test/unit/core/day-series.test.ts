@@ -11,7 +11,8 @@ import { Ledger, calendar, czk, dayNo, pragueWinter, profile, rules } from '../.
 /**
  * The day series (core/day-series.ts) stands in for walks over the buckets in every day close: it must give what the
  * walks give, for any day and window, and a close must read the state as it is, never a series derived before a
- * change (these fail if the series is ever kept across closes without being forgotten on every change).
+ * change. Its running sums are kept across closes and moved by every posting: these fail if a posting (on the latest
+ * day, a late one, one before the first day) left them behind the buckets.
  */
 
 /** A small deterministic generator, so that a failure names its seed. */
@@ -142,6 +143,44 @@ describe('day series: a state changed between reads is read as it is', () => {
     const copy = structuredClone(state);
     expect(evaluateDayClose(state, holder, lastDay + 1, context, calendar)).toEqual(evaluateDayClose(copy, holder, lastDay + 1, context, calendar));
     expect(state).toEqual(copy);
+  });
+});
+
+describe('day series: the running sums kept posting by posting (core/day-series.ts ledger)', () => {
+  const DAY = 86_400_000;
+
+  it.each([11, 12, 13])('seed %i: read after every day of postings (late ones, a new account, 200 days), as made afresh and as walked', (seed) => {
+    const next = random(seed);
+    const ledger = new Ledger('c-kept', { 'a-1': czk(80_000) });
+    const start = pragueWinter('2024-01-02');
+    const state = newCustomerState('c-kept', 0, start);
+    const made = new Set<unknown>();
+    for (let day = 0; day < 200; day += 1) {
+      if (day > 1 && next() < 0.4) continue;
+      const postings = 1 + Math.floor(next() * 3);
+      for (let index = 0; index < postings; index += 1) {
+        // now and then a late posting, up to 5 days back (within the lateness window), on day 1 before the first day
+        const late = day === 1 && index === 0 ? 3 : next() < 0.15 ? 1 + Math.floor(next() * 5) : 0;
+        const kind: CounterpartyKind = counterpartyKinds[Math.floor(next() * counterpartyKinds.length)]!;
+        const accountId = day > 100 && next() < 0.3 ? 'a-3' : 'a-1';
+        const amount = czk(100 + Math.floor(next() * 20_000));
+        const at = start + (day - late) * DAY + 3_600_000 + index * 60_000;
+        const transaction =
+          next() < 0.5 ? ledger.credit(amount, at, { counterpartyKind: kind, accountId }) : ledger.debit(amount, at, { counterpartyKind: kind, accountId, initiatedBy: next() < 0.5 ? 'CUSTOMER' : 'SYSTEM' });
+        expect(applyTransaction(state, transaction, { partition: 0, offset: state.appliedOffset + 1 }, rules, calendar)).toBe('applied');
+      }
+      const today = calendar.dayOf(state.streamTime);
+      const kept = seriesFeatures(state, today, calendar);
+      const read = reads(kept);
+      made.add(daySeriesOf(state.days, kept.totalBalance).ledger);
+      // a copy has buckets of its own: its series is made from them, not kept
+      expect(read, `day ${day}`).toEqual(reads(seriesFeatures(structuredClone(state), today, calendar)));
+      expect(read, `day ${day}`).toEqual(reads(walked(state, today)));
+      expect(reads(kept.at(today - 40)), `day ${day}, 40 days before`).toEqual(reads(walked(state, today - 40)));
+    }
+    // kept: made again only when the postings reach past the days it was made for, or land before its first day
+    expect(made.size).toBeGreaterThan(1);
+    expect(made.size).toBeLessThan(15);
   });
 });
 
