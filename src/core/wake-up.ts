@@ -21,13 +21,14 @@ export const SILENCE_LOOKS = { fromDays: 8, everyDays: 4, untilDays: 56 } as con
 
 /**
  * The first day after `evaluatedDay` on which a silence begun on `silentSinceDay` is looked at, or null: none left
- * before `untilDays` (and before the first dormancy stage, `stageDays`).
+ * by `untilDays`. (A first dormancy stage that comes sooner wakes the customer before the next look, and once it is
+ * told the looks stop: nextWakeUp.)
  */
-export function nextSilenceLook(silentSinceDay: number, evaluatedDay: number, stageDays: number): number | null {
+export function nextSilenceLook(silentSinceDay: number, evaluatedDay: number): number | null {
   const { fromDays, everyDays, untilDays } = SILENCE_LOOKS;
   const silent = Math.max(fromDays, evaluatedDay + 1 - silentSinceDay);
   const look = fromDays + Math.ceil((silent - fromDays) / everyDays) * everyDays;
-  return look > untilDays || look >= stageDays ? null : silentSinceDay + look;
+  return look > untilDays ? null : silentSinceDay + look;
 }
 
 /**
@@ -69,9 +70,8 @@ export function nextWakeUp(state: CustomerState, profile: CustomerProfile | unde
       const overdueDay = state.regularIncome[0] + rules.churn.regularIncomeGapDays + 1;
       if (overdueDay > state.evaluatedDay) candidates.push(calendar.startOf(overdueDay + 1) + AFTER_MIDNIGHT_MS);
     }
-    const firstStageDays = rules.dormancy.stagesDays[0];
-    if (!hasNoLedger(state) && toldStage(state) === 0 && firstStageDays !== undefined) {
-      const look = nextSilenceLook(calendar.dayOf(silenceStartOf(state)), state.evaluatedDay, firstStageDays);
+    if (!hasNoLedger(state) && toldStage(state) === 0) {
+      const look = nextSilenceLook(calendar.dayOf(silenceStartOf(state)), state.evaluatedDay);
       if (look !== null) candidates.push(calendar.startOf(look + 1) + AFTER_MIDNIGHT_MS);
     }
     // tier decisions waiting for the household's other members: looked at again at the next sweep (with a lag, not

@@ -93,12 +93,17 @@ describe('when a customer is looked at again without an event', () => {
     expect(wake(customer(czk(50_000), { extra: { dormancy: { since: SEEN, stage: 1 } } }))).toBe(SEEN + 90 * DAY);
   });
 
-  it('no look on or after the first dormancy stage of a bank whose stage comes sooner', () => {
-    const early = { ...rules, dormancy: { ...rules.dormancy, stagesDays: [30, 90] } };
-    const at = (isoDate: string) => nextWakeUp(customer(czk(50_000), { evaluated: isoDate }), profile(), early, calendar);
-    // the 28th day (7 Feb) is the last look before the stage on the 30th
-    expect(at('2024-02-03')).toBe(afterCloseOf('2024-02-07'));
-    expect(at('2024-02-07')).toBe(SEEN + 30 * DAY);
+  it('the first dormancy stage of a bank takes over when it comes sooner; the looks end on the 56th day when it comes later', () => {
+    const at = (stagesDays: number[], isoDate: string) =>
+      nextWakeUp(customer(czk(50_000), { evaluated: isoDate }), profile(), { ...rules, dormancy: { ...rules.dormancy, stagesDays } }, calendar);
+    // a stage on the 30th: the 28th day (7 Feb) is the last look before it
+    expect(at([30, 90], '2024-02-03')).toBe(afterCloseOf('2024-02-07'));
+    expect(at([30, 90], '2024-02-07')).toBe(SEEN + 30 * DAY);
+    // told: the looks stop, the dormancy alerts say the rest
+    expect(nextWakeUp(customer(czk(50_000), { evaluated: '2024-02-10', extra: { dormancy: { since: SEEN, stage: 1 } } }), profile(), { ...rules, dormancy: { ...rules.dormancy, stagesDays: [30, 90] } }, calendar)).toBe(SEEN + 90 * DAY);
+    // a stage on the 90th: looks until the 56th day (6 Mar), none on the 60th
+    expect(at([90, 180], '2024-03-02')).toBe(afterCloseOf('2024-03-06'));
+    expect(at([90, 180], '2024-03-06')).toBe(SEEN + 90 * DAY);
   });
 
   it('never for a closed relationship', () => {
