@@ -176,14 +176,15 @@ describeIntegration('tidewatch run: a scripted month', (context) => {
     expect(campaign.find((opportunity) => opportunity.customerId === 'c-platinum')!.opportunityId).toBe(platinum.alertId);
 
     // c-pension: the transfer out on day 5 (66%, not an exit: the risk team hears it; a payment alone is no churn),
-    // then one churn episode once the pension is overdue too (the close of day 14, 43 days after it last came, seen
-    // by the income's own wake-up with no transaction that day): the stopped pension first, the money gone with it
+    // then one churn episode once the pension is overdue too (the close of day 13, 42 days after it last came, seen
+    // by a look at the customer's silence with no transaction that day, a day before the income's own wake-up): the
+    // stopped pension first, the money gone with it
     const outflow = risk.find((alert) => alert.customerId === 'c-pension')!;
     expect(outflow).toMatchObject({ kind: 'LARGE_OUTFLOW', rmId: 'rm-3', priority: 'HIGH', toCompetitor: true, counterpartyKind: 'OTHER_BANK', eventTime: at(5) });
     expect(outflow.reason).toBe('Large outflow: 50,000.00 CZK to another bank, 66% of the relationship balance');
     const [pensionRisk] = rm.filter((alert) => alert.kind === 'CHURN_RISK' && alert.customerId === 'c-pension');
-    expect(pensionRisk!.reason).toMatch(/^Churn risk \d+\/100: the monthly salary or pension last arrived 43 days ago; outflow to competitors .* the usual/);
-    expect(pensionRisk!.eventTime).toBe(at(15, 0) - 1);
+    expect(pensionRisk!.reason).toMatch(/^Churn risk \d+\/100: the monthly salary or pension last arrived 42 days ago; outflow to competitors .* the usual/);
+    expect(pensionRisk!.eventTime).toBe(at(14, 0) - 1);
 
     // c-payroll: the salary stopped after August; nothing large ever left, and the RM hears it while the customer still
     // spends (the last card payment is on day 24): the missing income against the customer's usual. One episode,
