@@ -4,7 +4,7 @@ import { measureChurn } from '../../../src/core/churn-features.ts';
 import { assessChurn } from '../../../src/core/churn.ts';
 import { CustomerFeatures } from '../../../src/core/features.ts';
 import { formatMoney } from '../../../src/core/money.ts';
-import { MONTH_DAYS, REMEMBERED_MONTHS, competitorRun, rememberMonths, rememberedMonths } from '../../../src/core/month-memory.ts';
+import { MONTH_DAYS, REMEMBERED_MONTHS, competitorRun, largestMonthOfShare, rememberMonths, rememberedMonths } from '../../../src/core/month-memory.ts';
 import type { RememberedMonth } from '../../../src/core/month-memory.ts';
 import type { CustomerState } from '../../../src/core/state.ts';
 import { Ledger, MemoryStore, calendar, czk, dayNo, pragueWinter, profile, rules } from '../../support/core-fixtures.ts';
@@ -186,5 +186,24 @@ describe('the month memory, block by block', () => {
     const young = { ...customer(), firstSeenAt: calendar.startOf(19_700), months: [19_500, czk(1_000), 0] };
     rememberMonths(young, new CustomerFeatures(young, 19_709, calendar), ['OTHER_BANK', 'INVESTMENT_PLATFORM']);
     expect('months' in young).toBe(false);
+  });
+});
+
+describe('largestMonthOfShare: a remembered month that moved as large a share before', () => {
+  /** A state remembering [last day, average balance, to competitors] per month. */
+  const remembering = (...months: Array<[number, number, number]>): CustomerState => ({ ...customer(), months: months.flat() });
+
+  it('answers the largest amount of the months ended before the day that sent at least the share of what was held', () => {
+    // held: the average plus what left. 60 of 40 + 60 is 60%; 30 of 70 + 30 is 30%; 90 of 10 + 90 is 90%
+    const state = remembering([19_649, czk(40), czk(60)], [19_679, czk(70), czk(30)], [19_709, czk(10), czk(90)]);
+    expect(largestMonthOfShare(state, 19_710, 0.5)).toBe(czk(90));
+    // the last month ends on the day asked about: not before it
+    expect(largestMonthOfShare(state, 19_709, 0.5)).toBe(czk(60));
+    // exactly the share counts; a hair more does not
+    expect(largestMonthOfShare(state, 19_709, 0.6)).toBe(czk(60));
+    expect(largestMonthOfShare(state, 19_709, 0.6001)).toBe(0);
+    // share 0: the largest month before the day, whatever its share
+    expect(largestMonthOfShare(state, 19_710, 0)).toBe(czk(90));
+    expect(largestMonthOfShare(remembering(), 19_710, 0)).toBe(0);
   });
 });
