@@ -207,3 +207,15 @@ describe('largestMonthOfShare: a remembered month that moved as large a share be
     expect(largestMonthOfShare(remembering(), 19_710, 0)).toBe(0);
   });
 });
+
+describe('competitorRun after a month never measured', () => {
+  const state = (...months: Array<[number, number]>): CustomerState => ({ ...customer(), months: months.flatMap(([endDay, sent]) => [endDay, czk(100_000), czk(sent)]) });
+
+  it('counts only the months from the last gap on: the months before it are neither the run nor its "before"', () => {
+    // 19,679 was never measured: the 50,000 of the month before the gap is not the customer's earlier rate
+    const afterGap = state([19_649, 50_000], [19_709, 1_000], [19_739, 1_000], [19_769, 6_000], [19_799, 6_000]);
+    expect(competitorRun(afterGap)).toEqual({ months: 2, perMonth: czk(6_000), perMonthBefore: czk(1_000) });
+    // one month after the gap: nothing before it to compare with
+    expect(competitorRun(state([19_649, 50_000], [19_709, 6_000]))).toBeNull();
+  });
+});
