@@ -129,9 +129,10 @@ export function largestMonthOfShare(state: CustomerState, beforeDay: number, min
   const flat = state.months ?? [];
   let largest = 0;
   for (let index = 0; index + FIELDS <= flat.length; index += FIELDS) {
-    const [endDay, averageBalance, toCompetitors] = [flat[index]!, flat[index + 1]!, flat[index + 2]!];
-    if (endDay >= beforeDay || toCompetitors <= largest) continue;
-    if (toCompetitors >= minShare * (Math.max(0, averageBalance) + toCompetitors)) largest = toCompetitors;
+    // read in place, as competitorRun does: no array per month (a downgrade check may ask at every close near a floor)
+    const toCompetitors = flat[index + 2]!;
+    if (flat[index]! >= beforeDay || toCompetitors <= largest) continue;
+    if (toCompetitors >= minShare * (Math.max(0, flat[index + 1]!) + toCompetitors)) largest = toCompetitors;
   }
   return largest;
 }
