@@ -115,8 +115,12 @@ describe('household tiers: members qualify together on the sum of their averages
 
   it('a GOLD customer whose own average slides below the floor keeps GOLD while the household holds it: no downgrade risk', () => {
     const gold = (customerId: string) => member(customerId, { servedTier: 'GOLD' });
-    // one transfer: with the rule that a fall one day's transfer carried counts (the shipped rules wait for more)
-    const context = coreWith((raw) => void (raw.tiers.downgrade.oneDayTransferCounts = true));
+    // one transfer: with the rule that a fall one day's transfer carried counts (the shipped rules wait for more), any
+    // churn score corroborating it (the shipped rules need clearBelowScore: tiers.test.ts)
+    const context = coreWith((raw) => {
+      raw.tiers.downgrade.oneDayTransferCounts = true;
+      raw.churn.clearBelowScore = 0;
+    });
     const downgrades = (profiles: CustomerProfile[]) =>
       month({ a: czk(130_000), aLeaves: czk(35_000), b: czk(20_000), profiles, context }).told.filter(({ emission }) => emission.alert.kind === 'DOWNGRADE_RISK' && emission.alert.customerId === 'c-1');
     // alone, 130,000 less 35,000 to another bank on 1 Feb: the 30-day average falls under 110,000 (within 10% of GOLD's

@@ -185,8 +185,12 @@ describe('a customer who qualifies and then posts nothing', () => {
 
 describe('downgrade risk: a valuable customer’s average falling toward the served tier’s floor', () => {
   // each slide below is one transfer: with the rule that a fall one day's transfer carried counts (the shipped
-  // rules wait until the money keeps going: the last test)
-  const oneDayCounts = coreWith((raw) => void (raw.tiers.downgrade.oneDayTransferCounts = true));
+  // rules wait until the money keeps going: the last test), and with every churn score enough to corroborate it (the
+  // shipped rules need the score to reach clearBelowScore: the tests after the slides), so the money is what is tested
+  const oneDayCounts = coreWith((raw) => {
+    raw.tiers.downgrade.oneDayTransferCounts = true;
+    raw.churn.clearBelowScore = 0;
+  });
   /**
    * A PLATINUM customer (floor 300,000, within 10% above it: under 330,000) holding `opening` since October moves
    * `withdrawal` to another bank (or `to`) on 10 Jan, then pays 100.00 by card every day (with `cards: false`, nothing
@@ -220,7 +224,7 @@ describe('downgrade risk: a valuable customer’s average falling toward the ser
         {
           on: '2024-01-31',
           reason:
-            'Falling toward the PLATINUM floor: average 329,300.00 CZK, down 18% from its average 14 or 42 days before; floor 300,000.00 CZK; 100,000.00 CZK to other banks and investment platforms in 30 days (usually 0.00 CZK)',
+            'Falling toward the PLATINUM floor: average 329,300.00 CZK, down 18% from its average 14 or 42 days before; floor 300,000.00 CZK; 100,000.00 CZK to other banks and investment platforms in 30 days (usually 0.00 CZK); churn score 6/100',
         },
       ],
       // 100,000 to another bank is under PLATINUM's thresholds: leakage, for the risk feed
@@ -252,7 +256,7 @@ describe('downgrade risk: a valuable customer’s average falling toward the ser
       {
         on: '2024-02-03',
         reason:
-          'Falling toward the PLATINUM floor: average 328,000.00 CZK, down 18% from its average 14 or 42 days before; floor 300,000.00 CZK; 90,000.00 CZK to other banks and investment platforms in 30 days (usually 0.00 CZK)',
+          'Falling toward the PLATINUM floor: average 328,000.00 CZK, down 18% from its average 14 or 42 days before; floor 300,000.00 CZK; 90,000.00 CZK to other banks and investment platforms in 30 days (usually 0.00 CZK); churn score 6/100',
       },
     ]);
   });
@@ -271,6 +275,24 @@ describe('downgrade risk: a valuable customer’s average falling toward the ser
     const remembering = (sent: number) => ofKind(slide(czk(400_000), czk(100_000), true, 'OTHER_BANK', oneDayCounts, '2023-10-01', [19_709, czk(400_000), sent]), 'DOWNGRADE_RISK').map(({ on }) => on);
     expect(remembering(czk(100_000))).toEqual([]);
     expect(remembering(czk(99_999))).toEqual(['2024-01-31']);
+  });
+
+  it('the money alone does not say the customer is leaving: told only when their own churn score reaches clearBelowScore', () => {
+    // the first slide (100,000 to another bank on 10 Jan, the cards going on): on the close of 30 Jan the money meets
+    // every condition and the customer's churn score is 6 (one transfer, everyday life as before)
+    const toldWith = (clearBelowScore?: number) =>
+      ofKind(
+        slide(czk(400_000), czk(100_000), true, 'OTHER_BANK', coreWith((raw) => {
+          raw.tiers.downgrade.oneDayTransferCounts = true;
+          if (clearBelowScore !== undefined) raw.churn.clearBelowScore = clearBelowScore;
+        })),
+        'DOWNGRADE_RISK',
+      ).map(({ on, emission }) => [on, emission.alert.evidence.find(({ metric }) => metric === 'churn_score')]);
+    expect(toldWith(6)).toEqual([['2024-01-31', { metric: 'churn_score', unit: 'SCORE', value: 6, threshold: 6, baseline: null }]]);
+    // a score one under the bar is never enough, however long the average stays near the floor (judged at each close)
+    expect(toldWith(7)).toEqual([]);
+    // the shipped bar (the scorecard's clearBelowScore, 30): a fall this one transfer carried is not a call
+    expect(toldWith()).toEqual([]);
   });
 
   it('the same fall spent in cash (a car, a wedding) is not a customer moving away: no downgrade risk for the RM', () => {

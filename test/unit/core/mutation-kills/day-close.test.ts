@@ -171,22 +171,28 @@ describe('downgrade risk on the close of a day (floors: GOLD 100,000, PLATINUM 3
   const reasons = (findings: Finding[]) => downgrades(findings).map(({ reason }) => reason);
   const TO_COMPETITORS = 'to other banks and investment platforms in 30 days';
   // the thresholds below, each with one transfer: with a fall one day's transfer carries counted
-  const oneDay = coreWith((raw) => void (raw.tiers.downgrade.oneDayTransferCounts = true)).rules;
+  // every churn score corroborates here (the shipped rules need clearBelowScore: tiers.test.ts), so the money is what is tested
+  const oneDay = coreWith((raw) => {
+    raw.tiers.downgrade.oneDayTransferCounts = true;
+    raw.churn.clearBelowScore = 0;
+  }).rules;
 
   it('with the shipped rules a fall that one day’s transfer carried is not told (a house, a car); the same money in two transfers is', () => {
+    // the shipped one-day rule, with any churn score corroborating (as in `oneDay`)
+    const shipped = coreWith((raw) => void (raw.churn.clearBelowScore = 0)).rules;
     // 110,000, 40,000 to another bank on 21 Feb (one day: 96,666.67 on 1 Mar, as above) or 20,000 on 20 and 20,000 on
     // 21 Feb (two: (19 × 110,000 + 90,000 + 10 × 70,000) / 30 = 96,000, 12.7% down)
     const once = new Customer(czk(110_000)).pays(czk(40_000), '2024-02-21');
-    expect(downgrades(once.closeOf('2024-03-01', { profile: served('GOLD') }))).toEqual([]);
+    expect(downgrades(once.closeOf('2024-03-01', { rules: shipped, profile: served('GOLD') }))).toEqual([]);
     expect(downgrades(once.closeOf('2024-03-01', { rules: oneDay, profile: served('GOLD') }))).toHaveLength(1);
     const twice = new Customer(czk(110_000)).pays(czk(20_000), '2024-02-20').pays(czk(20_000), '2024-02-21');
-    expect(reasons(twice.closeOf('2024-03-01', { profile: served('GOLD') }))).toEqual([
-      `Below the GOLD floor: average 96,000.00 CZK against 100,000.00 CZK, down 13% from its average 14 or 42 days before; 40,000.00 CZK ${TO_COMPETITORS} (usually 0.00 CZK)`,
+    expect(reasons(twice.closeOf('2024-03-01', { rules: shipped, profile: served('GOLD') }))).toEqual([
+      `Below the GOLD floor: average 96,000.00 CZK against 100,000.00 CZK, down 13% from its average 14 or 42 days before; 40,000.00 CZK ${TO_COMPETITORS} (usually 0.00 CZK); churn score 17/100`,
     ]);
     // beyond the largest day the rest must still be half the fall: 6,000 on 20 Feb and 34,000 on 21 Feb average
     // 96,466.67 on 1 Mar, a fall of 13,533.33; the 6,000 beyond the largest day is under half of it
     const mostlyOnce = new Customer(czk(110_000)).pays(czk(6_000), '2024-02-20').pays(czk(34_000), '2024-02-21');
-    expect(downgrades(mostlyOnce.closeOf('2024-03-01', { profile: served('GOLD') }))).toEqual([]);
+    expect(downgrades(mostlyOnce.closeOf('2024-03-01', { rules: shipped, profile: served('GOLD') }))).toEqual([]);
     expect(downgrades(mostlyOnce.closeOf('2024-03-01', { rules: oneDay, profile: served('GOLD') }))).toHaveLength(1);
   });
 
@@ -200,12 +206,14 @@ describe('downgrade risk on the close of a day (floors: GOLD 100,000, PLATINUM 3
         kind: 'DOWNGRADE_RISK',
         priority: 'MEDIUM',
         causeKey: `GOLD:${dayNo('2024-03-01')}`,
-        reason: `Below the GOLD floor: average 96,666.67 CZK against 100,000.00 CZK, down 12% from its average 14 or 42 days before; 40,000.00 CZK ${TO_COMPETITORS} (usually 0.00 CZK)`,
+        reason: `Below the GOLD floor: average 96,666.67 CZK against 100,000.00 CZK, down 12% from its average 14 or 42 days before; 40,000.00 CZK ${TO_COMPETITORS} (usually 0.00 CZK); churn score 7/100`,
         suggestedAction: 'Talk to the customer before the tier review: find out where the money is going.',
         evidence: [
           { metric: 'average_balance_rolling30', unit: 'MINOR_UNITS', value: 9_666_667, threshold: czk(100_000), baseline: czk(110_000) },
           { metric: 'average_fall', unit: 'BASIS_POINTS', value: 1_212, threshold: 1_000, baseline: null },
           { metric: 'outflow_to_competitors_30d', unit: 'MINOR_UNITS', value: czk(40_000), threshold: null, baseline: 0 },
+          // the churn score of the same close, against the score it must reach (clearBelowScore, 0 in these rules)
+          { metric: 'churn_score', unit: 'SCORE', value: 7, threshold: 0, baseline: null },
         ],
         amountAtStakeMinor: 9_666_667,
         counterpartyKind: null,
@@ -227,10 +235,10 @@ describe('downgrade risk on the close of a day (floors: GOLD 100,000, PLATINUM 3
     // 340,000, 40,000 to another bank on 1 Feb: every close of the 30 days to 1 Mar is 300,000, 11.8% under 19 Jan's
     // 340,000 (16 Feb's: (14 × 340,000 + 16 × 300,000) / 30 = 318,666.67)
     expect(reasons(new Customer(czk(340_000)).pays(czk(40_000), '2024-02-01').closeOf('2024-03-01', { rules: oneDay, profile: served('PLATINUM') }))).toEqual([
-      `Falling toward the PLATINUM floor: average 300,000.00 CZK, down 12% from its average 14 or 42 days before; floor 300,000.00 CZK; 40,000.00 CZK ${TO_COMPETITORS} (usually 0.00 CZK)`,
+      `Falling toward the PLATINUM floor: average 300,000.00 CZK, down 12% from its average 14 or 42 days before; floor 300,000.00 CZK; 40,000.00 CZK ${TO_COMPETITORS} (usually 0.00 CZK); churn score 3/100`,
     ]);
     expect(reasons(new Customer(czk(340_000)).pays(czk(40_000) + 1, '2024-02-01').closeOf('2024-03-01', { rules: oneDay, profile: served('PLATINUM') }))).toEqual([
-      `Below the PLATINUM floor: average 299,999.99 CZK against 300,000.00 CZK, down 12% from its average 14 or 42 days before; 40,000.01 CZK ${TO_COMPETITORS} (usually 0.00 CZK)`,
+      `Below the PLATINUM floor: average 299,999.99 CZK against 300,000.00 CZK, down 12% from its average 14 or 42 days before; 40,000.01 CZK ${TO_COMPETITORS} (usually 0.00 CZK); churn score 3/100`,
     ]);
   });
 
@@ -245,7 +253,7 @@ describe('downgrade risk on the close of a day (floors: GOLD 100,000, PLATINUM 3
     const customer = new Customer(czk(350_000)).pays(czk(75_000), '2024-02-17');
     expect(downgrades(customer.closeOf('2024-02-29', { rules: oneDay, profile: served('PLATINUM') }))).toEqual([]);
     expect(downgrades(customer.closeOf('2024-03-01', { rules: oneDay, profile: served('PLATINUM') })).map(({ priority, reason }) => [priority, reason])).toEqual([
-      ['HIGH', `Falling toward the PLATINUM floor: average 315,000.00 CZK, down 10% from its average 14 or 42 days before; floor 300,000.00 CZK; 75,000.00 CZK ${TO_COMPETITORS} (usually 0.00 CZK)`],
+      ['HIGH', `Falling toward the PLATINUM floor: average 315,000.00 CZK, down 10% from its average 14 or 42 days before; floor 300,000.00 CZK; 75,000.00 CZK ${TO_COMPETITORS} (usually 0.00 CZK); churn score 6/100`],
     ]);
   });
 
@@ -280,7 +288,7 @@ describe('downgrade risk on the close of a day (floors: GOLD 100,000, PLATINUM 3
         .pays(czk(12_000) - toCompetitors, '2024-02-01', { counterpartyKind: 'NONE' })
         .closeOf('2024-03-01', { rules: oneDay, profile: served('GOLD') });
     expect(reasons(split(czk(6_000)))).toEqual([
-      `Below the GOLD floor: average 98,000.00 CZK against 100,000.00 CZK, down 11% from its average 14 or 42 days before; 6,000.00 CZK ${TO_COMPETITORS} (usually 0.00 CZK)`,
+      `Below the GOLD floor: average 98,000.00 CZK against 100,000.00 CZK, down 11% from its average 14 or 42 days before; 6,000.00 CZK ${TO_COMPETITORS} (usually 0.00 CZK); churn score 2/100`,
     ]);
     expect(downgrades(split(czk(6_000) - 1))).toEqual([]);
   });
@@ -297,7 +305,7 @@ describe('downgrade risk on the close of a day (floors: GOLD 100,000, PLATINUM 3
         .closeOf('2024-03-01', { rules: oneDay, profile: served('GOLD') });
     expect(downgrades(sent(czk(12_000)))).toEqual([]);
     expect(reasons(sent(czk(12_000) + 1))).toEqual([
-      `Below the GOLD floor: average 97,999.99 CZK against 100,000.00 CZK, down 11% from its average 14 or 42 days before; 12,000.01 CZK ${TO_COMPETITORS} (usually 8,000.00 CZK)`,
+      `Below the GOLD floor: average 97,999.99 CZK against 100,000.00 CZK, down 11% from its average 14 or 42 days before; 12,000.01 CZK ${TO_COMPETITORS} (usually 8,000.00 CZK); churn score 1/100`,
     ]);
   });
 
@@ -305,7 +313,7 @@ describe('downgrade risk on the close of a day (floors: GOLD 100,000, PLATINUM 3
     // 400,000, 150,000 out on 17 Feb: (16 × 400,000 + 14 × 250,000) / 30 = 330,000 (17.5% down); 151,000: 329,533.33
     expect(downgrades(new Customer(czk(400_000)).pays(czk(150_000), '2024-02-17').closeOf('2024-03-01', { rules: oneDay, profile: served('PLATINUM') }))).toEqual([]);
     expect(reasons(new Customer(czk(400_000)).pays(czk(151_000), '2024-02-17').closeOf('2024-03-01', { rules: oneDay, profile: served('PLATINUM') }))).toEqual([
-      `Falling toward the PLATINUM floor: average 329,533.33 CZK, down 18% from its average 14 or 42 days before; floor 300,000.00 CZK; 151,000.00 CZK ${TO_COMPETITORS} (usually 0.00 CZK)`,
+      `Falling toward the PLATINUM floor: average 329,533.33 CZK, down 18% from its average 14 or 42 days before; floor 300,000.00 CZK; 151,000.00 CZK ${TO_COMPETITORS} (usually 0.00 CZK); churn score 7/100`,
     ]);
   });
 
@@ -329,7 +337,7 @@ describe('downgrade risk on the close of a day (floors: GOLD 100,000, PLATINUM 3
     const customer = new Customer(czk(330_000)).pays(czk(45_000), '2024-02-01');
     customer.state.downgradeTold = 'BLACK_GOLD';
     expect(reasons(customer.closeOf('2024-03-01', { rules: oneDay, profile: served('PLATINUM') }))).toEqual([
-      `Below the PLATINUM floor: average 285,000.00 CZK against 300,000.00 CZK, down 14% from its average 14 or 42 days before; 45,000.00 CZK ${TO_COMPETITORS} (usually 0.00 CZK)`,
+      `Below the PLATINUM floor: average 285,000.00 CZK against 300,000.00 CZK, down 14% from its average 14 or 42 days before; 45,000.00 CZK ${TO_COMPETITORS} (usually 0.00 CZK); churn score 3/100`,
     ]);
     expect(customer.state.downgradeTold).toBe('PLATINUM');
   });
@@ -353,7 +361,7 @@ describe('downgrade risk on the close of a day (floors: GOLD 100,000, PLATINUM 3
       const own = () => new Customer(czk(230_000)).pays(czk(30_000), '2024-02-01');
       expect(downgrades(own().closeOf('2024-03-01', { rules: oneDay, profile: served('PLATINUM', { householdId: 'h-1' }), household: withMember(czk(50_000), 'PLATINUM') }))).toEqual([]);
       expect(downgrades(own().closeOf('2024-03-01', { rules: oneDay, profile: served('PLATINUM', { householdId: 'h-1' }), household: withMember(czk(40_000), 'PLATINUM') })).map(({ reason }) => reason)).toEqual([
-        `Below the PLATINUM floor: average 200,000.00 CZK against 300,000.00 CZK, down 13% from its average 14 or 42 days before; 30,000.00 CZK ${TO_COMPETITORS} (usually 0.00 CZK)`,
+        `Below the PLATINUM floor: average 200,000.00 CZK against 300,000.00 CZK, down 13% from its average 14 or 42 days before; 30,000.00 CZK ${TO_COMPETITORS} (usually 0.00 CZK); churn score 3/100`,
       ]);
     });
 
@@ -363,7 +371,7 @@ describe('downgrade risk on the close of a day (floors: GOLD 100,000, PLATINUM 3
         .pays(czk(100_000), '2024-02-01')
         .closeOf('2024-03-01', { rules: oneDay, profile: served('BLACK_GOLD', { householdId: 'h-1' }), household: withMember(czk(2_000_000), 'BLACK_GOLD') });
       expect(reasons(findings)).toEqual([
-        `Below the BLACK_GOLD floor: average 900,000.00 CZK against 1,000,000.00 CZK, down 10% from its average 14 or 42 days before; 100,000.00 CZK ${TO_COMPETITORS} (usually 0.00 CZK)`,
+        `Below the BLACK_GOLD floor: average 900,000.00 CZK against 1,000,000.00 CZK, down 10% from its average 14 or 42 days before; 100,000.00 CZK ${TO_COMPETITORS} (usually 0.00 CZK); churn score 3/100`,
       ]);
     });
   });
