@@ -111,8 +111,17 @@ export function householdFeatures(
   const all = [own, ...others];
   return {
     members: all.length,
-    averageAt: (day) => all.reduce((sum, features) => sum + periodAverage(features.at(day), rules), 0),
-    closingAt: (day) => all.reduce((sum, features) => sum + features.at(day).closingBalance(), 0),
+    // loops, not reduce: a callback per call is a closure made (and named by tsx) per hold day of every close
+    averageAt: (day) => {
+      let sum = 0;
+      for (const features of all) sum += periodAverage(features.at(day), rules);
+      return sum;
+    },
+    closingAt: (day) => {
+      let sum = 0;
+      for (const features of all) sum += features.at(day).closingBalance();
+      return sum;
+    },
   };
 }
 
@@ -132,8 +141,13 @@ export function householdsForTransactions(
   for (const { transaction } of records) {
     const day = calendar.dayOf(transaction.eventTime);
     const span = days.get(transaction.customerId);
-    if (span === undefined) days.set(transaction.customerId, { first: day, last: day });
-    else days.set(transaction.customerId, { first: Math.min(span.first, day), last: Math.max(span.last, day) });
+    if (span === undefined) {
+      days.set(transaction.customerId, { first: day, last: day });
+    } else {
+      // widened in place: a new span per record was garbage for every record of a batch
+      span.first = Math.min(span.first, day);
+      span.last = Math.max(span.last, day);
+    }
   }
   const ids = new Set<string>();
   for (const [customerId, { first, last }] of days) {
