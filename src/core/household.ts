@@ -102,27 +102,39 @@ export function householdFeatures(
 ): HouseholdFeatures | null {
   if (members === undefined || !hasHouseholdRule(rules)) return null;
   // a member first seen after the judged day is not in it (as in the replay, where it has no state yet then)
-  const others = members.flatMap((member) =>
-    member.state === undefined || member.profile.status === 'CLOSED' || calendar.dayOf(member.state.firstSeenAt) > own.asOfDay
-      ? []
-      : [seriesFeatures(member.state, own.asOfDay, calendar)],
-  );
-  if (others.length === 0) return null;
-  const all = [own, ...others];
-  return {
-    members: all.length,
-    // loops, not reduce: a callback per call is a closure made (and named by tsx) per hold day of every close
-    averageAt: (day) => {
-      let sum = 0;
-      for (const features of all) sum += periodAverage(features.at(day), rules);
-      return sum;
-    },
-    closingAt: (day) => {
-      let sum = 0;
-      for (const features of all) sum += features.at(day).closingBalance();
-      return sum;
-    },
-  };
+  const all = [own];
+  for (const member of members) {
+    if (member.state === undefined || member.profile.status === 'CLOSED' || calendar.dayOf(member.state.firstSeenAt) > own.asOfDay) continue;
+    all.push(seriesFeatures(member.state, own.asOfDay, calendar));
+  }
+  return all.length === 1 ? null : new MemberSums(all, rules);
+}
+
+/**
+ * HouseholdFeatures as the sums of its members' features: a class and loops, not closures (tsx names every closure
+ * made, a defineProperty each, and a reduce callback was one per hold day of every close).
+ */
+class MemberSums implements HouseholdFeatures {
+  readonly members: number;
+
+  constructor(
+    private readonly all: readonly CustomerFeatures[],
+    private readonly rules: Rules,
+  ) {
+    this.members = all.length;
+  }
+
+  averageAt(day: number): number {
+    let sum = 0;
+    for (const features of this.all) sum += periodAverage(features.at(day), this.rules);
+    return sum;
+  }
+
+  closingAt(day: number): number {
+    let sum = 0;
+    for (const features of this.all) sum += features.at(day).closingBalance();
+    return sum;
+  }
 }
 
 /**
