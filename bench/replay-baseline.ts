@@ -23,7 +23,7 @@ export async function readAndParse(path: string): Promise<ReadRate> {
   return rateOf(events, performance.now() - startedAt);
 }
 
-/** The replay's own reader alone (read, split, JSON.parse, zod): what the replay cannot go below either. */
+/** The replay's own reader alone (read, split, JSON.parse, the shape check; zod only for a record that fails it): what the replay cannot go below either. */
 export async function readerAlone(path: string): Promise<ReadRate> {
   const startedAt = performance.now();
   let events = 0;

@@ -217,7 +217,7 @@ async function main(): Promise<void> {
     await readAndParse(transactionsFile);
     const baseline = await readAndParse(transactionsFile);
     const reader = await readerAlone(transactionsFile);
-    say(`baseline: read + JSON.parse ${count(baseline.eventsPerSecond)} events/s; the replay's reader (+ zod) ${count(reader.eventsPerSecond)} events/s`);
+    say(`baseline: read + JSON.parse ${count(baseline.eventsPerSecond)} events/s; the replay's reader (+ checks) ${count(reader.eventsPerSecond)} events/s`);
 
     const runs: ReplayRun[] = [];
     for (const workers of options.workers) {
@@ -231,7 +231,7 @@ async function main(): Promise<void> {
       ['input', `${transactionsFile} (${count(bytes / MiB)} MiB, ${count(baseline.events)} lines)`],
       ['rules', rulesFile],
       ['read + JSON.parse (baseline)', `${count(baseline.eventsPerSecond)} events/s (${(baseline.ms / 1000).toFixed(1)} s)`],
-      ["the replay's reader: read + JSON.parse + zod", `${count(reader.eventsPerSecond)} events/s (${(reader.ms / 1000).toFixed(1)} s)`],
+      ["the replay's reader: read + JSON.parse + checks", `${count(reader.eventsPerSecond)} events/s (${(reader.ms / 1000).toFixed(1)} s)`],
     ];
     for (const run of runs) {
       const speedUp = run === first ? '' : `, ${(run.eventsPerSecond / first.eventsPerSecond).toFixed(2)} × ${first.workers} worker(s)`;

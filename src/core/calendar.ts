@@ -5,7 +5,11 @@
  */
 export const DAY_MS = 86_400_000;
 const OFFSET_BUCKET_MS = 15 * 60_000; // every real time-zone offset changes on a quarter-hour boundary
-const MAX_CACHED_BUCKETS = 200_000;
+/** Offsets are cached in chunks of this many buckets (about 43 days), in a typed array each. */
+const CHUNK_BUCKETS = 4096;
+const MAX_CACHED_CHUNKS = 64;
+/** A chunk's slot not asked yet: no real offset is near it (they are within ±14 h, ±50,400,000 ms). */
+const NOT_ASKED = 0x7fffffff;
 
 export interface BusinessCalendar {
   readonly timeZone: string;
@@ -23,14 +27,30 @@ export function businessCalendar(timeZone: string): BusinessCalendar {
   }
   const format = wallClockFormat(timeZone);
   // Intl is slow (microseconds a call); the offset is constant within a quarter hour, so it is asked once per bucket
-  const offsets = new Map<number, number>();
+  // and kept in a typed array per chunk of buckets, the last chunk read at hand: a replay asks for the day of an
+  // instant many times per posting and close, and a Map lookup per ask was 2 % of it
+  const chunks = new Map<number, Int32Array>();
+  let lastChunkIndex = Number.NaN;
+  let lastChunk: Int32Array = new Int32Array(0);
   const offsetAt = (instant: number): number => {
     const bucket = Math.floor(instant / OFFSET_BUCKET_MS);
-    let offset = offsets.get(bucket);
-    if (offset === undefined) {
+    if (!Number.isSafeInteger(bucket)) return utcOffsetOf(format, bucket * OFFSET_BUCKET_MS); // (Intl refuses it)
+    const chunkIndex = Math.floor(bucket / CHUNK_BUCKETS);
+    if (chunkIndex !== lastChunkIndex) {
+      let chunk = chunks.get(chunkIndex);
+      if (chunk === undefined) {
+        if (chunks.size >= MAX_CACHED_CHUNKS) chunks.clear();
+        chunk = new Int32Array(CHUNK_BUCKETS).fill(NOT_ASKED);
+        chunks.set(chunkIndex, chunk);
+      }
+      lastChunkIndex = chunkIndex;
+      lastChunk = chunk;
+    }
+    const slot = bucket - chunkIndex * CHUNK_BUCKETS;
+    let offset = lastChunk[slot]!;
+    if (offset === NOT_ASKED) {
       offset = utcOffsetOf(format, bucket * OFFSET_BUCKET_MS);
-      if (offsets.size >= MAX_CACHED_BUCKETS) offsets.clear();
-      offsets.set(bucket, offset);
+      lastChunk[slot] = offset;
     }
     return offset;
   };

@@ -1,6 +1,7 @@
 import type { CounterpartyKind } from '../domain/transaction.ts';
 import type { BusinessCalendar } from './calendar.ts';
 import type { CustomerFeatures } from './features.ts';
+import { flowMask } from './flows.ts';
 import { competitorRun } from './month-memory.ts';
 import type { CompetitorRun } from './month-memory.ts';
 import type { CustomerState } from './state.ts';
@@ -81,6 +82,11 @@ export const COMPETITORS: readonly CounterpartyKind[] = ['OTHER_BANK', 'INVESTME
 const LEAVING: readonly CounterpartyKind[] = ['OTHER_BANK', 'INVESTMENT_PLATFORM', 'CASH', 'SAME_BANK_CUSTOMER', 'NONE'];
 const EVERYDAY: readonly CounterpartyKind[] = ['NONE', 'CASH', 'SAME_BANK_CUSTOMER'];
 const EXTERNAL_IN: readonly CounterpartyKind[] = ['OTHER_BANK', 'INVESTMENT_PLATFORM', 'CASH', 'SAME_BANK_CUSTOMER', 'NONE'];
+/** Their flow masks, looked up once (measureChurn reads them at every close). */
+const TO_COMPETITORS = flowMask('DEBIT', COMPETITORS);
+const LEAVING_OUT = flowMask('DEBIT', LEAVING);
+const EVERYDAY_OUT = flowMask('DEBIT', EVERYDAY);
+const EXTERNAL_MONEY_IN = flowMask('CREDIT', EXTERNAL_IN);
 
 const RECENT_DAYS = 30;
 const HISTORY_DAYS = 90;
@@ -172,20 +178,20 @@ export function measureChurn(state: CustomerState, features: CustomerFeatures, c
   const peak = features.sustainedPeak(HISTORY_DAYS, PEAK_HOLD_DAYS);
   const scale = Math.max(average90, 0);
 
-  const competitorRecent = features.flow('DEBIT', COMPETITORS, RECENT_DAYS);
-  const inflowRecent = features.flow('CREDIT', EXTERNAL_IN, INFLOW_DAYS);
-  const spendRecent = features.flow('DEBIT', EVERYDAY, RECENT_DAYS);
+  const competitorRecent = features.flowOfMask(TO_COMPETITORS, RECENT_DAYS);
+  const inflowRecent = features.flowOfMask(EXTERNAL_MONEY_IN, INFLOW_DAYS);
+  const spendRecent = features.flowOfMask(EVERYDAY_OUT, RECENT_DAYS);
   const activityRecent = features.customerTransactions(RECENT_DAYS);
   const activity90 = features.customerTransactions(HISTORY_DAYS);
   const lastActivityDay = state.lastActivityAt === null ? null : calendar.dayOf(state.lastActivityAt);
   const income = state.regularIncome;
   const average60 = features.averageDailyBalance(DRAIN_DAYS);
-  const competitor60 = features.flow('DEBIT', COMPETITORS, DRAIN_DAYS);
-  const competitor90 = features.flow('DEBIT', COMPETITORS, HISTORY_DAYS);
+  const competitor60 = features.flowOfMask(TO_COMPETITORS, DRAIN_DAYS);
+  const competitor90 = features.flowOfMask(TO_COMPETITORS, HISTORY_DAYS);
   const competitorBefore = competitor90 - competitor60;
   const competitorExcess = Math.max(
     0,
-    competitor60 - features.largestDailyFlow('DEBIT', COMPETITORS, DRAIN_DAYS) - (DRAIN_USUAL_TIMES * competitorBefore * DRAIN_DAYS) / DRAIN_BEFORE_DAYS,
+    competitor60 - features.largestDailyFlowOfMask(TO_COMPETITORS, DRAIN_DAYS) - (DRAIN_USUAL_TIMES * competitorBefore * DRAIN_DAYS) / DRAIN_BEFORE_DAYS,
   );
   // a balance of nothing gives no floor: any transfer would count
   const transferFloor = Math.max(1, Math.round(TRANSFER_SHARE * scale));
@@ -196,16 +202,16 @@ export function measureChurn(state: CustomerState, features: CustomerFeatures, c
     average90,
     competitorRecent,
     competitorUsual: perRecent(competitorRecent, competitor90),
-    competitorTransfersRecent: features.daysWithFlowAtLeast('DEBIT', COMPETITORS, day - RECENT_DAYS + 1, day, transferFloor),
-    competitorTransfersUsual: (features.daysWithFlowAtLeast('DEBIT', COMPETITORS, day - HISTORY_DAYS + 1, day - RECENT_DAYS, transferFloor) * RECENT_DAYS) / BASELINE_DAYS,
-    largestOutflow: features.largestDailyFlow('DEBIT', LEAVING, RECENT_DAYS),
-    netFlow: features.flow('CREDIT', EXTERNAL_IN, RECENT_DAYS) - features.flow('DEBIT', LEAVING, RECENT_DAYS),
+    competitorTransfersRecent: features.daysWithFlowOfMaskAtLeast(TO_COMPETITORS, day - RECENT_DAYS + 1, day, transferFloor),
+    competitorTransfersUsual: (features.daysWithFlowOfMaskAtLeast(TO_COMPETITORS, day - HISTORY_DAYS + 1, day - RECENT_DAYS, transferFloor) * RECENT_DAYS) / BASELINE_DAYS,
+    largestOutflow: features.largestDailyFlowOfMask(LEAVING_OUT, RECENT_DAYS),
+    netFlow: features.flowOfMask(EXTERNAL_MONEY_IN, RECENT_DAYS) - features.flowOfMask(LEAVING_OUT, RECENT_DAYS),
     inflowRecent,
-    inflowUsual: features.flow('CREDIT', EXTERNAL_IN, HISTORY_DAYS) - inflowRecent,
+    inflowUsual: features.flowOfMask(EXTERNAL_MONEY_IN, HISTORY_DAYS) - inflowRecent,
     activityRecent,
     activityUsual: ((activity90 - activityRecent) * RECENT_DAYS) / BASELINE_DAYS,
     spendRecent,
-    spendUsual: perRecent(spendRecent, features.flow('DEBIT', EVERYDAY, HISTORY_DAYS)),
+    spendUsual: perRecent(spendRecent, features.flowOfMask(EVERYDAY_OUT, HISTORY_DAYS)),
     incomeSilentDays: income === null ? null : day - income[0],
     silentDays: lastActivityDay === null ? null : day - lastActivityDay,
     usualGapDays: HISTORY_DAYS / Math.max(activity90, 1),

@@ -53,6 +53,10 @@ interface DayLedger {
   /** The code masks read so far, and for each the running sum of its codes (as net), made on first read. */
   readonly masks: number[];
   readonly flows: Float64Array[];
+  /** Moved by every posting added (addToSeries): a series made at another version may read other sums. */
+  version: number;
+  /** The series last made of these buckets, answered again while nothing it read has moved. */
+  lastSeries: (DaySeries & { readonly version: number }) | undefined;
 }
 
 const ledgers = new WeakMap<readonly number[][], DayLedger>();
@@ -63,7 +67,13 @@ export function daySeriesOf(days: readonly number[][], walkFrom: number): DaySer
   const first = days[0]![0]!;
   const last = days[days.length - 1]![0]!;
   const ledger = ledgerOf(days, first, last);
-  return { first, last, walkFrom, base: walkFrom - netAt(ledger, last), ledger, days };
+  // the same series again while the buckets and walkFrom are as they were: a series is asked for by every close, next
+  // wake-up and posting measure of a customer, most of them between the same two postings
+  const known = ledger.lastSeries;
+  if (known !== undefined && known.version === ledger.version && known.walkFrom === walkFrom && known.first === first && known.last === last) return known;
+  const series = { first, last, walkFrom, base: walkFrom - netAt(ledger, last), ledger, days, version: ledger.version };
+  ledger.lastSeries = series;
+  return series;
 }
 
 /**
@@ -86,6 +96,7 @@ export function addToSeries(days: number[][], day: number, code: number, amount:
     ledgers.delete(days); // made again, from the buckets as they are, at the next read
     return;
   }
+  ledger.version += 1;
   if (day > ledger.covered) extend(ledger, day);
   const end = ledger.covered - ledger.origin;
   const sign = netSignOf(code);
@@ -118,7 +129,7 @@ function ledgerOf(days: readonly number[][], first: number, last: number): DayLe
     sum += cumulative;
     netSums[day - first] = sum;
   }
-  const ledger: DayLedger = { origin: first, covered: last, capacity, netSums, masks: [], flows: [] };
+  const ledger: DayLedger = { origin: first, covered: last, capacity, netSums, masks: [], flows: [], version: 0, lastSeries: undefined };
   ledgers.set(days, ledger);
   return ledger;
 }

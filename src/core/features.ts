@@ -364,6 +364,16 @@ export class CustomerFeatures {
     return this.sumFlows(flowMask(direction, kinds), this.asOfDay - windowDays + 1, this.asOfDay);
   }
 
+  /** flow() of a flowMask the caller keeps (a day close reads a dozen: a lookup of the mask each was 1 % of a replay). */
+  flowOfMask(mask: number, windowDays: number): number {
+    return this.sumFlows(mask, this.asOfDay - windowDays + 1, this.asOfDay);
+  }
+
+  /** largestDailyFlow() of a flowMask the caller keeps. */
+  largestDailyFlowOfMask(mask: number, windowDays: number): number {
+    return this.largestDailySum(mask, windowDays);
+  }
+
   /** The largest one-day sum of money moving in `direction` with these counterparties over the window. */
   largestDailyFlow(direction: Direction, kinds: readonly CounterpartyKind[], windowDays: number): number {
     return this.largestDailySum(flowMask(direction, kinds), windowDays);
@@ -433,7 +443,11 @@ export class CustomerFeatures {
    * counterparties: how often money went, which tells repeated transfers from one payment.
    */
   daysWithFlowAtLeast(direction: Direction, kinds: readonly CounterpartyKind[], fromDay: number, toDay: number, minAmount: number): number {
-    const mask = flowMask(direction, kinds);
+    return this.daysWithFlowOfMaskAtLeast(flowMask(direction, kinds), fromDay, toDay, minAmount);
+  }
+
+  /** daysWithFlowAtLeast() of a flowMask the caller keeps. */
+  daysWithFlowOfMaskAtLeast(mask: number, fromDay: number, toDay: number, minAmount: number): number {
     // a day without postings sums to 0: it counts only when the bar is 0 or less, which the daily sums cannot tell
     const series = minAmount > 0 ? this.series() : undefined;
     if (series !== undefined) return daysWithFlowOf(series, mask, fromDay, toDay, minAmount);

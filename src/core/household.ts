@@ -102,18 +102,39 @@ export function householdFeatures(
 ): HouseholdFeatures | null {
   if (members === undefined || !hasHouseholdRule(rules)) return null;
   // a member first seen after the judged day is not in it (as in the replay, where it has no state yet then)
-  const others = members.flatMap((member) =>
-    member.state === undefined || member.profile.status === 'CLOSED' || calendar.dayOf(member.state.firstSeenAt) > own.asOfDay
-      ? []
-      : [seriesFeatures(member.state, own.asOfDay, calendar)],
-  );
-  if (others.length === 0) return null;
-  const all = [own, ...others];
-  return {
-    members: all.length,
-    averageAt: (day) => all.reduce((sum, features) => sum + periodAverage(features.at(day), rules), 0),
-    closingAt: (day) => all.reduce((sum, features) => sum + features.at(day).closingBalance(), 0),
-  };
+  const all = [own];
+  for (const member of members) {
+    if (member.state === undefined || member.profile.status === 'CLOSED' || calendar.dayOf(member.state.firstSeenAt) > own.asOfDay) continue;
+    all.push(seriesFeatures(member.state, own.asOfDay, calendar));
+  }
+  return all.length === 1 ? null : new MemberSums(all, rules);
+}
+
+/**
+ * HouseholdFeatures as the sums of its members' features: a class and loops, not closures (tsx names every closure
+ * made, a defineProperty each, and a reduce callback was one per hold day of every close).
+ */
+class MemberSums implements HouseholdFeatures {
+  readonly members: number;
+
+  constructor(
+    private readonly all: readonly CustomerFeatures[],
+    private readonly rules: Rules,
+  ) {
+    this.members = all.length;
+  }
+
+  averageAt(day: number): number {
+    let sum = 0;
+    for (const features of this.all) sum += periodAverage(features.at(day), this.rules);
+    return sum;
+  }
+
+  closingAt(day: number): number {
+    let sum = 0;
+    for (const features of this.all) sum += features.at(day).closingBalance();
+    return sum;
+  }
 }
 
 /**
@@ -132,8 +153,13 @@ export function householdsForTransactions(
   for (const { transaction } of records) {
     const day = calendar.dayOf(transaction.eventTime);
     const span = days.get(transaction.customerId);
-    if (span === undefined) days.set(transaction.customerId, { first: day, last: day });
-    else days.set(transaction.customerId, { first: Math.min(span.first, day), last: Math.max(span.last, day) });
+    if (span === undefined) {
+      days.set(transaction.customerId, { first: day, last: day });
+    } else {
+      // widened in place: a new span per record was garbage for every record of a batch
+      span.first = Math.min(span.first, day);
+      span.last = Math.max(span.last, day);
+    }
   }
   const ids = new Set<string>();
   for (const [customerId, { first, last }] of days) {

@@ -11,6 +11,9 @@ import { periodAverage, qualifiedTier, tierIndexOf } from './tiers.ts';
 /** Timers fire a little after midnight, once the day before has closed. */
 const AFTER_MIDNIGHT_MS = 60_000;
 
+/** The earlier of a wake-up so far (null: none yet) and another (Math.min: the same number the array of candidates gave). */
+const earlierOf = (earliest: number | null, due: number): number => (earliest === null ? due : Math.min(earliest, due));
+
 /**
  * A customer who stops acting has no event to wake them: the churn score (silence against the customer's usual gap,
  * activity and spending against their usual) is looked at again every few days of a silence, from the first day a
@@ -39,9 +42,11 @@ export function nextSilenceLook(silentSinceDay: number, evaluatedDay: number): n
  * without auto-rollover opens. One timer per customer: the earliest of these.
  */
 export function nextWakeUp(state: CustomerState, profile: CustomerProfile | undefined, rules: Rules, calendar: BusinessCalendar, householdLagDays = 0): number | null {
-  const candidates: number[] = [];
+  // the earliest so far, kept as it goes (no array of candidates, no closure: this runs for every fired timer and every
+  // customer of every batch)
+  let earliest: number | null = null;
   const dormancy = nextDormancyDue(state, profile, rules);
-  if (dormancy !== null) candidates.push(dormancy);
+  if (dormancy !== null) earliest = earlierOf(earliest, dormancy);
   if (profile?.status !== 'CLOSED') {
     const streamDay = calendar.dayOf(state.streamTime);
     // read from the day series when it is kept (core/day-series.ts), not by walking the buckets: this runs for every
@@ -62,25 +67,25 @@ export function nextWakeUp(state: CustomerState, profile: CustomerProfile | unde
     const downgradePending = served > 0 && close < average && close * 10_000 < floor * (10_000 + rules.tiers.downgrade.marginBp);
     const inMotion = state.churn !== null || upgradePending || downgradePending || qualifiedTier(rules, close, null) !== averageTier;
     if (worthADailyLook && state.evaluatedDay < streamDay) {
-      candidates.push(calendar.startOf(streamDay + 1) + AFTER_MIDNIGHT_MS);
+      earliest = earlierOf(earliest, calendar.startOf(streamDay + 1) + AFTER_MIDNIGHT_MS);
     } else if (worthADailyLook && inMotion) {
-      candidates.push(calendar.startOf(state.evaluatedDay + 2) + AFTER_MIDNIGHT_MS);
+      earliest = earlierOf(earliest, calendar.startOf(state.evaluatedDay + 2) + AFTER_MIDNIGHT_MS);
     }
     if (state.regularIncome !== null && state.regularIncome[1] >= 2) {
       const overdueDay = state.regularIncome[0] + rules.churn.regularIncomeGapDays + 1;
-      if (overdueDay > state.evaluatedDay) candidates.push(calendar.startOf(overdueDay + 1) + AFTER_MIDNIGHT_MS);
+      if (overdueDay > state.evaluatedDay) earliest = earlierOf(earliest, calendar.startOf(overdueDay + 1) + AFTER_MIDNIGHT_MS);
     }
     if (!hasNoLedger(state) && toldStage(state) === 0) {
       const look = nextSilenceLook(calendar.dayOf(silenceStartOf(state)), state.evaluatedDay);
-      if (look !== null) candidates.push(calendar.startOf(look + 1) + AFTER_MIDNIGHT_MS);
+      if (look !== null) earliest = earlierOf(earliest, calendar.startOf(look + 1) + AFTER_MIDNIGHT_MS);
     }
     // tier decisions waiting for the household's other members: looked at again at the next sweep (with a lag, not
     // before the day they can be judged: a replay must not fire a timer it knows changes nothing)
     const waiting = state.tiersPending?.[0];
-    if (waiting !== undefined) candidates.push(calendar.startOf(waiting + 1 + householdLagDays) + AFTER_MIDNIGHT_MS);
+    if (waiting !== undefined) earliest = earlierOf(earliest, calendar.startOf(waiting + 1 + householdLagDays) + AFTER_MIDNIGHT_MS);
     // the day a maturity's notice window opens (processTimers tells it then); already open: at the next sweep
     const maturityWindow = nextMaturityWindowDay(state, profile, rules);
-    if (maturityWindow !== null) candidates.push(calendar.startOf(maturityWindow) + AFTER_MIDNIGHT_MS);
+    if (maturityWindow !== null) earliest = earlierOf(earliest, calendar.startOf(maturityWindow) + AFTER_MIDNIGHT_MS);
   }
-  return candidates.length === 0 ? null : Math.min(...candidates);
+  return earliest;
 }

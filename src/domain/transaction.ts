@@ -52,3 +52,55 @@ export type Transaction = z.infer<typeof transactionSchema>;
 export type Direction = (typeof directions)[number];
 export type CounterpartyKind = (typeof counterpartyKinds)[number];
 export type Category = (typeof categories)[number];
+
+const DIRECTIONS: ReadonlySet<unknown> = new Set(directions);
+const CHANNELS: ReadonlySet<unknown> = new Set(channels);
+const CATEGORIES: ReadonlySet<unknown> = new Set(categories);
+const COUNTERPARTY_KINDS: ReadonlySet<unknown> = new Set(counterpartyKinds);
+const INITIATORS: ReadonlySet<unknown> = new Set(initiators);
+const CURRENCY_CODE = /^[A-Z]{3}$/;
+
+/** An id transactionSchema accepts: printable ASCII needs no look for control or direction characters. */
+function isIdentifier(value: unknown): value is string {
+  if (typeof value !== 'string' || value.length === 0 || value.length > 256) return false;
+  for (let index = 0; index < value.length; index += 1) {
+    const code = value.charCodeAt(index);
+    if (code < 0x20 || code > 0x7e) return !FORBIDDEN_IN_IDS.test(value);
+  }
+  return true;
+}
+
+const isMinorUnits = (value: unknown): value is number => typeof value === 'number' && Number.isSafeInteger(value);
+
+/**
+ * The transaction transactionSchema would answer for a record of its usual shape, checked by hand (zod cost a replay's
+ * reader about 2 µs a record, more than reading and parsing it); undefined for anything else, which the caller then
+ * gives the schema, so that a refusal and its reason stay the schema's own. Never accepts what the schema refuses
+ * (test/unit/transaction-shape.test.ts), and answers what it would: the schema's fields in its order, others dropped.
+ */
+export function transactionOfKnownShape(value: unknown): Transaction | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const record = value as Record<string, unknown>;
+  const { transactionId, accountId, customerId, amountMinor, currency, direction, balanceAfterMinor, eventTime, channel, category, counterpartyKind, counterpartyBankCode, initiatedBy } = record;
+  if (!isIdentifier(transactionId) || !isIdentifier(accountId) || !isIdentifier(customerId)) return undefined;
+  if (!isMinorUnits(amountMinor) || amountMinor < 0 || !isMinorUnits(balanceAfterMinor)) return undefined;
+  if (typeof currency !== 'string' || !CURRENCY_CODE.test(currency)) return undefined;
+  if (!isMinorUnits(eventTime) || eventTime <= 0) return undefined;
+  if (!DIRECTIONS.has(direction) || !CHANNELS.has(channel) || !CATEGORIES.has(category) || !COUNTERPARTY_KINDS.has(counterpartyKind) || !INITIATORS.has(initiatedBy)) return undefined;
+  if (counterpartyBankCode !== null && (typeof counterpartyBankCode !== 'string' || counterpartyBankCode.length === 0)) return undefined;
+  return {
+    transactionId,
+    accountId,
+    customerId,
+    amountMinor,
+    currency,
+    direction: direction as Transaction['direction'],
+    balanceAfterMinor,
+    eventTime,
+    channel: channel as Transaction['channel'],
+    category: category as Transaction['category'],
+    counterpartyKind: counterpartyKind as Transaction['counterpartyKind'],
+    counterpartyBankCode,
+    initiatedBy: initiatedBy as Transaction['initiatedBy'],
+  };
+}

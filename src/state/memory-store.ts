@@ -2,7 +2,6 @@ import type { CustomerState } from '../core/state.ts';
 import { customerProfileSchema } from '../domain/profile.ts';
 import type { CustomerProfile } from '../domain/profile.ts';
 import type { HouseholdMember } from '../core/household.ts';
-import { checkedMembers } from './households.ts';
 import { PartitionFencedError } from './store.ts';
 import type { DueTimer, LoadedCustomer, OwnerFence, PartitionClaim, StateStore, StateWrite, TimerChange, WatermarkChange } from './store.ts';
 import { assertValidTimer, assertValidWrite } from './write-checks.ts';
@@ -34,6 +33,8 @@ export class MemoryStateStore implements StateStore {
   readonly #owners = new Map<string, number>();
   /** householdId → customers whose profile named it when stored (a set per household, as in Redis). */
   readonly #households = new Map<string, Set<string>>();
+  /** householdId → its set's customers sorted (the order members are read in), made again when the set changes. */
+  readonly #sortedMembers = new Map<string, readonly string[]>();
   #roundTrips = 0;
 
   constructor(options: MemoryStateStoreOptions = {}) {
@@ -129,7 +130,9 @@ export class MemoryStateStore implements StateStore {
         this.#profiles.set(customerId, profile);
         if (profile.householdId !== null) {
           const members = this.#households.get(profile.householdId) ?? new Set<string>();
+          const before = members.size;
           this.#households.set(profile.householdId, members.add(customerId));
+          if (members.size !== before) this.#sortedMembers.delete(profile.householdId);
         }
       } else {
         // An erasure removes everything held on the customer.
@@ -148,12 +151,36 @@ export class MemoryStateStore implements StateStore {
   }
 
   async loadHouseholds(householdIds: readonly string[]): Promise<Map<string, HouseholdMember[]>> {
-    const ids = [...new Set(householdIds)];
-    if (ids.length === 0) return new Map();
-    const listed = new Map(ids.map((id) => [id, [...(this.#households.get(id) ?? [])]]));
-    const loaded = await this.load([...listed.values()].flat());
-    const { households, stale } = checkedMembers(listed, loaded);
-    for (const { householdId, customerId } of stale) this.#households.get(householdId)?.delete(customerId);
+    // read straight from the maps, as checkedMembers reads what load() answers (the same members, in the same order,
+    // the same copies), without a LoadedCustomer per member nor the arrays between: a replay reads households for
+    // most batches and every round of timers
+    const households = new Map<string, HouseholdMember[]>();
+    let listedAny = false;
+    for (const householdId of householdIds) {
+      if (households.has(householdId)) continue;
+      const listed = this.#households.get(householdId);
+      const members: HouseholdMember[] = [];
+      households.set(householdId, members);
+      if (listed === undefined || listed.size === 0) continue;
+      listedAny = true;
+      let sorted = this.#sortedMembers.get(householdId);
+      if (sorted === undefined) {
+        sorted = [...listed].sort();
+        this.#sortedMembers.set(householdId, sorted);
+      }
+      for (const customerId of sorted) {
+        const profile = this.#profiles.get(customerId);
+        if (profile?.householdId !== householdId) {
+          // moved out or erased: as checkedMembers's stale members
+          listed.delete(customerId);
+          this.#sortedMembers.delete(householdId);
+          continue;
+        }
+        const stored = this.#states.get(customerId);
+        members.push({ customerId, state: stored === undefined ? undefined : this.#copy(stored.state), profile: this.#copy(profile) });
+      }
+    }
+    if (listedAny) this.#roundTrips += 1;
     return households;
   }
 
@@ -247,8 +274,10 @@ class TimerQueue {
       const right = left + 1;
       const leftEntry = heap[left] as TimerEntry;
       const rightEntry = heap[right];
-      const [child, childEntry] =
-        rightEntry !== undefined && compareTimers(rightEntry, leftEntry) < 0 ? [right, rightEntry] : [left, leftEntry];
+      // two variables, not a destructured pair: an array per level of every sift was most of a replay's timer garbage
+      const rightFirst = rightEntry !== undefined && compareTimers(rightEntry, leftEntry) < 0;
+      const child = rightFirst ? right : left;
+      const childEntry = rightFirst ? rightEntry : leftEntry;
       if (compareTimers(entry, childEntry) <= 0) break;
       heap[index] = childEntry;
       index = child;

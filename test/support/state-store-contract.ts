@@ -410,6 +410,21 @@ export function stateStoreContract(
       }
     });
 
+    it('list a member who joins after a read, and one who moves away and back, in customer id order', async () => {
+      await store.putProfiles([
+        { customerId: 'c-3', profile: customerProfile('c-3', { householdId: 'h-1' }) },
+        { customerId: 'c-5', profile: customerProfile('c-5', { householdId: 'h-1' }) },
+      ]);
+      const ids = async () => (await store.loadHouseholds(['h-1'])).get('h-1')?.map((member) => member.customerId);
+      expect(await ids()).toEqual(['c-3', 'c-5']);
+      await store.putProfiles([{ customerId: 'c-4', profile: customerProfile('c-4', { householdId: 'h-1' }) }]);
+      expect(await ids()).toEqual(['c-3', 'c-4', 'c-5']);
+      await store.putProfiles([{ customerId: 'c-3', profile: customerProfile('c-3', { householdId: 'h-2', updatedAt: NOW + 1 }) }]);
+      expect(await ids()).toEqual(['c-4', 'c-5']);
+      await store.putProfiles([{ customerId: 'c-3', profile: customerProfile('c-3', { householdId: 'h-1', updatedAt: NOW + 2 }) }]);
+      expect(await ids()).toEqual(['c-3', 'c-4', 'c-5']);
+    });
+
     it('cost nothing when none is asked for, and a fixed number of round trips for any number of households', async () => {
       expect(await store.loadHouseholds([])).toEqual(new Map());
       expect(store.roundTrips).toBe(0);

@@ -1,19 +1,23 @@
 import type { z } from 'zod';
 import { productEventSchema } from '../../domain/product-event.ts';
 import { customerProfileSchema } from '../../domain/profile.ts';
-import { transactionSchema } from '../../domain/transaction.ts';
+import { transactionOfKnownShape, transactionSchema } from '../../domain/transaction.ts';
 import { alertOutcomeSchema } from '../outcomes.ts';
 import type { OutcomeItem } from '../outcomes.ts';
 import type { ProductItem, ProfileItem, Rejected, ReplayItem } from '../records.ts';
 import { readLines } from './lines.ts';
 import { rejected, validate } from './validate.ts';
 
-/** One record per line, each the Avro record as JSON; blank lines are skipped. */
+/**
+ * One record per line, each the Avro record as JSON; blank lines are skipped. `knownShape`: the schema's answer for a
+ * record of its usual shape, checked without the schema (undefined: the schema judges it, and words any refusal).
+ */
 async function* jsonLines<S extends z.ZodType, I>(
   path: string,
   schema: S,
   toItem: (value: z.output<S>, line: number) => I,
   onBytes?: (bytesRead: number) => void,
+  knownShape?: (value: unknown) => z.output<S> | undefined,
 ): AsyncGenerator<Array<I | Rejected>> {
   for await (const { lines, firstLine } of readLines(path, onBytes)) {
     const items: Array<I | Rejected> = [];
@@ -28,6 +32,11 @@ async function* jsonLines<S extends z.ZodType, I>(
         items.push(rejected(path, line, `not JSON: ${error instanceof Error ? error.message : String(error)}`));
         continue;
       }
+      const known = knownShape?.(value);
+      if (known !== undefined) {
+        items.push(toItem(known, line));
+        continue;
+      }
       const checked = validate(schema, value);
       items.push(checked.ok ? toItem(checked.value, line) : rejected(path, line, checked.detail));
     }
@@ -36,7 +45,7 @@ async function* jsonLines<S extends z.ZodType, I>(
 }
 
 export function jsonlTransactions(path: string, onBytes?: (bytesRead: number) => void): AsyncGenerator<ReplayItem[]> {
-  return jsonLines(path, transactionSchema, (transaction, line) => ({ kind: 'transaction' as const, transaction, line }), onBytes);
+  return jsonLines(path, transactionSchema, (transaction, line) => ({ kind: 'transaction' as const, transaction, line }), onBytes, transactionOfKnownShape);
 }
 
 export function jsonlProfiles(path: string): AsyncGenerator<ProfileItem[]> {

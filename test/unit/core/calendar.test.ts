@@ -67,4 +67,34 @@ describe('business days in the rules time zone', () => {
   ])('monthStartOf(%s) is %s, in every zone', (day, expected) => {
     for (const calendar of [prague, kathmandu, utc]) expect(calendar.monthStartOf(dayNo(day))).toBe(dayNo(expected));
   });
+
+  it('answers from its cache what a fresh calendar answers, in any order of instants (chunks, boundaries, before 1970)', () => {
+    const cached = businessCalendar('Europe/Prague');
+    const quarter = 15 * 60_000;
+    const chunk = 4096 * quarter;
+    const instants: number[] = [];
+    for (const base of [Date.parse('2024-03-31T00:00:00Z'), Date.parse('2024-10-27T00:00:00Z'), 0, -chunk, 40 * chunk, Date.parse('1950-06-01T00:00:00Z')]) {
+      for (const delta of [-chunk - 1, -chunk, -1, 0, 1, quarter - 1, quarter, 3 * 3_600_000 + 7, chunk - 1, chunk]) instants.push(base + delta);
+    }
+    // interleaved: each ask moves to another chunk, then back
+    const order = instants.flatMap((instant, index) => [instant, instants[(index * 7) % instants.length]!]);
+    // the day by definition: the wall clock's offset at the start of the instant's quarter hour, straight from Intl
+    const format = new Intl.DateTimeFormat('en-US', { timeZone: 'Europe/Prague', hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
+    const dayByDefinition = (instant: number) => {
+      const at = Math.floor(instant / quarter) * quarter;
+      const part = (type: string) => Number(format.formatToParts(at).find((each) => each.type === type)!.value);
+      const offset = Date.UTC(part('year'), part('month') - 1, part('day'), part('hour'), part('minute'), part('second')) - (at - (at % 1000));
+      return Math.floor((instant + offset) / 86_400_000);
+    };
+    for (const instant of order) {
+      const fresh = businessCalendar('Europe/Prague');
+      expect(cached.dayOf(instant)).toBe(dayByDefinition(instant));
+      expect(cached.dayOf(instant)).toBe(fresh.dayOf(instant));
+      expect(cached.startOf(cached.dayOf(instant))).toBe(fresh.startOf(fresh.dayOf(instant)));
+    }
+  });
+
+  it('refuses an instant that is no time, as Intl does', () => {
+    for (const instant of [Number.NaN, Number.POSITIVE_INFINITY, 9e15]) expect(() => prague.dayOf(instant)).toThrow(RangeError);
+  });
 });
