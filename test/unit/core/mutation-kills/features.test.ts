@@ -220,3 +220,53 @@ describe('the feature view', () => {
     expect(featureView(state, pragueWinter('2024-02-01'), calendar, null).dormancyStage).toBe(1);
   });
 });
+
+describe("the day's other money, found among later days of other accounts", () => {
+  it("a-1's latest posting, after a-2 posted on a later day, is checked against a-1's own day", () => {
+    const state = seededState({ balances: { 'a-1': czk(10_000), 'a-2': czk(10_000) }, since: pragueWinter('2023-06-01') });
+    const ledger = new Ledger('c-1', { 'a-1': czk(10_000), 'a-2': czk(10_000) });
+    let offset = 0;
+    const apply = (transaction: Transaction) => applyTransaction(state, transaction, { partition: 0, offset: offset++ }, rules, calendar);
+    apply(ledger.debit(czk(1_000), pragueWinter('2024-01-10', '10:00'), { counterpartyKind: 'CASH' }));
+    apply(ledger.credit(czk(200), pragueWinter('2024-01-11'), { counterpartyKind: 'OTHER_BANK', accountId: 'a-2' }));
+    // a-1's 500.00 of 10 Jan arrives after a-2's 11 Jan, stamped as if the 1,000.00 came after it: stamp order, believed
+    apply(ledger.debit(czk(500), pragueWinter('2024-01-10', '11:00'), { counterpartyKind: 'CASH', balanceAfterMinor: czk(9_500) }));
+    expect(state.balanceMismatches).toBe(0);
+  });
+});
+
+describe('the largest span of money in and the largest move of a share: the edges of their windows', () => {
+  /** 100,000.00 on a-1 since June 2023, these credits (or debits) to or from another bank, read as of 10 Jan 2024. */
+  function postings(direction: 'credit' | 'debit', moves: ReadonlyArray<[on: string, amount: number]>): CustomerFeatures {
+    const { state, ledger, apply } = customer(czk(100_000));
+    for (const [on, amount] of moves) apply(ledger[direction](amount, pragueWinter(on), { counterpartyKind: 'OTHER_BANK' }));
+    return new CustomerFeatures(state, dayNo('2024-01-10'), calendar);
+  }
+
+  it('a credit on the day asked about ends a span', () => {
+    expect(postings('credit', [['2024-01-10', czk(5_000)]]).largestSpanIrregularInflow(['OTHER_BANK'], 3, 3)).toBe(czk(5_000));
+  });
+
+  it('credits before the first span (8 Jan back 3 days: from 6 Jan) are in none, and take nothing from the spans', () => {
+    const features = postings('credit', [
+      ['2024-01-03', czk(1_000)],
+      ['2024-01-05', czk(1_000)],
+      ['2024-01-07', czk(5_000)],
+    ]);
+    expect(features.largestSpanIrregularInflow(['OTHER_BANK'], 3, 3)).toBe(czk(5_000));
+  });
+
+  it('a move the day before the window is not in it', () => {
+    // 9 Jan: 90,000 of the 100,000 held; the window of one day is 10 Jan
+    expect(postings('debit', [['2024-01-09', czk(90_000)]]).largestMoveOfShare('DEBIT', ['OTHER_BANK'], 1, 0.5)).toBe(0);
+  });
+
+  it('a move of exactly the share counts, and a smaller one of the share after it leaves the larger', () => {
+    // 8 Jan: 50,000 of 100,000 (exactly half); 10 Jan: 30,000 of the 50,000 left (60%)
+    const features = postings('debit', [
+      ['2024-01-08', czk(50_000)],
+      ['2024-01-10', czk(30_000)],
+    ]);
+    expect(features.largestMoveOfShare('DEBIT', ['OTHER_BANK'], 30, 0.5)).toBe(czk(50_000));
+  });
+});

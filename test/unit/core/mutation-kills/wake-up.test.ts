@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { applyTransaction } from '../../../../src/core/features.ts';
+import { applyTransaction, newCustomerState } from '../../../../src/core/features.ts';
 import type { CustomerState } from '../../../../src/core/state.ts';
 import { nextWakeUp } from '../../../../src/core/wake-up.ts';
 import type { CustomerProfile } from '../../../../src/domain/profile.ts';
-import { DAY, Ledger, afterCloseOf, calendar, czk, dayNo, pragueWinter, profile, rules, seededState } from '../../../support/core-fixtures.ts';
+import { DAY, Ledger, afterCloseOf, calendar, coreWith, czk, dayNo, pragueWinter, profile, rules, seededState } from '../../../support/core-fixtures.ts';
 
 // A customer last seen (and last active) on 10 Jan 2024; the shipped rules: a daily look from churn.minAverageBalance, dormancy
 // from 60 days of silence, a monthly income overdue 40 days after the last one.
@@ -108,5 +108,65 @@ describe('when a customer is looked at again without an event', () => {
 
   it('never for a closed relationship', () => {
     expect(wake(customer(czk(150_000), { evaluated: '2024-01-09' }), { status: 'CLOSED' })).toBeNull();
+  });
+});
+
+describe('when a customer is looked at again: the edges of each reason', () => {
+  /** Steady at `opening` since October, one posting on `isoDate` at 10:00; the close of `evaluated` judged. */
+  function postedOn(isoDate: string, opening: number, direction: 'credit' | 'debit', amount: number, evaluated = isoDate): CustomerState {
+    const state = seededState({ balances: { 'a-1': opening }, since: pragueWinter('2023-10-01'), lastActivityAt: pragueWinter(isoDate) });
+    state.streamTime = pragueWinter(isoDate);
+    state.evaluatedDay = dayNo(isoDate);
+    applyTransaction(state, new Ledger('c-1', { 'a-1': opening })[direction](amount, pragueWinter(isoDate)), { partition: 0, offset: 0 }, rules, calendar);
+    state.evaluatedDay = dayNo(evaluated);
+    return state;
+  }
+
+  it('a close that climbs over the daily-look balance earns the look though the average stays below it', () => {
+    // 1,000 CZK then 10,000 in on 10 Jan, its close not judged yet: the close (11,000) is worth a look, the average (1,333) is not
+    expect(wake(postedOn('2024-01-10', czk(1_000), 'credit', czk(10_000), '2024-01-09'))).toBe(afterCloseOf('2024-01-10'));
+  });
+
+  it('no downgrade risk while the close merely equals the average, however near the floor', () => {
+    // GOLD (floor 100,000), steady at 105,000: within 10% of the floor, but nothing is falling
+    expect(wake(customer(czk(105_000)), { servedTier: 'GOLD' })).toBe(FIRST_LOOK);
+  });
+
+  it('no downgrade risk for a close exactly 10% above the served floor', () => {
+    // 150,000 then 40,000 out: the close (110,000) is at the margin, not within it
+    expect(wake(afterPosting(czk(150_000), 'debit', czk(40_000)), { servedTier: 'GOLD' })).toBe(FIRST_LOOK);
+  });
+
+  it('no downgrade risk on the lowest tier, even overdrawn: it has no floor to fall below', () => {
+    // SILVER, 50,000 then 60,000 out: the close (-10,000) is below the average and below the floor of 0
+    expect(wake(afterPosting(czk(50_000), 'debit', czk(60_000)), { servedTier: 'SILVER' })).toBe(FIRST_LOOK);
+  });
+
+  it('the tiers are judged on the average of the days closed since the last posting, not of the day it posted', () => {
+    // 50,000 then 140,000 in on 10 Jan, closed by timers through 20 Jan: the 30-day average (101,333) has reached the
+    // close's GOLD, which is served: nothing in motion, only the silence's next look (its 12th day, 22 Jan)
+    expect(wake(postedOn('2024-01-10', czk(50_000), 'credit', czk(140_000), '2024-01-20'), { servedTier: 'GOLD' })).toBe(afterCloseOf('2024-01-22'));
+  });
+
+  it('with month-to-date tiers, the average since the 1st decides whether the tier is in motion', () => {
+    const monthToDate = coreWith((raw) => {
+      raw.tiers.period = 'monthToDate';
+    }).rules;
+    // 90,000 then 60,000 in on 2 Jan: since the 1st the average (120,000) is GOLD like the close, which is served; the
+    // 30-day average (92,000) would still be SILVER, a tier in motion
+    const state = postedOn('2024-01-02', czk(90_000), 'credit', czk(60_000));
+    expect(nextWakeUp(state, profile({ servedTier: 'GOLD' }), monthToDate, calendar)).toBe(afterCloseOf('2024-01-10'));
+    expect(nextWakeUp(state, profile({ servedTier: 'GOLD' }), rules, calendar)).toBe(afterCloseOf('2024-01-03'));
+  });
+
+  it("the day after a household's waiting day and its lag, whatever else is due later", () => {
+    const waiting = customer(czk(1_000), { extra: { tiersPending: [dayNo('2024-01-10')] } });
+    expect(nextWakeUp(waiting, profile(), rules, calendar)).toBe(afterCloseOf('2024-01-10'));
+    expect(nextWakeUp(waiting, profile(), rules, calendar, 2)).toBe(afterCloseOf('2024-01-12'));
+  });
+
+  it('never for a customer known only from product events: no account seen, no silence to look at', () => {
+    const known = newCustomerState('c-1', 0, SEEN);
+    expect(nextWakeUp(known, profile(), rules, calendar)).toBeNull();
   });
 });
