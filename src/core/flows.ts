@@ -67,10 +67,6 @@ export function irregularInflowCodes(kinds: readonly CounterpartyKind[]): number
   return kinds.map((kind) => flowCode('CREDIT', kind));
 }
 
-export function regularIncomeCodes(kinds: readonly CounterpartyKind[] = counterpartyKinds): number[] {
-  return kinds.map((kind) => flowCode('CREDIT', kind, 'SALARY'));
-}
-
 export const allInflowCodes = flowCodes('CREDIT', counterpartyKinds);
 export const allOutflowCodes = flowCodes('DEBIT', counterpartyKinds);
 
