@@ -41,12 +41,13 @@ export function assessChurn(state: CustomerState, features: CustomerFeatures, ru
  * assessChurn with the signals described only when asked: a day close reads them only when it tells the RM, and
  * wording every raising feature (money formatted) at every close of every customer cost more than the score.
  */
-export function scoreChurn(
-  state: CustomerState,
-  features: CustomerFeatures,
-  rules: Rules,
-  calendar: BusinessCalendar,
-): { readonly score: number; readonly vector: ChurnFeatureVector; signals(): ChurnSignal[] } {
+export interface ChurnScore {
+  readonly score: number;
+  readonly vector: ChurnFeatureVector;
+  signals(): ChurnSignal[];
+}
+
+export function scoreChurn(state: CustomerState, features: CustomerFeatures, rules: Rules, calendar: BusinessCalendar): ChurnScore {
   const { vector, measured } = measureChurn(state, features, calendar);
   return new ScoredChurn(scoreOf(scorecardOf(rules), vector), vector, measured, rules);
 }

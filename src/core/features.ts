@@ -361,7 +361,7 @@ export class CustomerFeatures {
   }
 
   flow(direction: Direction, kinds: readonly CounterpartyKind[], windowDays: number): number {
-    return this.sumFlows(flowMask(direction, kinds), this.asOfDay - windowDays + 1, this.asOfDay);
+    return this.flowOfMask(flowMask(direction, kinds), windowDays);
   }
 
   /** flow() of a flowMask the caller keeps (a day close reads a dozen: a lookup of the mask each was 1 % of a replay). */
@@ -376,7 +376,7 @@ export class CustomerFeatures {
 
   /** The largest one-day sum of money moving in `direction` with these counterparties over the window. */
   largestDailyFlow(direction: Direction, kinds: readonly CounterpartyKind[], windowDays: number): number {
-    return this.largestDailySum(flowMask(direction, kinds), windowDays);
+    return this.largestDailyFlowOfMask(flowMask(direction, kinds), windowDays);
   }
 
   /** The largest one-day sum of money in from these counterparties other than salary and pension over the window. */

@@ -4,6 +4,7 @@ import type { CustomerProfile } from '../../domain/profile.ts';
 import type { BusinessCalendar } from '../calendar.ts';
 import { isoDateOf } from '../calendar.ts';
 import { scoreChurn } from '../churn.ts';
+import type { ChurnScore } from '../churn.ts';
 import { COMPETITORS } from '../churn-features.ts';
 import { RETAINED_DAYS, seriesFeatures } from '../features.ts';
 import type { CustomerFeatures } from '../features.ts';
@@ -44,8 +45,10 @@ export function evaluateDayClose(
   rememberMonths(state, features, COMPETITORS);
   updateRfm(state, features, rules, calendar);
   // deferred: the household's other members have not all passed the day yet (judgeTiers judges it once they have)
-  if (tiers === 'judge') findings.push(...tierFindings(state, profile, features, householdFeatures(features, household, rules, calendar), context, calendar, eventTime));
-  const churn = churnRisk(state, features, context, calendar, eventTime);
+  // scored once: the churn episode reads it, and so does a downgrade risk that needs it corroborated
+  const scored = scoreChurn(state, features, rules, calendar);
+  if (tiers === 'judge') findings.push(...tierFindings(state, profile, features, householdFeatures(features, household, rules, calendar), context, calendar, eventTime, scored.score));
+  const churn = churnRisk(state, features, scored, context, eventTime);
   if (churn !== undefined) findings.push(churn);
   const idle = idleFunds(state, profile, features, context, calendar, eventTime);
   if (idle !== undefined) findings.push(idle);
@@ -78,11 +81,12 @@ function tierFindings(
   context: DetectionContext,
   calendar: BusinessCalendar,
   eventTime: number,
+  churnScoreOfClose?: number,
 ): Finding[] {
   const findings: Finding[] = [];
   const upgrade = upgradeEligibility(state, profile, features, together, context, eventTime);
   if (upgrade !== undefined) findings.push(upgrade);
-  const downgrade = downgradeRisk(state, profile, features, together, context, calendar, eventTime);
+  const downgrade = downgradeRisk(state, profile, features, together, context, calendar, eventTime, churnScoreOfClose);
   if (downgrade !== undefined) findings.push(downgrade);
   return findings;
 }
@@ -192,6 +196,8 @@ function downgradeRisk(
   context: DetectionContext,
   calendar: BusinessCalendar,
   eventTime: number,
+  /** The close's churn score when the caller has it (a deferred tier judgement has not: measured here if needed). */
+  churnScoreOfClose?: number,
 ): Finding | undefined {
   const { rules } = context;
   const served = tierIndexOf(rules, profile?.servedTier);
@@ -235,7 +241,7 @@ function downgradeRisk(
   // least where an open churn episode stays open (measured on generated banks: 9 in 10 of the downgrade calls on
   // customers who stayed scored under it, most calls on leaving customers above). Not told yet: judged again at the
   // next close, and told once the score gets there while the average is still near the floor
-  const churnScore = scoreChurn(state, features, rules, calendar).score;
+  const churnScore = churnScoreOfClose ?? scoreChurn(state, features, rules, calendar).score;
   const { clearBelowScore } = churnThresholds(rules);
   if (churnScore < clearBelowScore) return undefined;
   state.downgradeTold = level.name;
@@ -279,11 +285,10 @@ const MONEY_MOVED: ReadonlySet<string> = new Set(['closeVsNormal', 'drawdown', '
  * When only money moved and income and everyday activity go on, the alert says it may be a one-off payment and that
  * the episode escalates if they stop: only what happens next can tell paying for something from moving away.
  */
-function churnRisk(state: CustomerState, features: CustomerFeatures, context: DetectionContext, calendar: BusinessCalendar, eventTime: number): Finding | undefined {
+function churnRisk(state: CustomerState, features: CustomerFeatures, scored: ChurnScore, context: DetectionContext, eventTime: number): Finding | undefined {
   const { rules } = context;
   const settings = rules.churn;
   const { alertFromScore, clearBelowScore } = churnThresholds(rules);
-  const scored = scoreChurn(state, features, rules, calendar);
   const { score, vector } = scored;
   context.observer?.({ customerId: state.customerId, day: features.asOfDay, vector, score });
   const episode = state.churn;
