@@ -15,8 +15,13 @@ import type { CustomerState } from './state.ts';
 export const churnFeatureNames = [
   /** Today's close against the average close of the 60 days before the last 30. */
   'closeVsNormal',
-  /** Fall of today's close from the 90-day peak (the highest balance held three days in a row), 0-1. */
-  'drawdown',
+  /**
+   * How far today's close is below the customer's usual low (the mean of the lowest close of each of the two 30-day
+   * spans before the last 30), as a share of the 90-day peak (the highest balance held three days in a row), 0-1. A
+   * customer who spends most of each month's income touches that low before every payday: only a balance below
+   * where it usually bottoms out says the money is going, and the peak keeps it scale-free.
+   */
+  'fallBelowUsualLow',
   /** Outflow to competitors over the last 30 days, as a share of the 90-day average balance. */
   'competitorOutflowShare',
   /** Outflow to competitors over the last 30 days against the customer's usual per 30 days. */
@@ -133,6 +138,8 @@ export interface ChurnMeasurements {
   close: number;
   normal: number;
   peak: number;
+  /** The mean of the lowest close of each 30-day span of the 60 days before the last 30 (null: not seen that long). */
+  usualLow: number | null;
   average90: number;
   competitorRecent: number;
   competitorUsual: number;
@@ -177,6 +184,7 @@ export function measureChurn(state: CustomerState, features: CustomerFeatures, c
   // a one-day spike is not a peak the customer fell from: the peak must have held for a few days
   const peak = features.sustainedPeak(HISTORY_DAYS, PEAK_HOLD_DAYS);
   const scale = Math.max(average90, 0);
+  const usualLow = hasHistory ? Math.round((features.lowestClose(day - 89, day - 60) + features.lowestClose(day - 59, day - 30)) / 2) : null;
 
   const competitorRecent = features.flowOfMask(TO_COMPETITORS, RECENT_DAYS);
   const inflowRecent = features.flowOfMask(EXTERNAL_MONEY_IN, INFLOW_DAYS);
@@ -199,6 +207,7 @@ export function measureChurn(state: CustomerState, features: CustomerFeatures, c
     close,
     normal,
     peak,
+    usualLow,
     average90,
     competitorRecent,
     competitorUsual: perRecent(competitorRecent, competitor90),
@@ -225,7 +234,7 @@ export function measureChurn(state: CustomerState, features: CustomerFeatures, c
   // each value rounded as it is made (a loop over the names after, by key, cost more than the rounding)
   const vector: ChurnFeatureVector = {
     closeVsNormal: rounded(hasHistory && m.normal > 0 ? cap(m.close / m.normal) : null),
-    drawdown: rounded(m.peak > 0 ? Math.max(0, Math.min(1, (m.peak - m.close) / m.peak)) : null),
+    fallBelowUsualLow: rounded(m.usualLow !== null && m.peak > 0 ? Math.max(0, Math.min(1, (Math.min(Math.max(m.usualLow, 0), m.peak) - m.close) / m.peak)) : null),
     competitorOutflowShare: rounded(scale > 0 ? cap(m.competitorRecent / scale) : null),
     competitorOutflowVsUsual: rounded(hasHistory ? versusUsual(m.competitorRecent, m.competitorUsual, NEGLIGIBLE_SHARE * scale) : null),
     competitorTransfersAboveUsual: rounded(hasHistory && scale > 0 ? m.competitorTransfersRecent - m.competitorTransfersUsual : null),

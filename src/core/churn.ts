@@ -81,10 +81,10 @@ function describe(name: ChurnFeatureName, value: number, m: ChurnMeasurements, c
         reason: `balance ${formatPercent(ratioBp(value))} of its usual level (${money(m.close)} against ${money(m.normal)})`,
         evidence: [minorUnits('closing_balance', m.close, null, m.normal)],
       };
-    case 'drawdown':
+    case 'fallBelowUsualLow':
       return {
-        reason: `balance ${formatPercent(ratioBp(value))} below its 90-day peak of ${money(m.peak)}`,
-        evidence: [basisPoints('drawdown_from_90d_peak', ratioBp(value)), minorUnits('sustained_peak_balance_90d', m.peak)],
+        reason: `balance ${money(m.close)} against a usual low of ${money(m.usualLow ?? 0)}: down ${formatPercent(ratioBp(value))} of its 90-day peak of ${money(m.peak)}`,
+        evidence: [basisPoints('fall_below_usual_low', ratioBp(value)), minorUnits('usual_low_balance', m.usualLow ?? 0), minorUnits('sustained_peak_balance_90d', m.peak)],
       };
     case 'competitorOutflowShare':
       return {

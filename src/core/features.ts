@@ -325,6 +325,24 @@ export class CustomerFeatures {
     return Math.round(sum / count);
   }
 
+  /** Lowest daily close from fromDay to toDay (both inclusive). */
+  lowestClose(fromDay: number, toDay: number): number {
+    const series = this.series();
+    let low = Number.POSITIVE_INFINITY;
+    if (series !== undefined) {
+      for (let day = fromDay; day <= toDay; day += 1) low = Math.min(low, closeOn(series, day));
+      return low;
+    }
+    this.walkCloses(
+      fromDay,
+      (_, close) => {
+        low = Math.min(low, close);
+      },
+      toDay,
+    );
+    return low;
+  }
+
   /** Highest daily close over the last `windowDays` days. */
   peakBalance(windowDays = RETAINED_DAYS): number {
     const fromDay = this.asOfDay - windowDays + 1;

@@ -218,7 +218,12 @@ function processCustomer(
     const credit = detecting && transaction.direction === 'CREDIT';
     const toCompetitor = detecting && transaction.direction === 'DEBIT' && isCompetitor(detection, transaction.counterpartyKind);
     // asked only of an exit by the money, after the debit is applied: the days before the exit window are the same
-    const debitHistory: DebitHistory | null = toCompetitor ? (minShare) => debitHistoryOf(stateBefore, eventDay, calendar, rules, minShare) : null;
+    const debitHistory: DebitHistory | null = toCompetitor
+      ? {
+          largestMove: (minShare) => debitHistoryOf(stateBefore, eventDay, calendar, rules, minShare),
+          paidMonthly: () => paidMonthly(stateBefore.days, eventDay, flowCode('DEBIT', transaction.counterpartyKind), transaction.amountMinor),
+        }
+      : null;
     const history: CreditHistory = {
       monthlyRepeat: credit && isMonthlyRepeat(state.days, eventDay, flowCode('CREDIT', transaction.counterpartyKind, transaction.category), transaction.amountMinor),
       noBaseline: credit && calendar.dayOf(state.firstSeenAt) > eventDay - BASELINE_DAYS,
@@ -238,7 +243,7 @@ function processCustomer(
     const after = measure(new CustomerFeatures(state, asOfDay, calendar, seriesKept(state.days) ? {} : undefined), rules);
     const findings = [...detectOutflow(transaction, before, after, detection, debitHistory), ...detectInflow(transaction, before, after, detection, history)];
     if (findings.length === 0) continue;
-    if (findings.some(isExitFinding)) openChurnEpisodeOnExit(state, calendar.dayOf(transaction.eventTime));
+    if (findings.some(isExitFinding)) openChurnEpisodeOnExit(state, calendar.dayOf(transaction.eventTime), before.averageDailyBalance30);
     const emissions = emissionsFor(state, findings, policy);
     if (emissions.length === 0) continue;
     state.outbox.push({ cause: { kind: 'offset', offset: position.offset }, emissions });
@@ -278,10 +283,20 @@ const isExitFinding = (finding: Finding) => finding.kind === 'LARGE_OUTFLOW' && 
 
 /**
  * The exit is the churn signal: it opens the customer's churn episode (or closes its escalations), so the RM is not
- * told the same story again as CHURN_RISK at the next day close.
+ * told the same story again as CHURN_RISK at the next day close, nor as dormancy when the customer then falls silent.
+ * The episode remembers the customer's normal before the exit (the 30-day average balance): it ends when the money
+ * is back against that, not once the emptied account has become the new normal.
  */
-function openChurnEpisodeOnExit(state: CustomerState, day: number): void {
-  state.churn = { since: state.churn?.since ?? day, toldScore: 100, toldLevel: 'URGENT', exit: true };
+function openChurnEpisodeOnExit(state: CustomerState, day: number, normalBefore: number): void {
+  state.churn = { since: state.churn?.since ?? day, toldScore: 100, toldLevel: 'URGENT', exit: true, exitFrom: normalBefore };
+}
+
+/** A month, for asking isMonthlyRepeat (which looks 25-35 days back) about the month before last. */
+const A_MONTH_DAYS = 30;
+
+/** A standing order: about the same amount to the same kind of counterparty a month and two months before. */
+function paidMonthly(days: readonly number[][], day: number, code: number, amount: number): boolean {
+  return isMonthlyRepeat(days, day, code, amount) && isMonthlyRepeat(days, day - A_MONTH_DAYS, code, amount);
 }
 
 /**

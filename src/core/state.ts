@@ -49,10 +49,11 @@ export interface CustomerState {
   /**
    * An open churn-risk episode: the day it began, the score and the score's own urgency last told (before the value at
    * stake raised it); `exit` when an exit opened it (the money went: it stays open until the money is back, not
-   * merely until the score falls); `quietSince`: the first day of the current run of scores under the clearing
+   * merely until the score falls), `exitFrom` the customer's 30-day average balance before it (what "back" is
+   * measured against); `quietSince`: the first day of the current run of scores under the clearing
    * score (the episode closes when the run is long enough); null when none.
    */
-  churn: { since: number; toldScore: number; toldLevel?: Priority; exit?: true; quietSince?: number } | null;
+  churn: { since: number; toldScore: number; toldLevel?: Priority; exit?: true; exitFrom?: number; quietSince?: number } | null;
   /** The RFM segment at the last evaluation; a slide from a valuable segment is remembered for a while. */
   rfm: { segment: RfmSegment; slidFrom: RfmSegment | null; slidOn: number } | null;
   /**

@@ -32,7 +32,7 @@ export function renderReport(data: ReportData): string {
     section('weekly', 'Alerts per week by kind', 'What reached the RM queues each ISO week (by detection date). Hover a bar segment for its count.', weeklyAlerts(data, days, calendar)),
     section('rm-load', 'Alert load per RM', 'How many alerts each RM had to read in an average week, and in their busiest week.', rmLoadChart(load)),
     section('tiers', 'Tier migration', 'Customers whose period-average balance made them eligible for a higher tier (above the axis), and customers falling toward or below their tier’s floor (below the axis), per month.', tierChart(data, days, calendar, data.tiers)),
-    section('churn-scores', 'Churn-score distribution', 'The churn score (0–100) weighs leakage to competitors, drawdown from the 90-day peak, activity below the customer’s own baseline, a salary or pension that stopped, dormancy and an RFM slide.', scoreDistribution(data, calendar)),
+    section('churn-scores', 'Churn-score distribution', 'The churn score (0–100) weighs leakage to competitors, a balance below its usual low, activity below the customer’s own baseline, a salary or pension that stopped, dormancy and an RFM slide.', scoreDistribution(data, calendar)),
     section('at-risk', 'Top customers at risk', null, topAtRisk(data, calendar)),
   ];
   if (data.backtest !== null) sections.push(section('backtest', 'Backtest against the labels', null, backtestSection(data.backtest)));

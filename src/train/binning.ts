@@ -20,7 +20,7 @@ export interface BinningOptions {
  */
 export const coarseClasses: Record<ChurnFeatureName, readonly number[]> = {
   closeVsNormal: [0.1, 0.3, 0.6, 0.85, 1.2],
-  drawdown: [0.2, 0.4, 0.6, 0.8],
+  fallBelowUsualLow: [0.2, 0.4, 0.6, 0.8],
   competitorOutflowShare: [0.05, 0.2, 0.5, 1],
   competitorOutflowVsUsual: [1.5, 3, 6],
   competitorTransfersAboveUsual: [1, 2, 3],

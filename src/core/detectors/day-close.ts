@@ -270,14 +270,14 @@ function downgradeRisk(
   };
 }
 
-/** An exit's episode ends once the close is back to at least half of the customer's normal. */
+/** An exit's episode ends once the close is back to at least half of the customer's normal before the exit. */
 const EXIT_RECOVERED_SHARE = 0.5;
 
 /**
  * Features that say money moved; the others say whether everyday life (income, activity, spending) goes on, or that
  * money keeps going (repeated transfers to competitors: not a one-off payment).
  */
-const MONEY_MOVED: ReadonlySet<string> = new Set(['closeVsNormal', 'drawdown', 'competitorOutflowShare', 'competitorOutflowVsUsual', 'largestOutflowShare', 'netFlowShare']);
+const MONEY_MOVED: ReadonlySet<string> = new Set(['closeVsNormal', 'fallBelowUsualLow', 'competitorOutflowShare', 'competitorOutflowVsUsual', 'largestOutflowShare', 'netFlowShare']);
 
 /**
  * One churn-risk episode per customer: opened when the score reaches the threshold, told again (one priority
@@ -293,8 +293,11 @@ function churnRisk(state: CustomerState, features: CustomerFeatures, scored: Chu
   context.observer?.({ customerId: state.customerId, day: features.asOfDay, vector, score });
   const episode = state.churn;
   // after an exit the money-moved features fade as the new, lower balance becomes the normal: the customer is gone
-  // until the money is back, and the RM is not told of the same departure again when activity then stops
-  const moneyStillGone = episode?.exit === true && (vector.closeVsNormal === null || vector.closeVsNormal < EXIT_RECOVERED_SHARE);
+  // until the money is back against the normal before the exit (an episode stored before it was remembered: against
+  // today's normal), and the RM is not told of the same departure again when activity then stops
+  const moneyStillGone =
+    episode?.exit === true &&
+    (episode.exitFrom !== undefined ? features.closingBalance() < EXIT_RECOVERED_SHARE * episode.exitFrom : vector.closeVsNormal === null || vector.closeVsNormal < EXIT_RECOVERED_SHARE);
   if (episode !== null && score < clearBelowScore && !moneyStillGone) {
     // the money of an exit is back: that ends it; a dip of the score is not the end of a leak the salary refills
     const quietSince = episode.quietSince ?? features.asOfDay;

@@ -34,11 +34,18 @@ export function detectOutflow(transaction: Transaction, before: Measures, after:
 
 /**
  * What the customer's own history says about a debit to a competitor (processor.ts decides it from the state before
- * it): the largest amount sent to competitors on one day of the retained days before the exit window (EXIT_DAYS) that
- * was at least `minShare` of what the customer then held (the day's opening balance), or in one remembered month
- * before them that was at least `minShare` of what was held then (core/month-memory.ts); 0 when none was.
+ * it), asked only of a debit that is an exit by the money:
+ * - `largestMove(minShare)`: the largest amount sent to competitors on one day of the retained days before the exit
+ *   window (EXIT_DAYS) that was at least `minShare` of what the customer then held (the day's opening balance), or in
+ *   one remembered month before them that was at least `minShare` of what was held then (core/month-memory.ts); 0
+ *   when none was;
+ * - `paidMonthly()`: whether about the same amount went to the same kind of counterparty a month and two months
+ *   before (core/flows.ts isMonthlyRepeat): a standing order, such as rent or a loan at another bank.
  */
-export type DebitHistory = (minShare: number) => number;
+export interface DebitHistory {
+  largestMove: (minShare: number) => number;
+  paidMonthly: () => boolean;
+}
 
 /** An earlier move at least this share of the exit's step, in amount and in its share of the balance, is the same move made again. */
 const SAME_MOVE_SHARE = 0.75;
@@ -47,13 +54,16 @@ const SAME_MOVE_SHARE = 0.75;
  * Whether the step breaks the customer's own pattern (always, without a history to judge by): a customer who sweeps
  * most of the balance to their main bank every month (two thirds, or nearly all), or has moved nearly all of as much
  * away before and come back, is not leaving by doing it again. The earlier move must have taken about as large a share
- * of what was there as this step. Asked only of a debit that is an exit by the money (the history costs a walk).
+ * of what was there as this step. Nor is a standing order that happened to fall on the month's lowest balance (rent
+ * paid before the salary came): the same payment went out the two months before. Asked only of a debit that is an
+ * exit by the money (the history costs a walk).
  */
 function unlikeBefore(after: Measures, history: DebitHistory | null): boolean {
   if (history === null) return true;
+  if (history.paidMonthly()) return false;
   const step = after.competitorOutflowRecent;
   const stepShare = step / Math.max(1, Math.max(0, after.totalBalance) + step);
-  return history(SAME_MOVE_SHARE * stepShare) < SAME_MOVE_SHARE * step;
+  return history.largestMove(SAME_MOVE_SHARE * stepShare) < SAME_MOVE_SHARE * step;
 }
 
 function singleOutflow(transaction: Transaction, before: Measures, after: Measures, context: DetectionContext, history: DebitHistory | null): Finding | undefined {

@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { priorities } from '../../../src/domain/alert.ts';
 import type { Priority } from '../../../src/domain/alert.ts';
 import { catalogue } from '../../support/persona-catalogue.ts';
-import { churnTold, live } from '../../support/personas.ts';
-import type { Life } from '../../support/personas.ts';
+import { coreWith, czk } from '../../support/core-fixtures.ts';
+import { churnTold, dayIndex, live } from '../../support/personas.ts';
+import type { Life, Persona } from '../../support/personas.ts';
 
 /**
  * The issue's personas and traps lived day by day through the core with the shipped rules and scorecard: what the
@@ -73,6 +74,34 @@ describe('what the RM hears of each persona (shipped rules and scorecard)', () =
     expect(reasons[0]).toMatch(/^Churn risk \d+\/100: .*to competitors in repeated transfers beyond the usual over two months/);
     expect(reasons[1]).toMatch(/^Churn risk rising \d+\/100: /);
     expect(lifeOf('leak with the salary refilling').store.state().churn).toMatchObject({ exit: true });
+  });
+});
+
+describe('after an exit, the same departure is not told again', () => {
+  const suddenExit = byName.get('sudden exit in two steps')!.persona;
+  /** A first dormancy stage of 90 days (the HK preset's): by then the emptied account has become the 90-day normal. */
+  const context = coreWith((raw) => void (raw.dormancy.stagesDays = [90, 180, 365, 730]));
+
+  it('a silence that reaches the first dormancy stage 90 days after the exit is recorded, not told: the episode lasts while the money is gone', HEAVY, () => {
+    const life = live(suddenExit, { context });
+    expect(churnTold(life).map(({ on, emission }) => [emission.alert.kind, on])).toEqual([['LARGE_OUTFLOW', dayIndex('2024-06-17')]]);
+    const state = life.store.state();
+    expect(state.dormancy.stage).toBe(1);
+    // the normal before the exit is what "back" is measured against: the 30-day average of about 200,000.00
+    expect(state.churn).toMatchObject({ exit: true });
+    expect(state.churn!.exitFrom).toBeGreaterThan(czk(150_000));
+  });
+
+  it('the money back (at least half the normal before the exit) ends the episode', HEAVY, () => {
+    const back = dayIndex('2024-08-01');
+    const returns: Persona = (day, ledger, at, money) => {
+      const { day: lived, extra } = suddenExit(day, ledger, at, money);
+      if (day.index === back) extra.push(ledger.credit(money(150_000), at('11:00'), { counterpartyKind: 'OTHER_BANK', counterpartyBankCode: '2010' }));
+      return { day: day.index >= back ? day : lived, extra };
+    };
+    const life = live(returns, { context });
+    expect(churnTold(life).map(({ emission }) => emission.alert.kind)).toEqual(['LARGE_OUTFLOW']);
+    expect(life.store.state().churn).toBeNull();
   });
 });
 

@@ -183,8 +183,32 @@ describe('churn features: the customer against their own normal', () => {
     const ledger = new Ledger('c-1', { 'a-1': czk(50_000) });
     store.feed([ledger.debit(czk(100), pragueWinter('2024-01-02')), ledger.debit(czk(100), pragueWinter('2024-01-20'))]);
     const vector = churnFeaturesOf(store.state(), new CustomerFeatures(store.state(), dayNo('2024-01-31'), calendar), calendar);
-    expect(vector).toMatchObject({ closeVsNormal: null, competitorOutflowVsUsual: null, activityVsUsual: null, inflowVsUsual: null, spendVsUsual: null, drainToCompetitors: null, competitorTurnover: null });
-    expect(vector.drawdown).not.toBeNull();
+    expect(vector).toMatchObject({ closeVsNormal: null, fallBelowUsualLow: null, competitorOutflowVsUsual: null, activityVsUsual: null, inflowVsUsual: null, spendVsUsual: null, drainToCompetitors: null, competitorTurnover: null });
+    // what needs no usual is measured all the same
+    expect(vector.largestOutflowShare).not.toBeNull();
+  });
+
+  it('a customer who spends most of each month’s income is at their usual low before every payday, not below it', () => {
+    // 40,000.00 salary on the 10th, 39,000.00 spent by card over the month: the balance peaks after payday (38,500.00
+    // held three days in December) and bottoms out a thousand higher each month (4,000.00 before 10 Nov, 5,000.00
+    // before 10 Dec)
+    const store = new MemoryStore([profile()]).seed(seededState({ balances: { 'a-1': czk(2_000) }, since: pragueWinter('2023-09-01') }));
+    const ledger = new Ledger('c-1', { 'a-1': czk(2_000) });
+    for (const month of ['2023-09', '2023-10', '2023-11', '2023-12']) {
+      store.feed([ledger.credit(czk(40_000), pragueWinter(`${month}-10`), { category: 'SALARY', counterpartyKind: 'OTHER_BANK' })]);
+      for (const day of [12, 15, 18, 21, 24, 27]) store.feed([ledger.debit(czk(6_500), pragueWinter(`${month}-${day}`), { category: 'CARD', channel: 'CARD' })]);
+    }
+    const asOf = (iso: string) => measureChurn(store.state(), new CustomerFeatures(store.state(), dayNo(iso), calendar), calendar);
+    // 9 Jan, the day before payday: 6,000.00, above the usual low (4,500.00) though far under the average and the peak
+    const beforePayday = asOf('2024-01-09');
+    expect([beforePayday.measured.close, beforePayday.measured.usualLow]).toEqual([czk(6_000), czk(4_500)]);
+    expect(beforePayday.measured.peak).toBe(czk(38_500));
+    expect(beforePayday.vector.fallBelowUsualLow).toBe(0);
+    expect(beforePayday.vector.closeVsNormal).toBeLessThan(0.5);
+    // the same customer a day after 5,000.00 of it went to another bank: below the usual low, by that share of the peak
+    store.feed([ledger.debit(czk(5_000), pragueWinter('2024-01-09', '15:00'), { counterpartyKind: 'OTHER_BANK' })]);
+    const drained = asOf('2024-01-09');
+    expect(drained.vector.fallBelowUsualLow).toBe(Math.round(((czk(4_500) - czk(1_000)) / drained.measured.peak) * 10_000) / 10_000);
   });
 });
 
@@ -243,5 +267,6 @@ it('assessChurn names only the features that raised the score, strongest first, 
   expect(signals.length).toBeGreaterThan(0);
   expect(signals.every((signal) => signal.points > 0)).toBe(true);
   expect(signals.map((signal) => signal.points)).toEqual([...signals.map((signal) => signal.points)].sort((left, right) => right - left));
-  expect(signals.find((signal) => signal.name === 'drawdown')?.reason).toBe('balance 93% below its 90-day peak of 150,000.00 CZK');
+  // the balance never moved before: its usual low is the 150,000.00 it always held, and the 140,000.00 gone is 93% of that peak
+  expect(signals.find((signal) => signal.name === 'fallBelowUsualLow')?.reason).toBe('balance 10,000.00 CZK against a usual low of 150,000.00 CZK: down 93% of its 90-day peak of 150,000.00 CZK');
 });

@@ -275,6 +275,37 @@ describe('outflow, the domain brief’s cases through the processor', () => {
     expect(rmTold(monthlyRhythm(sweep))).toEqual([{ day: '2024-01-20', rm: ['LARGE_OUTFLOW'] }]);
   });
 
+  /**
+   * Rent to a landlord at another bank on the 3rd, the salary (60,000.00) on the 10th, a card purchase on 20 Dec:
+   * on 3 Jan the rent takes 50,000.00 of the 55,000.00 left, under a fifth of the 30-day normal, an exit by the money.
+   * `earlierRent`: what the rent was on 3 Nov and 3 Dec. Which postings the RM was told of as an exit.
+   */
+  function rentBeforePayday(earlierRent: number) {
+    const store = new MemoryStore([profile({ servedTier: 'SILVER', rmId: 'rm-7' })]).seed(
+      seededState({ balances: { 'a-1': czk(100_000) }, since: pragueWinter('2023-10-01'), lastActivityAt: pragueWinter('2023-10-01') }),
+    );
+    const ledger = new Ledger('c-1', { 'a-1': czk(100_000) });
+    const rent = (amount: number, day: string) => ledger.debit(amount, pragueWinter(day), { counterpartyKind: 'OTHER_BANK' });
+    const salary = (day: string) => ledger.credit(czk(60_000), pragueWinter(day), { category: 'SALARY', counterpartyKind: 'OTHER_BANK' });
+    const postings = [rent(earlierRent, '2023-11-03'), salary('2023-11-10'), rent(earlierRent, '2023-12-03'), salary('2023-12-10')];
+    postings.push(ledger.debit(ledger.balance() - czk(55_000), pragueWinter('2023-12-20'), { category: 'CARD', channel: 'CARD' }));
+    postings.push(rent(czk(50_000), '2024-01-03'));
+    const emitted = store.feed(postings);
+    return postings.flatMap((posting, index) =>
+      (emitted[index] ?? []).some(({ feeds, alert }) => feeds.includes('rm') && alert.kind === 'LARGE_OUTFLOW') ? [new Date(posting.eventTime).toISOString().slice(0, 10)] : [],
+    );
+  }
+
+  it('a standing order that falls on the month’s lowest balance is no exit: the same payment went out the two months before', () => {
+    expect(rentBeforePayday(czk(50_000))).toEqual([]);
+    // within 15% of the amount is the same payment (a rent that rose by 10%)
+    expect(rentBeforePayday(czk(45_000))).toEqual([]);
+  });
+
+  it('the same debit is an exit when the months before paid less (or nothing like it): the customer never did this before', () => {
+    expect(rentBeforePayday(czk(20_000))).toEqual(['2024-01-03']);
+  });
+
   it('a withdrawal under the absolute threshold but over half the balance is a large outflow, for the risk team (not an exit: the RM is not called)', () => {
     const store = new MemoryStore([profile({ servedTier: 'SILVER' })]).seed(seededState({ balances: { 'a-1': czk(60_000) }, since: pragueWinter('2023-11-01') }));
     const cash = new Ledger('c-1', { 'a-1': czk(60_000) }).debit(czk(40_000), pragueWinter('2024-01-10'), { category: 'CASH', channel: 'ATM', counterpartyKind: 'CASH' });

@@ -180,10 +180,12 @@ describe.skipIf(!runBerkaTests)('tidewatch replay --format berka over the sample
     expect(summary.firstEventTime).toBe('1993-01-01T11:00:00.000Z');
     expect(summary.lastEventTime).toBe('1994-03-31T10:00:00.000Z');
     expect(notes.reorder?.late).toBe(0);
-    // the risk team hears of every large outflow, the RM of the exits among them
+    // the risk team hears of every large outflow, the RM of the exits among them: none in the sample. The two the RM
+    // was once told of as near-total withdrawals were standing orders (8,894.00 CZK on the 7th and 11,567.00 CZK on
+    // the 14th of every month to another bank) that happened to take what was left before the income came
     const told = (feed: string, kind: string) => Object.values(summary.alerts[feed]?.[kind] ?? {}).reduce((sum, count) => sum + count, 0);
-    expect(told('risk', 'LARGE_OUTFLOW')).toBeGreaterThan(told('rm', 'LARGE_OUTFLOW'));
-    expect(told('rm', 'LARGE_OUTFLOW')).toBeGreaterThan(0);
+    expect(told('risk', 'LARGE_OUTFLOW')).toBeGreaterThan(0);
+    expect(told('rm', 'LARGE_OUTFLOW')).toBe(0);
     expect(told('risk', 'LEAKAGE')).toBeGreaterThan(0);
     expect(told('rm', 'CHURN_RISK')).toBeGreaterThan(0);
     expect(summary.rmLoad.rms).toBe(77);

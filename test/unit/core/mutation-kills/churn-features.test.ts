@@ -64,7 +64,10 @@ describe('churn features are made of the measurements they name', () => {
     // customer-initiated: 4 cards, the credit and the transfer usually (3 per 30 days); 4 in January
     expect([m.activityRecent, m.activityUsual, vector.activityVsUsual]).toEqual([4, 3, round(4 / 3)]);
     expect(vector.closeVsNormal).toBe(round(m.close / m.normal));
-    expect(vector.drawdown).toBe(round((m.peak - m.close) / m.peak));
+    // the usual low: the lowest close of 3 Nov to 2 Dec (114,000.00, after the transfer of 1 Dec) and of 3 Dec to 1 Jan
+    // (112,000.00, after the card of 20 Dec), averaged; January fell below it by a third of the peak (124,000.00 from 25 Nov)
+    expect([m.usualLow, m.peak, m.close]).toEqual([czk(113_000), czk(124_000), czk(71_000)]);
+    expect(vector.fallBelowUsualLow).toBe(round((m.usualLow! - m.close) / m.peak));
     // the last own transaction was the transfer of 20 Jan: 11 days
     expect(m.silentDays).toBe(11);
     expect(vector.silenceVsUsual).toBe(round(11 / m.usualGapDays));
@@ -120,7 +123,7 @@ describe('each reason an RM reads names the feature with the customer’s own nu
     // every feature but activity, whose usual (one card payment in 60 days: half a transaction a month) is no baseline
     expect(reasons).toEqual({
       closeVsNormal: `balance ${Math.round((m.close / m.normal) * 100)}% of its usual level (${money(m.close)} against ${money(m.normal)})`,
-      drawdown: `balance ${Math.round(((m.peak - m.close) / m.peak) * 100)}% below its 90-day peak of ${money(m.peak)}`,
+      fallBelowUsualLow: `balance ${money(m.close)} against a usual low of ${money(m.usualLow!)}: down ${Math.round(Math.max(0, (m.usualLow! - m.close) / m.peak) * 100)}% of its 90-day peak of ${money(m.peak)}`,
       competitorOutflowShare: `${money(czk(40_000))} to other banks and investment platforms in 30 days, ${shareOf(czk(40_000))} of the 90-day average balance`,
       competitorOutflowVsUsual: `outflow to competitors 20.0× the usual (${money(czk(40_000))} in 30 days; usually ${money(0)})`,
       competitorTransfersAboveUsual: 'money went to other banks or investment platforms on 2 days in 30; usually 0.0',
@@ -141,7 +144,7 @@ describe('each reason an RM reads names the feature with the customer’s own nu
     // what each reason's evidence measures (metric names are the API downstream systems read)
     expect(Object.fromEntries(signals.map((signal) => [signal.name, signal.evidence.map((item) => item.metric)]))).toEqual({
       closeVsNormal: ['closing_balance'],
-      drawdown: ['drawdown_from_90d_peak', 'sustained_peak_balance_90d'],
+      fallBelowUsualLow: ['fall_below_usual_low', 'usual_low_balance', 'sustained_peak_balance_90d'],
       competitorOutflowShare: ['competitor_outflow_share_30d', 'competitor_outflow_30d'],
       competitorOutflowVsUsual: ['competitor_outflow_30d'],
       competitorTransfersAboveUsual: ['competitor_transfer_days_30d'],

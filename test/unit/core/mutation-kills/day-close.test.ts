@@ -673,7 +673,7 @@ describe('what a churn alert says about its reasons', () => {
           { name: 'netFlowShare', edges: [-0.3], points: [0.4, 0], missingPoints: 0, normalBin: 1 },
           { name: 'largestOutflowShare', edges: [0.3], points: [0, 0.6], missingPoints: 0, normalBin: 0 },
           { name: 'closeVsNormal', edges: [0.6], points: [1, 0], missingPoints: 0, normalBin: 1 },
-          { name: 'drawdown', edges: [0.3], points: [0, 0.8], missingPoints: 0, normalBin: 0 },
+          { name: 'fallBelowUsualLow', edges: [0.3], points: [0, 0.8], missingPoints: 0, normalBin: 0 },
         ],
         -2.5,
       ),
@@ -683,11 +683,11 @@ describe('what a churn alert says about its reasons', () => {
     expect(alert!.reason.endsWith(ONE_OFF)).toBe(true);
     expect(alert!.reason.slice(0, -ONE_OFF.length).split('; ').map((reason) => reason.replace(/\d[\d,.]*/g, 'n'))).toEqual([
       'Churn risk n/n: balance n% of its usual level (n CZK against n CZK)',
-      'balance n% below its n-day peak of n CZK',
+      'balance n CZK against a usual low of n CZK: down n% of its n-day peak of n CZK',
       'n CZK left in one day, n% of the n-day average balance',
     ]);
     expect(alert!.reason.startsWith('Churn risk 57/100: ')).toBe(true);
-    expect(alert!.evidence.map(({ metric }) => metric)).toEqual(['churn_score', 'closing_balance', 'drawdown_from_90d_peak', 'sustained_peak_balance_90d', 'largest_daily_outflow_30d']);
+    expect(alert!.evidence.map(({ metric }) => metric)).toEqual(['churn_score', 'closing_balance', 'fall_below_usual_low', 'usual_low_balance', 'sustained_peak_balance_90d', 'largest_daily_outflow_30d']);
   });
 
   it('a score the intercept alone reaches names no reason and does not call it a one-off payment', () => {

@@ -80,13 +80,13 @@ describe("a feature's contribution to the reasons", () => {
       intercept: 0,
       features: [
         { name: 'inflowVsUsual', edges: [2], points: [0, 1], missingPoints: 0, normalBin: 0 },
-        { name: 'drawdown', edges: [0.5], points: [0, 2], missingPoints: 0, normalBin: 0 },
+        { name: 'fallBelowUsualLow', edges: [0.5], points: [0, 2], missingPoints: 0, normalBin: 0 },
         { name: 'closeVsNormal', edges: [0.5], points: [1, 0], missingPoints: 0, normalBin: 1 },
       ],
     };
-    const { contributions } = scoreWith(card, { ...nothingMeasured, drawdown: 0.7, closeVsNormal: 0.2, inflowVsUsual: 3 });
+    const { contributions } = scoreWith(card, { ...nothingMeasured, fallBelowUsualLow: 0.7, closeVsNormal: 0.2, inflowVsUsual: 3 });
     expect(contributions.map(({ name, points }) => [name, points])).toEqual([
-      ['drawdown', 2],
+      ['fallBelowUsualLow', 2],
       ['closeVsNormal', 1],
       ['inflowVsUsual', 1],
     ]);
