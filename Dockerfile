@@ -21,6 +21,8 @@ RUN npm ci --no-audit --no-fund
 
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
+# the build script (bin/dist-stamp.js: tsc, then the sources' digest stamped into dist/)
+COPY bin ./bin
 RUN npm run build
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -1,15 +1,23 @@
 #!/usr/bin/env node
 // Runs the TypeScript sources through tsx whenever they are there (a clone), so an edit to src/ always takes
-// effect, even where an earlier `npm run build` left a dist/ behind that would be stale. The container image ships
-// dist/ without src/ (see the Dockerfile): only there does the compiled CLI run.
+// effect, unless `npm run build` compiled dist/ from exactly these sources (its stamp, bin/dist-stamp.js): then the
+// compiled CLI runs, without tsx compiling every module at start. A dist/ of other sources (or without a stamp) is
+// never run next to them. The container image ships dist/ without src/ (see the Dockerfile): there the compiled CLI
+// runs as it is.
 import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
 const sources = new URL('../src/cli/main.ts', import.meta.url);
 const compiled = new URL('../dist/cli/main.js', import.meta.url);
+const builtFromTheseSources = async () => existsSync(compiled) && (await import('./dist-stamp.js')).distIsCurrent(fileURLToPath(new URL('..', import.meta.url)));
 if (existsSync(sources)) {
-  const { register } = await import('tsx/esm/api');
-  register();
-  await import(sources.href);
+  if (await builtFromTheseSources()) {
+    await import(compiled.href);
+  } else {
+    const { register } = await import('tsx/esm/api');
+    register();
+    await import(sources.href);
+  }
 } else if (existsSync(compiled)) {
   await import(compiled.href);
 } else {

@@ -256,11 +256,14 @@ export class CustomerFeatures {
     shared?: SharedSeries,
     /** The day the customer is seen as of (seriesFeatures): accounts first seen after it are not in the closes. */
     private readonly knownAsOf?: number,
-    /** [totalBalance, walkFrom] of the same state and knownAsOf (at(): the hold days re-read them for every day). */
-    balances?: readonly [number, number],
+    /**
+     * Features of the same state and knownAsOf whose totalBalance and walkFrom these take over (at(): the hold days
+     * re-read them for every day; handed over as the object, not a new pair per day).
+     */
+    balancesOf?: CustomerFeatures,
   ) {
-    this.totalBalance = balances?.[0] ?? totalBalanceOf(state);
-    this.walkFrom = balances?.[1] ?? (knownAsOf === undefined ? this.totalBalance : this.totalBalance - openingsAfter(state, knownAsOf));
+    this.totalBalance = balancesOf?.totalBalance ?? totalBalanceOf(state);
+    this.walkFrom = balancesOf?.walkFrom ?? (knownAsOf === undefined ? this.totalBalance : this.totalBalance - openingsAfter(state, knownAsOf));
     this.shared = shared;
   }
 
@@ -271,7 +274,7 @@ export class CustomerFeatures {
 
   /** The same customer's features as of another day, sharing the series already looked up (a close does not depend on the day it is read as of). */
   at(day: number): CustomerFeatures {
-    return new CustomerFeatures(this.state, day, this.calendar, this.shared, this.knownAsOf, [this.totalBalance, this.walkFrom]);
+    return new CustomerFeatures(this.state, day, this.calendar, this.shared, this.knownAsOf, this);
   }
 
   /** Walks daily closes from asOfDay back to fromDay (inclusive), newest first. */

@@ -31,22 +31,43 @@ export interface Rfm {
 /** Segments a customer slides into from IMPORTANT_VALUE that are a churn warning (the sources' reading). */
 export const slideTargets: readonly RfmSegment[] = ['IMPORTANT_RETAIN', 'IMPORTANT_WIN_BACK'];
 
-/** 5 for values at or beyond the first cut, 1 for values short of the last (cuts in the scoring direction). */
+/**
+ * 5 for values at or beyond the first cut, 1 for values short of the last (cuts in the scoring direction). A loop:
+ * a findIndex callback was a closure made per score, three per day close.
+ */
 function scoreOf(value: number, cuts: readonly number[], lowerIsBetter: boolean): number {
-  const reached = cuts.findIndex((cut) => (lowerIsBetter ? value <= cut : value >= cut));
-  return reached === -1 ? 1 : 5 - reached;
+  for (let index = 0; index < cuts.length; index += 1) {
+    if (lowerIsBetter ? value <= cuts[index]! : value >= cuts[index]!) return 5 - index;
+  }
+  return 1;
 }
 
+/**
+ * The segments by (valuable, recent, frequent) as bits 4, 2, 1: the same strings every time, where a template made a
+ * new string at every day close that was then compared with the state's.
+ */
+const SEGMENTS: readonly RfmSegment[] = [
+  'GENERAL_WIN_BACK',
+  'GENERAL_RETAIN',
+  'GENERAL_DEVELOP',
+  'GENERAL_VALUE',
+  'IMPORTANT_WIN_BACK',
+  'IMPORTANT_RETAIN',
+  'IMPORTANT_DEVELOP',
+  'IMPORTANT_VALUE',
+];
+
 export function segmentOf(recent: boolean, frequent: boolean, valuable: boolean): RfmSegment {
-  const prefix = valuable ? 'IMPORTANT' : 'GENERAL';
-  if (recent) return `${prefix}_${frequent ? 'VALUE' : 'DEVELOP'}`;
-  return `${prefix}_${frequent ? 'RETAIN' : 'WIN_BACK'}`;
+  return SEGMENTS[(valuable ? 4 : 0) + (recent ? 2 : 0) + (frequent ? 1 : 0)]!;
 }
+
+const recencyDaysOf = (features: CustomerFeatures, lastActivityDay: number | null): number =>
+  lastActivityDay === null ? Number.POSITIVE_INFINITY : Math.max(0, features.asOfDay - lastActivityDay);
 
 /** The customer's RFM as of the features' day; recency from `lastActivityDay` (null: never active). */
 export function rfmOf(features: CustomerFeatures, lastActivityDay: number | null, rules: Rules): Rfm {
   const cuts = rules.rfm;
-  const recencyDays = lastActivityDay === null ? Number.POSITIVE_INFINITY : Math.max(0, features.asOfDay - lastActivityDay);
+  const recencyDays = recencyDaysOf(features, lastActivityDay);
   const frequency = features.customerTransactions(90);
   const monetaryMinor = features.averageDailyBalance(30);
   const recencyScore = scoreOf(recencyDays, cuts.recencyDays, true);
@@ -62,4 +83,14 @@ export function rfmOf(features: CustomerFeatures, lastActivityDay: number | null
     monetaryScore,
     segment: segmentOf(recencyScore >= highScore, frequencyScore >= highScore, monetaryScore >= highScore),
   };
+}
+
+/** rfmOf's segment alone (a day close keeps only the segment: no Rfm object per close). */
+export function rfmSegmentOf(features: CustomerFeatures, lastActivityDay: number | null, rules: Rules): RfmSegment {
+  const cuts = rules.rfm;
+  const { highScore } = cuts;
+  const recent = scoreOf(recencyDaysOf(features, lastActivityDay), cuts.recencyDays, true) >= highScore;
+  const frequent = scoreOf(features.customerTransactions(90), cuts.frequency90Days, false) >= highScore;
+  const valuable = scoreOf(features.averageDailyBalance(30), cuts.monetaryMinor, false) >= highScore;
+  return segmentOf(recent, frequent, valuable);
 }

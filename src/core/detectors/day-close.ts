@@ -14,7 +14,7 @@ import { householdFeatures } from '../household.ts';
 import type { HouseholdFeatures, HouseholdMember } from '../household.ts';
 import { basisPointsOf, formatMoney, formatPercent } from '../money.ts';
 import { largestMonthOfShare, rememberMonths } from '../month-memory.ts';
-import { rfmOf, slideTargets } from '../rfm.ts';
+import { rfmSegmentOf, slideTargets } from '../rfm.ts';
 import type { Rules } from '../rules.ts';
 import { churnThresholds } from '../rules.ts';
 import type { CustomerState } from '../state.ts';
@@ -93,7 +93,7 @@ function tierFindings(
 
 function updateRfm(state: CustomerState, features: CustomerFeatures, rules: Rules, calendar: BusinessCalendar): void {
   const lastActivityDay = state.lastActivityAt === null ? null : calendar.dayOf(state.lastActivityAt);
-  const { segment } = rfmOf(features, lastActivityDay, rules);
+  const segment = rfmSegmentOf(features, lastActivityDay, rules);
   const previous = state.rfm;
   const slid = previous?.segment === 'IMPORTANT_VALUE' && slideTargets.includes(segment);
   if (slid) state.rfm = { segment, slidFrom: 'IMPORTANT_VALUE', slidOn: features.asOfDay };
@@ -310,12 +310,13 @@ function churnRisk(state: CustomerState, features: CustomerFeatures, scored: Chu
     state.churn = stillOpen;
   }
   if (moneyStillGone) return undefined;
+  const opens = episode === null && score >= alertFromScore;
+  const worsens = episode !== null && score >= episode.toldScore + settings.escalateBy;
+  // (the averages read after this: most closes open nothing and worsen nothing)
+  if (!opens && !worsens) return undefined;
   const average = features.averageDailyBalance(30);
   // value at stake sets the priority, never whether the customer is leaving: below the floor it is told LOW
   const belowValueFloor = Math.max(average, features.averageDailyBalance(90)) < settings.minAverageBalanceMinor;
-  const opens = episode === null && score >= alertFromScore;
-  const worsens = episode !== null && score >= episode.toldScore + settings.escalateBy;
-  if (!opens && !worsens) return undefined;
   // the urgency the score itself gives (scale-free); the value at stake may raise what is sent, never whether
   let level: Priority = score >= 80 ? 'HIGH' : 'MEDIUM';
   if (worsens) level = raise(level);

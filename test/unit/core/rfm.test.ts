@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { assessChurn } from '../../../src/core/churn.ts';
 import { CustomerFeatures } from '../../../src/core/features.ts';
 import { CUSTOMER_INITIATED_COUNT } from '../../../src/core/flows.ts';
-import { rfmOf, segmentOf } from '../../../src/core/rfm.ts';
+import { rfmOf, rfmSegmentOf, segmentOf } from '../../../src/core/rfm.ts';
 import { DAY, Ledger, MemoryStore, afterCloseOf, calendar, czk, dayNo, pragueWinter, profile, rules, seededState } from '../../support/core-fixtures.ts';
 
 const AS_OF = dayNo('2024-03-01');
@@ -14,7 +14,11 @@ const AS_OF = dayNo('2024-03-01');
 function rfmWith(recencyDays: number | null, transactions: number, average: number) {
   const state = seededState({ balances: { 'a-1': average }, since: pragueWinter('2023-06-01') });
   if (transactions > 0) state.days = [[dayNo('2024-02-20'), CUSTOMER_INITIATED_COUNT, transactions]];
-  return rfmOf(new CustomerFeatures(state, AS_OF, calendar), recencyDays === null ? null : AS_OF - recencyDays, rules);
+  const lastActivityDay = recencyDays === null ? null : AS_OF - recencyDays;
+  const rfm = rfmOf(new CustomerFeatures(state, AS_OF, calendar), lastActivityDay, rules);
+  // the day close's segment-only form agrees with the whole RFM
+  expect(rfmSegmentOf(new CustomerFeatures(state, AS_OF, calendar), lastActivityDay, rules)).toBe(rfm.segment);
+  return rfm;
 }
 
 describe('RFM scores against the shipped cut points', () => {
