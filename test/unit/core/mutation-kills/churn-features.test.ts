@@ -100,6 +100,16 @@ describe('churn features are made of the measurements they name', () => {
     expect(vector.closeVsNormal).toBeNull();
     expect(vector.competitorTurnover).toBeNull();
   });
+
+  it('a balance that never rose above nothing has no peak to fall from: no fall below the usual low', () => {
+    const store = new MemoryStore([profile()]).seed(seededState({ balances: { 'a-1': 0 }, since: pragueWinter('2023-09-01') }));
+    const ledger = new Ledger('c-1', { 'a-1': 0 });
+    const card = (amount: number, day: string) => ledger.debit(amount, pragueWinter(day), { category: 'CARD', channel: 'CARD' });
+    store.feed([card(czk(1_000), '2023-11-10'), card(czk(500), '2024-01-20')]);
+    const { vector, measured: m } = measureChurn(store.state(), new CustomerFeatures(store.state(), dayNo('2024-01-31'), calendar), calendar);
+    expect([m.peak, m.usualLow, m.close]).toEqual([0, -czk(1_000), -czk(1_500)]);
+    expect(vector.fallBelowUsualLow).toBeNull();
+  });
 });
 
 describe('each reason an RM reads names the feature with the customer’s own numbers', () => {
