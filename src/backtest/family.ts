@@ -9,8 +9,8 @@ import { defaultOutcome } from '../train/outcome.ts';
 import { coreFor, scorecardText, trainOn } from '../train/run.ts';
 import { backtestOf, replayDays } from './backtest.ts';
 import { familyTable } from './family-table.ts';
-import { goalFigures } from './goals.ts';
-import type { GoalFigures } from './goals.ts';
+import { goalFigures, judgeChurnAlerts, judgedAlertLines } from './goals.ts';
+import type { GoalFigures, JudgedAlert } from './goals.ts';
 import { defaultWindow } from './outcome-map.ts';
 import type { BacktestResult } from './result.ts';
 import { simulate } from './simulation.ts';
@@ -26,6 +26,8 @@ export interface FamilyBacktestRequest {
   scorecardOut: string | null;
   /** Judge this scorecard file instead of fitting one (the first `fit` banks are still left out). */
   scorecard: string | null;
+  /** Every reported bank's RM churn alerts with their verdicts, as JSON Lines (goals.ts judgeChurnAlerts); null: not written. */
+  alertsOut?: string | null;
   /** Worker threads for each reported bank's replay (the same result as one); the fit banks' training runs in this thread. */
   workers?: number;
   quiet: boolean;
@@ -114,6 +116,7 @@ export async function runFamilyBacktest(request: FamilyBacktestRequest, environm
   );
   if (request.scorecardOut !== null) await writeFile(request.scorecardOut, scorecardText(trained.card));
   const reported: FamilyBankResult[] = [];
+  const judged: JudgedAlert[] = [];
   for (const [offset, profile] of profiles.slice(request.fit).entries()) {
     const startedAt = performance.now();
     const rules = loadRules(profile.rulesFile);
@@ -124,6 +127,8 @@ export async function runFamilyBacktest(request: FamilyBacktestRequest, environm
     const days = replayDays(simulation, core.calendar);
     const load = rmWeekLoad(simulation.log.rm, { rmIds: simulation.rmIds, firstDay: days?.first ?? 0, lastDay: days?.last ?? 0, dayOf: core.calendar.dayOf });
     const goals = goalFigures(simulation.log.rm, simulation.labels, core.calendar.dayOf, load);
+    const bank = request.fit + offset;
+    if (request.alertsOut != null) judged.push(...judgeChurnAlerts(simulation.log.rm, simulation.labels, core.calendar.dayOf).map((alert) => ({ ...alert, bank })));
     reported.push({ index: request.fit + offset, description: profile.description, rulesPreset: profile.rulesPreset, goals, backtest });
     if (!request.quiet) environment.stderr(`backtest: bank ${request.fit + offset} judged in ${((performance.now() - startedAt) / 1000).toFixed(1)} s\n`);
   }
@@ -137,6 +142,7 @@ export async function runFamilyBacktest(request: FamilyBacktestRequest, environm
     worst,
   };
   if (request.json !== null) await writeFile(request.json, `${JSON.stringify(result, null, 2)}\n`);
+  if (request.alertsOut != null) await writeFile(request.alertsOut, judgedAlertLines(judged));
   if (!request.quiet) environment.stdout(familyTable(result));
   return result;
 }

@@ -1,5 +1,5 @@
 import { DAY_MS } from '../core/calendar.ts';
-import type { AlertKind } from '../domain/alert.ts';
+import type { AlertKind, Priority } from '../domain/alert.ts';
 import { trapPatterns } from '../generate/labels.ts';
 import type { Label, LabelPattern, TrapPattern } from '../generate/labels.ts';
 import type { ReportAlert } from '../report/alerts.ts';
@@ -61,6 +61,67 @@ export interface GoalFigures {
 }
 
 const dayOfLabel = (millis: number) => Math.floor(millis / DAY_MS);
+
+/** Whether an alert on `day` is timely and right for a churner whose relationship ended on `end`. */
+const countsForEnd = (day: number, end: number) => end - day <= goalWindows.beforeEndDays && day - end <= goalWindows.afterEndDays;
+
+/**
+ * What became of an RM churn alert's customer: a churner whose end made it timely and right, one it came too early
+ * for (more than 120 days before the end) or too late for (more than 30 days after), a trap customer within 30 days
+ * of the trap, or a customer who stayed.
+ */
+export type AlertVerdict = 'timely' | 'early' | 'late' | 'trap' | 'stayed';
+
+export interface JudgedAlert {
+  /** The family bank it came from (`--family-seed`); absent for a single bank. */
+  bank?: number;
+  customerId: string;
+  kind: AlertKind;
+  priority: Priority;
+  /** The day it was detected, as the labels' days are counted. */
+  date: string;
+  verdict: AlertVerdict;
+  /** The customer's churn pattern, the trap's, or another label's (a grower); null: no label. */
+  pattern: LabelPattern | null;
+  /** end − the alert's day (negative: after the end); null for a customer who did not leave. */
+  daysBeforeEnd: number | null;
+  reason: string;
+}
+
+/** Judged alerts as JSON Lines (`--alerts-out`). */
+export const judgedAlertLines = (alerts: readonly JudgedAlert[]): string => alerts.map((alert) => `${JSON.stringify(alert)}\n`).join('');
+
+/** Every RM churn alert with its verdict, in the feed's order: the alerts behind the timely-and-right figure, one by one. */
+export function judgeChurnAlerts(rmAlerts: readonly ReportAlert[], labels: readonly Label[], dayOf: (instant: number) => number): JudgedAlert[] {
+  const labelsOf = new Map<string, Label[]>();
+  for (const label of labels) labelsOf.set(label.customerId, [...(labelsOf.get(label.customerId) ?? []), label]);
+  const judged: JudgedAlert[] = [];
+  for (const alert of rmAlerts) {
+    if (!rmChurnKinds.has(alert.kind)) continue;
+    const day = dayOf(alert.detectedAt);
+    const own = labelsOf.get(alert.customerId) ?? [];
+    const churn = own.find((label) => label.outcome === 'churn' && label.endDate !== null);
+    const trap = own.find((label) => label.outcome === 'trap' && Math.abs(day - dayOfLabel(label.date)) <= goalWindows.trapDays);
+    let verdict: AlertVerdict = 'stayed';
+    let daysBeforeEnd: number | null = null;
+    if (churn !== undefined) {
+      const end = dayOfLabel(churn.endDate!);
+      daysBeforeEnd = end - day;
+      verdict = countsForEnd(day, end) ? 'timely' : daysBeforeEnd > 0 ? 'early' : 'late';
+    } else if (trap !== undefined) verdict = 'trap';
+    judged.push({
+      customerId: alert.customerId,
+      kind: alert.kind,
+      priority: alert.priority,
+      date: new Date(day * DAY_MS).toISOString().slice(0, 10),
+      verdict,
+      pattern: (churn ?? trap ?? own[0])?.pattern ?? null,
+      daysBeforeEnd,
+      reason: alert.reason,
+    });
+  }
+  return judged;
+}
 
 /**
  * The table's figures from the RM feed's alerts and the labels. `dayOf` turns an alert's detection instant into the
@@ -131,7 +192,7 @@ export function goalFigures(rmAlerts: readonly ReportAlert[], labels: readonly L
   for (const [customerId, days] of churnAlertDays) {
     const end = endOf.get(customerId);
     if (end === undefined) continue;
-    for (const day of days) if (end - day <= w.beforeEndDays && day - end <= w.afterEndDays) timely += 1;
+    for (const day of days) if (countsForEnd(day, end)) timely += 1;
   }
   let trapCustomers = 0;
   let trapAlerted = 0;

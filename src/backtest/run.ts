@@ -5,6 +5,7 @@ import { loadRules } from '../core/rules.ts';
 import { writeReport } from '../report/write.ts';
 import { ReplayProgress } from '../replay/progress.ts';
 import { backtestOf } from './backtest.ts';
+import { judgeChurnAlerts, judgedAlertLines } from './goals.ts';
 import type { BankSource } from './bank-source.ts';
 import type { MatchWindow } from './outcome-map.ts';
 import { reportDataOf } from './report-data.ts';
@@ -20,6 +21,8 @@ export interface BacktestRequest {
   json: string | null;
   /** The HTML report (with the backtest's table); null: not written. */
   report: string | null;
+  /** The RM churn alerts with their verdicts, as JSON Lines (goals.ts judgeChurnAlerts); null: not written. */
+  alertsOut?: string | null;
   quiet: boolean;
   /** Worker threads for the replay (default 1: in this thread); the same result either way. */
   workers?: number;
@@ -41,6 +44,7 @@ export async function runBacktest(request: BacktestRequest, environment: Backtes
   const simulation = await simulate({ source: request.source, core, workers: request.workers, onProgress: (events) => progress.events(events) }).finally(() => progress.finish());
   const result = backtestOf(simulation, request.window, core.calendar, rules.version);
   if (request.json !== null) await writeOutputFile(request.json, `${JSON.stringify(result, null, 2)}\n`);
+  if (request.alertsOut != null) await writeOutputFile(request.alertsOut, judgedAlertLines(judgeChurnAlerts(simulation.log.rm, simulation.labels, core.calendar.dayOf)));
   if (request.report !== null) {
     await writeReport(request.report, reportDataOf(simulation, core, 'tidewatch backtest', result));
   }

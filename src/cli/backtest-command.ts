@@ -34,6 +34,7 @@ const cliOptionsSchema = z.object({
   windowAfterDays: wholeNumber.min(0).max(730).default(defaultWindow.afterDays),
   json: z.string().min(1).optional(),
   report: z.string().min(1).optional(),
+  alertsOut: z.string().min(1).optional(),
   workers: wholeNumber.min(1).max(MAX_WORKERS).optional(),
   quiet: z.boolean().default(false),
 });
@@ -66,6 +67,7 @@ export function parseBacktestOptions(raw: Record<string, unknown>, env: NodeJS.P
     window: { beforeDays: cli.windowBeforeDays, afterDays: cli.windowAfterDays },
     json: cli.json ?? null,
     report: cli.report ?? null,
+    alertsOut: cli.alertsOut ?? null,
     workers: cli.workers ?? defaultWorkerCount(),
     quiet: cli.quiet,
   };
@@ -81,6 +83,7 @@ const familyOptionsSchema = z
     json: z.string().min(1).optional(),
     scorecardOut: z.string().min(1).optional(),
     scorecard: z.string().min(1).optional(),
+    alertsOut: z.string().min(1).optional(),
     workers: wholeNumber.min(1).max(MAX_WORKERS).optional(),
     quiet: z.boolean().default(false),
   })
@@ -103,6 +106,7 @@ export function parseFamilyOptions(raw: Record<string, unknown>): FamilyBacktest
     json: cli.json ?? null,
     scorecardOut: cli.scorecardOut ?? null,
     scorecard: cli.scorecard ?? null,
+    alertsOut: cli.alertsOut ?? null,
     workers: cli.workers ?? defaultWorkerCount(),
     quiet: cli.quiet,
   };
@@ -116,7 +120,7 @@ async function backtestCommand(raw: Record<string, unknown>): Promise<void> {
   }
   const request = parseBacktestOptions(raw, process.env, Math.floor(Date.now() / DAY_MS));
   await assertReadableFile(request.rulesFile, '--rules');
-  await assertWritable([request.json, request.report]);
+  await assertWritable([request.json, request.report, request.alertsOut ?? null]);
   try {
     await runBacktest(request, {
       stdout: (text) => process.stdout.write(text),
@@ -150,6 +154,7 @@ export function addBacktestCommand(program: Command): Command {
     .option('--window-after-days <n>', `... to this many days after it (default ${defaultWindow.afterDays})`)
     .option('--json <file>', 'the result as JSON')
     .option('--report <file>', 'also write the HTML report (with the backtest table)')
+    .option('--alerts-out <file>', 'every RM churn alert as JSON Lines with what became of its customer: timely (and right), early, late, trap or stayed')
     .option('--workers <n>', `worker threads for the replay, customers split by household, same result as one (default: the CPUs, at most ${DEFAULT_WORKERS_CAP})`)
     .option('--family-seed <s>', 'instead: a family of different generated banks (each with its own rules preset): fit on some, report on the others')
     .option('--banks <n>', 'banks of the family (default 6)')

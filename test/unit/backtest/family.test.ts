@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runFamilyBacktest } from '../../../src/backtest/family.ts';
 import { parseFamilyOptions } from '../../../src/cli/backtest-command.ts';
@@ -12,10 +15,12 @@ describe('family backtest', () => {
     expect(() => parseFamilyOptions({ familySeed: '5', workers: '0' })).toThrow(/--workers/);
     expect(() => parseFamilyOptions({ familySeed: '5', rules: 'x.yaml' })).toThrow(/--rules: applies to a single bank/);
     expect(() => parseFamilyOptions({ familySeed: '5', banks: '2', fit: '2' })).toThrow(/--fit/);
+    expect(parseFamilyOptions({ familySeed: '5', alertsOut: 'judged.jsonl' }).alertsOut).toBe('judged.jsonl');
   });
 
   it('fits on the first bank and reports on the other with that scorecard and its own rules preset', { timeout: 600_000 }, async () => {
-    const result = await runFamilyBacktest({ familySeed: 11, banks: 2, fit: 1, size: { customers: 40, months: 8 }, json: null, scorecardOut: null, scorecard: null, quiet: true }, quiet);
+    const alertsOut = join(mkdtempSync(join(tmpdir(), 'tidewatch-family-')), 'judged.jsonl');
+    const result = await runFamilyBacktest({ familySeed: 11, banks: 2, fit: 1, size: { customers: 40, months: 8 }, json: null, scorecardOut: null, scorecard: null, alertsOut, quiet: true }, quiet);
     expect(scorecardSchema.safeParse(result.scorecard).success).toBe(true);
     expect(result.fittedOn.map((bank) => bank.index)).toEqual([0]);
     expect(result.reported.map((bank) => bank.index)).toEqual([1]);
@@ -26,5 +31,11 @@ describe('family backtest', () => {
     expect(result.worst.gradualWarned).toBe(bank!.goals.gradualWarned);
     const churners = bank!.backtest.population.labelled.churn;
     expect(bank!.goals.gradualChurners + bank!.goals.suddenExits).toBe(churners);
+    // --alerts-out: the reported bank's RM churn alerts one by one, their timely ones the figure's share
+    const judged = readFileSync(alertsOut, 'utf8').split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as { bank: number; verdict: string });
+    expect(judged).toHaveLength(bank!.goals.rmChurnAlerts);
+    expect(judged.every((alert) => alert.bank === 1)).toBe(true);
+    expect(judged.length).toBeGreaterThan(0);
+    expect(judged.filter((alert) => alert.verdict === 'timely').length / judged.length).toBe(bank!.goals.timelyRight);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { summarise } from '../../../src/backtest/family.ts';
-import { goalFigures } from '../../../src/backtest/goals.ts';
+import { goalFigures, judgeChurnAlerts, judgedAlertLines } from '../../../src/backtest/goals.ts';
 import type { AlertKind } from '../../../src/domain/alert.ts';
 import type { Label } from '../../../src/generate/labels.ts';
 import { toReportAlert } from '../../../src/report/alerts.ts';
@@ -57,6 +57,36 @@ describe('the issue\'s backtest figures', () => {
     const figures = goalFigures(alerts, labels, dayOf, load);
     expect(figures.rmChurnAlerts).toBe(4);
     expect(figures.timelyRight).toBe(2 / 4);
+  });
+
+  it('gives each RM churn alert its verdict, the same ones the timely-and-right figure counts', () => {
+    const labels = [churner('C1', 'gradual_leakage', E), trap('T1', 'house_down_payment', E), trap('T2', 'annual_tax', E)];
+    const alerts = [
+      fired('CHURN_RISK', 'C1', E - 121),
+      fired('CHURN_RISK', 'C1', E - 120),
+      fired('CHURN_RISK', 'C1', E + 30),
+      fired('DORMANCY', 'C1', E + 31),
+      fired('LARGE_OUTFLOW', 'T1', E + 30),
+      fired('LARGE_OUTFLOW', 'T2', E + 31),
+      fired('DOWNGRADE_RISK', 'N1', E),
+      fired('LARGE_INFLOW', 'C1', E),
+    ];
+    const judged = judgeChurnAlerts(alerts, labels, dayOf);
+    expect(judged.map(({ customerId, kind, verdict, pattern, daysBeforeEnd }) => [customerId, kind, verdict, pattern, daysBeforeEnd])).toEqual([
+      ['C1', 'CHURN_RISK', 'early', 'gradual_leakage', 121],
+      ['C1', 'CHURN_RISK', 'timely', 'gradual_leakage', 120],
+      ['C1', 'CHURN_RISK', 'timely', 'gradual_leakage', -30],
+      ['C1', 'DORMANCY', 'late', 'gradual_leakage', -31],
+      // within 30 days of the trap's date it is a trap's false alarm; beyond, a customer who stayed
+      ['T1', 'LARGE_OUTFLOW', 'trap', 'house_down_payment', null],
+      ['T2', 'LARGE_OUTFLOW', 'stayed', 'annual_tax', null],
+      ['N1', 'DOWNGRADE_RISK', 'stayed', null, null],
+    ]);
+    expect(judged[0]!.date).toBe(new Date((E - 121) * DAY).toISOString().slice(0, 10));
+    expect(judged.filter(({ verdict }) => verdict === 'timely').length / judged.length).toBe(goalFigures(alerts, labels, dayOf, load).timelyRight);
+    const lines = judgedAlertLines(judged).split('\n');
+    expect(lines).toHaveLength(judged.length + 1);
+    expect(JSON.parse(lines[4]!)).toMatchObject({ customerId: 'T1', verdict: 'trap' });
   });
 
   it('calls a trap customer alerted within ±30 days of the trap a false alarm, 31 days later not', () => {
