@@ -1,4 +1,4 @@
-import { DAY_MS } from '../core/calendar.ts';
+import { DAY_MS, isoDateOf } from '../core/calendar.ts';
 import type { AlertKind, Priority } from '../domain/alert.ts';
 import { trapPatterns } from '../generate/labels.ts';
 import type { Label, LabelPattern, TrapPattern } from '../generate/labels.ts';
@@ -113,7 +113,7 @@ export function judgeChurnAlerts(rmAlerts: readonly ReportAlert[], labels: reado
       customerId: alert.customerId,
       kind: alert.kind,
       priority: alert.priority,
-      date: new Date(day * DAY_MS).toISOString().slice(0, 10),
+      date: isoDateOf(day),
       verdict,
       pattern: (churn ?? trap ?? own[0])?.pattern ?? null,
       daysBeforeEnd,

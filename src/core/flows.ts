@@ -146,7 +146,7 @@ const MONTH_BACK_DAYS = [25, 35] as const;
 const SAME_AMOUNT_PERCENT = 15;
 
 /**
- * Whether a credit repeats one from the same kind of counterparty about a month earlier (25-35 days, within 15% of
+ * Whether a credit (or a payment) repeats one with the same kind of counterparty about a month earlier (25-35 days, within 15% of
  * its amount, on the day buckets of the retained days): a customer's monthly income arriving as a transfer from
  * another bank is their normal, not a balance jump. Decided from the days before the credit (call it before the
  * credit is applied).
@@ -162,4 +162,15 @@ export function isMonthlyRepeat(days: readonly number[][], day: number, code: nu
     }
   }
   return false;
+}
+
+/** A month back, for asking isMonthlyRepeat about the month before last. */
+const MONTH_DAYS = 30;
+
+/**
+ * Whether a payment repeats one of about the same amount to the same kind of counterparty a month and two months
+ * before (isMonthlyRepeat twice): a standing order, such as rent or a loan at another bank.
+ */
+export function isStandingOrder(days: readonly number[][], day: number, code: number, amount: number): boolean {
+  return isMonthlyRepeat(days, day, code, amount) && isMonthlyRepeat(days, day - MONTH_DAYS, code, amount);
 }

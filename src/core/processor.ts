@@ -25,7 +25,7 @@ import type { Rules } from './rules.ts';
 import type { CustomerState, Emission, OutboxEntry } from './state.ts';
 import { nextWakeUp } from './wake-up.ts';
 import { seriesKept } from './day-series.ts';
-import { flowCode, isMonthlyRepeat } from './flows.ts';
+import { flowCode, isMonthlyRepeat, isStandingOrder } from './flows.ts';
 
 /**
  * The pure core of a batch: (stored state, records, rules, time) → state writes, timer changes, records to
@@ -221,7 +221,7 @@ function processCustomer(
     const debitHistory: DebitHistory | null = toCompetitor
       ? {
           largestMove: (minShare) => debitHistoryOf(stateBefore, eventDay, calendar, rules, minShare),
-          paidMonthly: () => paidMonthly(stateBefore.days, eventDay, flowCode('DEBIT', transaction.counterpartyKind), transaction.amountMinor),
+          paidMonthly: () => isStandingOrder(stateBefore.days, eventDay, flowCode('DEBIT', transaction.counterpartyKind), transaction.amountMinor),
         }
       : null;
     const history: CreditHistory = {
@@ -291,13 +291,6 @@ function openChurnEpisodeOnExit(state: CustomerState, day: number, normalBefore:
   state.churn = { since: state.churn?.since ?? day, toldScore: 100, toldLevel: 'URGENT', exit: true, exitFrom: normalBefore };
 }
 
-/** A month, for asking isMonthlyRepeat (which looks 25-35 days back) about the month before last. */
-const A_MONTH_DAYS = 30;
-
-/** A standing order: about the same amount to the same kind of counterparty a month and two months before. */
-function paidMonthly(days: readonly number[][], day: number, code: number, amount: number): boolean {
-  return isMonthlyRepeat(days, day, code, amount) && isMonthlyRepeat(days, day - A_MONTH_DAYS, code, amount);
-}
 
 /**
  * The close of `day`: every day-level detector, the tier decisions deferred when the household's other members have

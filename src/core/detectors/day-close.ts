@@ -312,7 +312,7 @@ function churnRisk(state: CustomerState, features: CustomerFeatures, scored: Chu
   if (moneyStillGone) return undefined;
   const opens = episode === null && score >= alertFromScore;
   const worsens = episode !== null && score >= episode.toldScore + settings.escalateBy;
-  // (the averages read after this: most closes open nothing and worsen nothing)
+  // the averages are read only past here: most closes neither open nor worsen an episode
   if (!opens && !worsens) return undefined;
   const average = features.averageDailyBalance(30);
   // value at stake sets the priority, never whether the customer is leaving: below the floor it is told LOW

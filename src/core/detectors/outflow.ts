@@ -40,7 +40,7 @@ export function detectOutflow(transaction: Transaction, before: Measures, after:
  *   one remembered month before them that was at least `minShare` of what was held then (core/month-memory.ts); 0
  *   when none was;
  * - `paidMonthly()`: whether about the same amount went to the same kind of counterparty a month and two months
- *   before (core/flows.ts isMonthlyRepeat): a standing order, such as rent or a loan at another bank.
+ *   before (core/flows.ts isStandingOrder): a standing order, such as rent or a loan at another bank.
  */
 export interface DebitHistory {
   largestMove: (minShare: number) => number;
