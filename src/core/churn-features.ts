@@ -58,8 +58,9 @@ export const churnFeatureNames = [
   'drainToCompetitors',
   /**
    * Months in a row (of the last six remembered, core/month-memory.ts) in which the customer sent competitors at
-   * least twice their rate of the months before: a leak the salary refills is the customer's "usual" within 90 days,
-   * but not against the months before it began. One month buys something; moving away repeats.
+   * least twice their rate of the months before, while the balance did not grow: a leak the salary refills is the
+   * customer's "usual" within 90 days, but not against the months before it began. One month buys something; moving
+   * away repeats, and is not made up.
    */
   'competitorMonthsAboveBefore',
   /**

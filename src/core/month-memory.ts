@@ -80,7 +80,9 @@ export interface CompetitorRun {
  * The longest run of the latest consecutive remembered months in which the customer sent competitors at least twice
  * their rate of the months before the run (and at least 5% of the balance they held then): a transfer that buys
  * something is one month; moving the relationship away repeats month after month. A run needs a rate before it under a
- * quarter of the balance (THROUGH_ACCOUNT_SHARE). Null without at least one month before the run to compare with.
+ * quarter of the balance (THROUGH_ACCOUNT_SHARE), and a balance that did not grow through it: the last month's average
+ * no higher than the average of the months before the run (what leaves for good is not made up). Null without at
+ * least one month before the run to compare with.
  */
 export function competitorRun(state: CustomerState): CompetitorRun | null {
   // read on the flat memory in place, [last day, average balance, to competitors] per month (every day close asks; the
@@ -111,7 +113,10 @@ export function competitorRun(state: CustomerState): CompetitorRun | null {
       above = flat[month * FIELDS + 2]! >= floor;
       sentInRun += flat[month * FIELDS + 2]!;
     }
-    if (above) best = { months: count - start, perMonth: Math.round(sentInRun / (count - start)), perMonthBefore: Math.round(rateBefore) };
+    // a run the customer's money made up for (the last month held more than the months before the run) is spending
+    // paid from a larger income, a new standing order after a raise: not money moving away
+    const madeUp = flat[(count - 1) * FIELDS + 1]! > balanceBefore;
+    if (above && !madeUp) best = { months: count - start, perMonth: Math.round(sentInRun / (count - start)), perMonthBefore: Math.round(rateBefore) };
   }
   return best;
 }

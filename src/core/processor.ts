@@ -222,6 +222,7 @@ function processCustomer(
       ? {
           largestMove: (minShare) => debitHistoryOf(stateBefore, eventDay, calendar, rules, minShare),
           paidMonthly: () => isStandingOrder(stateBefore.days, eventDay, flowCode('DEBIT', transaction.counterpartyKind), transaction.amountMinor),
+          noBaseline: calendar.dayOf(state.firstSeenAt) > eventDay - BASELINE_DAYS,
         }
       : null;
     const history: CreditHistory = {
@@ -275,7 +276,7 @@ function moneyInBefore(before: () => CustomerFeatures, rules: Rules): Pick<Credi
   };
 }
 
-/** A customer known for less than this has no normal balance for a jump to be judged against. */
+/** A customer known for less than this has no normal balance for a jump, or an exit, to be judged against. */
 const BASELINE_DAYS = 30;
 
 /** An exit the RM is told of: the one raw outflow kind that reaches the RM queue (detectors/outflow.ts). */

@@ -40,11 +40,18 @@ export function detectOutflow(transaction: Transaction, before: Measures, after:
  *   one remembered month before them that was at least `minShare` of what was held then (core/month-memory.ts); 0
  *   when none was;
  * - `paidMonthly()`: whether about the same amount went to the same kind of counterparty a month and two months
- *   before (core/flows.ts isStandingOrder): a standing order, such as rent or a loan at another bank.
+ *   before (core/flows.ts isStandingOrder): a standing order, such as rent or a loan at another bank;
+ * - `noBaseline`: the customer is too new to have a normal (below).
  */
 export interface DebitHistory {
   largestMove: (minShare: number) => number;
   paidMonthly: () => boolean;
+  /**
+   * The customer is known for less than 30 days: no month of their own to judge by, so most of the balance going to
+   * another bank may be what they do every month (a salary swept to their main bank after payday). Not an exit yet:
+   * the debit still goes to the risk team when it is large, and the churn score judges it once a normal exists.
+   */
+  noBaseline: boolean;
 }
 
 /** An earlier move at least this share of the exit's step, in amount and in its share of the balance, is the same move made again. */
@@ -55,12 +62,12 @@ const SAME_MOVE_SHARE = 0.75;
  * most of the balance to their main bank every month (two thirds, or nearly all), or has moved nearly all of as much
  * away before and come back, is not leaving by doing it again. The earlier move must have taken about as large a share
  * of what was there as this step. Nor is a standing order that happened to fall on the month's lowest balance (rent
- * paid before the salary came): the same payment went out the two months before. Asked only of a debit that is an
- * exit by the money (the history costs a walk).
+ * paid before the salary came): the same payment went out the two months before. Nor is anything a customer known
+ * for less than a month does. Asked only of a debit that is an exit by the money (the history costs a walk).
  */
 function unlikeBefore(after: Measures, history: DebitHistory | null): boolean {
   if (history === null) return true;
-  if (history.paidMonthly()) return false;
+  if (history.noBaseline || history.paidMonthly()) return false;
   const step = after.competitorOutflowRecent;
   const stepShare = step / Math.max(1, Math.max(0, after.totalBalance) + step);
   return history.largestMove(SAME_MOVE_SHARE * stepShare) < SAME_MOVE_SHARE * step;

@@ -107,10 +107,9 @@ describe('competitor months above before: a leak the salary refills is new again
     // small new transfers, 1% of the balance twice a month, to a customer who sent nothing before: under 5% a month
     expect(asOf(customer({ leakFrom: '2023-12', leak: 0.01 })).vector.competitorMonthsAboveBefore).toBe(0);
     expect(asOf(customer({ leakFrom: '2023-12', leak: 0.04 })).vector.competitorMonthsAboveBefore).toBeGreaterThanOrEqual(3);
-    // a customer who always sent a third of the balance to their other bank, then over twice as much (a raise pays
-    // for it): money runs through the account; the same rise from a tenth of the balance is a run
-    expect(asOf(customer({ usual: 35_000, leakFrom: '2023-12', leakAmount: 30_000 })).vector.competitorMonthsAboveBefore).toBe(0);
-    expect(asOf(customer({ usual: 10_000, leakFrom: '2023-12', leakAmount: 30_000 })).vector.competitorMonthsAboveBefore).toBeGreaterThanOrEqual(3);
+    // a customer who sends twice as much to their other bank as before, all of it paid by a raise: the balance does
+    // not fall, nothing is moving away (the rise alone, without the raise, is a run: 'counts the months...' above)
+    expect(asOf(customer({ usual: 10_000, leakFrom: '2023-12', leakAmount: 30_000 })).vector.competitorMonthsAboveBefore).toBe(0);
     // the leak since the first month: no month before it to compare with, never above its own rate
     expect(asOf(customer({ leakFrom: '2023-06' })).vector.competitorMonthsAboveBefore).toBe(0);
   });
@@ -157,6 +156,15 @@ describe('the month memory, block by block', () => {
     // 25,000 a month of 100,000 is a quarter: still a leak to watch; above it, money runs through the account
     expect(competitorRun(remembering([{ toCompetitors: czk(25_000) }, { toCompetitors: czk(60_000) }]))!.months).toBe(1);
     expect(competitorRun(remembering([{ toCompetitors: czk(25_001) }, { toCompetitors: czk(60_000) }]))!.months).toBe(0);
+  });
+
+  it('is no run while the balance grew through it: the last month held more than the months before the run', () => {
+    const months = (lastHeld: number) => [1_000, 1_000, 6_000, 6_000].map((amount, index) => ({ toCompetitors: czk(amount), averageBalance: index === 3 ? lastHeld : czk(100_000) }));
+    // held as before, or less: the money sent is not made up, a run of two
+    expect(competitorRun(remembering(months(czk(100_000))))).toEqual({ months: 2, perMonth: czk(6_000), perMonthBefore: czk(1_000) });
+    expect(competitorRun(remembering(months(czk(60_000))))!.months).toBe(2);
+    // a haléř more than before the run: made up, no run (the last month is compared with the months before each start)
+    expect(competitorRun(remembering(months(czk(100_000) + 1)))!.months).toBe(0);
   });
 
   it('needs a balance before the run: nothing held and nothing sent is no rate to be above', () => {

@@ -306,6 +306,23 @@ describe('outflow, the domain brief’s cases through the processor', () => {
     expect(rentBeforePayday(czk(20_000))).toEqual(['2024-01-03']);
   });
 
+  /**
+   * A customer first seen on `since` with 100,000.00 (a month's salary just in) sends 90,000.00 of it to another bank
+   * on 10 Jan: what the RM is told of it.
+   */
+  function sweepAfterPayday(since: string) {
+    const store = new MemoryStore([profile({ servedTier: 'SILVER', rmId: 'rm-7' })]).seed(seededState({ balances: { 'a-1': czk(100_000) }, since: pragueWinter(since), lastActivityAt: pragueWinter(since) }));
+    const [emissions] = store.feed([new Ledger('c-1', { 'a-1': czk(100_000) }).debit(czk(90_000), pragueWinter('2024-01-10'), { counterpartyKind: 'OTHER_BANK' })]);
+    return summary(ofKinds(emissions!, outflowKinds));
+  }
+
+  it('a customer known for less than a month has no normal to leave: most of the balance to another bank is a large outflow for the risk team, not an exit', () => {
+    // first seen 12 Dec (29 days before): the sweep may be what they do after every payday
+    expect(sweepAfterPayday('2023-12-12')).toEqual([{ kind: 'LARGE_OUTFLOW', priority: 'HIGH', feeds: ['risk'] }]);
+    // a month known (11 Dec, 30 days): the same debit breaks the customer's own pattern, an exit
+    expect(sweepAfterPayday('2023-12-11')).toEqual([{ kind: 'LARGE_OUTFLOW', priority: 'URGENT', feeds: ['risk', 'rm'] }]);
+  });
+
   it('a withdrawal under the absolute threshold but over half the balance is a large outflow, for the risk team (not an exit: the RM is not called)', () => {
     const store = new MemoryStore([profile({ servedTier: 'SILVER' })]).seed(seededState({ balances: { 'a-1': czk(60_000) }, since: pragueWinter('2023-11-01') }));
     const cash = new Ledger('c-1', { 'a-1': czk(60_000) }).debit(czk(40_000), pragueWinter('2024-01-10'), { category: 'CASH', channel: 'ATM', counterpartyKind: 'CASH' });
