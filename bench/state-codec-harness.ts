@@ -14,6 +14,10 @@
  *     the conditional commit of the service's units (RedisStateStore.commit against the real Redis, under a fence,
  *     `unit` writes each, default 50): every state written `rounds` times, each time at its next revision, under a
  *     fresh key prefix deleted at the end. Counts the client's side: encoding, arguments, ioredis, the socket.
+ *   node [--predictable] --import tsx bench/state-codec-harness.ts admit <zod|known> <rounds>
+ *     the live pipeline's check of a decoded transaction (src/pipeline/ingest.ts) over a generated bank's postings
+ *     (100 customers, 2 months), `rounds` times: zod for every record (`admit`, as before) or the hand check first
+ *     (`admitKnown`), each followed by the rules' plausibility check.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -28,11 +32,14 @@ import { SyntheticBank } from '../src/generate/bank.ts';
 import { Replay } from '../src/replay/engine.ts';
 import type { ReplayItem } from '../src/replay/records.ts';
 import { MemoryStateStore } from '../src/state/memory-store.ts';
+import { transactionOfKnownShape, transactionSchema } from '../src/domain/transaction.ts';
+import { admit, admitKnown, transactionProblem } from '../src/pipeline/ingest.ts';
 
 const [command, file, first, second] = process.argv.slice(2);
 
 if (command === 'make' && file !== undefined) await make(file, Number(first ?? 400), Number(second ?? 4));
 else if (command === 'run' && file !== undefined) run(file, Number(first ?? 0), Number(second ?? 0));
+else if (command === 'admit' && file !== undefined) admitAll(file, Number(first ?? 0));
 else if (command === 'commit' && file !== undefined) await commit(file, Number(first ?? 0), Number(second ?? 50));
 else {
   process.stderr.write('usage: state-codec-harness.ts make <file> [customers] [months] | run <file> <encodeRounds> <decodeRounds>\n');
@@ -44,6 +51,22 @@ function bankOf(customers: number, months: number): SyntheticBank {
     customers, months, start: '2024-01-01', seed: 11, currency: 'CZK', churnShare: 0.15, growShare: 0.1, rms: 3,
     tierFloorsMinor: { GOLD: 10_000_000, PLATINUM: 30_000_000, BLACK_GOLD: 100_000_000 },
   });
+}
+
+function admitAll(how: string, rounds: number): void {
+  const rules = loadRules(fileURLToPath(new URL('../rules/default.yaml', import.meta.url)));
+  // as avsc hands them over: objects of a record class, not plain objects
+  class TransactionRecord {}
+  const decoded = [...bankOf(100, 2).days()].flatMap(({ transactions }) => transactions).map((transaction) => ({ ok: true as const, schemaId: 1, value: Object.assign(new TransactionRecord(), transaction) }));
+  const now = Date.parse('2025-01-01T00:00:00Z');
+  let admitted = 0;
+  for (let round = 0; round < rounds; round += 1) {
+    for (const record of decoded) {
+      const admission = how === 'known' ? admitKnown(record, transactionSchema, transactionOfKnownShape) : admit(record, transactionSchema);
+      if (admission.admitted && transactionProblem(admission.value, now, rules.input) === undefined) admitted += 1;
+    }
+  }
+  process.stdout.write(`${decoded.length} postings, ${rounds} rounds, ${how}: ${admitted} admitted\n`);
 }
 
 async function make(path: string, customers: number, months: number): Promise<void> {
