@@ -18,6 +18,19 @@ export function admit<T>(decoded: DecodeResult, schema: z.ZodType<T>): Admission
   return { admitted: false, reason: 'invalid', detail };
 }
 
+/**
+ * As `admit`, with a hand check first: `knownShape` answers the value the schema would for a record of the usual
+ * shape (and never accepts what the schema refuses), undefined for anything else, which the schema then judges, so
+ * that every refusal and its reason stay the schema's own. zod cost about 2 µs a record (issue 12 item 4).
+ */
+export function admitKnown<T>(decoded: DecodeResult, schema: z.ZodType<T>, knownShape: (value: unknown) => T | undefined): Admission<T> {
+  if (decoded.ok) {
+    const known = knownShape(decoded.value);
+    if (known !== undefined) return { admitted: true, value: known };
+  }
+  return admit(decoded, schema);
+}
+
 /** Event times further ahead of the clock than this (by default) are a source's clock error, not the future. */
 export const MAX_CLOCK_SKEW_MS = 24 * 60 * 60 * 1000;
 
@@ -31,10 +44,21 @@ const DEFAULT_TIME_BOUNDS: TimeBounds = { earliestEventTime: '1990-01-01T00:00:0
  * decades ago. Either is refused as invalid with the reason.
  */
 export function eventTimeProblem(eventTime: number, now: number, bounds: TimeBounds = DEFAULT_TIME_BOUNDS): string | undefined {
-  const earliest = Date.parse(bounds.earliestEventTime);
+  const earliest = earliestOf(bounds.earliestEventTime);
   if (eventTime < earliest) return `eventTime: ${new Date(eventTime).toISOString()} is before the rules' input.earliestEventTime (${bounds.earliestEventTime})`;
   if (eventTime <= now + bounds.maxAheadHours * 3_600_000) return undefined;
   return `eventTime: ${new Date(eventTime).toISOString()} is more than ${bounds.maxAheadHours} h ahead of the processing clock (${new Date(now).toISOString()})`;
+}
+
+/** The rules' earliest instant parsed once per text, not once per record (a rules reload brings another text). */
+let earliestText: string | undefined;
+let earliestMillis = Number.NaN;
+function earliestOf(text: string): number {
+  if (text !== earliestText) {
+    earliestMillis = Date.parse(text);
+    earliestText = text;
+  }
+  return earliestMillis;
 }
 
 /** A transaction outside the rules' plausible range (amount, event time), as the dead letter's detail; undefined if plausible. */

@@ -17,12 +17,12 @@ import type { Outcome } from '../domain/outcome.ts';
 import { productEventSchema } from '../domain/product-event.ts';
 import { customerProfileSchema } from '../domain/profile.ts';
 import type { CustomerProfile } from '../domain/profile.ts';
-import { transactionSchema } from '../domain/transaction.ts';
+import { transactionOfKnownShape, transactionSchema } from '../domain/transaction.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import { inSpan, spanKinds } from '../observability/tracing.ts';
 import { deadLetterOf } from '../pipeline/dead-letter.ts';
 import type { DeadLetter, SourceRecord } from '../pipeline/dead-letter.ts';
-import { admit, eventTimeProblem, transactionProblem } from '../pipeline/ingest.ts';
+import { admit, admitKnown, eventTimeProblem, transactionProblem } from '../pipeline/ingest.ts';
 import { readHouseholds } from '../state/households.ts';
 import type { LoadedCustomer, StateStore, StateWrite, TimerChange, WatermarkChange } from '../state/store.ts';
 import { crashPoint, stallPoint } from './crash-hook.ts';
@@ -128,31 +128,38 @@ const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 interface AdmittedBatch {
   batch: Batch;
   records: TransactionRecord[];
-  sources: Map<number, SourceRecord>;
+  /** The admitted records' messages by offset: a dead letter the core asks for is made from its message then. */
+  messages: Map<number, KafkaMessage>;
 }
 
-/** Decodes and validates a batch; what cannot be used becomes a dead letter with its reason. */
+/**
+ * Decodes and validates a batch; what cannot be used becomes a dead letter with its reason. A transaction of the
+ * usual shape is checked by hand (transactionOfKnownShape), zod judges the rest; a record's source (for a dead
+ * letter) is made only when one is written.
+ */
 async function admitBatch(deps: PipelineDeps, batch: Batch, now: number, deadLetters: DeadLetter[]): Promise<AdmittedBatch> {
   const records: TransactionRecord[] = [];
-  const sources = new Map<number, SourceRecord>();
-  const decoded = await deps.decoder.decodeAll(batch.messages.map((message) => message.value));
-  batch.messages.forEach((message, index) => {
-    const source = sourceOf(batch, message);
-    const admission = admit(decoded[index]!, transactionSchema);
+  const messages = new Map<number, KafkaMessage>();
+  const batchMessages = batch.messages;
+  const decoded = await deps.decoder.decodeAll(batchMessages.map((message) => message.value));
+  const input = deps.core.rules.input;
+  for (let index = 0; index < batchMessages.length; index += 1) {
+    const message = batchMessages[index]!;
+    const admission = admitKnown(decoded[index]!, transactionSchema, transactionOfKnownShape);
     if (!admission.admitted) {
-      deadLetters.push(deadLetterOf(source, admission.reason, admission.detail, now));
-      return;
+      deadLetters.push(deadLetterOf(sourceOf(batch, message), admission.reason, admission.detail, now));
+      continue;
     }
-    const problem = transactionProblem(admission.value, now, deps.core.rules.input);
+    const problem = transactionProblem(admission.value, now, input);
     if (problem !== undefined) {
-      deadLetters.push(deadLetterOf(source, 'invalid', problem, now));
-      return;
+      deadLetters.push(deadLetterOf(sourceOf(batch, message), 'invalid', problem, now));
+      continue;
     }
     const offset = Number(message.offset);
-    sources.set(offset, source);
+    messages.set(offset, message);
     records.push({ transaction: admission.value, position: { partition: batch.partition, offset } });
-  });
-  return { batch, records, sources };
+  }
+  return { batch, records, messages };
 }
 
 /**
@@ -183,7 +190,7 @@ export async function handleTransactionBatches(deps: PipelineDeps, batches: read
   const timers: TimerChange[] = [];
   const emissions: Emission[] = [];
   let redelivered = 0;
-  for (const [index, { batch, records, sources }] of admitted.entries()) {
+  for (const [index, { batch, records, messages }] of admitted.entries()) {
     if (index > 0) await nextTurn();
     const timerScope = timerScopeOf(batch.topic, batch.partition);
     const input = { partition: batch.partition, firstOffset: Number(batch.firstOffset()), timerScope, detectedAt: now };
@@ -197,7 +204,7 @@ export async function handleTransactionBatches(deps: PipelineDeps, batches: read
     timers.push(...result.timers);
     emissions.push(...result.emissions);
     for (const rejection of result.rejected) {
-      deadLetters.push(deadLetterOf(sources.get(rejection.record.position.offset)!, rejection.reason, rejection.detail, now));
+      deadLetters.push(deadLetterOf(sourceOf(batch, messages.get(rejection.record.position.offset)!), rejection.reason, rejection.detail, now));
     }
     for (const [outcome, count] of Object.entries(result.outcomes)) if (count > 0) deps.metrics.transactionOutcomes.inc({ outcome }, count);
     if (result.balanceMismatches > 0) deps.metrics.balanceStampMismatches.inc(result.balanceMismatches);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { transactionSchema } from '../../src/domain/transaction.ts';
+import { transactionOfKnownShape, transactionSchema } from '../../src/domain/transaction.ts';
 import { createHash } from 'node:crypto';
-import { admit, eventTimeProblem, transactionProblem } from '../../src/pipeline/ingest.ts';
+import { admit, admitKnown, eventTimeProblem, transactionProblem } from '../../src/pipeline/ingest.ts';
 import { DEAD_LETTER_MAX_BYTES, DLQ_HEADER, deadLetterOf, sizeOf } from '../../src/pipeline/dead-letter.ts';
 import { coreWith, rules } from '../support/core-fixtures.ts';
 import { transaction } from '../support/fixtures.ts';
@@ -34,6 +34,54 @@ describe('admit', () => {
       reason: 'unknown_schema',
       detail: 'schema id 9',
     });
+  });
+});
+
+describe('admitKnown (the live pipeline: a hand check first, zod for the rest, issue 12 item 4)', () => {
+  const both = (value: unknown) => {
+    const decoded = { ok: true as const, value, schemaId: 1 };
+    return [admitKnown(decoded, transactionSchema, transactionOfKnownShape), admit(decoded, transactionSchema)];
+  };
+
+  it('answers what admit answers: the same transaction, the same refusal and reason', () => {
+    // as avsc hands a record over: an object of a record class, with the schema's fields
+    class Record {}
+    const cases: unknown[] = [
+      valid,
+      Object.assign(new Record(), valid),
+      { ...valid, counterpartyBankCode: null },
+      { ...valid, accountId: 'účet-1' },
+      { ...valid, extra: 1 },
+      { ...valid, amountMinor: 10.5 },
+      { ...valid, amountMinor: -1 },
+      { ...valid, currency: 'czk' },
+      { ...valid, customerId: '' },
+      { ...valid, customerId: 'c-\u202e1' },
+      { ...valid, direction: 'SIDEWAYS' },
+      { ...valid, eventTime: 0 },
+      { ...valid, counterpartyBankCode: '' },
+      null,
+      [],
+    ];
+    for (const value of cases) {
+      const [known, zod] = both(value);
+      expect(known).toEqual(zod);
+      if (known!.admitted && zod!.admitted) expect(JSON.stringify(known!.value)).toBe(JSON.stringify(zod!.value));
+    }
+  });
+
+  it('reads the earliest instant of the rules in force, whichever came last (parsed once per text)', () => {
+    const later = { ...rules.input, earliestEventTime: '2020-01-01T00:00:00Z' };
+    const at = Date.UTC(2019, 5, 1);
+    for (let round = 0; round < 3; round += 1) {
+      expect(eventTimeProblem(at, at, rules.input)).toBeUndefined();
+      expect(eventTimeProblem(at, at, later)).toMatch(/before the rules' input.earliestEventTime \(2020-01-01T00:00:00Z\)/);
+    }
+  });
+
+  it('passes on the reason of a record that could not be decoded', () => {
+    const failed = { ok: false as const, reason: 'unknown_schema' as const, detail: 'schema id 9' };
+    expect(admitKnown(failed, transactionSchema, transactionOfKnownShape)).toEqual(admit(failed, transactionSchema));
   });
 });
 

@@ -1,8 +1,10 @@
 import fc from 'fast-check';
 import { Packr } from 'msgpackr';
 import { describe, expect, it } from 'vitest';
+import { packDays, unpackDays } from '../../src/adapters/redis/days-codec.ts';
 import { packSeen, unpackSeen } from '../../src/adapters/redis/seen-codec.ts';
 import { decodeState, encodeState } from '../../src/adapters/redis/state-codec.ts';
+import { CorruptStoredValueError, decodeStoredState, encodeStoredState } from '../../src/adapters/redis/state-store.ts';
 import { DAY_MS } from '../../src/core/calendar.ts';
 import { hasSeen, transactionFingerprint } from '../../src/core/seen-transactions.ts';
 import { customerState, realisticCustomerState } from '../support/state-store-contract.ts';
@@ -77,5 +79,130 @@ describe('fields appended to the stored state', () => {
     expect('accountsOpened' in decodeState(encodeState(withoutOpened))).toBe(false);
     // only idleTold after the pending days, as states were stored before the field: one element shorter
     expect(encodeState(opened).length).toBeGreaterThan(encodeState(withoutOpened).length);
+  });
+});
+
+/**
+ * The stored bytes as the codec wrote them before issue 12 item 4 made it write into scratch buffers (a number[] per
+ * packed field, Buffer.concat of the head and the record): kept here to pin that the bytes did not change, so an
+ * instance of either version reads what the other wrote (a rolling upgrade, or a roll back, with states in Redis).
+ */
+const reference = {
+  writeVarint(bytes: number[], value: number): void {
+    let rest = value;
+    while (rest >= 0x80) {
+      bytes.push((rest % 0x80) | 0x80);
+      rest = Math.floor(rest / 0x80);
+    }
+    bytes.push(rest);
+  },
+  packable: (value: number) => Number.isSafeInteger(value) && value >= 0,
+  packDays(days: readonly number[][]): Buffer | undefined {
+    const bytes: number[] = [];
+    let previousDay = 0;
+    for (const bucket of days) {
+      const day = bucket[0];
+      if (day === undefined || !reference.packable(day) || day < previousDay) return undefined;
+      reference.writeVarint(bytes, day - previousDay);
+      previousDay = day;
+      reference.writeVarint(bytes, bucket.length - 1);
+      for (let index = 1; index < bucket.length; index += 1) {
+        if (!reference.packable(bucket[index]!)) return undefined;
+        reference.writeVarint(bytes, bucket[index]!);
+      }
+    }
+    return Buffer.from(bytes);
+  },
+  packSeen(seen: readonly number[][]): Buffer | undefined {
+    const bytes: number[] = [];
+    let previousDay = 0;
+    for (const bucket of seen) {
+      const day = bucket[0]!;
+      if (!Number.isSafeInteger(day) || day < previousDay) return undefined;
+      reference.writeVarint(bytes, day - previousDay);
+      reference.writeVarint(bytes, bucket.length - 1);
+      previousDay = day;
+      for (let index = 1; index < bucket.length; index += 1) {
+        const fingerprint = bucket[index]!;
+        bytes.push(fingerprint >>> 24, (fingerprint >>> 16) & 0xff, (fingerprint >>> 8) & 0xff, fingerprint & 0xff);
+      }
+    }
+    return Buffer.from(bytes);
+  },
+};
+
+const anyDays = fc.array(fc.array(fc.oneof(fc.nat({ max: 200 }), fc.nat(), fc.maxSafeInteger(), fc.integer({ min: -5, max: 5 }), fc.constant(2 ** 53)), { maxLength: 9 }), { maxLength: 60 });
+const ascendingDays = fc
+  .array(fc.tuple(fc.nat({ max: 3 }), fc.array(fc.oneof(fc.nat({ max: 127 }), fc.nat({ max: 2 ** 21 }), fc.nat(), fc.maxSafeInteger()), { maxLength: 8 })), { maxLength: 120 })
+  .map((buckets) => {
+    let day = 19_000;
+    return buckets.map(([gap, rest]) => [(day += gap), ...rest.map((value) => Math.abs(value))]);
+  });
+
+describe('the codec writing into scratch buffers (issue 12 item 4)', () => {
+  it('packs days and seen ids to the very bytes of the previous codec, packable or not', () => {
+    fc.assert(
+      fc.property(fc.oneof(anyDays, ascendingDays), (days) => {
+        const packed = packDays(days);
+        expect(packed).toEqual(reference.packDays(days));
+        if (packed !== undefined) expect(unpackDays(packed)).toEqual(days);
+      }),
+      { numRuns: 300 },
+    );
+    fc.assert(
+      fc.property(seenDays, (seen) => {
+        expect(packSeen(seen)).toEqual(reference.packSeen(seen));
+      }),
+    );
+    expect(packSeen([[-3, 7]])).toBeUndefined();
+    expect(packDays([[20_300, 1, -1]])).toBeUndefined();
+    expect(packDays([[20_300, 1, 0.5]])).toBeUndefined();
+    expect(packDays([[20_301], [20_300]])).toBeUndefined();
+  });
+
+  it('stores a state as `<rev>|s` and the record, byte for byte as before, and reads it back', () => {
+    const states = [realisticCustomerState('c-1'), customerState('c-2', { rev: 9_007_199_254_740_991 }), customerState('c-3', { seenTransactions: [[-3, 7]], days: [[5, -1]] })];
+    for (const state of states) {
+      const stored = encodeStoredState(state);
+      expect(stored).toEqual(Buffer.concat([Buffer.from(`${state.rev}|`, 'latin1'), Buffer.of(0x73), encodeState(state)]));
+      expect(decodeStoredState('k', stored)).toEqual({ rev: state.rev, state });
+    }
+    // the record as the previous codec built it (its packed fields from number[]), decoded by this one
+    const realistic = realisticCustomerState('c-4');
+    const previous = new Packr({ useRecords: false, variableMapSize: true }).unpack(encodeState(realistic)) as unknown[];
+    previous[5] = reference.packSeen(realistic.seenTransactions);
+    previous[10] = reference.packDays(realistic.days);
+    const packedBefore = new Packr({ useRecords: false, variableMapSize: true }).pack(previous);
+    expect(Buffer.from(encodeState(realistic))).toEqual(Buffer.from(packedBefore));
+    expect(decodeState(packedBefore)).toEqual(realistic);
+  });
+
+  it('gives every state bytes of its own: the next encode reuses no buffer the previous one returned', () => {
+    const first = realisticCustomerState('c-1');
+    const second = customerState('c-2', { days: [[20_000, 1, 5], [20_001, 2, 7]], seenTransactions: [[20_001, 9]] });
+    const one = encodeStoredState(first);
+    const copy = Buffer.from(one);
+    const two = encodeStoredState(second);
+    expect(one).toEqual(copy);
+    expect(decodeStoredState('k', one).state).toEqual(first);
+    expect(decodeStoredState('k', two).state).toEqual(second);
+  });
+
+  it('grows its scratch buffers for a state beyond their size', () => {
+    const days = Array.from({ length: 2_000 }, (_, index) => [20_000 + index, 1, 2 ** 40 + index, 5, 123_456]);
+    const seenTransactions = Array.from({ length: 400 }, (_, index) => [20_000 + index, 1, 2, 3, 4_000_000_000]);
+    const big = customerState('c-big', { days, seenTransactions });
+    expect(decodeStoredState('k', encodeStoredState(big)).state).toEqual(big);
+    expect(decodeStoredState('k', encodeStoredState(realisticCustomerState('c-1'))).state).toEqual(realisticCustomerState('c-1'));
+  });
+
+  it('reads the revision head as the Lua scripts do: 1 to 16 digits, no leading zero, then `|`', () => {
+    const record = Buffer.concat([Buffer.of(0x73), encodeState(customerState('c-1', { rev: 1_234_567_890_123_456 }))]);
+    expect(decodeStoredState('k', Buffer.concat([Buffer.from('1234567890123456|'), record])).rev).toBe(1_234_567_890_123_456);
+    for (const head of ['', '|', '0|', '01234567890123456|', '12345678901234567|', '12a|', '-1|', '1 |', '1']) {
+      expect(() => decodeStoredState('k', Buffer.concat([Buffer.from(head), record]))).toThrow(CorruptStoredValueError);
+    }
+    // a revision the head does not match is refused too
+    expect(() => decodeStoredState('k', Buffer.concat([Buffer.from('7|'), record]))).toThrow(/does not carry the stored revision 7/);
   });
 });

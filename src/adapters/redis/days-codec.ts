@@ -4,23 +4,47 @@
  * (a day number, two codes, two amounts of a few thousand CZK) takes 9 bytes instead of MessagePack's 17, which
  * is what keeps a customer's state within 1 KiB without compressing it. Anything else (a negative number, days
  * out of order) is not packed: the caller stores such buckets as they are.
+ *
+ * The packers write into a scratch buffer of their module, reused from one state to the next, and the state codec
+ * takes a view of it (`packDaysView`), valid until the next call: MessagePack copies it into the record at once.
+ * Building a `number[]` and copying it into a Buffer was most of a state's encoding cost (issue 12 item 4).
  */
 export function packDays(days: readonly number[][]): Buffer | undefined {
-  const bytes: number[] = [];
+  const view = packDaysView(days);
+  return view === undefined ? undefined : Buffer.from(view);
+}
+
+/** As packDays, but a view of the scratch buffer: valid only until the next packDaysView. */
+export function packDaysView(days: readonly number[][]): Buffer | undefined {
+  let bytes = daysScratch;
+  let at = 0;
   let previousDay = 0;
-  for (const bucket of days) {
+  for (let index = 0; index < days.length; index += 1) {
+    const bucket = days[index]!;
+    const length = bucket.length;
     const day = bucket[0];
     if (day === undefined || !isPackable(day) || day < previousDay) return undefined;
-    writeVarint(bytes, day - previousDay);
+    // a varint takes at most 8 bytes (below 2^53): the bucket's day gap, its length and its numbers
+    if (at + 8 * (length + 1) > bytes.length) bytes = daysScratch = grown(bytes, at + 8 * (length + 1));
+    at = writeVarintAt(bytes, at, day - previousDay);
     previousDay = day;
-    writeVarint(bytes, bucket.length - 1);
-    for (let index = 1; index < bucket.length; index += 1) {
-      const value = bucket[index]!;
+    at = writeVarintAt(bytes, at, length - 1);
+    for (let item = 1; item < length; item += 1) {
+      const value = bucket[item]!;
       if (!isPackable(value)) return undefined;
-      writeVarint(bytes, value);
+      at = writeVarintAt(bytes, at, value);
     }
   }
-  return Buffer.from(bytes);
+  return bytes.subarray(0, at);
+}
+
+let daysScratch: Buffer = Buffer.allocUnsafeSlow(4096);
+
+/** A larger scratch buffer holding the first bytes of `bytes` (the caller keeps writing after them). */
+export function grown(bytes: Buffer, needed: number): Buffer {
+  const larger = Buffer.allocUnsafeSlow(Math.max(needed, 2 * bytes.length));
+  bytes.copy(larger);
+  return larger;
 }
 
 export function unpackDays(packed: Uint8Array): number[][] {
@@ -37,15 +61,26 @@ export function unpackDays(packed: Uint8Array): number[][] {
   return days;
 }
 
-const isPackable = (value: number) => Number.isSafeInteger(value) && value >= 0;
+/** Whether a value is stored as a varint: a non-negative safe integer (a uint32 answers at the first test). */
+const isPackable = (value: number) => value >>> 0 === value || (Number.isSafeInteger(value) && value >= 0);
 
-export function writeVarint(bytes: number[], value: number): void {
+/**
+ * Writes a non-negative safe integer as a varint at `at` (room for 8 bytes is the caller's); answers the position
+ * after it. Below 2^32 it shifts; above, it divides (bit operations are 32-bit).
+ */
+export function writeVarintAt(bytes: Uint8Array, at: number, value: number): number {
   let rest = value;
-  while (rest >= 0x80) {
-    bytes.push((rest % 0x80) | 0x80);
+  let position = at;
+  while (rest > 0xffffffff) {
+    bytes[position++] = (rest % 0x80) | 0x80;
     rest = Math.floor(rest / 0x80);
   }
-  bytes.push(rest);
+  while (rest >= 0x80) {
+    bytes[position++] = (rest & 0x7f) | 0x80;
+    rest >>>= 7;
+  }
+  bytes[position++] = rest;
+  return position;
 }
 
 export function readVarint(bytes: Uint8Array, cursor: { at: number }): number {

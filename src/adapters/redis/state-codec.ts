@@ -1,9 +1,9 @@
-import { Packr } from 'msgpackr';
+import { Packr, RESERVE_START_SPACE } from 'msgpackr';
 import { DAY_MS } from '../../core/calendar.ts';
 import type { CustomerState } from '../../core/state.ts';
 import { seenFromLegacy } from '../../core/seen-transactions.ts';
-import { packDays, unpackDays } from './days-codec.ts';
-import { packSeen, unpackSeen } from './seen-codec.ts';
+import { packDaysView, unpackDays } from './days-codec.ts';
+import { packSeenView, unpackSeen } from './seen-codec.ts';
 
 /**
  * The customer state as stored: a MessagePack array in a fixed field order (no field names, ~150 bytes saved per
@@ -23,19 +23,24 @@ const LAYOUT = 2;
 const LEGACY_LAYOUT = 1;
 const packr = new Packr({ useRecords: false, variableMapSize: true });
 
-export function encodeState(state: CustomerState): Buffer {
+/**
+ * The state's record; `headroom` (below 256) bytes are left free at the start for the caller to fill (the stored
+ * value's `<rev>|s` head: written there, the record needs no copy behind it).
+ */
+export function encodeState(state: CustomerState, headroom = 0): Buffer {
+  // the packed seen ids and days are views of their packers' scratch buffers: packed (copied) before the next state
   const record = [
     LAYOUT,
     state.customerId,
     state.rev,
     state.partition,
     state.appliedOffset,
-    packSeen(state.seenTransactions) ?? state.seenTransactions,
+    packSeenView(state.seenTransactions) ?? state.seenTransactions,
     state.firstSeenAt,
     state.streamTime,
     state.lastActivityAt,
     state.accounts,
-    packDays(state.days) ?? state.days,
+    packDaysView(state.days) ?? state.days,
     [state.dormancy.since, state.dormancy.stage],
     state.cooldowns,
     state.outbox,
@@ -57,7 +62,9 @@ export function encodeState(state: CustomerState): Buffer {
   ];
   // trailing fields at their initial value are left out (decodeState restores them): most customers never need them
   while (record.length > FIELDS_ALWAYS_STORED && isInitial(record[record.length - 1])) record.pop();
-  return packr.pack(record);
+  if (headroom === 0) return packr.pack(record);
+  if (!Number.isInteger(headroom) || headroom < 0 || headroom > 0xff) throw new RangeError(`headroom must be 0 to 255 bytes, got ${headroom}`);
+  return packr.pack(record, RESERVE_START_SPACE | headroom);
 }
 
 /** Fields up to `products` are always written (older readers expect at least them). */
@@ -75,9 +82,10 @@ export function decodeState(bytes: Uint8Array): CustomerState {
     throw new StoredStateShapeError(`not a layout-${LAYOUT} (or ${LEGACY_LAYOUT}) state record`);
   }
   const days = record[10] instanceof Uint8Array ? unpackDays(record[10]) : record[10];
-  const [since, stage] = record[11] as [number, number];
-  const later = (index: number, initial: unknown) => (index < record.length ? record[index] : initial);
-  return {
+  const dormancy = record[11] as [number, number];
+  const length = record.length;
+  // one object literal of a fixed shape, the optional fields assigned after it (in their order, as before)
+  const state = {
     v: 1,
     customerId: record[1],
     rev: record[2],
@@ -89,25 +97,26 @@ export function decodeState(bytes: Uint8Array): CustomerState {
     lastActivityAt: record[8],
     accounts: record[9],
     days,
-    dormancy: { since, stage },
+    dormancy: { since: dormancy[0], stage: dormancy[1] },
     cooldowns: record[12],
     outbox: record[13],
-    evaluatedDay: later(14, 0),
-    upgradeTold: later(15, null),
-    churn: later(16, null),
-    rfm: later(17, null),
-    lastInvestmentAt: later(18, null),
-    watchUntil: later(19, null),
-    suppressed: later(20, {}),
-    regularIncome: later(21, null),
-    products: later(22, { applied: null, maturities: [] }),
-    downgradeTold: later(23, null),
-    balanceMismatches: later(24, 0),
-    ...((later(25, []) as number[]).length > 0 ? { tiersPending: record[25] } : {}),
-    ...(later(26, null) !== null ? { idleTold: record[26] } : {}),
-    ...(later(27, null) !== null ? { accountsOpened: record[27] } : {}),
-    ...(later(28, null) !== null ? { months: record[28] } : {}),
+    evaluatedDay: length > 14 ? record[14] : 0,
+    upgradeTold: length > 15 ? record[15] : null,
+    churn: length > 16 ? record[16] : null,
+    rfm: length > 17 ? record[17] : null,
+    lastInvestmentAt: length > 18 ? record[18] : null,
+    watchUntil: length > 19 ? record[19] : null,
+    suppressed: length > 20 ? record[20] : {},
+    regularIncome: length > 21 ? record[21] : null,
+    products: length > 22 ? record[22] : { applied: null, maturities: [] },
+    downgradeTold: length > 23 ? record[23] : null,
+    balanceMismatches: length > 24 ? record[24] : 0,
   } as CustomerState;
+  if (length > 25 && (record[25] as number[]).length > 0) state.tiersPending = record[25];
+  if (length > 26 && record[26] !== null) state.idleTold = record[26];
+  if (length > 27 && record[27] !== null) state.accountsOpened = record[27];
+  if (length > 28 && record[28] !== null) state.months = record[28];
+  return state;
 }
 
 function seenOf(record: unknown[]) {
