@@ -49,7 +49,8 @@ export const interest = (customerId: string, day: number, balanceAfterMinor: num
 /**
  * DOMAIN.md's cases for a handful of customers, with the alerts each must raise under rules/default.yaml:
  * Served tiers match the balances, so that no tier upgrade is due (issue 4's scripted month covers those).
- * - c-plat (PLATINUM, rm-1): near-total withdrawal to another bank → URGENT LARGE_OUTFLOW to rm-1 and risk.
+ * - c-plat (PLATINUM, rm-1, known since 11 days before the month: an exit needs a month of the customer's own):
+ *   near-total withdrawal to another bank on day 20 → URGENT LARGE_OUTFLOW to rm-1 and risk.
  * - c-gold (GOLD, rm-2): 120,000 + 120,000 CZK from another bank in two tranches → CUMULATIVE_INFLOW to rm-2 and campaign.
  * - c-noconsent (SILVER, rm-1, no marketing consent): 150,000 CZK from another bank → LARGE_INFLOW to rm-1 only.
  * - c-orphan (no profile): 120,000 CZK cash withdrawal → LARGE_OUTFLOW to the risk feed (not an exit), routed to the
@@ -66,7 +67,7 @@ export function scriptedMonth() {
     profile('c-quiet', { rmId: 'rm-2' }),
   ];
   const transactions: Transaction[] = [
-    interest('c-plat', 1, 900_000_00),
+    interest('c-plat', -11, 900_000_00),
     interest('c-gold', 1, 150_000_00),
     interest('c-noconsent', 1, 10_000_00),
     interest('c-orphan', 1, 200_000_00),
