@@ -217,17 +217,19 @@ function processCustomer(
     const before = detecting ? measure(new CustomerFeatures(stateBefore, asOfDay, calendar, series), rules) : undefined;
     const credit = detecting && transaction.direction === 'CREDIT';
     const toCompetitor = detecting && transaction.direction === 'DEBIT' && isCompetitor(detection, transaction.counterpartyKind);
+    // a customer known for less than a month has no normal for a jump or an exit to break
+    const noBaseline = (credit || toCompetitor) && calendar.dayOf(state.firstSeenAt) > eventDay - BASELINE_DAYS;
     // asked only of an exit by the money, after the debit is applied: the days before the exit window are the same
     const debitHistory: DebitHistory | null = toCompetitor
       ? {
           largestMove: (minShare) => debitHistoryOf(stateBefore, eventDay, calendar, rules, minShare),
           paidMonthly: () => isStandingOrder(stateBefore.days, eventDay, flowCode('DEBIT', transaction.counterpartyKind), transaction.amountMinor),
-          noBaseline: calendar.dayOf(state.firstSeenAt) > eventDay - BASELINE_DAYS,
+          noBaseline,
         }
       : null;
     const history: CreditHistory = {
       monthlyRepeat: credit && isMonthlyRepeat(state.days, eventDay, flowCode('CREDIT', transaction.counterpartyKind, transaction.category), transaction.amountMinor),
-      noBaseline: credit && calendar.dayOf(state.firstSeenAt) > eventDay - BASELINE_DAYS,
+      noBaseline: credit && noBaseline,
       ...(credit ? moneyInBefore(() => new CustomerFeatures(stateBefore, eventDay - 1, calendar), rules) : {}),
     };
     const outcome = applyTransaction(state, transaction, position, rules, calendar);
