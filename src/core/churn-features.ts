@@ -2,8 +2,8 @@ import type { CounterpartyKind } from '../domain/transaction.ts';
 import type { BusinessCalendar } from './calendar.ts';
 import type { CustomerFeatures } from './features.ts';
 import { flowMask } from './flows.ts';
-import { competitorRun } from './month-memory.ts';
-import type { CompetitorRun } from './month-memory.ts';
+import { competitorMonthsBefore, competitorRun } from './month-memory.ts';
+import type { CompetitorMonthsBefore, CompetitorRun } from './month-memory.ts';
 import type { CustomerState } from './state.ts';
 
 /**
@@ -69,6 +69,14 @@ export const churnFeatureNames = [
    * to competitors as their normal, so a rise in it says less (the scorecard's points are negative).
    */
   'competitorTurnover',
+  /**
+   * Outflow to competitors over the last 30 days, its largest day left out, against the most the customer sent them in
+   * one of the remembered months before those 30 days (core/month-memory.ts; null with fewer than two such months, or
+   * nothing sent either way): a multi-banker's busy month within their own range of the half year says little (under
+   * 1: negative points), a rate beyond every month before says the money has started to move. The largest day is left
+   * out because one payment buys something: moving away repeats.
+   */
+  'competitorOutflowVsLargestMonth',
 ] as const;
 
 export type ChurnFeatureName = (typeof churnFeatureNames)[number];
@@ -112,6 +120,8 @@ const RATIO_CAP = 20;
 const INCOME_REMEMBERED_DAYS = 180;
 const MONTH_DAYS = 30;
 const PEAK_HOLD_DAYS = 3;
+/** A customer's own range of monthly outflow to competitors needs at least this many remembered months. */
+const RANGE_MONTHS = 2;
 /** A transfer to a competitor counts towards repetition from this share of the 90-day average balance. */
 const TRANSFER_SHARE = 0.04;
 
@@ -169,6 +179,10 @@ export interface ChurnMeasurements {
   competitorExcess: number;
   /** The latest run of remembered months above the earlier rate to competitors (null: too few months remembered). */
   competitorRun: CompetitorRun | null;
+  /** Sent to competitors in the last 30 days beyond its largest day. */
+  competitorRecentBeyondLargestDay: number;
+  /** The remembered months before the last 30 days, and the most sent to competitors in one of them. */
+  competitorMonthsBefore: CompetitorMonthsBefore;
 }
 
 /**
@@ -230,6 +244,8 @@ export function measureChurn(state: CustomerState, features: CustomerFeatures, c
     average30,
     competitorExcess: Math.round(competitorExcess),
     competitorRun: competitorRun(state),
+    competitorRecentBeyondLargestDay: competitorRecent - features.largestDailyFlowOfMask(TO_COMPETITORS, RECENT_DAYS),
+    competitorMonthsBefore: competitorMonthsBefore(state, day - RECENT_DAYS + 1),
   };
   const m = measured;
   // each value rounded as it is made (a loop over the names after, by key, cost more than the rounding)
@@ -249,6 +265,9 @@ export function measureChurn(state: CustomerState, features: CustomerFeatures, c
     drainToCompetitors: rounded(hasHistory && m.averageBefore > 0 ? Math.min(m.competitorExcess, steadyFall(m)) / m.averageBefore : null),
     competitorMonthsAboveBefore: rounded(m.competitorRun?.months ?? null),
     competitorTurnover: rounded(hasHistory && scale > 0 ? cap(m.competitorUsual / scale) : null),
+    competitorOutflowVsLargestMonth: rounded(
+      m.competitorMonthsBefore.months >= RANGE_MONTHS ? versusUsual(m.competitorRecentBeyondLargestDay, m.competitorMonthsBefore.largest, NEGLIGIBLE_SHARE * scale) : null,
+    ),
   };
   return { vector, measured };
 }

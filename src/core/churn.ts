@@ -146,6 +146,11 @@ function describe(name: ChurnFeatureName, value: number, m: ChurnMeasurements, c
         reason: `usually ${money(m.competitorUsual)} a month to other banks and investment platforms, ${formatPercent(ratioBp(value))} of the 90-day average balance`,
         evidence: [minorUnits('competitor_outflow_usual_30d', m.competitorUsual, null, m.average90)],
       };
+    case 'competitorOutflowVsLargestMonth':
+      return {
+        reason: `${money(m.competitorRecentBeyondLargestDay)} to other banks and investment platforms in 30 days beyond the largest day, ${times(value)} the most of any month before (${money(m.competitorMonthsBefore.largest)}, of ${m.competitorMonthsBefore.months} remembered)`,
+        evidence: [minorUnits('competitor_outflow_beyond_largest_day_30d', m.competitorRecentBeyondLargestDay, null, m.competitorMonthsBefore.largest)],
+      };
     case 'competitorMonthsAboveBefore': {
       const run = m.competitorRun ?? { months: 0, perMonth: 0, perMonthBefore: 0 };
       return {

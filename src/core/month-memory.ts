@@ -122,6 +122,28 @@ export function competitorRun(state: CustomerState): CompetitorRun | null {
 }
 
 
+/** What the customer sent competitors in the remembered months that ended before a day: how many, and the largest. */
+export interface CompetitorMonthsBefore {
+  months: number;
+  largest: number;
+}
+
+/**
+ * The remembered months that ended before `beforeDay` (up to five of the half year the memory holds, core/month-memory.ts),
+ * and the most the customer sent competitors in one of them: their own range, against which a new rate shows.
+ */
+export function competitorMonthsBefore(state: CustomerState, beforeDay: number): CompetitorMonthsBefore {
+  const flat = state.months ?? [];
+  let months = 0;
+  let largest = 0;
+  for (let index = 0; index + FIELDS <= flat.length; index += FIELDS) {
+    if (flat[index]! >= beforeDay) continue;
+    months += 1;
+    largest = Math.max(largest, flat[index + 2]!);
+  }
+  return { months, largest };
+}
+
 /**
  * The largest outflow to competitors of a remembered month that ended before `beforeDay` and sent at least `minShare`
  * of what the customer then held (the month's average balance plus what left: the money was there before it went);

@@ -34,6 +34,7 @@ export const coarseClasses: Record<ChurnFeatureName, readonly number[]> = {
   drainToCompetitors: [0.1, 0.2, 0.3],
   competitorMonthsAboveBefore: [1, 2, 3],
   competitorTurnover: [0.25, 0.5, 1],
+  competitorOutflowVsLargestMonth: [1, 2, 3],
 };
 
 export const defaultBinning: BinningOptions = { bins: 7, minSamples: 40, classes: coarseClasses };

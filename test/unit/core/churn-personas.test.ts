@@ -52,28 +52,35 @@ describe('what the RM hears of each persona (shipped rules and scorecard)', () =
 
   it('the slow fade: one CHURN_RISK episode, told weeks before the last transaction, escalated (not repeated) as it deepens', HEAVY, () => {
     const told = heard('slow fade');
-    expect(told.map(([kind]) => kind)).toEqual(['CHURN_RISK', 'CHURN_RISK']);
-    // the escalation is told louder than the opening, never at the same priority
-    expect(priorities.indexOf(told[1]![2] as Priority)).toBeLessThan(priorities.indexOf(told[0]![2] as Priority));
+    expect(told.map(([kind, , priority]) => [kind, priority])).toEqual([
+      ['CHURN_RISK', 'MEDIUM'],
+      ['CHURN_RISK', 'HIGH'],
+      ['CHURN_RISK', 'URGENT'],
+    ]);
+    // each escalation is told louder than the telling before it, never at the same priority
+    for (let index = 1; index < told.length; index += 1) expect(priorities.indexOf(told[index]![2] as Priority)).toBeLessThan(priorities.indexOf(told[index - 1]![2] as Priority));
     expect(told[0]![1]).toBeGreaterThanOrEqual(14);
     const reasons = churnTold(lifeOf('slow fade')).map(({ emission }) => emission.alert.reason);
     expect(reasons[0]).toMatch(/^Churn risk \d+\/100: /);
-    expect(reasons[1]).toMatch(/^Churn risk rising \d+\/100: /);
+    for (const reason of reasons.slice(1)) expect(reason).toMatch(/^Churn risk rising \d+\/100: /);
   });
 
   it('the leak the salary refills: a CHURN_RISK episode weeks before the exit, escalated as it drains; then the exit, and not the same departure again when activity stops', HEAVY, () => {
     const told = heard('leak with the salary refilling');
     expect(told.map(([kind, , priority]) => [kind, priority])).toEqual([
+      // the leak's first month already sends competitors more than any month before it did
       ['CHURN_RISK', 'MEDIUM'],
+      ['CHURN_RISK', 'HIGH'],
       // the score rose past 80 (HIGH) as the months of the leak went on: told one louder
       ['CHURN_RISK', 'URGENT'],
       ['LARGE_OUTFLOW', 'URGENT'],
     ]);
-    expect(told[0]![1]).toBeGreaterThanOrEqual(30);
-    expect(told[2]![1]).toBe(0);
+    expect(told[0]![1]).toBeGreaterThanOrEqual(60);
+    expect(told[3]![1]).toBe(0);
     const reasons = churnTold(lifeOf('leak with the salary refilling')).map(({ emission }) => emission.alert.reason);
-    expect(reasons[0]).toMatch(/^Churn risk \d+\/100: .*to competitors in repeated transfers beyond the usual over two months/);
+    expect(reasons[0]).toMatch(/^Churn risk \d+\/100: .* to other banks and investment platforms in 30 days beyond the largest day, \d+\.\d× the most of any month before/);
     expect(reasons[1]).toMatch(/^Churn risk rising \d+\/100: /);
+    expect(reasons[2]).toMatch(/^Churn risk rising \d+\/100: .*to competitors in repeated transfers beyond the usual over two months/);
     expect(lifeOf('leak with the salary refilling').store.state().churn).toMatchObject({ exit: true });
   });
 });

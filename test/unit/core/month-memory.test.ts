@@ -4,7 +4,7 @@ import { measureChurn } from '../../../src/core/churn-features.ts';
 import { assessChurn } from '../../../src/core/churn.ts';
 import { CustomerFeatures } from '../../../src/core/features.ts';
 import { formatMoney } from '../../../src/core/money.ts';
-import { MONTH_DAYS, REMEMBERED_MONTHS, competitorRun, largestMonthOfShare, rememberMonths, rememberedMonths } from '../../../src/core/month-memory.ts';
+import { MONTH_DAYS, REMEMBERED_MONTHS, competitorMonthsBefore, competitorRun, largestMonthOfShare, rememberMonths, rememberedMonths } from '../../../src/core/month-memory.ts';
 import type { RememberedMonth } from '../../../src/core/month-memory.ts';
 import type { CustomerState } from '../../../src/core/state.ts';
 import { Ledger, MemoryStore, calendar, czk, dayNo, pragueWinter, profile, rules } from '../../support/core-fixtures.ts';
@@ -130,6 +130,59 @@ describe('competitor months above before: a leak the salary refills is new again
     const run = competitorRun({ ...state, months: gapped });
     expect(run).not.toBeNull();
     expect(run!.months).toBeLessThan(competitorRun(state)!.months);
+  });
+});
+
+describe('competitor outflow against the largest month before: a new rate, not a busy month of the usual range', () => {
+  const vsLargest = (state: CustomerState) => asOf(state).vector.competitorOutflowVsLargestMonth;
+
+  it('sees a leak that began this month far beyond any month before it, and tells the RM with the customer\'s amounts', () => {
+    const state = customer({ leakFrom: '2024-03', usual: 1_000 });
+    const { vector, measured } = asOf(state);
+    // the last 30 days hold the usual 1,000.00 and two leak transfers; the larger day is left out, the other counts
+    expect(vector.competitorOutflowVsLargestMonth).toBeGreaterThanOrEqual(3);
+    expect(measured.competitorMonthsBefore.largest).toBeLessThanOrEqual(czk(2_000));
+    expect(measured.competitorRecentBeyondLargestDay).toBeGreaterThan(czk(6_000));
+    const signal = assessChurn(state, new CustomerFeatures(state, dayNo('2024-03-25'), calendar), rules, calendar).signals.find((one) => one.name === 'competitorOutflowVsLargestMonth');
+    const { months, largest } = measured.competitorMonthsBefore;
+    expect(signal?.reason).toBe(
+      `${formatMoney(measured.competitorRecentBeyondLargestDay, 'CZK')} to other banks and investment platforms in 30 days beyond the largest day, ${(Math.round(vector.competitorOutflowVsLargestMonth! * 10) / 10).toFixed(1)}× the most of any month before (${formatMoney(largest, 'CZK')}, of ${months} remembered)`,
+    );
+    expect(signal?.evidence).toEqual([
+      { metric: 'competitor_outflow_beyond_largest_day_30d', unit: 'MINOR_UNITS', value: measured.competitorRecentBeyondLargestDay, threshold: null, baseline: largest },
+    ]);
+  });
+
+  it('is the same for a customer with a tenth or ten times the money', () => {
+    const feature = vsLargest(customer({ leakFrom: '2024-03', usual: 1_000 }))!;
+    expect(vsLargest(customer({ leakFrom: '2024-03', usual: 1_000, scale: 10 }))).toBeCloseTo(feature, 3);
+    expect(vsLargest(customer({ leakFrom: '2024-03', usual: 1_000, scale: 0.1 }))).toBeCloseTo(feature, 3);
+  });
+
+  it('puts transfers the customer always made, and one large payment, within their range (under 1)', () => {
+    // a standing order of 12,000.00 a month: one day, left out as the largest
+    expect(vsLargest(customer({ usual: 12_000 }))).toBeLessThan(1);
+    // two transfers a month since the first month: the last 30 days hold one beyond the largest, each month before two
+    expect(vsLargest(customer({ leakFrom: '2023-06', usual: 1_000 }))).toBeLessThan(1);
+    // a house down payment of 60% of the balance this month: the largest day, left out; the rest is the usual 1,000.00
+    expect(vsLargest(customer({ usual: 1_000, oneOff: ['2024-03-03', 0.6] }))).toBeLessThanOrEqual(1);
+  });
+
+  it('is null with fewer than two remembered months before the last 30 days', () => {
+    const state = customer({ leakFrom: '2024-03', usual: 1_000 });
+    const beforeWindow = (months: readonly number[]) => months.filter((_, index) => index % 3 === 0).filter((end) => end < dayNo('2024-03-25') - 29).length;
+    expect(beforeWindow(state.months!)).toBeGreaterThanOrEqual(2);
+    const oneMonthLeft = { ...state, months: state.months!.slice(-6) };
+    expect(beforeWindow(oneMonthLeft.months)).toBeLessThan(2);
+    expect(vsLargest(oneMonthLeft)).toBeNull();
+  });
+
+  it('counts only the months that ended before the day, and takes the most sent in one of them', () => {
+    const state = customer();
+    state.months = [czk(1_000), czk(5_000), czk(3_000)].flatMap((amount, index) => [19_649 + index * MONTH_DAYS, czk(100_000), amount]);
+    expect(competitorMonthsBefore(state, 19_649 + 2 * MONTH_DAYS)).toEqual({ months: 2, largest: czk(5_000) });
+    expect(competitorMonthsBefore(state, 19_649 + 2 * MONTH_DAYS + 1)).toEqual({ months: 3, largest: czk(5_000) });
+    expect(competitorMonthsBefore(state, 19_649)).toEqual({ months: 0, largest: 0 });
   });
 });
 
