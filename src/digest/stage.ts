@@ -1,5 +1,5 @@
 import kafkajs from 'kafkajs';
-import type { Admin, Consumer, Producer } from 'kafkajs';
+import type { Admin, Consumer, ConsumerRunConfig, Producer } from 'kafkajs';
 import type { ServiceEnv } from '../config/env.ts';
 import { createKafka } from '../adapters/kafka/client.ts';
 import { watchConsumer } from '../adapters/kafka/consumer-health.ts';
@@ -87,6 +87,8 @@ export async function startDigestStage(env: ServiceEnv, logger: Logger, options:
       // a partition handed back later may hold an outbox or cuts its other owner left: flush it again then
       flushedAt.clear();
     },
+    // a crash kafkajs will not restart, of a broker going away or coming back: the consumer runs again (below)
+    restart: () => consumer.run(consumerRun),
   });
 
   const http: HttpServer = await startHttpServer(
@@ -120,7 +122,7 @@ export async function startDigestStage(env: ServiceEnv, logger: Logger, options:
   await producer.connect();
   await consumer.connect();
   await consumer.subscribe({ topics: [topics.rmRoutine], fromBeginning: true });
-  await consumer.run({
+  const consumerRun: ConsumerRunConfig = {
     eachBatchAutoResolve: false,
     eachBatch: async ({ batch, resolveOffset, commitOffsetsIfNecessary, heartbeat, isRunning, isStale }) => {
       if (!isRunning() || isStale()) return;
@@ -135,7 +137,8 @@ export async function startDigestStage(env: ServiceEnv, logger: Logger, options:
       lag.batchFinished(batch.topic, batch.partition, Number(batch.messages.at(-1)?.timestamp ?? clock()));
       await heartbeat();
     },
-  });
+  };
+  await consumer.run(consumerRun);
 
   const flushLoop = startTimerLoop({
     intervalMs: env.TIDEWATCH_DIGEST_INTERVAL_MS,

@@ -77,7 +77,7 @@ export function createMetrics() {
     stateConflicts: counter('tidewatch_state_write_conflicts_total', 'Customer state writes refused because another writer changed the state first.'),
     redisErrors: counter('tidewatch_redis_errors_total', 'Failed Redis operations (the batch is retried).'),
     producerErrors: counter('tidewatch_producer_errors_total', 'Failed sends to Kafka (the batch is retried).'),
-    consumerCrashes: counter('tidewatch_consumer_crashes_total', 'Times the Kafka consumer crashed (kafkajs restarts it when the error is retriable).'),
+    consumerCrashes: counter('tidewatch_consumer_crashes_total', 'Times the Kafka consumer crashed (kafkajs restarts it when the error is retriable, tidewatch when a broker going away or coming back caused it).'),
     redisRoundTrips: counter('tidewatch_redis_round_trips_total', 'Round trips to Redis (pipelines count once).'),
     stateLoads: counter(
       'tidewatch_state_loads_total',
@@ -155,7 +155,7 @@ export function createDigestMetrics() {
     deadLetters: counter('tidewatch_dead_letters_total', 'Records sent to the dead-letter topic, by reason.', ['reason']),
     redisErrors: counter('tidewatch_redis_errors_total', 'Failed Redis operations (the batch or flush is retried).'),
     producerErrors: counter('tidewatch_producer_errors_total', 'Failed sends to Kafka (the batch or flush is retried).'),
-    consumerCrashes: counter('tidewatch_consumer_crashes_total', 'Times the Kafka consumer crashed (kafkajs restarts it when the error is retriable).'),
+    consumerCrashes: counter('tidewatch_consumer_crashes_total', 'Times the Kafka consumer crashed (kafkajs restarts it when the error is retriable, tidewatch when a broker going away or coming back caused it).'),
     // a name of its own: summed with the service's, a digest stage owning its partitions would hide a service owning none
     ownedPartitions: new Gauge({ name: 'tidewatch_digest_owned_partitions', help: 'Routine-topic partitions this instance owns.', registers: [registry] }),
     rulesInfo: new Gauge({

@@ -1,5 +1,5 @@
 import kafkajs from 'kafkajs';
-import type { Admin, Batch, Consumer, EachBatchPayload, OffsetsByTopicPartition, Producer } from 'kafkajs';
+import type { Admin, Batch, Consumer, ConsumerRunConfig, EachBatchPayload, OffsetsByTopicPartition, Producer } from 'kafkajs';
 import type { Attributes } from '@opentelemetry/api';
 import type { ServiceEnv } from '../config/env.ts';
 import { connectionsOf, describeKafka, describeRedis, describeRegistry } from '../config/security.ts';
@@ -149,6 +149,8 @@ export async function startService(env: ServiceEnv, logger: Logger, options: Ser
       guard.retainOnly(owned);
     },
     checks: () => guard.checks(),
+    // a crash kafkajs will not restart, of a broker going away or coming back: the consumer runs again (below)
+    restart: () => consumer.run(consumerRun),
   });
 
   // read before anything connects: a broken tokens file stops the start with its reason
@@ -204,12 +206,13 @@ export async function startService(env: ServiceEnv, logger: Logger, options: Ser
   await consumer.connect();
   await consumer.subscribe({ topics: inputTopics, fromBeginning: true });
   const coalescer = new BatchCoalescer<EachBatchPayload>((unit) => watch.track(() => processUnit(deps, locks, lag, guard, unit)));
-  await consumer.run({
+  const consumerRun: ConsumerRunConfig = {
     eachBatchAutoResolve: false,
     // every partition of a fetch at once, so that the coalescer makes one unit of them
     partitionsConsumedConcurrently: PARTITIONS_AT_ONCE,
     eachBatch: (payload) => coalescer.submit(payload),
-  });
+  };
+  await consumer.run(consumerRun);
 
   const timers = startTimerLoop({
     intervalMs: env.TIDEWATCH_TIMER_INTERVAL_MS,

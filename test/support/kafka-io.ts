@@ -92,8 +92,18 @@ export async function readTopic<T>(kafka: Kafka, registryUrl: string, topic: str
 export async function waitUntilConsumed(admin: Admin, groupId: string, topic: string, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const ends = await admin.fetchTopicOffsets(topic);
-    const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+    // kafkajs' admin does not retry an offset fetch: right after a broker restart it answers "the coordinator is
+    // loading" (retriable) for a while, which is no answer yet
+    const read = async () => [await admin.fetchTopicOffsets(topic), await admin.fetchOffsets({ groupId, topics: [topic] })] as const;
+    const answer = await read().catch((error: unknown) => {
+      if ((error as { retriable?: unknown }).retriable !== true || Date.now() > deadline) throw error;
+      return undefined;
+    });
+    if (answer === undefined) {
+      await new Promise((resolveSleep) => setTimeout(resolveSleep, 200));
+      continue;
+    }
+    const [ends, [committed]] = answer;
     const done = ends.every((end) => {
       const at = committed?.partitions.find((entry) => entry.partition === end.partition)?.offset ?? '-1';
       return end.high === '0' || (at !== '-1' && BigInt(at) >= BigInt(end.high));
