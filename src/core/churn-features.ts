@@ -71,10 +71,11 @@ export const churnFeatureNames = [
   'competitorTurnover',
   /**
    * Outflow to competitors over the last 30 days, its largest day left out, against the most the customer sent them in
-   * one of the remembered months before those 30 days (core/month-memory.ts; null with fewer than two such months, or
-   * nothing sent either way): a multi-banker's busy month within their own range of the half year says little (under
-   * 1: negative points), a rate beyond every month before says the money has started to move. The largest day is left
-   * out because one payment buys something: moving away repeats.
+   * one of the remembered months before those 30 days (core/month-memory.ts): a multi-banker's busy month within their
+   * own range of the half year says little (under 1: negative points), a rate beyond every month before says the money
+   * has started to move. The largest day is left out because one payment buys something: moving away repeats. Null
+   * with fewer than two such months (no range yet), or when nothing went beyond the largest day: sending nothing more
+   * says nothing of staying (a salary moved to the other bank stops the transfers to it).
    */
   'competitorOutflowVsLargestMonth',
 ] as const;
@@ -266,7 +267,9 @@ export function measureChurn(state: CustomerState, features: CustomerFeatures, c
     competitorMonthsAboveBefore: rounded(m.competitorRun?.months ?? null),
     competitorTurnover: rounded(hasHistory && scale > 0 ? cap(m.competitorUsual / scale) : null),
     competitorOutflowVsLargestMonth: rounded(
-      m.competitorMonthsBefore.months >= RANGE_MONTHS ? versusUsual(m.competitorRecentBeyondLargestDay, m.competitorMonthsBefore.largest, NEGLIGIBLE_SHARE * scale) : null,
+      m.competitorMonthsBefore.months >= RANGE_MONTHS && m.competitorRecentBeyondLargestDay > 0
+        ? versusUsual(m.competitorRecentBeyondLargestDay, m.competitorMonthsBefore.largest, NEGLIGIBLE_SHARE * scale)
+        : null,
     ),
   };
   return { vector, measured };

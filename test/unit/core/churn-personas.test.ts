@@ -54,7 +54,6 @@ describe('what the RM hears of each persona (shipped rules and scorecard)', () =
     const told = heard('slow fade');
     expect(told.map(([kind, , priority]) => [kind, priority])).toEqual([
       ['CHURN_RISK', 'MEDIUM'],
-      ['CHURN_RISK', 'HIGH'],
       ['CHURN_RISK', 'URGENT'],
     ]);
     // each escalation is told louder than the telling before it, never at the same priority

@@ -160,12 +160,17 @@ describe('competitor outflow against the largest month before: a new rate, not a
   });
 
   it('puts transfers the customer always made, and one large payment, within their range (under 1)', () => {
-    // a standing order of 12,000.00 a month: one day, left out as the largest
-    expect(vsLargest(customer({ usual: 12_000 }))).toBeLessThan(1);
     // two transfers a month since the first month: the last 30 days hold one beyond the largest, each month before two
     expect(vsLargest(customer({ leakFrom: '2023-06', usual: 1_000 }))).toBeLessThan(1);
     // a house down payment of 60% of the balance this month: the largest day, left out; the rest is the usual 1,000.00
     expect(vsLargest(customer({ usual: 1_000, oneOff: ['2024-03-03', 0.6] }))).toBeLessThanOrEqual(1);
+  });
+
+  it('says nothing (null) when nothing went beyond the largest day: one standing order, or no transfer at all', () => {
+    // a standing order of 12,000.00 a month: one day, left out as the largest, and nothing else
+    expect(asOf(customer({ usual: 12_000 })).measured.competitorRecentBeyondLargestDay).toBe(0);
+    expect(vsLargest(customer({ usual: 12_000 }))).toBeNull();
+    expect(vsLargest(customer())).toBeNull();
   });
 
   it('is null with fewer than two remembered months before the last 30 days', () => {
