@@ -14,6 +14,9 @@
  *     the conditional commit of the service's units (RedisStateStore.commit against the real Redis, under a fence,
  *     `unit` writes each, default 50): every state written `rounds` times, each time at its next revision, under a
  *     fresh key prefix deleted at the end. Counts the client's side: encoding, arguments, ioredis, the socket.
+ *   node [--predictable] --import tsx bench/state-codec-harness.ts days <file> <rounds>
+ *     the days' varint packer alone (packDaysView, the largest part of an encode outside msgpackr): every state's
+ *     days packed `rounds` times. Run it at two round counts: the difference over (rounds × customers) is one state's.
  *   node [--predictable] --import tsx bench/state-codec-harness.ts admit <zod|known> <rounds>
  *     the live pipeline's check of a decoded transaction (src/pipeline/ingest.ts) over a generated bank's postings
  *     (100 customers, 2 months), `rounds` times: zod for every record (`admit`, as before) or the hand check first
@@ -32,6 +35,7 @@ import { SyntheticBank } from '../src/generate/bank.ts';
 import { Replay } from '../src/replay/engine.ts';
 import type { ReplayItem } from '../src/replay/records.ts';
 import { MemoryStateStore } from '../src/state/memory-store.ts';
+import { packDaysView } from '../src/adapters/redis/days-codec.ts';
 import { transactionOfKnownShape, transactionSchema } from '../src/domain/transaction.ts';
 import { admit, admitKnown, transactionProblem } from '../src/pipeline/ingest.ts';
 
@@ -39,10 +43,11 @@ const [command, file, first, second] = process.argv.slice(2);
 
 if (command === 'make' && file !== undefined) await make(file, Number(first ?? 400), Number(second ?? 4));
 else if (command === 'run' && file !== undefined) run(file, Number(first ?? 0), Number(second ?? 0));
+else if (command === 'days' && file !== undefined) packAllDays(file, Number(first ?? 0));
 else if (command === 'admit' && file !== undefined) admitAll(file, Number(first ?? 0));
 else if (command === 'commit' && file !== undefined) await commit(file, Number(first ?? 0), Number(second ?? 50));
 else {
-  process.stderr.write('usage: state-codec-harness.ts make <file> [customers] [months] | run <file> <encodeRounds> <decodeRounds>\n');
+  process.stderr.write('usage: state-codec-harness.ts make <file> [customers] [months] | run <file> <encodeRounds> <decodeRounds> | days <file> <rounds> | commit <file> <rounds> [unit] | admit <zod|known> <rounds>\n');
   process.exit(2);
 }
 
@@ -131,6 +136,15 @@ async function commit(path: string, rounds: number, unit: number): Promise<void>
   await store.close();
   process.stdout.write(`${states.length} states, ${rounds} rounds (plus one to create them) in units of ${unit}, ${conflicts} conflicts\n`);
   if (conflicts > 0) process.exitCode = 1;
+}
+
+function packAllDays(path: string, rounds: number): void {
+  const states = statesOf(path);
+  let bytes = 0;
+  for (let round = 0; round < rounds; round += 1) {
+    for (const state of states) bytes += packDaysView(state.days)?.length ?? 0;
+  }
+  process.stdout.write(`${states.length} states, days packed ${rounds} rounds, ${bytes} bytes\n`);
 }
 
 function run(path: string, encodeRounds: number, decodeRounds: number): void {

@@ -160,6 +160,29 @@ describe('the codec writing into scratch buffers (issue 12 item 4)', () => {
     expect(packDays([[20_301], [20_300]])).toBeUndefined();
   });
 
+  it('writes gaps, counts and amounts at the edges of their short forms as the previous codec did (live-speed-4)', () => {
+    const edges = [0, 1, 0x7f, 0x80, 0x3fff, 0x4000, 0x1fffff, 0x200000, 2 ** 31 - 1, 2 ** 31, 2 ** 32 - 1, 2 ** 32, 2 ** 53 - 1];
+    const cases: number[][][] = [
+      // day gaps below and from 128 (the first day is a gap from 0), every edge as an amount
+      [[0x7f, ...edges], [0x7f + 0x7f, 1], [0x7f + 0x7f + 0x80, 2], [0x7f + 0x7f + 0x80 + 0x4000, 3]],
+      // a bucket of 127, 128 and 300 numbers: the count's one-byte form and its longer one
+      [[20_000, ...Array.from({ length: 127 }, (_, index) => index)], [20_001, ...Array.from({ length: 128 }, (_, index) => 1_000 * index)], [20_002, ...Array.from({ length: 300 }, () => 2 ** 40)]],
+      // a day alone, a zero amount, -0 (stored as 0 by both)
+      [[19_000], [19_000, 0, -0]],
+    ];
+    for (const days of cases) {
+      const packed = packDays(days);
+      expect(packed).toEqual(reference.packDays(days));
+      expect(unpackDays(packed!)).toEqual(days.map((bucket) => bucket.map((value) => (Object.is(value, -0) ? 0 : value))));
+    }
+    // not packable, wherever in a bucket or in the days it comes: a bucket without a day, a negative or fractional
+    // number, a number beyond 2^53, a day before 1970
+    for (const days of [[[20_000, 1, 2], []], [[20_000, 1, 2], [20_001, 3, -1]], [[20_000, 0x80, 0.5]], [[20_000, 1, 2 ** 53]], [[-1, 1, 2]], [[20_000, 2 ** 32 + 0.5]]]) {
+      expect(packDays(days)).toBeUndefined();
+      expect(reference.packDays(days)).toBeUndefined();
+    }
+  });
+
   it('stores a state as `<rev>|s` and the record, byte for byte as before, and reads it back', () => {
     const states = [realisticCustomerState('c-1'), customerState('c-2', { rev: 9_007_199_254_740_991 }), customerState('c-3', { seenTransactions: [[-3, 7]], days: [[5, -1]] })];
     for (const state of states) {

@@ -22,17 +22,30 @@ export function packDaysView(days: readonly number[][]): Buffer | undefined {
   for (let index = 0; index < days.length; index += 1) {
     const bucket = days[index]!;
     const length = bucket.length;
-    const day = bucket[0];
-    if (day === undefined || !isPackable(day) || day < previousDay) return undefined;
+    if (length === 0) return undefined;
+    const day = bucket[0]!;
+    if (day < previousDay || !isPackable(day)) return undefined;
     // a varint takes at most 8 bytes (below 2^53): the bucket's day gap, its length and its numbers
     if (at + 8 * (length + 1) > bytes.length) bytes = daysScratch = grown(bytes, at + 8 * (length + 1));
-    at = writeVarintAt(bytes, at, day - previousDay);
+    // the gap and the count are mostly below 128, the amounts below 2^32: one byte, or shifts, written here
+    const gap = day - previousDay;
     previousDay = day;
-    at = writeVarintAt(bytes, at, length - 1);
+    if (gap < 0x80) bytes[at++] = gap;
+    else at = writeVarintAt(bytes, at, gap);
+    const count = length - 1;
+    if (count < 0x80) bytes[at++] = count;
+    else at = writeVarintAt(bytes, at, count);
     for (let item = 1; item < length; item += 1) {
       const value = bucket[item]!;
-      if (!isPackable(value)) return undefined;
-      at = writeVarintAt(bytes, at, value);
+      if (value >>> 0 === value) {
+        let rest = value;
+        while (rest >= 0x80) {
+          bytes[at++] = (rest & 0x7f) | 0x80;
+          rest >>>= 7;
+        }
+        bytes[at++] = rest;
+      } else if (Number.isSafeInteger(value) && value >= 0) at = writeVarintAt(bytes, at, value);
+      else return undefined;
     }
   }
   return bytes.subarray(0, at);
