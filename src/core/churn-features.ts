@@ -73,7 +73,9 @@ export const churnFeatureNames = [
    * Outflow to competitors over the last 30 days, its largest day left out, against the most the customer sent them in
    * one of the remembered months before those 30 days (core/month-memory.ts): a multi-banker's busy month within their
    * own range of the half year says little (under 1: negative points), a rate beyond every month before says the money
-   * has started to move. The largest day is left out because one payment buys something: moving away repeats. Null
+   * has started to move. The largest day is left out because one payment buys something: moving away repeats. A range
+   * under what counts as a transfer (TRANSFER_SHARE of the 90-day average balance) is taken as that much: a small new
+   * standing order is no new rate. Null
    * with fewer than two such months (no range yet), or when nothing went beyond the largest day: sending nothing more
    * says nothing of staying (a salary moved to the other bank stops the transfers to it).
    */
@@ -268,7 +270,7 @@ export function measureChurn(state: CustomerState, features: CustomerFeatures, c
     competitorTurnover: rounded(hasHistory && scale > 0 ? cap(m.competitorUsual / scale) : null),
     competitorOutflowVsLargestMonth: rounded(
       m.competitorMonthsBefore.months >= RANGE_MONTHS && m.competitorRecentBeyondLargestDay > 0
-        ? versusUsual(m.competitorRecentBeyondLargestDay, m.competitorMonthsBefore.largest, NEGLIGIBLE_SHARE * scale)
+        ? versusUsual(m.competitorRecentBeyondLargestDay, m.competitorMonthsBefore.largest, TRANSFER_SHARE * scale)
         : null,
     ),
   };

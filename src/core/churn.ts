@@ -148,7 +148,8 @@ function describe(name: ChurnFeatureName, value: number, m: ChurnMeasurements, c
       };
     case 'competitorOutflowVsLargestMonth':
       return {
-        reason: `${money(m.competitorRecentBeyondLargestDay)} to other banks and investment platforms in 30 days beyond the largest day, ${times(value)} the most of any month before (${money(m.competitorMonthsBefore.largest)}, of ${m.competitorMonthsBefore.months} remembered)`,
+        // no ratio in words: against a range of next to nothing the value is measured from a floor, not the range
+        reason: `${money(m.competitorRecentBeyondLargestDay)} to other banks and investment platforms in 30 days beyond the largest day; at most ${money(m.competitorMonthsBefore.largest)} in one of the ${m.competitorMonthsBefore.months} remembered months before`,
         evidence: [minorUnits('competitor_outflow_beyond_largest_day_30d', m.competitorRecentBeyondLargestDay, null, m.competitorMonthsBefore.largest)],
       };
     case 'competitorMonthsAboveBefore': {

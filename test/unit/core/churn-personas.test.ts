@@ -77,7 +77,7 @@ describe('what the RM hears of each persona (shipped rules and scorecard)', () =
     expect(told[0]![1]).toBeGreaterThanOrEqual(60);
     expect(told[3]![1]).toBe(0);
     const reasons = churnTold(lifeOf('leak with the salary refilling')).map(({ emission }) => emission.alert.reason);
-    expect(reasons[0]).toMatch(/^Churn risk \d+\/100: .* to other banks and investment platforms in 30 days beyond the largest day, \d+\.\d× the most of any month before/);
+    expect(reasons[0]).toMatch(/^Churn risk \d+\/100: .* to other banks and investment platforms in 30 days beyond the largest day; at most .* in one of the \d remembered months before/);
     expect(reasons[1]).toMatch(/^Churn risk rising \d+\/100: /);
     expect(reasons[2]).toMatch(/^Churn risk rising \d+\/100: .*to competitors in repeated transfers beyond the usual over two months/);
     expect(lifeOf('leak with the salary refilling').store.state().churn).toMatchObject({ exit: true });

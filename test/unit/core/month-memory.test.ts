@@ -139,14 +139,15 @@ describe('competitor outflow against the largest month before: a new rate, not a
   it('sees a leak that began this month far beyond any month before it, and tells the RM with the customer\'s amounts', () => {
     const state = customer({ leakFrom: '2024-03', usual: 1_000 });
     const { vector, measured } = asOf(state);
-    // the last 30 days hold the usual 1,000.00 and two leak transfers; the larger day is left out, the other counts
-    expect(vector.competitorOutflowVsLargestMonth).toBeGreaterThanOrEqual(3);
+    // the last 30 days hold the usual 1,000.00 and two leak transfers; the larger day is left out, the other counts,
+    // against a range of 1,000.00 a month taken as 4% of the balance (what counts as a transfer)
+    expect(vector.competitorOutflowVsLargestMonth).toBeGreaterThanOrEqual(2);
     expect(measured.competitorMonthsBefore.largest).toBeLessThanOrEqual(czk(2_000));
     expect(measured.competitorRecentBeyondLargestDay).toBeGreaterThan(czk(6_000));
     const signal = assessChurn(state, new CustomerFeatures(state, dayNo('2024-03-25'), calendar), rules, calendar).signals.find((one) => one.name === 'competitorOutflowVsLargestMonth');
     const { months, largest } = measured.competitorMonthsBefore;
     expect(signal?.reason).toBe(
-      `${formatMoney(measured.competitorRecentBeyondLargestDay, 'CZK')} to other banks and investment platforms in 30 days beyond the largest day, ${(Math.round(vector.competitorOutflowVsLargestMonth! * 10) / 10).toFixed(1)}× the most of any month before (${formatMoney(largest, 'CZK')}, of ${months} remembered)`,
+      `${formatMoney(measured.competitorRecentBeyondLargestDay, 'CZK')} to other banks and investment platforms in 30 days beyond the largest day; at most ${formatMoney(largest, 'CZK')} in one of the ${months} remembered months before`,
     );
     expect(signal?.evidence).toEqual([
       { metric: 'competitor_outflow_beyond_largest_day_30d', unit: 'MINOR_UNITS', value: measured.competitorRecentBeyondLargestDay, threshold: null, baseline: largest },
@@ -173,13 +174,25 @@ describe('competitor outflow against the largest month before: a new rate, not a
     expect(vsLargest(customer())).toBeNull();
   });
 
-  it('is null with fewer than two remembered months before the last 30 days', () => {
+  it('is null with fewer than two remembered months before the last 30 days, and measured from two', () => {
     const state = customer({ leakFrom: '2024-03', usual: 1_000 });
     const beforeWindow = (months: readonly number[]) => months.filter((_, index) => index % 3 === 0).filter((end) => end < dayNo('2024-03-25') - 29).length;
-    expect(beforeWindow(state.months!)).toBeGreaterThanOrEqual(2);
-    const oneMonthLeft = { ...state, months: state.months!.slice(-6) };
-    expect(beforeWindow(oneMonthLeft.months)).toBeLessThan(2);
-    expect(vsLargest(oneMonthLeft)).toBeNull();
+    const keepingLast = (blocks: number) => ({ ...state, months: state.months!.slice(-3 * blocks) });
+    const blocksFor = (wanted: number) => [1, 2, 3, 4, 5, 6].find((blocks) => beforeWindow(keepingLast(blocks).months) === wanted)!;
+    expect(vsLargest(keepingLast(blocksFor(1)))).toBeNull();
+    expect(vsLargest(keepingLast(blocksFor(2)))).toBeGreaterThanOrEqual(2);
+  });
+
+  it('takes into the range a month that ended the day before the last 30 days', () => {
+    const day = dayNo('2024-03-25');
+    const state = customer({ leakFrom: '2024-03', usual: 1_000 });
+    const months = rememberedMonths(state);
+    // the latest block wholly before the last 30 days, and the close 30 days after it ended: the block ends the day before the window
+    const edge = months.filter((month) => month.endDay < day - 29).at(-1)!;
+    const busy = { ...state, months: months.flatMap((month) => [month.endDay, month.averageBalance, month === edge ? czk(1_000_000) : month.toCompetitors]) };
+    const at = (close: number) => measureChurn(busy, new CustomerFeatures(busy, close, calendar), calendar);
+    expect(at(edge.endDay + 30).measured.competitorMonthsBefore.largest).toBe(czk(1_000_000));
+    expect(at(edge.endDay + 29).measured.competitorMonthsBefore.largest).toBeLessThan(czk(1_000_000));
   });
 
   it('counts only the months that ended before the day, and takes the most sent in one of them', () => {

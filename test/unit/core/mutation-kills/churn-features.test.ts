@@ -150,9 +150,8 @@ describe('each reason an RM reads names the feature with the customer’s own nu
       competitorMonthsAboveBefore: `${money(czk(20_000))} in the last month to other banks and investment platforms; ${money(0)} a month before`,
       // nothing went to competitors in the 60 days before the last 30
       competitorTurnover: `usually ${money(0)} a month to other banks and investment platforms, 0% of the 90-day average balance`,
-      // the second transfer beyond the largest day; the three remembered months before the last 30 days sent nothing,
-      // so it is measured against 1% of the 90-day average balance
-      competitorOutflowVsLargestMonth: `${money(czk(20_000))} to other banks and investment platforms in 30 days beyond the largest day, ${(Math.round((czk(20_000) / (0.01 * m.average90)) * 10) / 10).toFixed(1)}× the most of any month before (${money(0)}, of 3 remembered)`,
+      // the second transfer beyond the largest day; the three remembered months before the last 30 days sent nothing
+      competitorOutflowVsLargestMonth: `${money(czk(20_000))} to other banks and investment platforms in 30 days beyond the largest day; at most ${money(0)} in one of the 3 remembered months before`,
     });
     const evidence = Object.fromEntries(signals.map((signal) => [signal.name, signal.evidence]));
     // what each reason's evidence measures (metric names are the API downstream systems read)
