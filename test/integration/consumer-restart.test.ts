@@ -56,6 +56,10 @@ describeIntegration('a consumer crash kafkajs will not restart', (context) => {
     await redis.connect();
   });
 
+  /** The service's consumer watch, silent, with the restart under test. */
+  const watching = (running: Consumer, restart: () => Promise<void>) =>
+    watchConsumer(running, { topic, redis, logger: createLogger('silent'), metrics: createMetrics(), onAssigned: () => {}, restart });
+
   afterEach(async () => {
     await consumer?.disconnect().catch(() => {});
     consumer = undefined;
@@ -78,14 +82,7 @@ describeIntegration('a consumer crash kafkajs will not restart', (context) => {
         consumed.push(message.value?.toString() ?? '');
       },
     };
-    const watch = watchConsumer(running, {
-      topic,
-      redis,
-      logger: createLogger('silent'),
-      metrics: createMetrics(),
-      onAssigned: () => {},
-      restart: () => running.run(run),
-    });
+    const watch = watching(running, () => running.run(run));
 
     await running.connect();
     await running.subscribe({ topics: [topic], fromBeginning: true });
@@ -111,15 +108,8 @@ describeIntegration('a consumer crash kafkajs will not restart', (context) => {
     consumer = kafka.consumer({ groupId: context.groupId('faulty'), sessionTimeout: 10_000, heartbeatInterval: 1_000 });
     let restarts = 0;
     const running = consumer;
-    const watch = watchConsumer(running, {
-      topic,
-      redis,
-      logger: createLogger('silent'),
-      metrics: createMetrics(),
-      onAssigned: () => {},
-      restart: async () => {
-        restarts += 1;
-      },
+    const watch = watching(running, async () => {
+      restarts += 1;
     });
     await running.connect();
     await running.subscribe({ topics: [topic], fromBeginning: true });
