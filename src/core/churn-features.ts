@@ -75,9 +75,9 @@ export const churnFeatureNames = [
    * own range of the half year says little (under 1: negative points), a rate beyond every month before says the money
    * has started to move. The largest day is left out because one payment buys something: moving away repeats. A range
    * under what counts as a transfer (TRANSFER_SHARE of the 90-day average balance) is taken as that much: a small new
-   * standing order is no new rate. Null
-   * with fewer than two such months (no range yet), or when nothing went beyond the largest day: sending nothing more
-   * says nothing of staying (a salary moved to the other bank stops the transfers to it).
+   * standing order is no new rate. Null with fewer than two such months (no range yet), or when nothing went beyond
+   * the largest day: sending nothing more says nothing of staying (a salary moved to the other bank stops the
+   * transfers to it).
    */
   'competitorOutflowVsLargestMonth',
 ] as const;

@@ -129,8 +129,8 @@ export interface CompetitorMonthsBefore {
 }
 
 /**
- * The remembered months that ended before `beforeDay` (up to five of the half year the memory holds, core/month-memory.ts),
- * and the most the customer sent competitors in one of them: their own range, against which a new rate shows.
+ * The remembered months that ended before `beforeDay` (up to five of the six kept), and the most the customer sent
+ * competitors in one of them: their own range, against which a new rate shows.
  */
 export function competitorMonthsBefore(state: CustomerState, beforeDay: number): CompetitorMonthsBefore {
   const flat = state.months ?? [];
