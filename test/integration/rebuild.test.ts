@@ -136,7 +136,8 @@ describeIntegration('tidewatch rebuild', (context) => {
     await produceInputs(producer, context.endpoints.schemaRegistryUrl, topics, { transactions: afterLoss });
     const refused = await waitForStatus(`${service.baseUrl}/readyz`, 503, 60_000);
     expect(((await refused.json()) as { checks: Record<string, boolean> }).checks.partitionStatesPresent).toBe(false);
-    expect(service.logLines.some((line) => line.includes('Restore it with `tidewatch rebuild`'))).toBe(true);
+    // the log line and the readiness answer travel on different pipes: the line may come a moment after
+    await expect.poll(() => service.logLines.some((line) => line.includes('Restore it with `tidewatch rebuild`')), { timeout: 30_000, interval: 100 }).toBe(true);
 
     const whileRunning = await runCliCommand(['rebuild'], env);
     expect(whileRunning.code, whileRunning.stderr).toBe(2);

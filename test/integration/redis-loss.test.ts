@@ -68,7 +68,8 @@ describeIntegration('Redis that lost or evicts data', (context) => {
     const refused = await waitForStatus(`${service.baseUrl}/readyz`, 503, 30_000);
     expect(((await refused.json()) as { checks: Record<string, boolean> }).checks.redisKeepsData).toBe(false);
     expect(counterValue(await (await fetch(`${service.baseUrl}/metrics`)).text(), 'tidewatch_redis_evicting', {})).toBe(1);
-    expect(service.logLines.some((line) => line.includes('Redis evicts keys: not processing anything'))).toBe(true);
+    // the log line and the readiness answer travel on different pipes: the line may come a moment after
+    await expect.poll(() => service!.logLines.some((line) => line.includes('Redis evicts keys: not processing anything')), { timeout: 30_000, interval: 100 }).toBe(true);
     await redis.client.config('SET', 'maxmemory-policy', 'noeviction');
     await waitForStatus(`${service.baseUrl}/readyz`, 200, 30_000);
   });
@@ -86,7 +87,7 @@ describeIntegration('Redis that lost or evicts data', (context) => {
     await send(40, 40);
     const refused = await waitForStatus(`${service.baseUrl}/readyz`, 503, 60_000);
     expect(((await refused.json()) as { checks: Record<string, boolean> }).checks.partitionStatesPresent).toBe(false);
-    expect(service.logLines.some((line) => line.includes('partition refused: the consumer group has committed offsets but Redis holds no epoch'))).toBe(true);
+    await expect.poll(() => service!.logLines.some((line) => line.includes('partition refused: the consumer group has committed offsets but Redis holds no epoch')), { timeout: 30_000, interval: 100 }).toBe(true);
     const metrics = await (await fetch(`${service.baseUrl}/metrics`)).text();
     expect(counterValue(metrics, 'tidewatch_partition_state_lost', {})).toBeGreaterThan(0);
     await new Promise((resolveSleep) => setTimeout(resolveSleep, 3_000));

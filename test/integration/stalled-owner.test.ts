@@ -128,7 +128,7 @@ describeIntegration('delivery guarantees: a partition moves while its old owner 
     await moved.consumed();
     const woken = await metricsOf(old);
     expect(counterValue(woken, 'tidewatch_state_cache_drops_total', { reason: 'fenced' }), 'its write in hand refused, what it kept of those partitions dropped').toBeGreaterThan(0);
-    expect(old.logLines.some((line) => line.includes('PartitionFencedError') || line.includes('taken by another instance')), 'it says so').toBe(true);
+    await expect.poll(() => old.logLines.some((line) => line.includes('PartitionFencedError') || line.includes('taken by another instance')), { timeout: 30_000, interval: 100, message: 'it says so' }).toBe(true);
     expect(await old.stop()).toBe(0);
     expect(await next.stop()).toBe(0);
 
