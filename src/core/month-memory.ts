@@ -135,13 +135,9 @@ export interface CompetitorMonthsBefore {
 export function competitorMonthsBefore(state: CustomerState, beforeDay: number): CompetitorMonthsBefore {
   const flat = state.months ?? [];
   let months = 0;
-  let largest = 0;
-  for (let index = 0; index + FIELDS <= flat.length; index += FIELDS) {
-    if (flat[index]! >= beforeDay) continue;
-    months += 1;
-    largest = Math.max(largest, flat[index + 2]!);
-  }
-  return { months, largest };
+  for (let index = 0; index + FIELDS <= flat.length; index += FIELDS) if (flat[index]! < beforeDay) months += 1;
+  // every month sends at least no share of what was held: the largest of them all
+  return { months, largest: largestMonthOfShare(state, beforeDay, 0) };
 }
 
 /**
