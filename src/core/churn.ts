@@ -128,7 +128,7 @@ function describe(name: ChurnFeatureName, value: number, m: ChurnMeasurements, c
       };
     case 'incomeOverdue':
       return {
-        reason: `the monthly salary or pension last arrived ${m.incomeSilentDays} days ago`,
+        reason: `the regular salary or pension last arrived ${m.incomeSilentDays} days ago`,
         evidence: [days('days_since_regular_income', m.incomeSilentDays ?? 0, 30)],
       };
     case 'silenceVsUsual':

@@ -211,15 +211,24 @@ function grossFlowOn(days: readonly number[][], day: number): number {
   return gross;
 }
 
-/** Income about a month after the last one extends the streak; a same-period extra (a bonus) leaves it; a long gap restarts it. */
+/** Below this many days since the last income, a salary or pension credit belongs to the same pay period. */
+const INCOME_PERIOD_MIN_DAYS = 10;
+/** Beyond this many days the rhythm is broken and starts again. */
+const INCOME_PERIOD_MAX_DAYS = 45;
+
+/**
+ * Income two weeks to about a month after the last one extends the streak (semi-monthly and fortnightly pay count
+ * as a rhythm, as monthly pay does); an extra within days (a bonus, a split payment) leaves it; a long gap restarts it.
+ */
 function nextIncomeRhythm(rhythm: [number, number] | null, day: number): [number, number] {
   if (rhythm === null) return [day, 1];
   const [lastDay, streak] = rhythm;
   const gap = day - lastDay;
   if (gap < 0) return rhythm; // a late posting of an earlier income
-  if (gap < 20) return [day, streak];
-  return gap <= 45 ? [day, streak + 1] : [day, 1];
+  if (gap < INCOME_PERIOD_MIN_DAYS) return [day, streak];
+  return gap <= INCOME_PERIOD_MAX_DAYS ? [day, streak + 1] : [day, 1];
 }
+
 
 /**
  * Read-only features of one customer as of a business day. Daily closing balances are derived, not stored: the

@@ -57,10 +57,11 @@ export interface CustomerState {
   /** The RFM segment at the last evaluation; a slide from a valuable segment is remembered for a while. */
   rfm: { segment: RfmSegment; slidFrom: RfmSegment | null; slidOn: number } | null;
   /**
-   * The customer's salary or pension rhythm: the business day it last arrived and how many times in a row it came
-   * about monthly (null: never seen). Kept beyond the 90-day flow window, so a stopped income stays visible.
+   * The customer's salary or pension rhythm: the business day it last arrived and how many pay periods in a row it
+   * came, two weeks to about a month apart (null: never seen). Kept beyond the 90-day flow window, so a stopped
+   * income stays visible.
    */
-  regularIncome: [lastDay: number, monthlyStreak: number] | null;
+  regularIncome: [lastDay: number, periodStreak: number] | null;
   /** Event time of the latest investment subscription or redemption (idle funds). */
   lastInvestmentAt: number | null;
   /** Until when the customer is on watch after an RM change or departure (lower thresholds), or null. */

@@ -183,16 +183,16 @@ describeIntegration('tidewatch run: a scripted month', (context) => {
     expect(outflow).toMatchObject({ kind: 'LARGE_OUTFLOW', rmId: 'rm-3', priority: 'HIGH', toCompetitor: true, counterpartyKind: 'OTHER_BANK', eventTime: at(5) });
     expect(outflow.reason).toBe('Large outflow: 50,000.00 CZK to another bank, 66% of the relationship balance');
     const [pensionRisk] = rm.filter((alert) => alert.kind === 'CHURN_RISK' && alert.customerId === 'c-pension');
-    expect(pensionRisk!.reason).toMatch(/^Churn risk \d+\/100: the monthly salary or pension last arrived 42 days ago; outflow to competitors .* the usual/);
+    expect(pensionRisk!.reason).toMatch(/^Churn risk \d+\/100: the regular salary or pension last arrived 42 days ago; outflow to competitors .* the usual/);
     expect(pensionRisk!.eventTime).toBe(at(14, 0) - 1);
 
     // c-payroll: the salary stopped after August; nothing large ever left, and the RM hears it while the customer still
     // spends (the last card payment is on day 24): the missing income against the customer's usual. One episode,
     // escalated (one priority higher, never repeated at the same level) when the score rose by escalateBy
     const [opened, rising] = rm.filter((alert) => alert.kind === 'CHURN_RISK' && alert.customerId === 'c-payroll');
-    expect(opened!.reason).toMatch(/^Churn risk \d+\/100: the monthly salary or pension last arrived \d+ days ago; money in 0% of the usual/);
+    expect(opened!.reason).toMatch(/^Churn risk \d+\/100: the regular salary or pension last arrived \d+ days ago; money in 0% of the usual/);
     expect(opened!.eventTime).toBeLessThan(at(24));
-    expect(rising!.reason).toMatch(/^Churn risk rising \d+\/100: the monthly salary or pension last arrived \d+ days ago; /);
+    expect(rising!.reason).toMatch(/^Churn risk rising \d+\/100: the regular salary or pension last arrived \d+ days ago; /);
     const scoreOf = (alert: Alert) => alert.evidence.find((evidence) => evidence.metric === 'churn_score')!;
     expect(scoreOf(rising!).value).toBeGreaterThanOrEqual(scoreOf(opened!).value + 15);
     expect(scoreOf(rising!).baseline).toBe(scoreOf(opened!).value);

@@ -14,13 +14,13 @@ const round = (value: number) => Math.round(value * 10_000) / 10_000;
  * 2 Jan) are the usual, 3 to 31 Jan the recent. Each feature is checked against the measurements it is made of, so
  * that a ratio turned upside down, a window off by a day or a guard dropped is noticed.
  */
-function measured(january: (ledger: Ledger) => ReturnType<Ledger['debit']>[], options: { opening?: number; salary?: boolean } = {}) {
+function measured(january: (ledger: Ledger) => ReturnType<Ledger['debit']>[], options: { opening?: number; salary?: boolean; salaryDays?: readonly string[] } = {}) {
   const opening = options.opening ?? czk(120_000);
   const store = new MemoryStore([profile()]).seed(seededState({ balances: { 'a-1': opening }, since: pragueWinter('2023-09-01') }));
   const ledger = new Ledger('c-1', { 'a-1': opening });
   const card = (day: string) => ledger.debit(czk(1_000), pragueWinter(day), { category: 'CARD', channel: 'CARD', counterpartyKind: 'NONE' });
   const usual = [
-    ...(options.salary === true ? ['2023-11-15', '2023-12-15'].map((day) => ledger.credit(czk(30_000), pragueWinter(day), { category: 'SALARY', counterpartyKind: 'OTHER_BANK', initiatedBy: 'SYSTEM', channel: 'SYSTEM' })) : []),
+    ...(options.salary === true ? (options.salaryDays ?? ['2023-11-15', '2023-12-15']).map((day) => ledger.credit(czk(30_000), pragueWinter(day), { category: 'SALARY', counterpartyKind: 'OTHER_BANK', initiatedBy: 'SYSTEM', channel: 'SYSTEM' })) : []),
     card('2023-11-10'),
     card('2023-11-20'),
     ledger.credit(czk(6_000), pragueWinter('2023-11-25'), { counterpartyKind: 'OTHER_BANK' }),
@@ -90,6 +90,12 @@ describe('churn features are made of the measurements they name', () => {
     expect(vector.inflowVsUsual).toBe(0);
   });
 
+  it('a semi-monthly salary that stopped is overdue too; a single salary and an extra days later are no rhythm', () => {
+    // halves on 1 and 15 Dec: 47 days since the last on 31 Jan
+    expect(measured(() => [], { salary: true, salaryDays: ['2023-12-01', '2023-12-15'] }).vector.incomeOverdue).toBe(round(47 / 30));
+    expect(measured(() => [], { salary: true, salaryDays: ['2023-12-10', '2023-12-15'] }).vector.incomeOverdue).toBeNull();
+  });
+
   it('money shares are null when there is no balance to compare with, and so is everything against a usual of nothing', () => {
     const { vector } = measured(() => [], { opening: 0 });
     // the opening was nothing; the usual months drained it below zero: no average balance to share against
@@ -142,7 +148,7 @@ describe('each reason an RM reads names the feature with the customer’s own nu
       netFlowShare: `net outflow of ${money(czk(40_000))} in 30 days, ${shareOf(czk(40_000))} of the 90-day average balance`,
       inflowVsUsual: `money in 0% of the usual (${money(0)} in 45 days; ${money(m.inflowUsual)} in the 45 days before)`,
       spendVsUsual: `everyday spending 0% of the usual (${money(0)} in 30 days; usually ${money(czk(500))})`,
-      incomeOverdue: 'the monthly salary or pension last arrived 47 days ago',
+      incomeOverdue: 'the regular salary or pension last arrived 47 days ago',
       silenceVsUsual: `no customer-initiated activity for 11 days; usually one every ${Math.round(90 / 3)} days`,
       // the second transfer beyond the largest day, nothing sent before; the balance rose (no drain: bin 0, point here only by this card)
       drainToCompetitors: `${money(czk(20_000))} to competitors in repeated transfers beyond the usual over two months, while the average balance went from ${money(m.averageBefore)} to ${money(m.average30)}`,

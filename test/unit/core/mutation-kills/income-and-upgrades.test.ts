@@ -26,11 +26,18 @@ describe('the income rhythm a salary or pension starts', () => {
     expect(rhythmAfter([{ on: '2024-01-15', debit: true }])).toBeNull();
   });
 
-  it('a bonus within 20 days moves the day but not the streak; 20 to 45 days extends it; a longer gap restarts it', () => {
+  it('an extra within 10 days (a bonus) moves the day but not the streak; 10 to 45 days extends it; a longer gap restarts it', () => {
     expect(rhythmAfter([{ on: '2024-01-15' }, { on: '2024-02-15' }, { on: '2024-02-20' }])).toEqual([dayNo('2024-02-20'), 2]);
+    expect(rhythmAfter([{ on: '2024-01-15' }, { on: '2024-01-24' }])).toEqual([dayNo('2024-01-24'), 1]);
+    expect(rhythmAfter([{ on: '2024-01-15' }, { on: '2024-01-25' }])).toEqual([dayNo('2024-01-25'), 2]);
     expect(rhythmAfter([{ on: '2024-01-15' }, { on: '2024-02-04' }])).toEqual([dayNo('2024-02-04'), 2]);
     expect(rhythmAfter([{ on: '2024-01-15' }, { on: '2024-02-29' }])).toEqual([dayNo('2024-02-29'), 2]);
     expect(rhythmAfter([{ on: '2024-01-15' }, { on: '2024-03-01' }])).toEqual([dayNo('2024-03-01'), 1]);
+  });
+
+  it('semi-monthly pay is a rhythm: each half extends the streak, as a monthly salary does', () => {
+    const halves = ['2024-01-05', '2024-01-20', '2024-02-05', '2024-02-20'].map((on) => ({ on }));
+    expect(rhythmAfter(halves)).toEqual([dayNo('2024-02-20'), 4]);
   });
 
   it('a late posting of an earlier income leaves the rhythm as it is', () => {
