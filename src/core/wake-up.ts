@@ -37,7 +37,7 @@ export function nextSilenceLook(silentSinceDay: number, evaluatedDay: number): n
 /**
  * When the customer must be looked at again with no event: the next dormancy stage; the close of a day with
  * activity, for customers worth a daily look; the next day while their average is still moving toward another tier,
- * an upgrade waits out its hold, a downgrade risk builds or a churn episode is open; the day a monthly salary or
+ * an upgrade waits out its hold, a downgrade risk builds or a churn episode is open; the day a regular salary or
  * pension is overdue; every few days of a silence (SILENCE_LOOKS); and the day the notice window of a maturity
  * without auto-rollover opens. One timer per customer: the earliest of these.
  */

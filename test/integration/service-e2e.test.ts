@@ -77,7 +77,7 @@ describeIntegration('tidewatch run: alerts to the right queues', (context) => {
 
     const withdrawal = rm.find((record) => record.value.customerId === 'c-plat')!.value;
     expect(withdrawal).toMatchObject({ rmId: 'rm-1', tier: 'PLATINUM', counterpartyKind: 'OTHER_BANK', currency: 'CZK', amountAtStakeMinor: 900_000_00 });
-    expect(withdrawal.reason).toBe('Near-total withdrawal: 850,000.00 CZK to another bank, 94% of the relationship balance');
+    expect(withdrawal.reason).toBe('Near-total withdrawal: 850,000.00 CZK to another bank; 50,000.00 CZK left, 6% of the usual 900,000.00 CZK');
     expect(withdrawal.evidence).toContainEqual({ metric: 'share_of_relationship_balance', unit: 'BASIS_POINTS', value: 9444, threshold: 5000, baseline: null });
     expect(withdrawal.evidence).toContainEqual(expect.objectContaining({ metric: 'amount', value: 850_000_00, threshold: 500_000_00 }));
     // the same alert, same id, on the RM queue and the risk feed

@@ -93,12 +93,17 @@ function singleOutflow(transaction: Transaction, before: Measures, after: Measur
   // a whole relationship leaves all the same; what it was worth sets how soon the RM calls
   if (exit && before.averageDailyBalance30 < rules.churn.minAverageBalanceMinor) priority = 'LOW';
   const usualMonthlyLeakage = Math.round(before.competitorOutflow90 / 3);
-  const what = exit ? 'Near-total withdrawal' : 'Large outflow';
+  const money = (value: number) => formatMoney(value, rules.currency);
+  // an exit is judged by what is left against the customer's usual balance, so that is what its reason says: the
+  // debit alone may be a small part of a balance that several transfers emptied
+  const reason = exit
+    ? `Near-total withdrawal: ${money(amount)} ${destinationOf(transaction.counterpartyKind)}; ${money(Math.max(0, after.totalBalance))} left, ${formatPercent(basisPointsOf(Math.max(0, after.totalBalance), before.averageDailyBalance30))} of the usual ${money(before.averageDailyBalance30)}`
+    : `Large outflow: ${money(amount)} ${destinationOf(transaction.counterpartyKind)}, ${formatPercent(share)} of the relationship balance`;
   return {
     kind: 'LARGE_OUTFLOW',
     priority,
     causeKey: transaction.transactionId,
-    reason: `${what}: ${formatMoney(amount, rules.currency)} ${destinationOf(transaction.counterpartyKind)}, ${formatPercent(share)} of the relationship balance`,
+    reason,
     suggestedAction: toCompetitor
       ? 'Call the customer today: ask what the other institution offers and what would keep the money here.'
       : 'Check with the customer whether the money is coming back or a need is not being met.',

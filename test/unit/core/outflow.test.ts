@@ -146,7 +146,8 @@ describe('outflow, the domain brief’s cases through the processor', () => {
       amountAtStakeMinor: czk(860_000), // the balance before: 950,000 − 3 × 30,000
       rulesVersion: rules.version,
     });
-    expect(alert.reason).toBe('Near-total withdrawal: 820,000.00 CZK to another bank, 95% of the relationship balance');
+    // an exit's reason says what is left against the customer's usual balance (what made it an exit)
+    expect(alert.reason).toBe('Near-total withdrawal: 820,000.00 CZK to another bank; 40,000.00 CZK left, 5% of the usual 876,000.00 CZK');
     expect(alert.evidence).toEqual([
       // the usual level: 90,000.00 to other banks in the last 90 days, i.e. 30,000.00 a month
       { metric: 'amount', unit: 'MINOR_UNITS', value: czk(820_000), threshold: czk(500_000), baseline: czk(30_000) },
