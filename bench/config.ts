@@ -27,7 +27,17 @@ const configSchema = z.object({
     .enum(['0', '1'])
     .default('0')
     .transform((value) => value === '1'),
-});
+  /** Service processes in one consumer group (instances per core: the group's throughput and CPU on the same cores). */
+  BENCH_INSTANCES: z.coerce.number().int().min(1).max(6).default(1),
+})
+  .refine((config) => !config.BENCH_IN_PROCESS || config.BENCH_INSTANCES === 1, {
+    message: 'BENCH_IN_PROCESS=1 runs one service inside the bench process: BENCH_INSTANCES must be 1',
+    path: ['BENCH_INSTANCES'],
+  })
+  .refine((config) => config.BENCH_CPU_PROFILE === undefined || config.BENCH_INSTANCES === 1, {
+    message: 'BENCH_CPU_PROFILE profiles one service process: BENCH_INSTANCES must be 1',
+    path: ['BENCH_INSTANCES'],
+  });
 
 export type BenchConfig = z.infer<typeof configSchema>;
 
@@ -56,6 +66,7 @@ Environment (default):
   BENCH_MEMORY_SAMPLE                                  customers sampled for Redis MEMORY USAGE (1000)
   BENCH_CPU_PROFILE                                    a folder for CPU profiles of each phase and of the service (unset)
   BENCH_IN_PROCESS                                     1: the service inside the bench's process (0)
+  BENCH_INSTANCES                                      service processes in one consumer group, 1-6: counters summed (1)
 
 Example: BENCH_CUSTOMERS=2000 BENCH_TRANSACTIONS=30000 BENCH_LIVE_SECONDS=5 npm run bench   (a quick try)
 `;

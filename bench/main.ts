@@ -28,6 +28,7 @@ import { startRssSampler } from './rss.ts';
 import { loadDataSet, prepareRun } from './run-context.ts';
 import { measureSaturation } from './saturation.ts';
 import type { ServiceHandle } from './service-handle.ts';
+import { serviceGroup } from './service-group.ts';
 import { startServiceProcess } from './service-process.ts';
 
 const LIVE_TICK_MS = 4;
@@ -73,14 +74,15 @@ async function runBench(cleanup: CleanupStack): Promise<Omit<BenchResults, 'tota
   say(`baseline: kafkajs ${thousands(baseline.perSecond)} events/s (best of ${clients.kafkajsRounds.length})${clients.alternative.best === null ? '' : `, ${ALTERNATIVE_CLIENT} ${thousands(clients.alternative.best.perSecond)} events/s = ${clients.alternative.ratioToKafkajs.toFixed(2)} × kafkajs`}`);
 
   const inProcess = config.BENCH_IN_PROCESS;
-  say(`saturation: starting the service ${inProcess ? 'in-process' : 'as its own process (tidewatch run)'} on the pre-filled topics`);
+  const instances = config.BENCH_INSTANCES;
+  say(`saturation: starting the service ${inProcess ? 'in-process' : instances > 1 ? `as ${instances} processes in one consumer group (tidewatch run)` : 'as its own process (tidewatch run)'} on the pre-filled topics`);
   const saturationRss = startRssSampler();
   const variables = serviceVariables(run.services.endpoints, names);
   const env = serviceEnvironment(variables);
   const cpuProfileDirectory = config.BENCH_CPU_PROFILE === undefined ? undefined : resolve(config.BENCH_CPU_PROFILE);
   const { service, saturation, serviceSaturationPeakRss } = await phase('saturation', async () => {
     const startedAt = performance.now();
-    const started = inProcess ? await startInProcess(env) : await startServiceProcess(variables, cpuProfileDirectory === undefined ? {} : { cpuProfileDirectory });
+    const started = inProcess ? await startInProcess(env) : await startServiceProcesses(instances, variables, cpuProfileDirectory);
     cleanup.push('stop the service', () => started.stop());
     const serviceRss = serviceRssSampler(started);
     const topics = { transactions: names.topics.transactions, profiles: names.topics.profiles };
@@ -170,6 +172,19 @@ async function runBench(cleanup: CleanupStack): Promise<Omit<BenchResults, 'tota
     process: { maxRssMiB: (process.resourceUsage().maxRSS * 1024) / MiB, saturationPeakRssMiB: saturationPeakRss / MiB, latencyPeakRssMiB: latencyPeakRss / MiB, serviceInProcess: inProcess },
     serviceProcess,
   };
+}
+
+/** The service as `count` processes in one group, started at once (the config allows a CPU profile of one only). */
+async function startServiceProcesses(count: number, variables: Record<string, string>, cpuProfileDirectory: string | undefined): Promise<ServiceHandle> {
+  if (count === 1) return startServiceProcess(variables, cpuProfileDirectory === undefined ? {} : { cpuProfileDirectory });
+  const started = await Promise.allSettled(Array.from({ length: count }, () => startServiceProcess(variables)));
+  const failed = started.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
+  const running = started.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []));
+  if (failed !== undefined) {
+    await Promise.allSettled(running.map((service) => service.stop()));
+    throw failed.reason;
+  }
+  return serviceGroup(running);
 }
 
 async function main(): Promise<number> {

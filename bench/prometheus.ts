@@ -78,6 +78,11 @@ export function serviceCounters(samples: readonly MetricSample[], transactionsTo
   };
 }
 
+/** Every counter at zero: a process's counters when it started. */
+export function zeroCounters(): ServiceCounters {
+  return { redisRoundTrips: 0, recordsConsumed: 0, transactionsConsumed: 0, batches: 0, batchSeconds: 0, rmAlerts: 0, alertRecords: 0, deadLetters: 0, tooLate: 0, duplicates: 0, cpuSeconds: 0, customerLoads: 0 };
+}
+
 export function countersBetween(before: ServiceCounters, after: ServiceCounters): ServiceCounters {
   const delta = {} as Record<keyof ServiceCounters, number>;
   for (const key of Object.keys(after) as Array<keyof ServiceCounters>) delta[key] = after[key] - before[key];

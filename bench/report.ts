@@ -65,7 +65,7 @@ export function formatTable(results: BenchResults): string {
     ['  steady state (after the first commit)', `${integer(sat.steadyPerSecond)} events/s (first commit ${ms(sat.firstCommitMilliseconds)} after the group join)`, '', ''],
     ['  ratio to baseline', `${sat.ratioToBaseline.toFixed(2)}× (steady state ${(sat.steadyPerSecond / baseline.perSecond).toFixed(2)}×)`, `≥ ${TARGETS.ratioToBaseline}×`, verdict(sat.ratioToBaseline >= TARGETS.ratioToBaseline)],
     ['  redis round trips / event', sat.roundTripsPerEvent.toFixed(4), `≤ ${TARGETS.roundTripsPerEvent}`, verdict(sat.roundTripsPerEvent <= TARGETS.roundTripsPerEvent)],
-    [`  service CPU / event${cpuNote}`, `${sat.cpuMicrosecondsPerEvent.toFixed(1)} µs`, '', ''],
+    [`  service CPU / event${cpuNote}${results.config.BENCH_INSTANCES > 1 ? ' (with each instance\'s start-up)' : ''}`, `${sat.cpuMicrosecondsPerEvent.toFixed(1)} µs`, '', ''],
     ['  events / state write', sat.eventsPerStateWrite.toFixed(2), '', ''],
     ['  records / batch (mean)', sat.recordsPerBatch.toFixed(1), '', ''],
     ['  group join after start', ms(sat.startupMilliseconds), '', ''],
@@ -84,7 +84,7 @@ export function formatTable(results: BenchResults): string {
     [`redis memory / customer (${mem.withState} of ${mem.sampled} sampled)`, '', '', ''],
     ['  state: mean / p95', `${integer(mem.stateMeanBytes)} B / ${integer(mem.stateP95Bytes)} B (value ${integer(mem.stateValueMeanBytes)} B)`, `p95 ≤ ${TARGETS.bytesPerCustomer} B`, verdict(mem.stateP95Bytes <= TARGETS.bytesPerCustomer)],
     ['  state + profile: mean / p95', `${integer(mem.stateAndProfileMeanBytes)} B / ${integer(mem.stateAndProfileP95Bytes)} B`, `p95 ≤ ${TARGETS.bytesPerCustomer} B`, verdict(mem.stateAndProfileP95Bytes <= TARGETS.bytesPerCustomer)],
-    ...serviceProcessRows(results.serviceProcess),
+    ...serviceProcessRows(results.serviceProcess, results.config.BENCH_INSTANCES),
     [
       `peak RSS (bench process${results.process.serviceInProcess ? ', service in-process' : ''})`,
       `${results.process.maxRssMiB.toFixed(0)} MiB (sampled peaks: saturation ${results.process.saturationPeakRssMiB.toFixed(0)} MiB, latency ${results.process.latencyPeakRssMiB.toFixed(0)} MiB)`,
@@ -99,7 +99,9 @@ export function formatTable(results: BenchResults): string {
       .map((cell, column) => (column < 3 ? cell.padEnd(widths[column] ?? 0) : cell))
       .join('  ')
       .trimEnd();
-  const header = `tidewatch bench ${results.runId}: ${results.services}; seed ${results.config.BENCH_SEED}; service ${results.process.serviceInProcess ? 'in the bench process' : 'as its own process'}`;
+  const instances = results.config.BENCH_INSTANCES;
+  const where = results.process.serviceInProcess ? 'in the bench process' : instances > 1 ? `as ${instances} processes in one consumer group (counters summed)` : 'as its own process';
+  const header = `tidewatch bench ${results.runId}: ${results.services}; seed ${results.config.BENCH_SEED}; service ${where}`;
   return [header, line(['figure', 'value', 'target', '']), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line), '', formatAnatomy(results.anatomy)].join('\n');
 }
 
@@ -124,12 +126,12 @@ export function rawConsumeRows(clients: ClientComparison): Array<[string, string
   return rows;
 }
 
-function serviceProcessRows(service: ServiceProcessResult | null): Array<[string, string, string, string]> {
+function serviceProcessRows(service: ServiceProcessResult | null, instances: number): Array<[string, string, string, string]> {
   if (service === null) return [];
   const peak = service.peakRssSource === 'VmHWM' ? 'VmHWM' : 'sampled';
   return [
     [
-      'peak RSS (service process)',
+      instances > 1 ? `peak RSS (${instances} service processes, summed)` : 'peak RSS (service process)',
       `${service.peakRssMiB.toFixed(0)} MiB ${peak} (sampled peaks: saturation ${service.saturationPeakRssMiB.toFixed(0)} MiB, latency ${service.latencyPeakRssMiB.toFixed(0)} MiB)`,
       '',
       '',

@@ -1,7 +1,7 @@
 import type { Admin } from 'kafkajs';
 import { committedOffsets, reached, totalOf } from './kafka.ts';
 import type { Offsets } from './kafka.ts';
-import { countersBetween } from './prometheus.ts';
+import { countersBetween, zeroCounters } from './prometheus.ts';
 import type { ServiceCounters } from './prometheus.ts';
 import { sleep, withTimeout } from './progress.ts';
 import type { ServiceHandle } from './service-handle.ts';
@@ -42,8 +42,9 @@ export interface SaturationInput {
 export async function measureSaturation(admin: Admin, input: SaturationInput): Promise<SaturationResult> {
   const { service, group, topics, ends } = input;
   const joinedAt = await withTimeout(service.joined, JOIN_TIMEOUT_MS, 'the service joining its consumer group');
-  // counted from the join: the start-up (tsx compiling the sources, connecting) is not the phase's CPU
-  const atJoin = (await service.snapshot()).counters;
+  // counted from the join: the start-up (tsx compiling the sources, connecting) is not the phase's CPU; a group's
+  // first instance may have consumed while the others started, so its counters count from the start
+  const atJoin = service.countsFromStart === true ? zeroCounters() : (await service.snapshot()).counters;
   let firstCommit: { at: number; committed: number } | undefined;
   let committed = 0;
   let finished = false;

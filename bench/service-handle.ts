@@ -21,4 +21,9 @@ export interface ServiceHandle {
   stop(): Promise<void>;
   /** Set when the service runs as its own process. */
   readonly process: ServiceProcessInfo | undefined;
+  /**
+   * The counters of a saturation count from the processes' start, not from the join: set for a group of instances
+   * (service-group.ts), one of which consumes while another still starts. Its CPU then includes the start-up.
+   */
+  readonly countsFromStart?: true;
 }
