@@ -33,7 +33,7 @@ export function serviceGroup(members: readonly ServiceHandle[]): ServiceHandle {
   };
 }
 
-export function summedSnapshot(snapshots: readonly ServiceSnapshot[]): ServiceSnapshot {
+function summedSnapshot(snapshots: readonly ServiceSnapshot[]): ServiceSnapshot {
   const counters = {} as Record<keyof ServiceCounters, number>;
   for (const snapshot of snapshots) {
     for (const key of Object.keys(snapshot.counters) as Array<keyof ServiceCounters>) counters[key] = (counters[key] ?? 0) + snapshot.counters[key];
