@@ -211,6 +211,18 @@ describe('the codec writing into scratch buffers (issue 12 item 4)', () => {
     expect(decodeStoredState('k', two).state).toEqual(second);
   });
 
+  it('keeps every value intact across msgpackr moving on to its next pack buffer, again and again (live-speed-5)', () => {
+    // about 1.5 MB of values: msgpackr's 256 KiB buffer fills and is replaced several times while the first are held
+    const states = Array.from({ length: 2_000 }, (_, index) => realisticCustomerState(`c-${index}`));
+    const values = states.map((state) => encodeStoredState(state));
+    const copies = values.map((value) => Buffer.from(value));
+    expect(values.reduce((bytes, value) => bytes + value.length, 0)).toBeGreaterThan(4 * 256 * 1024);
+    expect(new Set(values.map((value) => value.buffer)).size).toBeGreaterThan(1);
+    values.forEach((value, index) => expect(value.equals(copies[index]!)).toBe(true));
+    expect(decodeStoredState('k', values[0]!).state).toEqual(states[0]);
+    expect(decodeStoredState('k', values.at(-1)!).state).toEqual(states.at(-1));
+  });
+
   it('grows its scratch buffers for a state beyond their size', () => {
     const days = Array.from({ length: 2_000 }, (_, index) => [20_000 + index, 1, 2 ** 40 + index, 5, 123_456]);
     const seenTransactions = Array.from({ length: 400 }, (_, index) => [20_000 + index, 1, 2, 3, 4_000_000_000]);

@@ -22,6 +22,14 @@ import { packSeenView, unpackSeen } from './seen-codec.ts';
 const LAYOUT = 2;
 const LEGACY_LAYOUT = 1;
 const packr = new Packr({ useRecords: false, variableMapSize: true });
+/**
+ * msgpackr packs into one buffer shared by all its Packr instances and answers views of it; when the buffer is nearly
+ * full it allocates the next one, of the same size, as an unpooled ArrayBuffer (8 KiB by default: one per ten states).
+ * Handing it a larger first one makes every later one that size: one allocation per few hundred states instead. The
+ * values are sent to Redis and dropped, so no view keeps a buffer alive for long.
+ */
+const PACK_BUFFER_BYTES = 256 * 1024;
+packr.useBuffer(Buffer.allocUnsafeSlow(PACK_BUFFER_BYTES));
 
 /**
  * The state's record; `headroom` (below 256) bytes are left free at the start for the caller to fill (the stored
