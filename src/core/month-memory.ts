@@ -43,7 +43,11 @@ export function rememberMonths(state: CustomerState, features: CustomerFeatures,
   const oldestKeptEnd = (lastComplete - REMEMBERED_MONTHS + 1) * MONTH_DAYS + MONTH_DAYS - 1;
   // most closes fall inside a block already remembered: nothing to measure, nothing to forget, nothing to copy
   const lastCompleteEnd = lastComplete * MONTH_DAYS + MONTH_DAYS - 1;
-  if (lastCompleteEnd <= lastRemembered && (flat.length === 0 || flat[0]! >= oldestKeptEnd)) return;
+  const nothingToForget = flat.length === 0 || flat[0]! >= oldestKeptEnd;
+  if (lastCompleteEnd <= lastRemembered && nothingToForget) return;
+  // nothing new to measure either (a customer not seen for a whole block yet: every close of their first weeks):
+  // what follows would store the same months again, or delete an absent array
+  if (nothingToForget && (flat.length > 0 || state.months === undefined) && !hasBlockToRemember(features, firstRetained, lastComplete, lastRemembered)) return;
   const months = rememberedMonths(state);
   for (let block = firstRetained; block <= lastComplete; block += 1) {
     const end = block * MONTH_DAYS + MONTH_DAYS - 1;
@@ -57,6 +61,15 @@ export function rememberMonths(state: CustomerState, features: CustomerFeatures,
     return;
   }
   state.months = kept.flatMap((month) => [month.endDay, month.averageBalance, month.toCompetitors]);
+}
+
+/** Whether a block of firstBlock..lastBlock ends after `lastRemembered` and lies within the customer's days: one to measure. */
+function hasBlockToRemember(features: CustomerFeatures, firstBlock: number, lastBlock: number, lastRemembered: number): boolean {
+  for (let block = firstBlock; block <= lastBlock; block += 1) {
+    const end = block * MONTH_DAYS + MONTH_DAYS - 1;
+    if (end > lastRemembered && features.at(end).covers(MONTH_DAYS)) return true;
+  }
+  return false;
 }
 
 /** A month counts as above the customer's earlier rate from twice that rate, and from this share of the balance then. */

@@ -128,6 +128,12 @@ function upgradeEligibility(
     if (qualifiedTier(rules, wellBelow(average), householdAverage === null ? null : wellBelow(householdAverage)) <= served) state.upgradeTold = null;
     return undefined;
   }
+  // already told a tier at least as high as the held one can be (the loop below holds no more than the judged day's
+  // own average or the household's): nothing to tell, so the hold days are not read (a customer told stays eligible
+  // at every close after, usually for the rest of a replay)
+  if (state.upgradeTold !== null && tierIndexOf(rules, state.upgradeTold) >= Math.max(qualifiedTier(rules, average, householdAverage), qualifiedTier(rules, 0, householdAverage))) {
+    return undefined;
+  }
   // held on every day of the hold period, by the average and by the money actually there at each day's close: a
   // spike large enough to lift the period average for weeks has left by the next close
   let held = Number.POSITIVE_INFINITY;

@@ -106,6 +106,17 @@ describe('household tiers: members qualify together on the sum of their averages
     expect(upgrade?.emission.alert.evidence.map((evidence) => evidence.metric)).toEqual(['average_balance_rolling30', 'closing_balance']);
   });
 
+  it('A told GOLD on its own is told PLATINUM once the household holds 250,000 together (B moves 60,000 in on 1 Feb)', () => {
+    // A's average stays near 120,000 (GOLD alone, told on the first close and at every close after, already told);
+    // B's is 100,000 + 2,000·n on day n of February: together above 250,000 from 17 Feb, held 5 days
+    const { told } = month({ a: czk(120_000), b: czk(100_000), bReceives: czk(60_000) });
+    const upgrades = upgradesOf(told, 'c-1').map(({ on, emission }) => ({ on, reason: emission.alert.reason }));
+    expect(upgrades.map(({ reason }) => reason.slice(0, reason.indexOf(';')))).toEqual(['Eligible: GOLD (served SILVER)', 'Eligible, needs approval: PLATINUM (served SILVER)']);
+    expect(upgrades[0]!.on).toBe('2024-02-01');
+    expect(upgrades[1]!.reason).toContain('household 30-day average');
+    expect(upgrades[1]!.on > '2024-02-17').toBe(true);
+  });
+
   it.each([
     { name: 'a member whose profile names another household', b: member('c-2', { householdId: 'h-2' }) },
     { name: 'a closed member', b: member('c-2', { status: 'CLOSED' }) },

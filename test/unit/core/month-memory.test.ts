@@ -266,6 +266,25 @@ describe('the month memory, block by block', () => {
     rememberMonths(young, new CustomerFeatures(young, 19_709, calendar), ['OTHER_BANK', 'INVESTMENT_PLATFORM']);
     expect('months' in young).toBe(false);
   });
+
+  it('keeps nothing through a new customer\'s first weeks and records their first whole block at the close of its last day', () => {
+    const kinds = ['OTHER_BANK', 'INVESTMENT_PLATFORM'] as const;
+    // first seen on day 19,705: block 657 (19,710..19,739) is the first whose days are all the customer's
+    const young = { ...customer(), firstSeenAt: calendar.startOf(19_705) };
+    delete young.months;
+    for (let day = 19_705; day < 19_739; day += 1) {
+      rememberMonths(young, new CustomerFeatures(young, day, calendar), kinds);
+      expect('months' in young).toBe(false);
+    }
+    rememberMonths(young, new CustomerFeatures(young, 19_739, calendar), kinds);
+    expect(rememberedMonths(young).map((month) => month.endDay)).toEqual([19_739]);
+    // the closes inside the next block change nothing: the same months, not copied again
+    const remembered = young.months;
+    for (let day = 19_740; day < 19_769; day += 1) rememberMonths(young, new CustomerFeatures(young, day, calendar), kinds);
+    expect(young.months).toBe(remembered);
+    rememberMonths(young, new CustomerFeatures(young, 19_769, calendar), kinds);
+    expect(rememberedMonths(young).map((month) => month.endDay)).toEqual([19_739, 19_769]);
+  });
 });
 
 describe('largestMonthOfShare: a remembered month that moved as large a share before', () => {
