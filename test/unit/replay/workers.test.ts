@@ -79,7 +79,8 @@ describe('tidewatch replay --workers', { timeout: 120_000 }, () => {
     outcomes = join(files.folder, 'outcomes.jsonl');
     await writeFile(outcomes, recorded.map((outcome) => JSON.stringify(outcome)).join('\n') + '\n');
     single = await replayWith(1, 'single');
-  });
+    // generating and replaying twice took over the config's 120 s hook timeout twice at load 12-14 on 7 December
+  }, 360_000);
   afterAll(async () => files.remove());
 
   it('covers what it must: households, profile updates, product events, outcomes, refused records, alerts', async () => {
