@@ -20,6 +20,7 @@ import { OwnedPartitions } from '../src/service/owned-partitions.ts';
 import { PartitionClocks } from '../src/service/partition-clocks.ts';
 import { handleTransactionBatches, timerScopeOf } from '../src/service/pipeline.ts';
 import type { PipelineDeps } from '../src/service/pipeline.ts';
+import { fakeBatch } from './fake-batch.ts';
 import { PARTITIONS } from './kafka.ts';
 import type { LiveTraffic } from './live-traffic.ts';
 import type { AvroTarget } from './produce.ts';
@@ -218,17 +219,7 @@ class BatchMaker {
     }
     const first = String(records[0]?.position.offset ?? this.#offset);
     const last = String(this.#offset - 1);
-    const batch: Batch = {
-      topic,
-      partition: PARTITION,
-      highWatermark: String(this.#offset),
-      messages,
-      isEmpty: () => messages.length === 0,
-      firstOffset: () => first,
-      lastOffset: () => last,
-      offsetLag: () => '0',
-      offsetLagLow: () => '0',
-    };
+    const batch = fakeBatch(topic, PARTITION, messages, { first, last, highWatermark: this.#offset });
     return { batch, records, customers: customerIds.length };
   }
 

@@ -53,6 +53,7 @@ import { PartitionClocks } from '../src/service/partition-clocks.ts';
 import { handleTransactionBatches, timerScopeOf } from '../src/service/pipeline.ts';
 import type { PipelineDeps } from '../src/service/pipeline.ts';
 import { generateDataSet, historyChunks } from './dataset.ts';
+import { fakeBatch } from './fake-batch.ts';
 import { FakeRedis } from './fake-redis.ts';
 import type { FakeRedisDump } from './fake-redis.ts';
 import { LiveTraffic } from './live-traffic.ts';
@@ -168,17 +169,7 @@ function harness(topic: string): Harness {
 function batchOf(topic: string, messages: KafkaMessage[], highWatermark: number): Batch {
   const first = messages[0]?.offset ?? String(highWatermark);
   const last = messages.at(-1)?.offset ?? String(highWatermark - 1);
-  return {
-    topic,
-    partition: PARTITION,
-    highWatermark: String(highWatermark),
-    messages,
-    isEmpty: () => messages.length === 0,
-    firstOffset: () => first,
-    lastOffset: () => last,
-    offsetLag: () => '0',
-    offsetLagLow: () => '0',
-  };
+  return fakeBatch(topic, PARTITION, messages, { first, last, highWatermark });
 }
 
 const messageOf = ({ key, value, offset, timestamp }: FixtureMessage): KafkaMessage => ({
