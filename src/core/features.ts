@@ -217,8 +217,8 @@ const INCOME_PERIOD_MIN_DAYS = 10;
 const INCOME_PERIOD_MAX_DAYS = 45;
 
 /**
- * Income two weeks to about a month after the last one extends the streak (semi-monthly and fortnightly pay count
- * as a rhythm, as monthly pay does); an extra within days (a bonus, a split payment) leaves it; a long gap restarts it.
+ * Income 10 to 45 days after the last one extends the streak (semi-monthly and fortnightly pay count as a rhythm, as
+ * monthly pay does); an extra within days (a bonus, a split payment) leaves it; a longer gap restarts it.
  */
 function nextIncomeRhythm(rhythm: [number, number] | null, day: number): [number, number] {
   if (rhythm === null) return [day, 1];
@@ -228,7 +228,6 @@ function nextIncomeRhythm(rhythm: [number, number] | null, day: number): [number
   if (gap < INCOME_PERIOD_MIN_DAYS) return [day, streak];
   return gap <= INCOME_PERIOD_MAX_DAYS ? [day, streak + 1] : [day, 1];
 }
-
 
 /**
  * Read-only features of one customer as of a business day. Daily closing balances are derived, not stored: the

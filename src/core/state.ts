@@ -58,7 +58,7 @@ export interface CustomerState {
   rfm: { segment: RfmSegment; slidFrom: RfmSegment | null; slidOn: number } | null;
   /**
    * The customer's salary or pension rhythm: the business day it last arrived and how many pay periods in a row it
-   * came, two weeks to about a month apart (null: never seen). Kept beyond the 90-day flow window, so a stopped
+   * came, 10 to 45 days apart (null: never seen). Kept beyond the 90-day flow window, so a stopped
    * income stays visible.
    */
   regularIncome: [lastDay: number, periodStreak: number] | null;
