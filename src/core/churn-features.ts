@@ -247,7 +247,8 @@ export function measureChurn(state: CustomerState, features: CustomerFeatures, c
     average30,
     competitorExcess: Math.round(competitorExcess),
     competitorRun: competitorRun(state),
-    competitorRecentBeyondLargestDay: competitorRecent - features.largestDailyFlowOfMask(TO_COMPETITORS, RECENT_DAYS),
+    // nothing sent: nothing beyond the largest day either, without the 30-day walk (most closes of most customers)
+    competitorRecentBeyondLargestDay: competitorRecent === 0 ? 0 : competitorRecent - features.largestDailyFlowOfMask(TO_COMPETITORS, RECENT_DAYS),
     competitorMonthsBefore: competitorMonthsBefore(state, day - RECENT_DAYS + 1),
   };
   const m = measured;

@@ -134,7 +134,6 @@ export function competitorRun(state: CustomerState): CompetitorRun | null {
   return best;
 }
 
-
 /** What the customer sent competitors in the remembered months that ended before a day: how many, and the largest. */
 export interface CompetitorMonthsBefore {
   months: number;

@@ -96,8 +96,9 @@ function singleOutflow(transaction: Transaction, before: Measures, after: Measur
   const money = (value: number) => formatMoney(value, rules.currency);
   // an exit is judged by what is left against the customer's usual balance, so that is what its reason says: the
   // debit alone may be a small part of a balance that several transfers emptied
+  const left = Math.max(0, after.totalBalance);
   const reason = exit
-    ? `Near-total withdrawal: ${money(amount)} ${destinationOf(transaction.counterpartyKind)}; ${money(Math.max(0, after.totalBalance))} left, ${formatPercent(basisPointsOf(Math.max(0, after.totalBalance), before.averageDailyBalance30))} of the usual ${money(before.averageDailyBalance30)}`
+    ? `Near-total withdrawal: ${money(amount)} ${destinationOf(transaction.counterpartyKind)}; ${money(left)} left, ${formatPercent(basisPointsOf(left, before.averageDailyBalance30))} of the usual ${money(before.averageDailyBalance30)}`
     : `Large outflow: ${money(amount)} ${destinationOf(transaction.counterpartyKind)}, ${formatPercent(share)} of the relationship balance`;
   return {
     kind: 'LARGE_OUTFLOW',
