@@ -2,6 +2,7 @@ import type { Admin, Kafka, Producer } from 'kafkajs';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { epochKey, rebuildKey, stateKey } from '../../src/adapters/redis/keys.ts';
 import type { Transaction } from '../../src/domain/transaction.ts';
+import { postingTimesWithinToday } from '../support/business-day.ts';
 import { featuresSnapshot } from '../support/features-snapshot.ts';
 import { transaction } from '../support/fixtures.ts';
 import { describeIntegration } from '../support/integration.ts';
@@ -17,11 +18,10 @@ const CUSTOMERS = 40;
 const customerIds = Array.from({ length: CUSTOMERS }, (_, index) => `rb-${index}`);
 
 /**
- * Postings of the last half hour (no timer falls due before now, so the service's wall-clock sweeps and the
- * rebuild's event-time ones have nothing to disagree on): everyday card payments and credits, and every 25th record
- * a 300,000 CZK transfer to another bank (a LARGE_OUTFLOW alert, then a 7-day cooldown for that customer).
+ * Postings `spacingMs` apart from `start`: everyday card payments and credits, and every 25th record a 300,000 CZK
+ * transfer to another bank (a LARGE_OUTFLOW alert, then a 7-day cooldown for that customer).
  */
-function postings(from: number, count: number, start: number): Transaction[] {
+function postings(from: number, count: number, start: number, spacingMs = 2_000): Transaction[] {
   return Array.from({ length: count }, (_, step) => {
     const index = from + step;
     const customerId = customerIds[(index * 7) % CUSTOMERS]!;
@@ -34,7 +34,7 @@ function postings(from: number, count: number, start: number): Transaction[] {
       amountMinor: large ? 300_000_00 : 500_00 + (index % 17) * 100_00,
       direction: credit ? 'CREDIT' : 'DEBIT',
       balanceAfterMinor: 1_000_000_00,
-      eventTime: start + index * 2_000,
+      eventTime: start + index * spacingMs,
       counterpartyKind: large ? 'OTHER_BANK' : 'NONE',
       category: large ? 'TRANSFER' : 'CARD',
       channel: large ? 'ONLINE' : 'CARD',
@@ -117,11 +117,13 @@ describeIntegration('tidewatch rebuild', (context) => {
     redis = await startOwnRedis();
     const env = serviceEnv(context, { REDIS_URL: redis.url });
     const groupId = env.TIDEWATCH_GROUP_ID!;
-    const begin = Date.now() - 30 * 60_000;
-    const history = postings(0, 600, begin);
-    const afterLoss = postings(600, 60, begin);
-    const afterRestart = postings(660, 60, begin);
-    const asOf = begin + 720 * 2_000 + 60_000;
+    // postings of the last half hour, and the whole test, on one business day: no timer falls due before the end,
+    // so the service's wall-clock sweeps and the rebuild's event-time ones have nothing to disagree on
+    const { begin, spacingMs } = await postingTimesWithinToday(720, 2_000, 5 * 60_000);
+    const history = postings(0, 600, begin, spacingMs);
+    const afterLoss = postings(600, 60, begin, spacingMs);
+    const afterRestart = postings(660, 60, begin, spacingMs);
+    const asOf = begin + 720 * spacingMs + 60_000;
 
     await produceInputs(producer, context.endpoints.schemaRegistryUrl, topics, { profiles: customerIds.map((customerId) => profile(customerId, { updatedAt: begin - 86_400_000 })), transactions: history });
     let service = await start(env);
