@@ -200,6 +200,21 @@ describe('the codec writing into scratch buffers (issue 12 item 4)', () => {
     expect(decodeState(packedBefore)).toEqual(realistic);
   });
 
+  it('writes the revision head digit by digit as `String(rev)` spells it, at every length (live-speed-6)', () => {
+    const revs = [0, 1, 9, 10, 99, 100, 999, 1_000, 123_456_789, 2 ** 31, 2 ** 32, 999_999_999_999_999, 1_000_000_000_000_000, 2 ** 53 - 1];
+    for (const rev of revs) {
+      const state = customerState('c-1', { rev });
+      const stored = encodeStoredState(state);
+      expect(stored.toString('latin1', 0, String(rev).length + 2)).toBe(`${rev}|s`);
+      expect(stored.subarray(String(rev).length + 2)).toEqual(Buffer.from(encodeState(state)));
+    }
+    // a revision no store writes (refused by assertValidWrite) is still spelled as before
+    for (const rev of [-1, 1.5, 2 ** 53]) {
+      const stored = encodeStoredState(customerState('c-1', { rev }));
+      expect(stored.toString('latin1', 0, `${rev}|s`.length)).toBe(`${rev}|s`);
+    }
+  });
+
   it('gives every state bytes of its own: the next encode reuses no buffer the previous one returned', () => {
     const first = realisticCustomerState('c-1');
     const second = customerState('c-2', { days: [[20_000, 1, 5], [20_001, 2, 7]], seenTransactions: [[20_001, 9]] });
