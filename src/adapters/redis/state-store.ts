@@ -374,10 +374,12 @@ export class RedisStateStore implements StateStore {
       const replies = await this.#send('commit', [...writeCommands, ...timerCommands]);
       written = writes.map((_, index) => integer(keys[index]!, replies[index]?.[1]));
     } else {
-      const fenceArgs = fences.map(({ generation }) => String(generation));
-      const args = writes.flatMap((write, index) => [String(write.expectedRev), values[index]!]);
+      // keys, then ARGV as COMMIT_STATES_LUA reads it, in one array (no pair per write)
+      const keysAndArgs: (string | Buffer | number)[] = [...fenceKeys, ...keys, ttl, fences.length];
+      for (const { generation } of fences) keysAndArgs.push(String(generation));
+      for (let index = 0; index < writes.length; index += 1) keysAndArgs.push(String(writes[index]!.expectedRev), values[index]!);
       const checked = writes.length > 0 || fences.length > 0;
-      const writeCommands: Command[] = checked ? [(sink) => sink.tidewatchCommitStates(fenceKeys.length + keys.length, ...fenceKeys, ...keys, ttl, fences.length, ...fenceArgs, ...args)] : [];
+      const writeCommands: Command[] = checked ? [(sink) => sink.tidewatchCommitStates(fenceKeys.length + keys.length, ...keysAndArgs)] : [];
       const replies = await this.#send('commit', [...writeCommands, ...timerCommands]);
       const flags = checked ? replies[0]?.[1] : [0];
       if (!Array.isArray(flags)) throw new Error(`Redis commit: the script answered ${String(flags)}`);
