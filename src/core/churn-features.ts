@@ -215,9 +215,11 @@ export function measureChurn(state: CustomerState, features: CustomerFeatures, c
   const competitor60 = features.flowOfMask(TO_COMPETITORS, DRAIN_DAYS);
   const competitor90 = features.flowOfMask(TO_COMPETITORS, HISTORY_DAYS);
   const competitorBefore = competitor90 - competitor60;
+  // flows are sums of positive amounts: a window that sent competitors nothing has no day that did (most customers'
+  // closes), so its day-by-day walks are skipped
   const competitorExcess = Math.max(
     0,
-    competitor60 - features.largestDailyFlowOfMask(TO_COMPETITORS, DRAIN_DAYS) - (DRAIN_USUAL_TIMES * competitorBefore * DRAIN_DAYS) / DRAIN_BEFORE_DAYS,
+    competitor60 - (competitor60 === 0 ? 0 : features.largestDailyFlowOfMask(TO_COMPETITORS, DRAIN_DAYS)) - (DRAIN_USUAL_TIMES * competitorBefore * DRAIN_DAYS) / DRAIN_BEFORE_DAYS,
   );
   // a balance of nothing gives no floor: any transfer would count
   const transferFloor = Math.max(1, Math.round(TRANSFER_SHARE * scale));
@@ -229,8 +231,9 @@ export function measureChurn(state: CustomerState, features: CustomerFeatures, c
     average90,
     competitorRecent,
     competitorUsual: perRecent(competitorRecent, competitor90),
-    competitorTransfersRecent: features.daysWithFlowOfMaskAtLeast(TO_COMPETITORS, day - RECENT_DAYS + 1, day, transferFloor),
-    competitorTransfersUsual: (features.daysWithFlowOfMaskAtLeast(TO_COMPETITORS, day - HISTORY_DAYS + 1, day - RECENT_DAYS, transferFloor) * RECENT_DAYS) / BASELINE_DAYS,
+    competitorTransfersRecent: competitorRecent === 0 ? 0 : features.daysWithFlowOfMaskAtLeast(TO_COMPETITORS, day - RECENT_DAYS + 1, day, transferFloor),
+    competitorTransfersUsual:
+      competitor90 === competitorRecent ? 0 : (features.daysWithFlowOfMaskAtLeast(TO_COMPETITORS, day - HISTORY_DAYS + 1, day - RECENT_DAYS, transferFloor) * RECENT_DAYS) / BASELINE_DAYS,
     largestOutflow: features.largestDailyFlowOfMask(LEAVING_OUT, RECENT_DAYS),
     netFlow: features.flowOfMask(EXTERNAL_MONEY_IN, RECENT_DAYS) - features.flowOfMask(LEAVING_OUT, RECENT_DAYS),
     inflowRecent,
