@@ -32,17 +32,23 @@ export function businessCalendar(timeZone: string): BusinessCalendar {
   const chunks = new Map<number, Int32Array>();
   let lastChunkIndex = Number.NaN;
   let lastChunk: Int32Array = new Int32Array(0);
+  // the chunk read before the last, at hand too: a day close asks for the day of the customer's first posting, months
+  // back, between asks about recent instants, and each switch of chunk was a Map lookup
+  let otherChunkIndex = Number.NaN;
+  let otherChunk: Int32Array = lastChunk;
   const offsetAt = (instant: number): number => {
     const bucket = Math.floor(instant / OFFSET_BUCKET_MS);
     if (!Number.isSafeInteger(bucket)) return utcOffsetOf(format, bucket * OFFSET_BUCKET_MS); // (Intl refuses it)
     const chunkIndex = Math.floor(bucket / CHUNK_BUCKETS);
     if (chunkIndex !== lastChunkIndex) {
-      let chunk = chunks.get(chunkIndex);
+      let chunk = chunkIndex === otherChunkIndex ? otherChunk : chunks.get(chunkIndex);
       if (chunk === undefined) {
         if (chunks.size >= MAX_CACHED_CHUNKS) chunks.clear();
         chunk = new Int32Array(CHUNK_BUCKETS).fill(NOT_ASKED);
         chunks.set(chunkIndex, chunk);
       }
+      otherChunkIndex = lastChunkIndex;
+      otherChunk = lastChunk;
       lastChunkIndex = chunkIndex;
       lastChunk = chunk;
     }

@@ -151,7 +151,8 @@ const steadyFall = (m: ChurnMeasurements): number => (m.averageBefore > m.averag
 export interface ChurnMeasurements {
   close: number;
   normal: number;
-  peak: number;
+  /** The highest balance held three days in a row over 90 days (null: not seen that long, as usualLow). */
+  peak: number | null;
   /** The mean of the lowest close of each 30-day span of the 60 days before the last 30 (null: not seen that long). */
   usualLow: number | null;
   average90: number;
@@ -199,8 +200,9 @@ export function measureChurn(state: CustomerState, features: CustomerFeatures, c
   const average30 = features.averageDailyBalance(RECENT_DAYS);
   const normal = Math.round((average90 * HISTORY_DAYS - average30 * RECENT_DAYS) / BASELINE_DAYS);
   const close = features.closingBalance();
-  // a one-day spike is not a peak the customer fell from: the peak must have held for a few days
-  const peak = features.sustainedPeak(HISTORY_DAYS, PEAK_HOLD_DAYS);
+  // a one-day spike is not a peak the customer fell from: the peak must have held for a few days; read only beside the
+  // usual low, which needs the whole history (a new customer's closes skip the walk)
+  const peak = hasHistory ? features.sustainedPeak(HISTORY_DAYS, PEAK_HOLD_DAYS) : null;
   const scale = Math.max(average90, 0);
   const usualLow = hasHistory ? Math.round((features.lowestClose(day - 89, day - 60) + features.lowestClose(day - 59, day - 30)) / 2) : null;
 
@@ -215,9 +217,11 @@ export function measureChurn(state: CustomerState, features: CustomerFeatures, c
   const competitor60 = features.flowOfMask(TO_COMPETITORS, DRAIN_DAYS);
   const competitor90 = features.flowOfMask(TO_COMPETITORS, HISTORY_DAYS);
   const competitorBefore = competitor90 - competitor60;
+  // flows are sums of positive amounts: a window that sent competitors nothing has no day that did (most customers'
+  // closes), so its day-by-day walks are skipped
   const competitorExcess = Math.max(
     0,
-    competitor60 - features.largestDailyFlowOfMask(TO_COMPETITORS, DRAIN_DAYS) - (DRAIN_USUAL_TIMES * competitorBefore * DRAIN_DAYS) / DRAIN_BEFORE_DAYS,
+    competitor60 - (competitor60 === 0 ? 0 : features.largestDailyFlowOfMask(TO_COMPETITORS, DRAIN_DAYS)) - (DRAIN_USUAL_TIMES * competitorBefore * DRAIN_DAYS) / DRAIN_BEFORE_DAYS,
   );
   // a balance of nothing gives no floor: any transfer would count
   const transferFloor = Math.max(1, Math.round(TRANSFER_SHARE * scale));
@@ -229,8 +233,9 @@ export function measureChurn(state: CustomerState, features: CustomerFeatures, c
     average90,
     competitorRecent,
     competitorUsual: perRecent(competitorRecent, competitor90),
-    competitorTransfersRecent: features.daysWithFlowOfMaskAtLeast(TO_COMPETITORS, day - RECENT_DAYS + 1, day, transferFloor),
-    competitorTransfersUsual: (features.daysWithFlowOfMaskAtLeast(TO_COMPETITORS, day - HISTORY_DAYS + 1, day - RECENT_DAYS, transferFloor) * RECENT_DAYS) / BASELINE_DAYS,
+    competitorTransfersRecent: competitorRecent === 0 ? 0 : features.daysWithFlowOfMaskAtLeast(TO_COMPETITORS, day - RECENT_DAYS + 1, day, transferFloor),
+    competitorTransfersUsual:
+      competitor90 === competitorRecent ? 0 : (features.daysWithFlowOfMaskAtLeast(TO_COMPETITORS, day - HISTORY_DAYS + 1, day - RECENT_DAYS, transferFloor) * RECENT_DAYS) / BASELINE_DAYS,
     largestOutflow: features.largestDailyFlowOfMask(LEAVING_OUT, RECENT_DAYS),
     netFlow: features.flowOfMask(EXTERNAL_MONEY_IN, RECENT_DAYS) - features.flowOfMask(LEAVING_OUT, RECENT_DAYS),
     inflowRecent,
@@ -255,7 +260,7 @@ export function measureChurn(state: CustomerState, features: CustomerFeatures, c
   // each value rounded as it is made (a loop over the names after, by key, cost more than the rounding)
   const vector: ChurnFeatureVector = {
     closeVsNormal: rounded(hasHistory && m.normal > 0 ? cap(m.close / m.normal) : null),
-    fallBelowUsualLow: rounded(m.usualLow !== null && m.peak > 0 ? Math.max(0, Math.min(1, (Math.min(Math.max(m.usualLow, 0), m.peak) - m.close) / m.peak)) : null),
+    fallBelowUsualLow: rounded(m.usualLow !== null && m.peak !== null && m.peak > 0 ? Math.max(0, Math.min(1, (Math.min(Math.max(m.usualLow, 0), m.peak) - m.close) / m.peak)) : null),
     competitorOutflowShare: rounded(scale > 0 ? cap(m.competitorRecent / scale) : null),
     competitorOutflowVsUsual: rounded(hasHistory ? versusUsual(m.competitorRecent, m.competitorUsual, NEGLIGIBLE_SHARE * scale) : null),
     competitorTransfersAboveUsual: rounded(hasHistory && scale > 0 ? m.competitorTransfersRecent - m.competitorTransfersUsual : null),

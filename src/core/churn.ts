@@ -83,8 +83,8 @@ function describe(name: ChurnFeatureName, value: number, m: ChurnMeasurements, c
       };
     case 'fallBelowUsualLow':
       return {
-        reason: `balance ${money(m.close)} against a usual low of ${money(m.usualLow ?? 0)}: down ${formatPercent(ratioBp(value))} of its 90-day peak of ${money(m.peak)}`,
-        evidence: [basisPoints('fall_below_usual_low', ratioBp(value)), minorUnits('usual_low_balance', m.usualLow ?? 0), minorUnits('sustained_peak_balance_90d', m.peak)],
+        reason: `balance ${money(m.close)} against a usual low of ${money(m.usualLow ?? 0)}: down ${formatPercent(ratioBp(value))} of its 90-day peak of ${money(m.peak ?? 0)}`,
+        evidence: [basisPoints('fall_below_usual_low', ratioBp(value)), minorUnits('usual_low_balance', m.usualLow ?? 0), minorUnits('sustained_peak_balance_90d', m.peak ?? 0)],
       };
     case 'competitorOutflowShare':
       return {

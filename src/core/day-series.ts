@@ -215,24 +215,71 @@ export function flowOver(series: DaySeries, mask: number, fromDay: number, toDay
   return sums[to - origin]! - runningAt(sums, origin, from - 1);
 }
 
-/** Closes read by sustainedPeakOf, reused (a synchronous read keeps nothing in it). */
-let closesRead = new Float64Array(128);
+/**
+ * Writes the closes of fromDay..toDay to out[0..] (out[0]: fromDay's), as closeOn gives them, in one walk of the running
+ * sums: a day close reads the same 90 days of closes for its sustained peak and two lows, and closeOn per day cost more
+ * than the reads themselves.
+ */
+export function closesInto(series: DaySeries, fromDay: number, toDay: number, out: Float64Array): void {
+  const { first, last, ledger, walkFrom, base } = series;
+  if (ledger === undefined) {
+    out.fill(walkFrom, 0, toDay - fromDay + 1);
+    return;
+  }
+  const { netSums, origin } = ledger;
+  let day = fromDay;
+  // before the first bucket: the opening carried back; after the last: the balance now (closeOn's cases, in order)
+  const opening = closeOn(series, first - 1);
+  for (; day <= toDay && day < first; day += 1) out[day - fromDay] = opening;
+  const through = Math.min(toDay, last);
+  for (; day <= through; day += 1) {
+    const index = day - origin;
+    out[day - fromDay] = base + (index === 0 ? netSums[0]! : netSums[index]! - netSums[index - 1]!);
+  }
+  for (; day <= toDay; day += 1) out[day - fromDay] = walkFrom;
+}
 
 /**
- * The highest of the lowest closes of every `holdDays` days in a row starting in fromDay..toDay - holdDays + 1 (-Infinity
- * when none): the balance held for that long.
+ * The highest of the lowest closes of every `holdDays` days in a row among closes[from..to] (-Infinity when none): the
+ * balance held for that long.
  */
-export function sustainedPeakOf(series: DaySeries, fromDay: number, toDay: number, holdDays: number): number {
-  const length = toDay - fromDay + 1;
-  if (closesRead.length < length) closesRead = new Float64Array(length);
-  for (let day = fromDay; day <= toDay; day += 1) closesRead[day - fromDay] = closeOn(series, day);
+export function sustainedPeakIn(closes: Float64Array, from: number, to: number, holdDays: number): number {
+  if (holdDays === 3) return heldThreeDaysPeakIn(closes, from, to);
   let peak = Number.NEGATIVE_INFINITY;
-  for (let start = 0; start + holdDays <= length; start += 1) {
-    let lowest = closesRead[start]!;
-    for (let later = start + 1; later < start + holdDays; later += 1) lowest = Math.min(lowest, closesRead[later]!);
+  for (let start = from; start + holdDays - 1 <= to; start += 1) {
+    let lowest = closes[start]!;
+    for (let later = start + 1; later < start + holdDays; later += 1) lowest = Math.min(lowest, closes[later]!);
     peak = Math.max(peak, lowest);
   }
   return peak;
+}
+
+/**
+ * sustainedPeakIn of the churn score's hold (3 days, at every close), rolled over the closes with the two before each
+ * kept: the loop within the loop cost more than the closes it compared (same values: a minimum and a maximum of the
+ * same numbers, in whatever order).
+ */
+function heldThreeDaysPeakIn(closes: Float64Array, from: number, to: number): number {
+  let peak = Number.NEGATIVE_INFINITY;
+  if (to - from < 2) return peak;
+  let twoBefore = closes[from]!;
+  let dayBefore = closes[from + 1]!;
+  for (let index = from + 2; index <= to; index += 1) {
+    const close = closes[index]!;
+    let lowest = twoBefore < dayBefore ? twoBefore : dayBefore;
+    if (close < lowest) lowest = close;
+    if (lowest > peak) peak = lowest;
+    twoBefore = dayBefore;
+    dayBefore = close;
+  }
+  return peak;
+}
+
+/** The lowest of closes[from..to] (Infinity when empty). */
+export function lowestIn(closes: Float64Array, from: number, to: number): number {
+  let low = Number.POSITIVE_INFINITY;
+  for (let index = from; index <= to; index += 1) if (closes[index]! < low) low = closes[index]!;
+  return low;
 }
 
 /** The largest one-day sum of `mask` over fromDay..toDay (0 when none is larger: a day without postings sums to 0). */

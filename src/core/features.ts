@@ -1,7 +1,7 @@
 import type { CounterpartyKind, Direction, Transaction } from '../domain/transaction.ts';
 import { counterpartyKinds } from '../domain/transaction.ts';
 import type { BusinessCalendar } from './calendar.ts';
-import { addToSeries, closeOn, daySeriesOf, daysWithFlowOf, flowOver, largestFlowOn, sumOfCloses, sustainedPeakOf } from './day-series.ts';
+import { addToSeries, closeOn, closesInto, daySeriesOf, daysWithFlowOf, flowOver, largestFlowOn, lowestIn, sumOfCloses, sustainedPeakIn } from './day-series.ts';
 import type { DaySeries } from './day-series.ts';
 import { CUSTOMER_INITIATED_COUNT, bucketSum, dropDaysBefore, flowCode, flowMask, irregularInflowMask, netFlowOf, sumOverMask } from './flows.ts';
 import type { Rules } from './rules.ts';
@@ -250,6 +250,13 @@ interface SharedSeries {
   series?: DaySeries;
 }
 
+/**
+ * The closes of one window, read from the series of one evaluation (`owner`: the features sharing it), in a buffer
+ * reused from evaluation to evaluation: a day close reads its sustained peak and two lows over the same 90 days, and
+ * a close does not depend on the day it is read as of. Read synchronously: the next evaluation's read replaces it.
+ */
+const windowCloses = { owner: undefined as SharedSeries | undefined, from: 0, to: -1, values: new Float64Array(128) };
+
 export class CustomerFeatures {
   readonly totalBalance: number;
   /** Present when the closes and flows are read from the day series (seriesFeatures); absent: each read walks its window. */
@@ -336,13 +343,31 @@ export class CustomerFeatures {
     return Math.round(sum / count);
   }
 
+  /**
+   * Where the close of `fromDay` sits in windowCloses.values, read for fromDay..toDay unless this evaluation's read
+   * already holds them.
+   */
+  private closesOver(series: DaySeries, fromDay: number, toDay: number): number {
+    const held = windowCloses;
+    if (held.owner !== this.shared || fromDay < held.from || toDay > held.to) {
+      const length = toDay - fromDay + 1;
+      if (held.values.length < length) held.values = new Float64Array(length);
+      closesInto(series, fromDay, toDay, held.values);
+      held.owner = this.shared;
+      held.from = fromDay;
+      held.to = toDay;
+    }
+    return fromDay - held.from;
+  }
+
   /** Lowest daily close from fromDay to toDay (both inclusive). */
   lowestClose(fromDay: number, toDay: number): number {
     const series = this.series();
     let low = Number.POSITIVE_INFINITY;
     if (series !== undefined) {
-      for (let day = fromDay; day <= toDay; day += 1) low = Math.min(low, closeOn(series, day));
-      return low;
+      if (toDay < fromDay) return low;
+      const at = this.closesOver(series, fromDay, toDay);
+      return lowestIn(windowCloses.values, at, at + toDay - fromDay);
     }
     this.walkCloses(
       fromDay,
@@ -378,7 +403,11 @@ export class CustomerFeatures {
     const fromDay = this.asOfDay - windowDays + 1;
     const series = holdDays >= 1 ? this.series() : undefined;
     // the same runs as the walk below, without a queue: the lowest close of each holdDays days in a row
-    if (series !== undefined) return sustainedPeakOf(series, fromDay, this.asOfDay, holdDays);
+    if (series !== undefined) {
+      if (this.asOfDay < fromDay) return peak;
+      const at = this.closesOver(series, fromDay, this.asOfDay);
+      return sustainedPeakIn(windowCloses.values, at, at + this.asOfDay - fromDay, holdDays);
+    }
     // the walk's queue and closure only on the path without a series (not once per close on the day-close path)
     const recent: number[] = [];
     this.walkCloses(fromDay, (_, close) => {

@@ -94,6 +94,18 @@ describe('business days in the rules time zone', () => {
     }
   });
 
+  it('asks alternating between two chunks, and past the chunks it keeps (the cache cleared), answer as a fresh calendar does', () => {
+    const cached = businessCalendar('Europe/Prague');
+    const chunk = 4096 * 15 * 60_000;
+    const firstSeen = Date.parse('2024-03-31T00:59:59Z'); // the night Prague moves its clocks on
+    for (let step = 0; step < 70; step += 1) {
+      // a close: the day of the customer's first posting, months back, between asks about recent instants
+      for (const instant of [firstSeen + step * chunk + 3_600_000, firstSeen, firstSeen + step * chunk + 7_200_001, firstSeen + 1]) {
+        expect(cached.dayOf(instant), `step ${step}`).toBe(businessCalendar('Europe/Prague').dayOf(instant));
+      }
+    }
+  });
+
   it('refuses an instant that is no time, as Intl does', () => {
     for (const instant of [Number.NaN, Number.POSITIVE_INFINITY, 9e15]) expect(() => prague.dayOf(instant)).toThrow(RangeError);
   });

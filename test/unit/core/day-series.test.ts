@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { closeOn, daySeriesOf, flowOn, flowOver, sumOfCloses } from '../../../src/core/day-series.ts';
-import { bucketSum, netFlowOf } from '../../../src/core/flows.ts';
+import { closeOn, closesInto, daySeriesOf, daysWithFlowOf, flowOn, flowOver, largestFlowOn, lowestIn, sumOfCloses, sustainedPeakIn } from '../../../src/core/day-series.ts';
+import { bucketSum, flowMask, netFlowOf } from '../../../src/core/flows.ts';
 import { evaluateDayClose } from '../../../src/core/detectors/day-close.ts';
 import { CustomerFeatures, applyTransaction, newCustomerState, seriesFeatures } from '../../../src/core/features.ts';
 import type { CustomerState } from '../../../src/core/state.ts';
@@ -55,6 +55,20 @@ function reads(features: CustomerFeatures) {
     close: features.closingBalance(),
     peak: features.peakBalance(),
     sustainedPeak: [1, 3, 5].map((hold) => features.sustainedPeak(90, hold)),
+    // as the churn score reads them (core/churn-features.ts): the peak's 90 days first, then two spans within them
+    // (the closes read once), then spans reaching outside them (read again), one day and none
+    churnCloses: [
+      features.sustainedPeak(90, 3),
+      features.lowestClose(features.asOfDay - 89, features.asOfDay - 60),
+      features.lowestClose(features.asOfDay - 59, features.asOfDay - 30),
+      features.lowestClose(features.asOfDay - 120, features.asOfDay - 80),
+      features.lowestClose(features.asOfDay - 10, features.asOfDay + 5),
+      features.lowestClose(features.asOfDay - 3, features.asOfDay - 3),
+      features.lowestClose(features.asOfDay, features.asOfDay - 1),
+      features.sustainedPeak(2, 3),
+      features.sustainedPeak(3, 3),
+      features.sustainedPeak(0, 3),
+    ],
     flows: [5, 30, 60, 90].flatMap((window) => [features.flow('DEBIT', competitors, window), features.flow('CREDIT', counterpartyKinds, window), features.irregularInflow(counterpartyKinds, window)]),
     largest: [30, 60, 90].map((window) => features.largestDailyFlow('DEBIT', counterpartyKinds, window)),
     days: [0, 1, czk(5_000)].map((floor) => features.daysWithFlowAtLeast('DEBIT', counterpartyKinds, features.asOfDay - 89, features.asOfDay - 30, floor)),
@@ -82,6 +96,67 @@ describe('day series: the same figures as walking the buckets', () => {
     const series = daySeriesOf(state.days, czk(1_000));
     expect(sumOfCloses(series, 10, 19)).toBe(10 * czk(1_000));
     expect(reads(seriesFeatures(state, dayNo('2024-03-05'), calendar))).toEqual(reads(walked(state, dayNo('2024-03-05'))));
+  });
+});
+
+describe('day series: the closes of a window read once (sustained peak and lows)', () => {
+  it('two customers read in turn each read their own closes, and an earlier day reads the closes it shares', () => {
+    const one = scattered(21).state;
+    const other = scattered(22).state;
+    const lastDay = calendar.dayOf(one.streamTime);
+    const first = seriesFeatures(one, lastDay, calendar);
+    const second = seriesFeatures(other, lastDay, calendar);
+    for (const [from, to] of [[lastDay - 89, lastDay - 60], [lastDay - 59, lastDay - 30], [lastDay - 20, lastDay]] as const) {
+      expect(first.sustainedPeak(90, 3)).toBe(walked(one, lastDay).sustainedPeak(90, 3));
+      expect(second.lowestClose(from, to)).toBe(walked(other, lastDay).lowestClose(from, to));
+      expect(first.lowestClose(from, to)).toBe(walked(one, lastDay).lowestClose(from, to));
+      expect(first.at(lastDay - 30).sustainedPeak(90, 3)).toBe(walked(one, lastDay).at(lastDay - 30).sustainedPeak(90, 3));
+      expect(second.at(lastDay - 5).lowestClose(from, to)).toBe(walked(other, lastDay).lowestClose(from, to));
+    }
+  });
+
+  it('closesInto gives each close as closeOn does, and the peak and low of any span what the closes give', () => {
+    const next = random(31);
+    for (let trial = 0; trial < 40; trial += 1) {
+      const { state } = scattered(100 + trial);
+      const lastDay = calendar.dayOf(state.streamTime);
+      const series = daySeriesOf(state.days, seriesFeatures(state, lastDay, calendar).totalBalance);
+      const fromDay = lastDay - 130 + Math.floor(next() * 60);
+      const toDay = fromDay + Math.floor(next() * 100);
+      const closes = new Float64Array(toDay - fromDay + 1);
+      closesInto(series, fromDay, toDay, closes);
+      const expected = Array.from({ length: toDay - fromDay + 1 }, (_, index) => closeOn(series, fromDay + index));
+      expect([...closes]).toEqual(expected);
+      for (const hold of [1, 2, 3, 4, 7]) {
+        const from = Math.floor(next() * expected.length);
+        const to = from + Math.floor(next() * (expected.length - from));
+        let peak = Number.NEGATIVE_INFINITY;
+        for (let start = from; start + hold - 1 <= to; start += 1) peak = Math.max(peak, Math.min(...expected.slice(start, start + hold)));
+        expect(sustainedPeakIn(closes, from, to, hold), `hold ${hold}, ${from}..${to}`).toBe(peak);
+        expect(lowestIn(closes, from, to)).toBe(Math.min(...expected.slice(from, to + 1)));
+      }
+    }
+  });
+});
+
+describe('day series: a window that moved nothing of a kind has no day that did (flows are sums of positive amounts)', () => {
+  it('where a flow over a window is 0, its largest day is 0 and no day reaches any floor', () => {
+    const competitors = flowMask('DEBIT', ['OTHER_BANK', 'INVESTMENT_PLATFORM']);
+    let zeroWindows = 0;
+    for (let seed = 40; seed < 60; seed += 1) {
+      const { state } = scattered(seed);
+      const lastDay = calendar.dayOf(state.streamTime);
+      const series = daySeriesOf(state.days, seriesFeatures(state, lastDay, calendar).totalBalance);
+      for (let toDay = lastDay - 60; toDay <= lastDay + 5; toDay += 1) {
+        for (const span of [1, 5, 30, 60]) {
+          if (flowOver(series, competitors, toDay - span + 1, toDay) !== 0) continue;
+          zeroWindows += 1;
+          expect(largestFlowOn(series, competitors, toDay - span + 1, toDay)).toBe(0);
+          expect(daysWithFlowOf(series, competitors, toDay - span + 1, toDay, 1)).toBe(0);
+        }
+      }
+    }
+    expect(zeroWindows).toBeGreaterThan(100);
   });
 });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { churnFeatureNames, measureChurn } from '../../../../src/core/churn-features.ts';
 import { assessChurn } from '../../../../src/core/churn.ts';
-import { CustomerFeatures } from '../../../../src/core/features.ts';
+import { CustomerFeatures, seriesFeatures } from '../../../../src/core/features.ts';
 import { formatMoney } from '../../../../src/core/money.ts';
 import { scorecardOf } from '../../../../src/core/rules.ts';
 import { Ledger, MemoryStore, calendar, coreWith, czk, dayNo, pragueWinter, profile, rules as baseRules, seededState } from '../../../support/core-fixtures.ts';
@@ -67,7 +67,7 @@ describe('churn features are made of the measurements they name', () => {
     // the usual low: the lowest close of 3 Nov to 2 Dec (114,000.00, after the transfer of 1 Dec) and of 3 Dec to 1 Jan
     // (112,000.00, after the card of 20 Dec), averaged; January fell below it by a third of the peak (124,000.00 from 25 Nov)
     expect([m.usualLow, m.peak, m.close]).toEqual([czk(113_000), czk(124_000), czk(71_000)]);
-    expect(vector.fallBelowUsualLow).toBe(round((m.usualLow! - m.close) / m.peak));
+    expect(vector.fallBelowUsualLow).toBe(round((m.usualLow! - m.close) / m.peak!));
     // the last own transaction was the transfer of 20 Jan: 11 days
     expect(m.silentDays).toBe(11);
     expect(vector.silenceVsUsual).toBe(round(11 / m.usualGapDays));
@@ -116,6 +116,22 @@ describe('churn features are made of the measurements they name', () => {
     expect([m.peak, m.usualLow, m.close]).toEqual([0, -czk(1_000), -czk(1_500)]);
     expect(vector.fallBelowUsualLow).toBeNull();
   });
+
+  it('a customer not seen for 90 days has neither a usual low nor a peak (the peak is read only beside it), on the series too', () => {
+    const since = pragueWinter('2023-11-05');
+    const store = new MemoryStore([profile()]).seed(seededState({ balances: { 'a-1': czk(50_000) }, since }));
+    const ledger = new Ledger('c-1', { 'a-1': czk(50_000) });
+    store.feed([ledger.credit(czk(9_000), pragueWinter('2023-11-10'), { counterpartyKind: 'OTHER_BANK' }), ledger.debit(czk(30_000), pragueWinter('2024-01-20'), { counterpartyKind: 'OTHER_BANK' })]);
+    for (const day of [dayNo('2024-01-31'), calendar.dayOf(since) + 88]) {
+      for (const features of [new CustomerFeatures(store.state(), day, calendar), seriesFeatures(store.state(), day, calendar)]) {
+        const { vector, measured: m } = measureChurn(store.state(), features, calendar);
+        expect([m.peak, m.usualLow, vector.fallBelowUsualLow]).toEqual([null, null, null]);
+      }
+    }
+    // the first day with 90 days seen reads both (the usual low: 50,000.00 before the credit of 10 Nov, 59,000.00 after)
+    const { measured: seen } = measureChurn(store.state(), seriesFeatures(store.state(), calendar.dayOf(since) + 89, calendar), calendar);
+    expect([seen.peak, seen.usualLow]).toEqual([czk(59_000), czk(54_500)]);
+  });
 });
 
 describe('each reason an RM reads names the feature with the customer’s own numbers', () => {
@@ -140,7 +156,7 @@ describe('each reason an RM reads names the feature with the customer’s own nu
     // every feature but activity, whose usual (one card payment in 60 days: half a transaction a month) is no baseline
     expect(reasons).toEqual({
       closeVsNormal: `balance ${Math.round((m.close / m.normal) * 100)}% of its usual level (${money(m.close)} against ${money(m.normal)})`,
-      fallBelowUsualLow: `balance ${money(m.close)} against a usual low of ${money(m.usualLow!)}: down ${Math.round(Math.max(0, (m.usualLow! - m.close) / m.peak) * 100)}% of its 90-day peak of ${money(m.peak)}`,
+      fallBelowUsualLow: `balance ${money(m.close)} against a usual low of ${money(m.usualLow!)}: down ${Math.round(Math.max(0, (m.usualLow! - m.close) / m.peak!) * 100)}% of its 90-day peak of ${money(m.peak!)}`,
       competitorOutflowShare: `${money(czk(40_000))} to other banks and investment platforms in 30 days, ${shareOf(czk(40_000))} of the 90-day average balance`,
       competitorOutflowVsUsual: `outflow to competitors 20.0× the usual (${money(czk(40_000))} in 30 days; usually ${money(0)})`,
       competitorTransfersAboveUsual: 'money went to other banks or investment platforms on 2 days in 30; usually 0.0',
