@@ -115,6 +115,33 @@ describe('day series: the closes of a window read once (sustained peak and lows)
     }
   });
 
+  it('a window longer than the reused buffer (128 days) reads as the walk does, and so does a short one after it', () => {
+    const { state } = scattered(23);
+    const lastDay = calendar.dayOf(state.streamTime);
+    const features = seriesFeatures(state, lastDay, calendar);
+    for (const [from, to] of [[lastDay - 299, lastDay], [lastDay - 129, lastDay - 1], [lastDay - 40, lastDay - 10]] as const) {
+      expect(features.lowestClose(from, to), `${from}..${to}`).toBe(walked(state, lastDay).lowestClose(from, to));
+    }
+    expect(features.sustainedPeak(200, 3)).toBe(walked(state, lastDay).sustainedPeak(200, 3));
+    // a long window ending on the first day of its lowest close (every day before it closed higher): the buffer must
+    // reach its very end
+    const closeOf = (day: number) => walked(state, lastDay).lowestClose(day, day);
+    const days = Array.from({ length: 400 }, (_, index) => lastDay - 399 + index);
+    const lowestDay = days.reduce((low, day) => (closeOf(day) < closeOf(low) ? day : low));
+    const from = lastDay - 399;
+    expect(lowestDay - from, 'the window is longer than the buffer').toBeGreaterThan(130);
+    expect(days.filter((day) => day < lowestDay).every((day) => closeOf(day) > closeOf(lowestDay))).toBe(true);
+    expect(features.lowestClose(from, lowestDay)).toBe(closeOf(lowestDay));
+  });
+
+  it('without buckets every close of the window is the balance now, whatever the buffer held before', () => {
+    const series = daySeriesOf([], czk(12_345));
+    const closes = new Float64Array(40).fill(Number.NaN);
+    closesInto(series, 20_000, 20_029, closes);
+    expect([...closes.subarray(0, 30)]).toEqual(Array.from({ length: 30 }, (_, day) => closeOn(series, 20_000 + day)));
+    expect(closes.subarray(0, 30).every((close) => close === czk(12_345))).toBe(true);
+  });
+
   it('closesInto gives each close as closeOn does, and the peak and low of any span what the closes give', () => {
     const next = random(31);
     for (let trial = 0; trial < 40; trial += 1) {
