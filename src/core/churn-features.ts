@@ -77,7 +77,10 @@ export const churnFeatureNames = [
    * under what counts as a transfer (TRANSFER_SHARE of the 90-day average balance) is taken as that much: a small new
    * standing order is no new rate. Null with fewer than two such months (no range yet), or when nothing went beyond
    * the largest day: sending nothing more says nothing of staying (a salary moved to the other bank stops the
-   * transfers to it).
+   * transfers to it). Read over the last 60 days as well (per 30 days, against the months before those 60), and the
+   * larger reading counts: a leak in monthly chunks puts one chunk in each 30 days, where it is the largest day and
+   * left out, and its first month is already in the range the next is judged against; over two months the second
+   * chunk shows against the months before the leak.
    */
   'competitorOutflowVsLargestMonth',
 ] as const;
@@ -183,10 +186,18 @@ export interface ChurnMeasurements {
   competitorExcess: number;
   /** The latest run of remembered months above the earlier rate to competitors (null: too few months remembered). */
   competitorRun: CompetitorRun | null;
-  /** Sent to competitors in the last 30 days beyond its largest day. */
-  competitorRecentBeyondLargestDay: number;
-  /** The remembered months before the last 30 days, and the most sent to competitors in one of them. */
-  competitorMonthsBefore: CompetitorMonthsBefore;
+  /** The reading behind competitorOutflowVsLargestMonth: of the last 30 and the last 60 days, the one that gave more. */
+  competitorBeyondRange: CompetitorBeyondRange;
+}
+
+/** Outflow to competitors over a window beyond its largest day, per 30 days, and the customer's range before the window. */
+export interface CompetitorBeyondRange {
+  /** The window: 30 or 60 days up to the day. */
+  days: number;
+  /** Sent to competitors in the window beyond its largest day, per 30 days (minor units). */
+  perMonth: number;
+  /** The remembered months that ended before the window, and the most sent to competitors in one of them. */
+  before: CompetitorMonthsBefore;
 }
 
 /**
@@ -219,12 +230,16 @@ export function measureChurn(state: CustomerState, features: CustomerFeatures, c
   const competitorBefore = competitor90 - competitor60;
   // flows are sums of positive amounts: a window that sent competitors nothing has no day that did (most customers'
   // closes), so its day-by-day walks are skipped
-  const competitorExcess = Math.max(
-    0,
-    competitor60 - (competitor60 === 0 ? 0 : features.largestDailyFlowOfMask(TO_COMPETITORS, DRAIN_DAYS)) - (DRAIN_USUAL_TIMES * competitorBefore * DRAIN_DAYS) / DRAIN_BEFORE_DAYS,
-  );
+  const competitor60BeyondLargestDay = competitor60 === 0 ? 0 : competitor60 - features.largestDailyFlowOfMask(TO_COMPETITORS, DRAIN_DAYS);
+  const competitorExcess = Math.max(0, competitor60BeyondLargestDay - (DRAIN_USUAL_TIMES * competitorBefore * DRAIN_DAYS) / DRAIN_BEFORE_DAYS);
   // a balance of nothing gives no floor: any transfer would count
   const transferFloor = Math.max(1, Math.round(TRANSFER_SHARE * scale));
+  const vsRange = largerReading(
+    // nothing sent: nothing beyond the largest day either, without the 30-day walk (most closes of most customers)
+    { days: RECENT_DAYS, perMonth: competitorRecent === 0 ? 0 : competitorRecent - features.largestDailyFlowOfMask(TO_COMPETITORS, RECENT_DAYS), before: competitorMonthsBefore(state, day - RECENT_DAYS + 1) },
+    { days: DRAIN_DAYS, perMonth: Math.round((competitor60BeyondLargestDay * RECENT_DAYS) / DRAIN_DAYS), before: competitorMonthsBefore(state, day - DRAIN_DAYS + 1) },
+    TRANSFER_SHARE * scale,
+  );
   const measured: ChurnMeasurements = {
     close,
     normal,
@@ -252,9 +267,7 @@ export function measureChurn(state: CustomerState, features: CustomerFeatures, c
     average30,
     competitorExcess: Math.round(competitorExcess),
     competitorRun: competitorRun(state),
-    // nothing sent: nothing beyond the largest day either, without the 30-day walk (most closes of most customers)
-    competitorRecentBeyondLargestDay: competitorRecent === 0 ? 0 : competitorRecent - features.largestDailyFlowOfMask(TO_COMPETITORS, RECENT_DAYS),
-    competitorMonthsBefore: competitorMonthsBefore(state, day - RECENT_DAYS + 1),
+    competitorBeyondRange: vsRange.reading,
   };
   const m = measured;
   // each value rounded as it is made (a loop over the names after, by key, cost more than the rounding)
@@ -274,13 +287,21 @@ export function measureChurn(state: CustomerState, features: CustomerFeatures, c
     drainToCompetitors: rounded(hasHistory && m.averageBefore > 0 ? Math.min(m.competitorExcess, steadyFall(m)) / m.averageBefore : null),
     competitorMonthsAboveBefore: rounded(m.competitorRun?.months ?? null),
     competitorTurnover: rounded(hasHistory && scale > 0 ? cap(m.competitorUsual / scale) : null),
-    competitorOutflowVsLargestMonth: rounded(
-      m.competitorMonthsBefore.months >= RANGE_MONTHS && m.competitorRecentBeyondLargestDay > 0
-        ? versusUsual(m.competitorRecentBeyondLargestDay, m.competitorMonthsBefore.largest, TRANSFER_SHARE * scale)
-        : null,
-    ),
+    competitorOutflowVsLargestMonth: rounded(vsRange.value),
   };
   return { vector, measured };
+}
+
+/** A reading against the customer's range: null with fewer than RANGE_MONTHS months before its window, or nothing beyond its largest day. */
+function valueAgainstRange(reading: CompetitorBeyondRange, floor: number): number | null {
+  return reading.before.months >= RANGE_MONTHS && reading.perMonth > 0 ? versusUsual(reading.perMonth, reading.before.largest, floor) : null;
+}
+
+/** Of two readings, the one with the larger value and that value (the first when neither has one, or on a tie). */
+function largerReading(first: CompetitorBeyondRange, second: CompetitorBeyondRange, floor: number): { reading: CompetitorBeyondRange; value: number | null } {
+  const firstValue = valueAgainstRange(first, floor);
+  const secondValue = valueAgainstRange(second, floor);
+  return secondValue !== null && (firstValue === null || secondValue > firstValue) ? { reading: second, value: secondValue } : { reading: first, value: firstValue };
 }
 
 export function churnFeaturesOf(state: CustomerState, features: CustomerFeatures, calendar: BusinessCalendar): ChurnFeatureVector {

@@ -146,12 +146,15 @@ function describe(name: ChurnFeatureName, value: number, m: ChurnMeasurements, c
         reason: `usually ${money(m.competitorUsual)} a month to other banks and investment platforms, ${formatPercent(ratioBp(value))} of the 90-day average balance`,
         evidence: [minorUnits('competitor_outflow_usual_30d', m.competitorUsual, null, m.average90)],
       };
-    case 'competitorOutflowVsLargestMonth':
+    case 'competitorOutflowVsLargestMonth': {
+      const { days, perMonth, before } = m.competitorBeyondRange;
+      const window = days === 30 ? 'in 30 days' : `a month over ${days} days`;
       return {
         // no ratio in words: against a range of next to nothing the value is measured from a floor, not the range
-        reason: `${money(m.competitorRecentBeyondLargestDay)} to other banks and investment platforms in 30 days beyond the largest day; at most ${money(m.competitorMonthsBefore.largest)} in one of the ${m.competitorMonthsBefore.months} remembered months before`,
-        evidence: [minorUnits('competitor_outflow_beyond_largest_day_30d', m.competitorRecentBeyondLargestDay, null, m.competitorMonthsBefore.largest)],
+        reason: `${money(perMonth)} to other banks and investment platforms ${window} beyond the largest day; at most ${money(before.largest)} in one of the ${before.months} remembered months before`,
+        evidence: [minorUnits(days === 30 ? 'competitor_outflow_beyond_largest_day_30d' : `competitor_outflow_beyond_largest_day_${days}d_per_30d`, perMonth, null, before.largest)],
       };
+    }
     case 'competitorMonthsAboveBefore': {
       const run = m.competitorRun ?? { months: 0, perMonth: 0, perMonthBefore: 0 };
       return {

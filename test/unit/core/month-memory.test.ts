@@ -14,9 +14,9 @@ const MONTHS = ['2023-06', '2023-07', '2023-08', '2023-09', '2023-10', '2023-11'
 /**
  * A customer with 100,000.00 from June 2023: a standing transfer of `usual` to another bank on the 5th, a salary of
  * 30,000.00 and `usual` on the 10th and card spending of 30,000.00 on the 20th every month; from `leakFrom` on, `leak` of the
- * balance (or `leakAmount`, which a raise of the salary pays for) to an investment platform on the 15th and 25th.
+ * balance (or `leakAmount`, which a raise of the salary pays for) to an investment platform on the 15th and 25th (or `leakDays`).
  */
-function customer(options: { leakFrom?: string; leak?: number; leakAmount?: number; usual?: number; scale?: number; oneOff?: [day: string, share: number] } = {}) {
+function customer(options: { leakFrom?: string; leak?: number; leakAmount?: number; leakDays?: readonly string[]; usual?: number; scale?: number; oneOff?: [day: string, share: number] } = {}) {
   const scale = options.scale ?? 1;
   const store = new MemoryStore([profile()]);
   const ledger = new Ledger('c-1', { 'a-1': czk(100_000) * scale });
@@ -31,7 +31,7 @@ function customer(options: { leakFrom?: string; leak?: number; leakAmount?: numb
     at(`${month}-20`, (time) => ledger.debit(czk(30_000) * scale, time, { category: 'CARD', channel: 'CARD' }));
     if (leaking) {
       const amount = () => (options.leakAmount === undefined ? Math.round(ledger.balance() * (options.leak ?? 0.12)) : czk(options.leakAmount) * scale);
-      for (const day of ['15', '25']) at(`${month}-${day}`, (time) => ledger.debit(amount(), time, { counterpartyKind: 'INVESTMENT_PLATFORM' }));
+      for (const day of options.leakDays ?? ['15', '25']) at(`${month}-${day}`, (time) => ledger.debit(amount(), time, { counterpartyKind: 'INVESTMENT_PLATFORM' }));
     }
   }
   const oneOff = options.oneOff;
@@ -142,16 +142,16 @@ describe('competitor outflow against the largest month before: a new rate, not a
     // the last 30 days hold the usual 1,000.00 and two leak transfers; the larger day is left out, the other counts,
     // against a range of 1,000.00 a month taken as 4% of the balance (what counts as a transfer)
     expect(vector.competitorOutflowVsLargestMonth).toBeGreaterThanOrEqual(2);
-    expect(measured.competitorMonthsBefore.largest).toBeLessThanOrEqual(czk(2_000));
-    expect(measured.competitorRecentBeyondLargestDay).toBeGreaterThan(czk(6_000));
+    // a leak of this month: the last 30 days give more than the last 60, half of which held none of it
+    const { days, perMonth, before } = measured.competitorBeyondRange;
+    expect(days).toBe(30);
+    expect(before.largest).toBeLessThanOrEqual(czk(2_000));
+    expect(perMonth).toBeGreaterThan(czk(6_000));
     const signal = assessChurn(state, new CustomerFeatures(state, dayNo('2024-03-25'), calendar), rules, calendar).signals.find((one) => one.name === 'competitorOutflowVsLargestMonth');
-    const { months, largest } = measured.competitorMonthsBefore;
     expect(signal?.reason).toBe(
-      `${formatMoney(measured.competitorRecentBeyondLargestDay, 'CZK')} to other banks and investment platforms in 30 days beyond the largest day; at most ${formatMoney(largest, 'CZK')} in one of the ${months} remembered months before`,
+      `${formatMoney(perMonth, 'CZK')} to other banks and investment platforms in 30 days beyond the largest day; at most ${formatMoney(before.largest, 'CZK')} in one of the ${before.months} remembered months before`,
     );
-    expect(signal?.evidence).toEqual([
-      { metric: 'competitor_outflow_beyond_largest_day_30d', unit: 'MINOR_UNITS', value: measured.competitorRecentBeyondLargestDay, threshold: null, baseline: largest },
-    ]);
+    expect(signal?.evidence).toEqual([{ metric: 'competitor_outflow_beyond_largest_day_30d', unit: 'MINOR_UNITS', value: perMonth, threshold: null, baseline: before.largest }]);
   });
 
   it('is the same for a customer with a tenth or ten times the money', () => {
@@ -167,11 +167,34 @@ describe('competitor outflow against the largest month before: a new rate, not a
     expect(vsLargest(customer({ usual: 1_000, oneOff: ['2024-03-03', 0.6] }))).toBeLessThanOrEqual(1);
   });
 
-  it('says nothing (null) when nothing went beyond the largest day: one standing order, or no transfer at all', () => {
-    // a standing order of 12,000.00 a month: one day, left out as the largest, and nothing else
-    expect(asOf(customer({ usual: 12_000 })).measured.competitorRecentBeyondLargestDay).toBe(0);
-    expect(vsLargest(customer({ usual: 12_000 }))).toBeNull();
+  it('says nothing (null) when nothing went beyond the largest day, and puts a standing order within the range', () => {
     expect(vsLargest(customer())).toBeNull();
+    // neither window has a reading: the 30 days' one is kept, as before the 60-day reading
+    expect(asOf(customer()).measured.competitorBeyondRange.days).toBe(30);
+    // a standing order of 12,000.00 a month: in 30 days one day, left out as the largest; over 60 days the other
+    // order, 6,000.00 per 30 days, against months that each held one or two of them
+    const { vector, measured } = asOf(customer({ usual: 12_000 }));
+    expect(measured.competitorBeyondRange).toMatchObject({ days: 60, perMonth: czk(6_000) });
+    expect(vector.competitorOutflowVsLargestMonth).toBeLessThanOrEqual(0.5);
+  });
+
+  it('sees a leak in monthly chunks over two months, where each 30 days alone leaves the chunk out as the largest day', () => {
+    // beside the usual 1,000.00 on the 5th, 30% of the balance to an investment platform on the 15th of each month
+    const leak = (from: string, scale = 1) => customer({ usual: 1_000, leakFrom: from, leak: 0.3, leakDays: ['15'], scale });
+    // one chunk (in March): the largest day of both windows, left out; what remains is within the customer's range
+    expect(vsLargest(leak('2024-03'))).toBeLessThan(1);
+    // two chunks, a month apart: the 30 days hold one, left out; over 60 days the February chunk shows
+    const state = leak('2024-02');
+    const { vector, measured } = asOf(state);
+    expect(measured.competitorBeyondRange.days).toBe(60);
+    expect(vector.competitorOutflowVsLargestMonth).toBeGreaterThanOrEqual(3);
+    expect(vsLargest(leak('2024-02', 10))).toBeCloseTo(vector.competitorOutflowVsLargestMonth!, 3);
+    const signal = assessChurn(state, new CustomerFeatures(state, dayNo('2024-03-25'), calendar), rules, calendar).signals.find((one) => one.name === 'competitorOutflowVsLargestMonth');
+    const { perMonth, before } = measured.competitorBeyondRange;
+    expect(signal?.reason).toBe(
+      `${formatMoney(perMonth, 'CZK')} to other banks and investment platforms a month over 60 days beyond the largest day; at most ${formatMoney(before.largest, 'CZK')} in one of the ${before.months} remembered months before`,
+    );
+    expect(signal?.evidence).toEqual([{ metric: 'competitor_outflow_beyond_largest_day_60d_per_30d', unit: 'MINOR_UNITS', value: perMonth, threshold: null, baseline: before.largest }]);
   });
 
   it('is null with fewer than two remembered months before the last 30 days, and measured from two', () => {
@@ -183,16 +206,33 @@ describe('competitor outflow against the largest month before: a new rate, not a
     expect(vsLargest(keepingLast(blocksFor(2)))).toBeGreaterThanOrEqual(2);
   });
 
-  it('takes into the range a month that ended the day before the last 30 days', () => {
+  it('takes into the 30 days\' range a month that ended the day before them', () => {
     const day = dayNo('2024-03-25');
     const state = customer({ leakFrom: '2024-03', usual: 1_000 });
     const months = rememberedMonths(state);
     // the latest block wholly before the last 30 days, and the close 30 days after it ended: the block ends the day before the window
     const edge = months.filter((month) => month.endDay < day - 29).at(-1)!;
-    const busy = { ...state, months: months.flatMap((month) => [month.endDay, month.averageBalance, month === edge ? czk(1_000_000) : month.toCompetitors]) };
-    const at = (close: number) => measureChurn(busy, new CustomerFeatures(busy, close, calendar), calendar);
-    expect(at(edge.endDay + 30).measured.competitorMonthsBefore.largest).toBe(czk(1_000_000));
-    expect(at(edge.endDay + 29).measured.competitorMonthsBefore.largest).toBeLessThan(czk(1_000_000));
+    // only that block and the one before it remembered: one month before any 60 days, so the 30 days' reading is the one read
+    const busy = { ...state, months: [edge.endDay - MONTH_DAYS, czk(100_000), czk(1_000), edge.endDay, czk(100_000), czk(1_000_000)] };
+    const at = (close: number) => measureChurn(busy, new CustomerFeatures(busy, close, calendar), calendar).measured.competitorBeyondRange;
+    expect(at(edge.endDay + 30)).toMatchObject({ days: 30, before: { months: 2, largest: czk(1_000_000) } });
+    expect(at(edge.endDay + 29)).toMatchObject({ days: 30, before: { months: 1, largest: czk(1_000) } });
+  });
+
+  it('takes into the 60 days\' range a month that ended the day before them', () => {
+    const day = dayNo('2024-03-25');
+    // a third of the balance on 15 February and on 15 March, nothing else to competitors: the 30 days hold one day only
+    const state = customer({ leakFrom: '2024-02', leak: 0.33, leakDays: ['15'] });
+    const memory = (lastEnd: number) => [lastEnd - MONTH_DAYS, czk(100_000), czk(1_000), lastEnd, czk(100_000), czk(2_000)];
+    const at = (lastEnd: number) => measureChurn({ ...state, months: memory(lastEnd) }, new CustomerFeatures(state, day, calendar), calendar);
+    // both months ended before the 60 days: the February chunk read against the larger of them
+    const inside = at(day - 60);
+    expect(inside.measured.competitorBeyondRange).toMatchObject({ days: 60, before: { months: 2, largest: czk(2_000) } });
+    expect(inside.vector.competitorOutflowVsLargestMonth).toBeGreaterThanOrEqual(3);
+    // the later one ends on the 60 days' first day: one month before them, no range, and the 30 days hold nothing beyond their one day
+    const outside = at(day - 59);
+    expect(outside.measured.competitorBeyondRange).toMatchObject({ days: 30, perMonth: 0 });
+    expect(outside.vector.competitorOutflowVsLargestMonth).toBeNull();
   });
 
   it('counts only the months that ended before the day, and takes the most sent in one of them', () => {
