@@ -30,6 +30,19 @@ const leakRefilled: Persona = (day, ledger, at) => {
   return { day: { ...day, everyday: day.index <= AUG_15, salary: day.index < AUG_15 }, extra };
 };
 
+/**
+ * Leak in monthly chunks: on the 20th of May, June and July a third of the balance to another bank, the salary and
+ * everyday life going on; on 20 Aug the rest goes. Each 30 days hold one chunk, its largest day.
+ */
+const AUG_20 = dayIndex('2024-08-20');
+const leakInChunks: Persona = (day, ledger, at) => {
+  const chunk = [dayIndex('2024-05-20'), dayIndex('2024-06-20'), dayIndex('2024-07-20')].includes(day.index);
+  const extra = [];
+  if (chunk) extra.push(ledger.debit(Math.round(ledger.balance() * 0.33), at('19:00'), { counterpartyKind: 'OTHER_BANK', counterpartyBankCode: '2010' }));
+  if (day.index === AUG_20) extra.push(ledger.debit(Math.round(ledger.balance() * 0.95), at('19:00'), { counterpartyKind: 'OTHER_BANK', counterpartyBankCode: '2010' }));
+  return { day: { ...day, everyday: day.index <= AUG_20, salary: day.index < AUG_20 }, extra };
+};
+
 /** Payroll moved: no salary after April; everyday spending goes on from the balance until 30 Jun, then nothing. */
 const payrollMoved: Persona = (day) => ({ day: { ...day, salary: day.index < MAY_1, everyday: day.index <= JUN_30 }, extra: [] });
 
@@ -93,6 +106,7 @@ const holiday: Persona = (day, ledger, at, money) => {
 export const catalogue: CataloguedPersona[] = [
   { name: 'steady', kind: 'steady', persona: (day) => ({ day, extra: [] }), day: null },
   { name: 'leak with the salary refilling', kind: 'gradual', persona: leakRefilled, day: AUG_15 },
+  { name: 'leak in monthly chunks', kind: 'gradual', persona: leakInChunks, day: AUG_20 },
   { name: 'payroll moved, money left behind', kind: 'gradual', persona: payrollMoved, day: JUN_30 },
   { name: 'slow fade', kind: 'gradual', persona: slowFade, day: AUG_31 },
   { name: 'small-balance exit', kind: 'sudden', persona: smallBalanceExit, day: JUN_15 },
