@@ -1,3 +1,4 @@
+import type { LabelPattern } from '../generate/labels.ts';
 import type { FamilyBacktestResult } from './family.ts';
 import { goalWindows, suddenPatterns, unannouncedPatterns } from './goals.ts';
 import type { GoalFigures } from './goals.ts';
@@ -56,15 +57,7 @@ export function familyTable(result: FamilyBacktestResult): string {
     ]),
     '',
   ];
-  const patterns = Object.keys(result.mean.churnRiskCaughtByPattern);
-  lines.push(
-    ...grid([
-      ['CHURN_RISK caught, by churn pattern', ...patterns],
-      ['mean', ...patterns.map((pattern) => percent(result.mean.churnRiskCaughtByPattern[pattern as keyof GoalFigures['churnRiskCaughtByPattern']] ?? null))],
-      ['worst bank', ...patterns.map((pattern) => percent(result.worst.churnRiskCaughtByPattern[pattern as keyof GoalFigures['churnRiskCaughtByPattern']] ?? null))],
-    ]),
-    '',
-  );
+  lines.push(...patternGrid(result, 'gradual ≥14d, by churn pattern', 'gradualWarnedByPattern'), ...patternGrid(result, 'CHURN_RISK caught, by churn pattern', 'churnRiskCaughtByPattern'));
   const traps = Object.keys(result.mean.trapAlertedByPattern);
   lines.push(
     ...grid([
@@ -102,4 +95,17 @@ export function familyTable(result: FamilyBacktestResult): string {
     ...reported.map((bank) => `  judge ${bank.description}`),
   );
   return `${lines.join('\n')}\n`;
+}
+
+/** A per-pattern figure's mean and worst bank, one column per pattern. */
+function patternGrid(result: FamilyBacktestResult, title: string, figure: 'gradualWarnedByPattern' | 'churnRiskCaughtByPattern'): string[] {
+  const patterns = Object.keys(result.mean[figure]) as LabelPattern[];
+  return [
+    ...grid([
+      [title, ...patterns],
+      ['mean', ...patterns.map((pattern) => percent(result.mean[figure][pattern] ?? null))],
+      ['worst bank', ...patterns.map((pattern) => percent(result.worst[figure][pattern] ?? null))],
+    ]),
+    '',
+  ];
 }

@@ -37,6 +37,8 @@ export interface GoalFigures {
   /** Gradual churners (every churn pattern but the sudden and the unannounced ones) with an RM churn alert ≥ 14 days before the end. */
   gradualWarned: number | null;
   gradualChurners: number;
+  /** gradualWarned per gradual churn pattern: which kinds of leaving the RM hears of in time. */
+  gradualWarnedByPattern: Partial<Record<LabelPattern, number | null>>;
   /** Median of end − earliest RM churn alert (days) over gradual churners alerted from 120 days before to 30 after. */
   medianLeadDays: number | null;
   /** Sudden exits with an RM churn alert from 120 days before to one day after the end. */
@@ -158,6 +160,7 @@ export function goalFigures(rmAlerts: readonly ReportAlert[], labels: readonly L
   let churners = 0;
   let caught = 0;
   const churnersByPattern = new Map<LabelPattern, [number, number]>();
+  const warnedByPattern = new Map<LabelPattern, [number, number]>();
   const traps = new Map<TrapPattern, [number, number]>(trapPatterns.map((pattern) => [pattern, [0, 0]]));
   for (const label of labels) {
     if (label.outcome === 'trap') {
@@ -185,7 +188,12 @@ export function goalFigures(rmAlerts: readonly ReportAlert[], labels: readonly L
     }
     if (unannouncedPatterns.has(label.pattern)) continue;
     gradual += 1;
-    if (days.some((day) => day <= end - w.earlyLeadDays)) warned += 1;
+    const inTime = days.some((day) => day <= end - w.earlyLeadDays);
+    if (inTime) warned += 1;
+    const patternWarned = warnedByPattern.get(label.pattern) ?? [0, 0];
+    patternWarned[0] += 1;
+    if (inTime) patternWarned[1] += 1;
+    warnedByPattern.set(label.pattern, patternWarned);
     if (days.length > 0) leads.push(end - Math.min(...days));
   }
   let timely = 0;
@@ -204,6 +212,7 @@ export function goalFigures(rmAlerts: readonly ReportAlert[], labels: readonly L
   return {
     gradualWarned: ratio(warned, gradual),
     gradualChurners: gradual,
+    gradualWarnedByPattern: byPattern(warnedByPattern),
     medianLeadDays: median(leads),
     suddenTold: ratio(told, sudden),
     suddenExits: sudden,
@@ -211,7 +220,7 @@ export function goalFigures(rmAlerts: readonly ReportAlert[], labels: readonly L
     rmChurnAlerts,
     churnRiskAlerts,
     churnRiskCaught: ratio(caught, churners),
-    churnRiskCaughtByPattern: Object.fromEntries([...churnersByPattern].sort(([left], [right]) => left.localeCompare(right)).map(([pattern, [count, hit]]) => [pattern, ratio(hit, count)])),
+    churnRiskCaughtByPattern: byPattern(churnersByPattern),
     trapAlerted: ratio(trapAlerted, trapCustomers),
     trapCustomers,
     trapAlertedByPattern: Object.fromEntries([...traps].map(([pattern, [count, alerted]]) => [pattern, ratio(alerted, count)])),
@@ -219,4 +228,9 @@ export function goalFigures(rmAlerts: readonly ReportAlert[], labels: readonly L
     rmWeekMedian: rmLoad.median,
     rmWeekP90: rmLoad.p90,
   };
+}
+
+/** Each pattern's share of hits, patterns in name order. */
+function byPattern(tallies: ReadonlyMap<LabelPattern, readonly [count: number, hit: number]>): Partial<Record<LabelPattern, number | null>> {
+  return Object.fromEntries([...tallies].sort(([left], [right]) => left.localeCompare(right)).map(([pattern, [count, hit]]) => [pattern, ratio(hit, count)]));
 }

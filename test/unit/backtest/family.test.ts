@@ -2,7 +2,9 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { familyTable } from '../../../src/backtest/family-table.ts';
 import { runFamilyBacktest } from '../../../src/backtest/family.ts';
+import { percent } from '../../../src/backtest/table.ts';
 import { parseFamilyOptions } from '../../../src/cli/backtest-command.ts';
 import { scorecardSchema } from '../../../src/core/scorecard.ts';
 
@@ -37,5 +39,13 @@ describe('family backtest', () => {
     expect(judged.every((alert) => alert.bank === 1)).toBe(true);
     expect(judged.length).toBeGreaterThan(0);
     expect(judged.filter((alert) => alert.verdict === 'timely').length / judged.length).toBe(bank!.goals.timelyRight);
+    // the table tells gradual recall per churn pattern: the bank's own figures, under one column per pattern
+    const lines = familyTable(result).split('\n');
+    const title = lines.findIndex((line) => line.startsWith('gradual ≥14d, by churn pattern'));
+    const patterns = lines[title]!.split(/\s{2,}/).slice(1);
+    expect(patterns).toEqual(Object.keys(bank!.goals.gradualWarnedByPattern));
+    expect(patterns.length).toBeGreaterThan(0);
+    const byPattern = bank!.goals.gradualWarnedByPattern as Record<string, number | null>;
+    expect(lines[title + 1]!.trim().split(/\s{2,}/)).toEqual(['mean', ...patterns.map((pattern) => percent(byPattern[pattern] ?? null))]);
   });
 });

@@ -27,6 +27,16 @@ describe('the issue\'s backtest figures', () => {
     expect(figures.churnRiskAlerts).toBe(1);
     expect(figures.churnRiskCaught).toBe(1 / 3);
     expect(figures.churnRiskCaughtByPattern).toEqual({ leak_refilled: 0, payroll_moved: 1, slow_fade: 0 });
+    // C2's DORMANCY came 10 days before its end: caught, but not in time
+    expect(figures.gradualWarnedByPattern).toEqual({ leak_refilled: 0, payroll_moved: 1, slow_fade: 0 });
+  });
+
+  it('tells gradual recall per pattern, sudden and unannounced leavers left out', () => {
+    const labels = [churner('L1', 'gradual_leakage', E), churner('L2', 'gradual_leakage', E), churner('S1', 'sudden_exit', E), churner('D1', 'going_dormant', E)];
+    const alerts = [fired('CHURN_RISK', 'L1', E - 30), fired('LARGE_OUTFLOW', 'L2', E), fired('LARGE_OUTFLOW', 'S1', E), fired('DORMANCY', 'D1', E - 20)];
+    const figures = goalFigures(alerts, labels, dayOf, load);
+    expect(figures.gradualWarnedByPattern).toEqual({ gradual_leakage: 1 / 2 });
+    expect(figures.gradualWarned).toBe(1 / 2);
   });
 
   it('counts an alert 121 days before the end as no warning of it', () => {
