@@ -24,6 +24,7 @@ const goalColumns: GoalColumn[] = [
   { header: 'traps ±30d', goal: '≤ 15%', cell: (f) => percent(f.trapAlerted) },
   { header: 'DOWNGRADE/cust', goal: '1/episode', cell: (f) => fixed(f.downgradePerCustomer, 2) },
   { header: 'RM-week med/p90', goal: '≤ 5 med', cell: (f) => `${daysText(f.rmWeekMedian)} / ${daysText(f.rmWeekP90)}` },
+  { header: 'churn RM-week', goal: '≤ 5 med', cell: (f) => `${daysText(f.rmWeekChurnMedian)} / ${daysText(f.rmWeekChurnP90)}` },
 ];
 
 function grid(rows: readonly string[][]): string[] {

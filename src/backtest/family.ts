@@ -9,7 +9,7 @@ import { defaultOutcome } from '../train/outcome.ts';
 import { coreFor, scorecardText, trainOn } from '../train/run.ts';
 import { backtestOf, replayDays } from './backtest.ts';
 import { familyTable } from './family-table.ts';
-import { goalFigures, judgeChurnAlerts, judgedAlertLines } from './goals.ts';
+import { goalFigures, judgeChurnAlerts, judgedAlertLines, rmChurnKinds } from './goals.ts';
 import type { GoalFigures, JudgedAlert } from './goals.ts';
 import { defaultWindow } from './outcome-map.ts';
 import type { BacktestResult } from './result.ts';
@@ -53,7 +53,7 @@ export interface FamilyBacktestResult {
 
 type NumericGoal = { [K in keyof GoalFigures]: GoalFigures[K] extends number | null ? K : never }[keyof GoalFigures];
 /** Figures where less is better: the worst bank is the highest. */
-const lowerIsBetter: ReadonlySet<NumericGoal> = new Set<NumericGoal>(['trapAlerted', 'downgradePerCustomer', 'rmWeekMedian', 'rmWeekP90']);
+const lowerIsBetter: ReadonlySet<NumericGoal> = new Set<NumericGoal>(['trapAlerted', 'downgradePerCustomer', 'rmWeekMedian', 'rmWeekP90', 'rmWeekChurnMedian', 'rmWeekChurnP90']);
 
 /** The mean and the worst bank of every numeric figure (per-pattern figures: mean only). */
 export function summarise(banks: readonly GoalFigures[]): { mean: GoalFigures; worst: GoalFigures } {
@@ -125,7 +125,8 @@ export async function runFamilyBacktest(request: FamilyBacktestRequest, environm
     const simulation = await simulate({ source: { kind: 'generated', bank: profile.options, description: profile.description }, core, workers: request.workers });
     const backtest = backtestOf(simulation, defaultWindow, core.calendar, `${rules.version} + scorecard ${trained.card.version}`);
     const days = replayDays(simulation, core.calendar);
-    const load = rmWeekLoad(simulation.log.rm, { rmIds: simulation.rmIds, firstDay: days?.first ?? 0, lastDay: days?.last ?? 0, dayOf: core.calendar.dayOf });
+    const scope = { rmIds: simulation.rmIds, firstDay: days?.first ?? 0, lastDay: days?.last ?? 0, dayOf: core.calendar.dayOf };
+    const load = { all: rmWeekLoad(simulation.log.rm, scope), churn: rmWeekLoad(simulation.log.rm.filter((alert) => rmChurnKinds.has(alert.kind)), scope) };
     const goals = goalFigures(simulation.log.rm, simulation.labels, core.calendar.dayOf, load);
     const bank = request.fit + offset;
     if (request.alertsOut != null) judged.push(...judgeChurnAlerts(simulation.log.rm, simulation.labels, core.calendar.dayOf).map((alert) => ({ ...alert, bank })));

@@ -60,6 +60,15 @@ export interface GoalFigures {
   /** Alerts per RM-week (every RM-feed alert), median and p90. */
   rmWeekMedian: number;
   rmWeekP90: number;
+  /** The same counting the RM churn kinds only (the issue's definition: the RM's load of churn calls). */
+  rmWeekChurnMedian: number;
+  rmWeekChurnP90: number;
+}
+
+/** Alerts per RM-week, median and p90: of every RM-feed alert, and of the RM churn kinds (report/rm-load.ts). */
+export interface RmLoadFigures {
+  all: { median: number; p90: number };
+  churn: { median: number; p90: number };
 }
 
 const dayOfLabel = (millis: number) => Math.floor(millis / DAY_MS);
@@ -129,7 +138,7 @@ export function judgeChurnAlerts(rmAlerts: readonly ReportAlert[], labels: reado
  * The table's figures from the RM feed's alerts and the labels. `dayOf` turns an alert's detection instant into the
  * day its label dates are counted in (labels are midnight UTC).
  */
-export function goalFigures(rmAlerts: readonly ReportAlert[], labels: readonly Label[], dayOf: (instant: number) => number, rmLoad: { median: number; p90: number }): GoalFigures {
+export function goalFigures(rmAlerts: readonly ReportAlert[], labels: readonly Label[], dayOf: (instant: number) => number, rmLoad: RmLoadFigures): GoalFigures {
   const w = goalWindows;
   const churnAlertDays = new Map<string, number[]>();
   const churnRiskDays = new Map<string, number[]>();
@@ -225,8 +234,10 @@ export function goalFigures(rmAlerts: readonly ReportAlert[], labels: readonly L
     trapCustomers,
     trapAlertedByPattern: Object.fromEntries([...traps].map(([pattern, [count, alerted]]) => [pattern, ratio(alerted, count)])),
     downgradePerCustomer: ratio(downgradeAlerts, downgrade.size),
-    rmWeekMedian: rmLoad.median,
-    rmWeekP90: rmLoad.p90,
+    rmWeekMedian: rmLoad.all.median,
+    rmWeekP90: rmLoad.all.p90,
+    rmWeekChurnMedian: rmLoad.churn.median,
+    rmWeekChurnP90: rmLoad.churn.p90,
   };
 }
 

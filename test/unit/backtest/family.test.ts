@@ -39,6 +39,10 @@ describe('family backtest', () => {
     expect(judged.every((alert) => alert.bank === 1)).toBe(true);
     expect(judged.length).toBeGreaterThan(0);
     expect(judged.filter((alert) => alert.verdict === 'timely').length / judged.length).toBe(bank!.goals.timelyRight);
+    // the RM's load of churn calls is part of the load of every RM-feed alert
+    expect(bank!.goals.rmWeekChurnMedian).toBeLessThanOrEqual(bank!.goals.rmWeekMedian);
+    expect(bank!.goals.rmWeekChurnP90).toBeLessThanOrEqual(bank!.goals.rmWeekP90);
+    expect(bank!.goals.rmWeekChurnP90).toBeGreaterThan(0);
     // the table tells gradual recall per churn pattern: the bank's own figures, under one column per pattern
     const lines = familyTable(result).split('\n');
     const title = lines.findIndex((line) => line.startsWith('gradual ≥14d, by churn pattern'));

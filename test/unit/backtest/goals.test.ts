@@ -11,7 +11,7 @@ const DAY = 86_400_000;
 const E = 20_000; // an end day
 const at = (day: number) => day * DAY + 12 * 3_600_000;
 const dayOf = (instant: number) => Math.floor(instant / DAY);
-const load = { median: 2, p90: 6 };
+const load = { all: { median: 2, p90: 6 }, churn: { median: 1, p90: 3 } };
 const fired = (kind: AlertKind, customerId: string, day: number): ReportAlert => toReportAlert(alert({ kind, customerId, rmId: 'RM1', detectedAt: at(day), eventTime: at(day) }));
 const churner = (customerId: string, pattern: Label['pattern'], endDay: number, startDay = endDay - 60): Label => ({ customerId, outcome: 'churn', pattern, date: startDay * DAY, endDate: endDay * DAY });
 const trap = (customerId: string, pattern: Label['pattern'], day: number): Label => ({ customerId, outcome: 'trap', pattern, date: day * DAY, endDate: null });
@@ -113,17 +113,19 @@ describe('the issue\'s backtest figures', () => {
     const figures = goalFigures(alerts, [], dayOf, load);
     expect(figures.downgradePerCustomer).toBe(2);
     expect([figures.rmWeekMedian, figures.rmWeekP90]).toEqual([2, 6]);
+    expect([figures.rmWeekChurnMedian, figures.rmWeekChurnP90]).toEqual([1, 3]);
   });
 
   it('shows the worst bank beside the mean: the lowest share caught, the highest false-alarm rate', () => {
-    const good = goalFigures([fired('CHURN_RISK', 'C1', E - 20)], [churner('C1', 'payroll_moved', E), trap('T1', 'annual_tax', E)], dayOf, { median: 1, p90: 2 });
-    const bad = goalFigures([fired('CHURN_RISK', 'T1', E)], [churner('C1', 'payroll_moved', E), trap('T1', 'annual_tax', E)], dayOf, { median: 5, p90: 9 });
+    const good = goalFigures([fired('CHURN_RISK', 'C1', E - 20)], [churner('C1', 'payroll_moved', E), trap('T1', 'annual_tax', E)], dayOf, { all: { median: 1, p90: 2 }, churn: { median: 1, p90: 1 } });
+    const bad = goalFigures([fired('CHURN_RISK', 'T1', E)], [churner('C1', 'payroll_moved', E), trap('T1', 'annual_tax', E)], dayOf, { all: { median: 5, p90: 9 }, churn: { median: 2, p90: 4 } });
     const { mean, worst } = summarise([good, bad]);
     expect(mean.gradualWarned).toBe(0.5);
     expect(worst.gradualWarned).toBe(0);
     expect(mean.trapAlerted).toBe(0.5);
     expect(worst.trapAlerted).toBe(1);
     expect(worst.rmWeekMedian).toBe(5);
+    expect([worst.rmWeekChurnMedian, worst.rmWeekChurnP90]).toEqual([2, 4]);
     expect(worst.trapAlertedByPattern.annual_tax).toBe(1);
   });
 });
