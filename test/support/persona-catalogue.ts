@@ -18,6 +18,7 @@ const MAY_1 = dayIndex('2024-05-01');
 const JUN_15 = dayIndex('2024-06-15');
 const JUN_30 = dayIndex('2024-06-30');
 const AUG_15 = dayIndex('2024-08-15');
+const AUG_20 = dayIndex('2024-08-20');
 const AUG_31 = dayIndex('2024-08-31');
 
 /** Leak with the salary refilling: every 9 days from May, 12% of the balance to a broker; on 15 Aug the rest goes. */
@@ -34,7 +35,6 @@ const leakRefilled: Persona = (day, ledger, at) => {
  * Leak in monthly chunks: on the 20th of May, June and July a third of the balance to another bank, the salary and
  * everyday life going on; on 20 Aug the rest goes. Each 30 days hold one chunk, its largest day.
  */
-const AUG_20 = dayIndex('2024-08-20');
 const leakInChunks: Persona = (day, ledger, at) => {
   const chunk = [dayIndex('2024-05-20'), dayIndex('2024-06-20'), dayIndex('2024-07-20')].includes(day.index);
   const extra = [];
