@@ -48,6 +48,7 @@ export function familyTable(result: FamilyBacktestResult): string {
     `  gradual ≥14d: gradual churners (every churn pattern but ${[...suddenPatterns, ...unannouncedPatterns].join(', ')}) with one ≥ ${w.earlyLeadDays} days before the end (and ≤ ${w.beforeEndDays} before)`,
     `  lead median: end − their earliest one from ${w.beforeEndDays} days before to ${w.afterEndDays} after the end · sudden ≤1d: sudden exits told by one day after the end`,
     `  timely+right: alerts of a churner whose end is ≤ ${w.beforeEndDays} days after or ≤ ${w.afterEndDays} days before the alert · traps ±30d: trap customers with one within ±${w.trapDays} days of the trap`,
+    `  RM-week: every RM-feed alert (grow kinds too) per RM and ISO week · churn RM-week: the RM churn alerts alone`,
     '',
     ...grid([
       ['bank', ...goalColumns.map((column) => column.header)],
