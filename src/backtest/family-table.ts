@@ -59,15 +59,10 @@ export function familyTable(result: FamilyBacktestResult): string {
     ]),
     '',
   ];
-  lines.push(...patternGrid(result, 'gradual ≥14d, by churn pattern', 'gradualWarnedByPattern'), ...patternGrid(result, 'CHURN_RISK caught, by churn pattern', 'churnRiskCaughtByPattern'));
-  const traps = Object.keys(result.mean.trapAlertedByPattern);
   lines.push(
-    ...grid([
-      ['trap customers with an RM churn alert ±30d', ...traps],
-      ['mean', ...traps.map((trap) => percent(result.mean.trapAlertedByPattern[trap as keyof GoalFigures['trapAlertedByPattern']] ?? null))],
-      ['worst bank', ...traps.map((trap) => percent(result.worst.trapAlertedByPattern[trap as keyof GoalFigures['trapAlertedByPattern']] ?? null))],
-    ]),
-    '',
+    ...patternGrid(result, 'gradual ≥14d, by churn pattern', 'gradualWarnedByPattern'),
+    ...patternGrid(result, 'CHURN_RISK caught, by churn pattern', 'churnRiskCaughtByPattern'),
+    ...patternGrid(result, 'trap customers with an RM churn alert ±30d', 'trapAlertedByPattern'),
   );
   // per kind: precision and recall against the labels (window from the label date), mean over the reported banks
   const kindNames = [...new Set(reported.flatMap((bank) => [...bank.backtest.kinds, ...bank.backtest.any].map((row) => row.name)))];
@@ -100,13 +95,15 @@ export function familyTable(result: FamilyBacktestResult): string {
 }
 
 /** A per-pattern figure's mean and worst bank, one column per pattern. */
-function patternGrid(result: FamilyBacktestResult, title: string, figure: 'gradualWarnedByPattern' | 'churnRiskCaughtByPattern'): string[] {
-  const patterns = Object.keys(result.mean[figure]) as LabelPattern[];
+function patternGrid(result: FamilyBacktestResult, title: string, figure: 'gradualWarnedByPattern' | 'churnRiskCaughtByPattern' | 'trapAlertedByPattern'): string[] {
+  const mean: Partial<Record<LabelPattern, number | null>> = result.mean[figure];
+  const worst: Partial<Record<LabelPattern, number | null>> = result.worst[figure];
+  const patterns = Object.keys(mean) as LabelPattern[];
   return [
     ...grid([
       [title, ...patterns],
-      ['mean', ...patterns.map((pattern) => percent(result.mean[figure][pattern] ?? null))],
-      ['worst bank', ...patterns.map((pattern) => percent(result.worst[figure][pattern] ?? null))],
+      ['mean', ...patterns.map((pattern) => percent(mean[pattern] ?? null))],
+      ['worst bank', ...patterns.map((pattern) => percent(worst[pattern] ?? null))],
     ]),
     '',
   ];

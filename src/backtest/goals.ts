@@ -182,13 +182,9 @@ export function goalFigures(rmAlerts: readonly ReportAlert[], labels: readonly L
     if (label.outcome !== 'churn' || label.endDate === null) continue;
     const end = dayOfLabel(label.endDate);
     churners += 1;
-    const tally = churnersByPattern.get(label.pattern) ?? [0, 0];
-    tally[0] += 1;
-    if (around(churnRiskDays.get(label.customerId), end, w.afterEndDays).length > 0) {
-      caught += 1;
-      tally[1] += 1;
-    }
-    churnersByPattern.set(label.pattern, tally);
+    const churnRiskInWindow = around(churnRiskDays.get(label.customerId), end, w.afterEndDays).length > 0;
+    if (churnRiskInWindow) caught += 1;
+    tallyOf(churnersByPattern, label.pattern, churnRiskInWindow);
     const days = around(churnAlertDays.get(label.customerId), end, w.afterEndDays);
     if (suddenPatterns.has(label.pattern)) {
       sudden += 1;
@@ -199,10 +195,7 @@ export function goalFigures(rmAlerts: readonly ReportAlert[], labels: readonly L
     gradual += 1;
     const inTime = days.some((day) => day <= end - w.earlyLeadDays);
     if (inTime) warned += 1;
-    const patternWarned = warnedByPattern.get(label.pattern) ?? [0, 0];
-    patternWarned[0] += 1;
-    if (inTime) patternWarned[1] += 1;
-    warnedByPattern.set(label.pattern, patternWarned);
+    tallyOf(warnedByPattern, label.pattern, inTime);
     if (days.length > 0) leads.push(end - Math.min(...days));
   }
   let timely = 0;
@@ -239,6 +232,14 @@ export function goalFigures(rmAlerts: readonly ReportAlert[], labels: readonly L
     rmWeekChurnMedian: rmLoad.churn.median,
     rmWeekChurnP90: rmLoad.churn.p90,
   };
+}
+
+/** Counts one label of `pattern` in its [count, hit] tally. */
+function tallyOf(tallies: Map<LabelPattern, [count: number, hit: number]>, pattern: LabelPattern, hit: boolean): void {
+  const tally = tallies.get(pattern) ?? [0, 0];
+  tally[0] += 1;
+  if (hit) tally[1] += 1;
+  tallies.set(pattern, tally);
 }
 
 /** Each pattern's share of hits, patterns in name order. */
